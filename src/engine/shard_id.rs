@@ -1,0 +1,63 @@
+//! Shard ids: `shardId-` followed by a 12-digit, zero-padded index.
+//!
+//! A stream hands out shard indices in order and never reuses one: the children of a split
+//! or merge take the next indices after the highest ever allocated, so closed and expired
+//! shards keep theirs (reference section 2.3).
+//!
+//! On input AWS is lenient: any id whose part after the first `-` is all digits names that
+//! index (`shardId-0`, `shard-1`, even `xyz-2`), as long as the index fits in a Java `int`.
+
+/// The largest shard index AWS accepts on input (Java's `Integer.MAX_VALUE`).
+pub const MAX_SHARD_INDEX: u32 = i32::MAX as u32;
+
+/// The canonical id of the shard with this index, e.g. `shardId-000000000003`.
+pub fn shard_id(index: u32) -> String {
+    format!("shardId-{index:012}")
+}
+
+/// The index a shard id names, accepting the same loose forms AWS does; `None` when the id
+/// names no index (then AWS answers ResourceNotFoundException).
+pub fn parse_shard_id(id: &str) -> Option<u32> {
+    let (_, digits) = id.split_once('-')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Leading zeros are allowed and there may be many; strip them before the range check.
+    let significant = digits.trim_start_matches('0');
+    if significant.len() > 10 {
+        return None;
+    }
+    let index: u64 = if significant.is_empty() {
+        0
+    } else {
+        significant.parse().ok()?
+    };
+    u32::try_from(index)
+        .ok()
+        .filter(|index| *index <= MAX_SHARD_INDEX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_twelve_digits() {
+        assert_eq!(shard_id(0), "shardId-000000000000");
+        assert_eq!(shard_id(14), "shardId-000000000014");
+    }
+
+    #[test]
+    fn parses_the_forms_aws_accepts() {
+        assert_eq!(parse_shard_id("shardId-000000000003"), Some(3));
+        assert_eq!(parse_shard_id("shardId-0"), Some(0));
+        assert_eq!(parse_shard_id("shard-1"), Some(1));
+        assert_eq!(parse_shard_id("xyz-2"), Some(2));
+        assert_eq!(parse_shard_id("shardId-2147483647"), Some(MAX_SHARD_INDEX));
+        assert_eq!(parse_shard_id("shardId-2147483648"), None);
+        assert_eq!(parse_shard_id("shardId-"), None);
+        assert_eq!(parse_shard_id("shardId-1a"), None);
+        assert_eq!(parse_shard_id("shardId"), None);
+        assert_eq!(parse_shard_id("shardId-99999999999999999999999"), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! # Shardlab
+//!
+//! A teaching simulator of Amazon Kinesis Data Streams that runs in the browser.
+//!
+//! Records are hashed by MD5 onto shards, shards throttle at 1 MiB/s and 1,000 records/s,
+//! hot keys burn one shard, shards split and merge, and KCL workers renew, lose and steal
+//! leases. Everything on screen is meant to mean exactly what AWS means by it.
+//!
+//! The crate is one library with a binary on top:
+//!
+//! * [`engine`]: the Kinesis service model, pure and deterministic (no browser, no clock);
+//! * `ui` (wasm32 only): the Yew front end, which reads the model and sends it commands.
+//!
+//! Dependencies point one way, from the page down to the engine, so everything below the UI
+//! builds and tests natively with plain `cargo test` and runs unchanged in the browser.
+
+pub mod engine;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
