@@ -3,9 +3,53 @@
 //! Pure Rust: no browser, no wall clock, no global state. Everything a learner sees about a
 //! stream (where a record went, why it was throttled, what a shard id or sequence number
 //! means) is computed here, so the same answers come out natively, in tests, and in the page.
+//!
+//! The public face is the Kinesis JSON API itself, [`Kinesis::call`]:
+//!
+//! ```
+//! use shardlab::engine::{Config, Kinesis};
+//! use serde_json::json;
+//!
+//! let mut kinesis = Kinesis::new(Config::default());
+//! kinesis.call(0, "CreateStream", &json!({"StreamName": "Foo", "ShardCount": 4})).unwrap();
+//! let later = kinesis.config().create_duration_ms;
+//! let out = kinesis
+//!     .call(later, "PutRecord", &json!({"StreamName": "Foo", "PartitionKey": "user-42", "Data": "aGVsbG8="}))
+//!     .unwrap();
+//! assert_eq!(out["ShardId"], "shardId-000000000001");
+//! ```
+//!
+//! Typed methods underneath (`put_record`, `get_records`, ...) skip the JSON for the
+//! simulation's hot paths; both go through the same code.
 
+mod actions;
+mod clock_text;
+pub mod config;
+pub mod error;
+pub mod events;
 pub mod hash_key;
+pub mod iterator;
+mod kinesis;
+pub mod metrics;
+pub mod records;
+pub mod sequence;
+pub mod shard;
 pub mod shard_id;
+pub mod stream;
+mod throttle;
+mod validate;
 
+pub use actions::ACTIONS;
+pub use actions::{
+    ChildShard, Direction, GetRecordsOutput, GetShardIteratorOutput, IteratorStart,
+    PutRecordOutput, PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry, Record, WriteCall,
+    WriteOutcome,
+};
+pub use config::{Config, ShardLimits};
+pub use error::{ApiError, ErrorKind};
+pub use events::EngineEvent;
 pub use hash_key::{hash_key_of, md5_hex, HashKeyRange, MAX_HASH_KEY};
+pub use kinesis::Kinesis;
+pub use sequence::SequenceNumber;
 pub use shard_id::{parse_shard_id, shard_id};
+pub use stream::{Stream, StreamStatus};

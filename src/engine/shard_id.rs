@@ -12,7 +12,24 @@ pub const MAX_SHARD_INDEX: u32 = i32::MAX as u32;
 
 /// The canonical id of the shard with this index, e.g. `shardId-000000000003`.
 pub fn shard_id(index: u32) -> String {
-    format!("shardId-{index:012}")
+    ShardId(index).to_string()
+}
+
+/// A shard index that prints and serializes as its id, without building a string until
+/// one is needed (a typed PutRecord answer carries one per record).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ShardId(pub u32);
+
+impl std::fmt::Display for ShardId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "shardId-{:012}", self.0)
+    }
+}
+
+impl serde::Serialize for ShardId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// The index a shard id names, accepting the same loose forms AWS does; `None` when the id

@@ -1,0 +1,132 @@
+//! CreateStream: a new stream of N shards that split the hash key space evenly.
+//!
+//! The call returns at once with the stream CREATING; it turns ACTIVE after
+//! `Config::create_duration_ms`. Until then it lists no shards and refuses reads and writes.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{int_of, str_of, STREAM_NAME_RULES};
+use crate::engine::error::ApiError;
+use crate::engine::hash_key::HashKeyRange;
+use crate::engine::kinesis::Kinesis;
+use crate::engine::shard::Shard;
+use crate::engine::stream::{Change, Pending, Stream, StreamStatus};
+use crate::engine::validate::{Member, Rule, Type};
+
+/// More than this many streams CREATING at once is refused (reference section 1.5).
+const MAX_STREAMS_CREATING: usize = 5;
+
+pub static SHAPE: [Member; 3] = [
+    Member {
+        name: "ShardCount",
+        ty: Type::Integer,
+        rules: &[Rule::NotNull, Rule::MinValue(1), Rule::MaxValue(100_000)],
+    },
+    Member {
+        name: "StreamModeDetails",
+        ty: Type::Structure(&STREAM_MODE_DETAILS),
+        rules: &[],
+    },
+    Member {
+        name: "StreamName",
+        ty: Type::String,
+        rules: STREAM_NAME_RULES,
+    },
+];
+
+static STREAM_MODE_DETAILS: [Member; 1] = [Member {
+    name: "StreamMode",
+    ty: Type::String,
+    rules: &[Rule::NotNull, Rule::Enum(&["PROVISIONED", "ON_DEMAND"])],
+}];
+
+/// CreateStream answers with an empty body.
+#[derive(Serialize)]
+pub struct Empty {}
+
+impl Kinesis {
+    pub(super) fn create_stream_json(
+        &mut self,
+        now_ms: u64,
+        body: &Value,
+    ) -> Result<Empty, ApiError> {
+        let name = str_of(body, "StreamName").unwrap_or_default();
+        let mode = body
+            .get("StreamModeDetails")
+            .and_then(|d| str_of(d, "StreamMode"))
+            .unwrap_or("PROVISIONED");
+        if mode == "ON_DEMAND" {
+            return Err(ApiError::invalid_argument(
+                "Shardlab simulates provisioned streams only; create the stream with --shard-count instead of ON_DEMAND mode.",
+            ));
+        }
+        let Some(count) = int_of(body, "ShardCount") else {
+            return Err(ApiError::invalid_argument(
+                "ShardCount is required for a stream in PROVISIONED mode.",
+            ));
+        };
+        self.create_stream(now_ms, name, u32::try_from(count).unwrap_or(u32::MAX))?;
+        Ok(Empty {})
+    }
+
+    /// Creates a stream of `shard_count` evenly split shards, CREATING until it is ready.
+    pub fn create_stream(
+        &mut self,
+        now_ms: u64,
+        name: &str,
+        shard_count: u32,
+    ) -> Result<(), ApiError> {
+        self.advance_to(now_ms);
+        let now_ms = self.now_ms;
+        let account = self.config.account_id.clone();
+        if self.streams.contains_key(name) {
+            return Err(ApiError::resource_in_use(format!(
+                "Stream {name} under account {account} already exists."
+            )));
+        }
+        let creating = self
+            .streams
+            .values()
+            .filter(|s| s.status == StreamStatus::Creating)
+            .count();
+        if creating >= MAX_STREAMS_CREATING {
+            return Err(ApiError::limit_exceeded(format!(
+                "This request would exceed the limit of {MAX_STREAMS_CREATING} streams in CREATING state for account {account}. Wait for a stream to become ACTIVE and try again."
+            )));
+        }
+        let open = self.open_shards_in_account();
+        let limit = self.config.shard_limit as usize;
+        if open + shard_count as usize > limit {
+            return Err(self.shard_limit_error(open, shard_count as usize));
+        }
+        let limits = self.config.shard_limits;
+        let shards = HashKeyRange::even_split(shard_count)
+            .into_iter()
+            .zip(0..)
+            .map(|(range, index)| Shard::new(index, range, now_ms, &limits, now_ms))
+            .collect();
+        let mut stream = Stream::new(
+            name.to_string(),
+            self.stream_arn(name),
+            now_ms,
+            shards,
+            limits,
+        );
+        stream.pending = Some(Pending {
+            due_ms: now_ms + self.config.create_duration_ms,
+            change: Change::Activate,
+        });
+        self.streams.insert(name.to_string(), stream);
+        self.set_status(name, StreamStatus::Creating, now_ms);
+        Ok(())
+    }
+
+    /// AWS's LimitExceededException for the account shard quota.
+    pub(crate) fn shard_limit_error(&self, current: usize, additional: usize) -> ApiError {
+        ApiError::limit_exceeded(format!(
+            "This request would exceed the shard limit for the account {} in {}. Current shard count for the account: {current}. Limit: {}. Number of additional shards that would have resulted from this request: {additional}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
+            self.config.account_id, self.config.region, self.config.shard_limit
+        ))
+    }
+}

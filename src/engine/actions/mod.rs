@@ -1,0 +1,179 @@
+//! The Kinesis API actions, one file each (or one per small family), each in three steps as
+//! in mini-redis: its request shape (checked by [`super::validate`]), its typed operation on
+//! [`Kinesis`], and its response shape with AWS's field names.
+//!
+//! [`Kinesis::call`] is the JSON face: an action name and a request body in, the response
+//! body or an [`ApiError`] out. The console, scripts and tests all go through it.
+
+mod create_stream;
+mod delete_stream;
+mod describe_limits;
+mod describe_stream;
+mod get_records;
+mod get_shard_iterator;
+mod list_shards;
+mod list_streams;
+mod put_record;
+mod put_records;
+mod retention;
+
+pub use get_records::{ChildShard, GetRecordsOutput, Record};
+pub use get_shard_iterator::{GetShardIteratorOutput, IteratorStart};
+pub use put_record::{PutRecordOutput, WriteCall, WriteOutcome};
+pub use put_records::{PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry};
+pub use retention::Direction;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{ApiError, ErrorKind};
+use super::hash_key::HashKeyRange;
+use super::kinesis::Kinesis;
+use super::sequence::SequenceNumber;
+use super::shard::Shard;
+use super::validate::{self, Member};
+
+/// Every action `call` understands, in the order of the AWS API reference.
+pub const ACTIONS: [&str; 16] = [
+    "CreateStream",
+    "DecreaseStreamRetentionPeriod",
+    "DeleteStream",
+    "DescribeLimits",
+    "DescribeStream",
+    "DescribeStreamSummary",
+    "GetRecords",
+    "GetShardIterator",
+    "IncreaseStreamRetentionPeriod",
+    "ListShards",
+    "ListStreams",
+    "MergeShards",
+    "PutRecord",
+    "PutRecords",
+    "SplitShard",
+    "UpdateShardCount",
+];
+
+impl Kinesis {
+    /// Calls one Kinesis API action with a JSON request body, at simulated time `now_ms`.
+    ///
+    /// Returns the JSON response body, or the error AWS would return (exception name and
+    /// message). Never panics, whatever the input.
+    pub fn call(&mut self, now_ms: u64, action: &str, body: &Value) -> Result<Value, ApiError> {
+        self.advance_to(now_ms);
+        let now = self.now_ms;
+        match action {
+            "CreateStream" => self.json(body, &create_stream::SHAPE, |k, b| {
+                k.create_stream_json(now, b)
+            }),
+            "DeleteStream" => self.json(body, &delete_stream::SHAPE, |k, b| {
+                k.delete_stream_json(now, b)
+            }),
+            "DescribeStream" => self.json(body, &describe_stream::DESCRIBE_SHAPE, |k, b| {
+                k.describe_stream_json(now, b)
+            }),
+            "DescribeStreamSummary" => self.json(body, &describe_stream::SUMMARY_SHAPE, |k, b| {
+                k.describe_stream_summary_json(now, b)
+            }),
+            "DescribeLimits" => self.json(body, &[], |k, _| k.describe_limits_json()),
+            "ListStreams" => self.json(body, &list_streams::SHAPE, |k, b| k.list_streams_json(b)),
+            "ListShards" => self.json(body, &list_shards::SHAPE, |k, b| k.list_shards_json(now, b)),
+            "PutRecord" => self.json(body, &put_record::SHAPE, |k, b| k.put_record_json(now, b)),
+            "PutRecords" => self.json(body, &put_records::SHAPE, |k, b| k.put_records_json(now, b)),
+            "GetShardIterator" => self.json(body, &get_shard_iterator::SHAPE, |k, b| {
+                k.get_shard_iterator_json(now, b)
+            }),
+            "GetRecords" => self.json(body, &get_records::SHAPE, |k, b| k.get_records_json(now, b)),
+            "IncreaseStreamRetentionPeriod" => self.json(body, &retention::SHAPE, |k, b| {
+                k.change_retention_json(now, b, retention::Direction::Increase)
+            }),
+            "DecreaseStreamRetentionPeriod" => self.json(body, &retention::SHAPE, |k, b| {
+                k.change_retention_json(now, b, retention::Direction::Decrease)
+            }),
+            _ => Err(ApiError::new(ErrorKind::UnknownOperation, "")),
+        }
+    }
+
+    /// Checks `body` against `shape`, then runs the action and serializes its response.
+    fn json<O: Serialize>(
+        &mut self,
+        body: &Value,
+        shape: &'static [Member],
+        action: impl FnOnce(&mut Self, &Value) -> Result<O, ApiError>,
+    ) -> Result<Value, ApiError> {
+        validate::check(body, shape)?;
+        let output = action(self, body)?;
+        serde_json::to_value(output)
+            .map_err(|e| ApiError::new(ErrorKind::InternalFailure, e.to_string()))
+    }
+}
+
+/// A string member of a checked body.
+fn str_of<'a>(body: &'a Value, name: &str) -> Option<&'a str> {
+    body.get(name).and_then(Value::as_str)
+}
+
+/// An integer member of a checked body; like AWS, a fractional number is floored.
+fn int_of(body: &Value, name: &str) -> Option<i64> {
+    let value = body.get(name)?;
+    value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .map(|f| f.floor().clamp(i64::MIN as f64, i64::MAX as f64) as i64)
+    })
+}
+
+/// A timestamp member (epoch seconds, fraction allowed) as epoch milliseconds.
+fn timestamp_ms_of(body: &Value, name: &str) -> Option<u64> {
+    let seconds = body.get(name)?.as_f64()?;
+    Some((seconds * 1000.0).round().clamp(0.0, u64::MAX as f64) as u64)
+}
+
+/// Epoch milliseconds as AWS's JSON timestamps: epoch seconds with a millisecond fraction.
+pub(crate) fn epoch_seconds(ms: u64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// `SequenceNumberRange` of a shard.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SequenceNumberRange {
+    pub starting_sequence_number: SequenceNumber,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ending_sequence_number: Option<SequenceNumber>,
+}
+
+/// A `Shard` as DescribeStream and ListShards show it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ShardDescription {
+    pub shard_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_shard_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjacent_parent_shard_id: Option<String>,
+    pub hash_key_range: HashKeyRange,
+    pub sequence_number_range: SequenceNumberRange,
+}
+
+impl ShardDescription {
+    pub fn of(shard: &Shard) -> Self {
+        ShardDescription {
+            shard_id: shard.id(),
+            parent_shard_id: shard.parent.map(super::shard_id::shard_id),
+            adjacent_parent_shard_id: shard.adjacent_parent.map(super::shard_id::shard_id),
+            hash_key_range: shard.range,
+            sequence_number_range: SequenceNumberRange {
+                starting_sequence_number: shard.starting_sequence_number(),
+                ending_sequence_number: shard.ending_sequence_number(),
+            },
+        }
+    }
+}
+
+/// The members every stream-addressed action shares: `StreamName`, pattern and length.
+const STREAM_NAME_RULES: &[validate::Rule] = &[
+    validate::Rule::NotNull,
+    validate::Rule::Pattern(validate::Pattern::Name),
+    validate::Rule::MinLength(1),
+    validate::Rule::MaxLength(128),
+];

@@ -1,0 +1,82 @@
+//! Settings of the simulated service: account, region, per-shard limits and how long the
+//! asynchronous state changes (CREATING, UPDATING, DELETING) take in simulated time.
+//!
+//! The defaults are AWS's numbers. Lessons lower the per-shard limits of a stream so that
+//! throttling shows up at rates a browser can animate one record at a time.
+
+/// The per-shard throughput limits (reference section 1.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ShardLimits {
+    /// Write bytes per second (partition key + data): 1 MiB.
+    pub write_bytes_per_sec: u64,
+    /// Records written per second: 1,000.
+    pub write_records_per_sec: u64,
+    /// GetRecords calls per second, shared by every reader of the shard: 5.
+    pub read_calls_per_sec: u64,
+    /// Bytes read per second: 2 MiB.
+    pub read_bytes_per_sec: u64,
+}
+
+impl ShardLimits {
+    /// AWS's limits for every provisioned shard.
+    pub const AWS: ShardLimits = ShardLimits {
+        write_bytes_per_sec: 1024 * 1024,
+        write_records_per_sec: 1000,
+        read_calls_per_sec: 5,
+        read_bytes_per_sec: 2 * 1024 * 1024,
+    };
+}
+
+impl Default for ShardLimits {
+    fn default() -> Self {
+        ShardLimits::AWS
+    }
+}
+
+/// Engine settings. `Config::default()` behaves as AWS does in us-east-1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The 12-digit account id that appears in ARNs and error messages.
+    pub account_id: String,
+    /// The region that appears in ARNs.
+    pub region: String,
+    /// Account shard quota (20,000 in us-east-1, us-west-2 and eu-west-1).
+    pub shard_limit: u32,
+    /// Per-shard limits given to new streams.
+    pub shard_limits: ShardLimits,
+    /// How long a new stream stays CREATING.
+    pub create_duration_ms: u64,
+    /// How long a deleted stream stays DELETING before it is gone.
+    pub delete_duration_ms: u64,
+    /// How long SplitShard or MergeShards keeps the stream UPDATING.
+    pub reshard_duration_ms: u64,
+    /// How long UpdateShardCount keeps the stream UPDATING ("a few minutes" on AWS).
+    pub update_shard_count_duration_ms: u64,
+    /// How long a shard iterator stays valid: 5 minutes.
+    pub iterator_lifetime_ms: u64,
+    /// How long a ListShards NextToken stays valid: 5 minutes.
+    pub next_token_lifetime_ms: u64,
+    /// How many most recent seconds of per-second shard metrics to keep.
+    pub metrics_seconds_kept: usize,
+    /// How many most recent minutes of per-minute shard metrics to keep.
+    pub metrics_minutes_kept: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            account_id: "123456789012".to_string(),
+            region: "us-east-1".to_string(),
+            shard_limit: 20_000,
+            shard_limits: ShardLimits::AWS,
+            create_duration_ms: 2_000,
+            delete_duration_ms: 2_000,
+            reshard_duration_ms: 5_000,
+            update_shard_count_duration_ms: 30_000,
+            iterator_lifetime_ms: 300_000,
+            next_token_lifetime_ms: 300_000,
+            metrics_seconds_kept: 15 * 60,
+            metrics_minutes_kept: 24 * 60,
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! Errors as Kinesis reports them: an exception name and AWS's own message text.
+//!
+//! Every failure of an API call is a value of [`ApiError`], never a panic. The name is what
+//! the AWS SDKs and CLI show as the error code (`ProvisionedThroughputExceededException`), the
+//! message is worded as AWS words it (reference section 6), so a learner who meets the same
+//! error on AWS later recognises it.
+
+use std::fmt;
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// The exception names Kinesis Data Streams uses (the `__type` of an error response).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    ResourceNotFound,
+    ResourceInUse,
+    InvalidArgument,
+    LimitExceeded,
+    ProvisionedThroughputExceeded,
+    ExpiredIterator,
+    ExpiredNextToken,
+    Validation,
+    Serialization,
+    UnknownOperation,
+    InternalFailure,
+}
+
+impl ErrorKind {
+    /// The exception name as AWS spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::ResourceNotFound => "ResourceNotFoundException",
+            ErrorKind::ResourceInUse => "ResourceInUseException",
+            ErrorKind::InvalidArgument => "InvalidArgumentException",
+            ErrorKind::LimitExceeded => "LimitExceededException",
+            ErrorKind::ProvisionedThroughputExceeded => "ProvisionedThroughputExceededException",
+            ErrorKind::ExpiredIterator => "ExpiredIteratorException",
+            ErrorKind::ExpiredNextToken => "ExpiredNextTokenException",
+            ErrorKind::Validation => "ValidationException",
+            ErrorKind::Serialization => "SerializationException",
+            ErrorKind::UnknownOperation => "UnknownOperationException",
+            ErrorKind::InternalFailure => "InternalFailure",
+        }
+    }
+
+    /// The HTTP status AWS answers with: 500 for internal failures, 400 for the rest.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::InternalFailure => 500,
+            _ => 400,
+        }
+    }
+}
+
+/// A failed Kinesis API call: AWS's exception name and message.
+///
+/// Serializes as the JSON body AWS sends: `{"__type": kind, "message": message}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    kind: ErrorKind,
+    message: String,
+}
+
+impl ApiError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        ApiError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The exception name, e.g. `"ProvisionedThroughputExceededException"`.
+    pub fn kind(&self) -> &str {
+        self.kind.name()
+    }
+
+    /// The typed exception kind, for code that branches on it.
+    pub fn error_kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The message, worded as AWS words it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn resource_not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::ResourceNotFound, message)
+    }
+
+    pub fn resource_in_use(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::ResourceInUse, message)
+    }
+
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, message)
+    }
+
+    pub fn limit_exceeded(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::LimitExceeded, message)
+    }
+
+    pub fn throughput_exceeded(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::ProvisionedThroughputExceeded, message)
+    }
+
+    pub fn serialization(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Serialization, message)
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Validation, message)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl Serialize for ApiError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut body = serializer.serialize_struct("ApiError", 2)?;
+        body.serialize_field("__type", self.kind())?;
+        body.serialize_field("message", &self.message)?;
+        body.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_the_aws_error_body() {
+        let error = ApiError::throughput_exceeded("Rate exceeded for shard shardId-000000000000 in stream Foo under account 123456789012.");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            serde_json::json!({
+                "__type": "ProvisionedThroughputExceededException",
+                "message": "Rate exceeded for shard shardId-000000000000 in stream Foo under account 123456789012."
+            })
+        );
+        assert_eq!(error.kind(), "ProvisionedThroughputExceededException");
+    }
+}

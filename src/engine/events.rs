@@ -1,0 +1,25 @@
+//! What changed inside the service on its own: the asynchronous transitions a learner should
+//! see happen (a stream turning ACTIVE, a split completing). The simulation drains these into
+//! its event log; API calls report their own outcomes directly.
+
+use serde::Serialize;
+
+/// A change the engine made when simulated time reached it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind")]
+pub enum EngineEvent {
+    /// A stream's status changed (CREATING -> ACTIVE, ACTIVE -> UPDATING, ...).
+    StreamStatusChanged {
+        at_ms: u64,
+        stream: String,
+        status: &'static str,
+    },
+    /// A deleted stream is gone.
+    StreamDeleted { at_ms: u64, stream: String },
+    /// Records passed retention and were trimmed.
+    RecordsExpired {
+        at_ms: u64,
+        stream: String,
+        count: usize,
+    },
+}

@@ -1,0 +1,183 @@
+//! The service: streams by name, simulated time, and the asynchronous changes in flight.
+
+use std::collections::BTreeMap;
+
+use super::config::{Config, ShardLimits};
+use super::error::ApiError;
+use super::events::EngineEvent;
+use super::stream::{Change, Stream, StreamStatus};
+
+/// The simulated Kinesis Data Streams service of one account in one region.
+///
+/// Time only moves forward through the `now_ms` passed to its calls; the engine never reads a
+/// clock. A `now_ms` earlier than one already seen is treated as the later one.
+#[derive(Clone, Debug)]
+pub struct Kinesis {
+    pub(crate) config: Config,
+    pub(crate) streams: BTreeMap<String, Stream>,
+    pub(crate) now_ms: u64,
+    /// The second of the last retention trim, so trimming runs at most once a second.
+    last_trim_second: u64,
+    pub(crate) events: Vec<EngineEvent>,
+}
+
+impl Kinesis {
+    pub fn new(config: Config) -> Self {
+        Kinesis {
+            config,
+            streams: BTreeMap::new(),
+            now_ms: 0,
+            last_trim_second: 0,
+            events: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The latest simulated time the engine has seen.
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    /// A stream by name, in whatever state it is.
+    pub fn stream(&self, name: &str) -> Option<&Stream> {
+        self.streams.get(name)
+    }
+
+    /// Every stream, by name.
+    pub fn streams(&self) -> impl Iterator<Item = &Stream> {
+        self.streams.values()
+    }
+
+    /// Takes the transitions that happened since the last drain.
+    pub fn drain_events(&mut self) -> Vec<EngineEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The earliest time at which a pending change is due, for the simulation's scheduler.
+    pub fn next_change_ms(&self) -> Option<u64> {
+        self.streams
+            .values()
+            .filter_map(|s| s.pending.as_ref().map(|p| p.due_ms))
+            .min()
+    }
+
+    /// Lowers (or restores) the per-shard limits of one stream, for lessons that show
+    /// throttling at small rates. Not an AWS API: AWS's limits are fixed.
+    pub fn set_shard_limits(&mut self, stream: &str, limits: ShardLimits) -> Result<(), ApiError> {
+        let now = self.now_ms;
+        let not_found = self.stream_not_found(stream);
+        let stream = self.streams.get_mut(stream).ok_or(not_found)?;
+        stream.limits = limits;
+        for shard in &mut stream.shards {
+            shard.buckets.set_limits(&limits, now);
+        }
+        Ok(())
+    }
+
+    /// Moves simulated time to `now_ms`, applying every change due by then in time order.
+    pub fn advance_to(&mut self, now_ms: u64) {
+        let target = now_ms.max(self.now_ms);
+        while let Some(due) = self.next_change_ms().filter(|due| *due <= target) {
+            self.now_ms = self.now_ms.max(due);
+            self.apply_due_changes(due);
+        }
+        self.now_ms = target;
+        if target / 1000 > self.last_trim_second {
+            self.last_trim_second = target / 1000;
+            self.trim(target);
+        }
+    }
+
+    fn apply_due_changes(&mut self, due_ms: u64) {
+        let names: Vec<String> = self
+            .streams
+            .iter()
+            .filter(|(_, s)| s.pending.as_ref().is_some_and(|p| p.due_ms == due_ms))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in names {
+            let Some(pending) = self.streams.get_mut(&name).and_then(|s| s.pending.take()) else {
+                continue;
+            };
+            match pending.change {
+                Change::Activate => self.set_status(&name, StreamStatus::Active, due_ms),
+                Change::Remove => {
+                    self.streams.remove(&name);
+                    self.events.push(EngineEvent::StreamDeleted {
+                        at_ms: due_ms,
+                        stream: name,
+                    });
+                }
+            }
+        }
+    }
+
+    pub(crate) fn set_status(&mut self, name: &str, status: StreamStatus, at_ms: u64) {
+        if let Some(stream) = self.streams.get_mut(name) {
+            stream.status = status;
+            self.events.push(EngineEvent::StreamStatusChanged {
+                at_ms,
+                stream: name.to_string(),
+                status: status.as_str(),
+            });
+        }
+    }
+
+    fn trim(&mut self, now_ms: u64) {
+        for (name, stream) in &mut self.streams {
+            let count = stream.trim(now_ms);
+            if count > 0 {
+                self.events.push(EngineEvent::RecordsExpired {
+                    at_ms: now_ms,
+                    stream: name.clone(),
+                    count,
+                });
+            }
+        }
+    }
+
+    /// `Stream {name} under account {account} not found.`
+    pub(crate) fn stream_not_found(&self, name: &str) -> ApiError {
+        ApiError::resource_not_found(format!(
+            "Stream {name} under account {} not found.",
+            self.config.account_id
+        ))
+    }
+
+    /// The stream, or AWS's ResourceNotFoundException.
+    pub(crate) fn find_stream(&self, name: &str) -> Result<&Stream, ApiError> {
+        self.streams
+            .get(name)
+            .ok_or_else(|| self.stream_not_found(name))
+    }
+
+    pub(crate) fn find_stream_mut(&mut self, name: &str) -> Result<&mut Stream, ApiError> {
+        let error = self.stream_not_found(name);
+        self.streams.get_mut(name).ok_or(error)
+    }
+
+    /// The stream if it serves reads and writes (ACTIVE or UPDATING).
+    pub(crate) fn serving_stream_mut(&mut self, name: &str) -> Result<&mut Stream, ApiError> {
+        let error = self.stream_not_found(name);
+        self.streams
+            .get_mut(name)
+            .filter(|s| s.is_serving())
+            .ok_or(error)
+    }
+
+    /// Open shards across every stream of the account (what the shard quota counts).
+    pub(crate) fn open_shards_in_account(&self) -> usize {
+        self.streams.values().map(Stream::open_shard_count).sum()
+    }
+
+    /// `arn:aws:kinesis:{region}:{account}:stream/{name}`
+    pub(crate) fn stream_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:kinesis:{}:{}:stream/{name}",
+            self.config.region, self.config.account_id
+        )
+    }
+}

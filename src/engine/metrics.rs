@@ -1,0 +1,275 @@
+//! Per-shard CloudWatch metrics, second by second, in bounded memory.
+//!
+//! Kinesis publishes shard metrics to CloudWatch as one-minute sums, which hides the
+//! per-second spikes that actually cause throttling. Shardlab keeps both views: the last
+//! `metrics_seconds_kept` seconds at one-second resolution (what the charts draw) and the last
+//! `metrics_minutes_kept` minutes as CloudWatch would show them, plus running totals. Seconds
+//! without activity take no memory: they read back as zeros.
+
+use std::collections::VecDeque;
+
+/// The metrics kept per shard, named as CloudWatch names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Metric {
+    IncomingBytes,
+    IncomingRecords,
+    PutRecordSuccess,
+    PutRecordsSuccessfulRecords,
+    PutRecordsThrottledRecords,
+    PutRecordsTotalRecords,
+    WriteProvisionedThroughputExceeded,
+    GetRecordsSuccess,
+    GetRecordsRecords,
+    GetRecordsBytes,
+    GetRecordsIteratorAgeMilliseconds,
+    ReadProvisionedThroughputExceeded,
+}
+
+/// How many metrics there are.
+pub const METRIC_COUNT: usize = 12;
+
+impl Metric {
+    /// Every metric, in a stable order.
+    pub const ALL: [Metric; METRIC_COUNT] = [
+        Metric::IncomingBytes,
+        Metric::IncomingRecords,
+        Metric::PutRecordSuccess,
+        Metric::PutRecordsSuccessfulRecords,
+        Metric::PutRecordsThrottledRecords,
+        Metric::PutRecordsTotalRecords,
+        Metric::WriteProvisionedThroughputExceeded,
+        Metric::GetRecordsSuccess,
+        Metric::GetRecordsRecords,
+        Metric::GetRecordsBytes,
+        Metric::GetRecordsIteratorAgeMilliseconds,
+        Metric::ReadProvisionedThroughputExceeded,
+    ];
+
+    /// The CloudWatch metric name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::IncomingBytes => "IncomingBytes",
+            Metric::IncomingRecords => "IncomingRecords",
+            Metric::PutRecordSuccess => "PutRecord.Success",
+            Metric::PutRecordsSuccessfulRecords => "PutRecords.SuccessfulRecords",
+            Metric::PutRecordsThrottledRecords => "PutRecords.ThrottledRecords",
+            Metric::PutRecordsTotalRecords => "PutRecords.TotalRecords",
+            Metric::WriteProvisionedThroughputExceeded => "WriteProvisionedThroughputExceeded",
+            Metric::GetRecordsSuccess => "GetRecords.Success",
+            Metric::GetRecordsRecords => "GetRecords.Records",
+            Metric::GetRecordsBytes => "GetRecords.Bytes",
+            Metric::GetRecordsIteratorAgeMilliseconds => "GetRecords.IteratorAgeMilliseconds",
+            Metric::ReadProvisionedThroughputExceeded => "ReadProvisionedThroughputExceeded",
+        }
+    }
+
+    /// The metric with this CloudWatch name.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Iterator age is a maximum over the period; everything else is a sum.
+    fn is_maximum(self) -> bool {
+        self == Metric::GetRecordsIteratorAgeMilliseconds
+    }
+}
+
+/// One period's values, indexed by `Metric as usize`.
+pub type Sample = [u64; METRIC_COUNT];
+
+fn merge(into: &mut Sample, from: &Sample) {
+    for metric in Metric::ALL {
+        let i = metric as usize;
+        into[i] = if metric.is_maximum() {
+            into[i].max(from[i])
+        } else {
+            into[i].saturating_add(from[i])
+        };
+    }
+}
+
+/// The metrics of one shard.
+#[derive(Clone, Debug, Default)]
+pub struct ShardMetrics {
+    /// The second being accumulated, and its values.
+    current_second: u64,
+    current: Sample,
+    /// Finished seconds with any activity, oldest first: (epoch second, values).
+    seconds: VecDeque<(u64, Sample)>,
+    /// Finished minutes with any activity, oldest first: (epoch minute, values).
+    minutes: VecDeque<(u64, Sample)>,
+    totals: Sample,
+}
+
+impl ShardMetrics {
+    /// Adds each value to its metric at `now_ms` (for iterator age: raises the maximum).
+    pub fn record(&mut self, now_ms: u64, values: &[(Metric, u64)], keep: (usize, usize)) {
+        self.roll_to(now_ms / 1000, keep);
+        for &(metric, value) in values {
+            let i = metric as usize;
+            if metric.is_maximum() {
+                self.current[i] = self.current[i].max(value);
+                self.totals[i] = self.totals[i].max(value);
+            } else {
+                self.current[i] = self.current[i].saturating_add(value);
+                self.totals[i] = self.totals[i].saturating_add(value);
+            }
+        }
+    }
+
+    /// Closes the accumulating second if `second` is later, keeping memory bounded.
+    fn roll_to(&mut self, second: u64, (seconds_kept, minutes_kept): (usize, usize)) {
+        if second <= self.current_second {
+            return;
+        }
+        if self.current != Sample::default() {
+            let finished = (self.current_second, self.current);
+            let minute = finished.0 / 60;
+            match self.minutes.back_mut() {
+                Some((m, values)) if *m == minute => merge(values, &finished.1),
+                _ => self.minutes.push_back((minute, finished.1)),
+            }
+            self.seconds.push_back(finished);
+        }
+        self.current = Sample::default();
+        self.current_second = second;
+        let oldest_second = second.saturating_sub(seconds_kept as u64);
+        while self
+            .seconds
+            .front()
+            .is_some_and(|(s, _)| *s < oldest_second)
+        {
+            self.seconds.pop_front();
+        }
+        let oldest_minute = (second / 60).saturating_sub(minutes_kept as u64);
+        while self
+            .minutes
+            .front()
+            .is_some_and(|(m, _)| *m < oldest_minute)
+        {
+            self.minutes.pop_front();
+        }
+    }
+
+    /// Running totals since the shard was created (iterator age: the maximum seen).
+    pub fn totals(&self) -> &Sample {
+        &self.totals
+    }
+
+    /// The value of `metric` in each second from `from_second` up to and including
+    /// `to_second` (epoch seconds), zeros where nothing happened or nothing is kept.
+    pub fn per_second(&self, metric: Metric, from_second: u64, to_second: u64) -> Vec<u64> {
+        let i = metric as usize;
+        let len = to_second
+            .saturating_sub(from_second)
+            .saturating_add(1)
+            .min(1 << 20) as usize;
+        let mut out = vec![0; len];
+        let mut put = |second: u64, value: u64| {
+            if second >= from_second && second <= to_second {
+                if let Some(slot) = out.get_mut((second - from_second) as usize) {
+                    *slot = value;
+                }
+            }
+        };
+        let start = self.seconds.partition_point(|(s, _)| *s < from_second);
+        for (second, values) in self.seconds.range(start..) {
+            put(*second, values[i]);
+        }
+        put(self.current_second, self.current[i]);
+        out
+    }
+
+    /// The value of `metric` in the given epoch second, if still kept.
+    pub fn in_second(&self, metric: Metric, second: u64) -> u64 {
+        self.per_second(metric, second, second)[0]
+    }
+
+    /// CloudWatch's view: per-minute values from `from_minute` to `to_minute` (epoch minutes).
+    pub fn per_minute(&self, metric: Metric, from_minute: u64, to_minute: u64) -> Vec<u64> {
+        let i = metric as usize;
+        let len = to_minute
+            .saturating_sub(from_minute)
+            .saturating_add(1)
+            .min(1 << 20) as usize;
+        let mut out = vec![0; len];
+        for (minute, values) in &self.minutes {
+            if *minute >= from_minute && *minute <= to_minute {
+                out[(*minute - from_minute) as usize] = values[i];
+            }
+        }
+        let current_minute = self.current_second / 60;
+        if current_minute >= from_minute && current_minute <= to_minute {
+            let slot = &mut out[(current_minute - from_minute) as usize];
+            *slot = if metric.is_maximum() {
+                (*slot).max(self.current[i])
+            } else {
+                slot.saturating_add(self.current[i])
+            };
+        }
+        out
+    }
+
+    /// How many stored periods this shard holds (for memory accounting).
+    pub fn stored_periods(&self) -> usize {
+        self.seconds.len() + self.minutes.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEEP: (usize, usize) = (900, 1440);
+
+    #[test]
+    fn seconds_read_back_with_zeros_between() {
+        let mut m = ShardMetrics::default();
+        m.record(1_000, &[(Metric::IncomingRecords, 3)], KEEP);
+        m.record(1_500, &[(Metric::IncomingRecords, 2)], KEEP);
+        m.record(3_200, &[(Metric::IncomingRecords, 7)], KEEP);
+        assert_eq!(
+            m.per_second(Metric::IncomingRecords, 0, 4),
+            vec![0, 5, 0, 7, 0]
+        );
+        assert_eq!(m.totals()[Metric::IncomingRecords as usize], 12);
+    }
+
+    #[test]
+    fn iterator_age_is_a_maximum() {
+        let mut m = ShardMetrics::default();
+        m.record(0, &[(Metric::GetRecordsIteratorAgeMilliseconds, 500)], KEEP);
+        m.record(
+            10,
+            &[(Metric::GetRecordsIteratorAgeMilliseconds, 200)],
+            KEEP,
+        );
+        assert_eq!(
+            m.in_second(Metric::GetRecordsIteratorAgeMilliseconds, 0),
+            500
+        );
+    }
+
+    #[test]
+    fn memory_stays_bounded_and_minutes_keep_the_sums() {
+        let mut m = ShardMetrics::default();
+        for second in 0..3_600u64 {
+            m.record(second * 1000, &[(Metric::IncomingRecords, 1)], (60, 10));
+        }
+        assert!(m.stored_periods() <= 60 + 11, "{}", m.stored_periods());
+        // The last complete minute (minute 58) holds 60 records.
+        assert_eq!(m.per_minute(Metric::IncomingRecords, 58, 58), vec![60]);
+        assert_eq!(
+            m.per_second(Metric::IncomingRecords, 0, 0),
+            vec![0],
+            "second 0 was dropped"
+        );
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for metric in Metric::ALL {
+            assert_eq!(Metric::from_name(metric.name()), Some(metric));
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! A stream: its status, retention, shards (open and closed) and pending state change.
+//!
+//! Kinesis changes a stream asynchronously: CreateStream returns at once with the stream
+//! CREATING, a reshard leaves it UPDATING, DeleteStream leaves it DELETING. Each of those is a
+//! [`Pending`] change with a due time; [`super::Kinesis`] applies it when simulated time
+//! reaches it, and only then does the new state become visible.
+
+use super::config::ShardLimits;
+use super::error::ApiError;
+use super::shard::Shard;
+
+/// `StreamStatus` as the API reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StreamStatus {
+    Creating,
+    Active,
+    Updating,
+    Deleting,
+}
+
+impl StreamStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreamStatus::Creating => "CREATING",
+            StreamStatus::Active => "ACTIVE",
+            StreamStatus::Updating => "UPDATING",
+            StreamStatus::Deleting => "DELETING",
+        }
+    }
+}
+
+/// An asynchronous change waiting for its due time.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub due_ms: u64,
+    pub change: Change,
+}
+
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// CREATING -> ACTIVE.
+    Activate,
+    /// DELETING -> gone.
+    Remove,
+}
+
+/// One stream.
+#[derive(Clone, Debug)]
+pub struct Stream {
+    pub name: String,
+    pub arn: String,
+    pub status: StreamStatus,
+    /// When CreateStream was called (`StreamCreationTimestamp`).
+    pub created_ms: u64,
+    pub retention_hours: u32,
+    /// Every shard the stream ever had, by index (closed and expired ones too).
+    pub shards: Vec<Shard>,
+    /// Per-shard limits of this stream (AWS's unless a lesson lowered them).
+    pub limits: ShardLimits,
+    pub pending: Option<Pending>,
+    /// Indices of the open shards ordered by StartingHashKey, for routing by binary search.
+    open_by_range: Vec<u32>,
+}
+
+impl Stream {
+    pub fn new(
+        name: String,
+        arn: String,
+        created_ms: u64,
+        shards: Vec<Shard>,
+        limits: ShardLimits,
+    ) -> Self {
+        let mut stream = Stream {
+            name,
+            arn,
+            status: StreamStatus::Creating,
+            created_ms,
+            retention_hours: 24,
+            shards,
+            limits,
+            pending: None,
+            open_by_range: Vec::new(),
+        };
+        stream.reindex_open_shards();
+        stream
+    }
+
+    pub fn retention_ms(&self) -> u64 {
+        u64::from(self.retention_hours) * 3_600_000
+    }
+
+    /// Rebuilds the routing index after shards opened or closed.
+    pub fn reindex_open_shards(&mut self) {
+        let mut open: Vec<&Shard> = self.shards.iter().filter(|s| s.is_open()).collect();
+        open.sort_by_key(|s| s.range.starting_hash_key);
+        self.open_by_range = open.iter().map(|s| s.index).collect();
+    }
+
+    /// The open shard whose range holds `hash_key`.
+    pub fn route(&self, hash_key: u128) -> Option<u32> {
+        let after = self
+            .open_by_range
+            .partition_point(|&i| self.shards[i as usize].range.starting_hash_key <= hash_key);
+        let index = *self.open_by_range.get(after.checked_sub(1)?)?;
+        self.shards[index as usize]
+            .range
+            .contains(hash_key)
+            .then_some(index)
+    }
+
+    /// Open shards ordered by hash key range.
+    pub fn open_shards(&self) -> impl Iterator<Item = &Shard> {
+        self.open_by_range.iter().map(|&i| &self.shards[i as usize])
+    }
+
+    pub fn open_shard_count(&self) -> usize {
+        self.open_by_range.len()
+    }
+
+    /// Shards the API still lists at `now_ms`: open ones and closed ones within retention,
+    /// ordered by shard index. Nothing is listed while the stream is CREATING.
+    pub fn listed_shards(&self, now_ms: u64) -> impl Iterator<Item = &Shard> {
+        let retention_ms = self.retention_ms();
+        let creating = self.status == StreamStatus::Creating;
+        self.shards
+            .iter()
+            .filter(move |s| !creating && !s.is_expired(now_ms, retention_ms))
+    }
+
+    /// The shard with this index, unless it never existed or has expired.
+    pub fn live_shard(&self, index: u32, now_ms: u64) -> Option<&Shard> {
+        self.shards
+            .get(index as usize)
+            .filter(|s| !s.is_expired(now_ms, self.retention_ms()))
+    }
+
+    pub fn live_shard_mut(&mut self, index: u32, now_ms: u64) -> Option<&mut Shard> {
+        let retention_ms = self.retention_ms();
+        self.shards
+            .get_mut(index as usize)
+            .filter(|s| !s.is_expired(now_ms, retention_ms))
+    }
+
+    /// Whether data-plane calls are served (ACTIVE or UPDATING).
+    pub fn is_serving(&self) -> bool {
+        matches!(self.status, StreamStatus::Active | StreamStatus::Updating)
+    }
+
+    /// The error for a control-plane change while the stream is not ACTIVE.
+    pub fn require_active(&self, account: &str) -> Result<(), ApiError> {
+        if self.status == StreamStatus::Active {
+            Ok(())
+        } else {
+            Err(ApiError::resource_in_use(format!(
+                "Stream {} under account {account} not ACTIVE, instead in state {}",
+                self.name,
+                self.status.as_str()
+            )))
+        }
+    }
+
+    /// Drops records past retention from every shard; returns how many were dropped.
+    pub fn trim(&mut self, now_ms: u64) -> usize {
+        let cutoff = now_ms.saturating_sub(self.retention_ms());
+        self.shards
+            .iter_mut()
+            .map(|shard| shard.records.trim_before(cutoff))
+            .sum()
+    }
+}
