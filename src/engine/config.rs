@@ -44,6 +44,8 @@ pub struct Config {
     pub shard_limit: u32,
     /// Per-shard limits given to new streams.
     pub shard_limits: ShardLimits,
+    /// Lower (or higher) limits for the streams named here, applied when they are created.
+    pub stream_shard_limits: std::collections::BTreeMap<String, ShardLimits>,
     /// How long a new stream stays CREATING.
     pub create_duration_ms: u64,
     /// How long a deleted stream stays DELETING before it is gone.
@@ -62,6 +64,16 @@ pub struct Config {
     pub metrics_minutes_kept: usize,
 }
 
+impl Config {
+    /// The per-shard limits a new stream called `stream` gets.
+    pub fn limits_for(&self, stream: &str) -> ShardLimits {
+        self.stream_shard_limits
+            .get(stream)
+            .copied()
+            .unwrap_or(self.shard_limits)
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -69,6 +81,7 @@ impl Default for Config {
             region: "us-east-1".to_string(),
             shard_limit: 20_000,
             shard_limits: ShardLimits::AWS,
+            stream_shard_limits: std::collections::BTreeMap::new(),
             create_duration_ms: 2_000,
             delete_duration_ms: 2_000,
             reshard_duration_ms: 5_000,

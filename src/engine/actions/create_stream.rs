@@ -100,7 +100,7 @@ impl Kinesis {
         if open + shard_count as usize > limit {
             return Err(self.shard_limit_error(open, shard_count as usize));
         }
-        let limits = self.config.shard_limits;
+        let limits = self.config.limits_for(name);
         let shards = HashKeyRange::even_split(shard_count)
             .into_iter()
             .zip(0..)
