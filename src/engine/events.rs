@@ -16,6 +16,20 @@ pub enum EngineEvent {
     },
     /// A deleted stream is gone.
     StreamDeleted { at_ms: u64, stream: String },
+    /// A split completed: the parent closed and two children opened.
+    ShardSplit {
+        at_ms: u64,
+        stream: String,
+        parent: String,
+        children: [String; 2],
+    },
+    /// A merge completed: two adjacent parents closed and one child opened.
+    ShardsMerged {
+        at_ms: u64,
+        stream: String,
+        parents: [String; 2],
+        child: String,
+    },
     /// Records passed retention and were trimmed.
     RecordsExpired {
         at_ms: u64,

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use super::config::{Config, ShardLimits};
 use super::error::ApiError;
 use super::events::EngineEvent;
+use super::reshard::ReshardStep;
+use super::shard_id::shard_id;
 use super::stream::{Change, Stream, StreamStatus};
 
 /// The simulated Kinesis Data Streams service of one account in one region.
@@ -104,6 +106,31 @@ impl Kinesis {
             };
             match pending.change {
                 Change::Activate => self.set_status(&name, StreamStatus::Active, due_ms),
+                Change::Reshard(reshard) => {
+                    if let Some(stream) = self.streams.get_mut(&name) {
+                        for step in stream.apply_reshard(&reshard, due_ms) {
+                            self.events.push(match step {
+                                ReshardStep::Split { parent, children } => {
+                                    EngineEvent::ShardSplit {
+                                        at_ms: due_ms,
+                                        stream: name.clone(),
+                                        parent: shard_id(parent),
+                                        children: children.map(shard_id),
+                                    }
+                                }
+                                ReshardStep::Merge { parents, child } => {
+                                    EngineEvent::ShardsMerged {
+                                        at_ms: due_ms,
+                                        stream: name.clone(),
+                                        parents: parents.map(shard_id),
+                                        child: shard_id(child),
+                                    }
+                                }
+                            });
+                        }
+                    }
+                    self.set_status(&name, StreamStatus::Active, due_ms);
+                }
                 Change::Remove => {
                     self.streams.remove(&name);
                     self.events.push(EngineEvent::StreamDeleted {

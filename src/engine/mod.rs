@@ -32,6 +32,7 @@ pub mod iterator;
 mod kinesis;
 pub mod metrics;
 pub mod records;
+pub mod reshard;
 pub mod sequence;
 pub mod shard;
 pub mod shard_id;
@@ -42,14 +43,15 @@ mod validate;
 pub use actions::ACTIONS;
 pub use actions::{
     ChildShard, Direction, GetRecordsOutput, GetShardIteratorOutput, IteratorStart,
-    PutRecordOutput, PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry, Record, WriteCall,
-    WriteOutcome,
+    PutRecordOutput, PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry, Record,
+    UpdateShardCountOutput, WriteCall, WriteOutcome,
 };
 pub use config::{Config, ShardLimits};
 pub use error::{ApiError, ErrorKind};
 pub use events::EngineEvent;
 pub use hash_key::{hash_key_of, md5_hex, HashKeyRange, MAX_HASH_KEY};
 pub use kinesis::Kinesis;
+pub use reshard::{LineageNode, Reshard, ReshardStep};
 pub use sequence::SequenceNumber;
 pub use shard_id::{parse_shard_id, shard_id};
 pub use stream::{Stream, StreamStatus};

@@ -7,6 +7,7 @@
 
 use super::config::ShardLimits;
 use super::error::ApiError;
+use super::reshard::Reshard;
 use super::shard::Shard;
 
 /// `StreamStatus` as the API reports it.
@@ -43,6 +44,8 @@ pub enum Change {
     Activate,
     /// DELETING -> gone.
     Remove,
+    /// UPDATING -> ACTIVE, with the new shards.
+    Reshard(Reshard),
 }
 
 /// One stream.

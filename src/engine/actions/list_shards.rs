@@ -134,12 +134,12 @@ impl ShardFilter {
         })
     }
 
-    /// Whether `shard` passes the filter at `now_ms` with the stream's retention.
-    fn admits(self, shard: &Shard, now_ms: u64, retention_ms: u64) -> bool {
+    /// Whether `shard` passes the filter, given the time of the stream's trim horizon.
+    fn admits(self, shard: &Shard, trim_horizon_ms: u64) -> bool {
         let open_at = |t: u64| shard.created_ms <= t && shard.closed_ms.is_none_or(|c| c > t);
         match self {
             ShardFilter::AfterShardId(after) => shard.index > after,
-            ShardFilter::AtTrimHorizon => open_at(now_ms.saturating_sub(retention_ms)),
+            ShardFilter::AtTrimHorizon => open_at(trim_horizon_ms),
             ShardFilter::FromTrimHorizon => true,
             ShardFilter::AtLatest => shard.is_open(),
             ShardFilter::AtTimestamp(t) => open_at(t),
@@ -245,11 +245,14 @@ impl Kinesis {
                 return Err(self.stream_not_found(&name));
             }
         }
-        let retention_ms = stream.retention_ms();
+        // The oldest moment still readable: retention ago, or the stream's creation if later.
+        let trim_horizon_ms = now_ms
+            .saturating_sub(stream.retention_ms())
+            .max(stream.created_ms);
         let mut matching = stream
             .listed_shards(now_ms)
             .filter(|s| after.is_none_or(|a| s.index > a))
-            .filter(|s| filter.admits(s, now_ms, retention_ms));
+            .filter(|s| filter.admits(s, trim_horizon_ms));
         let page: Vec<&Shard> = matching.by_ref().take(page_size).collect();
         let next_token = match (matching.next(), page.last()) {
             (Some(_), Some(last)) => Some(

@@ -13,15 +13,19 @@ mod get_records;
 mod get_shard_iterator;
 mod list_shards;
 mod list_streams;
+mod merge_shards;
 mod put_record;
 mod put_records;
 mod retention;
+mod split_shard;
+mod update_shard_count;
 
 pub use get_records::{ChildShard, GetRecordsOutput, Record};
 pub use get_shard_iterator::{GetShardIteratorOutput, IteratorStart};
 pub use put_record::{PutRecordOutput, WriteCall, WriteOutcome};
 pub use put_records::{PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry};
 pub use retention::Direction;
+pub use update_shard_count::UpdateShardCountOutput;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -29,8 +33,10 @@ use serde_json::Value;
 use super::error::{ApiError, ErrorKind};
 use super::hash_key::HashKeyRange;
 use super::kinesis::Kinesis;
+use super::reshard::Reshard;
 use super::sequence::SequenceNumber;
 use super::shard::Shard;
+use super::stream::{Change, Pending, StreamStatus};
 use super::validate::{self, Member};
 
 /// Every action `call` understands, in the order of the AWS API reference.
@@ -89,6 +95,13 @@ impl Kinesis {
             "DecreaseStreamRetentionPeriod" => self.json(body, &retention::SHAPE, |k, b| {
                 k.change_retention_json(now, b, retention::Direction::Decrease)
             }),
+            "SplitShard" => self.json(body, &split_shard::SHAPE, |k, b| k.split_shard_json(now, b)),
+            "MergeShards" => self.json(body, &merge_shards::SHAPE, |k, b| {
+                k.merge_shards_json(now, b)
+            }),
+            "UpdateShardCount" => self.json(body, &update_shard_count::SHAPE, |k, b| {
+                k.update_shard_count_json(now, b)
+            }),
             _ => Err(ApiError::new(ErrorKind::UnknownOperation, "")),
         }
     }
@@ -104,6 +117,62 @@ impl Kinesis {
         let output = action(self, body)?;
         serde_json::to_value(output)
             .map_err(|e| ApiError::new(ErrorKind::InternalFailure, e.to_string()))
+    }
+}
+
+impl Kinesis {
+    /// The index a reshard request's shard id names, or AWS's "Could not find shard" with the
+    /// id as the caller sent it (checked before the stream itself is looked at).
+    fn parse_shard_for_reshard(&self, stream: &str, given: &str) -> Result<u32, ApiError> {
+        super::shard_id::parse_shard_id(given).ok_or_else(|| {
+            ApiError::resource_not_found(format!(
+                "Could not find shard {given} in stream {stream} under account {}.",
+                self.config.account_id
+            ))
+        })
+    }
+
+    /// Resolves the shard of a SplitShard or MergeShards request, in AWS's order of checks:
+    /// the id, the stream, its ACTIVE state, the shard's existence, then that it is open.
+    fn resolve_open_shard_for_reshard(
+        &mut self,
+        now_ms: u64,
+        stream: &str,
+        given: &str,
+    ) -> Result<u32, ApiError> {
+        let index = self.parse_shard_for_reshard(stream, given)?;
+        let account = self.config.account_id.clone();
+        let found = self.find_stream(stream)?;
+        found.require_active(&account)?;
+        let id = super::shard_id::shard_id(index);
+        let shard = found.live_shard(index, now_ms).ok_or_else(|| {
+            ApiError::resource_not_found(format!(
+                "Could not find shard {id} in stream {stream} under account {account}."
+            ))
+        })?;
+        if !shard.is_open() {
+            return Err(ApiError::invalid_argument(format!(
+                "Shard {id} in stream {stream} under account {account} has already been merged or split, and thus is not eligible for merging or splitting."
+            )));
+        }
+        Ok(index)
+    }
+
+    /// Puts a stream into UPDATING with `reshard` due after `duration_ms`.
+    fn begin_reshard(
+        &mut self,
+        now_ms: u64,
+        stream: &str,
+        reshard: Reshard,
+        duration_ms: u64,
+    ) -> Result<(), ApiError> {
+        let found = self.find_stream_mut(stream)?;
+        found.pending = Some(Pending {
+            due_ms: now_ms.saturating_add(duration_ms),
+            change: Change::Reshard(reshard),
+        });
+        self.set_status(stream, StreamStatus::Updating, now_ms);
+        Ok(())
     }
 }
 

@@ -1,0 +1,84 @@
+//! MergeShards: two adjacent open shards become one.
+//!
+//! Adjacent means one's EndingHashKey + 1 is the other's StartingHashKey. Either order of the
+//! two arguments is accepted; the child's `ParentShardId` is always the `ShardToMerge` and its
+//! `AdjacentParentShardId` the other.
+
+use serde_json::Value;
+
+use super::create_stream::Empty;
+use super::{str_of, STREAM_NAME_RULES};
+use crate::engine::error::ApiError;
+use crate::engine::kinesis::Kinesis;
+use crate::engine::reshard::{union_if_adjacent, Reshard};
+use crate::engine::shard_id::shard_id;
+use crate::engine::validate::{Member, Pattern, Rule, Type};
+
+const SHARD_ID_RULES: &[Rule] = &[
+    Rule::NotNull,
+    Rule::Pattern(Pattern::Name),
+    Rule::MinLength(1),
+    Rule::MaxLength(128),
+];
+
+pub static SHAPE: [Member; 3] = [
+    Member {
+        name: "ShardToMerge",
+        ty: Type::String,
+        rules: SHARD_ID_RULES,
+    },
+    Member {
+        name: "AdjacentShardToMerge",
+        ty: Type::String,
+        rules: SHARD_ID_RULES,
+    },
+    Member {
+        name: "StreamName",
+        ty: Type::String,
+        rules: STREAM_NAME_RULES,
+    },
+];
+
+impl Kinesis {
+    pub(super) fn merge_shards_json(
+        &mut self,
+        now_ms: u64,
+        body: &Value,
+    ) -> Result<Empty, ApiError> {
+        let name = str_of(body, "StreamName").unwrap_or_default();
+        let first_given = str_of(body, "ShardToMerge").unwrap_or_default();
+        let second_given = str_of(body, "AdjacentShardToMerge").unwrap_or_default();
+        // Both ids must name shards before the stream's state is looked at, as on AWS.
+        for given in [first_given, second_given] {
+            self.parse_shard_for_reshard(name, given)?;
+        }
+        let first = self.resolve_open_shard_for_reshard(now_ms, name, first_given)?;
+        let second = self.resolve_open_shard_for_reshard(now_ms, name, second_given)?;
+        let stream = self.find_stream(name)?;
+        let adjacent = first != second
+            && union_if_adjacent(
+                stream.shards[first as usize].range,
+                stream.shards[second as usize].range,
+            )
+            .is_some();
+        if !adjacent {
+            return Err(ApiError::invalid_argument(format!(
+                "Shards {} and {} in stream {name} under account {} are not an adjacent pair of shards eligible for merging",
+                shard_id(first),
+                shard_id(second),
+                self.config.account_id
+            )));
+        }
+        let duration = self.config.reshard_duration_ms;
+        self.begin_reshard(
+            now_ms,
+            name,
+            Reshard::Merge {
+                shard_to_merge: first,
+                adjacent_shard_to_merge: second,
+            },
+            duration,
+        )?;
+        Ok(Empty {})
+    }
+}
