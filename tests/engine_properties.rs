@@ -121,8 +121,8 @@ proptest! {
         }
     }
 
-    /// In any window of W ms a shard admits at most one second of burst plus W ms of rate,
-    /// for records and for bytes, whatever the pattern of writes.
+    /// In any window of W ms a shard admits at most its burst (the bucket's capacity) plus
+    /// W ms of rate, for records and for bytes, whatever the pattern of writes.
     #[test]
     fn no_window_admits_more_than_rate_plus_burst(
         writes in proptest::collection::vec((0u64..400, 1usize..3000, 1usize..40), 1..200),
@@ -156,7 +156,9 @@ proptest! {
                 let bytes = prefix_bytes[end] - prefix_bytes[first];
                 let span = width - 1;
                 let max_records = records_per_sec + records_per_sec * span / 1000;
-                let max_bytes = limits.write_bytes_per_sec + limits.write_bytes_per_sec * span / 1000;
+                // The bytes tank holds a second of its rate, or one largest record if more.
+                let tank = limits.write_bytes_per_sec.max(shardlab::engine::shard::LARGEST_RECORD_CHARGE);
+                let max_bytes = tank + limits.write_bytes_per_sec * span / 1000;
                 prop_assert!(records <= max_records, "{records} records in {width} ms from {start}");
                 prop_assert!(bytes <= max_bytes, "{bytes} bytes in {width} ms from {start}");
             }
@@ -166,10 +168,22 @@ proptest! {
     /// Nothing a caller sends makes the engine panic: arbitrary action names and bodies give
     /// either a response or an AWS error.
     #[test]
-    fn arbitrary_requests_never_panic(action in "[A-Za-z]{0,24}", body in arbitrary_json()) {
+    fn arbitrary_requests_never_panic(
+        action in "[A-Za-z]{0,24}",
+        body in arbitrary_json(),
+        later in prop_oneof![Just(0u64), 0u64..u64::MAX, (u64::MAX - 100_000)..=u64::MAX],
+    ) {
         let (mut k, now) = ready_stream(2, ShardLimits::AWS);
         for name in shardlab::engine::ACTIONS.iter().copied().chain([action.as_str()]) {
             let _ = k.call(now, name, &body);
+        }
+        // Time itself is input too: calls at any later moment, even near u64::MAX.
+        let later = now.max(later);
+        for name in shardlab::engine::ACTIONS.iter().copied() {
+            let _ = k.call(later, name, &body);
+            let _ = k.call(later, name, &json!({"StreamName": "P", "ShardCount": 1, "ShardToSplit": "shardId-0",
+                "NewStartingHashKey": "12345", "TargetShardCount": 3, "ScalingType": "UNIFORM_SCALING",
+                "ShardToMerge": "shardId-0", "AdjacentShardToMerge": "shardId-1", "RetentionPeriodHours": 48}));
         }
     }
 }

@@ -624,6 +624,15 @@ fn list_shards_filters_follow_the_lineage() {
         ),
         [id(0), id(1), id(2), id(3)]
     );
+    // The children are open from the moment the parent closed: no gap without shards.
+    let at_completion = (done as f64) / 1000.0;
+    assert_eq!(
+        ids(
+            &mut k,
+            json!({"Type": "AT_TIMESTAMP", "Timestamp": at_completion})
+        ),
+        [id(1), id(2), id(3)]
+    );
     let missing = err(
         &mut k,
         done,

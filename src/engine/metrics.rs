@@ -193,14 +193,17 @@ impl ShardMetrics {
             .saturating_add(1)
             .min(1 << 20) as usize;
         let mut out = vec![0; len];
+        let slot_of = |minute: u64| {
+            (minute >= from_minute && minute <= to_minute)
+                .then(|| usize::try_from(minute - from_minute).ok())
+                .flatten()
+        };
         for (minute, values) in &self.minutes {
-            if *minute >= from_minute && *minute <= to_minute {
-                out[(*minute - from_minute) as usize] = values[i];
+            if let Some(slot) = slot_of(*minute).and_then(|at| out.get_mut(at)) {
+                *slot = values[i];
             }
         }
-        let current_minute = self.current_second / 60;
-        if current_minute >= from_minute && current_minute <= to_minute {
-            let slot = &mut out[(current_minute - from_minute) as usize];
+        if let Some(slot) = slot_of(self.current_second / 60).and_then(|at| out.get_mut(at)) {
             *slot = if metric.is_maximum() {
                 (*slot).max(self.current[i])
             } else {
@@ -264,6 +267,21 @@ mod tests {
             vec![0],
             "second 0 was dropped"
         );
+    }
+
+    #[test]
+    fn any_range_is_answered_without_panicking() {
+        let mut m = ShardMetrics::default();
+        m.record(5_000, &[(Metric::IncomingRecords, 1)], KEEP);
+        assert_eq!(
+            m.per_minute(Metric::IncomingRecords, 0, u64::MAX).len(),
+            1 << 20
+        );
+        assert_eq!(
+            m.per_second(Metric::IncomingRecords, 0, u64::MAX).len(),
+            1 << 20
+        );
+        assert_eq!(m.per_minute(Metric::IncomingRecords, 9, 3), vec![0]);
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub enum ReshardStep {
     Merge { parents: [u32; 2], child: u32 },
 }
 
-/// The gap between a parent's close and its children's creation, as observed on AWS.
+/// The gap between a parent's close and the creation time its children's sequence numbers
+/// carry, as observed on AWS. The children take writes from the moment the parents close.
 const CHILD_DELAY_MS: u64 = 1_000;
 
 impl Stream {
@@ -82,8 +83,11 @@ impl Stream {
         u32::try_from(self.shards.len()).unwrap_or(u32::MAX)
     }
 
-    fn new_child(&self, index: u32, range: HashKeyRange, created_ms: u64) -> Shard {
-        Shard::new(index, range, created_ms, &self.limits, created_ms)
+    /// A child opening at `opened_ms`, the moment its parents closed.
+    fn new_child(&self, index: u32, range: HashKeyRange, opened_ms: u64) -> Shard {
+        let mut child = Shard::new(index, range, opened_ms, &self.limits, opened_ms);
+        child.sequence_created_secs = opened_ms.saturating_add(CHILD_DELAY_MS) / 1000;
+        child
     }
 
     /// Splits open shard `parent` so the upper child starts at `at`.
@@ -94,7 +98,7 @@ impl Stream {
             return None;
         }
         let closed_ms = at_ms.max(shard.created_ms);
-        let created_ms = closed_ms + CHILD_DELAY_MS;
+        let created_ms = closed_ms;
         let lower = self.next_index();
         let upper = lower + 1;
         let mut lower_child = self.new_child(
@@ -136,7 +140,7 @@ impl Stream {
         let range = union_if_adjacent(first.range, second.range)?;
         let closed_ms = at_ms.max(first.created_ms).max(second.created_ms);
         let child = self.next_index();
-        let mut merged = self.new_child(child, range, closed_ms + CHILD_DELAY_MS);
+        let mut merged = self.new_child(child, range, closed_ms);
         merged.parent = Some(shard_to_merge);
         merged.adjacent_parent = Some(adjacent);
         for parent in [shard_to_merge, adjacent] {

@@ -20,23 +20,53 @@ pub struct Buckets {
     pub read_bytes: TokenBucket,
 }
 
+/// The largest charge one record can make: 1 MiB of data plus a 256-character key (up to
+/// 1 KiB of UTF-8), rounded up to whole KB by PutRecord. The write-bytes bucket always holds at
+/// least this much, so a legal record fits once the shard has been quiet for long enough, even
+/// under a lesson's lowered limit ("a tank that refills at a steady rate").
+pub const LARGEST_RECORD_CHARGE: u64 = 1024 * 1024 + 1024;
+
+/// Capacities: one second of each rate, but the write-bytes tank holds a whole record and
+/// the read-bytes credit is one call's share of a second (a fifth): small reads never
+/// throttle, while a 10 MiB read leaves the shard in debt for about 5 seconds.
+fn capacities(limits: &ShardLimits) -> [u64; 4] {
+    [
+        limits.write_bytes_per_sec.max(LARGEST_RECORD_CHARGE),
+        limits.write_records_per_sec,
+        limits.read_calls_per_sec,
+        limits.read_bytes_per_sec / limits.read_calls_per_sec.max(1),
+    ]
+}
+
 impl Buckets {
     pub fn new(limits: &ShardLimits, now_ms: u64) -> Self {
+        let [write_bytes, write_records, read_calls, read_bytes] = capacities(limits);
         Buckets {
-            write_bytes: TokenBucket::new(limits.write_bytes_per_sec, now_ms),
-            write_records: TokenBucket::new(limits.write_records_per_sec, now_ms),
-            read_calls: TokenBucket::new(limits.read_calls_per_sec, now_ms),
-            read_bytes: TokenBucket::debt_only(limits.read_bytes_per_sec, now_ms),
+            write_bytes: TokenBucket::with_capacity(
+                limits.write_bytes_per_sec,
+                write_bytes,
+                now_ms,
+            ),
+            write_records: TokenBucket::with_capacity(
+                limits.write_records_per_sec,
+                write_records,
+                now_ms,
+            ),
+            read_calls: TokenBucket::with_capacity(limits.read_calls_per_sec, read_calls, now_ms),
+            read_bytes: TokenBucket::with_debt(limits.read_bytes_per_sec, read_bytes, now_ms),
         }
     }
 
     pub fn set_limits(&mut self, limits: &ShardLimits, now_ms: u64) {
+        let [write_bytes, write_records, read_calls, read_bytes] = capacities(limits);
         self.write_bytes
-            .set_rate(limits.write_bytes_per_sec, now_ms);
+            .set_rate(limits.write_bytes_per_sec, write_bytes, now_ms);
         self.write_records
-            .set_rate(limits.write_records_per_sec, now_ms);
-        self.read_calls.set_rate(limits.read_calls_per_sec, now_ms);
-        self.read_bytes.set_rate(limits.read_bytes_per_sec, now_ms);
+            .set_rate(limits.write_records_per_sec, write_records, now_ms);
+        self.read_calls
+            .set_rate(limits.read_calls_per_sec, read_calls, now_ms);
+        self.read_bytes
+            .set_rate(limits.read_bytes_per_sec, read_bytes, now_ms);
     }
 }
 
@@ -52,8 +82,11 @@ pub struct Shard {
     pub adjacent_parent: Option<u32>,
     /// The shards made from this one when it was split or merged.
     pub children: Vec<u32>,
-    /// When the shard was created (its StartingSequenceNumber carries the second).
+    /// When the shard opened.
     pub created_ms: u64,
+    /// The creation second its sequence numbers carry. For a child of a split or merge it is
+    /// one second after its parents closed, as AWS shows it; otherwise `created_ms / 1000`.
+    pub sequence_created_secs: u64,
     /// When the shard was closed by a split or merge; `None` while open.
     pub closed_ms: Option<u64>,
     /// The sequence index the next record will get.
@@ -78,8 +111,10 @@ impl Shard {
             adjacent_parent: None,
             children: Vec::new(),
             created_ms,
+            sequence_created_secs: created_ms / 1000,
             closed_ms: None,
-            next_seq_ix: 0,
+            // The first record gets 1, so every record sorts after StartingSequenceNumber.
+            next_seq_ix: 1,
             records: RecordLog::default(),
             buckets: Buckets::new(limits, now_ms),
             metrics: ShardMetrics::default(),
@@ -104,7 +139,7 @@ impl Shard {
     /// The sequence number with this shard's fields and the given index and time.
     pub fn sequence_number(&self, seq_ix: u64, at_ms: u64) -> SequenceNumber {
         SequenceNumber {
-            shard_created_secs: self.created_ms / 1000,
+            shard_created_secs: self.sequence_created_secs,
             shard_index: self.index,
             seq_ix,
             record_secs: at_ms / 1000,
@@ -112,7 +147,7 @@ impl Shard {
     }
 
     pub fn starting_sequence_number(&self) -> SequenceNumber {
-        self.sequence_number(0, self.created_ms)
+        self.sequence_number(0, self.sequence_created_secs.saturating_mul(1000))
     }
 
     pub fn ending_sequence_number(&self) -> Option<SequenceNumber> {

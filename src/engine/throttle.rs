@@ -26,7 +26,12 @@ pub struct TokenBucket {
 impl TokenBucket {
     /// A full bucket holding one second of its rate.
     pub fn new(rate_per_sec: u64, now_ms: u64) -> Self {
-        let capacity_milli = to_milli(rate_per_sec);
+        Self::with_capacity(rate_per_sec, rate_per_sec, now_ms)
+    }
+
+    /// A full bucket holding `capacity` units, refilled at `rate_per_sec`.
+    pub fn with_capacity(rate_per_sec: u64, capacity: u64, now_ms: u64) -> Self {
+        let capacity_milli = to_milli(capacity);
         TokenBucket {
             level_milli: capacity_milli,
             capacity_milli,
@@ -35,27 +40,21 @@ impl TokenBucket {
         }
     }
 
-    /// An empty bucket that never stores credit, only repays debt (GetRecords bytes).
-    pub fn debt_only(rate_per_sec: u64, now_ms: u64) -> Self {
-        TokenBucket {
-            level_milli: 0,
-            capacity_milli: 0,
-            rate_per_sec,
-            last_ms: now_ms,
-        }
+    /// A bucket that may go into debt: calls are refused while the level is negative
+    /// (GetRecords bytes). It holds `capacity` units of credit at most.
+    pub fn with_debt(rate_per_sec: u64, capacity: u64, now_ms: u64) -> Self {
+        Self::with_capacity(rate_per_sec, capacity, now_ms)
     }
 
     pub fn rate_per_sec(&self) -> u64 {
         self.rate_per_sec
     }
 
-    /// Changes the rate (a lesson lowering a limit); the current level is kept, capped.
-    pub fn set_rate(&mut self, rate_per_sec: u64, now_ms: u64) {
+    /// Changes the rate and capacity (a lesson lowering a limit); the level is kept, capped.
+    pub fn set_rate(&mut self, rate_per_sec: u64, capacity: u64, now_ms: u64) {
         self.refill(now_ms);
         self.rate_per_sec = rate_per_sec;
-        if self.capacity_milli > 0 {
-            self.capacity_milli = to_milli(rate_per_sec);
-        }
+        self.capacity_milli = to_milli(capacity);
         self.level_milli = self.level_milli.min(self.capacity_milli);
     }
 
@@ -132,7 +131,7 @@ mod tests {
     #[test]
     fn debt_blocks_until_repaid() {
         let mb = 1024 * 1024;
-        let mut bucket = TokenBucket::debt_only(2 * mb, 0);
+        let mut bucket = TokenBucket::with_debt(2 * mb, 0, 0);
         assert!(!bucket.in_debt(0));
         bucket.take_into_debt(0, 10 * mb);
         assert!(bucket.in_debt(4_999));

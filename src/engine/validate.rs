@@ -100,7 +100,6 @@ pub struct Member {
 pub fn check(body: &Value, members: &'static [Member]) -> Result<(), ApiError> {
     match body {
         Value::Object(_) => {}
-        Value::Null => {}
         Value::Array(_) => {
             return Err(ApiError::serialization(
                 "Start of list found where not expected",
@@ -275,13 +274,14 @@ fn rule_failure(rule: Rule, value: &Value, ty: Type) -> Option<String> {
     let length = || -> u64 {
         match (ty, value) {
             (Type::Blob, Value::String(text)) => blob_len(text),
-            (_, Value::String(text)) => text.chars().count() as u64,
+            // Java counts UTF-16 code units, so an emoji counts twice.
+            (_, Value::String(text)) => text.encode_utf16().count() as u64,
             (_, Value::Array(items)) => items.len() as u64,
             (_, Value::Object(map)) => map.len() as u64,
             _ => 0,
         }
     };
-    let number = || value.as_f64().unwrap_or(0.0).floor();
+    let number = || integer_value(value) as f64;
     match rule {
         Rule::NotNull => None,
         Rule::MinLength(min) => (length() < min)
@@ -314,6 +314,17 @@ fn rule_failure(rule: Rule, value: &Value, ty: Type) -> Option<String> {
     }
 }
 
+/// An Integer member's value as AWS's front end reads it: floored, then held to a Java `int`.
+pub fn integer_value(value: &Value) -> i64 {
+    let number = value
+        .as_i64()
+        .map(|n| n as f64)
+        .or_else(|| value.as_f64())
+        .unwrap_or(0.0)
+        .floor();
+    number.clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i64
+}
+
 /// How AWS prints a value in a validation message.
 fn render(value: &Value, ty: Type) -> String {
     match (ty, value) {
@@ -334,6 +345,7 @@ fn render(value: &Value, ty: Type) -> String {
                 .collect();
             format!("'[{}]'", shown.join(", "))
         }
+        (Type::Integer, Value::Number(_)) => format!("'{}'", integer_value(value)),
         (_, value) => format!("'{}'", plain(value)),
     }
 }

@@ -114,7 +114,7 @@ impl Kinesis {
             limits,
         );
         stream.pending = Some(Pending {
-            due_ms: now_ms + self.config.create_duration_ms,
+            due_ms: now_ms.saturating_add(self.config.create_duration_ms),
             change: Change::Activate,
         });
         self.streams.insert(name.to_string(), stream);

@@ -37,7 +37,7 @@ impl Kinesis {
     pub fn delete_stream(&mut self, now_ms: u64, name: &str) -> Result<(), ApiError> {
         self.advance_to(now_ms);
         let now_ms = self.now_ms;
-        let due_ms = now_ms + self.config.delete_duration_ms;
+        let due_ms = now_ms.saturating_add(self.config.delete_duration_ms);
         let stream = self.find_stream_mut(name)?;
         if stream.status == StreamStatus::Deleting {
             return Ok(()); // already on its way out

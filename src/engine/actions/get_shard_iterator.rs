@@ -138,7 +138,7 @@ impl Kinesis {
                         shard_id(number.shard_index)
                     )));
                 }
-                if number.shard_created_secs != shard.created_ms / 1000 {
+                if number.shard_created_secs != shard.sequence_created_secs {
                     return Err(invalid(" because it did not come from this stream"));
                 }
                 if kind == "AT_SEQUENCE_NUMBER" {

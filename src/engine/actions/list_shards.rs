@@ -212,6 +212,24 @@ impl Kinesis {
                 ))
             }
             (Some(token), None) => {
+                for (member, text) in [
+                    (
+                        "ExclusiveStartShardId",
+                        "NextToken and ExclusiveStartShardId cannot be provided together.",
+                    ),
+                    (
+                        "StreamCreationTimestamp",
+                        "NextToken and StreamCreationTimestamp cannot be provided together.",
+                    ),
+                    (
+                        "ShardFilter",
+                        "NextToken and ShardFilter cannot be provided together.",
+                    ),
+                ] {
+                    if body.get(member).is_some_and(|v| !v.is_null()) {
+                        return Err(ApiError::invalid_argument(text));
+                    }
+                }
                 let token = PageToken::decode(token)
                     .ok_or_else(|| ApiError::invalid_argument("Invalid NextToken."))?;
                 if now_ms.saturating_sub(token.issued_ms) > self.config.next_token_lifetime_ms {

@@ -181,14 +181,11 @@ fn str_of<'a>(body: &'a Value, name: &str) -> Option<&'a str> {
     body.get(name).and_then(Value::as_str)
 }
 
-/// An integer member of a checked body; like AWS, a fractional number is floored.
+/// An integer member of a checked body, read as AWS reads it: floored, held to a Java `int`.
 fn int_of(body: &Value, name: &str) -> Option<i64> {
-    let value = body.get(name)?;
-    value.as_i64().or_else(|| {
-        value
-            .as_f64()
-            .map(|f| f.floor().clamp(i64::MIN as f64, i64::MAX as f64) as i64)
-    })
+    body.get(name)
+        .filter(|v| v.is_number())
+        .map(validate::integer_value)
 }
 
 /// A timestamp member (epoch seconds, fraction allowed) as epoch milliseconds.

@@ -16,7 +16,7 @@ use crate::engine::hash_key::hash_key_of;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::metrics::Metric;
 use crate::engine::records::StoredRecord;
-use crate::engine::sequence::SequenceNumber;
+use crate::engine::sequence::{SequenceNumber, ENDING_SEQ_IX};
 use crate::engine::shard_id::{shard_id, ShardId};
 use crate::engine::stream::Stream;
 use crate::engine::validate::{self, Member, Pattern, Rule, Type};
@@ -144,7 +144,7 @@ impl Stream {
         let mut seq_ix = shard.next_seq_ix;
         if let Some(floor) = min_exclusive {
             let same_shard = floor.shard_index == shard.index
-                && floor.shard_created_secs == shard.created_ms / 1000;
+                && floor.shard_created_secs == shard.sequence_created_secs;
             if same_shard && floor.seq_ix >= seq_ix {
                 seq_ix = floor.seq_ix + 1;
             }
@@ -201,7 +201,7 @@ impl Kinesis {
         text: &str,
     ) -> Result<SequenceNumber, ApiError> {
         SequenceNumber::parse(text)
-            .filter(|s| s.record_secs <= now_ms / 1000)
+            .filter(|s| s.record_secs <= now_ms / 1000 && s.seq_ix < ENDING_SEQ_IX - 1)
             .ok_or_else(|| {
                 ApiError::invalid_argument(format!(
                     "ExclusiveMinimumSequenceNumber {text} used in PutRecord on stream {stream} under account {} is invalid.",

@@ -82,6 +82,9 @@ impl Kinesis {
             }
             _ => {}
         }
+        // Records already past the old period are gone for good, even if AWS has not yet
+        // trimmed them: trim with the old period first, then apply the new one.
+        stream.trim(now_ms);
         stream.retention_hours = u32::try_from(hours).unwrap_or(u32::MAX);
         stream.trim(now_ms);
         Ok(())
