@@ -34,6 +34,6 @@ pub enum EngineEvent {
     RecordsExpired {
         at_ms: u64,
         stream: String,
-        count: usize,
+        count: u64,
     },
 }

@@ -43,14 +43,16 @@ mod validate;
 pub use actions::ACTIONS;
 pub use actions::{
     ChildShard, Direction, GetRecordsOutput, GetShardIteratorOutput, IteratorStart,
-    PutRecordOutput, PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry, Record,
+    PutRecordOutput, PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry, ReadOutcome, Record,
     UpdateShardCountOutput, WriteCall, WriteOutcome,
 };
 pub use config::{Config, ShardLimits};
 pub use error::{ApiError, ErrorKind};
 pub use events::EngineEvent;
 pub use hash_key::{hash_key_of, md5_hex, HashKeyRange, MAX_HASH_KEY};
+pub use iterator::ShardIterator;
 pub use kinesis::Kinesis;
+pub use records::{RecordRef, RecordSource, TickPart};
 pub use reshard::{LineageNode, Reshard, ReshardStep};
 pub use sequence::SequenceNumber;
 pub use shard_id::{parse_shard_id, shard_id};

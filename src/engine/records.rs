@@ -1,16 +1,38 @@
-//! A shard's records, in sequence order, trimmed by retention.
+//! A shard's records, in sequence order, trimmed by retention, in bounded memory.
 //!
-//! Records arrive in simulated-time order and get increasing sequence indices, so the log is
-//! sorted both by `seq_ix` and by arrival time: positions are found by binary search, and
-//! retention trims from the front. Memory of trimmed records is handed back.
+//! Records a person typed are kept whole. Records made by the simulation's producers are not:
+//! they can be regenerated from their producer's seed, so a shard keeps only *runs* of them,
+//! "from tick T every 100 ms, producer P's next records, as many each tick as its rate
+//! allots", a few dozen bytes however many records the run holds. Their partition keys and
+//! data are rebuilt only when someone reads them, which is what lets a browser simulate a
+//! day of a 16-shard stream without storing a day of data.
+//!
+//! Within a chunk, records have consecutive sequence indices, so a record is found by binary
+//! search over chunks and arithmetic inside one.
 
 use std::collections::VecDeque;
+use std::fmt;
+use std::rc::Rc;
 
-/// One record as the shard keeps it: partition key and data share one allocation.
+/// Something that can rebuild the records it produced: a simulated producer.
+///
+/// Each producer numbers the records it sends to a shard (its *ordinals*); the engine stores
+/// only (source, shard, ordinal) and asks the source for the rest. Implementations must be
+/// deterministic: the same arguments always give the same record.
+pub trait RecordSource: fmt::Debug {
+    /// A short name for event logs and the UI (the producer's name).
+    fn name(&self) -> &str;
+    /// The size AWS counts (partition key + data) of record `ordinal` made for `shard`.
+    fn size(&self, shard: u32, ordinal: u64) -> u64;
+    /// Its partition key and data.
+    fn record(&self, shard: u32, ordinal: u64) -> (String, Vec<u8>);
+    /// Its hash key (MD5 of the partition key, or the producer's ExplicitHashKey).
+    fn hash_key(&self, shard: u32, ordinal: u64) -> u128;
+}
+
+/// One record a person or script put, kept whole: key and data share one allocation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredRecord {
-    /// The per-shard sequence index (the counter field of its sequence number).
-    pub seq_ix: u64,
     /// ApproximateArrivalTimestamp, epoch milliseconds.
     pub arrival_ms: u64,
     /// The partition key's UTF-8 bytes followed by the data.
@@ -19,14 +41,13 @@ pub struct StoredRecord {
 }
 
 impl StoredRecord {
-    pub fn new(seq_ix: u64, arrival_ms: u64, partition_key: &str, data: &[u8]) -> Self {
+    pub fn new(arrival_ms: u64, partition_key: &str, data: &[u8]) -> Self {
         // A partition key is at most 256 characters, so at most 1,024 bytes.
         let key = &partition_key.as_bytes()[..partition_key.len().min(u16::MAX as usize)];
         let mut payload = Vec::with_capacity(key.len() + data.len());
         payload.extend_from_slice(key);
         payload.extend_from_slice(data);
         StoredRecord {
-            seq_ix,
             arrival_ms,
             payload: payload.into_boxed_slice(),
             key_len: key.len() as u16,
@@ -41,79 +62,656 @@ impl StoredRecord {
         &self.payload[usize::from(self.key_len)..]
     }
 
-    /// What the record counts against read limits: its data plus its partition key.
+    /// What the record counts against limits: its data plus its partition key.
     pub fn size(&self) -> u64 {
         self.payload.len() as u64
     }
 }
 
+/// How many records one part of a run contributes per tick.
+///
+/// `Steady` is the deterministic allocator the simulation's producers use: an accumulator in
+/// 32.32 fixed point gains `per_tick` each tick and the tick's count is how many whole records
+/// it crossed. Knowing the accumulator at the run's start is enough to count any tick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartSchedule {
+    Steady {
+        acc_start: u128,
+        per_tick: u128,
+    },
+    /// A one-tick run whose count is simply given (a throttled tick, a retry).
+    Once(u64),
+}
+
+/// One producer's share of each tick of a run.
+#[derive(Clone, Debug)]
+pub struct RunPart {
+    pub source: Rc<dyn RecordSource>,
+    /// The shard the source drew these records' keys for.
+    pub origin_shard: u32,
+    /// The source's ordinal of this part's first record in the run.
+    pub first_ordinal: u64,
+    pub schedule: PartSchedule,
+}
+
+impl RunPart {
+    /// Records of this part in the run's ticks before `tick` (0-based).
+    fn before(&self, tick: u64) -> u64 {
+        match self.schedule {
+            PartSchedule::Steady {
+                acc_start,
+                per_tick,
+            } => {
+                let acc = acc_start.saturating_add(per_tick.saturating_mul(u128::from(tick)));
+                ((acc >> 32) - (acc_start >> 32)) as u64
+            }
+            PartSchedule::Once(count) => {
+                if tick == 0 {
+                    0
+                } else {
+                    count
+                }
+            }
+        }
+    }
+
+    /// Records of this part in tick `tick`.
+    fn in_tick(&self, tick: u64) -> u64 {
+        self.before(tick + 1) - self.before(tick)
+    }
+}
+
+/// Records from producers, sent every `tick_ms` from `first_ms`, regenerated on demand.
+#[derive(Clone, Debug)]
+pub struct GeneratedRun {
+    pub first_ms: u64,
+    pub tick_ms: u64,
+    pub ticks: u64,
+    pub parts: Vec<RunPart>,
+}
+
+impl GeneratedRun {
+    fn before(&self, tick: u64) -> u64 {
+        self.parts.iter().map(|p| p.before(tick)).sum()
+    }
+
+    fn count(&self) -> u64 {
+        self.before(self.ticks)
+    }
+
+    /// The tick holding the run's `offset`-th record (0-based), by binary search.
+    fn tick_of(&self, offset: u64) -> u64 {
+        let (mut low, mut high) = (0, self.ticks.saturating_sub(1));
+        while low < high {
+            let mid = low + (high - low).div_ceil(2);
+            if self.before(mid) <= offset {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        low
+    }
+
+    fn arrival_of_tick(&self, tick: u64) -> u64 {
+        self.first_ms
+            .saturating_add(tick.saturating_mul(self.tick_ms))
+    }
+
+    /// The part and ordinal of the run's `offset`-th record, and its tick.
+    fn locate(&self, offset: u64) -> Option<(&RunPart, u64, u64)> {
+        let tick = self.tick_of(offset);
+        let mut rest = offset.checked_sub(self.before(tick))?;
+        for part in &self.parts {
+            let here = part.in_tick(tick);
+            if rest < here {
+                return Some((part, part.first_ordinal + part.before(tick) + rest, tick));
+            }
+            rest -= here;
+        }
+        None
+    }
+
+    /// Drops the first `ticks` ticks.
+    fn drop_ticks(&mut self, ticks: u64) {
+        for part in &mut self.parts {
+            let dropped = part.before(ticks);
+            part.first_ordinal += dropped;
+            if let PartSchedule::Steady {
+                acc_start,
+                per_tick,
+            } = &mut part.schedule
+            {
+                *acc_start = acc_start.saturating_add(per_tick.saturating_mul(u128::from(ticks)));
+            }
+        }
+        self.first_ms = self.arrival_of_tick(ticks);
+        self.ticks -= ticks;
+    }
+}
+
+/// A contiguous stretch of a shard's records.
+#[derive(Clone, Debug)]
+enum Body {
+    /// Records kept whole, each with its own arrival time.
+    Stored(VecDeque<StoredRecord>),
+    /// A run of producer records.
+    Run(GeneratedRun),
+}
+
+#[derive(Clone, Debug)]
+struct Chunk {
+    first_seq_ix: u64,
+    body: Body,
+}
+
+impl Chunk {
+    fn count(&self) -> u64 {
+        match &self.body {
+            Body::Stored(records) => records.len() as u64,
+            Body::Run(run) => run.count(),
+        }
+    }
+
+    fn end_seq_ix(&self) -> u64 {
+        self.first_seq_ix + self.count()
+    }
+
+    fn first_arrival(&self) -> u64 {
+        match &self.body {
+            Body::Stored(records) => records.front().map_or(0, |r| r.arrival_ms),
+            Body::Run(run) => run.first_ms,
+        }
+    }
+
+    fn last_arrival(&self) -> u64 {
+        match &self.body {
+            Body::Stored(records) => records.back().map_or(0, |r| r.arrival_ms),
+            Body::Run(run) => run.arrival_of_tick(run.ticks.saturating_sub(1)),
+        }
+    }
+
+    /// Offset of the first record that arrived at or after `ms` (may be `count()`).
+    fn offset_of_time(&self, ms: u64) -> u64 {
+        match &self.body {
+            Body::Stored(records) => records.partition_point(|r| r.arrival_ms < ms) as u64,
+            Body::Run(run) => {
+                if ms <= run.first_ms {
+                    0
+                } else {
+                    let tick = (ms - run.first_ms).div_ceil(run.tick_ms.max(1));
+                    run.before(tick.min(run.ticks))
+                }
+            }
+        }
+    }
+
+    fn record(&self, offset: u64) -> Option<RecordRef<'_>> {
+        let seq_ix = self.first_seq_ix + offset;
+        match &self.body {
+            Body::Stored(records) => {
+                let record = records.get(usize::try_from(offset).ok()?)?;
+                Some(RecordRef {
+                    seq_ix,
+                    arrival_ms: record.arrival_ms,
+                    size: record.size(),
+                    body: RecordBody::Stored(record),
+                })
+            }
+            Body::Run(run) => {
+                let (part, ordinal, tick) = run.locate(offset)?;
+                Some(RecordRef {
+                    seq_ix,
+                    arrival_ms: run.arrival_of_tick(tick),
+                    size: part.source.size(part.origin_shard, ordinal),
+                    body: RecordBody::Generated {
+                        source: &part.source,
+                        shard: part.origin_shard,
+                        ordinal,
+                    },
+                })
+            }
+        }
+    }
+}
+
+/// What a record holds, borrowed from the log.
+#[derive(Clone, Copy, Debug)]
+pub enum RecordBody<'a> {
+    Stored(&'a StoredRecord),
+    Generated {
+        source: &'a Rc<dyn RecordSource>,
+        shard: u32,
+        ordinal: u64,
+    },
+}
+
+/// One record as read from the log.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordRef<'a> {
+    pub seq_ix: u64,
+    pub arrival_ms: u64,
+    /// Partition key + data bytes.
+    pub size: u64,
+    pub body: RecordBody<'a>,
+}
+
+impl RecordRef<'_> {
+    /// The partition key and data, rebuilt for producer records.
+    pub fn materialize(&self) -> (String, Vec<u8>) {
+        match self.body {
+            RecordBody::Stored(record) => {
+                (record.partition_key().to_string(), record.data().to_vec())
+            }
+            RecordBody::Generated {
+                source,
+                shard,
+                ordinal,
+            } => source.record(shard, ordinal),
+        }
+    }
+
+    /// The partition key alone.
+    pub fn partition_key(&self) -> String {
+        match self.body {
+            RecordBody::Stored(record) => record.partition_key().to_string(),
+            RecordBody::Generated { .. } => self.materialize().0,
+        }
+    }
+}
+
+/// A tick's worth of one producer's records for one shard, offered to [`RecordLog::append_tick`].
+#[derive(Clone, Debug)]
+pub struct TickPart {
+    pub source: Rc<dyn RecordSource>,
+    pub origin_shard: u32,
+    pub first_ordinal: u64,
+    /// The allocator's accumulator before this tick, and its gain per tick.
+    pub acc_before: u128,
+    pub per_tick: u128,
+    /// How many records the allocator gave this tick, and how many the shard accepted.
+    pub offered: u64,
+    pub accepted: u64,
+}
+
 /// The records of one shard.
 #[derive(Clone, Debug, Default)]
 pub struct RecordLog {
-    records: VecDeque<StoredRecord>,
-    bytes: u64,
+    chunks: VecDeque<Chunk>,
+    len: u64,
 }
 
 impl RecordLog {
-    pub fn push(&mut self, record: StoredRecord) {
-        debug_assert!(self
-            .records
-            .back()
-            .is_none_or(|last| last.seq_ix < record.seq_ix));
-        self.bytes += record.size();
-        self.records.push_back(record);
-    }
-
+    /// Records held (not yet trimmed).
     pub fn len(&self) -> usize {
-        self.records.len()
+        usize::try_from(self.len).unwrap_or(usize::MAX)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len == 0
     }
 
-    /// Bytes of partition keys and data held.
-    pub fn bytes(&self) -> u64 {
-        self.bytes
+    /// Chunks held: what memory the log uses grows with this, not with `len`.
+    pub fn chunk_count(&self) -> usize {
+        self.chunks.len()
     }
 
-    pub fn first(&self) -> Option<&StoredRecord> {
-        self.records.front()
+    /// The sequence index after the last record.
+    pub fn end_seq_ix(&self) -> Option<u64> {
+        self.chunks.back().map(Chunk::end_seq_ix)
     }
 
-    pub fn last(&self) -> Option<&StoredRecord> {
-        self.records.back()
+    /// Appends a record kept whole with the given sequence index.
+    pub fn push_stored(&mut self, seq_ix: u64, record: StoredRecord) {
+        self.len += 1;
+        if let Some(Chunk {
+            body: Body::Stored(records),
+            ..
+        }) = self.chunks.back_mut().filter(|c| c.end_seq_ix() == seq_ix)
+        {
+            records.push_back(record);
+            return;
+        }
+        self.chunks.push_back(Chunk {
+            first_seq_ix: seq_ix,
+            body: Body::Stored(VecDeque::from([record])),
+        });
     }
 
-    /// Position of the first record with `seq_ix >= at`.
-    pub fn position_of_seq(&self, at: u64) -> usize {
-        self.records.partition_point(|r| r.seq_ix < at)
+    /// Appends the accepted records of one producer tick, starting at `seq_ix`: extends the
+    /// last run when this tick continues it exactly, or starts a new run.
+    pub fn append_tick(&mut self, seq_ix: u64, at_ms: u64, tick_ms: u64, parts: &[TickPart]) {
+        let accepted: u64 = parts.iter().map(|p| p.accepted).sum();
+        if accepted == 0 {
+            return;
+        }
+        self.len += accepted;
+        let steady = parts.iter().all(|p| p.accepted == p.offered);
+        if steady && self.extend_run(seq_ix, at_ms, tick_ms, parts) {
+            return;
+        }
+        let parts = parts
+            .iter()
+            .filter(|p| p.accepted > 0)
+            .map(|p| RunPart {
+                source: p.source.clone(),
+                origin_shard: p.origin_shard,
+                first_ordinal: p.first_ordinal,
+                schedule: if steady {
+                    PartSchedule::Steady {
+                        acc_start: p.acc_before,
+                        per_tick: p.per_tick,
+                    }
+                } else {
+                    PartSchedule::Once(p.accepted)
+                },
+            })
+            .collect();
+        self.chunks.push_back(Chunk {
+            first_seq_ix: seq_ix,
+            body: Body::Run(GeneratedRun {
+                first_ms: at_ms,
+                tick_ms,
+                ticks: 1,
+                parts,
+            }),
+        });
     }
 
-    /// Position of the first record that arrived at or after `ms`.
-    pub fn position_of_time(&self, ms: u64) -> usize {
-        self.records.partition_point(|r| r.arrival_ms < ms)
+    fn extend_run(&mut self, seq_ix: u64, at_ms: u64, tick_ms: u64, parts: &[TickPart]) -> bool {
+        let Some(chunk) = self.chunks.back_mut() else {
+            return false;
+        };
+        let end = chunk.end_seq_ix();
+        let Body::Run(run) = &mut chunk.body else {
+            return false;
+        };
+        let continues = end == seq_ix
+            && run.tick_ms == tick_ms
+            && run.arrival_of_tick(run.ticks) == at_ms
+            && run.parts.len() == parts.len()
+            && run.parts.iter().zip(parts).all(|(have, offer)| {
+                let PartSchedule::Steady {
+                    acc_start,
+                    per_tick,
+                } = have.schedule
+                else {
+                    return false;
+                };
+                Rc::ptr_eq(&have.source, &offer.source)
+                    && have.origin_shard == offer.origin_shard
+                    && per_tick == offer.per_tick
+                    && acc_start.saturating_add(per_tick.saturating_mul(u128::from(run.ticks)))
+                        == offer.acc_before
+                    && have.first_ordinal + have.before(run.ticks) == offer.first_ordinal
+                    && have.in_tick(run.ticks) == offer.offered
+            });
+        if continues {
+            run.ticks += 1;
+        }
+        continues
     }
 
-    /// The record at `position`, if any.
-    pub fn get(&self, position: usize) -> Option<&StoredRecord> {
-        self.records.get(position)
+    /// Appends one producer record (a retry) at `seq_ix`.
+    pub fn push_generated(
+        &mut self,
+        seq_ix: u64,
+        at_ms: u64,
+        source: Rc<dyn RecordSource>,
+        origin_shard: u32,
+        ordinal: u64,
+    ) {
+        self.len += 1;
+        // Consecutive retries of one producer in one instant share a run.
+        if let Some(chunk) = self.chunks.back_mut() {
+            let end = chunk.end_seq_ix();
+            if let Body::Run(run) = &mut chunk.body {
+                if let [part] = run.parts.as_mut_slice() {
+                    if let PartSchedule::Once(count) = &mut part.schedule {
+                        if end == seq_ix
+                            && run.ticks == 1
+                            && run.first_ms == at_ms
+                            && Rc::ptr_eq(&part.source, &source)
+                            && part.origin_shard == origin_shard
+                            && part.first_ordinal + *count == ordinal
+                        {
+                            *count += 1;
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        self.chunks.push_back(Chunk {
+            first_seq_ix: seq_ix,
+            body: Body::Run(GeneratedRun {
+                first_ms: at_ms,
+                tick_ms: 1,
+                ticks: 1,
+                parts: vec![RunPart {
+                    source,
+                    origin_shard,
+                    first_ordinal: ordinal,
+                    schedule: PartSchedule::Once(1),
+                }],
+            }),
+        });
     }
 
-    /// Records from `position` on, in order.
-    pub fn iter_from(&self, position: usize) -> impl Iterator<Item = &StoredRecord> {
-        self.records.range(position.min(self.records.len())..)
+    /// Index of the chunk holding `seq_ix` or, if none does, the first after it.
+    fn chunk_at_or_after(&self, seq_ix: u64) -> usize {
+        self.chunks.partition_point(|c| c.end_seq_ix() <= seq_ix)
+    }
+
+    /// The first record with a sequence index at or above `seq_ix`, as (chunk, offset).
+    fn locate_seq(&self, seq_ix: u64) -> Option<(usize, u64)> {
+        let index = self.chunk_at_or_after(seq_ix);
+        let chunk = self.chunks.get(index)?;
+        Some((index, seq_ix.saturating_sub(chunk.first_seq_ix)))
+    }
+
+    /// The sequence index of the first record that arrived at or after `ms`, if any.
+    pub fn first_seq_at_or_after_time(&self, ms: u64) -> Option<u64> {
+        let index = self.chunks.partition_point(|c| c.last_arrival() < ms);
+        let chunk = self.chunks.get(index)?;
+        Some(chunk.first_seq_ix + chunk.offset_of_time(ms))
+    }
+
+    /// The record with the smallest sequence index at or above `seq_ix`.
+    pub fn first_at_or_after(&self, seq_ix: u64) -> Option<RecordRef<'_>> {
+        let (chunk, offset) = self.locate_seq(seq_ix)?;
+        self.chunks.get(chunk)?.record(offset)
+    }
+
+    /// Records in order from the first with a sequence index at or above `seq_ix`.
+    pub fn iter_from(&self, seq_ix: u64) -> impl Iterator<Item = RecordRef<'_>> + '_ {
+        let (mut chunk, mut offset) = self.locate_seq(seq_ix).unwrap_or((self.chunks.len(), 0));
+        std::iter::from_fn(move || loop {
+            let current = self.chunks.get(chunk)?;
+            if offset < current.count() {
+                let record = current.record(offset);
+                offset += 1;
+                if record.is_some() {
+                    return record;
+                }
+            } else {
+                chunk += 1;
+                offset = 0;
+            }
+        })
+    }
+
+    /// How many records have sequence indices in `from..to`.
+    pub fn count_between(&self, from: u64, to: u64) -> u64 {
+        if to <= from {
+            return 0;
+        }
+        let position = |seq_ix: u64| -> u64 {
+            // Records before `seq_ix`, counted from the first chunk.
+            let index = self.chunk_at_or_after(seq_ix);
+            let before: u64 = self.chunks.range(..index).map(Chunk::count).sum();
+            let inside = self
+                .chunks
+                .get(index)
+                .map_or(0, |c| seq_ix.saturating_sub(c.first_seq_ix).min(c.count()));
+            before + inside
+        };
+        position(to) - position(from)
+    }
+
+    /// The last record's arrival time.
+    pub fn last_arrival_ms(&self) -> Option<u64> {
+        self.chunks.back().map(Chunk::last_arrival)
+    }
+
+    /// The first record's arrival time.
+    pub fn first_arrival_ms(&self) -> Option<u64> {
+        self.chunks.front().map(Chunk::first_arrival)
     }
 
     /// Drops every record that arrived before `cutoff_ms`; returns how many were dropped.
-    pub fn trim_before(&mut self, cutoff_ms: u64) -> usize {
-        let drop = self.position_of_time(cutoff_ms);
-        for record in self.records.drain(..drop) {
-            self.bytes -= record.size();
+    pub fn trim_before(&mut self, cutoff_ms: u64) -> u64 {
+        let mut dropped = 0;
+        while let Some(front) = self.chunks.front_mut() {
+            if front.last_arrival() < cutoff_ms {
+                dropped += front.count();
+                self.chunks.pop_front();
+                continue;
+            }
+            let offset = front.offset_of_time(cutoff_ms);
+            if offset > 0 {
+                dropped += offset;
+                front.first_seq_ix += offset;
+                match &mut front.body {
+                    Body::Stored(records) => {
+                        records.drain(..usize::try_from(offset).unwrap_or(records.len()));
+                        if records.capacity() > 64 && records.len() < records.capacity() / 4 {
+                            records.shrink_to(records.len() * 2);
+                        }
+                    }
+                    Body::Run(run) => {
+                        let ticks = (cutoff_ms - run.first_ms).div_ceil(run.tick_ms.max(1));
+                        run.drop_ticks(ticks.min(run.ticks));
+                    }
+                }
+            }
+            break;
         }
-        if self.records.capacity() > 64 && self.records.len() < self.records.capacity() / 4 {
-            self.records.shrink_to(self.records.len() * 2);
+        if self.chunks.capacity() > 64 && self.chunks.len() < self.chunks.capacity() / 4 {
+            self.chunks.shrink_to(self.chunks.len() * 2);
         }
-        drop
+        self.len -= dropped.min(self.len);
+        dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Counter;
+
+    impl RecordSource for Counter {
+        fn name(&self) -> &str {
+            "counter"
+        }
+        fn size(&self, _: u32, ordinal: u64) -> u64 {
+            10 + ordinal % 3
+        }
+        fn record(&self, shard: u32, ordinal: u64) -> (String, Vec<u8>) {
+            (format!("s{shard}-{ordinal}"), vec![b'x'; 5])
+        }
+        fn hash_key(&self, _: u32, ordinal: u64) -> u128 {
+            u128::from(ordinal)
+        }
+    }
+
+    /// 2.5 records per tick, as 32.32 fixed point.
+    const TWO_AND_A_HALF: u128 = 5 << 31;
+
+    fn tick(source: &Rc<dyn RecordSource>, acc: u128, ordinal: u64) -> TickPart {
+        let offered = (((acc + TWO_AND_A_HALF) >> 32) - (acc >> 32)) as u64;
+        TickPart {
+            source: source.clone(),
+            origin_shard: 0,
+            first_ordinal: ordinal,
+            acc_before: acc,
+            per_tick: TWO_AND_A_HALF,
+            offered,
+            accepted: offered,
+        }
+    }
+
+    #[test]
+    fn steady_ticks_extend_one_run_and_read_back_exactly() {
+        let source: Rc<dyn RecordSource> = Rc::new(Counter);
+        let mut log = RecordLog::default();
+        let (mut acc, mut ordinal, mut seq) = (0u128, 0u64, 1u64);
+        let mut expected = Vec::new();
+        for t in 0..10u64 {
+            let part = tick(&source, acc, ordinal);
+            for k in 0..part.offered {
+                expected.push((seq + k, 1_000 + t * 100, ordinal + k));
+            }
+            log.append_tick(seq, 1_000 + t * 100, 100, std::slice::from_ref(&part));
+            seq += part.offered;
+            ordinal += part.offered;
+            acc += TWO_AND_A_HALF;
+        }
+        assert_eq!(log.chunk_count(), 1, "ten steady ticks make one run");
+        assert_eq!(log.len(), 25);
+        let read: Vec<(u64, u64, u64)> = log
+            .iter_from(0)
+            .map(|r| match r.body {
+                RecordBody::Generated { ordinal, .. } => (r.seq_ix, r.arrival_ms, ordinal),
+                RecordBody::Stored(_) => unreachable!(),
+            })
+            .collect();
+        assert_eq!(read, expected);
+        assert_eq!(log.first_seq_at_or_after_time(1_250), Some(expected[7].0));
+        assert_eq!(log.count_between(3, 9), 6);
+    }
+
+    #[test]
+    fn trimming_a_run_keeps_the_rest_addressable() {
+        let source: Rc<dyn RecordSource> = Rc::new(Counter);
+        let mut log = RecordLog::default();
+        let (mut acc, mut ordinal, mut seq) = (0u128, 0u64, 1u64);
+        for t in 0..10u64 {
+            let part = tick(&source, acc, ordinal);
+            log.append_tick(seq, t * 100, 100, std::slice::from_ref(&part));
+            seq += part.offered;
+            ordinal += part.offered;
+            acc += TWO_AND_A_HALF;
+        }
+        let before: Vec<u64> = log.iter_from(0).map(|r| r.seq_ix).collect();
+        let dropped = log.trim_before(450);
+        let after: Vec<u64> = log.iter_from(0).map(|r| r.seq_ix).collect();
+        assert_eq!(dropped as usize, before.len() - after.len());
+        assert_eq!(after, before[dropped as usize..]);
+        assert!(log.iter_from(0).all(|r| r.arrival_ms >= 450));
+    }
+
+    #[test]
+    fn stored_records_and_runs_interleave_in_sequence_order() {
+        let source: Rc<dyn RecordSource> = Rc::new(Counter);
+        let mut log = RecordLog::default();
+        log.push_stored(1, StoredRecord::new(5, "typed", b"by hand"));
+        log.append_tick(2, 10, 100, &[tick(&source, 0, 0)]);
+        log.push_stored(4, StoredRecord::new(20, "again", b""));
+        log.push_generated(5, 30, source.clone(), 0, 9);
+        log.push_generated(6, 30, source.clone(), 0, 10);
+        assert_eq!(
+            log.chunk_count(),
+            4,
+            "the two retries of one instant share a run"
+        );
+        let keys: Vec<String> = log.iter_from(0).map(|r| r.partition_key()).collect();
+        assert_eq!(keys, ["typed", "s0-0", "s0-1", "again", "s0-9", "s0-10"]);
+        assert_eq!(
+            log.first_at_or_after(4).map(|r| r.partition_key()),
+            Some("again".into())
+        );
     }
 }

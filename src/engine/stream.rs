@@ -164,7 +164,7 @@ impl Stream {
     }
 
     /// Drops records past retention from every shard; returns how many were dropped.
-    pub fn trim(&mut self, now_ms: u64) -> usize {
+    pub fn trim(&mut self, now_ms: u64) -> u64 {
         let cutoff = now_ms.saturating_sub(self.retention_ms());
         self.shards
             .iter_mut()

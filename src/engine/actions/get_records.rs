@@ -17,6 +17,7 @@ use crate::engine::hash_key::HashKeyRange;
 use crate::engine::iterator::ShardIterator;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::metrics::Metric;
+use crate::engine::records::RecordRef;
 use crate::engine::sequence::SequenceNumber;
 use crate::engine::shard_id::shard_id;
 use crate::engine::validate::{Member, Rule, Type};
@@ -85,6 +86,24 @@ pub struct GetRecordsOutput {
     pub child_shards: Option<Vec<ChildShard>>,
 }
 
+/// What one read returned, before any record is materialized: the simulation's consumers
+/// only need counts, bytes and positions, so they never rebuild keys or data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadOutcome {
+    pub shard_index: u32,
+    pub count: u64,
+    pub bytes: u64,
+    /// Sequence indices of the first and last record returned.
+    pub first_seq_ix: Option<u64>,
+    pub last_seq_ix: Option<u64>,
+    pub last_arrival_ms: Option<u64>,
+    /// Where to read next; `None` at the end of a closed shard.
+    pub next: Option<ShardIterator>,
+    pub millis_behind_latest: u64,
+    /// At the end of a closed shard: where to go next.
+    pub child_shards: Option<Vec<ChildShard>>,
+}
+
 impl Kinesis {
     pub(super) fn get_records_json(
         &mut self,
@@ -99,18 +118,55 @@ impl Kinesis {
         )
     }
 
-    /// GetRecords, typed.
+    /// GetRecords, typed: the records themselves, partition keys and data included.
     pub fn get_records(
         &mut self,
         now_ms: u64,
         shard_iterator: &str,
         limit: usize,
     ) -> Result<GetRecordsOutput, ApiError> {
+        let iterator = ShardIterator::decode(shard_iterator)
+            .ok_or_else(|| ApiError::invalid_argument("Invalid ShardIterator."))?;
+        let mut records = Vec::new();
+        let outcome = self.read(now_ms, &iterator, limit, |record| {
+            let (partition_key, data) = record.materialize();
+            records.push((record.seq_ix, record.arrival_ms, partition_key, data));
+        })?;
+        let stream = self.streams.get(&iterator.stream_name);
+        let shard = stream.and_then(|s| s.shards.get(iterator.shard_index as usize));
+        let records = records
+            .into_iter()
+            .filter_map(|(seq_ix, arrival_ms, partition_key, data)| {
+                Some(Record {
+                    sequence_number: shard?.sequence_number(seq_ix, arrival_ms),
+                    arrival_ms,
+                    partition_key,
+                    data,
+                })
+            })
+            .collect();
+        Ok(GetRecordsOutput {
+            records,
+            next_shard_iterator: outcome.next.map(|next| next.encode()),
+            millis_behind_latest: outcome.millis_behind_latest,
+            child_shards: outcome.child_shards,
+        })
+    }
+
+    /// Reads from a decoded iterator, calling `visit` for each record returned, with every
+    /// check, limit and metric of GetRecords.
+    pub fn read(
+        &mut self,
+        now_ms: u64,
+        iterator: &ShardIterator,
+        limit: usize,
+        mut visit: impl FnMut(&RecordRef<'_>),
+    ) -> Result<ReadOutcome, ApiError> {
         self.advance_to(now_ms);
         let now_ms = self.now_ms;
-        let iterator = ShardIterator::decode(shard_iterator)
-            .filter(|it| it.issued_ms <= now_ms)
-            .ok_or_else(|| ApiError::invalid_argument("Invalid ShardIterator."))?;
+        if iterator.issued_ms > now_ms {
+            return Err(ApiError::invalid_argument("Invalid ShardIterator."));
+        }
         let lifetime = self.config.iterator_lifetime_ms;
         if now_ms - iterator.issued_ms > lifetime {
             return Err(ApiError::new(
@@ -155,53 +211,50 @@ impl Kinesis {
             )));
         }
 
+        // Records past retention are never returned, trimmed yet or not.
         let cutoff = now_ms.saturating_sub(retention_ms);
-        let start = shard
+        let retained_from = shard
             .records
-            .position_of_seq(iterator.position)
-            .max(shard.records.position_of_time(cutoff));
-        let limit = limit.clamp(1, MAX_LIMIT);
-        let mut records = Vec::new();
-        let mut bytes = 0u64;
-        for stored in shard.records.iter_from(start) {
-            if records.len() >= limit
-                || (bytes + stored.size() > MAX_BYTES_PER_CALL && !records.is_empty())
-            {
+            .first_seq_at_or_after_time(cutoff)
+            .unwrap_or(shard.next_seq_ix);
+        let start = iterator.position.max(retained_from);
+        let limit = limit.clamp(1, MAX_LIMIT) as u64;
+        let (mut count, mut bytes) = (0u64, 0u64);
+        let (mut first_seq_ix, mut last_seq_ix, mut last_arrival_ms) = (None, None, None);
+        let mut more = false;
+        for record in shard.records.iter_from(start) {
+            if count >= limit || (bytes + record.size > MAX_BYTES_PER_CALL && count > 0) {
+                more = true;
                 break;
             }
-            bytes += stored.size();
-            records.push(Record {
-                sequence_number: shard.sequence_number(stored.seq_ix, stored.arrival_ms),
-                arrival_ms: stored.arrival_ms,
-                partition_key: stored.partition_key().to_string(),
-                data: stored.data().to_vec(),
-            });
+            count += 1;
+            bytes += record.size;
+            first_seq_ix.get_or_insert(record.seq_ix);
+            last_seq_ix = Some(record.seq_ix);
+            last_arrival_ms = Some(record.arrival_ms);
+            visit(&record);
         }
-        let caught_up = start + records.len() >= shard.records.len();
-        let next_position = records
-            .last()
-            .map_or(iterator.position, |r| r.sequence_number.seq_ix + 1);
-        let last_arrival = records.last().map(|r| r.arrival_ms);
-        let millis_behind_latest = match (caught_up, last_arrival) {
-            (true, _) | (false, None) => 0,
-            (false, Some(arrival)) => (now_ms - arrival).div_ceil(1000) * 1000,
+        let millis_behind_latest = match (more, last_arrival_ms) {
+            (true, Some(arrival)) => (now_ms - arrival).div_ceil(1000) * 1000,
+            _ => 0,
         };
         shard.buckets.read_bytes.take_into_debt(now_ms, bytes);
-        let age = last_arrival.map_or(0, |arrival| now_ms - arrival);
+        let age = last_arrival_ms.map_or(0, |arrival| now_ms - arrival);
         shard.count(
             config,
             now_ms,
             &[
                 (Metric::GetRecordsSuccess, 1),
-                (Metric::GetRecordsRecords, records.len() as u64),
+                (Metric::GetRecordsRecords, count),
                 (Metric::GetRecordsBytes, bytes),
                 (Metric::GetRecordsIteratorAgeMilliseconds, age),
             ],
         );
+        let shard_index = shard.index;
+        let next_position = last_seq_ix.map_or(start, |last| last + 1);
 
         // A closed shard read to its end: no next iterator, and the children to go on with.
-        let at_end = shard.closed_ms.is_some() && records.is_empty() && caught_up;
-        if at_end {
+        if shard.closed_ms.is_some() && count == 0 && !more {
             let children = shard.children.clone();
             let child_shards = children
                 .iter()
@@ -217,21 +270,30 @@ impl Kinesis {
                     hash_key_range: child.range,
                 })
                 .collect();
-            return Ok(GetRecordsOutput {
-                records,
-                next_shard_iterator: None,
+            return Ok(ReadOutcome {
+                shard_index,
+                count,
+                bytes,
+                first_seq_ix,
+                last_seq_ix,
+                last_arrival_ms,
+                next: None,
                 millis_behind_latest: 0,
                 child_shards: Some(child_shards),
             });
         }
-        let next = ShardIterator {
-            position: next_position,
-            issued_ms: now_ms,
-            ..iterator
-        };
-        Ok(GetRecordsOutput {
-            records,
-            next_shard_iterator: Some(next.encode()),
+        Ok(ReadOutcome {
+            shard_index,
+            count,
+            bytes,
+            first_seq_ix,
+            last_seq_ix,
+            last_arrival_ms,
+            next: Some(ShardIterator {
+                position: next_position,
+                issued_ms: now_ms,
+                ..iterator.clone()
+            }),
             millis_behind_latest,
             child_shards: None,
         })

@@ -183,13 +183,10 @@ impl Kinesis {
             IteratorStart::Latest => shard.next_seq_ix,
             IteratorStart::AtSequenceNumber(n) => n.seq_ix,
             IteratorStart::AfterSequenceNumber(n) => n.seq_ix.saturating_add(1),
-            IteratorStart::AtTimestamp(at) => {
-                let position = shard.records.position_of_time(at);
-                shard
-                    .records
-                    .get(position)
-                    .map_or(shard.next_seq_ix, |r| r.seq_ix)
-            }
+            IteratorStart::AtTimestamp(at) => shard
+                .records
+                .first_seq_at_or_after_time(at)
+                .unwrap_or(shard.next_seq_ix),
         };
         Ok(GetShardIteratorOutput {
             shard_iterator: ShardIterator {

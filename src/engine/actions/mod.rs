@@ -20,7 +20,7 @@ mod retention;
 mod split_shard;
 mod update_shard_count;
 
-pub use get_records::{ChildShard, GetRecordsOutput, Record};
+pub use get_records::{ChildShard, GetRecordsOutput, ReadOutcome, Record};
 pub use get_shard_iterator::{GetShardIteratorOutput, IteratorStart};
 pub use put_record::{PutRecordOutput, WriteCall, WriteOutcome};
 pub use put_records::{PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry};

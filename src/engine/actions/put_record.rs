@@ -152,7 +152,7 @@ impl Stream {
         shard.next_seq_ix = seq_ix + 1;
         shard
             .records
-            .push(StoredRecord::new(seq_ix, now_ms, partition_key, data));
+            .push_stored(seq_ix, StoredRecord::new(now_ms, partition_key, data));
         let call_metrics: &[(Metric, u64)] = match call {
             WriteCall::PutRecord => &[(Metric::PutRecordSuccess, 1)],
             WriteCall::PutRecordsEntry => &[
