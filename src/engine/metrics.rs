@@ -1,4 +1,4 @@
-//! Per-shard CloudWatch metrics, second by second, in bounded memory.
+//! Per-second metrics in bounded memory: [`Series`], and the CloudWatch metrics of a shard.
 //!
 //! Kinesis publishes shard metrics to CloudWatch as one-minute sums, which hides the
 //! per-second spikes that actually cause throttling. Shardlab keeps both views: the last
@@ -69,7 +69,7 @@ impl Metric {
     }
 
     /// Iterator age is a maximum over the period; everything else is a sum.
-    fn is_maximum(self) -> bool {
+    pub fn is_maximum(self) -> bool {
         self == Metric::GetRecordsIteratorAgeMilliseconds
     }
 }
@@ -77,37 +77,54 @@ impl Metric {
 /// One period's values, indexed by `Metric as usize`.
 pub type Sample = [u64; METRIC_COUNT];
 
-fn merge(into: &mut Sample, from: &Sample) {
-    for metric in Metric::ALL {
-        let i = metric as usize;
-        into[i] = if metric.is_maximum() {
-            into[i].max(from[i])
-        } else {
-            into[i].saturating_add(from[i])
-        };
-    }
-}
-
-/// The metrics of one shard.
-#[derive(Clone, Debug, Default)]
-pub struct ShardMetrics {
+/// `N` counters per second in bounded memory: the last seconds at one-second resolution, the
+/// last minutes by the minute, and running totals. Counters marked as maxima keep the largest
+/// value of a period (an age) instead of the sum. Used for shards here and for the
+/// simulation's producers and consumers.
+#[derive(Clone, Debug)]
+pub struct Series<const N: usize> {
+    maxima: [bool; N],
     /// The second being accumulated, and its values.
     current_second: u64,
-    current: Sample,
+    current: [u64; N],
     /// Finished seconds with any activity, oldest first: (epoch second, values).
-    seconds: VecDeque<(u64, Sample)>,
+    seconds: VecDeque<(u64, [u64; N])>,
     /// Finished minutes with any activity, oldest first: (epoch minute, values).
-    minutes: VecDeque<(u64, Sample)>,
-    totals: Sample,
+    minutes: VecDeque<(u64, [u64; N])>,
+    totals: [u64; N],
 }
 
-impl ShardMetrics {
-    /// Adds each value to its metric at `now_ms` (for iterator age: raises the maximum).
-    pub fn record(&mut self, now_ms: u64, values: &[(Metric, u64)], keep: (usize, usize)) {
+impl<const N: usize> Series<N> {
+    /// A series whose counters `i` with `maxima[i]` keep maxima.
+    pub fn new(maxima: [bool; N]) -> Self {
+        Series {
+            maxima,
+            current_second: 0,
+            current: [0; N],
+            seconds: VecDeque::new(),
+            minutes: VecDeque::new(),
+            totals: [0; N],
+        }
+    }
+
+    fn merge(&self, into: &mut [u64; N], from: &[u64; N]) {
+        for i in 0..N {
+            into[i] = if self.maxima[i] {
+                into[i].max(from[i])
+            } else {
+                into[i].saturating_add(from[i])
+            };
+        }
+    }
+
+    /// Adds each value to its counter at `now_ms` (a maximum counter keeps the largest).
+    pub fn record(&mut self, now_ms: u64, values: &[(usize, u64)], keep: (usize, usize)) {
         self.roll_to(now_ms / 1000, keep);
-        for &(metric, value) in values {
-            let i = metric as usize;
-            if metric.is_maximum() {
+        for &(i, value) in values {
+            if i >= N {
+                continue;
+            }
+            if self.maxima[i] {
                 self.current[i] = self.current[i].max(value);
                 self.totals[i] = self.totals[i].max(value);
             } else {
@@ -122,16 +139,28 @@ impl ShardMetrics {
         if second <= self.current_second {
             return;
         }
-        if self.current != Sample::default() {
+        if self.current != [0; N] {
             let finished = (self.current_second, self.current);
             let minute = finished.0 / 60;
-            match self.minutes.back_mut() {
-                Some((m, values)) if *m == minute => merge(values, &finished.1),
-                _ => self.minutes.push_back((minute, finished.1)),
+            let mut merged = None;
+            if let Some((m, values)) = self.minutes.back() {
+                if *m == minute {
+                    let mut values = *values;
+                    self.merge(&mut values, &finished.1);
+                    merged = Some(values);
+                }
+            }
+            match merged {
+                Some(values) => {
+                    if let Some(last) = self.minutes.back_mut() {
+                        last.1 = values;
+                    }
+                }
+                None => self.minutes.push_back((minute, finished.1)),
             }
             self.seconds.push_back(finished);
         }
-        self.current = Sample::default();
+        self.current = [0; N];
         self.current_second = second;
         let oldest_second = second.saturating_sub(seconds_kept as u64);
         while self
@@ -151,20 +180,22 @@ impl ShardMetrics {
         }
     }
 
-    /// Running totals since the shard was created (iterator age: the maximum seen).
-    pub fn totals(&self) -> &Sample {
+    /// Running totals (maxima: the largest value seen).
+    pub fn totals(&self) -> &[u64; N] {
         &self.totals
     }
 
-    /// The value of `metric` in each second from `from_second` up to and including
-    /// `to_second` (epoch seconds), zeros where nothing happened or nothing is kept.
-    pub fn per_second(&self, metric: Metric, from_second: u64, to_second: u64) -> Vec<u64> {
-        let i = metric as usize;
+    /// Counter `i` in each second from `from_second` up to and including `to_second`
+    /// (epoch seconds), zeros where nothing happened or nothing is kept. At most 2^20 values.
+    pub fn per_second(&self, i: usize, from_second: u64, to_second: u64) -> Vec<u64> {
         let len = to_second
             .saturating_sub(from_second)
             .saturating_add(1)
             .min(1 << 20) as usize;
         let mut out = vec![0; len];
+        if i >= N {
+            return out;
+        }
         let mut put = |second: u64, value: u64| {
             if second >= from_second && second <= to_second {
                 if let Some(slot) = out.get_mut((second - from_second) as usize) {
@@ -180,19 +211,24 @@ impl ShardMetrics {
         out
     }
 
-    /// The value of `metric` in the given epoch second, if still kept.
-    pub fn in_second(&self, metric: Metric, second: u64) -> u64 {
-        self.per_second(metric, second, second)[0]
+    /// Counter `i` in the given epoch second, if still kept.
+    pub fn in_second(&self, i: usize, second: u64) -> u64 {
+        self.per_second(i, second, second)
+            .first()
+            .copied()
+            .unwrap_or(0)
     }
 
     /// CloudWatch's view: per-minute values from `from_minute` to `to_minute` (epoch minutes).
-    pub fn per_minute(&self, metric: Metric, from_minute: u64, to_minute: u64) -> Vec<u64> {
-        let i = metric as usize;
+    pub fn per_minute(&self, i: usize, from_minute: u64, to_minute: u64) -> Vec<u64> {
         let len = to_minute
             .saturating_sub(from_minute)
             .saturating_add(1)
             .min(1 << 20) as usize;
         let mut out = vec![0; len];
+        if i >= N {
+            return out;
+        }
         let slot_of = |minute: u64| {
             (minute >= from_minute && minute <= to_minute)
                 .then(|| usize::try_from(minute - from_minute).ok())
@@ -204,7 +240,7 @@ impl ShardMetrics {
             }
         }
         if let Some(slot) = slot_of(self.current_second / 60).and_then(|at| out.get_mut(at)) {
-            *slot = if metric.is_maximum() {
+            *slot = if self.maxima[i] {
                 (*slot).max(self.current[i])
             } else {
                 slot.saturating_add(self.current[i])
@@ -213,9 +249,56 @@ impl ShardMetrics {
         out
     }
 
-    /// How many stored periods this shard holds (for memory accounting).
+    /// How many stored periods the series holds (for memory accounting).
     pub fn stored_periods(&self) -> usize {
         self.seconds.len() + self.minutes.len()
+    }
+}
+
+/// The metrics of one shard.
+#[derive(Clone, Debug)]
+pub struct ShardMetrics(Series<METRIC_COUNT>);
+
+impl Default for ShardMetrics {
+    fn default() -> Self {
+        ShardMetrics(Series::new(Metric::ALL.map(Metric::is_maximum)))
+    }
+}
+
+impl ShardMetrics {
+    /// Adds each value to its metric at `now_ms` (for iterator age: raises the maximum).
+    pub fn record(&mut self, now_ms: u64, values: &[(Metric, u64)], keep: (usize, usize)) {
+        let mut indexed = [(0usize, 0u64); METRIC_COUNT];
+        let n = values.len().min(METRIC_COUNT);
+        for (slot, &(metric, value)) in indexed.iter_mut().zip(values) {
+            *slot = (metric as usize, value);
+        }
+        self.0.record(now_ms, &indexed[..n], keep);
+    }
+
+    /// Running totals since the shard was created (iterator age: the maximum seen).
+    pub fn totals(&self) -> &Sample {
+        self.0.totals()
+    }
+
+    /// The value of `metric` in each second from `from_second` to `to_second` inclusive.
+    pub fn per_second(&self, metric: Metric, from_second: u64, to_second: u64) -> Vec<u64> {
+        self.0.per_second(metric as usize, from_second, to_second)
+    }
+
+    /// The value of `metric` in the given epoch second, if still kept.
+    pub fn in_second(&self, metric: Metric, second: u64) -> u64 {
+        self.0.in_second(metric as usize, second)
+    }
+
+    /// CloudWatch's view: per-minute values from `from_minute` to `to_minute` (epoch minutes).
+    pub fn per_minute(&self, metric: Metric, from_minute: u64, to_minute: u64) -> Vec<u64> {
+        self.0.per_minute(metric as usize, from_minute, to_minute)
+    }
+
+    /// How many stored periods this shard holds (for memory accounting).
+    pub fn stored_periods(&self) -> usize {
+        self.0.stored_periods()
     }
 }
 

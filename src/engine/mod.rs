@@ -27,6 +27,7 @@ mod clock_text;
 pub mod config;
 pub mod error;
 pub mod events;
+mod generated;
 pub mod hash_key;
 pub mod iterator;
 mod kinesis;
@@ -49,6 +50,7 @@ pub use actions::{
 pub use config::{Config, ShardLimits};
 pub use error::{ApiError, ErrorKind};
 pub use events::EngineEvent;
+pub use generated::TickOutcome;
 pub use hash_key::{hash_key_of, md5_hex, HashKeyRange, MAX_HASH_KEY};
 pub use iterator::ShardIterator;
 pub use kinesis::Kinesis;

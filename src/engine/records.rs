@@ -380,19 +380,25 @@ impl RecordLog {
 
     /// Appends the accepted records of one producer tick, starting at `seq_ix`: extends the
     /// last run when this tick continues it exactly, or starts a new run.
+    ///
+    /// A tick that offered nothing still extends a run it continues, so a slow producer
+    /// (less than a record per tick per shard) keeps one long run rather than many short ones.
     pub fn append_tick(&mut self, seq_ix: u64, at_ms: u64, tick_ms: u64, parts: &[TickPart]) {
         let accepted: u64 = parts.iter().map(|p| p.accepted).sum();
+        let steady = parts.iter().all(|p| p.accepted == p.offered);
+        if steady && self.extend_run(seq_ix, at_ms, tick_ms, parts) {
+            self.len += accepted;
+            return;
+        }
         if accepted == 0 {
             return;
         }
         self.len += accepted;
-        let steady = parts.iter().all(|p| p.accepted == p.offered);
-        if steady && self.extend_run(seq_ix, at_ms, tick_ms, parts) {
-            return;
-        }
         let parts = parts
             .iter()
-            .filter(|p| p.accepted > 0)
+            // A steady run keeps every part, even one that offered nothing this tick, so
+            // the next tick's parts line up with it.
+            .filter(|p| steady || p.accepted > 0)
             .map(|p| RunPart {
                 source: p.source.clone(),
                 origin_shard: p.origin_shard,

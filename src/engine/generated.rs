@@ -1,0 +1,229 @@
+//! Writes from the simulation's producers: whole ticks of records per shard, and retries.
+//!
+//! These are PutRecord and PutRecords as far as the shard can tell (same buckets, same
+//! metrics, same rounding), but the records are described, not carried: each producer says
+//! how many records its allocator gives a shard this tick and the engine asks the producer
+//! (a [`RecordSource`]) for their sizes. The accepted records are stored as a run that
+//! regenerates them on demand (see [`super::records`]).
+//!
+//! When a tick does not fit, the shard's capacity is shared between the producers in
+//! proportion to what each offered, record by record, until the first record that does not
+//! fit; every later record of that tick is throttled, as the rest of a PutRecords batch would
+//! be once a shard is out of capacity for the instant.
+
+use std::rc::Rc;
+
+use super::actions::{WriteCall, WriteOutcome};
+use super::error::ApiError;
+use super::kinesis::Kinesis;
+use super::metrics::Metric;
+use super::records::{RecordSource, TickPart};
+use super::shard::Shard;
+
+/// What happened to one shard's share of a tick.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TickOutcome {
+    /// Records accepted, per part, in the order given.
+    pub accepted: Vec<u64>,
+    pub accepted_bytes: u64,
+    pub throttled: u64,
+}
+
+fn charge(size: u64, call: WriteCall) -> u64 {
+    match call {
+        WriteCall::PutRecord => size.div_ceil(1024).max(1) * 1024,
+        WriteCall::PutRecordsEntry => size,
+    }
+}
+
+impl Kinesis {
+    /// Offers one tick of producer records to open shard `shard_index` of `stream` at
+    /// `now_ms`. Sets each part's `accepted` and stores the accepted records.
+    pub fn put_tick(
+        &mut self,
+        now_ms: u64,
+        stream: &str,
+        shard_index: u32,
+        tick_ms: u64,
+        parts: &mut [TickPart],
+        call: WriteCall,
+    ) -> Result<TickOutcome, ApiError> {
+        self.advance_to(now_ms);
+        let now_ms = self.now_ms;
+        let Kinesis {
+            config, streams, ..
+        } = self;
+        let not_found = || {
+            ApiError::resource_not_found(format!(
+                "Stream {stream} under account {} not found.",
+                config.account_id
+            ))
+        };
+        let found = streams
+            .get_mut(stream)
+            .filter(|s| s.is_serving())
+            .ok_or_else(not_found)?;
+        let shard = found
+            .shards
+            .get_mut(shard_index as usize)
+            .filter(|s| s.is_open())
+            .ok_or_else(not_found)?;
+
+        let sizes: Vec<Vec<u64>> = parts
+            .iter()
+            .map(|p| {
+                (0..p.offered)
+                    .map(|k| p.source.size(p.origin_shard, p.first_ordinal + k))
+                    .collect()
+            })
+            .collect();
+        let offered: u64 = parts.iter().map(|p| p.offered).sum();
+        let charged: u64 = sizes.iter().flatten().map(|&s| charge(s, call)).sum();
+        let buckets = &mut shard.buckets;
+        let accepted: Vec<u64> = if buckets.write_records.has(now_ms, offered)
+            && buckets.write_bytes.has(now_ms, charged)
+        {
+            buckets.write_records.take(offered);
+            buckets.write_bytes.take(charged);
+            parts.iter().map(|p| p.offered).collect()
+        } else {
+            share_capacity(shard, now_ms, &sizes, call)
+        };
+        let mut accepted_bytes = 0;
+        for ((part, sizes), &taken) in parts.iter_mut().zip(&sizes).zip(&accepted) {
+            part.accepted = taken;
+            accepted_bytes += sizes.iter().take(taken as usize).sum::<u64>();
+        }
+        let total: u64 = accepted.iter().sum();
+        let throttled = offered - total;
+        let first_seq_ix = shard.next_seq_ix;
+        shard.next_seq_ix += total;
+        let tick_ms = tick_ms.max(1);
+        shard
+            .records
+            .append_tick(first_seq_ix, now_ms, tick_ms, parts);
+        count_writes(
+            shard,
+            config,
+            now_ms,
+            call,
+            total,
+            accepted_bytes,
+            throttled,
+        );
+        Ok(TickOutcome {
+            accepted,
+            accepted_bytes,
+            throttled,
+        })
+    }
+
+    /// Offers one producer record again (a retry), routed by its hash key to the open shard
+    /// that owns it now.
+    pub fn put_generated_record(
+        &mut self,
+        now_ms: u64,
+        stream: &str,
+        source: &Rc<dyn RecordSource>,
+        origin_shard: u32,
+        ordinal: u64,
+        call: WriteCall,
+    ) -> Result<WriteOutcome, ApiError> {
+        self.advance_to(now_ms);
+        let now_ms = self.now_ms;
+        let Kinesis {
+            config, streams, ..
+        } = self;
+        let found = streams
+            .get_mut(stream)
+            .filter(|s| s.is_serving())
+            .ok_or_else(|| {
+                ApiError::resource_not_found(format!(
+                    "Stream {stream} under account {} not found.",
+                    config.account_id
+                ))
+            })?;
+        let hash_key = source.hash_key(origin_shard, ordinal);
+        let Some(shard_index) = found.route(hash_key) else {
+            return Ok(WriteOutcome::Throttled { shard_index: 0 });
+        };
+        let shard = &mut found.shards[shard_index as usize];
+        let size = source.size(origin_shard, ordinal);
+        let charged = charge(size, call);
+        let buckets = &mut shard.buckets;
+        if !(buckets.write_records.has(now_ms, 1) && buckets.write_bytes.has(now_ms, charged)) {
+            count_writes(shard, config, now_ms, call, 0, 0, 1);
+            return Ok(WriteOutcome::Throttled { shard_index });
+        }
+        buckets.write_records.take(1);
+        buckets.write_bytes.take(charged);
+        let seq_ix = shard.next_seq_ix;
+        shard.next_seq_ix += 1;
+        shard
+            .records
+            .push_generated(seq_ix, now_ms, source.clone(), origin_shard, ordinal);
+        count_writes(shard, config, now_ms, call, 1, size, 0);
+        Ok(WriteOutcome::Accepted {
+            shard_index,
+            sequence_number: shard.sequence_number(seq_ix, now_ms),
+        })
+    }
+}
+
+/// Takes records from each part in proportion to its offer until one does not fit.
+fn share_capacity(shard: &mut Shard, now_ms: u64, sizes: &[Vec<u64>], call: WriteCall) -> Vec<u64> {
+    let mut taken = vec![0u64; sizes.len()];
+    let buckets = &mut shard.buckets;
+    loop {
+        // The part whose next record is earliest in its own share of the tick.
+        let next = sizes
+            .iter()
+            .zip(&taken)
+            .enumerate()
+            .filter(|(_, (sizes, &t))| (t as usize) < sizes.len())
+            .min_by(|(_, (a, &ta)), (_, (b, &tb))| {
+                // (ta + 1/2) / len(a) < (tb + 1/2) / len(b), in integers.
+                ((2 * ta + 1) * b.len() as u64).cmp(&((2 * tb + 1) * a.len() as u64))
+            })
+            .map(|(i, _)| i);
+        let Some(part) = next else {
+            return taken;
+        };
+        let size = charge(sizes[part][taken[part] as usize], call);
+        if !(buckets.write_records.has(now_ms, 1) && buckets.write_bytes.has(now_ms, size)) {
+            return taken;
+        }
+        buckets.write_records.take(1);
+        buckets.write_bytes.take(size);
+        taken[part] += 1;
+    }
+}
+
+fn count_writes(
+    shard: &mut Shard,
+    config: &super::config::Config,
+    now_ms: u64,
+    call: WriteCall,
+    accepted: u64,
+    accepted_bytes: u64,
+    throttled: u64,
+) {
+    let per_call: &[(Metric, u64)] = match call {
+        WriteCall::PutRecord => &[(Metric::PutRecordSuccess, accepted)],
+        WriteCall::PutRecordsEntry => &[
+            (Metric::PutRecordsSuccessfulRecords, accepted),
+            (Metric::PutRecordsThrottledRecords, throttled),
+            (Metric::PutRecordsTotalRecords, accepted + throttled),
+        ],
+    };
+    shard.count(
+        config,
+        now_ms,
+        &[
+            (Metric::IncomingRecords, accepted),
+            (Metric::IncomingBytes, accepted_bytes),
+            (Metric::WriteProvisionedThroughputExceeded, throttled),
+        ],
+    );
+    shard.count(config, now_ms, per_call);
+}
