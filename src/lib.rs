@@ -9,12 +9,14 @@
 //! The crate is one library with a binary on top:
 //!
 //! * [`engine`]: the Kinesis service model, pure and deterministic (no browser, no clock);
+//! * [`sim`]: the world around it: a virtual clock, producers, consumers, an event log;
 //! * `ui` (wasm32 only): the Yew front end, which reads the model and sends it commands.
 //!
 //! Dependencies point one way, from the page down to the engine, so everything below the UI
 //! builds and tests natively with plain `cargo test` and runs unchanged in the browser.
 
 pub mod engine;
+pub mod sim;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -1,0 +1,176 @@
+//! Simulated polling consumers: a GetRecords loop on a shard, as a hand-written consumer (not
+//! the KCL) does it.
+//!
+//! The consumer gets an iterator, then calls GetRecords every `idle_ms` with the iterator the
+//! last call returned. Its reads count against the shard's shared limits of five calls and
+//! 2 MiB per second, so five consumers polling every 200 ms throttle each other where one
+//! does not. At the end of a closed shard it follows `ChildShards` and reads the children.
+//! An iterator older than five minutes (a long pause) expires, and the consumer asks for a
+//! new one after the last record it saw.
+
+use std::collections::BTreeSet;
+
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use serde::Serialize;
+
+use crate::engine::metrics::Series;
+use crate::engine::{parse_shard_id, ShardIterator};
+
+/// Where a consumer starts reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum StartPosition {
+    TrimHorizon,
+    Latest,
+    /// Epoch milliseconds.
+    AtTimestamp(u64),
+}
+
+impl StartPosition {
+    /// Parses an AWS iterator type name (AT_TIMESTAMP needs a time: `at`).
+    pub fn parse(text: &str, at: Option<u64>) -> Option<Self> {
+        match text {
+            "TRIM_HORIZON" => Some(StartPosition::TrimHorizon),
+            "LATEST" => Some(StartPosition::Latest),
+            "AT_TIMESTAMP" => at.map(StartPosition::AtTimestamp),
+            _ => None,
+        }
+    }
+}
+
+/// Everything a consumer is told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsumerConfig {
+    pub stream: String,
+    pub shard_id: String,
+    pub start: StartPosition,
+    /// Time between polls.
+    pub idle_ms: u64,
+    /// GetRecords Limit.
+    pub limit: usize,
+}
+
+/// The default poll interval: five GetRecords a second, the whole of a shard's read calls.
+pub const DEFAULT_IDLE_MS: u64 = 200;
+
+impl ConsumerConfig {
+    pub fn new(stream: &str, shard_id: &str, start: StartPosition) -> Self {
+        ConsumerConfig {
+            stream: stream.to_string(),
+            shard_id: shard_id.to_string(),
+            start,
+            idle_ms: DEFAULT_IDLE_MS,
+            limit: 10_000,
+        }
+    }
+
+    pub fn validate(&self) -> Result<u32, String> {
+        if !(10..=3_600_000).contains(&self.idle_ms) {
+            return Err(format!(
+                "a consumer's idle time must be between 10 ms and 1 hour, not {} ms",
+                self.idle_ms
+            ));
+        }
+        if !(1..=10_000).contains(&self.limit) {
+            return Err(format!(
+                "GetRecords' limit is between 1 and 10000, not {}",
+                self.limit
+            ));
+        }
+        parse_shard_id(&self.shard_id)
+            .ok_or_else(|| format!("'{}' is not a shard id", self.shard_id))
+    }
+}
+
+/// The counters of one consumer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ConsumerCounters {
+    pub records: u64,
+    pub bytes: u64,
+    pub calls: u64,
+    pub read_throttles: u64,
+    pub iterators_expired: u64,
+    /// The latest MillisBehindLatest, the largest across the shards being read.
+    pub millis_behind_latest: u64,
+}
+
+/// Per-second series of a consumer: records, bytes, read throttles, MillisBehindLatest (max).
+pub const CONSUMER_SERIES: [&str; 4] = ["records", "bytes", "read_throttles", "MillisBehindLatest"];
+
+/// A shard being read.
+#[derive(Clone, Debug)]
+pub struct Cursor {
+    pub shard: u32,
+    /// `None` until the first GetShardIterator succeeds (or after an expiry).
+    pub iterator: Option<ShardIterator>,
+    pub last_seq_ix: Option<u64>,
+    pub millis_behind_latest: u64,
+}
+
+/// One simulated consumer.
+#[derive(Debug)]
+pub struct Consumer {
+    pub name: String,
+    pub config: ConsumerConfig,
+    pub cursors: Vec<Cursor>,
+    /// Shards read to their end, or already being read.
+    pub seen: BTreeSet<u32>,
+    pub paused_until: Option<u64>,
+    pub next_poll_ms: u64,
+    pub generation: u64,
+    pub counters: ConsumerCounters,
+    pub series: Series<4>,
+    /// Polls wander by up to a tenth of the idle time, as real loops do (their work takes
+    /// varying time); drawn from this consumer's own seeded generator.
+    jitter: Pcg64Mcg,
+}
+
+impl Consumer {
+    /// A consumer whose first poll comes `phase_ms` from now: real consumers do not poll in
+    /// lockstep, and a shared read limit is shared by whoever calls first.
+    pub fn new(
+        name: &str,
+        config: ConsumerConfig,
+        now_ms: u64,
+        phase_ms: u64,
+    ) -> Result<Self, String> {
+        let shard = config.validate()?;
+        Ok(Consumer {
+            name: name.to_string(),
+            cursors: vec![Cursor {
+                shard,
+                iterator: None,
+                last_seq_ix: None,
+                millis_behind_latest: 0,
+            }],
+            seen: BTreeSet::from([shard]),
+            paused_until: None,
+            next_poll_ms: now_ms + phase_ms % config.idle_ms.max(1),
+            generation: 0,
+            counters: ConsumerCounters::default(),
+            series: Series::new([false, false, false, true]),
+            jitter: Pcg64Mcg::seed_from_u64(phase_ms),
+            config,
+        })
+    }
+
+    /// When to poll next after a poll at `now_ms`.
+    pub fn next_poll_after(&mut self, now_ms: u64) -> u64 {
+        let idle = self.config.idle_ms;
+        let spread = idle / 10;
+        now_ms + idle - spread / 2 + self.jitter.random_range(0..=spread)
+    }
+
+    pub fn is_paused(&self, now_ms: u64) -> bool {
+        self.paused_until.is_some_and(|until| now_ms < until)
+    }
+
+    pub fn count_series(&mut self, now_ms: u64, values: &[(usize, u64)]) {
+        self.series.record(now_ms, values, (15 * 60, 24 * 60));
+    }
+
+    /// Shard ids being read, for the snapshot.
+    pub fn shard_indices(&self) -> Vec<u32> {
+        self.cursors.iter().map(|c| c.shard).collect()
+    }
+}

@@ -1,0 +1,368 @@
+//! Partition keys for simulated producers, and how they fall onto shards.
+//!
+//! A producer's keys come from a distribution over a finite key set: uniform over N keys,
+//! Zipf(s) over N keys, one hot key taking a fraction of the traffic, or "random". Every key's
+//! MD5 hash key is computed once, and the keys are kept sorted by hash key, so the keys a
+//! shard owns are one contiguous slice: the share of traffic a shard gets is a prefix-sum
+//! difference, and a key *given the shard* is a draw from that slice.
+//!
+//! Drawing "the key of this shard's n-th record from this producer" from a hash of
+//! (producer seed, shard, n) instead of from a stateful generator is what lets the engine
+//! store records as runs and rebuild any one of them later, in any order.
+//!
+//! The alias tables (Vose's method) are written here rather than taken from `rand_distr`
+//! because a draw must come from one 64-bit hash, identically on every platform and every
+//! version, with no generator state to carry.
+
+use std::fmt;
+
+use crate::engine::{hash_key_of, HashKeyRange};
+
+/// The most keys a producer may draw from (memory: about 40 bytes per key).
+pub const MAX_KEYS: u32 = 200_000;
+/// How many keys the "random" distribution draws from.
+pub const RANDOM_KEYS: u32 = 65_536;
+
+/// SplitMix64's finaliser: a well-mixed 64-bit hash of a 64-bit value.
+pub fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The hash of record `ordinal` of `shard` under `seed`: where all its random choices start.
+pub fn record_hash(seed: u64, shard: u32, ordinal: u64) -> u64 {
+    mix(seed ^ mix(u64::from(shard).wrapping_mul(0x2545_f491_4f6c_dd1d) ^ mix(ordinal)))
+}
+
+/// How a producer picks partition keys.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyDistribution {
+    /// Uniform over `user-0` .. `user-{N-1}`.
+    Uniform(u32),
+    /// A fresh-looking random key per record (drawn from 65,536 random keys).
+    Random,
+    /// Zipf with exponent `s` over `user-0` .. `user-{N-1}`: `user-0` is the most popular.
+    Zipf { s: f64, n: u32 },
+    /// `key` gets `fraction` of the records; the rest are uniform over `n` other keys.
+    Hot { key: String, fraction: f64, n: u32 },
+}
+
+impl KeyDistribution {
+    /// The key set size.
+    pub fn key_count(&self) -> u32 {
+        match self {
+            KeyDistribution::Uniform(n) | KeyDistribution::Zipf { n, .. } => *n,
+            KeyDistribution::Random => RANDOM_KEYS,
+            KeyDistribution::Hot { n, .. } => n + 1,
+        }
+    }
+
+    /// The name of key `index` (no storage: names are made from the index).
+    pub fn key_name(&self, index: u32) -> String {
+        match self {
+            KeyDistribution::Random => format!("{:016x}", mix(u64::from(index) ^ 0x5eed)),
+            KeyDistribution::Hot { key, .. } if index == 0 => key.clone(),
+            KeyDistribution::Hot { .. } => format!("user-{}", index - 1),
+            _ => format!("user-{index}"),
+        }
+    }
+
+    /// The byte length of key `index`'s name.
+    fn key_len(&self, index: u32) -> u64 {
+        let digits = |n: u32| u64::from(n.checked_ilog10().unwrap_or(0) + 1);
+        match self {
+            KeyDistribution::Random => 16,
+            KeyDistribution::Hot { key, .. } if index == 0 => key.len() as u64,
+            KeyDistribution::Hot { .. } => 5 + digits(index - 1),
+            _ => 5 + digits(index),
+        }
+    }
+
+    /// The weight of key `index` (relative; need not sum to one).
+    fn weight(&self, index: u32) -> f64 {
+        match self {
+            KeyDistribution::Uniform(_) | KeyDistribution::Random => 1.0,
+            KeyDistribution::Zipf { s, .. } => 1.0 / f64::from(index + 1).powf(*s),
+            KeyDistribution::Hot { fraction, n, .. } => {
+                if index == 0 {
+                    *fraction
+                } else {
+                    (1.0 - fraction) / f64::from((*n).max(1))
+                }
+            }
+        }
+    }
+
+    /// Checks the parameters a person typed.
+    pub fn validate(&self) -> Result<(), String> {
+        let count_ok = |n: u32| (1..=MAX_KEYS).contains(&n);
+        match self {
+            KeyDistribution::Uniform(n) if !count_ok(*n) => Err(format!(
+                "uniform needs between 1 and {MAX_KEYS} keys, not {n}"
+            )),
+            KeyDistribution::Zipf { n, .. } if !count_ok(*n) => {
+                Err(format!("zipf needs between 1 and {MAX_KEYS} keys, not {n}"))
+            }
+            KeyDistribution::Zipf { s, .. } if !(s.is_finite() && *s >= 0.0 && *s <= 10.0) => Err(
+                format!("the Zipf exponent must be between 0 and 10, not {s}"),
+            ),
+            KeyDistribution::Hot { fraction, .. } if !(0.0..=1.0).contains(fraction) => Err(
+                format!("the hot key's fraction must be between 0 and 1, not {fraction}"),
+            ),
+            KeyDistribution::Hot { n, .. } if *n >= MAX_KEYS => Err(format!(
+                "a hot key may have at most {} other keys",
+                MAX_KEYS - 1
+            )),
+            KeyDistribution::Hot { key, .. } if key.is_empty() || key.chars().count() > 256 => {
+                Err("the hot key must be 1 to 256 characters".to_string())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for KeyDistribution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyDistribution::Uniform(n) => write!(f, "uniform:{n}"),
+            KeyDistribution::Random => write!(f, "random"),
+            KeyDistribution::Zipf { s, n } => write!(f, "zipf:{s}:{n}"),
+            KeyDistribution::Hot { key, fraction, n } => write!(f, "hot:{key}:{fraction}:{n}"),
+        }
+    }
+}
+
+/// An alias table: draws an index with probability proportional to its weight, from one
+/// 64-bit hash.
+#[derive(Clone, Debug)]
+pub struct Alias {
+    /// Per column: the probability (scaled to u32) of keeping the column, and its alias.
+    columns: Vec<(u32, u32)>,
+}
+
+impl Alias {
+    /// Builds the table; `None` if there are no weights or they sum to zero.
+    pub fn new(weights: &[f64]) -> Option<Alias> {
+        let n = weights.len();
+        let total: f64 = weights.iter().sum();
+        if n == 0 || total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            return None;
+        }
+        let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) =
+            (0..n).partition(|&i| scaled[i] < 1.0);
+        let mut columns = vec![(u32::MAX, 0u32); n];
+        while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+            columns[s] = ((scaled[s] * f64::from(u32::MAX)) as u32, l as u32);
+            scaled[l] -= 1.0 - scaled[s];
+            if scaled[l] < 1.0 {
+                large.pop();
+                small.push(l);
+            }
+        }
+        for i in large.into_iter().chain(small) {
+            columns[i] = (u32::MAX, i as u32);
+        }
+        Some(Alias { columns })
+    }
+
+    /// The index `hash` picks.
+    pub fn draw(&self, hash: u64) -> usize {
+        let column = ((hash >> 32) * self.columns.len() as u64) >> 32;
+        let (keep, alias) = self.columns[column as usize];
+        if (hash as u32) <= keep {
+            column as usize
+        } else {
+            alias as usize
+        }
+    }
+}
+
+/// Keys sorted by hash key, so that a shard's keys are one slice.
+pub struct KeyTable {
+    pub distribution: KeyDistribution,
+    /// (hash key, key index), ascending by hash key.
+    sorted: Vec<(u128, u32)>,
+    /// Prefix sums of weights in `sorted` order; `prefix[i]` is the weight before `sorted[i]`.
+    prefix: Vec<f64>,
+    /// Every key, for draws not restricted to a shard (an ExplicitHashKey producer).
+    everywhere: Alias,
+}
+
+impl fmt::Debug for KeyTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "KeyTable({}, {} keys)",
+            self.distribution,
+            self.sorted.len()
+        )
+    }
+}
+
+impl KeyTable {
+    /// Hashes every key once (MD5 each). `None` if the distribution is invalid.
+    pub fn new(distribution: KeyDistribution) -> Option<KeyTable> {
+        distribution.validate().ok()?;
+        let n = distribution.key_count();
+        let mut sorted: Vec<(u128, u32)> = (0..n)
+            .map(|i| (hash_key_of(&distribution.key_name(i)), i))
+            .collect();
+        sorted.sort_unstable();
+        let mut prefix = Vec::with_capacity(sorted.len() + 1);
+        let mut running = 0.0;
+        prefix.push(0.0);
+        for &(_, index) in &sorted {
+            running += distribution.weight(index);
+            prefix.push(running);
+        }
+        let weights: Vec<f64> = (0..n).map(|i| distribution.weight(i)).collect();
+        let everywhere = Alias::new(&weights)?;
+        Some(KeyTable {
+            distribution,
+            sorted,
+            prefix,
+            everywhere,
+        })
+    }
+
+    fn total_weight(&self) -> f64 {
+        self.prefix.last().copied().unwrap_or(0.0)
+    }
+
+    /// The slice of `sorted` whose keys hash into `range`.
+    fn slice_of(&self, range: &HashKeyRange) -> (usize, usize) {
+        let start = self
+            .sorted
+            .partition_point(|(h, _)| *h < range.starting_hash_key);
+        let end = self
+            .sorted
+            .partition_point(|(h, _)| *h <= range.ending_hash_key);
+        (start, end.max(start))
+    }
+
+    /// The share of the traffic whose keys hash into `range`.
+    pub fn share_of(&self, range: &HashKeyRange) -> f64 {
+        let (start, end) = self.slice_of(range);
+        let total = self.total_weight();
+        if total > 0.0 {
+            (self.prefix[end] - self.prefix[start]) / total
+        } else {
+            0.0
+        }
+    }
+
+    /// A sampler of the keys that hash into `range` (`None` if no key does).
+    pub fn sampler_for(&self, range: &HashKeyRange) -> Option<ShardKeys> {
+        let (start, end) = self.slice_of(range);
+        if start == end {
+            return None;
+        }
+        let uniform = matches!(
+            self.distribution,
+            KeyDistribution::Uniform(_) | KeyDistribution::Random
+        );
+        let alias = if uniform {
+            None
+        } else {
+            let weights: Vec<f64> = self.sorted[start..end]
+                .iter()
+                .map(|&(_, i)| self.distribution.weight(i))
+                .collect();
+            Some(Alias::new(&weights)?)
+        };
+        Some(ShardKeys { start, end, alias })
+    }
+
+    /// The key index `hash` picks among the keys of `shard_keys`, or among all keys.
+    pub fn draw(&self, shard_keys: Option<&ShardKeys>, hash: u64) -> u32 {
+        match shard_keys {
+            Some(keys) => {
+                let offset = match &keys.alias {
+                    Some(alias) => alias.draw(hash),
+                    None => (((hash >> 32) * (keys.end - keys.start) as u64) >> 32) as usize,
+                };
+                self.sorted[(keys.start + offset).min(keys.end - 1)].1
+            }
+            None => self.everywhere.draw(hash) as u32,
+        }
+    }
+
+    /// The hash key of key `index`.
+    pub fn hash_of(&self, index: u32) -> u128 {
+        // Cheap enough for retries and explanations; the hot path never needs it.
+        hash_key_of(&self.distribution.key_name(index))
+    }
+
+    pub fn key_len(&self, index: u32) -> u64 {
+        self.distribution.key_len(index)
+    }
+}
+
+/// The keys of one shard: a slice of the table, and their alias table when not uniform.
+#[derive(Clone, Debug)]
+pub struct ShardKeys {
+    start: usize,
+    end: usize,
+    alias: Option<Alias>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_alias_table_draws_in_proportion() {
+        let alias = Alias::new(&[1.0, 3.0, 0.0, 4.0]).unwrap();
+        let mut counts = [0u32; 4];
+        for i in 0..80_000u64 {
+            counts[alias.draw(mix(i))] += 1;
+        }
+        assert_eq!(counts[2], 0);
+        for (i, expected) in [(0, 10_000.0), (1, 30_000.0), (3, 40_000.0)] {
+            let got = f64::from(counts[i]);
+            assert!((got - expected).abs() < expected * 0.05, "{i}: {got}");
+        }
+    }
+
+    #[test]
+    fn shares_of_the_four_even_shards_add_up() {
+        let table = KeyTable::new(KeyDistribution::Uniform(10_000)).unwrap();
+        let shares: Vec<f64> = HashKeyRange::even_split(4)
+            .iter()
+            .map(|r| table.share_of(r))
+            .collect();
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        for share in shares {
+            assert!((share - 0.25).abs() < 0.02, "{share}");
+        }
+    }
+
+    #[test]
+    fn a_hot_key_puts_its_fraction_on_its_own_shard() {
+        let table = KeyTable::new(KeyDistribution::Hot {
+            key: "user-42".into(),
+            fraction: 0.5,
+            n: 1000,
+        })
+        .unwrap();
+        // user-42 hashes into shard 1 of 4 (reference section 3).
+        let ranges = HashKeyRange::even_split(4);
+        assert!(table.share_of(&ranges[1]) > 0.6);
+        assert!(table.share_of(&ranges[0]) < 0.2);
+    }
+
+    #[test]
+    fn a_shard_draw_only_gives_keys_of_that_shard() {
+        let table = KeyTable::new(KeyDistribution::Zipf { s: 1.1, n: 500 }).unwrap();
+        for range in HashKeyRange::even_split(3) {
+            let keys = table.sampler_for(&range).unwrap();
+            for i in 0..200 {
+                let index = table.draw(Some(&keys), mix(i));
+                assert!(range.contains(table.hash_of(index)));
+            }
+        }
+    }
+}

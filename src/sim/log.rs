@@ -1,0 +1,193 @@
+//! The event log: what happened, in order, for the page to animate and list.
+//!
+//! Every event gets a sequence number. The log keeps the most recent `capacity` events; a
+//! reader remembers the sequence number after the last event it saw (its cursor) and asks for
+//! everything since, learning how many it missed if it fell behind. Producer traffic is logged
+//! per shard per send (a count and a sample key), not per record, so a busy stream cannot
+//! flood it.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use crate::engine::EngineEvent;
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind")]
+pub enum EventKind {
+    /// A producer's send put records into a shard.
+    RecordsPut {
+        producer: String,
+        stream: String,
+        shard: String,
+        count: u64,
+        sample_key: String,
+    },
+    /// A producer's records were refused by a shard over its limits.
+    RecordsThrottled {
+        producer: String,
+        stream: String,
+        shard: String,
+        count: u64,
+    },
+    /// A producer gave up on records (no retries left, or an error that retrying cannot fix).
+    RecordsFailed {
+        producer: String,
+        count: u64,
+        reason: String,
+    },
+    /// A record put from the console or a script.
+    RecordPut {
+        stream: String,
+        shard: String,
+        partition_key: String,
+        size: u64,
+        sequence_number: String,
+    },
+    /// A console or script PutRecord refused over the shard's limits.
+    PutThrottled {
+        stream: String,
+        shard: String,
+        partition_key: String,
+    },
+    /// A consumer read records.
+    RecordsRead {
+        consumer: String,
+        stream: String,
+        shard: String,
+        count: u64,
+        millis_behind_latest: u64,
+    },
+    /// A consumer's GetRecords was refused over the shard's read limits.
+    ReadThrottled {
+        consumer: String,
+        stream: String,
+        shard: String,
+    },
+    /// A consumer's iterator was older than five minutes.
+    IteratorExpired {
+        consumer: String,
+        stream: String,
+        shard: String,
+    },
+    /// A consumer read a closed shard to its end and moved on to its children.
+    ShardEnded {
+        consumer: String,
+        stream: String,
+        shard: String,
+        children: Vec<String>,
+    },
+    /// Something a person did to the simulation (a producer paused, a consumer added, ...).
+    Fault { target: String, action: String },
+    /// A change inside the service (status, split, merge, expiry).
+    Service { event: EngineEvent },
+}
+
+/// One entry of the log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Event {
+    pub seq: u64,
+    pub at_ms: u64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// The events after a cursor.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventsSince {
+    pub events: Vec<Event>,
+    /// Pass this as the cursor next time.
+    pub next: u64,
+    /// Events that were dropped from the log before this reader saw them.
+    pub missed: u64,
+}
+
+/// A bounded, append-only log of events.
+#[derive(Clone, Debug)]
+pub struct EventLog {
+    events: VecDeque<Event>,
+    next_seq: u64,
+    capacity: usize,
+}
+
+impl EventLog {
+    pub fn new(capacity: usize) -> Self {
+        EventLog {
+            events: VecDeque::new(),
+            next_seq: 0,
+            capacity: capacity.max(1),
+        }
+    }
+
+    pub fn push(&mut self, at_ms: u64, kind: EventKind) {
+        if self.events.len() >= self.capacity {
+            self.events.pop_front();
+        }
+        self.events.push_back(Event {
+            seq: self.next_seq,
+            at_ms,
+            kind,
+        });
+        self.next_seq += 1;
+    }
+
+    /// Every event with a sequence number at or after `cursor` that is still kept.
+    pub fn since(&self, cursor: u64) -> EventsSince {
+        let oldest = self.events.front().map_or(self.next_seq, |e| e.seq);
+        let from = cursor.max(oldest);
+        let skip = usize::try_from(from - oldest).unwrap_or(usize::MAX);
+        EventsSince {
+            events: self.events.iter().skip(skip).cloned().collect(),
+            next: self.next_seq,
+            missed: from.saturating_sub(cursor.min(from)),
+        }
+    }
+
+    /// The cursor that sees only events from now on.
+    pub fn end(&self) -> u64 {
+        self.next_seq
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Event> {
+        self.events.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(n: u64) -> EventKind {
+        EventKind::Fault {
+            target: format!("p{n}"),
+            action: "paused".into(),
+        }
+    }
+
+    #[test]
+    fn readers_get_what_they_have_not_seen_and_learn_what_they_missed() {
+        let mut log = EventLog::new(3);
+        for n in 0..5 {
+            log.push(n, fault(n));
+        }
+        let all = log.since(0);
+        assert_eq!(
+            all.events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
+        assert_eq!(all.missed, 2);
+        assert_eq!(all.next, 5);
+        assert!(log.since(5).events.is_empty());
+        assert_eq!(log.since(4).events.len(), 1);
+        assert_eq!(log.since(4).missed, 0);
+    }
+}

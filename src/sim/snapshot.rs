@@ -1,0 +1,180 @@
+//! The whole world as JSON, for tests, the page and `sim describe`.
+//!
+//! Schema (every map is keyed by name, in name order):
+//!
+//! ```text
+//! time_ms, elapsed_ms, seed
+//! streams.{name}: status, retention_hours, open_shard_count,
+//!     shards[]: ShardId, HashKeyRange, ParentShardId?, AdjacentParentShardId?, open,
+//!               records (held now), totals.{CloudWatch metric name}
+//! producers.{name}: stream, rate, keys, batching, paused, sent, succeeded, throttled,
+//!     retried, failed, calls, latency_ms_mean, latency_ms_max, pending_retries
+//! consumers.{name}: stream, shards[], records, bytes, calls, read_throttles,
+//!     iterators_expired, MillisBehindLatest, paused
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::world::World;
+use crate::engine::metrics::Metric;
+use crate::engine::{shard_id, HashKeyRange};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub time_ms: u64,
+    pub elapsed_ms: u64,
+    pub seed: u64,
+    pub streams: BTreeMap<String, StreamSnapshot>,
+    pub producers: BTreeMap<String, ProducerSnapshot>,
+    pub consumers: BTreeMap<String, ConsumerSnapshot>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StreamSnapshot {
+    pub status: &'static str,
+    pub retention_hours: u32,
+    pub open_shard_count: usize,
+    pub shards: Vec<ShardSnapshot>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShardSnapshot {
+    #[serde(rename = "ShardId")]
+    pub shard_id: String,
+    #[serde(rename = "HashKeyRange")]
+    pub hash_key_range: HashKeyRange,
+    #[serde(rename = "ParentShardId", skip_serializing_if = "Option::is_none")]
+    pub parent_shard_id: Option<String>,
+    #[serde(
+        rename = "AdjacentParentShardId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub adjacent_parent_shard_id: Option<String>,
+    pub open: bool,
+    /// Records the shard holds now (within retention).
+    pub records: u64,
+    pub totals: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProducerSnapshot {
+    pub stream: String,
+    pub rate: f64,
+    pub keys: String,
+    pub batching: String,
+    pub paused: bool,
+    pub sent: u64,
+    pub succeeded: u64,
+    pub throttled: u64,
+    pub retried: u64,
+    pub failed: u64,
+    pub calls: u64,
+    pub latency_ms_mean: f64,
+    pub latency_ms_max: u64,
+    pub pending_retries: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConsumerSnapshot {
+    pub stream: String,
+    pub shards: Vec<String>,
+    pub records: u64,
+    pub bytes: u64,
+    pub calls: u64,
+    pub read_throttles: u64,
+    pub iterators_expired: u64,
+    #[serde(rename = "MillisBehindLatest")]
+    pub millis_behind_latest: u64,
+    pub paused: bool,
+}
+
+impl World {
+    /// Everything a learner can see, at this instant.
+    pub fn snapshot(&self) -> Snapshot {
+        let now = self.now_ms();
+        let streams = self
+            .kinesis()
+            .streams()
+            .map(|stream| {
+                let shards = stream
+                    .listed_shards(now)
+                    .map(|shard| ShardSnapshot {
+                        shard_id: shard.id(),
+                        hash_key_range: shard.range,
+                        parent_shard_id: shard.parent.map(shard_id),
+                        adjacent_parent_shard_id: shard.adjacent_parent.map(shard_id),
+                        open: shard.is_open(),
+                        records: shard.records.len() as u64,
+                        totals: Metric::ALL
+                            .iter()
+                            .map(|m| (m.name(), shard.metrics.totals()[*m as usize]))
+                            .collect(),
+                    })
+                    .collect();
+                (
+                    stream.name.clone(),
+                    StreamSnapshot {
+                        status: stream.status.as_str(),
+                        retention_hours: stream.retention_hours,
+                        open_shard_count: stream.open_shard_count(),
+                        shards,
+                    },
+                )
+            })
+            .collect();
+        let producers = self
+            .producers()
+            .map(|p| {
+                let c = p.counters;
+                (
+                    p.name.clone(),
+                    ProducerSnapshot {
+                        stream: p.config.stream.clone(),
+                        rate: p.config.rate,
+                        keys: p.config.keys.to_string(),
+                        batching: format!("{:?}", p.config.batching),
+                        paused: p.is_paused(now),
+                        sent: c.sent,
+                        succeeded: c.succeeded,
+                        throttled: c.throttled,
+                        retried: c.retried,
+                        failed: c.failed,
+                        calls: c.calls,
+                        latency_ms_mean: (c.mean_latency_ms() * 10.0).round() / 10.0,
+                        latency_ms_max: c.latency_max_ms,
+                        pending_retries: p.retries.len(),
+                    },
+                )
+            })
+            .collect();
+        let consumers = self
+            .consumers()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    ConsumerSnapshot {
+                        stream: c.config.stream.clone(),
+                        shards: c.shard_indices().into_iter().map(shard_id).collect(),
+                        records: c.counters.records,
+                        bytes: c.counters.bytes,
+                        calls: c.counters.calls,
+                        read_throttles: c.counters.read_throttles,
+                        iterators_expired: c.counters.iterators_expired,
+                        millis_behind_latest: c.counters.millis_behind_latest,
+                        paused: c.is_paused(now),
+                    },
+                )
+            })
+            .collect();
+        Snapshot {
+            time_ms: now,
+            elapsed_ms: self.elapsed_ms(),
+            seed: self.seed(),
+            streams,
+            producers,
+            consumers,
+        }
+    }
+}

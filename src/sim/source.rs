@@ -1,0 +1,171 @@
+//! A producer's records, rebuilt on demand from its seed.
+//!
+//! Record `n` a producer sent to shard `s` is fully determined by (seed, s, n): its key is a
+//! draw among the keys that hash into shard `s`, its size a draw from the producer's size
+//! range, its data a short JSON text padded to that size. The engine stores only
+//! (source, shard, n) and calls back here when someone reads the record.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
+
+use super::keys::{mix, record_hash, KeyTable, ShardKeys};
+use crate::engine::{HashKeyRange, RecordSource};
+
+/// The data size of each record, in bytes (the partition key comes on top).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SizeSpec {
+    Fixed(u32),
+    /// Uniform between the two, inclusive.
+    Range(u32, u32),
+}
+
+impl SizeSpec {
+    /// The largest data blob a record may carry.
+    pub const MAX: u32 = 1024 * 1024;
+
+    pub fn validate(&self) -> Result<(), String> {
+        match *self {
+            SizeSpec::Fixed(n) if n > Self::MAX => Err(format!(
+                "a record's data is at most {} bytes, not {n}",
+                Self::MAX
+            )),
+            SizeSpec::Range(a, b) if a > b || b > Self::MAX => Err(format!(
+                "a size range must run from a smaller to a larger size of at most {} bytes",
+                Self::MAX
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn draw(&self, hash: u64) -> u64 {
+        match *self {
+            SizeSpec::Fixed(n) => u64::from(n),
+            SizeSpec::Range(a, b) => u64::from(a) + hash % (u64::from(b - a) + 1),
+        }
+    }
+}
+
+impl fmt::Display for SizeSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SizeSpec::Fixed(n) => write!(f, "{n}"),
+            SizeSpec::Range(a, b) => write!(f, "{a}-{b}"),
+        }
+    }
+}
+
+/// One version of a producer's record recipe (keys, sizes, hash key). Changing any of these
+/// makes a new source; changing only the rate keeps it.
+pub struct ProducerSource {
+    producer: String,
+    seed: u64,
+    keys: Rc<KeyTable>,
+    sizes: SizeSpec,
+    explicit_hash_key: Option<u128>,
+    /// Each shard's key sampler, made the first time the producer writes to the shard.
+    shards: RefCell<BTreeMap<u32, Option<ShardKeys>>>,
+}
+
+impl fmt::Debug for ProducerSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ProducerSource({}, {:?}, size {})",
+            self.producer, self.keys, self.sizes
+        )
+    }
+}
+
+impl ProducerSource {
+    pub fn new(
+        producer: &str,
+        seed: u64,
+        keys: Rc<KeyTable>,
+        sizes: SizeSpec,
+        explicit_hash_key: Option<u128>,
+    ) -> Self {
+        ProducerSource {
+            producer: producer.to_string(),
+            seed,
+            keys,
+            sizes,
+            explicit_hash_key,
+            shards: RefCell::new(BTreeMap::new()),
+        }
+    }
+
+    pub fn keys(&self) -> &Rc<KeyTable> {
+        &self.keys
+    }
+
+    pub fn sizes(&self) -> SizeSpec {
+        self.sizes
+    }
+
+    pub fn explicit_hash_key(&self) -> Option<u128> {
+        self.explicit_hash_key
+    }
+
+    /// Makes shard `index`'s key sampler if it does not exist yet.
+    pub fn prepare(&self, index: u32, range: &HashKeyRange) {
+        let mut shards = self.shards.borrow_mut();
+        shards
+            .entry(index)
+            .or_insert_with(|| self.keys.sampler_for(range));
+    }
+
+    /// The key index of record `ordinal` of `shard`.
+    pub fn key_index(&self, shard: u32, ordinal: u64) -> u32 {
+        let hash = record_hash(self.seed, shard, ordinal);
+        if self.explicit_hash_key.is_some() {
+            return self.keys.draw(None, hash);
+        }
+        let shards = self.shards.borrow();
+        self.keys
+            .draw(shards.get(&shard).and_then(Option::as_ref), hash)
+    }
+
+    fn data_len(&self, shard: u32, ordinal: u64) -> u64 {
+        self.sizes
+            .draw(mix(record_hash(self.seed, shard, ordinal) ^ 0xda7a))
+    }
+
+    /// The data a record carries: a short JSON text, padded with spaces or cut to its size.
+    fn data(&self, ordinal: u64, key: &str, len: u64) -> Vec<u8> {
+        let text = format!(
+            "{{\"producer\":\"{}\",\"n\":{ordinal},\"key\":\"{key}\"}}",
+            self.producer
+        );
+        let len = usize::try_from(len).unwrap_or(0);
+        let mut data = text.into_bytes();
+        data.resize(len, b' ');
+        data
+    }
+}
+
+impl RecordSource for ProducerSource {
+    fn name(&self) -> &str {
+        &self.producer
+    }
+
+    fn size(&self, shard: u32, ordinal: u64) -> u64 {
+        let key = self.key_index(shard, ordinal);
+        self.keys.key_len(key) + self.data_len(shard, ordinal)
+    }
+
+    fn record(&self, shard: u32, ordinal: u64) -> (String, Vec<u8>) {
+        let key = self
+            .keys
+            .distribution
+            .key_name(self.key_index(shard, ordinal));
+        let data = self.data(ordinal, &key, self.data_len(shard, ordinal));
+        (key, data)
+    }
+
+    fn hash_key(&self, shard: u32, ordinal: u64) -> u128 {
+        self.explicit_hash_key
+            .unwrap_or_else(|| self.keys.hash_of(self.key_index(shard, ordinal)))
+    }
+}
