@@ -472,3 +472,11 @@ fn a_producer_on_a_missing_stream_fails_its_records_and_says_why_once() {
         .add_producer("q", ProducerConfig::new("Foo", -1.0))
         .is_err());
 }
+
+mod common;
+
+#[test]
+fn the_shared_scenario_reaches_the_recorded_digest() {
+    let world = common::determinism_world();
+    assert_eq!(common::digest(&world), common::DETERMINISM_DIGEST);
+}

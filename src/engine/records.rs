@@ -68,58 +68,65 @@ impl StoredRecord {
     }
 }
 
-/// How many records one part of a run contributes per tick.
-///
-/// `Steady` is the deterministic allocator the simulation's producers use: an accumulator in
-/// 32.32 fixed point gains `per_tick` each tick and the tick's count is how many whole records
-/// it crossed. Knowing the accumulator at the run's start is enough to count any tick.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PartSchedule {
-    Steady {
-        acc_start: u128,
-        per_tick: u128,
-    },
-    /// A one-tick run whose count is simply given (a throttled tick, a retry).
-    Once(u64),
-}
-
 /// One producer's share of each tick of a run.
+///
+/// The producer's allocator decides how many records it *offers* each tick: an accumulator in
+/// 32.32 fixed point gains `per_tick` each tick and the tick offers the whole records it
+/// crossed, so knowing the accumulator at the run's start is enough to count any tick, and the
+/// ordinals of a tick's records follow. When every offered record was accepted (`accepted` is
+/// `None`) that is all the run stores. When a shard throttled some ticks, `accepted` holds the
+/// running total of accepted records after each tick (8 bytes a tick); the accepted records of a
+/// tick are the first of its offer, the rest went to the producer's retries.
 #[derive(Clone, Debug)]
 pub struct RunPart {
     pub source: Rc<dyn RecordSource>,
     /// The shard the source drew these records' keys for.
     pub origin_shard: u32,
-    /// The source's ordinal of this part's first record in the run.
+    /// The source's ordinal of the first record the part offered in the run.
     pub first_ordinal: u64,
-    pub schedule: PartSchedule,
+    pub acc_start: u128,
+    pub per_tick: u128,
+    /// Running totals of accepted records after each tick, when not all were accepted.
+    pub accepted: Option<Vec<u64>>,
 }
 
 impl RunPart {
-    /// Records of this part in the run's ticks before `tick` (0-based).
+    /// Records offered before tick `tick` (0-based).
+    fn offered_before(&self, tick: u64) -> u64 {
+        let acc = self
+            .acc_start
+            .saturating_add(self.per_tick.saturating_mul(u128::from(tick)));
+        ((acc >> 32) - (self.acc_start >> 32)) as u64
+    }
+
+    /// Records stored before tick `tick`.
     fn before(&self, tick: u64) -> u64 {
-        match self.schedule {
-            PartSchedule::Steady {
-                acc_start,
-                per_tick,
-            } => {
-                let acc = acc_start.saturating_add(per_tick.saturating_mul(u128::from(tick)));
-                ((acc >> 32) - (acc_start >> 32)) as u64
-            }
-            PartSchedule::Once(count) => {
-                if tick == 0 {
-                    0
-                } else {
-                    count
-                }
-            }
+        match &self.accepted {
+            None => self.offered_before(tick),
+            Some(totals) => match tick.checked_sub(1) {
+                None => 0,
+                Some(last) => totals
+                    .get(usize::try_from(last).unwrap_or(usize::MAX))
+                    .or(totals.last())
+                    .copied()
+                    .unwrap_or(0),
+            },
         }
     }
 
-    /// Records of this part in tick `tick`.
+    /// Records stored in tick `tick`.
     fn in_tick(&self, tick: u64) -> u64 {
         self.before(tick + 1) - self.before(tick)
     }
+
+    /// The ordinal of the `k`-th stored record of tick `tick`.
+    fn ordinal(&self, tick: u64, k: u64) -> u64 {
+        self.first_ordinal + self.offered_before(tick) + k
+    }
 }
+
+/// A counted run that has been fully accepted for this many ticks goes back to being steady.
+const STEADY_AGAIN_AFTER: u32 = 64;
 
 /// Records from producers, sent every `tick_ms` from `first_ms`, regenerated on demand.
 #[derive(Clone, Debug)]
@@ -128,6 +135,8 @@ pub struct GeneratedRun {
     pub tick_ms: u64,
     pub ticks: u64,
     pub parts: Vec<RunPart>,
+    /// Consecutive fully accepted ticks at the end of a counted run.
+    steady_streak: u32,
 }
 
 impl GeneratedRun {
@@ -165,7 +174,7 @@ impl GeneratedRun {
         for part in &self.parts {
             let here = part.in_tick(tick);
             if rest < here {
-                return Some((part, part.first_ordinal + part.before(tick) + rest, tick));
+                return Some((part, part.ordinal(tick, rest), tick));
             }
             rest -= here;
         }
@@ -175,14 +184,21 @@ impl GeneratedRun {
     /// Drops the first `ticks` ticks.
     fn drop_ticks(&mut self, ticks: u64) {
         for part in &mut self.parts {
-            let dropped = part.before(ticks);
-            part.first_ordinal += dropped;
-            if let PartSchedule::Steady {
-                acc_start,
-                per_tick,
-            } = &mut part.schedule
-            {
-                *acc_start = acc_start.saturating_add(per_tick.saturating_mul(u128::from(ticks)));
+            part.first_ordinal += part.offered_before(ticks);
+            part.acc_start = part
+                .acc_start
+                .saturating_add(part.per_tick.saturating_mul(u128::from(ticks)));
+            if let Some(totals) = &mut part.accepted {
+                let gone = ticks
+                    .checked_sub(1)
+                    .map_or(0, |last| totals.get(last as usize).copied().unwrap_or(0));
+                let keep_from = usize::try_from(ticks)
+                    .unwrap_or(totals.len())
+                    .min(totals.len());
+                totals.drain(..keep_from);
+                for total in totals.iter_mut() {
+                    *total -= gone;
+                }
             }
         }
         self.first_ms = self.arrival_of_tick(ticks);
@@ -379,38 +395,30 @@ impl RecordLog {
     }
 
     /// Appends the accepted records of one producer tick, starting at `seq_ix`: extends the
-    /// last run when this tick continues it exactly, or starts a new run.
+    /// last run when this tick continues it, or starts a new run.
     ///
     /// A tick that offered nothing still extends a run it continues, so a slow producer
     /// (less than a record per tick per shard) keeps one long run rather than many short ones.
     pub fn append_tick(&mut self, seq_ix: u64, at_ms: u64, tick_ms: u64, parts: &[TickPart]) {
         let accepted: u64 = parts.iter().map(|p| p.accepted).sum();
         let steady = parts.iter().all(|p| p.accepted == p.offered);
-        if steady && self.extend_run(seq_ix, at_ms, tick_ms, parts) {
+        if self.extend_run(seq_ix, at_ms, tick_ms, parts, steady) {
             self.len += accepted;
             return;
         }
         if accepted == 0 {
-            return;
+            return; // nothing to keep, and nothing a later tick could extend
         }
         self.len += accepted;
         let parts = parts
             .iter()
-            // A steady run keeps every part, even one that offered nothing this tick, so
-            // the next tick's parts line up with it.
-            .filter(|p| steady || p.accepted > 0)
             .map(|p| RunPart {
                 source: p.source.clone(),
                 origin_shard: p.origin_shard,
                 first_ordinal: p.first_ordinal,
-                schedule: if steady {
-                    PartSchedule::Steady {
-                        acc_start: p.acc_before,
-                        per_tick: p.per_tick,
-                    }
-                } else {
-                    PartSchedule::Once(p.accepted)
-                },
+                acc_start: p.acc_before,
+                per_tick: p.per_tick,
+                accepted: (!steady).then(|| vec![p.accepted]),
             })
             .collect();
         self.chunks.push_back(Chunk {
@@ -420,11 +428,19 @@ impl RecordLog {
                 tick_ms,
                 ticks: 1,
                 parts,
+                steady_streak: 0,
             }),
         });
     }
 
-    fn extend_run(&mut self, seq_ix: u64, at_ms: u64, tick_ms: u64, parts: &[TickPart]) -> bool {
+    fn extend_run(
+        &mut self,
+        seq_ix: u64,
+        at_ms: u64,
+        tick_ms: u64,
+        parts: &[TickPart],
+        steady: bool,
+    ) -> bool {
         let Some(chunk) = self.chunks.back_mut() else {
             return false;
         };
@@ -432,30 +448,40 @@ impl RecordLog {
         let Body::Run(run) = &mut chunk.body else {
             return false;
         };
+        let counted = run.parts.iter().any(|p| p.accepted.is_some());
         let continues = end == seq_ix
             && run.tick_ms == tick_ms
             && run.arrival_of_tick(run.ticks) == at_ms
             && run.parts.len() == parts.len()
             && run.parts.iter().zip(parts).all(|(have, offer)| {
-                let PartSchedule::Steady {
-                    acc_start,
-                    per_tick,
-                } = have.schedule
-                else {
-                    return false;
-                };
                 Rc::ptr_eq(&have.source, &offer.source)
                     && have.origin_shard == offer.origin_shard
-                    && per_tick == offer.per_tick
-                    && acc_start.saturating_add(per_tick.saturating_mul(u128::from(run.ticks)))
+                    && have.per_tick == offer.per_tick
+                    && have
+                        .acc_start
+                        .saturating_add(have.per_tick.saturating_mul(u128::from(run.ticks)))
                         == offer.acc_before
-                    && have.first_ordinal + have.before(run.ticks) == offer.first_ordinal
-                    && have.in_tick(run.ticks) == offer.offered
+                    && have.first_ordinal + have.offered_before(run.ticks) == offer.first_ordinal
             });
-        if continues {
-            run.ticks += 1;
+        if !continues || (!counted && !steady) {
+            // A steady run that meets a throttled tick ends; the tick starts a counted run.
+            return false;
         }
-        continues
+        if counted {
+            if steady && run.steady_streak >= STEADY_AGAIN_AFTER {
+                // Fully accepted for a while: start a steady run again.
+                return false;
+            }
+            run.steady_streak = if steady { run.steady_streak + 1 } else { 0 };
+            for (have, offer) in run.parts.iter_mut().zip(parts) {
+                if let Some(totals) = &mut have.accepted {
+                    let total = totals.last().copied().unwrap_or(0) + offer.accepted;
+                    totals.push(total);
+                }
+            }
+        }
+        run.ticks += 1;
+        true
     }
 
     /// Appends one producer record (a retry) at `seq_ix`.
@@ -468,20 +494,20 @@ impl RecordLog {
         ordinal: u64,
     ) {
         self.len += 1;
-        // Consecutive retries of one producer in one instant share a run.
+        // Retries of consecutive records of one producer in one instant share a run.
         if let Some(chunk) = self.chunks.back_mut() {
             let end = chunk.end_seq_ix();
             if let Body::Run(run) = &mut chunk.body {
                 if let [part] = run.parts.as_mut_slice() {
-                    if let PartSchedule::Once(count) = &mut part.schedule {
+                    if let (Some([total]), 0) = (part.accepted.as_deref_mut(), part.per_tick) {
                         if end == seq_ix
                             && run.ticks == 1
                             && run.first_ms == at_ms
                             && Rc::ptr_eq(&part.source, &source)
                             && part.origin_shard == origin_shard
-                            && part.first_ordinal + *count == ordinal
+                            && part.first_ordinal + *total == ordinal
                         {
-                            *count += 1;
+                            *total += 1;
                             return;
                         }
                     }
@@ -498,8 +524,11 @@ impl RecordLog {
                     source,
                     origin_shard,
                     first_ordinal: ordinal,
-                    schedule: PartSchedule::Once(1),
+                    acc_start: 0,
+                    per_tick: 0,
+                    accepted: Some(vec![1]),
                 }],
+                steady_streak: 0,
             }),
         });
     }
@@ -697,6 +726,52 @@ mod tests {
         assert_eq!(dropped as usize, before.len() - after.len());
         assert_eq!(after, before[dropped as usize..]);
         assert!(log.iter_from(0).all(|r| r.arrival_ms >= 450));
+    }
+
+    #[test]
+    fn throttled_ticks_make_one_counted_run_that_skips_refused_ordinals() {
+        let source: Rc<dyn RecordSource> = Rc::new(Counter);
+        let mut log = RecordLog::default();
+        let (mut acc, mut ordinal, mut seq) = (0u128, 0u64, 1u64);
+        let mut expected_ordinals = Vec::new();
+        for t in 0..200u64 {
+            let mut part = tick(&source, acc, ordinal);
+            // Every third tick of the first hundred, the shard takes only one record.
+            if t < 100 && t % 3 == 0 {
+                part.accepted = part.accepted.min(1);
+            }
+            expected_ordinals.extend(ordinal..ordinal + part.accepted);
+            log.append_tick(seq, t * 100, 100, std::slice::from_ref(&part));
+            seq += part.accepted;
+            ordinal += part.offered;
+            acc += TWO_AND_A_HALF;
+        }
+        let ordinals: Vec<u64> = log
+            .iter_from(0)
+            .map(|r| match r.body {
+                RecordBody::Generated { ordinal, .. } => ordinal,
+                RecordBody::Stored(_) => unreachable!(),
+            })
+            .collect();
+        assert_eq!(ordinals, expected_ordinals);
+        // One steady tick, one counted run through the throttled stretch and a little after,
+        // then steady again.
+        assert!(log.chunk_count() <= 3, "{} chunks", log.chunk_count());
+        let before = log.len();
+        let dropped = log.trim_before(5_000);
+        assert_eq!(log.len() as u64, before as u64 - dropped);
+        let kept: Vec<u64> = log
+            .iter_from(0)
+            .map(|r| match r.body {
+                RecordBody::Generated { ordinal, .. } => ordinal,
+                RecordBody::Stored(_) => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            kept,
+            expected_ordinals[expected_ordinals.len() - kept.len()..]
+        );
+        assert!(log.iter_from(0).all(|r| r.arrival_ms >= 5_000));
     }
 
     #[test]

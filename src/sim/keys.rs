@@ -84,7 +84,9 @@ impl KeyDistribution {
     fn weight(&self, index: u32) -> f64 {
         match self {
             KeyDistribution::Uniform(_) | KeyDistribution::Random => 1.0,
-            KeyDistribution::Zipf { s, .. } => 1.0 / f64::from(index + 1).powf(*s),
+            // libm's pow, not the platform's: the same bits natively and in wasm, so a seed
+            // gives the same run everywhere.
+            KeyDistribution::Zipf { s, .. } => 1.0 / libm::pow(f64::from(index + 1), *s),
             KeyDistribution::Hot { fraction, n, .. } => {
                 if index == 0 {
                     *fraction

@@ -181,12 +181,13 @@ struct Allocation {
     next_ordinal: u64,
 }
 
-/// A record waiting to be sent again.
+/// Records waiting to be sent again: the throttled records of one send, retried together
+/// after one backoff, as the SDKs and the KPL resend a batch's failed entries together.
 #[derive(Clone, Debug)]
 pub struct Retry {
     pub source: Rc<ProducerSource>,
     pub origin_shard: u32,
-    pub ordinal: u64,
+    pub ordinals: Vec<u64>,
     /// Attempts made so far.
     pub attempts: u32,
     pub created_ms: u64,
@@ -376,16 +377,17 @@ impl Producer {
             self.counters.latency_max_ms = self.counters.latency_max_ms.max(interval);
         }
         let mut failed = 0;
-        for ordinal in part.first_ordinal + part.accepted..part.first_ordinal + part.offered {
+        if throttled > 0 {
             let retry = Retry {
                 source: self.source.clone(),
                 origin_shard: part.origin_shard,
-                ordinal,
+                ordinals: (part.first_ordinal + part.accepted..part.first_ordinal + part.offered)
+                    .collect(),
                 attempts: 1,
                 created_ms: now_ms.saturating_sub(interval / 2),
             };
             if !self.schedule_retry(now_ms, retry) {
-                failed += 1;
+                failed = throttled;
             }
         }
         self.count_series(
@@ -408,19 +410,21 @@ impl Producer {
         };
     }
 
-    /// Queues `retry` after its backoff; `false` (and counted as failed) if none is left.
+    /// Queues `retry` after its backoff; `false` (and its records counted as failed) if no
+    /// attempt is left.
     pub fn schedule_retry(&mut self, now_ms: u64, retry: Retry) -> bool {
+        let records = retry.ordinals.len() as u64;
         let RetryPolicy::Backoff {
             base_ms,
             max_ms,
             max_attempts,
         } = self.config.retry
         else {
-            self.counters.failed += 1;
+            self.counters.failed += records;
             return false;
         };
         if retry.attempts >= max_attempts {
-            self.counters.failed += 1;
+            self.counters.failed += records;
             return false;
         }
         let ceiling = base_ms
@@ -446,21 +450,34 @@ impl Producer {
             .collect()
     }
 
-    /// Accounts for a retry attempt's outcome.
-    pub fn settle_retry(&mut self, now_ms: u64, mut retry: Retry, accepted: bool) {
-        self.counters.retried += 1;
-        if accepted {
-            self.counters.succeeded += 1;
+    /// Accounts for a retry attempt: `refused` are the ordinals throttled again.
+    pub fn settle_retry(&mut self, now_ms: u64, retry: Retry, refused: Vec<u64>) {
+        let attempted = retry.ordinals.len() as u64;
+        let throttled = refused.len() as u64;
+        let accepted = attempted - throttled;
+        self.counters.retried += attempted;
+        self.counters.succeeded += accepted;
+        self.counters.throttled += throttled;
+        if accepted > 0 {
             let latency = now_ms.saturating_sub(retry.created_ms);
-            self.counters.latency_total_ms += latency;
+            self.counters.latency_total_ms += latency * accepted;
             self.counters.latency_max_ms = self.counters.latency_max_ms.max(latency);
-            self.count_series(now_ms, &[(1, 1), (3, 1)]);
-        } else {
-            self.counters.throttled += 1;
-            retry.attempts += 1;
-            let failed = !self.schedule_retry(now_ms, retry);
-            self.count_series(now_ms, &[(2, 1), (3, 1), (4, u64::from(failed))]);
         }
+        let mut failed = 0;
+        if throttled > 0 {
+            let again = Retry {
+                ordinals: refused,
+                attempts: retry.attempts + 1,
+                ..retry
+            };
+            if !self.schedule_retry(now_ms, again) {
+                failed = throttled;
+            }
+        }
+        self.count_series(
+            now_ms,
+            &[(1, accepted), (2, throttled), (3, attempted), (4, failed)],
+        );
     }
 
     /// Records a whole send lost to an error (the stream is gone or not ready).

@@ -574,29 +574,28 @@ impl World {
         let stream = producer.config.stream.clone();
         let call = producer.config.call();
         let due = producer.take_due_retries(now);
-        let (mut accepted, mut throttled) = (0u64, 0u64);
+        let mut throttled = 0u64;
         for retry in due {
             let source: std::rc::Rc<dyn RecordSource> = retry.source.clone();
-            let outcome = self.kinesis.put_generated_record(
-                now,
-                &stream,
-                &source,
-                retry.origin_shard,
-                retry.ordinal,
-                call,
-            );
-            let ok = matches!(outcome, Ok(WriteOutcome::Accepted { .. }));
-            if ok {
-                accepted += 1;
-            } else {
-                throttled += 1;
+            let mut refused = Vec::new();
+            for &ordinal in &retry.ordinals {
+                let outcome = self.kinesis.put_generated_record(
+                    now,
+                    &stream,
+                    &source,
+                    retry.origin_shard,
+                    ordinal,
+                    call,
+                );
+                if !matches!(outcome, Ok(WriteOutcome::Accepted { .. })) {
+                    throttled += 1;
+                    refused.push(ordinal);
+                }
             }
             if let Some(producer) = self.producers.get_mut(name) {
-                producer.settle_retry(now, retry, ok);
+                producer.count_calls(retry.ordinals.len() as u64);
+                producer.settle_retry(now, retry, refused);
             }
-        }
-        if let Some(producer) = self.producers.get_mut(name) {
-            producer.counters.calls += accepted + throttled;
         }
         if throttled > 0 {
             self.log.push(

@@ -1,0 +1,92 @@
+//! Scenarios shared by the native and the browser tests, so both can check they see the very
+//! same run.
+#![allow(dead_code)]
+
+use serde_json::json;
+use shardlab::sim::{
+    Batching, ConsumerConfig, KeyDistribution, ProducerConfig, RetryPolicy, SizeSpec,
+    StartPosition, World,
+};
+
+/// The digest of [`determinism_world`]: the native test and the browser test both check it,
+/// so a seed gives the same run natively and in wasm, bit for bit. If the simulation changes
+/// on purpose, run `cargo test --test world the_shared` and record the new value.
+pub const DETERMINISM_DIGEST: &str = "0c06d1a6de3de57aca7bb619858886c8";
+
+/// A minute of a busy world: hot key, Zipf with size ranges and retries, random keys in
+/// batches, two consumers, a split and a scale-up.
+pub fn determinism_world() -> World {
+    let mut world = World::new(2026);
+    world
+        .call(
+            "CreateStream",
+            &json!({"StreamName": "Foo", "ShardCount": 4}),
+        )
+        .unwrap();
+    world.advance_by(2_000);
+    let hot = ProducerConfig {
+        keys: KeyDistribution::Hot {
+            key: "user-42".into(),
+            fraction: 0.6,
+            n: 500,
+        },
+        ..ProducerConfig::new("Foo", 1_400.0)
+    };
+    world.add_producer("hot", hot).unwrap();
+    let zipf = ProducerConfig {
+        keys: KeyDistribution::Zipf { s: 1.1, n: 3_000 },
+        size: SizeSpec::Range(20, 2_000),
+        retry: RetryPolicy::Backoff {
+            base_ms: 50,
+            max_ms: 800,
+            max_attempts: 5,
+        },
+        ..ProducerConfig::new("Foo", 900.0)
+    };
+    world.add_producer("zipf", zipf).unwrap();
+    let batched = ProducerConfig {
+        keys: KeyDistribution::Random,
+        batching: Batching::PutRecords {
+            batch_size: 200,
+            linger_ms: 300,
+        },
+        ..ProducerConfig::new("Foo", 700.0)
+    };
+    world.add_producer("batched", batched).unwrap();
+    world
+        .add_consumer(
+            "reader",
+            ConsumerConfig::new("Foo", "shardId-000000000001", StartPosition::TrimHorizon),
+        )
+        .unwrap();
+    world
+        .add_consumer(
+            "tail",
+            ConsumerConfig::new("Foo", "shardId-000000000003", StartPosition::Latest),
+        )
+        .unwrap();
+    world.advance_by(15_000);
+    world
+        .call(
+            "SplitShard",
+            &json!({"StreamName": "Foo", "ShardToSplit": "shardId-000000000001",
+            "NewStartingHashKey": "127605887595351923798765477786913079296"}),
+        )
+        .unwrap();
+    world.advance_by(20_000);
+    world
+        .call(
+            "UpdateShardCount",
+            &json!({"StreamName": "Foo", "TargetShardCount": 8, "ScalingType": "UNIFORM_SCALING"}),
+        )
+        .unwrap();
+    world.advance_by(25_000);
+    world
+}
+
+/// MD5 of the world's snapshot and whole event log as JSON.
+pub fn digest(world: &World) -> String {
+    let snapshot = serde_json::to_string(&world.snapshot()).unwrap();
+    let events = serde_json::to_string(&world.events_since(0)).unwrap();
+    format!("{:x}", md5::compute(format!("{snapshot}\n{events}")))
+}
