@@ -9,6 +9,7 @@
 //! The crate is one library with a binary on top:
 //!
 //! * [`engine`]: the Kinesis service model, pure and deterministic (no browser, no clock);
+//! * [`kcl`]: the Kinesis Client Library's lease protocol, workers and shard consumers;
 //! * [`sim`]: the world around it: a virtual clock, producers, consumers, an event log;
 //! * `ui` (wasm32 only): the Yew front end, which reads the model and sends it commands.
 //!
@@ -16,6 +17,8 @@
 //! builds and tests natively with plain `cargo test` and runs unchanged in the browser.
 
 pub mod engine;
+pub mod kcl;
+mod seeds;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

@@ -23,13 +23,7 @@ pub const MAX_KEYS: u32 = 200_000;
 /// How many keys the "random" distribution draws from.
 pub const RANDOM_KEYS: u32 = 65_536;
 
-/// SplitMix64's finaliser: a well-mixed 64-bit hash of a 64-bit value.
-pub fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
+pub use crate::seeds::mix;
 
 /// The hash of record `ordinal` of `shard` under `seed`: where all its random choices start.
 pub fn record_hash(seed: u64, shard: u32, ordinal: u64) -> u64 {

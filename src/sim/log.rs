@@ -11,6 +11,7 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 use crate::engine::EngineEvent;
+use crate::kcl::KclEvent;
 
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -82,6 +83,8 @@ pub enum EventKind {
     Fault { target: String, action: String },
     /// A change inside the service (status, split, merge, expiry).
     Service { event: EngineEvent },
+    /// Something in a KCL application (a renewal, a take, a checkpoint, ...).
+    Kcl { event: KclEvent },
 }
 
 /// One entry of the log.

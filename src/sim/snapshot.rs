@@ -11,6 +11,12 @@
 //!     retried, failed, calls, latency_ms_mean, latency_ms_max, pending_retries
 //! consumers.{name}: stream, shards[], records, bytes, calls, read_throttles,
 //!     iterators_expired, MillisBehindLatest, paused
+//! apps.{name}: stream, processed, duplicates, duplicates_by_reason.{reason}, overlaps,
+//!     workers[]: id, state (running|paused|dead), leases[], processed,
+//!                consumers.{lease}: state, reason
+//!     leases[]: the lease table rows with the KCL's attribute names (leaseKey, leaseOwner,
+//!               leaseCounter, checkpoint, checkpointSubSequenceNumber,
+//!               ownerSwitchesSinceCheckpoint, parentShardIds, childShardIds)
 //! ```
 
 use std::collections::BTreeMap;
@@ -20,6 +26,7 @@ use serde::Serialize;
 use super::world::World;
 use crate::engine::metrics::Metric;
 use crate::engine::{shard_id, HashKeyRange};
+use crate::kcl::Lease;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Snapshot {
@@ -29,6 +36,34 @@ pub struct Snapshot {
     pub streams: BTreeMap<String, StreamSnapshot>,
     pub producers: BTreeMap<String, ProducerSnapshot>,
     pub consumers: BTreeMap<String, ConsumerSnapshot>,
+    pub apps: BTreeMap<String, AppSnapshot>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AppSnapshot {
+    pub stream: String,
+    pub processed: u64,
+    pub duplicates: u64,
+    pub duplicates_by_reason: BTreeMap<&'static str, u64>,
+    pub overlaps: u64,
+    pub workers: Vec<WorkerSnapshot>,
+    pub leases: Vec<Lease>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WorkerSnapshot {
+    pub id: String,
+    pub state: &'static str,
+    pub leases: Vec<String>,
+    pub processed: u64,
+    pub consumers: BTreeMap<String, ConsumerStateSnapshot>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConsumerStateSnapshot {
+    pub state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -168,6 +203,51 @@ impl World {
                 )
             })
             .collect();
+        let apps = self
+            .apps()
+            .map(|app| {
+                let workers = app
+                    .workers
+                    .values()
+                    .map(|w| WorkerSnapshot {
+                        id: w.id.clone(),
+                        state: w.state.as_str(),
+                        leases: w.held_leases(),
+                        processed: w.processed,
+                        consumers: w
+                            .consumers
+                            .iter()
+                            .map(|(key, c)| {
+                                (
+                                    key.clone(),
+                                    ConsumerStateSnapshot {
+                                        state: c.state.as_str(),
+                                        reason: c.reason.map(|r| r.as_str()),
+                                    },
+                                )
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                (
+                    app.name.clone(),
+                    AppSnapshot {
+                        stream: app.config.stream.clone(),
+                        processed: app.stats.processed,
+                        duplicates: app.stats.total_duplicates(),
+                        duplicates_by_reason: app
+                            .stats
+                            .duplicates
+                            .iter()
+                            .map(|(reason, n)| (reason.as_str(), *n))
+                            .collect(),
+                        overlaps: app.stats.overlaps,
+                        workers,
+                        leases: app.table.scan(),
+                    },
+                )
+            })
+            .collect();
         Snapshot {
             time_ms: now,
             elapsed_ms: self.elapsed_ms(),
@@ -175,6 +255,7 @@ impl World {
             streams,
             producers,
             consumers,
+            apps,
         }
     }
 }

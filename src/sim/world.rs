@@ -12,13 +12,13 @@ use std::collections::{BTreeMap, BinaryHeap};
 use serde_json::Value;
 
 use super::consumer::{Consumer, ConsumerConfig, Cursor, StartPosition};
-use super::keys::mix;
 use super::log::{EventKind, EventLog, EventsSince};
 use super::producer::{Producer, ProducerConfig};
 use crate::engine::{
     shard_id, ApiError, Config, ErrorKind, HashKeyRange, IteratorStart, Kinesis, RecordSource,
     ShardIterator, TickPart, WriteCall, WriteOutcome,
 };
+use crate::kcl::{KclApp, KclConfig, KclEvent, KclTask, Wake};
 
 /// Where simulated time starts: 2026-01-01T00:00:00Z.
 pub const START_MS: u64 = 1_767_225_600_000;
@@ -28,9 +28,23 @@ pub const EVENT_LOG_CAPACITY: usize = 20_000;
 /// A task waiting for its moment.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Task {
-    Send { producer: String, generation: u64 },
-    Retry { producer: String },
-    Poll { consumer: String, generation: u64 },
+    Send {
+        producer: String,
+        generation: u64,
+    },
+    Retry {
+        producer: String,
+    },
+    Poll {
+        consumer: String,
+        generation: u64,
+    },
+    Kcl {
+        app: String,
+        worker: Option<String>,
+        generation: u64,
+        task: KclTask,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,6 +62,7 @@ pub struct World {
     kinesis: Kinesis,
     pub(crate) producers: BTreeMap<String, Producer>,
     pub(crate) consumers: BTreeMap<String, Consumer>,
+    pub(crate) apps: BTreeMap<String, KclApp>,
     queue: BinaryHeap<Reverse<Scheduled>>,
     next_task_seq: u64,
     /// When each producer's retry task is due, to keep one per producer.
@@ -70,6 +85,7 @@ impl World {
             kinesis,
             producers: BTreeMap::new(),
             consumers: BTreeMap::new(),
+            apps: BTreeMap::new(),
             queue: BinaryHeap::new(),
             next_task_seq: 0,
             retry_wakes: BTreeMap::new(),
@@ -198,6 +214,12 @@ impl World {
                     consumer,
                     generation,
                 } => self.run_poll(at, &consumer, generation),
+                Task::Kcl {
+                    app,
+                    worker,
+                    generation,
+                    task,
+                } => self.run_kcl(at, &app, worker.as_deref(), generation, task),
             }
         }
         self.set_clock(target);
@@ -324,8 +346,7 @@ impl World {
     // ------------------------------------------------------------------ producers
 
     fn seed_for(&self, name: &str) -> u64 {
-        name.bytes()
-            .fold(mix(self.seed), |h, b| mix(h ^ u64::from(b)))
+        crate::seeds::seed_for(self.seed, name)
     }
 
     /// Adds a producer; it sends from its next interval on.
@@ -843,6 +864,186 @@ impl World {
             .get(name)
             .and_then(|c| crate::engine::parse_shard_id(&c.config.shard_id))
             .unwrap_or(u32::MAX)
+    }
+}
+
+impl World {
+    // ------------------------------------------------------------------ KCL applications
+
+    pub fn app(&self, name: &str) -> Option<&KclApp> {
+        self.apps.get(name)
+    }
+
+    pub fn apps(&self) -> impl Iterator<Item = &KclApp> {
+        self.apps.values()
+    }
+
+    fn log_kcl(&mut self, events: Vec<(u64, KclEvent)>) {
+        for (at_ms, event) in events {
+            self.log.push(at_ms, EventKind::Kcl { event });
+        }
+    }
+
+    fn schedule_wakes(&mut self, app: &str, wakes: Vec<Wake>) {
+        for wake in wakes {
+            self.schedule(
+                wake.at_ms,
+                Task::Kcl {
+                    app: app.to_string(),
+                    worker: wake.worker,
+                    generation: wake.generation,
+                    task: wake.task,
+                },
+            );
+        }
+    }
+
+    /// Adds a KCL application with `workers` workers named `worker-1`, `worker-2`, ...
+    pub fn add_kcl_app(
+        &mut self,
+        name: &str,
+        config: KclConfig,
+        workers: usize,
+    ) -> Result<(), String> {
+        check_name(name)?;
+        if self.apps.contains_key(name) {
+            return Err(format!("there is already a KCL application named {name}"));
+        }
+        if workers > 100 {
+            return Err("a KCL application may have at most 100 workers".to_string());
+        }
+        let app = KclApp::new(name, config, self.seed_for(name))?;
+        let first_sync = app.first_sync(self.now_ms);
+        self.apps.insert(name.to_string(), app);
+        self.schedule_wakes(name, vec![first_sync]);
+        self.fault(name, "KCL application added");
+        for n in 1..=workers {
+            self.add_worker(name, Some(&format!("worker-{n}")))?;
+        }
+        Ok(())
+    }
+
+    /// Starts a worker (a new id, or the next free `worker-N`); returns its id.
+    pub fn add_worker(&mut self, app: &str, id: Option<&str>) -> Result<String, String> {
+        let found = self
+            .apps
+            .get(app)
+            .ok_or_else(|| format!("there is no KCL application named {app}"))?;
+        let id = match id {
+            Some(id) => id.to_string(),
+            None => (1..)
+                .map(|n| format!("worker-{n}"))
+                .find(|id| !found.workers.contains_key(id))
+                .unwrap_or_default(),
+        };
+        check_name(&id)?;
+        if found
+            .workers
+            .get(&id)
+            .is_some_and(|w| w.state != crate::kcl::WorkerState::Dead)
+        {
+            return Err(format!("worker {id} of {app} is already running"));
+        }
+        if found.workers.len() >= 100 && !found.workers.contains_key(&id) {
+            return Err("a KCL application may have at most 100 workers".to_string());
+        }
+        let now = self.now_ms;
+        let mut events = Vec::new();
+        let Some(found) = self.apps.get_mut(app) else {
+            return Err(format!("there is no KCL application named {app}"));
+        };
+        let wakes = found.start_worker(&id, now, &self.kinesis, &mut events);
+        self.log_kcl(events);
+        self.schedule_wakes(app, wakes);
+        Ok(id)
+    }
+
+    /// Crashes a worker: it stops at once; its leases expire in the others' eyes.
+    pub fn kill_worker(&mut self, app: &str, id: &str) -> Result<(), String> {
+        let now = self.now_ms;
+        let mut events = Vec::new();
+        self.apps
+            .get_mut(app)
+            .ok_or_else(|| format!("there is no KCL application named {app}"))?
+            .kill_worker(id, now, &mut events)?;
+        self.log_kcl(events);
+        Ok(())
+    }
+
+    /// Pauses a worker (a long GC pause) for `duration_ms`.
+    pub fn pause_worker(&mut self, app: &str, id: &str, duration_ms: u64) -> Result<(), String> {
+        let now = self.now_ms;
+        let mut events = Vec::new();
+        self.apps
+            .get_mut(app)
+            .ok_or_else(|| format!("there is no KCL application named {app}"))?
+            .pause_worker(id, now, duration_ms, &mut events)?;
+        self.log_kcl(events);
+        Ok(())
+    }
+
+    /// Restarts a worker: with the same id it reclaims its leases at once; with a new id it
+    /// is a new worker that must wait for the old one's leases to expire.
+    pub fn restart_worker(
+        &mut self,
+        app: &str,
+        id: &str,
+        new_id: Option<&str>,
+    ) -> Result<String, String> {
+        let exists = self
+            .apps
+            .get(app)
+            .ok_or_else(|| format!("there is no KCL application named {app}"))?
+            .workers
+            .contains_key(id);
+        if !exists {
+            return Err(format!("there is no worker {id} in {app}"));
+        }
+        let running = self
+            .apps
+            .get(app)
+            .and_then(|a| a.workers.get(id))
+            .is_some_and(|w| w.state != crate::kcl::WorkerState::Dead);
+        if running {
+            self.kill_worker(app, id)?;
+        }
+        self.add_worker(app, Some(new_id.unwrap_or(id)))
+    }
+
+    /// Shuts a worker down gracefully (REQUESTED) and removes it.
+    pub fn remove_worker(&mut self, app: &str, id: &str) -> Result<(), String> {
+        let now = self.now_ms;
+        let mut events = Vec::new();
+        self.apps
+            .get_mut(app)
+            .ok_or_else(|| format!("there is no KCL application named {app}"))?
+            .remove_worker(id, now, &self.kinesis, &mut events)?;
+        self.log_kcl(events);
+        Ok(())
+    }
+
+    fn run_kcl(
+        &mut self,
+        now: u64,
+        app: &str,
+        worker: Option<&str>,
+        generation: u64,
+        task: KclTask,
+    ) {
+        let mut events = Vec::new();
+        let Some(found) = self.apps.get_mut(app) else {
+            return;
+        };
+        let wakes = found.run(
+            now,
+            worker,
+            generation,
+            task,
+            &mut self.kinesis,
+            &mut events,
+        );
+        self.log_kcl(events);
+        self.schedule_wakes(app, wakes);
     }
 }
 

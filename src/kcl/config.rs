@@ -1,0 +1,126 @@
+//! A KCL application's settings, with the KCL 2.x defaults (reference section 7).
+
+use serde::Serialize;
+
+/// Where a new lease starts (`initialPositionInStream`); only used when a lease is created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum InitialPosition {
+    Latest,
+    TrimHorizon,
+    /// Epoch milliseconds.
+    AtTimestamp(u64),
+}
+
+/// When the application's record processor checkpoints. Checkpointing is entirely the
+/// application's choice; the KCL never does it by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum CheckpointPolicy {
+    /// After a batch once at least this many records were processed since the last one.
+    EveryRecords(u64),
+    /// After a batch once at least this long has passed since the last one.
+    Interval(u64),
+    /// After every batch.
+    EachBatch,
+    /// Never (except at shard end, unless that is switched off too).
+    Never,
+}
+
+/// Everything a KCL application is told.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KclConfig {
+    pub stream: String,
+    pub initial_position: InitialPosition,
+    /// How long a lease may go unrenewed before others consider it expired: 10 s.
+    pub failover_time_millis: u64,
+    pub epsilon_millis: u64,
+    pub max_leases_for_worker: usize,
+    pub max_leases_to_steal_at_one_time: usize,
+    /// KCL 2.3+: take very old and new leases first (off: 1.x behaviour).
+    pub enable_priority_lease_assignment: bool,
+    /// Time between GetRecords calls of a shard consumer: 1.5 s.
+    pub idle_time_between_reads_in_millis: u64,
+    /// GetRecords Limit: 10,000.
+    pub max_records: usize,
+    /// How often a child waiting for its parents checks them: 10 s.
+    pub parent_shard_poll_interval_millis: u64,
+    /// How often the scheduler loop matches shard consumers to held leases: 1 s.
+    pub shard_consumer_dispatch_poll_interval_millis: u64,
+    /// How often finished parent leases are checked for deletion: 1 min.
+    pub lease_cleanup_interval_millis: u64,
+    /// How often the leader looks for open shards without leases: 1 min.
+    pub shard_sync_interval_millis: u64,
+    /// Wait after a failed task (a throttled GetRecords): 500 ms.
+    pub task_backoff_time_millis: u64,
+    /// The record processor's work: microseconds per record.
+    pub processing_micros_per_record: u64,
+    pub checkpoint: CheckpointPolicy,
+    /// Whether the processor checkpoints SHARD_END in `shardEnded`. Forgetting it blocks the
+    /// children forever, as it does in real life.
+    pub checkpoint_at_shard_end: bool,
+}
+
+impl KclConfig {
+    pub fn new(stream: &str) -> Self {
+        KclConfig {
+            stream: stream.to_string(),
+            initial_position: InitialPosition::Latest,
+            failover_time_millis: 10_000,
+            epsilon_millis: 25,
+            max_leases_for_worker: usize::MAX,
+            max_leases_to_steal_at_one_time: 1,
+            enable_priority_lease_assignment: true,
+            idle_time_between_reads_in_millis: 1_500,
+            max_records: 10_000,
+            parent_shard_poll_interval_millis: 10_000,
+            shard_consumer_dispatch_poll_interval_millis: 1_000,
+            lease_cleanup_interval_millis: 60_000,
+            shard_sync_interval_millis: 60_000,
+            task_backoff_time_millis: 500,
+            processing_micros_per_record: 1_000,
+            checkpoint: CheckpointPolicy::EachBatch,
+            checkpoint_at_shard_end: true,
+        }
+    }
+
+    /// The renewer's period: failover / 3 - epsilon (3,308 ms by default), at a fixed rate.
+    pub fn renewer_interval_ms(&self) -> u64 {
+        (self.failover_time_millis / 3)
+            .saturating_sub(self.epsilon_millis)
+            .max(1)
+    }
+
+    /// The taker's period: 2 x (failover + epsilon) (20,050 ms by default), fixed delay.
+    pub fn taker_interval_ms(&self) -> u64 {
+        2 * (self.failover_time_millis + self.epsilon_millis)
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1_000..=600_000).contains(&self.failover_time_millis) {
+            return Err(format!(
+                "failoverTimeMillis must be between 1 s and 10 min, not {} ms",
+                self.failover_time_millis
+            ));
+        }
+        if self.max_leases_for_worker == 0 || self.max_leases_to_steal_at_one_time == 0 {
+            return Err(
+                "maxLeasesForWorker and maxLeasesToStealAtOneTime must be at least 1".into(),
+            );
+        }
+        if !(200..=600_000).contains(&self.idle_time_between_reads_in_millis) {
+            return Err(format!(
+                "idleTimeBetweenReadsInMillis must be between 200 ms and 10 min, not {} ms",
+                self.idle_time_between_reads_in_millis
+            ));
+        }
+        if !(1..=10_000).contains(&self.max_records) {
+            return Err(format!(
+                "maxRecords must be between 1 and 10000, not {}",
+                self.max_records
+            ));
+        }
+        if self.processing_micros_per_record > 10_000_000 {
+            return Err("processing time per record must be at most 10 s".into());
+        }
+        Ok(())
+    }
+}

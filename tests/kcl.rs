@@ -1,0 +1,593 @@
+//! The KCL model, scenario by scenario, as the reference (`kcl-leases.md`) explains them:
+//! failover after a crash, stealing when a worker joins, parents before children after a
+//! split, a zombie after a long pause, and invariants under random faults.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use shardlab::kcl::{
+    CheckpointPolicy, ConsumerState, DuplicateReason, InitialPosition, KclConfig, KclEvent,
+    WorkerState,
+};
+use shardlab::sim::{EventKind, ProducerConfig, World};
+
+fn stream(world: &mut World, shards: u32) {
+    world
+        .call(
+            "CreateStream",
+            &json!({"StreamName": "s", "ShardCount": shards}),
+        )
+        .unwrap();
+    world.advance_by(2_000);
+}
+
+fn config() -> KclConfig {
+    KclConfig {
+        initial_position: InitialPosition::TrimHorizon,
+        ..KclConfig::new("s")
+    }
+}
+
+fn owner(world: &World, lease: &str) -> Option<String> {
+    world.app("app")?.table.get(lease)?.lease_owner.clone()
+}
+
+fn counter(world: &World, lease: &str) -> u64 {
+    world
+        .app("app")
+        .unwrap()
+        .table
+        .get(lease)
+        .unwrap()
+        .lease_counter
+}
+
+/// KCL events since the start, with their times.
+fn kcl_events(world: &World) -> Vec<(u64, KclEvent)> {
+    world
+        .log()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Kcl { event } => Some((e.at_ms, event.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn count_leases(world: &World) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for lease in world.app("app").unwrap().table.rows() {
+        if let Some(owner) = &lease.lease_owner {
+            *counts.entry(owner.clone()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+#[test]
+fn a_dead_workers_lease_freezes_then_moves_after_20_to_40_seconds_and_its_tail_is_reprocessed() {
+    let mut world = World::new(21);
+    stream(&mut world, 3);
+    world
+        .add_producer("p", ProducerConfig::new("s", 300.0))
+        .unwrap();
+    let policy = KclConfig {
+        checkpoint: CheckpointPolicy::EveryRecords(700),
+        ..config()
+    };
+    world.add_kcl_app("app", policy, 3).unwrap();
+    world.advance_by(90_000);
+    assert_eq!(
+        count_leases(&world).values().copied().collect::<Vec<_>>(),
+        [1, 1, 1],
+        "balanced one each"
+    );
+
+    let lease = "shardId-000000000000";
+    let victim = owner(&world, lease).unwrap();
+    let others: Vec<String> = ["shardId-000000000001", "shardId-000000000002"]
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    // Crash it between batches, with records processed since its last checkpoint, so what
+    // it processed is exactly known.
+    for _ in 0..2_000 {
+        let consumer = &world.app("app").unwrap().workers[&victim].consumers[lease];
+        if !consumer.in_flight() && consumer.since_checkpoint > 0 {
+            break;
+        }
+        world.advance_by(5);
+    }
+    let app = world.app("app").unwrap();
+    let tail = app.workers[&victim].consumers[lease].since_checkpoint;
+    assert!(tail > 0, "some records processed since the last checkpoint");
+    let duplicates_before = app.stats.total_duplicates();
+    let switches_before = app
+        .table
+        .get(lease)
+        .unwrap()
+        .owner_switches_since_checkpoint;
+
+    let killed_at = world.now_ms();
+    world.kill_worker("app", &victim).unwrap();
+    let frozen = counter(&world, lease);
+    let others_before: Vec<u64> = others.iter().map(|l| counter(&world, l)).collect();
+    world.advance_by(15_000);
+    assert_eq!(
+        counter(&world, lease),
+        frozen,
+        "nobody renews the dead worker's lease"
+    );
+    for (l, before) in others.iter().zip(&others_before) {
+        // Renewals every 3.3 s: four or five in 15 s (checkpoints add more).
+        assert!(counter(&world, l) >= before + 4, "{l} keeps ticking");
+    }
+    // Watch the row at the moment it changes hands.
+    while owner(&world, lease).as_deref() == Some(victim.as_str())
+        && world.now_ms() < killed_at + 60_000
+    {
+        world.advance_by(100);
+    }
+    let row = world.app("app").unwrap().table.get(lease).unwrap().clone();
+    assert_eq!(row.owner_switches_since_checkpoint, switches_before + 1);
+    world.advance_by(60_000);
+
+    let take = kcl_events(&world).into_iter().find(|(at, e)| {
+        *at > killed_at && matches!(e, KclEvent::LeaseTaken { lease: l, .. } if l == lease)
+    });
+    let (
+        taken_at,
+        KclEvent::LeaseTaken {
+            counter: taken_counter,
+            from,
+            worker,
+            ..
+        },
+    ) = take.expect("a survivor took the lease")
+    else {
+        unreachable!()
+    };
+    let after = taken_at - killed_at;
+    assert!(
+        (20_000..=40_000).contains(&after),
+        "taken {after} ms after the crash"
+    );
+    assert_eq!(taken_counter, frozen + 1);
+    assert_eq!(from.as_deref(), Some(victim.as_str()));
+    assert_ne!(worker, victim);
+    let app = world.app("app").unwrap();
+    // The new owner resumed after the checkpoint: exactly the victim's uncheckpointed tail
+    // was processed again.
+    assert_eq!(app.stats.total_duplicates() - duplicates_before, tail);
+    assert!(
+        app.stats
+            .duplicates
+            .get(&DuplicateReason::Failover)
+            .copied()
+            .unwrap_or(0)
+            >= tail
+    );
+    assert_eq!(
+        world.app("app").unwrap().workers[&victim].state,
+        WorkerState::Dead
+    );
+}
+
+#[test]
+fn the_owner_switch_is_counted_until_the_next_checkpoint() {
+    let mut world = World::new(22);
+    stream(&mut world, 1);
+    world
+        .add_producer("p", ProducerConfig::new("s", 50.0))
+        .unwrap();
+    let policy = KclConfig {
+        checkpoint: CheckpointPolicy::Never,
+        ..config()
+    };
+    world.add_kcl_app("app", policy, 2).unwrap();
+    world.advance_by(30_000);
+    let lease = "shardId-000000000000";
+    let first = owner(&world, lease).unwrap();
+    let before = world
+        .app("app")
+        .unwrap()
+        .table
+        .get(lease)
+        .unwrap()
+        .owner_switches_since_checkpoint;
+    world.kill_worker("app", &first).unwrap();
+    world.advance_by(60_000);
+    let row = world.app("app").unwrap().table.get(lease).unwrap().clone();
+    assert_ne!(row.lease_owner.as_deref(), Some(first.as_str()));
+    assert_eq!(
+        row.owner_switches_since_checkpoint,
+        before + 1,
+        "never checkpointed: the switch stays counted"
+    );
+}
+
+#[test]
+fn a_third_worker_steals_one_lease_per_taker_run_until_four_three_three() {
+    let mut world = World::new(23);
+    stream(&mut world, 10);
+    world
+        .add_producer("p", ProducerConfig::new("s", 100.0))
+        .unwrap();
+    world.add_kcl_app("app", config(), 2).unwrap();
+    world.advance_by(150_000);
+    let mut split: Vec<usize> = count_leases(&world).values().copied().collect();
+    split.sort();
+    assert_eq!(split, [5, 5]);
+
+    let joined_at = world.now_ms();
+    world.add_worker("app", Some("worker-3")).unwrap();
+    let mut held_by_new = Vec::new();
+    for _ in 0..6 {
+        world.advance_by(20_050);
+        held_by_new.push(count_leases(&world).get("worker-3").copied().unwrap_or(0));
+    }
+    // One steal per run of the newcomer's taker (the first run is at start), then none.
+    assert_eq!(held_by_new, [2, 3, 3, 3, 3, 3]);
+    let steals: Vec<u64> = kcl_events(&world)
+        .into_iter()
+        .filter(|(at, e)| *at >= joined_at && matches!(e, KclEvent::LeaseTaken { worker, stolen: true, .. } if worker == "worker-3"))
+        .map(|(at, _)| at - joined_at)
+        .collect();
+    assert_eq!(steals.len(), 3, "steals at {steals:?}");
+    for pair in steals.windows(2) {
+        assert!(pair[1] - pair[0] >= 20_000, "one per taker run: {steals:?}");
+    }
+    let mut split: Vec<usize> = count_leases(&world).values().copied().collect();
+    split.sort();
+    assert_eq!(split, [3, 3, 4], "and no further");
+}
+
+#[test]
+fn children_wait_for_their_parent_to_reach_shard_end() {
+    let mut world = World::new(24);
+    stream(&mut world, 2);
+    world
+        .add_producer("p", ProducerConfig::new("s", 200.0))
+        .unwrap();
+    let slow = KclConfig {
+        processing_micros_per_record: 4_000,
+        ..config()
+    };
+    world.add_kcl_app("app", slow, 2).unwrap();
+    world.advance_by(30_000);
+    world
+        .call(
+            "SplitShard",
+            &json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000",
+            "NewStartingHashKey": (1u128 << 126).to_string()}),
+        )
+        .unwrap();
+    world.advance_by(60_000);
+
+    let app = world.app("app").unwrap();
+    for child in ["shardId-000000000002", "shardId-000000000003"] {
+        let row = app
+            .table
+            .get(child)
+            .expect("the child's lease was created at the parent's end");
+        assert_eq!(row.parent_shard_ids, ["shardId-000000000000"]);
+    }
+    let events = kcl_events(&world);
+    let shard_end_at = events
+        .iter()
+        .find(|(_, e)| matches!(e, KclEvent::Checkpointed { lease, checkpoint, .. } if lease == "shardId-000000000000" && checkpoint == "SHARD_END"))
+        .map(|(at, _)| *at)
+        .expect("the parent reached SHARD_END");
+    for child in [2u32, 3] {
+        let first_child = app.first_processed_ms[&child];
+        assert!(
+            first_child >= app.last_processed_ms[&0],
+            "child {child} waited for the parent's last batch"
+        );
+        assert!(
+            first_child >= shard_end_at,
+            "and for its SHARD_END checkpoint"
+        );
+    }
+    // The parent's last record was processed.
+    let last_parent = world.kinesis().stream("s").unwrap().shards[0].next_seq_ix - 1;
+    assert_eq!(app.processed_upto(0), Some(last_parent));
+    // Every child consumer started WAITING_ON_PARENT_SHARDS.
+    assert!(events.iter().any(|(_, e)| matches!(e, KclEvent::ConsumerState { lease, state: "WAITING_ON_PARENT_SHARDS", .. } if lease == "shardId-000000000002")));
+
+    // After the children checkpoint, the finished parent's lease is cleaned up.
+    world.advance_by(120_000);
+    assert!(world
+        .app("app")
+        .unwrap()
+        .table
+        .get("shardId-000000000000")
+        .is_none());
+}
+
+#[test]
+fn forgetting_the_shard_end_checkpoint_blocks_the_children() {
+    let mut world = World::new(25);
+    stream(&mut world, 1);
+    world
+        .add_producer("p", ProducerConfig::new("s", 100.0))
+        .unwrap();
+    let forgetful = KclConfig {
+        checkpoint_at_shard_end: false,
+        ..config()
+    };
+    world.add_kcl_app("app", forgetful, 1).unwrap();
+    world.advance_by(20_000);
+    world
+        .call(
+            "SplitShard",
+            &json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000",
+            "NewStartingHashKey": (1u128 << 127).to_string()}),
+        )
+        .unwrap();
+    world.advance_by(120_000);
+    let app = world.app("app").unwrap();
+    assert!(
+        app.processed_upto(1).is_none() && app.processed_upto(2).is_none(),
+        "children never processed"
+    );
+    let worker = &app.workers["worker-1"];
+    for child in ["shardId-000000000001", "shardId-000000000002"] {
+        assert_eq!(
+            worker.consumers[child].state,
+            ConsumerState::WaitingOnParentShards
+        );
+    }
+    assert!(kcl_events(&world)
+        .iter()
+        .any(|(_, e)| matches!(e, KclEvent::ShardEndNotCheckpointed { .. })));
+}
+
+#[test]
+fn a_worker_paused_past_the_failover_time_becomes_a_zombie() {
+    let mut world = World::new(26);
+    stream(&mut world, 1);
+    world
+        .add_producer("p", ProducerConfig::new("s", 100.0))
+        .unwrap();
+    let slow = KclConfig {
+        processing_micros_per_record: 8_000,
+        ..config()
+    };
+    world.add_kcl_app("app", slow, 2).unwrap();
+    world.advance_by(40_000);
+    let lease = "shardId-000000000000";
+    let sleeper = owner(&world, lease).unwrap();
+    // Pause it in the middle of processing a batch.
+    for _ in 0..1_000 {
+        if world.app("app").unwrap().workers[&sleeper].consumers[lease].in_flight() {
+            break;
+        }
+        world.advance_by(10);
+    }
+    assert!(world.app("app").unwrap().workers[&sleeper].consumers[lease].in_flight());
+    let paused_at = world.now_ms();
+    world.pause_worker("app", &sleeper, 50_000).unwrap();
+    world.advance_by(45_000);
+    let app = world.app("app").unwrap();
+    assert_ne!(
+        owner(&world, lease).as_deref(),
+        Some(sleeper.as_str()),
+        "another worker took the lease"
+    );
+    assert!(
+        app.stats.overlaps >= 1,
+        "two workers processed the shard at once"
+    );
+    world.advance_by(20_000);
+
+    let events: Vec<(u64, KclEvent)> = kcl_events(&world)
+        .into_iter()
+        .filter(|(at, _)| *at >= paused_at)
+        .collect();
+    let woke = paused_at + 50_000;
+    assert!(events.iter().any(|(at, e)| *at >= woke
+        && matches!(e, KclEvent::LeaseLost { worker, .. } if *worker == sleeper)));
+    assert!(events.iter().any(|(at, e)| *at >= woke
+        && matches!(e, KclEvent::CheckpointFailed { worker, .. } if *worker == sleeper)));
+    assert!(events.iter().any(|(_, e)| matches!(e, KclEvent::ConsumerState { worker, reason: Some("LEASE_LOST"), .. } if *worker == sleeper)));
+    let app = world.app("app").unwrap();
+    assert!(
+        app.stats
+            .duplicates
+            .get(&DuplicateReason::ZombieOverlap)
+            .copied()
+            .unwrap_or(0)
+            > 0,
+        "{:?}",
+        app.stats
+    );
+    assert!(app.workers[&sleeper].held_leases().is_empty());
+}
+
+#[test]
+fn a_worker_restarting_with_its_old_id_reclaims_its_leases_at_once() {
+    let mut world = World::new(27);
+    stream(&mut world, 2);
+    world
+        .add_producer("p", ProducerConfig::new("s", 50.0))
+        .unwrap();
+    world.add_kcl_app("app", config(), 2).unwrap();
+    world.advance_by(60_000);
+    let lease = "shardId-000000000000";
+    let holder = owner(&world, lease).unwrap();
+    world.kill_worker("app", &holder).unwrap();
+    world.advance_by(5_000);
+    world.restart_worker("app", &holder, None).unwrap();
+    assert_eq!(owner(&world, lease).as_deref(), Some(holder.as_str()));
+    assert!(world.app("app").unwrap().workers[&holder]
+        .held_leases()
+        .contains(&lease.to_string()));
+}
+
+// ---------------------------------------------------------------- invariants under faults
+
+/// A small deterministic generator for fault schedules.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Random crashes, pauses, restarts, joins, leaves and reshards; then faults stop, dead
+/// workers come back, and the application catches up.
+pub fn run_with_faults(seed: u64) -> World {
+    let mut dice = Dice(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut world = World::new(seed);
+    stream(&mut world, 3);
+    world
+        .add_producer("p", ProducerConfig::new("s", 150.0))
+        .unwrap();
+    let policy = KclConfig {
+        checkpoint: CheckpointPolicy::EveryRecords(1 + dice.next(400)),
+        ..config()
+    };
+    world.add_kcl_app("app", policy, 3).unwrap();
+    for _ in 0..8 {
+        world.advance_by(5_000 + dice.next(30_000));
+        let workers: Vec<String> = world.app("app").unwrap().workers.keys().cloned().collect();
+        let pick = workers[dice.next(workers.len() as u64) as usize].clone();
+        let _ = match dice.next(8) {
+            0 => world.kill_worker("app", &pick),
+            1 => world.pause_worker("app", &pick, 2_000 + dice.next(40_000)),
+            2 => world.restart_worker("app", &pick, None).map(|_| ()),
+            3 => world.add_worker("app", None).map(|_| ()),
+            4 => world.remove_worker("app", &pick),
+            5 => {
+                let open: Vec<(String, u128, u128)> = world
+                    .kinesis()
+                    .stream("s")
+                    .unwrap()
+                    .open_shards()
+                    .map(|s| (s.id(), s.range.starting_hash_key, s.range.ending_hash_key))
+                    .collect();
+                let (id, start, end) = &open[dice.next(open.len() as u64) as usize];
+                let at = start + (end - start) / 2;
+                world
+                    .call("SplitShard", &json!({"StreamName": "s", "ShardToSplit": id, "NewStartingHashKey": at.to_string()}))
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+            6 => {
+                let mut open: Vec<(u128, String)> = world
+                    .kinesis()
+                    .stream("s")
+                    .unwrap()
+                    .open_shards()
+                    .map(|s| (s.range.starting_hash_key, s.id()))
+                    .collect();
+                open.sort();
+                if open.len() < 2 {
+                    Ok(())
+                } else {
+                    let i = dice.next(open.len() as u64 - 1) as usize;
+                    world
+                        .call("MergeShards", &json!({"StreamName": "s", "ShardToMerge": open[i].1, "AdjacentShardToMerge": open[i + 1].1}))
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }
+            }
+            _ => world.kill_worker("app", &pick).and_then(|_| {
+                world
+                    .restart_worker("app", &pick, Some(&format!("{pick}-new")))
+                    .map(|_| ())
+            }),
+        };
+    }
+    // Faults stop: every dead worker comes back; at least one worker runs.
+    let dead: Vec<String> = world
+        .app("app")
+        .unwrap()
+        .workers
+        .values()
+        .filter(|w| w.state == WorkerState::Dead)
+        .map(|w| w.id.clone())
+        .collect();
+    for id in dead {
+        world.restart_worker("app", &id, None).unwrap();
+    }
+    if world.app("app").unwrap().workers.is_empty() {
+        world.add_worker("app", None).unwrap();
+    }
+    world.advance_by(60_000);
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(240_000);
+    world
+}
+
+/// The invariants the issue names, checked on a finished run.
+pub fn check_invariants(world: &World) -> Result<(), String> {
+    let app = world.app("app").ok_or("no app")?;
+    let stream = world.kinesis().stream("s").ok_or("no stream")?;
+    // Every record in the stream was processed at least once.
+    for shard in &stream.shards {
+        if shard.records.is_empty() {
+            continue;
+        }
+        let last = shard.next_seq_ix - 1;
+        if app.processed_upto(shard.index) != Some(last) {
+            return Err(format!(
+                "{}: processed up to {:?} of {last}",
+                shard.id(),
+                app.processed_upto(shard.index)
+            ));
+        }
+    }
+    // No record of a child before its parents' last.
+    for shard in &stream.shards {
+        for parent in shard.parent.into_iter().chain(shard.adjacent_parent) {
+            if let (Some(child_first), Some(parent_last)) = (
+                app.first_processed_ms.get(&shard.index),
+                app.last_processed_ms.get(&parent),
+            ) {
+                if child_first < parent_last {
+                    return Err(format!("{} processed at {child_first} before its parent {parent} finished at {parent_last}", shard.id()));
+                }
+            }
+        }
+    }
+    // One holder at a time: once B renews a lease, A renews it again only after taking it back.
+    let events = kcl_events(world);
+    let mut last_renewer: BTreeMap<String, String> = BTreeMap::new();
+    for (at, event) in &events {
+        match event {
+            KclEvent::LeaseTaken { lease, worker, .. } => {
+                last_renewer.insert(lease.clone(), worker.clone());
+            }
+            KclEvent::LeaseRenewed { lease, worker, .. } => {
+                if let Some(previous) = last_renewer.get(lease) {
+                    if previous != worker {
+                        return Err(format!(
+                            "{worker} renewed {lease} at {at} while {previous} held it"
+                        ));
+                    }
+                }
+                last_renewer.insert(lease.clone(), worker.clone());
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn invariants_hold_under_random_faults() {
+    for seed in 0..12 {
+        let world = run_with_faults(seed);
+        if let Err(problem) = check_invariants(&world) {
+            panic!("seed {seed}: {problem}\nreproduce: cargo test --test kcl invariants_hold_under_random_faults (seed {seed})");
+        }
+    }
+}
