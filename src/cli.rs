@@ -1,32 +1,128 @@
-//! Native command-line front end: `shardlab route KEY [--shards N]` and `shardlab help`.
+//! The native `shardlab` command: run scenario scripts and lessons, a console, key routing.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use shardlab::engine::{hash_key_of, md5_hex, shard_id, HashKeyRange};
+use shardlab::script::{lesson, lessons, Entry, Runner};
+use shardlab::sim::World;
 
 const USAGE: &str = "\
-usage: shardlab route PARTITION_KEY [--shards N]
+usage: shardlab run FILE...
+       shardlab lessons
+       shardlab lesson NAME
+       shardlab repl
+       shardlab route PARTITION_KEY [--shards N]
        shardlab help
 
-route   show how Kinesis routes a partition key: its MD5, the 128-bit hash key,
-        and the shard of an evenly split N-shard stream (default 4) that owns it";
+run       run scenario scripts and print their transcripts; exit 1 if a script does
+          not parse or an expect fails
+lessons   list the built-in lessons
+lesson    run a built-in lesson
+repl      an interactive console: aws kinesis ..., producer ..., wait 10s, ...
+route     show how Kinesis routes a partition key: its MD5, the 128-bit hash key,
+          and the shard of an evenly split N-shard stream (default 4) that owns it";
 
-/// Runs one command line and returns the process exit code (0 ok, 2 usage error).
+/// Runs one command line and returns the process exit code (0 ok, 1 failed checks, 2 usage).
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match args.first().map(String::as_str) {
-        Some("route") => route(&args[1..], out),
-        Some("help" | "--help" | "-h") | None => {
-            writeln!(out, "{USAGE}").map_err(|e| e.to_string())
-        }
+        Some("route") => route(&args[1..], out).map(|_| 0),
+        Some("run") if args.len() > 1 => Ok(run_files(&args[1..], out, err)),
+        Some("run") => Err("run needs at least one script file".to_string()),
+        Some("lessons") => list_lessons(out).map(|_| 0),
+        Some("lesson") => match args.get(1).and_then(|name| lesson(name)) {
+            Some(found) => Ok(run_source(found.name, found.source, out, err)),
+            None => Err(format!(
+                "no lesson named '{}'; `shardlab lessons` lists them",
+                args.get(1).map_or("", String::as_str)
+            )),
+        },
+        Some("repl") => repl(out).map(|_| 0),
+        Some("help" | "--help" | "-h") | None => writeln!(out, "{USAGE}")
+            .map(|_| 0)
+            .map_err(|e| e.to_string()),
         Some(other) => Err(format!("unknown command '{other}'")),
     };
     match result {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(message) => {
             let _ = writeln!(err, "shardlab: {message}\n\n{USAGE}");
             2
         }
     }
+}
+
+fn list_lessons(out: &mut dyn Write) -> Result<(), String> {
+    for found in lessons() {
+        writeln!(
+            out,
+            "{:<20} {}\n{:<20} {}",
+            found.name,
+            found.title(),
+            "",
+            found.summary()
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn run_files(files: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let mut code = 0;
+    for file in files {
+        let source = match std::fs::read_to_string(file) {
+            Ok(source) => source,
+            Err(e) => {
+                let _ = writeln!(err, "shardlab: cannot read {file}: {e}");
+                code = 1;
+                continue;
+            }
+        };
+        code = code.max(run_source(file, &source, out, err));
+    }
+    code
+}
+
+/// Runs one script; 0 when it parsed and every expect held, 1 otherwise.
+fn run_source(name: &str, source: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let mut runner = match Runner::new(source) {
+        Ok(runner) => runner,
+        Err(error) => {
+            let _ = writeln!(err, "{name}: {error}");
+            return 1;
+        }
+    };
+    let mut world = World::new(1);
+    let mut entries = Vec::new();
+    runner.run_to_end(&mut world, &mut entries);
+    for entry in &entries {
+        let _ = write!(out, "{}", entry.render());
+    }
+    let _ = writeln!(
+        out,
+        "\n{name}: {} expect(s) held, {} failed",
+        runner.expects_passed, runner.expects_failed
+    );
+    u8::from(runner.expects_failed > 0)
+}
+
+fn repl(out: &mut dyn Write) -> Result<(), String> {
+    let mut world = World::new(1);
+    let mut runner = Runner::console();
+    writeln!(out, "Shardlab console. Type aws kinesis ..., producer ..., wait 10s, sim describe; Ctrl-D to quit.").map_err(|e| e.to_string())?;
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        let mut entries = Vec::new();
+        runner.run_line(&line, &mut world, &mut entries);
+        for entry in entries
+            .iter()
+            .filter(|e| !matches!(e, Entry::Command { .. }))
+        {
+            write!(out, "{}", entry.render()).map_err(|e| e.to_string())?;
+        }
+        out.flush().map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 fn route(args: &[String], out: &mut dyn Write) -> Result<(), String> {

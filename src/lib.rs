@@ -10,6 +10,7 @@
 //!
 //! * [`engine`]: the Kinesis service model, pure and deterministic (no browser, no clock);
 //! * [`kcl`]: the Kinesis Client Library's lease protocol, workers and shard consumers;
+//! * [`script`]: the scenario language (the `aws kinesis` CLI, simulator commands, lessons);
 //! * [`sim`]: the world around it: a virtual clock, producers, consumers, an event log;
 //! * `ui` (wasm32 only): the Yew front end, which reads the model and sends it commands.
 //!
@@ -18,6 +19,7 @@
 
 pub mod engine;
 pub mod kcl;
+pub mod script;
 mod seeds;
 pub mod sim;
 

@@ -102,6 +102,15 @@ impl World {
         self.now_ms
     }
 
+    /// Whether nothing has happened yet (no time passed, nothing created).
+    pub fn is_pristine(&self) -> bool {
+        self.elapsed_ms() == 0
+            && self.kinesis.streams().next().is_none()
+            && self.producers.is_empty()
+            && self.consumers.is_empty()
+            && self.apps.is_empty()
+    }
+
     /// Simulated time since the world began.
     pub fn elapsed_ms(&self) -> u64 {
         self.now_ms - START_MS

@@ -90,3 +90,14 @@ pub fn digest(world: &World) -> String {
     let events = serde_json::to_string(&world.events_since(0)).unwrap();
     format!("{:x}", md5::compute(format!("{snapshot}\n{events}")))
 }
+
+/// The digest of running the `kcl-duplicates` lesson: a scripted run is the same natively
+/// and in the browser.
+pub const SCRIPT_DIGEST: &str = "cc10aa2cd1d344f46d1db28c278a03fd";
+
+/// Runs a lesson and digests the world it leaves.
+pub fn lesson_digest(name: &str) -> String {
+    let lesson = shardlab::script::lesson(name).expect("a built-in lesson");
+    let (world, _, _) = shardlab::script::run_script(lesson.source).expect("the lesson parses");
+    digest(&world)
+}

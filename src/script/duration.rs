@@ -1,0 +1,46 @@
+//! Durations as scripts write them: `1500ms`, `30s`, `2m`, `1.5h`.
+
+/// The longest duration a script may name: 400 days.
+pub const MAX_MS: u64 = 400 * 24 * 3_600_000;
+
+/// Parses a duration with its unit into milliseconds.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .ok_or_else(|| format!("'{text}' needs a unit: ms, s, m or h (as in 30s)"))?;
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration (try 500ms, 30s, 2m or 1h)"))?;
+    let scale = match unit {
+        "ms" => 1.0,
+        "s" => 1_000.0,
+        "m" | "min" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        _ => return Err(format!("'{unit}' is not a unit of time; use ms, s, m or h")),
+    };
+    let ms = (value * scale).round();
+    if !ms.is_finite() || ms < 0.0 || ms > MAX_MS as f64 {
+        return Err(format!(
+            "'{text}' is longer than the 400 days a script may wait"
+        ));
+    }
+    Ok(ms as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        assert_eq!(parse_duration("1500ms"), Ok(1500));
+        assert_eq!(parse_duration("30s"), Ok(30_000));
+        assert_eq!(parse_duration("2m"), Ok(120_000));
+        assert_eq!(parse_duration("1.5h"), Ok(5_400_000));
+        assert!(parse_duration("30").unwrap_err().contains("needs a unit"));
+        assert!(parse_duration("3 weeks").is_err());
+        assert!(parse_duration("9999999h").is_err());
+    }
+}

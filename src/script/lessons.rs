@@ -1,0 +1,70 @@
+//! The built-in lessons: scripts with steps, narration and checks, embedded in the binary.
+//!
+//! Each lesson file starts with `# title:` and `# summary:` lines. Every lesson's checks pass
+//! in the test suite, so a lesson can never teach something the simulator does not do.
+
+/// One built-in lesson.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lesson {
+    /// The short name used in links and on the command line (`shardlab lesson hot-key`).
+    pub name: &'static str,
+    pub source: &'static str,
+}
+
+impl Lesson {
+    fn header(&self, key: &str) -> &'static str {
+        self.source
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .find_map(|l| {
+                l.strip_prefix('#')
+                    .map(str::trim)
+                    .and_then(|l| l.strip_prefix(key))
+            })
+            .map(str::trim)
+            .unwrap_or_default()
+    }
+
+    pub fn title(&self) -> &'static str {
+        self.header("title:")
+    }
+
+    pub fn summary(&self) -> &'static str {
+        self.header("summary:")
+    }
+}
+
+macro_rules! lesson {
+    ($name:literal) => {
+        Lesson {
+            name: $name,
+            source: include_str!(concat!("lessons/", $name, ".sh")),
+        }
+    };
+}
+
+static LESSONS: &[Lesson] = &[
+    lesson!("getting-started"),
+    lesson!("partition-keys"),
+    lesson!("hot-key"),
+    lesson!("put-records"),
+    lesson!("replay"),
+    lesson!("resharding"),
+    lesson!("read-throttling"),
+    lesson!("retention"),
+    lesson!("kcl-failover"),
+    lesson!("kcl-duplicates"),
+    lesson!("kcl-load-balancing"),
+    lesson!("kcl-resharding"),
+    lesson!("kcl-zombie"),
+];
+
+/// Every built-in lesson, in course order.
+pub fn lessons() -> &'static [Lesson] {
+    LESSONS
+}
+
+/// The lesson with this name.
+pub fn lesson(name: &str) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.name == name)
+}

@@ -1,0 +1,53 @@
+//! The scenario language: the `aws kinesis` CLI, simulator commands, time, narration and
+//! checks, run the same way in the page's console, in lesson files and on the command line.
+//!
+//! ```text
+//! # comments, 'quotes' and "quotes", a trailing \ continues a line
+//! aws kinesis create-stream --stream-name Foo --shard-count 2
+//! aws kinesis wait stream-exists --stream-name Foo
+//! SHARD=$(aws kinesis put-record --stream-name Foo --partition-key a --data hi --query ShardId)
+//! expect $SHARD == shardId-000000000000
+//! producer add clicks --stream Foo --rate 1500 --keys hot:user-42:0.9
+//! wait 30s
+//! say "Shard 1 is throttled."
+//! step "Split the hot shard"
+//! ```
+
+pub mod aws_cli;
+pub mod duration;
+pub mod lessons;
+pub mod output;
+pub mod parse;
+pub mod runner;
+pub mod sim_commands;
+pub mod suggest;
+
+pub use lessons::{lesson, lessons, Lesson};
+pub use parse::{parse_script, Position, ScriptError};
+pub use runner::{run_script, Entry, Pause, Runner};
+
+/// What a command printed, and its exit status (`$?`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+impl Outcome {
+    pub fn success(stdout: String) -> Self {
+        Outcome {
+            stdout,
+            stderr: String::new(),
+            status: 0,
+        }
+    }
+
+    pub fn failure(status: i32, stderr: String) -> Self {
+        Outcome {
+            stdout: String::new(),
+            stderr,
+            status,
+        }
+    }
+}

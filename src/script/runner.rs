@@ -1,0 +1,541 @@
+//! Running scripts against a world: variables, commands, time, narration and checks.
+//!
+//! A [`Runner`] executes a parsed script statement by statement and stops at the places the
+//! page must wait: a `step` (a lesson step, until the learner presses Next) and a `wait` or
+//! `at` (until simulated time has moved on). Natively, [`Runner::run_to_end`] simply moves the
+//! world's clock and carries on. Everything a script does appears in its transcript as
+//! [`Entry`] values, which the native runner prints and the page draws.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::duration::parse_duration;
+use super::parse::{parse_line, parse_script, Action, Command, Part, ScriptError, Statement, Word};
+use super::suggest::did_you_mean;
+use super::{aws_cli, sim_commands, Outcome};
+use crate::sim::World;
+
+/// The commands the language knows (for "did you mean" and completion).
+pub const COMMANDS: &[&str] = &[
+    "aws", "producer", "consumer", "kcl", "sim", "wait", "at", "say", "step", "expect", "echo",
+    "sleep",
+];
+
+/// One thing in a transcript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind")]
+pub enum Entry {
+    /// A command as written (variables not expanded), and its line.
+    Command {
+        line: usize,
+        text: String,
+    },
+    Output {
+        text: String,
+    },
+    Error {
+        text: String,
+    },
+    Say {
+        text: String,
+    },
+    Step {
+        number: usize,
+        title: String,
+    },
+    Expect {
+        line: usize,
+        passed: bool,
+        message: String,
+    },
+    Waited {
+        ms: u64,
+        now_ms: u64,
+    },
+}
+
+impl Entry {
+    /// The entry as the native runner prints it.
+    pub fn render(&self) -> String {
+        match self {
+            Entry::Command { text, .. } => format!("$ {text}\n"),
+            Entry::Output { text } | Entry::Error { text } => text.clone(),
+            Entry::Say { text } => format!("» {text}\n"),
+            Entry::Step { number, title } => format!("\n== Step {number}: {title} ==\n"),
+            Entry::Expect {
+                passed: true,
+                message,
+                ..
+            } => format!("✓ {message}\n"),
+            Entry::Expect {
+                passed: false,
+                message,
+                ..
+            } => format!("✗ {message}\n"),
+            Entry::Waited { ms, now_ms } => {
+                format!("… {} passed (t = {})\n", human(*ms), human(*now_ms))
+            }
+        }
+    }
+}
+
+/// A duration as a person reads it: 1500 ms, 12.5 s, 3 min 20 s.
+pub fn human(ms: u64) -> String {
+    if ms < 1_000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        let s = ms as f64 / 1000.0;
+        if ms.is_multiple_of(1000) {
+            format!("{} s", ms / 1000)
+        } else {
+            format!("{s:.1} s")
+        }
+    } else if ms < 3_600_000 {
+        let (m, s) = (ms / 60_000, (ms % 60_000) / 1000);
+        if s == 0 {
+            format!("{m} min")
+        } else {
+            format!("{m} min {s} s")
+        }
+    } else {
+        let (h, m) = (ms / 3_600_000, (ms % 3_600_000) / 60_000);
+        if m == 0 {
+            format!("{h} h")
+        } else {
+            format!("{h} h {m} min")
+        }
+    }
+}
+
+/// Why the runner stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pause {
+    /// A lesson step begins: show its title, wait for Next.
+    Step { number: usize, title: String },
+    /// Simulated time must reach `until_ms` before the script goes on.
+    Wait { until_ms: u64 },
+    /// The script is over.
+    Done,
+}
+
+/// Runs one script.
+#[derive(Clone, Debug)]
+pub struct Runner {
+    statements: Vec<Statement>,
+    next: usize,
+    vars: BTreeMap<String, String>,
+    status: i32,
+    /// Simulated time when the script began (`at 2m` counts from here).
+    started_ms: Option<u64>,
+    steps: usize,
+    pub expects_passed: usize,
+    pub expects_failed: usize,
+}
+
+impl Runner {
+    pub fn new(source: &str) -> Result<Runner, ScriptError> {
+        Ok(Runner {
+            statements: parse_script(source)?,
+            next: 0,
+            vars: BTreeMap::new(),
+            status: 0,
+            started_ms: None,
+            steps: 0,
+            expects_passed: 0,
+            expects_failed: 0,
+        })
+    }
+
+    /// A runner for a console: no statements of its own, lines are fed one by one.
+    pub fn console() -> Runner {
+        Runner {
+            statements: Vec::new(),
+            next: 0,
+            vars: BTreeMap::new(),
+            status: 0,
+            started_ms: None,
+            steps: 0,
+            expects_passed: 0,
+            expects_failed: 0,
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.next >= self.statements.len()
+    }
+
+    /// The line of the next statement to run.
+    pub fn next_line(&self) -> Option<usize> {
+        self.statements.get(self.next).map(|s| s.line)
+    }
+
+    /// `$?` now.
+    pub fn status(&self) -> i32 {
+        self.status
+    }
+
+    pub fn variables(&self) -> &BTreeMap<String, String> {
+        &self.vars
+    }
+
+    /// Runs statements until a step, a wait or the end.
+    pub fn run_until_pause(&mut self, world: &mut World, out: &mut Vec<Entry>) -> Pause {
+        let started = *self.started_ms.get_or_insert(world.now_ms());
+        while let Some(statement) = self.statements.get(self.next).cloned() {
+            self.next += 1;
+            if let Some(pause) = self.execute(&statement, started, world, out) {
+                return pause;
+            }
+        }
+        Pause::Done
+    }
+
+    /// Runs the whole script, letting simulated time pass at each wait.
+    pub fn run_to_end(&mut self, world: &mut World, out: &mut Vec<Entry>) {
+        loop {
+            match self.run_until_pause(world, out) {
+                Pause::Done => return,
+                Pause::Wait { until_ms } => world.advance_to(until_ms),
+                Pause::Step { .. } => {}
+            }
+        }
+    }
+
+    /// Runs one line typed at a console; a wait is carried out at once.
+    pub fn run_line(&mut self, line: &str, world: &mut World, out: &mut Vec<Entry>) {
+        let started = *self.started_ms.get_or_insert(world.now_ms());
+        match parse_line(line) {
+            Ok(Some(statement)) => {
+                if let Some(Pause::Wait { until_ms }) =
+                    self.execute(&statement, started, world, out)
+                {
+                    world.advance_to(until_ms);
+                }
+            }
+            Ok(None) => {}
+            Err(error) => {
+                self.status = 2;
+                out.push(Entry::Error {
+                    text: format!("{error}\n"),
+                });
+            }
+        }
+    }
+
+    fn execute(
+        &mut self,
+        statement: &Statement,
+        started: u64,
+        world: &mut World,
+        out: &mut Vec<Entry>,
+    ) -> Option<Pause> {
+        match &statement.action {
+            Action::Assign { name, value } => {
+                out.push(Entry::Command {
+                    line: statement.line,
+                    text: statement.text.clone(),
+                });
+                let value = self.expand(value, world, out);
+                self.vars.insert(name.clone(), value);
+                None
+            }
+            Action::Run(command) => {
+                let quiet = matches!(
+                    command.words.first().and_then(Word::literal).as_deref(),
+                    Some("say" | "step")
+                );
+                if !quiet {
+                    out.push(Entry::Command {
+                        line: statement.line,
+                        text: statement.text.clone(),
+                    });
+                }
+                let words: Vec<String> = command
+                    .words
+                    .iter()
+                    .map(|w| self.expand(w, world, out))
+                    .collect();
+                self.run_words(statement.line, &statement.text, &words, started, world, out)
+            }
+        }
+    }
+
+    fn expand(&mut self, word: &Word, world: &mut World, out: &mut Vec<Entry>) -> String {
+        let mut text = String::new();
+        for part in &word.parts {
+            match part {
+                Part::Text(t) => text.push_str(t),
+                Part::Status => text.push_str(&self.status.to_string()),
+                Part::Var(name) => match self.vars.get(name) {
+                    Some(value) => text.push_str(value),
+                    None => out.push(Entry::Error {
+                        text: format!("warning: ${name} is not set (it expands to nothing)\n"),
+                    }),
+                },
+                Part::Command(command) => text.push_str(&self.capture(command, world, out)),
+            }
+        }
+        text
+    }
+
+    /// `$(command)`: runs it and returns its output, without the trailing newline; a JSON
+    /// string (what `--query` of a string prints) loses its quotes, as with `--output text`.
+    fn capture(&mut self, command: &Command, world: &mut World, out: &mut Vec<Entry>) -> String {
+        let words: Vec<String> = command
+            .words
+            .iter()
+            .map(|w| self.expand(w, world, out))
+            .collect();
+        let outcome = self.dispatch(&words, world);
+        self.status = outcome.status;
+        if !outcome.stderr.is_empty() {
+            out.push(Entry::Error {
+                text: outcome.stderr,
+            });
+        }
+        let text = outcome.stdout.trim_end_matches('\n').to_string();
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::String(s)) => s,
+            _ => text,
+        }
+    }
+
+    /// A command that is not about time or narration: its output.
+    fn dispatch(&mut self, words: &[String], world: &mut World) -> Outcome {
+        let Some(name) = words.first() else {
+            return Outcome::success(String::new());
+        };
+        let args = &words[1..];
+        match name.as_str() {
+            "aws" => aws_cli::run(world, args),
+            "producer" => sim_commands::producer(world, args),
+            "consumer" => sim_commands::consumer(world, args),
+            "kcl" => sim_commands::kcl(world, args),
+            "sim" if args.first().map(String::as_str) == Some("seed") => {
+                self.seed(world, &args[1..])
+            }
+            "sim" => sim_commands::sim(world, args),
+            "echo" => Outcome::success(format!("{}\n", args.join(" "))),
+            _ => {
+                let hint = did_you_mean(name, COMMANDS.iter().copied())
+                    .map(|s| format!("; did you mean '{s}'?"))
+                    .unwrap_or_default();
+                Outcome::failure(127, format!("{name}: command not found{hint}\n"))
+            }
+        }
+    }
+
+    /// `sim seed N`: a fresh world with that seed, allowed before anything has happened.
+    fn seed(&mut self, world: &mut World, args: &[String]) -> Outcome {
+        let Some(seed) = args.first().and_then(|s| s.parse::<u64>().ok()) else {
+            return Outcome::failure(2, "sim: sim seed needs a whole number\n".to_string());
+        };
+        if !world.is_pristine() {
+            return Outcome::failure(
+                2,
+                "sim: the seed can only be set before anything has happened (put sim seed first)\n"
+                    .to_string(),
+            );
+        }
+        *world = World::with_config(seed, world.kinesis().config().clone());
+        self.started_ms = Some(world.now_ms());
+        Outcome::success(String::new())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_words(
+        &mut self,
+        line: usize,
+        text: &str,
+        words: &[String],
+        started: u64,
+        world: &mut World,
+        out: &mut Vec<Entry>,
+    ) -> Option<Pause> {
+        let name = words.first()?.as_str();
+        let args = &words[1..];
+        let now = world.now_ms();
+        match name {
+            "say" => {
+                out.push(Entry::Say {
+                    text: args.join(" "),
+                });
+                None
+            }
+            "step" => {
+                self.steps += 1;
+                let title = args.join(" ");
+                out.push(Entry::Step {
+                    number: self.steps,
+                    title: title.clone(),
+                });
+                Some(Pause::Step {
+                    number: self.steps,
+                    title,
+                })
+            }
+            "wait" | "sleep" => {
+                let duration = match (name, args) {
+                    ("sleep", [seconds]) => seconds
+                        .parse::<f64>()
+                        .ok()
+                        .map(|s| (s * 1000.0) as u64)
+                        .ok_or_else(|| {
+                            format!("sleep takes seconds, like sleep 5; not '{seconds}'")
+                        }),
+                    ("wait", [duration]) => parse_duration(duration),
+                    _ => Err(format!("{name} takes one duration, as in: wait 30s")),
+                };
+                match duration {
+                    Ok(ms) => {
+                        self.status = 0;
+                        let until_ms = now.saturating_add(ms);
+                        out.push(Entry::Waited {
+                            ms,
+                            now_ms: until_ms.saturating_sub(started),
+                        });
+                        Some(Pause::Wait { until_ms })
+                    }
+                    Err(message) => {
+                        self.status = 2;
+                        out.push(Entry::Error {
+                            text: format!("line {line}: {message}\n"),
+                        });
+                        None
+                    }
+                }
+            }
+            "at" => match args {
+                [time] => match parse_duration(time) {
+                    Ok(ms) => {
+                        let until_ms = started.saturating_add(ms);
+                        if until_ms < now {
+                            out.push(Entry::Error {
+                                text: format!("line {line}: at {time} is already past (it is {} since the start)\n", human(now - started)),
+                            });
+                            None
+                        } else {
+                            out.push(Entry::Waited {
+                                ms: until_ms - now,
+                                now_ms: ms,
+                            });
+                            Some(Pause::Wait { until_ms })
+                        }
+                    }
+                    Err(message) => {
+                        self.status = 2;
+                        out.push(Entry::Error {
+                            text: format!("line {line}: {message}\n"),
+                        });
+                        None
+                    }
+                },
+                _ => {
+                    out.push(Entry::Error {
+                        text: format!(
+                            "line {line}: at takes one time since the start, as in: at 2m\n"
+                        ),
+                    });
+                    None
+                }
+            },
+            "expect" => {
+                self.expect(line, text, args, out);
+                None
+            }
+            _ => {
+                let outcome = self.dispatch(words, world);
+                self.status = outcome.status;
+                if !outcome.stdout.is_empty() {
+                    out.push(Entry::Output {
+                        text: outcome.stdout,
+                    });
+                }
+                if !outcome.stderr.is_empty() {
+                    out.push(Entry::Error {
+                        text: outcome.stderr,
+                    });
+                }
+                None
+            }
+        }
+    }
+
+    fn expect(&mut self, line: usize, text: &str, args: &[String], out: &mut Vec<Entry>) {
+        let verdict = match args {
+            [left, op, right] => {
+                compare(left, op, right).map(|holds| (holds, format!("'{left}' {op} '{right}'")))
+            }
+            _ => Err(
+                "expect takes a value, an operator (==, !=, <, <=, >, >=, contains) and a value"
+                    .to_string(),
+            ),
+        };
+        match verdict {
+            Ok((true, shown)) => {
+                self.expects_passed += 1;
+                out.push(Entry::Expect {
+                    line,
+                    passed: true,
+                    message: format!("line {line}: {shown}"),
+                });
+            }
+            Ok((false, shown)) => {
+                self.expects_failed += 1;
+                out.push(Entry::Expect {
+                    line,
+                    passed: false,
+                    message: format!("line {line}: expect failed: {shown} is false\n    {text}"),
+                });
+            }
+            Err(message) => {
+                self.expects_failed += 1;
+                out.push(Entry::Expect {
+                    line,
+                    passed: false,
+                    message: format!("line {line}: {message}\n    {text}"),
+                });
+            }
+        }
+    }
+}
+
+/// Compares as numbers when both sides are numbers, as text otherwise.
+fn compare(left: &str, op: &str, right: &str) -> Result<bool, String> {
+    let numbers = left
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .zip(right.trim().parse::<f64>().ok());
+    let ordering = match numbers {
+        Some((a, b)) => a.partial_cmp(&b),
+        None => Some(left.cmp(right)),
+    };
+    use std::cmp::Ordering::*;
+    Ok(match op {
+        "==" => ordering == Some(Equal),
+        "!=" => ordering != Some(Equal),
+        "<" => ordering == Some(Less),
+        "<=" => matches!(ordering, Some(Less | Equal)),
+        ">" => ordering == Some(Greater),
+        ">=" => matches!(ordering, Some(Greater | Equal)),
+        "contains" => left.contains(right),
+        other => {
+            let hint = did_you_mean(other, ["==", "!=", "<", "<=", ">", ">=", "contains"])
+                .map(|s| format!("; did you mean {s}?"))
+                .unwrap_or_default();
+            return Err(format!("'{other}' is not a comparison{hint}"));
+        }
+    })
+}
+
+/// Runs a whole script on a fresh world (seed 1 unless the script sets one) and returns the
+/// transcript, or the parse error.
+pub fn run_script(source: &str) -> Result<(World, Runner, Vec<Entry>), ScriptError> {
+    let mut runner = Runner::new(source)?;
+    let mut world = World::new(1);
+    let mut out = Vec::new();
+    runner.run_to_end(&mut world, &mut out);
+    Ok((world, runner, out))
+}
