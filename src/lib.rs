@@ -11,6 +11,7 @@
 //! * [`engine`]: the Kinesis service model, pure and deterministic (no browser, no clock);
 //! * [`kcl`]: the Kinesis Client Library's lease protocol, workers and shard consumers;
 //! * [`script`]: the scenario language (the `aws kinesis` CLI, simulator commands, lessons);
+//! * [`session`]: the page's model without the page: play, pause, speed, links, the view;
 //! * [`sim`]: the world around it: a virtual clock, producers, consumers, an event log;
 //! * `ui` (wasm32 only): the Yew front end, which reads the model and sends it commands.
 //!
@@ -21,6 +22,7 @@ pub mod engine;
 pub mod kcl;
 pub mod script;
 mod seeds;
+pub mod session;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

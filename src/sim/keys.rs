@@ -91,6 +91,25 @@ impl KeyDistribution {
         }
     }
 
+    /// The `k` most frequent keys and their share of the traffic, most frequent first. For
+    /// `Random` no key stands out: each of its keys has a share of 1/65,536.
+    pub fn top_keys(&self, k: usize) -> Vec<(String, f64)> {
+        let n = self.key_count();
+        let total: f64 = match self {
+            KeyDistribution::Uniform(_) | KeyDistribution::Random => f64::from(n),
+            KeyDistribution::Hot { .. } => 1.0,
+            KeyDistribution::Zipf { .. } => (0..n).map(|i| self.weight(i)).sum(),
+        };
+        // Weights fall with the index for every distribution here, so the first keys are
+        // the most frequent (for Hot, the hot key is index 0 when its fraction dominates).
+        let mut top: Vec<(String, f64)> = (0..n.min(k as u32 + 1))
+            .map(|i| (self.key_name(i), self.weight(i) / total))
+            .collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        top.truncate(k);
+        top
+    }
+
     /// Checks the parameters a person typed.
     pub fn validate(&self) -> Result<(), String> {
         let count_ok = |n: u32| (1..=MAX_KEYS).contains(&n);

@@ -1,0 +1,393 @@
+//! The page's model, without the page: a world, the scenario script driving it, the console,
+//! play/pause/speed, shareable links, and the view the page draws each frame.
+//!
+//! Everything the page does goes through here, and everything a learner can do is a command of
+//! the scenario language run through the console (a click on "split" runs
+//! `aws kinesis split-shard ...`), so the whole page is scriptable and this module is tested
+//! natively like the rest of the model.
+
+pub mod link;
+pub mod view;
+
+use std::collections::VecDeque;
+
+pub use link::{Link, Scenario};
+pub use view::View;
+
+use crate::script::duration::parse_duration;
+use crate::script::{lesson, Entry, Pause, Runner};
+use crate::sim::{Event, World};
+
+/// How much simulated time one press of "step" advances.
+pub const STEP_MS: u64 = 100;
+/// The slowest and fastest speeds (simulated seconds per wall second).
+pub const MIN_SPEED: f64 = 0.25;
+pub const MAX_SPEED: f64 = 64.0;
+/// The most wall time one frame may account for: a tab coming back from the background does
+/// not make the simulation race to catch up.
+pub const MAX_FRAME_WALL_MS: f64 = 100.0;
+/// Simulated time replayed per frame while a link fast-forwards.
+pub const CATCH_UP_SLICE_MS: u64 = 5_000;
+/// Transcript entries kept.
+const TRANSCRIPT_KEPT: usize = 2_000;
+
+/// The page's opening scene: a 4-shard stream, three producers (one with a hot key) and a KCL
+/// application with three workers.
+pub const DEFAULT_SCENARIO: &str = include_str!("default.sh");
+
+/// Where the scenario script is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptState {
+    /// Waiting for simulated time to reach `until_ms`.
+    Waiting {
+        until_ms: u64,
+    },
+    /// At a lesson step: the simulation is paused until Next.
+    AtStep {
+        number: usize,
+        title: String,
+    },
+    Done,
+}
+
+/// One learner's session.
+pub struct Session {
+    pub world: World,
+    link: Link,
+    runner: Runner,
+    pub script: ScriptState,
+    pub console: Runner,
+    transcript: VecDeque<Entry>,
+    transcript_seq: u64,
+    pub playing: bool,
+    speed: f64,
+    /// A link's time, still to be replayed.
+    catch_up_to: Option<u64>,
+    /// A problem with the link that opened the session, shown once.
+    pub notice: Option<String>,
+    events_seen: u64,
+}
+
+impl Session {
+    /// A session for a link (already decoded).
+    pub fn new(link: Link) -> Session {
+        let source = match &link.scenario {
+            Scenario::Default => DEFAULT_SCENARIO.to_string(),
+            Scenario::Lesson(name) => lesson(name)
+                .map(|l| l.source.to_string())
+                .unwrap_or_default(),
+            Scenario::Script(text) => text.clone(),
+        };
+        let (runner, notice) = match Runner::new(&source) {
+            Ok(runner) => (runner, None),
+            Err(error) => (
+                Runner::new("").unwrap_or_else(|_| Runner::console()),
+                Some(format!("The scenario does not parse: {error}")),
+            ),
+        };
+        let mut session = Session {
+            world: World::new(link.seed),
+            catch_up_to: (link.time_ms > 0).then_some(link.time_ms),
+            link,
+            runner,
+            script: ScriptState::Done,
+            console: Runner::console(),
+            transcript: VecDeque::new(),
+            transcript_seq: 0,
+            playing: true,
+            speed: 1.0,
+            notice,
+            events_seen: 0,
+        };
+        session.resume_script();
+        session
+    }
+
+    /// A session for a URL fragment; a fragment that cannot be read opens the default scene
+    /// with a notice saying why.
+    pub fn from_fragment(fragment: &str) -> Session {
+        match Link::decode(fragment) {
+            Ok(link) => Session::new(link),
+            Err(problem) => {
+                let mut session = Session::new(Link {
+                    scenario: Scenario::Default,
+                    seed: 1,
+                    time_ms: 0,
+                });
+                session.notice = Some(format!(
+                    "This link could not be opened ({problem}), so here is the default scene."
+                ));
+                session
+            }
+        }
+    }
+
+    /// Starts again from the beginning: same scenario, same seed.
+    pub fn reset(&mut self) {
+        let mut link = self.link.clone();
+        link.time_ms = 0;
+        let playing = self.playing;
+        let speed = self.speed;
+        *self = Session::new(link);
+        self.playing = playing;
+        self.speed = speed;
+    }
+
+    /// Starts a different scenario (a lesson, a script, the default scene) with a seed.
+    pub fn open(&mut self, scenario: Scenario, seed: u64) {
+        *self = Session::new(Link {
+            scenario,
+            seed,
+            time_ms: 0,
+        });
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.link.scenario
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.link.seed
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    pub fn set_speed(&mut self, speed: f64) {
+        if speed.is_finite() {
+            self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
+        }
+    }
+
+    /// The fragment that reproduces this session at this moment.
+    pub fn link(&self) -> Link {
+        Link {
+            time_ms: self.world.elapsed_ms(),
+            ..self.link.clone()
+        }
+    }
+
+    /// Whether a link is still being replayed up to its time.
+    pub fn catching_up(&self) -> bool {
+        self.catch_up_to.is_some()
+    }
+
+    /// Runs the script until it waits, reaches a step, or ends.
+    fn resume_script(&mut self) {
+        let mut entries = Vec::new();
+        let pause = self.runner.run_until_pause(&mut self.world, &mut entries);
+        self.record(entries);
+        self.script = match pause {
+            Pause::Wait { until_ms } => ScriptState::Waiting { until_ms },
+            Pause::Step { number, title } => {
+                // A lesson step pauses the simulation until the learner presses Next (a link
+                // being replayed goes straight on).
+                if self.catch_up_to.is_none() {
+                    self.playing = false;
+                }
+                ScriptState::AtStep { number, title }
+            }
+            Pause::Done => ScriptState::Done,
+        };
+    }
+
+    /// Goes on past a lesson step.
+    pub fn next_step(&mut self) {
+        if let ScriptState::AtStep { .. } = self.script {
+            self.resume_script();
+            self.playing = true;
+        }
+    }
+
+    /// Advances simulated time by `ms`, letting the script act at its waits. At a lesson step
+    /// time stands still.
+    pub fn advance(&mut self, ms: u64) {
+        let target = self.world.now_ms().saturating_add(ms);
+        loop {
+            match self.script {
+                ScriptState::Waiting { until_ms } if until_ms <= target => {
+                    self.world.advance_to(until_ms);
+                    self.resume_script();
+                }
+                ScriptState::AtStep { .. } if self.catch_up_to.is_some() => self.resume_script(),
+                // A lesson step holds the simulation still until Next, so the rest of the
+                // lesson happens at the same simulated moments whoever reads it, however slowly
+                // (and a link replays it exactly).
+                ScriptState::AtStep { .. } => return,
+                _ => {
+                    self.world.advance_to(target);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// One animation frame, `wall_ms` after the previous one.
+    pub fn frame(&mut self, wall_ms: f64) {
+        if let Some(goal) = self.catch_up_to {
+            let elapsed = self.world.elapsed_ms();
+            if elapsed >= goal {
+                // Arrived: hold still at the moment the link was made.
+                self.catch_up_to = None;
+                self.playing = false;
+            } else {
+                self.advance((goal - elapsed).min(CATCH_UP_SLICE_MS));
+            }
+            return;
+        }
+        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
+            return;
+        }
+        let simulated = wall_ms.min(MAX_FRAME_WALL_MS) * self.speed;
+        self.advance(simulated.round() as u64);
+    }
+
+    /// One press of "step": exactly [`STEP_MS`] of simulated time.
+    pub fn step(&mut self) {
+        self.advance(STEP_MS);
+    }
+
+    /// Runs one line of the scenario language as if typed at the console; every click in the
+    /// page ends up here. A `wait` moves the session's clock (so the scenario acts on time).
+    pub fn run_command(&mut self, line: &str) -> Vec<Entry> {
+        let trimmed = line.trim();
+        if let Some(duration) = trimmed.strip_prefix("wait ") {
+            if let Ok(ms) = parse_duration(duration.trim()) {
+                self.advance(ms);
+                let entries = vec![
+                    Entry::Command {
+                        line: 0,
+                        text: trimmed.to_string(),
+                    },
+                    Entry::Waited {
+                        ms,
+                        now_ms: self.world.elapsed_ms(),
+                    },
+                ];
+                self.record(entries.clone());
+                return entries;
+            }
+        }
+        let mut entries = Vec::new();
+        self.console.run_line(line, &mut self.world, &mut entries);
+        self.record(entries.clone());
+        entries
+    }
+
+    fn record(&mut self, entries: Vec<Entry>) {
+        for entry in entries {
+            if self.transcript.len() >= TRANSCRIPT_KEPT {
+                self.transcript.pop_front();
+            }
+            self.transcript.push_back(entry);
+            self.transcript_seq += 1;
+        }
+    }
+
+    /// The transcript of the scenario and the console, oldest first, and how many entries
+    /// were ever written (to notice new ones).
+    pub fn transcript(&self) -> (&VecDeque<Entry>, u64) {
+        (&self.transcript, self.transcript_seq)
+    }
+
+    /// Events that happened since the last call (for animations).
+    pub fn new_events(&mut self) -> Vec<Event> {
+        let since = self.world.events_since(self.events_seen);
+        self.events_seen = since.next;
+        since.events
+    }
+
+    /// What the page draws now.
+    pub fn view(&self) -> View {
+        View::of(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_scene_runs_a_hot_stream_and_an_application() {
+        let mut session = Session::new(Link::decode("").unwrap());
+        for _ in 0..300 {
+            session.frame(100.0);
+        }
+        let view = session.view();
+        let stream = view.stream.expect("a stream");
+        assert_eq!(stream.shards.len(), 4);
+        assert!(
+            stream.shards[1].write_throttled_total > 0,
+            "the hot key's shard throttles"
+        );
+        assert_eq!(stream.shards[0].write_throttled_total, 0);
+        assert_eq!(session.world.app("analytics").unwrap().workers.len(), 3);
+    }
+
+    #[test]
+    fn step_advances_exactly_one_step_and_pause_holds_time() {
+        let mut session = Session::new(Link::decode("").unwrap());
+        session.playing = false;
+        let before = session.world.elapsed_ms();
+        session.frame(16.0);
+        assert_eq!(session.world.elapsed_ms(), before);
+        session.step();
+        assert_eq!(session.world.elapsed_ms(), before + STEP_MS);
+    }
+
+    #[test]
+    fn a_hidden_tab_does_not_cause_a_catch_up_storm() {
+        let mut session = Session::new(Link::decode("").unwrap());
+        session.set_speed(2.0);
+        let before = session.world.elapsed_ms();
+        session.frame(60_000.0); // a minute in the background
+        assert_eq!(session.world.elapsed_ms(), before + 200);
+    }
+
+    #[test]
+    fn a_link_reproduces_the_same_run() {
+        let mut first = Session::new(Link::decode("#lesson=hot-key&seed=9").unwrap());
+        first.playing = true;
+        for _ in 0..400 {
+            first.frame(50.0);
+            if matches!(first.script, ScriptState::AtStep { .. }) {
+                first.next_step();
+            }
+        }
+        let link = first.link();
+        let mut second = Session::new(Link::decode(&link.encode()).unwrap());
+        while second.catching_up() {
+            second.frame(16.0);
+        }
+        assert_eq!(second.world.elapsed_ms(), first.world.elapsed_ms());
+        assert_eq!(
+            serde_json::to_value(second.world.snapshot()).unwrap(),
+            serde_json::to_value(first.world.snapshot()).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_broken_link_opens_the_default_scene_with_a_notice() {
+        let session = Session::from_fragment("#lesson=nonsense");
+        assert!(session
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("does not exist"));
+        assert_eq!(session.scenario(), &Scenario::Default);
+    }
+
+    #[test]
+    fn clicks_are_commands() {
+        let mut session = Session::new(Link::decode("").unwrap());
+        session.advance(10_000);
+        let entries = session.run_command("aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001 --new-starting-hash-key 127605887595351923798765477786913079296");
+        assert!(
+            entries.iter().all(|e| !matches!(e, Entry::Error { .. })),
+            "{entries:?}"
+        );
+        session.run_command("wait 10s");
+        assert_eq!(session.view().stream.unwrap().shards.len(), 5);
+    }
+}
