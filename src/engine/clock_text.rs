@@ -26,6 +26,19 @@ pub fn java_date(epoch_ms: u64) -> String {
     )
 }
 
+/// `yyyy-MM-ddTHH:mm:ssZ` (ISO 8601, UTC, whole seconds) for an epoch-millisecond instant.
+pub fn iso8601(epoch_ms: u64) -> String {
+    let secs = epoch_ms / 1000;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(secs / 86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// (year, month 1..=12, day 1..=31) of a day count since 1970-01-01.
 fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let z = days + 719_468;

@@ -23,7 +23,7 @@
 //! simulation's hot paths; both go through the same code.
 
 mod actions;
-mod clock_text;
+pub mod clock_text;
 pub mod config;
 pub mod error;
 pub mod events;

@@ -25,6 +25,7 @@ use super::config::{CheckpointPolicy, InitialPosition, KclConfig};
 use super::events::{DuplicateReason, KclEvent};
 use super::table::{Checkpoint, Lease, LeaseTable};
 use super::taker::{self, Acquisition, Observation, TakerSettings};
+use crate::engine::metrics::Series;
 use crate::engine::{
     shard_id, ChildShard, ErrorKind, IteratorStart, Kinesis, ShardIterator, Stream,
 };
@@ -134,6 +135,9 @@ pub struct ShardConsumer {
     lost: bool,
     /// Whether the last read was throttled (shown in the lease view).
     pub throttled: bool,
+    /// MillisBehindLatest from the last successful GetRecords: how far behind the tip of the
+    /// shard this consumer is (what the KCL publishes as its MillisBehindLatest metric).
+    pub millis_behind_latest: u64,
     /// Whether the missing SHARD_END checkpoint was already reported.
     warned_shard_end: bool,
 }
@@ -246,7 +250,18 @@ pub struct KclApp {
     /// Renewals made, as (lease, worker, time), for checking that no two live workers hold
     /// one lease at once. Bounded to the most recent.
     pub renewals: std::collections::VecDeque<(String, String, u64)>,
+    /// Per-second series: records processed, MillisBehindLatest (the largest any shard
+    /// consumer reported) and GetRecords calls that succeeded (a second without reads has no
+    /// MillisBehindLatest, as in CloudWatch). See [`APP_SERIES`].
+    pub series: Series<3>,
 }
+
+/// The names of [`KclApp::series`]'s counters.
+pub const APP_SERIES: [&str; 3] = ["processed", "MillisBehindLatest", "reads"];
+
+/// Per-second and per-minute periods of [`KclApp::series`] kept: 15 minutes and a day, as
+/// for shards.
+const SERIES_KEPT: (usize, usize) = (15 * 60, 24 * 60);
 
 /// Renewals remembered for checks.
 const RENEWALS_KEPT: usize = 10_000;
@@ -268,6 +283,7 @@ impl KclApp {
             first_processed_ms: BTreeMap::new(),
             last_processed_ms: BTreeMap::new(),
             renewals: std::collections::VecDeque::new(),
+            series: Series::new([false, true, false]),
         })
     }
 
@@ -856,6 +872,7 @@ impl KclApp {
                     token: held.token,
                     lost: false,
                     throttled: false,
+                    millis_behind_latest: 0,
                     warned_shard_end: false,
                 },
             );
@@ -1129,7 +1146,13 @@ impl KclApp {
             Ok(outcome) => {
                 let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
                 consumer.throttled = false;
+                consumer.millis_behind_latest = outcome.millis_behind_latest;
                 consumer.iterator = outcome.next.clone();
+                self.series.record(
+                    now,
+                    &[(1, outcome.millis_behind_latest), (2, 1)],
+                    SERIES_KEPT,
+                );
                 if outcome.next.is_none() {
                     consumer.children = Some(outcome.child_shards.clone().unwrap_or_default());
                 }
@@ -1300,6 +1323,7 @@ impl KclApp {
             _ => 0,
         };
         self.stats.processed += batch.count;
+        self.series.record(now, &[(0, batch.count)], SERIES_KEPT);
         self.processed_upto
             .insert(shard, upto.unwrap_or(0).max(batch.last_seq_ix));
         self.first_processed_ms

@@ -6,6 +6,8 @@
 //! `aws kinesis split-shard ...`), so the whole page is scriptable and this module is tested
 //! natively like the rest of the model.
 
+pub mod charts;
+pub mod flights;
 pub mod link;
 pub mod view;
 

@@ -94,8 +94,15 @@ pub struct ConsumerCounters {
     pub millis_behind_latest: u64,
 }
 
-/// Per-second series of a consumer: records, bytes, read throttles, MillisBehindLatest (max).
-pub const CONSUMER_SERIES: [&str; 4] = ["records", "bytes", "read_throttles", "MillisBehindLatest"];
+/// Per-second series of a consumer: records, bytes, read throttles, MillisBehindLatest (max),
+/// and polls (a second without polls has no MillisBehindLatest, as in CloudWatch).
+pub const CONSUMER_SERIES: [&str; 5] = [
+    "records",
+    "bytes",
+    "read_throttles",
+    "MillisBehindLatest",
+    "polls",
+];
 
 /// A shard being read.
 #[derive(Clone, Debug)]
@@ -119,7 +126,7 @@ pub struct Consumer {
     pub next_poll_ms: u64,
     pub generation: u64,
     pub counters: ConsumerCounters,
-    pub series: Series<4>,
+    pub series: Series<5>,
     /// Polls wander by up to a tenth of the idle time, as real loops do (their work takes
     /// varying time); drawn from this consumer's own seeded generator.
     jitter: Pcg64Mcg,
@@ -148,7 +155,7 @@ impl Consumer {
             next_poll_ms: now_ms + phase_ms % config.idle_ms.max(1),
             generation: 0,
             counters: ConsumerCounters::default(),
-            series: Series::new([false, false, false, true]),
+            series: Series::new([false, false, false, true, false]),
             jitter: Pcg64Mcg::seed_from_u64(phase_ms),
             config,
         })

@@ -31,6 +31,8 @@ pub enum EventKind {
         stream: String,
         shard: String,
         count: u64,
+        /// The partition key of the first refused record.
+        sample_key: String,
     },
     /// A producer gave up on records (no retries left, or an error that retrying cannot fix).
     RecordsFailed {

@@ -553,6 +553,10 @@ impl World {
                     );
                 }
                 if throttled > 0 {
+                    // The refused records are the tick's last ones: name the first of them.
+                    let (sample_key, _) = part
+                        .source
+                        .record(part.origin_shard, part.first_ordinal + accepted);
                     self.log.push(
                         now,
                         EventKind::RecordsThrottled {
@@ -560,6 +564,7 @@ impl World {
                             stream: stream.clone(),
                             shard: id,
                             count: throttled,
+                            sample_key,
                         },
                     );
                 }
@@ -604,7 +609,8 @@ impl World {
         let stream = producer.config.stream.clone();
         let call = producer.config.call();
         let due = producer.take_due_retries(now);
-        let mut throttled = 0u64;
+        // Per shard: records accepted and refused, with the first key of each, for the log.
+        let mut outcomes: BTreeMap<u32, [(u64, Option<String>); 2]> = BTreeMap::new();
         for retry in due {
             let source: std::rc::Rc<dyn RecordSource> = retry.source.clone();
             let mut refused = Vec::new();
@@ -617,9 +623,20 @@ impl World {
                     ordinal,
                     call,
                 );
-                if !matches!(outcome, Ok(WriteOutcome::Accepted { .. })) {
-                    throttled += 1;
+                let (shard, slot) = match outcome {
+                    Ok(WriteOutcome::Accepted { shard_index, .. }) => (Some(shard_index), 0),
+                    Ok(WriteOutcome::Throttled { shard_index }) => (Some(shard_index), 1),
+                    Err(_) => (None, 1),
+                };
+                if slot == 1 {
                     refused.push(ordinal);
+                }
+                if let Some(shard) = shard {
+                    let (count, key) = &mut outcomes.entry(shard).or_default()[slot];
+                    *count += 1;
+                    if key.is_none() {
+                        *key = Some(source.record(retry.origin_shard, ordinal).0);
+                    }
                 }
             }
             if let Some(producer) = self.producers.get_mut(name) {
@@ -627,16 +644,31 @@ impl World {
                 producer.settle_retry(now, retry, refused);
             }
         }
-        if throttled > 0 {
-            self.log.push(
-                now,
-                EventKind::RecordsThrottled {
-                    producer: name.to_string(),
-                    stream: stream.clone(),
-                    shard: "(retries)".to_string(),
-                    count: throttled,
-                },
-            );
+        for (shard, [(accepted, accepted_key), (throttled, throttled_key)]) in outcomes {
+            if accepted > 0 {
+                self.log.push(
+                    now,
+                    EventKind::RecordsPut {
+                        producer: name.to_string(),
+                        stream: stream.clone(),
+                        shard: shard_id(shard),
+                        count: accepted,
+                        sample_key: accepted_key.unwrap_or_default(),
+                    },
+                );
+            }
+            if throttled > 0 {
+                self.log.push(
+                    now,
+                    EventKind::RecordsThrottled {
+                        producer: name.to_string(),
+                        stream: stream.clone(),
+                        shard: shard_id(shard),
+                        count: throttled,
+                        sample_key: throttled_key.unwrap_or_default(),
+                    },
+                );
+            }
         }
         self.wake_retries(name);
     }
@@ -721,7 +753,7 @@ impl World {
                     .max()
                     .unwrap_or(0);
                 let behind = consumer.counters.millis_behind_latest;
-                consumer.count_series(now, &[(3, behind)]);
+                consumer.count_series(now, &[(3, behind), (4, 1)]);
                 consumer.cursors = next_cursors;
             }
         }
