@@ -1,10 +1,18 @@
-//! Browser tests of the page: mount the app in headless Chromium, type, read the DOM.
+//! Browser tests of the page: mount the app in headless Chromium, click, type, read the DOM.
+//!
+//! Most tests mount the app with `live = false`, so no animation frame runs by itself: the
+//! test presses Step (100 ms of simulated time each) and the page is exactly reproducible.
+//! One test lets requestAnimationFrame drive the clock, as in the real page.
 #![cfg(target_arch = "wasm32")]
 
-use shardlab::ui::{panic_banner, App};
+use shardlab::engine::{hash_key_of, HashKeyRange};
+use shardlab::session::{Link, Session};
+use shardlab::ui::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlInputElement};
+use web_sys::{
+    Element, Event, EventInit, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -12,23 +20,95 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Mounts a fresh app in its own container and returns the container.
-async fn mount_app() -> Element {
+/// Mounts a fresh app on `fragment` in its own container and returns the container.
+async fn mount(fragment: &str, live: bool) -> Element {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            fragment: fragment.to_string(),
+            live,
+        },
+    )
+    .render();
     yew::scheduler::flush().await;
     root
 }
 
-/// Types `text` into the partition key box the way a user does: set the value, fire `input`.
-async fn type_key(root: &Element, text: &str) {
-    let input: HtmlInputElement = root
-        .query_selector("#partition-key")
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
         .unwrap()
-        .expect("the page has a partition key box")
-        .dyn_into()
-        .unwrap();
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+fn attr(element: &Element, name: &str) -> String {
+    element.get_attribute(name).unwrap_or_default()
+}
+
+async fn click(root: &Element, selector: &str) {
+    find(root, selector)
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    yew::scheduler::flush().await;
+}
+
+fn elapsed_ms(root: &Element) -> u64 {
+    attr(&find(root, "#sim-clock"), "data-elapsed-ms")
+        .parse()
+        .unwrap()
+}
+
+/// The lanes on screen: (shard id, StartingHashKey, EndingHashKey, throttled).
+fn lanes(root: &Element) -> Vec<(String, u128, u128, bool)> {
+    let list = root.query_selector_all(".lanes > .lane").unwrap();
+    (0..list.length())
+        .map(|i| {
+            let lane: Element = list.get(i).unwrap().dyn_into().unwrap();
+            (
+                attr(&lane, "data-shard-id"),
+                attr(&lane, "data-starting-hash-key").parse().unwrap(),
+                attr(&lane, "data-ending-hash-key").parse().unwrap(),
+                attr(&lane, "data-throttled") == "true",
+            )
+        })
+        .collect()
+}
+
+/// Everything the lanes say, for comparing two runs.
+fn lane_numbers(root: &Element) -> Vec<String> {
+    let list = root.query_selector_all(".lanes > .lane").unwrap();
+    (0..list.length())
+        .map(|i| {
+            let lane: Element = list.get(i).unwrap().dyn_into().unwrap();
+            [
+                "data-shard-id",
+                "data-incoming-records",
+                "data-write-throttled-total",
+                "data-records-held",
+            ]
+            .iter()
+            .map(|a| attr(&lane, a))
+            .collect::<Vec<_>>()
+            .join(" ")
+        })
+        .collect()
+}
+
+async fn steps(root: &Element, n: usize) {
+    for _ in 0..n {
+        click(root, "#step").await;
+    }
+}
+
+/// Types `text` into an input the way a user does: set the value, fire `input`.
+async fn type_into(root: &Element, selector: &str, text: &str) {
+    let input: HtmlInputElement = find(root, selector).dyn_into().unwrap();
     input.set_value(text);
     let init = EventInit::new();
     init.set_bubbles(true);
@@ -38,24 +118,221 @@ async fn type_key(root: &Element, text: &str) {
     yew::scheduler::flush().await;
 }
 
-fn text_of(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-        .text_content()
-        .unwrap_or_default()
-}
-
 #[wasm_bindgen_test]
-async fn the_page_shows_the_shardlab_name() {
-    let root = mount_app().await;
+async fn the_page_opens_on_a_running_four_shard_stream_with_one_lane_per_shard() {
+    let root = mount("", false).await;
     assert_eq!(text_of(&root, "h1"), "Shardlab");
+    let ids: Vec<String> = lanes(&root).into_iter().map(|l| l.0).collect();
+    assert_eq!(
+        ids,
+        [
+            "shardId-000000000000",
+            "shardId-000000000001",
+            "shardId-000000000002",
+            "shardId-000000000003"
+        ]
+    );
+    assert_eq!(
+        root.query_selector_all(".hash-bar-shard[data-shard-id]")
+            .unwrap()
+            .length(),
+        4
+    );
+    assert_eq!(text_of(&root, "#stream-status"), "ACTIVE");
+    // The scene is alive: three producers and the lessons one click away.
+    assert_eq!(
+        root.query_selector_all(".producer-card").unwrap().length(),
+        3
+    );
+    assert_eq!(
+        root.query_selector_all(".lesson-list .lesson")
+            .unwrap()
+            .length(),
+        13
+    );
     root.remove();
 }
 
 #[wasm_bindgen_test]
-async fn typing_a_key_shows_its_hash_and_shard() {
-    let root = mount_app().await;
+async fn play_advances_the_clock_and_step_advances_exactly_one_step() {
+    let root = mount("", true).await;
+    let start = elapsed_ms(&root);
+    gloo_timers::future::TimeoutFuture::new(600).await;
+    yew::scheduler::flush().await;
+    let played = elapsed_ms(&root);
+    assert!(
+        played > start,
+        "playing moved the clock from {start} to {played}"
+    );
+    // Step pauses and adds exactly 100 ms.
+    click(&root, "#step").await;
+    let after_first = elapsed_ms(&root);
+    click(&root, "#step").await;
+    assert_eq!(elapsed_ms(&root), after_first + 100);
+    assert_eq!(attr(&find(&root, "#play"), "aria-pressed"), "false");
+    gloo_timers::future::TimeoutFuture::new(200).await;
+    yew::scheduler::flush().await;
+    assert_eq!(
+        elapsed_ms(&root),
+        after_first + 100,
+        "paused: time stands still"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_hot_key_turns_its_shard_red_and_no_other() {
+    let root = mount("#seed=1&t=15000", false).await;
+    assert_eq!(elapsed_ms(&root), 15_000);
+    let throttled: Vec<String> = lanes(&root)
+        .into_iter()
+        .filter(|l| l.3)
+        .map(|l| l.0)
+        .collect();
+    assert_eq!(throttled, ["shardId-000000000001"]);
+    let lane = find(&root, "#lane-shardId-000000000001");
+    assert!(attr(&lane, "class").split(' ').any(|c| c == "throttled"));
+    assert_eq!(
+        text_of(&root, "#lane-shardId-000000000001 .lane-state"),
+        "THROTTLED"
+    );
+    assert!(
+        attr(&lane, "data-write-throttled-total")
+            .parse::<u64>()
+            .unwrap()
+            > 0
+    );
+    // The hot keys table names user-42 as the cause, on that shard.
+    let row = find(&root, "#hot-keys-table tr.cause");
+    assert_eq!(attr(&row, "data-key"), "user-42");
+    assert_eq!(attr(&row, "data-shard"), "shardId-000000000001");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn clicking_split_gives_two_child_lanes_with_the_right_ranges() {
+    let root = mount("", false).await;
+    let parent = HashKeyRange::even_split(4)[1];
+    click(&root, "#lane-shardId-000000000001 .split-button").await;
+    assert!(
+        text_of(&root, "#command-log").contains(
+            "aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001"
+        ),
+        "the click ran the command"
+    );
+    assert_eq!(text_of(&root, "#stream-status"), "UPDATING");
+    steps(&root, 60).await;
+    assert_eq!(text_of(&root, "#stream-status"), "ACTIVE");
+    let mid =
+        parent.starting_hash_key + (parent.ending_hash_key - parent.starting_hash_key) / 2 + 1;
+    let now: Vec<(String, u128, u128)> =
+        lanes(&root).into_iter().map(|l| (l.0, l.1, l.2)).collect();
+    assert_eq!(now.len(), 5);
+    assert!(now.contains(&(
+        "shardId-000000000004".into(),
+        parent.starting_hash_key,
+        mid - 1
+    )));
+    assert!(now.contains(&("shardId-000000000005".into(), mid, parent.ending_hash_key)));
+    assert!(
+        !now.iter().any(|l| l.0 == "shardId-000000000001"),
+        "the parent is closed"
+    );
+    // The family tree shows the parent closed and its two children.
+    assert!(attr(
+        &find(
+            &root,
+            "#lineage-tree [data-shard-id='shardId-000000000001']"
+        ),
+        "class"
+    )
+    .contains("closed"));
+    assert!(root
+        .query_selector("#lineage-tree [data-shard-id='shardId-000000000005']")
+        .unwrap()
+        .is_some());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn selecting_two_adjacent_shards_merges_them() {
+    let root = mount("", false).await;
+    let merge = find(&root, "#merge-button");
+    assert!(merge.has_attribute("disabled"));
+    click(&root, "#lane-shardId-000000000002 input[type=checkbox]").await;
+    click(&root, "#lane-shardId-000000000003 input[type=checkbox]").await;
+    assert!(!find(&root, "#merge-button").has_attribute("disabled"));
+    click(&root, "#merge-button").await;
+    steps(&root, 60).await;
+    let now = lanes(&root);
+    assert_eq!(now.len(), 3);
+    let ranges = HashKeyRange::even_split(4);
+    let merged = now
+        .iter()
+        .find(|l| l.0 == "shardId-000000000004")
+        .expect("the merged child");
+    assert_eq!(
+        (merged.1, merged.2),
+        (ranges[2].starting_hash_key, ranges[3].ending_hash_key)
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn update_shard_count_reshapes_the_stream() {
+    let root = mount("", false).await;
+    // The form proposes doubling; apply it.
+    let form: web_sys::HtmlFormElement = find(&root, ".update-shard-count").dyn_into().unwrap();
+    form.request_submit().unwrap();
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "#stream-status"), "UPDATING");
+    steps(&root, 320).await;
+    assert_eq!(text_of(&root, "#stream-status"), "ACTIVE");
+    assert_eq!(lanes(&root).len(), 8);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_link_with_a_seed_reproduces_the_same_run() {
+    let first = mount("#seed=7", false).await;
+    steps(&first, 40).await;
+    click(&first, "#share").await;
+    let url: HtmlInputElement = find(&first, "#share-url").dyn_into().unwrap();
+    let url = url.value();
+    let fragment = &url[url.find('#').expect("the link has a fragment")..];
+    assert!(fragment.contains("seed=7"), "{fragment}");
+
+    let second = mount(fragment, false).await;
+    assert_eq!(elapsed_ms(&second), elapsed_ms(&first));
+    assert_eq!(lane_numbers(&second), lane_numbers(&first));
+    assert!(!lane_numbers(&first).is_empty());
+
+    // And the model behind it is the same as a session opened on the link natively.
+    let mut session = Session::new(Link::decode(fragment).unwrap());
+    while session.catching_up() {
+        session.frame(0.0);
+    }
+    let view = session.view();
+    let expected: Vec<String> = view
+        .stream
+        .unwrap()
+        .shards
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {} {}",
+                s.id, s.incoming_records, s.write_throttled_total, s.records_held
+            )
+        })
+        .collect();
+    assert_eq!(lane_numbers(&second), expected);
+    first.remove();
+    second.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_key_explainer_shows_the_right_shard_for_the_reference_keys() {
+    let root = mount("", false).await;
     for (key, hash, shard) in [
         (
             "a",
@@ -78,50 +355,124 @@ async fn typing_a_key_shows_its_hash_and_shard() {
             "shardId-000000000003",
         ),
     ] {
-        type_key(&root, key).await;
+        type_into(&root, "#partition-key", key).await;
         assert_eq!(
             text_of(&root, "#routed-hash-key"),
             hash,
             "hash key of {key}"
         );
-        assert_eq!(text_of(&root, "#routed-shard"), shard, "shard of {key}");
+        assert_eq!(
+            attr(&find(&root, "#routed-shard"), "data-shard"),
+            shard,
+            "shard of {key}"
+        );
+        assert_eq!(hash_key_of(key).to_string(), hash);
     }
-    type_key(&root, "a").await;
+    type_into(&root, "#partition-key", "a").await;
     assert_eq!(
         text_of(&root, "#routed-md5"),
         "0cc175b9c0f1b6a831c399e269772661"
     );
-    root.remove();
-}
-
-#[wasm_bindgen_test]
-async fn the_hash_bar_marks_the_owning_shard() {
-    let root = mount_app().await;
-    type_key(&root, "partitionKey-0").await;
-    let owners = root.query_selector_all(".hash-bar-shard.owner").unwrap();
+    let owners = root
+        .query_selector_all(".key-explainer .hash-bar-shard.owner")
+        .unwrap();
     assert_eq!(owners.length(), 1);
+    assert_eq!(owners.get(0).unwrap().text_content().unwrap(), "#0");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_explainer_follows_the_stream_after_a_split() {
+    let root = mount("", false).await;
+    click(&root, "#lane-shardId-000000000001 .split-button").await;
+    steps(&root, 60).await;
+    type_into(&root, "#partition-key", "user-42").await;
+    // user-42's hash key is in the upper half of shard 1's old range.
     assert_eq!(
-        owners.get(0).unwrap().text_content().unwrap(),
-        "shardId-000000000003"
+        attr(&find(&root, "#routed-shard"), "data-shard"),
+        "shardId-000000000005"
     );
     root.remove();
 }
 
 #[wasm_bindgen_test]
-async fn a_panic_shows_the_error_banner() {
-    panic_banner::install();
-    // Panic inside a browser callback, as a bug in the running app would. The module traps
-    // after the hook has run; the test itself goes on in its own task.
-    gloo_timers::callback::Timeout::new(0, || panic!("deliberate test panic")).forget();
-    gloo_timers::future::TimeoutFuture::new(50).await;
-    let banner = document()
-        .get_element_by_id(panic_banner::BANNER_ID)
-        .expect("the panic banner is on the page");
-    let text = banner.text_content().unwrap();
+async fn a_producer_control_runs_producer_set_and_the_throttling_stops() {
+    let root = mount("#seed=1&t=15000", false).await;
+    type_into(&root, "#producer-viral-rate", "100").await;
+    let form: web_sys::HtmlFormElement = find(&root, "form.producer-form[data-producer='viral']")
+        .dyn_into()
+        .unwrap();
+    form.request_submit().unwrap();
+    yew::scheduler::flush().await;
+    assert!(text_of(&root, "#command-log")
+        .contains("producer set viral --rate 100 --keys hot:user-42:0.9:100"));
+    steps(&root, 40).await;
     assert!(
-        text.contains("deliberate test panic"),
-        "banner says: {text}"
+        lanes(&root).iter().all(|l| !l.3),
+        "no shard throttles at 100 records/s"
     );
-    assert!(text.contains("reload"), "banner says: {text}");
-    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_shortcuts_drive_the_controls() {
+    let root = mount("", false).await;
+    let press = |key: &str| {
+        let init = KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        document().body().unwrap().dispatch_event(&event).unwrap();
+    };
+    let before = elapsed_ms(&root);
+    press("ArrowRight");
+    yew::scheduler::flush().await;
+    assert_eq!(elapsed_ms(&root), before + 100);
+    press("+");
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "#speed-value"), "2x");
+    press("-");
+    press("-");
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "#speed-value"), "0.5x");
+    press("?");
+    yew::scheduler::flush().await;
+    assert!(root.query_selector("#help-dialog").unwrap().is_some());
+    press("Escape");
+    yew::scheduler::flush().await;
+    assert!(root.query_selector("#help-dialog").unwrap().is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn opening_a_lesson_and_a_broken_link() {
+    let root = mount("#lesson=nonsense", false).await;
+    assert!(
+        text_of(&root, "#notice").contains("does not exist"),
+        "a broken link says why"
+    );
+    click(&root, ".lesson[data-lesson='hot-key']").await;
+    assert!(
+        find(&root, ".lesson-list li.current .lesson")
+            .get_attribute("data-lesson")
+            .as_deref()
+            == Some("hot-key")
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn gauges_have_text_alternatives() {
+    let root = mount("#seed=1&t=5000", false).await;
+    let gauge = find(&root, "#lane-shardId-000000000000 .gauge.write-records");
+    assert_eq!(attr(&gauge, "role"), "meter");
+    assert_eq!(attr(&gauge, "aria-valuemax"), "1000");
+    assert!(
+        attr(&gauge, "aria-label").starts_with("write records/s: "),
+        "{}",
+        attr(&gauge, "aria-label")
+    );
+    let canvas = find(&root, "#chart-0");
+    assert!(attr(&canvas, "aria-label").contains("IncomingRecords"));
+    root.remove();
 }

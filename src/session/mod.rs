@@ -7,6 +7,7 @@
 //! natively like the rest of the model.
 
 pub mod charts;
+pub mod commands;
 pub mod flights;
 pub mod link;
 pub mod view;

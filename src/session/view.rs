@@ -60,6 +60,9 @@ pub struct ProducerView {
     pub succeeded: u64,
     pub throttled: u64,
     pub failed: u64,
+    /// Records sent, and refused by a shard, in the last complete second.
+    pub sent_per_second: u64,
+    pub throttled_per_second: u64,
 }
 
 /// A frequent partition key and where it goes.
@@ -98,6 +101,7 @@ impl View {
             .find(|name| world.kinesis().stream(name).is_some())
             .and_then(|name| world.kinesis().stream(name))
             .or_else(|| world.kinesis().streams().next());
+        let last_second = (world.now_ms() / 1000).saturating_sub(1);
         View {
             elapsed_ms: world.elapsed_ms(),
             seed: session.seed(),
@@ -118,6 +122,8 @@ impl View {
             producers: world
                 .producers()
                 .map(|p| ProducerView {
+                    sent_per_second: p.series.in_second(0, last_second),
+                    throttled_per_second: p.series.in_second(2, last_second),
                     name: p.name.clone(),
                     stream: p.config.stream.clone(),
                     rate: p.config.rate,

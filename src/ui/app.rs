@@ -1,19 +1,530 @@
-//! The page's outer shell: the header and the panels below it.
+//! The whole page: one [`Session`] driven by one requestAnimationFrame loop, and the panels
+//! that draw it.
+//!
+//! Each animation frame advances simulated time by the wall time since the previous frame
+//! times the speed (at most 100 ms of wall time per frame, so a tab coming back from the
+//! background does not race to catch up), builds the [`View`] once, and lets the panels
+//! re-render; panels whose props did not change are skipped. Records in flight are painted
+//! on a canvas after the render, and the charts redraw at 2 Hz. Every button sends a command
+//! line to the session, exactly as if it had been typed.
+//!
+//! With `live = false` no frames run by themselves (for tests, which press Step and read the
+//! DOM); everything else is the same.
 
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use gloo_render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use super::key_explainer::KeyExplainer;
+use super::charts::Charts;
+use super::dom;
+use super::explainer::{KeyExplainer, Range};
+use super::flight_canvas::{self, DrawnDot};
+use super::format;
+use super::frame_stats::FrameStats;
+use super::help::Help;
+use super::hot_keys::HotKeys;
+use super::keyboard::{shortcut, Shortcut};
+use super::lineage::Lineage;
+use super::narration::{CommandLog, Narration};
+use super::producers::Producers;
+use super::scenarios::Scenarios;
+use super::stream_panel::StreamPanel;
+use super::toolbar::Toolbar;
+use crate::script::Entry;
+use crate::session::charts::{self, Chart};
+use crate::session::flights::Flights;
+use crate::session::{Scenario, ScriptState, Session, View};
 
-/// The whole Shardlab page.
-#[component]
-pub fn App() -> Html {
-    html! {
-        <main id="shardlab-app" class="app">
-            <header class="app-header">
-                <h1>{ "Shardlab" }</h1>
-                <p class="tagline">{ "Learn how Amazon Kinesis Data Streams really behaves, by watching it." }</p>
-            </header>
-            <KeyExplainer />
-        </main>
+/// How often the charts redraw (wall milliseconds): 2 Hz.
+const CHART_INTERVAL_MS: f64 = 500.0;
+/// Seconds of history the charts show.
+const CHART_WINDOW_S: u64 = 120;
+/// Entries of the command log shown.
+const LOG_SHOWN: usize = 60;
+/// The key the explainer shows first: the default scene's hot key.
+const FIRST_KEY: &str = "user-42";
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The URL fragment to open (`#lesson=...&seed=...&t=...`); empty for the opening scene.
+    #[prop_or_default]
+    pub fragment: String,
+    /// Whether requestAnimationFrame drives the clock (false in tests that step by hand).
+    #[prop_or(true)]
+    pub live: bool,
+}
+
+pub enum Msg {
+    Frame(f64),
+    TogglePlay,
+    Step,
+    SetSpeed(f64),
+    SetSeed(u64),
+    Reset,
+    NextStep,
+    Run(String),
+    Open(Scenario),
+    Explain(String),
+    CanvasClick((f64, f64)),
+    Select(String),
+    Share,
+    HashChanged,
+    DownloadCsv,
+    Shortcut(Shortcut),
+    ToggleHelp,
+    DismissNotice,
+}
+
+pub struct App {
+    session: Session,
+    view: Rc<View>,
+    flights: Flights,
+    dots: Vec<DrawnDot>,
+    frame: Option<AnimationFrame>,
+    last_wall_ms: Option<f64>,
+    frame_started_ms: Option<f64>,
+    stats: FrameStats,
+    explained_key: String,
+    explained_origin: Option<String>,
+    selected: Vec<String>,
+    charts: Rc<Vec<Chart>>,
+    charts_at_ms: f64,
+    log: Rc<Vec<Entry>>,
+    log_seq: u64,
+    says: Vec<String>,
+    share_url: Option<String>,
+    /// The fragment this page last wrote, to tell our own changes from a learner's.
+    fragment: String,
+    help_open: bool,
+    flight_canvas: NodeRef,
+    _keydown: Option<EventListener>,
+    _hashchange: Option<EventListener>,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = AppProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let session = Session::from_fragment(&ctx.props().fragment);
+        let window = web_sys::window();
+        let on_key = ctx.link().batch_callback(|event: KeyboardEvent| {
+            let found = shortcut(&event);
+            if matches!(
+                found,
+                Some(Shortcut::TogglePlay | Shortcut::Step | Shortcut::Help)
+            ) {
+                event.prevent_default();
+            }
+            found.map(Msg::Shortcut)
+        });
+        let keydown = window.as_ref().and_then(|w| w.document()).map(|document| {
+            EventListener::new(&document, "keydown", move |event| {
+                if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
+                    on_key.emit(event.clone());
+                }
+            })
+        });
+        // Only the live page follows the address bar; a test's app has its own fragment.
+        let hashchange = window.filter(|_| ctx.props().live).map(|window| {
+            let on_hash = ctx.link().callback(|_: ()| Msg::HashChanged);
+            EventListener::new(&window, "hashchange", move |_| on_hash.emit(()))
+        });
+        let mut app = App {
+            view: Rc::new(session.view()),
+            session,
+            flights: Flights::default(),
+            dots: Vec::new(),
+            frame: None,
+            last_wall_ms: None,
+            frame_started_ms: None,
+            stats: FrameStats::default(),
+            explained_key: FIRST_KEY.to_string(),
+            explained_origin: None,
+            selected: Vec::new(),
+            charts: Rc::new(Vec::new()),
+            charts_at_ms: f64::NEG_INFINITY,
+            log: Rc::new(Vec::new()),
+            log_seq: u64::MAX,
+            says: Vec::new(),
+            share_url: None,
+            fragment: ctx.props().fragment.trim_start_matches('#').to_string(),
+            help_open: false,
+            flight_canvas: NodeRef::default(),
+            _keydown: keydown,
+            _hashchange: hashchange,
+        };
+        if ctx.props().live {
+            app.request_frame(ctx);
+        } else {
+            // Without frames, a link's replay happens at once.
+            while app.session.catching_up() {
+                app.session.frame(0.0);
+            }
+        }
+        app.refresh(true);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(wall_ms) => {
+                self.frame_started_ms = Some(dom::now_ms());
+                let dt = self.last_wall_ms.map_or(0.0, |last| wall_ms - last);
+                self.last_wall_ms = Some(wall_ms);
+                let before = self.session.world.elapsed_ms();
+                self.session.frame(dt);
+                self.request_frame(ctx);
+                let moved = self.session.world.elapsed_ms() != before;
+                if moved {
+                    self.refresh(false);
+                }
+                // Dots keep flying while paused, until they land.
+                moved || !self.flights.is_empty() || self.stats.first_frame_ms.is_none()
+            }
+            Msg::TogglePlay => {
+                if matches!(self.session.script, ScriptState::AtStep { .. }) {
+                    self.session.next_step();
+                } else {
+                    self.session.playing = !self.session.playing;
+                }
+                self.refresh(true);
+                true
+            }
+            Msg::Step => {
+                self.session.playing = false;
+                self.session.step();
+                self.refresh(true);
+                true
+            }
+            Msg::SetSpeed(speed) => {
+                self.session.set_speed(speed);
+                self.refresh(false);
+                true
+            }
+            Msg::SetSeed(seed) => {
+                let scenario = self.session.scenario().clone();
+                self.open(scenario, seed);
+                true
+            }
+            Msg::Reset => {
+                self.session.reset();
+                self.after_open();
+                true
+            }
+            Msg::NextStep => {
+                self.session.next_step();
+                self.refresh(true);
+                true
+            }
+            Msg::Run(line) => {
+                if !line.trim().is_empty() {
+                    self.session.run_command(&line);
+                    self.refresh(true);
+                }
+                true
+            }
+            Msg::Open(scenario) => {
+                let seed = self.session.seed();
+                self.open(scenario, seed);
+                true
+            }
+            Msg::Explain(key) => {
+                self.explained_key = key;
+                self.explained_origin = None;
+                true
+            }
+            Msg::CanvasClick((x, y)) => {
+                let Some(dot) = flight_canvas::hit(&self.dots, x, y) else {
+                    return false;
+                };
+                let f = &dot.flight;
+                let from = if f.producer.is_empty() {
+                    "put from the console".to_string()
+                } else {
+                    format!("sent by producer {}", f.producer)
+                };
+                let what = if f.throttled {
+                    format!(
+                        "was refused by {} (ProvisionedThroughputExceededException)",
+                        f.shard
+                    )
+                } else {
+                    format!("went to {}", f.shard)
+                };
+                let many = if f.records > 1 {
+                    format!(
+                        " This dot stands for {} records; this was the first.",
+                        format::int(f.records)
+                    )
+                } else {
+                    String::new()
+                };
+                self.explained_origin = Some(format!(
+                    "The record you clicked, with partition key {}, {from}, {what}.{many}",
+                    f.key
+                ));
+                self.explained_key = f.key.clone();
+                true
+            }
+            Msg::Select(id) => {
+                if let Some(at) = self.selected.iter().position(|s| *s == id) {
+                    self.selected.remove(at);
+                } else {
+                    if self.selected.len() == 2 {
+                        self.selected.remove(0);
+                    }
+                    self.selected.push(id);
+                }
+                true
+            }
+            Msg::Share => {
+                let fragment = self.session.link().encode();
+                dom::replace_fragment(&fragment);
+                self.share_url = Some(dom::url_with_fragment(&fragment));
+                self.fragment = fragment;
+                true
+            }
+            Msg::HashChanged => {
+                let fragment = dom::fragment().trim_start_matches('#').to_string();
+                if fragment == self.fragment {
+                    return false;
+                }
+                self.fragment = fragment.clone();
+                self.session = Session::from_fragment(&fragment);
+                self.after_open();
+                true
+            }
+            Msg::DownloadCsv => {
+                let csv = charts::csv(&self.session.world);
+                let name = format!("shardlab-metrics-seed-{}.csv", self.session.seed());
+                if let Err(error) = dom::download(&name, "text/csv", &csv) {
+                    web_sys::console::error_2(&"CSV download failed".into(), &error);
+                }
+                false
+            }
+            Msg::Shortcut(shortcut) => match shortcut {
+                Shortcut::TogglePlay => Component::update(self, ctx, Msg::TogglePlay),
+                Shortcut::Step => Component::update(self, ctx, Msg::Step),
+                Shortcut::Faster => {
+                    Component::update(self, ctx, Msg::SetSpeed(self.session.speed() * 2.0))
+                }
+                Shortcut::Slower => {
+                    Component::update(self, ctx, Msg::SetSpeed(self.session.speed() / 2.0))
+                }
+                Shortcut::Help => Component::update(self, ctx, Msg::ToggleHelp),
+                Shortcut::Close => std::mem::take(&mut self.help_open),
+            },
+            Msg::ToggleHelp => {
+                self.help_open = !self.help_open;
+                true
+            }
+            Msg::DismissNotice => {
+                self.session.notice = None;
+                self.refresh(false);
+                true
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let view = &self.view;
+        let on_run = link.callback(Msg::Run);
+        let on_explain = link.callback(Msg::Explain);
+        let step = match &self.session.script {
+            ScriptState::AtStep { number, title } => Some((*number, title.clone())),
+            _ => None,
+        };
+        let p95 = self.stats.percentile(95.0);
+        html! {
+            <main id="shardlab-app" class="app"
+                data-frames={self.stats.frames.to_string()}
+                data-frame-p95-ms={p95.map(|p| format!("{p:.3}")).unwrap_or_default()}
+                data-frame-p50-ms={self.stats.percentile(50.0).map(|p| format!("{p:.3}")).unwrap_or_default()}
+                data-first-frame-ms={self.stats.first_frame_ms.map(|t| format!("{t:.1}")).unwrap_or_default()}>
+                <header class="app-header">
+                    <h1>{ "Shardlab" }</h1>
+                    <p class="tagline">{ "Amazon Kinesis Data Streams, simulated in your browser: watch records hash onto shards, throttle, reshard, and get consumed." }</p>
+                    <a class="to-lessons" href="#lessons" onclick={Callback::from(|event: MouseEvent| {
+                        event.prevent_default();
+                        if let Some(lessons) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("lessons")) {
+                            lessons.scroll_into_view();
+                        }
+                    })}>{ "Lessons ↓" }</a>
+                </header>
+                <Toolbar playing={view.playing} catching_up={view.catching_up} speed={view.speed}
+                    elapsed_ms={view.elapsed_ms} seed={view.seed}
+                    on_play={link.callback(|_| Msg::TogglePlay)} on_step={link.callback(|_| Msg::Step)}
+                    on_speed={link.callback(Msg::SetSpeed)} on_seed={link.callback(Msg::SetSeed)}
+                    on_reset={link.callback(|_| Msg::Reset)} on_share={link.callback(|_| Msg::Share)}
+                    on_help={link.callback(|_| Msg::ToggleHelp)} />
+                <Narration script={view.script.clone()} {step} says={self.says.clone()}
+                    notice={view.notice.clone()} on_next={link.callback(|_| Msg::NextStep)}
+                    on_dismiss={link.callback(|_| Msg::DismissNotice)} />
+                if let Some(stream) = &view.stream {
+                    <StreamPanel stream={stream.clone()} producers={view.producers.clone()}
+                        hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
+                        selected={self.selected.clone()} flight_canvas={self.flight_canvas.clone()}
+                        records_per_dot={self.flights.records_per_dot()}
+                        on_run={on_run.clone()} on_select={link.callback(Msg::Select)}
+                        on_canvas_click={link.callback(Msg::CanvasClick)} on_explain={on_explain.clone()} />
+                } else {
+                    <section class="panel stream-panel empty">
+                        <h2>{ "No stream yet" }</h2>
+                        <p>{ "This scenario has not created a stream. Open a lesson below, or the opening scene." }</p>
+                    </section>
+                }
+                <div class="two-columns">
+                    <KeyExplainer key_text={self.explained_key.clone()} ranges={self.ranges()}
+                        origin={self.explained_origin.clone()} on_key={on_explain.clone()} />
+                    <HotKeys hot_keys={view.hot_keys.clone()}
+                        shards={view.stream.as_ref().map(|s| s.shards.clone()).unwrap_or_default()}
+                        on_explain={on_explain} />
+                </div>
+                <Producers producers={view.producers.clone()} on_run={on_run} />
+                if let Some(stream) = &view.stream {
+                    <Lineage lineage={stream.lineage.clone()} />
+                }
+                <Charts charts={self.charts.clone()} on_download={link.callback(|_| Msg::DownloadCsv)} />
+                <Scenarios current={self.session.scenario().clone()} share_url={self.share_url.clone()}
+                    on_open={link.callback(Msg::Open)} />
+                <CommandLog entries={self.log.clone()} />
+                <footer class="app-footer">
+                    <span id="frame-readout">{ match p95 {
+                        Some(p95) => format!("Frame work: p95 {p95:.1} ms over the last {} frames; first frame {:.0} ms after navigation.",
+                            self.stats.kept(), self.stats.first_frame_ms.unwrap_or_default()),
+                        None => "Frame work: not measured yet.".to_string(),
+                    } }</span>
+                    <span>{ " Shardlab simulates Kinesis Data Streams from AWS's documented behaviour; it does not call AWS." }</span>
+                </footer>
+                if self.help_open {
+                    <Help on_close={link.callback(|_| Msg::ToggleHelp)} />
+                }
+            </main>
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        let now = dom::now_ms();
+        self.flights.retire(now);
+        if let (Some(canvas), Some(stream)) = (
+            self.flight_canvas.cast::<web_sys::HtmlCanvasElement>(),
+            self.view.stream.as_ref(),
+        ) {
+            let producers: Vec<&str> = self
+                .view
+                .producers
+                .iter()
+                .filter(|p| p.stream == stream.name)
+                .map(|p| p.name.as_str())
+                .collect();
+            let shards: Vec<&str> = stream.shards.iter().map(|s| s.id.as_str()).collect();
+            self.dots = flight_canvas::draw(
+                &canvas,
+                &self.flights,
+                &producers,
+                &shards,
+                now,
+                dom::pixel_ratio(),
+            );
+        }
+        if let Some(started) = self.frame_started_ms.take() {
+            let ended = dom::now_ms();
+            self.stats.record(ended - started, ended);
+        }
+    }
+}
+
+impl App {
+    fn request_frame(&mut self, ctx: &Context<Self>) {
+        let on_frame = ctx.link().callback(Msg::Frame);
+        self.frame = Some(request_animation_frame(move |t| on_frame.emit(t)));
+    }
+
+    fn open(&mut self, scenario: Scenario, seed: u64) {
+        self.session.open(scenario, seed);
+        self.after_open();
+        let fragment = self.session.link().encode();
+        dom::replace_fragment(&fragment);
+        self.fragment = fragment;
+    }
+
+    /// After the session was replaced: forget what belonged to the old one.
+    fn after_open(&mut self) {
+        self.flights.clear();
+        self.selected.clear();
+        self.share_url = None;
+        self.explained_origin = None;
+        self.session.new_events();
+        self.log_seq = u64::MAX;
+        self.refresh(true);
+    }
+
+    /// Rebuilds what the page shows from the session. `charts_now` forces a chart redraw
+    /// (after a click); otherwise they redraw at most every [`CHART_INTERVAL_MS`].
+    fn refresh(&mut self, charts_now: bool) {
+        self.view = Rc::new(self.session.view());
+        let events = self.session.new_events();
+        if let Some(stream) = &self.view.stream {
+            if !self.view.catching_up {
+                self.flights.launch(&events, &stream.name, dom::now_ms());
+            }
+            let open: Vec<&str> = stream.shards.iter().map(|s| s.id.as_str()).collect();
+            self.selected.retain(|s| open.contains(&s.as_str()));
+        }
+        let (transcript, seq) = self.session.transcript();
+        if seq != self.log_seq {
+            self.log_seq = seq;
+            let skip = transcript.len().saturating_sub(LOG_SHOWN);
+            self.log = Rc::new(transcript.iter().skip(skip).cloned().collect());
+            self.says = transcript
+                .iter()
+                .rev()
+                .take_while(|e| !matches!(e, Entry::Step { .. }))
+                .filter_map(|e| match e {
+                    Entry::Say { text } => Some(text.clone()),
+                    _ => None,
+                })
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+        }
+        let now = dom::now_ms();
+        if charts_now || now - self.charts_at_ms >= CHART_INTERVAL_MS {
+            self.charts_at_ms = now;
+            let world = &self.session.world;
+            self.charts = Rc::new(
+                self.view
+                    .stream
+                    .as_ref()
+                    .and_then(|s| world.kinesis().stream(&s.name))
+                    .map(|s| charts::charts(world, s, CHART_WINDOW_S))
+                    .unwrap_or_default(),
+            );
+        }
+    }
+
+    fn ranges(&self) -> Vec<Range> {
+        self.view
+            .stream
+            .as_ref()
+            .map(|s| {
+                s.shards
+                    .iter()
+                    .map(|shard| Range {
+                        id: shard.id.clone(),
+                        starting_hash_key: shard.starting_hash_key,
+                        ending_hash_key: shard.ending_hash_key,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }

@@ -1,17 +1,45 @@
 //! The Yew front end (compiled for wasm32 only).
 //!
 //! The UI reads the model and sends it commands; it never computes Kinesis behaviour itself.
-//! [`start`] installs the panic banner first, so that even a bug in the model shows a
-//! visible message instead of a silently frozen page.
+//! Everything the page shows comes from a [`crate::session::Session`] (tested natively), and
+//! every button runs a line of the scenario language through it. [`start`] installs the
+//! panic banner first, so that even a bug in the model shows a visible message instead of a
+//! silently frozen page.
+//!
+//! One file per panel: [`app`] holds the session and the frame loop; `toolbar`, `narration`,
+//! `stream_panel` (with `lane` and `flight_canvas`), `explainer`, `hot_keys`, `producers`,
+//! `lineage`, `charts`, `scenarios` and `help` draw; `keyboard`, `dom`, `format`,
+//! `palette` and `frame_stats` are helpers.
 
 mod app;
-mod key_explainer;
+mod charts;
+mod dom;
+mod explainer;
+mod flight_canvas;
+mod format;
+mod frame_stats;
+mod help;
+mod hot_keys;
+mod keyboard;
+mod lane;
+mod lineage;
+mod narration;
+pub mod palette;
 pub mod panic_banner;
+mod producers;
+mod scenarios;
+mod stream_panel;
+mod toolbar;
 
-pub use app::App;
+pub use app::{App, AppProps};
 
-/// Mounts the app on `<body>`. Called once from `main` in the browser.
+/// Mounts the app on `<body>`, opening the link in the address bar. Called once from `main`
+/// in the browser.
 pub fn start() {
     panic_banner::install();
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<App>::with_props(AppProps {
+        fragment: dom::fragment(),
+        live: true,
+    })
+    .render();
 }

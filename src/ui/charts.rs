@@ -1,0 +1,212 @@
+//! The charts: per-shard IncomingRecords and WriteProvisionedThroughputExceeded, per-consumer
+//! MillisBehindLatest, and producer records succeeded vs throttled, drawn with plotters on
+//! canvases.
+//!
+//! Plotters redraws everything each time (there is no retained scene, and measuring axis
+//! labels costs a layout each), so the page redraws the charts at 2 Hz, not every frame. The
+//! canvases are sized by devicePixelRatio and drawn at that resolution, so lines and labels
+//! stay sharp on high-density screens. The data come from
+//! [`crate::session::charts`], the same per-second series the CSV download holds.
+
+use std::rc::Rc;
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use super::dom::pixel_ratio;
+use super::palette::SERIES;
+use crate::session::charts::Chart;
+
+#[derive(Properties)]
+pub struct ChartsProps {
+    pub charts: Rc<Vec<Chart>>,
+    pub on_download: Callback<()>,
+}
+
+impl PartialEq for ChartsProps {
+    /// The same charts are the same `Rc`: the app makes a new one only when it redraws.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.charts, &other.charts) && self.on_download == other.on_download
+    }
+}
+
+pub struct Charts {
+    canvases: Vec<NodeRef>,
+}
+
+impl Component for Charts {
+    type Message = ();
+    type Properties = ChartsProps;
+
+    fn create(_ctx: &Context<Self>) -> Self {
+        Charts {
+            canvases: (0..4).map(|_| NodeRef::default()).collect(),
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let on_download = ctx.props().on_download.reform(|_: MouseEvent| ());
+        html! {
+            <section class="panel charts" aria-labelledby="charts-title">
+                <div class="charts-head">
+                    <h2 id="charts-title">{ "Metrics, per second" }</h2>
+                    <button id="download-csv" onclick={on_download}
+                        title="Every per-second metric of the last 15 simulated minutes, one row per value">
+                        { "⬇ Download CSV" }
+                    </button>
+                </div>
+                <div class="chart-grid">
+                    { for ctx.props().charts.iter().zip(&self.canvases).enumerate().map(|(i, (chart, node))| html! {
+                        <figure class="chart">
+                            <canvas ref={node.clone()} id={format!("chart-{i}")} role="img"
+                                aria-label={summary(chart)}></canvas>
+                            <figcaption>{ chart.title }{ " (" }{ chart.unit }{ ")" }</figcaption>
+                        </figure>
+                    }) }
+                </div>
+            </section>
+        }
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
+        for (chart, node) in ctx.props().charts.iter().zip(&self.canvases) {
+            if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                draw(&canvas, chart);
+            }
+        }
+    }
+}
+
+/// The chart in words: its latest values (the text alternative of the canvas).
+fn summary(chart: &Chart) -> String {
+    let latest: Vec<String> = chart
+        .lines
+        .iter()
+        .filter_map(|line| {
+            let value = line.values.iter().rev().flatten().next()?;
+            Some(format!("{} {value:.0}", line.name))
+        })
+        .collect();
+    if latest.is_empty() {
+        format!("{}: no data yet", chart.title)
+    } else {
+        format!(
+            "{} ({}), latest second: {}",
+            chart.title,
+            chart.unit,
+            latest.join(", ")
+        )
+    }
+}
+
+fn colour(i: usize) -> RGBColor {
+    let (r, g, b) = SERIES[i % (SERIES.len() - 1)];
+    RGBColor(r, g, b)
+}
+
+/// Draws one chart on its canvas; a drawing error leaves the canvas as it was (the chart is
+/// an aid, and the numbers are also in the gauges and the CSV).
+fn draw(canvas: &HtmlCanvasElement, chart: &Chart) {
+    let ratio = pixel_ratio();
+    let css_width = f64::from(canvas.client_width()).max(200.0);
+    let css_height = 190.0;
+    let (w, h) = (
+        (css_width * ratio).round() as u32,
+        (css_height * ratio).round() as u32,
+    );
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    let _ = canvas
+        .style()
+        .set_property("height", &format!("{css_height}px"));
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
+    let _ = draw_on(backend.into_drawing_area(), chart, ratio);
+}
+
+fn draw_on(
+    root: DrawingArea<CanvasBackend, plotters::coord::Shift>,
+    chart: &Chart,
+    ratio: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let px = |n: f64| (n * ratio).round() as i32;
+    root.fill(&WHITE)?;
+    let seconds = chart.lines.first().map_or(0, |l| l.values.len());
+    let x0 = chart.first_second as f64;
+    let x1 = x0 + seconds.max(2) as f64 - 1.0;
+    let y_max = chart.max_value() * 1.1;
+    let font = ("sans-serif", px(11.0)).into_font();
+    let mut builder = ChartBuilder::on(&root);
+    builder
+        .margin(px(6.0))
+        .x_label_area_size(px(22.0))
+        .y_label_area_size(px(46.0));
+    let mut plot = builder.build_cartesian_2d(x0..x1, 0.0..y_max)?;
+    plot.configure_mesh()
+        .x_labels(5)
+        .y_labels(4)
+        .label_style(font.clone())
+        .x_label_formatter(&|s| format!("{:.0}s", s))
+        .y_label_formatter(&|v| compact(*v))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    if let Some((limit, label)) = &chart.limit {
+        plot.draw_series(LineSeries::new(
+            [(x0, *limit), (x1, *limit)],
+            ShapeStyle::from(&BLACK).stroke_width(px(1.0).max(1) as u32),
+        ))?
+        .label(label.clone())
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], BLACK));
+    }
+    for (i, line) in chart.lines.iter().enumerate() {
+        let style = ShapeStyle::from(&colour(i)).stroke_width(px(1.6).max(1) as u32);
+        // A gap (no data in that second) breaks the line.
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (j, value) in line.values.iter().enumerate() {
+            match value {
+                Some(v) => runs
+                    .last_mut()
+                    .into_iter()
+                    .for_each(|r| r.push((x0 + j as f64, *v))),
+                None => runs.push(Vec::new()),
+            }
+        }
+        let mut labelled = false;
+        for run in runs.into_iter().filter(|r| !r.is_empty()) {
+            let series = plot.draw_series(LineSeries::new(run, style))?;
+            if !labelled {
+                let c = colour(i);
+                series
+                    .label(line.name.clone())
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], c));
+                labelled = true;
+            }
+        }
+    }
+    if chart.lines.len() <= 8 {
+        plot.configure_series_labels()
+            .label_font(font)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.2))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+/// `1500` as `1.5k`, for axis labels.
+fn compact(v: f64) -> String {
+    if v >= 1_000_000.0 {
+        format!("{:.1}M", v / 1_000_000.0)
+    } else if v >= 1_000.0 {
+        format!("{:.1}k", v / 1_000.0)
+    } else {
+        format!("{v:.0}")
+    }
+}

@@ -1,0 +1,155 @@
+//! One shard's lane: its id and hash key range, its write and read gauges against the
+//! shard limits, its ProvisionedThroughputExceeded counts, and the buttons that reshard it.
+//!
+//! The gauges show the last complete simulated second, the same numbers CloudWatch's
+//! per-second view of IncomingRecords, IncomingBytes and GetRecords would give. A lane that
+//! refused a write in the last two seconds is in the throttled state: red, flashing, and
+//! labelled in words (colour is never the only signal).
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::format;
+use crate::session::commands;
+use crate::session::view::ShardView;
+
+#[derive(Properties, PartialEq)]
+pub struct LaneProps {
+    pub shard: ShardView,
+    pub stream: String,
+    pub selected: bool,
+    /// Whether a split or merge can start now (the stream is ACTIVE).
+    pub can_reshard: bool,
+    pub on_run: Callback<String>,
+    pub on_select: Callback<String>,
+}
+
+/// One gauge: `value` of `limit`, with a text alternative.
+fn gauge(class: &str, label: &str, value: u64, limit: u64, text: String) -> Html {
+    let share = if limit == 0 {
+        0.0
+    } else {
+        (value as f64 / limit as f64).min(1.0)
+    };
+    let full = limit > 0 && value >= limit;
+    html! {
+        <div class={classes!("gauge", class.to_string(), full.then_some("full"))} role="meter"
+            aria-valuemin="0" aria-valuemax={limit.to_string()} aria-valuenow={value.to_string()}
+            aria-label={format!("{label}: {text}")} title={format!("{label}: {text}")}>
+            <span class="gauge-label" aria-hidden="true">{ label }</span>
+            <span class="gauge-track" aria-hidden="true">
+                <span class="gauge-fill" style={format!("width: {:.1}%", share * 100.0)}></span>
+            </span>
+            <span class="gauge-value" aria-hidden="true">{ text }</span>
+        </div>
+    }
+}
+
+#[component]
+pub fn Lane(props: &LaneProps) -> Html {
+    let shard = &props.shard;
+    let split_at = use_state(String::new);
+    let limits = shard.limits;
+
+    let on_split_mid = {
+        let command = commands::split_shard(
+            &props.stream,
+            &shard.id,
+            commands::midpoint(shard.starting_hash_key, shard.ending_hash_key),
+        );
+        props.on_run.reform(move |_: MouseEvent| command.clone())
+    };
+    let on_split_input = {
+        let split_at = split_at.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            split_at.set(input.value());
+        })
+    };
+    let on_split_at = {
+        let (stream, id, on_run, split_at) = (
+            props.stream.clone(),
+            shard.id.clone(),
+            props.on_run.clone(),
+            split_at.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if !split_at.trim().is_empty() {
+                on_run.emit(commands::split_shard(
+                    &stream,
+                    &id,
+                    commands::split_point(&split_at),
+                ));
+            }
+        })
+    };
+    let on_select = {
+        let id = shard.id.clone();
+        props.on_select.reform(move |_: Event| id.clone())
+    };
+
+    let state = if shard.throttling { "THROTTLED" } else { "OK" };
+    let range_text = format!(
+        "StartingHashKey {}\nEndingHashKey {}",
+        shard.starting_hash_key, shard.ending_hash_key
+    );
+    html! {
+        <li class={classes!("lane", shard.throttling.then_some("throttled"), props.selected.then_some("selected"))}
+            id={format!("lane-{}", shard.id)} data-shard-id={shard.id.clone()}
+            data-starting-hash-key={shard.starting_hash_key.to_string()}
+            data-ending-hash-key={shard.ending_hash_key.to_string()}
+            data-throttled={shard.throttling.to_string()}
+            data-incoming-records={shard.incoming_records.to_string()}
+            data-write-throttled-total={shard.write_throttled_total.to_string()}
+            data-records-held={shard.records_held.to_string()}>
+            <div class="lane-head">
+                <label class="lane-select" title="Select two adjacent shards to merge them">
+                    <input type="checkbox" checked={props.selected} onchange={on_select}
+                        aria-label={format!("Select {} for merging", shard.id)} />
+                    <span class="lane-id">{ &shard.id }</span>
+                </label>
+                <span class="lane-range" title={range_text.clone()}>
+                    { format!("{} – {} ({:.1}% of the keys)",
+                        format::short_hash(shard.starting_hash_key),
+                        format::short_hash(shard.ending_hash_key), shard.width * 100.0) }
+                </span>
+                <span class={classes!("lane-state", shard.throttling.then_some("bad"))}
+                    aria-live="polite">{ state }</span>
+            </div>
+            <div class="lane-gauges">
+                { gauge("write-records", "write records/s", shard.incoming_records, limits.write_records_per_sec,
+                    format!("{} of {}", format::int(shard.incoming_records), format::int(limits.write_records_per_sec))) }
+                { gauge("write-bytes", "write bytes/s", shard.incoming_bytes, limits.write_bytes_per_sec,
+                    format!("{} of {}", format::bytes(shard.incoming_bytes), format::bytes(limits.write_bytes_per_sec))) }
+                { gauge("read-calls", "GetRecords calls/s", shard.read_calls, limits.read_calls_per_sec,
+                    format!("{} of {}", shard.read_calls, limits.read_calls_per_sec)) }
+                { gauge("read-bytes", "read bytes/s", shard.read_bytes, limits.read_bytes_per_sec,
+                    format!("{} of {}", format::bytes(shard.read_bytes), format::bytes(limits.read_bytes_per_sec))) }
+            </div>
+            <div class="lane-counts">
+                <span class="exceeded" title="ProvisionedThroughputExceededException: records refused over the write limits, GetRecords calls refused over the read limits">
+                    { "ProvisionedThroughputExceeded: " }
+                    <strong class="write-exceeded">{ format::int(shard.write_throttled_total) }</strong>{ " writes" }
+                    if shard.write_throttled > 0 {
+                        { format!(" ({}/s)", format::int(shard.write_throttled)) }
+                    }
+                    { ", " }<strong>{ format::int(shard.read_throttled_total) }</strong>{ " reads" }
+                </span>
+                <span class="held">{ format!("{} records held", format::int(shard.records_held)) }</span>
+            </div>
+            <div class="lane-actions">
+                <button class="split-button" data-shard={shard.id.clone()} onclick={on_split_mid}
+                    disabled={!props.can_reshard}
+                    title={format!("SplitShard at the middle of {}'s range", shard.id)}>
+                    { "Split in half" }
+                </button>
+                <form class="split-at" onsubmit={on_split_at}>
+                    <input type="text" placeholder="or at a key / hash key" value={(*split_at).clone()}
+                        oninput={on_split_input} aria-label={format!("Where to split {}: a partition key or a decimal hash key", shard.id)} />
+                    <button type="submit" disabled={!props.can_reshard}>{ "Split here" }</button>
+                </form>
+            </div>
+        </li>
+    }
+}
