@@ -12,6 +12,7 @@ usage: shardlab run FILE...
        shardlab lesson NAME
        shardlab repl
        shardlab route PARTITION_KEY [--shards N]
+       shardlab link FILE|--lesson NAME [--seed N] [--t MS] [--play]
        shardlab help
 
 run       run scenario scripts and print their transcripts; exit 1 if a script does
@@ -20,7 +21,9 @@ lessons   list the built-in lessons
 lesson    run a built-in lesson
 repl      an interactive console: aws kinesis ..., producer ..., wait 10s, ...
 route     show how Kinesis routes a partition key: its MD5, the 128-bit hash key,
-          and the shard of an evenly split N-shard stream (default 4) that owns it";
+          and the shard of an evenly split N-shard stream (default 4) that owns it
+link      print the URL fragment that opens a script (or a lesson) in the page, with
+          a seed, a time to replay up to, and whether to play on from there";
 
 /// Runs one command line and returns the process exit code (0 ok, 1 failed checks, 2 usage).
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -37,6 +40,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             )),
         },
         Some("repl") => repl(out).map(|_| 0),
+        Some("link") => link(&args[1..], out).map(|_| 0),
         Some("help" | "--help" | "-h") | None => writeln!(out, "{USAGE}")
             .map(|_| 0)
             .map_err(|e| e.to_string()),
@@ -49,6 +53,56 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             2
         }
     }
+}
+
+/// `shardlab link FILE|--lesson NAME [--seed N] [--t MS] [--play]`.
+fn link(args: &[String], out: &mut dyn Write) -> Result<(), String> {
+    use shardlab::session::{Link, Scenario};
+    let mut link = Link::start(Scenario::Default, 1);
+    let mut scenario = None;
+    let mut i = 0;
+    let value = |i: usize, name: &str| {
+        args.get(i + 1)
+            .cloned()
+            .ok_or_else(|| format!("{name} needs a value"))
+    };
+    while i < args.len() {
+        match args[i].as_str() {
+            "--lesson" => {
+                let name = value(i, "--lesson")?;
+                if lesson(&name).is_none() {
+                    return Err(format!("no lesson named '{name}'"));
+                }
+                scenario = Some(Scenario::Lesson(name));
+                i += 1;
+            }
+            "--seed" => {
+                link.seed = value(i, "--seed")?
+                    .parse()
+                    .map_err(|_| "--seed needs a whole number".to_string())?;
+                i += 1;
+            }
+            "--t" => {
+                link.time_ms = value(i, "--t")?
+                    .parse()
+                    .map_err(|_| "--t needs milliseconds".to_string())?;
+                i += 1;
+            }
+            "--play" => link.play = true,
+            file if scenario.is_none() && !file.starts_with("--") => {
+                let text = std::fs::read_to_string(file)
+                    .map_err(|e| format!("cannot read {file}: {e}"))?;
+                scenario = Some(Scenario::Script(text));
+            }
+            other => return Err(format!("unexpected argument '{other}'")),
+        }
+        i += 1;
+    }
+    link.scenario = scenario.ok_or("link needs a script file or --lesson NAME")?;
+    // The fragment must open: check it the way the page will.
+    let fragment = link.encode();
+    Link::decode(&fragment)?;
+    writeln!(out, "#{fragment}").map_err(|e| e.to_string())
 }
 
 fn list_lessons(out: &mut dyn Write) -> Result<(), String> {
@@ -193,6 +247,16 @@ mod tests {
         let (code, out, _) = run_line("route b --shards 3");
         assert_eq!(code, 0);
         assert!(out.contains("shardId-000000000001 (of 3)"), "{out}");
+    }
+
+    #[test]
+    fn link_prints_a_fragment_that_opens_the_lesson() {
+        let (code, out, err) = run_line("link --lesson hot-key --seed 7 --t 30000 --play");
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.trim(), "#lesson=hot-key&seed=7&t=30000&play=1");
+        let (code, _, err) = run_line("link --lesson nope");
+        assert_eq!(code, 2);
+        assert!(err.contains("no lesson named"));
     }
 
     #[test]

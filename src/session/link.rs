@@ -32,6 +32,21 @@ pub struct Link {
     pub seed: u64,
     /// Simulated milliseconds since the start to replay up to.
     pub time_ms: u64,
+    /// Whether to go on playing after arriving at `time_ms` (`play=1`); a shared moment
+    /// holds still by default, so everyone looks at the same picture.
+    pub play: bool,
+}
+
+impl Link {
+    /// A link to a scenario from its start.
+    pub fn start(scenario: Scenario, seed: u64) -> Link {
+        Link {
+            scenario,
+            seed,
+            time_ms: 0,
+            play: false,
+        }
+    }
 }
 
 impl Link {
@@ -53,6 +68,9 @@ impl Link {
         if self.time_ms > 0 {
             parts.push(format!("t={}", self.time_ms));
         }
+        if self.play {
+            parts.push("play=1".to_string());
+        }
         parts.join("&")
     }
 
@@ -65,11 +83,7 @@ impl Link {
                 fragment.len()
             ));
         }
-        let mut link = Link {
-            scenario: Scenario::Default,
-            seed: 1,
-            time_ms: 0,
-        };
+        let mut link = Link::start(Scenario::Default, 1);
         for part in fragment.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = part.split_once('=').unwrap_or((part, ""));
             match key {
@@ -103,6 +117,7 @@ impl Link {
                     }
                     link.time_ms = t;
                 }
+                "play" => link.play = matches!(value, "1" | "true" | "yes"),
                 _ => {}
             }
         }
@@ -146,17 +161,11 @@ mod tests {
                 scenario,
                 seed: 42,
                 time_ms: 90_000,
+                play: true,
             };
             assert_eq!(Link::decode(&format!("#{}", link.encode())), Ok(link));
         }
-        assert_eq!(
-            Link::decode(""),
-            Ok(Link {
-                scenario: Scenario::Default,
-                seed: 1,
-                time_ms: 0
-            })
-        );
+        assert_eq!(Link::decode(""), Ok(Link::start(Scenario::Default, 1)));
     }
 
     #[test]

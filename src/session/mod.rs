@@ -112,11 +112,7 @@ impl Session {
         match Link::decode(fragment) {
             Ok(link) => Session::new(link),
             Err(problem) => {
-                let mut session = Session::new(Link {
-                    scenario: Scenario::Default,
-                    seed: 1,
-                    time_ms: 0,
-                });
+                let mut session = Session::new(Link::start(Scenario::Default, 1));
                 session.notice = Some(format!(
                     "This link could not be opened ({problem}), so here is the default scene."
                 ));
@@ -129,6 +125,7 @@ impl Session {
     pub fn reset(&mut self) {
         let mut link = self.link.clone();
         link.time_ms = 0;
+        link.play = false;
         let playing = self.playing;
         let speed = self.speed;
         *self = Session::new(link);
@@ -138,11 +135,7 @@ impl Session {
 
     /// Starts a different scenario (a lesson, a script, the default scene) with a seed.
     pub fn open(&mut self, scenario: Scenario, seed: u64) {
-        *self = Session::new(Link {
-            scenario,
-            seed,
-            time_ms: 0,
-        });
+        *self = Session::new(Link::start(scenario, seed));
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -167,6 +160,7 @@ impl Session {
     pub fn link(&self) -> Link {
         Link {
             time_ms: self.world.elapsed_ms(),
+            play: false,
             ..self.link.clone()
         }
     }
@@ -231,9 +225,10 @@ impl Session {
         if let Some(goal) = self.catch_up_to {
             let elapsed = self.world.elapsed_ms();
             if elapsed >= goal {
-                // Arrived: hold still at the moment the link was made.
+                // Arrived: hold still at the moment the link was made (or play on, if the
+                // link says so).
                 self.catch_up_to = None;
-                self.playing = false;
+                self.playing = self.link.play;
             } else {
                 self.advance((goal - elapsed).min(CATCH_UP_SLICE_MS));
             }

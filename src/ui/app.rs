@@ -24,7 +24,7 @@ use super::dom;
 use super::explainer::{KeyExplainer, Range};
 use super::flight_canvas::{self, DrawnDot};
 use super::format;
-use super::frame_stats::FrameStats;
+use super::frame_stats::{FrameStats, Phases};
 use super::help::Help;
 use super::hot_keys::HotKeys;
 use super::keyboard::{shortcut, Shortcut};
@@ -41,6 +41,8 @@ use crate::session::{Scenario, ScriptState, Session, View};
 
 /// How often the charts redraw (wall milliseconds): 2 Hz.
 const CHART_INTERVAL_MS: f64 = 500.0;
+/// How often (in frames) the flight canvas's size is measured again.
+const CANVAS_MEASURE_FRAMES: u64 = 30;
 /// Seconds of history the charts show.
 const CHART_WINDOW_S: u64 = 120;
 /// Entries of the command log shown.
@@ -79,7 +81,61 @@ pub enum Msg {
     DismissNotice,
 }
 
+/// The callbacks the panels get, made once: a new `Callback` is a new value, and a panel
+/// whose props changed re-renders, so making them in `view` would re-render every panel on
+/// every frame.
+struct Callbacks {
+    run: Callback<String>,
+    explain: Callback<String>,
+    play: Callback<()>,
+    step: Callback<()>,
+    speed: Callback<f64>,
+    seed: Callback<u64>,
+    reset: Callback<()>,
+    share: Callback<()>,
+    help: Callback<()>,
+    next: Callback<()>,
+    dismiss: Callback<()>,
+    select: Callback<String>,
+    canvas_click: Callback<(f64, f64)>,
+    download: Callback<()>,
+    open: Callback<Scenario>,
+    to_lessons: Callback<MouseEvent>,
+}
+
+impl Callbacks {
+    fn new(link: &yew::html::Scope<App>) -> Callbacks {
+        Callbacks {
+            run: link.callback(Msg::Run),
+            explain: link.callback(Msg::Explain),
+            play: link.callback(|_| Msg::TogglePlay),
+            step: link.callback(|_| Msg::Step),
+            speed: link.callback(Msg::SetSpeed),
+            seed: link.callback(Msg::SetSeed),
+            reset: link.callback(|_| Msg::Reset),
+            share: link.callback(|_| Msg::Share),
+            help: link.callback(|_| Msg::ToggleHelp),
+            next: link.callback(|_| Msg::NextStep),
+            dismiss: link.callback(|_| Msg::DismissNotice),
+            select: link.callback(Msg::Select),
+            canvas_click: link.callback(Msg::CanvasClick),
+            download: link.callback(|_| Msg::DownloadCsv),
+            open: link.callback(Msg::Open),
+            to_lessons: Callback::from(|event: MouseEvent| {
+                event.prevent_default();
+                if let Some(lessons) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("lessons"))
+                {
+                    lessons.scroll_into_view();
+                }
+            }),
+        }
+    }
+}
+
 pub struct App {
+    callbacks: Callbacks,
     session: Session,
     view: Rc<View>,
     flights: Flights,
@@ -87,6 +143,9 @@ pub struct App {
     frame: Option<AnimationFrame>,
     last_wall_ms: Option<f64>,
     frame_started_ms: Option<f64>,
+    /// This frame's phases so far (simulate and view are known when the render starts).
+    phases: Phases,
+    updated_at_ms: f64,
     stats: FrameStats,
     explained_key: String,
     explained_origin: Option<String>,
@@ -101,6 +160,11 @@ pub struct App {
     fragment: String,
     help_open: bool,
     flight_canvas: NodeRef,
+    /// The flight canvas's CSS size, the shard count it was measured for, and the frame.
+    canvas_size: Option<((f64, f64), usize, u64)>,
+    /// The chart canvases, and which chart is due to be drawn next (one per frame).
+    chart_canvases: Rc<Vec<NodeRef>>,
+    chart_due: Option<usize>,
     _keydown: Option<EventListener>,
     _hashchange: Option<EventListener>,
 }
@@ -135,6 +199,7 @@ impl Component for App {
             EventListener::new(&window, "hashchange", move |_| on_hash.emit(()))
         });
         let mut app = App {
+            callbacks: Callbacks::new(ctx.link()),
             view: Rc::new(session.view()),
             session,
             flights: Flights::default(),
@@ -142,6 +207,8 @@ impl Component for App {
             frame: None,
             last_wall_ms: None,
             frame_started_ms: None,
+            phases: Phases::default(),
+            updated_at_ms: 0.0,
             stats: FrameStats::default(),
             explained_key: FIRST_KEY.to_string(),
             explained_origin: None,
@@ -155,6 +222,9 @@ impl Component for App {
             fragment: ctx.props().fragment.trim_start_matches('#').to_string(),
             help_open: false,
             flight_canvas: NodeRef::default(),
+            canvas_size: None,
+            chart_canvases: Rc::new((0..4).map(|_| NodeRef::default()).collect()),
+            chart_due: None,
             _keydown: keydown,
             _hashchange: hashchange,
         };
@@ -173,16 +243,27 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(wall_ms) => {
-                self.frame_started_ms = Some(dom::now_ms());
+                let started = dom::now_ms();
+                self.frame_started_ms = Some(started);
                 let dt = self.last_wall_ms.map_or(0.0, |last| wall_ms - last);
+                if self.last_wall_ms.is_some() {
+                    self.stats.record_interval(dt);
+                }
                 self.last_wall_ms = Some(wall_ms);
                 let before = self.session.world.elapsed_ms();
                 self.session.frame(dt);
                 self.request_frame(ctx);
+                let simulated = dom::now_ms();
                 let moved = self.session.world.elapsed_ms() != before;
                 if moved {
                     self.refresh(false);
                 }
+                self.updated_at_ms = dom::now_ms();
+                self.phases = Phases {
+                    simulate: simulated - started,
+                    view: self.updated_at_ms - simulated,
+                    ..Phases::default()
+                };
                 // Dots keep flying while paused, until they land.
                 moved || !self.flights.is_empty() || self.stats.first_frame_ms.is_none()
             }
@@ -331,11 +412,9 @@ impl Component for App {
         }
     }
 
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
+    fn view(&self, _ctx: &Context<Self>) -> Html {
         let view = &self.view;
-        let on_run = link.callback(Msg::Run);
-        let on_explain = link.callback(Msg::Explain);
+        let cb = &self.callbacks;
         let step = match &self.session.script {
             ScriptState::AtStep { number, title } => Some((*number, title.clone())),
             _ => None,
@@ -346,33 +425,34 @@ impl Component for App {
                 data-frames={self.stats.frames.to_string()}
                 data-frame-p95-ms={p95.map(|p| format!("{p:.3}")).unwrap_or_default()}
                 data-frame-p50-ms={self.stats.percentile(50.0).map(|p| format!("{p:.3}")).unwrap_or_default()}
-                data-first-frame-ms={self.stats.first_frame_ms.map(|t| format!("{t:.1}")).unwrap_or_default()}>
+                data-first-frame-ms={self.stats.first_frame_ms.map(|t| format!("{t:.1}")).unwrap_or_default()}
+                data-frame-interval-p95-ms={self.stats.interval_percentile(95.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
+                data-frame-interval-p50-ms={self.stats.interval_percentile(50.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
+                data-frame-phases-ms={{
+                    let p = self.stats.mean_phases();
+                    format!("simulate {:.2} view {:.2} render {:.2} paint {:.2}", p.simulate, p.view, p.render, p.paint)
+                }}>
                 <header class="app-header">
                     <h1>{ "Shardlab" }</h1>
                     <p class="tagline">{ "Amazon Kinesis Data Streams, simulated in your browser: watch records hash onto shards, throttle, reshard, and get consumed." }</p>
-                    <a class="to-lessons" href="#lessons" onclick={Callback::from(|event: MouseEvent| {
-                        event.prevent_default();
-                        if let Some(lessons) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("lessons")) {
-                            lessons.scroll_into_view();
-                        }
-                    })}>{ "Lessons ↓" }</a>
+                    <a class="to-lessons" href="#lessons" onclick={cb.to_lessons.clone()}>{ "Lessons ↓" }</a>
                 </header>
                 <Toolbar playing={view.playing} catching_up={view.catching_up} speed={view.speed}
                     elapsed_ms={view.elapsed_ms} seed={view.seed}
-                    on_play={link.callback(|_| Msg::TogglePlay)} on_step={link.callback(|_| Msg::Step)}
-                    on_speed={link.callback(Msg::SetSpeed)} on_seed={link.callback(Msg::SetSeed)}
-                    on_reset={link.callback(|_| Msg::Reset)} on_share={link.callback(|_| Msg::Share)}
-                    on_help={link.callback(|_| Msg::ToggleHelp)} />
+                    on_play={cb.play.clone()} on_step={cb.step.clone()}
+                    on_speed={cb.speed.clone()} on_seed={cb.seed.clone()}
+                    on_reset={cb.reset.clone()} on_share={cb.share.clone()}
+                    on_help={cb.help.clone()} />
                 <Narration script={view.script.clone()} {step} says={self.says.clone()}
-                    notice={view.notice.clone()} on_next={link.callback(|_| Msg::NextStep)}
-                    on_dismiss={link.callback(|_| Msg::DismissNotice)} />
+                    notice={view.notice.clone()} on_next={cb.next.clone()}
+                    on_dismiss={cb.dismiss.clone()} />
                 if let Some(stream) = &view.stream {
                     <StreamPanel stream={stream.clone()} producers={view.producers.clone()}
                         hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
                         selected={self.selected.clone()} flight_canvas={self.flight_canvas.clone()}
                         records_per_dot={self.flights.records_per_dot()}
-                        on_run={on_run.clone()} on_select={link.callback(Msg::Select)}
-                        on_canvas_click={link.callback(Msg::CanvasClick)} on_explain={on_explain.clone()} />
+                        on_run={cb.run.clone()} on_select={cb.select.clone()}
+                        on_canvas_click={cb.canvas_click.clone()} on_explain={cb.explain.clone()} />
                 } else {
                     <section class="panel stream-panel empty">
                         <h2>{ "No stream yet" }</h2>
@@ -381,18 +461,18 @@ impl Component for App {
                 }
                 <div class="two-columns">
                     <KeyExplainer key_text={self.explained_key.clone()} ranges={self.ranges()}
-                        origin={self.explained_origin.clone()} on_key={on_explain.clone()} />
+                        origin={self.explained_origin.clone()} on_key={cb.explain.clone()} />
                     <HotKeys hot_keys={view.hot_keys.clone()}
                         shards={view.stream.as_ref().map(|s| s.shards.clone()).unwrap_or_default()}
-                        on_explain={on_explain} />
+                        on_explain={cb.explain.clone()} />
                 </div>
-                <Producers producers={view.producers.clone()} on_run={on_run} />
+                <Producers producers={view.producers.clone()} on_run={cb.run.clone()} />
                 if let Some(stream) = &view.stream {
                     <Lineage lineage={stream.lineage.clone()} />
                 }
-                <Charts charts={self.charts.clone()} on_download={link.callback(|_| Msg::DownloadCsv)} />
+                <Charts charts={self.charts.clone()} canvases={self.chart_canvases.clone()} on_download={cb.download.clone()} />
                 <Scenarios current={self.session.scenario().clone()} share_url={self.share_url.clone()}
-                    on_open={link.callback(Msg::Open)} />
+                    on_open={cb.open.clone()} />
                 <CommandLog entries={self.log.clone()} />
                 <footer class="app-footer">
                     <span id="frame-readout">{ match p95 {
@@ -403,7 +483,7 @@ impl Component for App {
                     <span>{ " Shardlab simulates Kinesis Data Streams from AWS's documented behaviour; it does not call AWS." }</span>
                 </footer>
                 if self.help_open {
-                    <Help on_close={link.callback(|_| Msg::ToggleHelp)} />
+                    <Help on_close={cb.help.clone()} />
                 }
             </main>
         }
@@ -411,6 +491,7 @@ impl Component for App {
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
         let now = dom::now_ms();
+        self.phases.render = now - self.updated_at_ms;
         self.flights.retire(now);
         if let (Some(canvas), Some(stream)) = (
             self.flight_canvas.cast::<web_sys::HtmlCanvasElement>(),
@@ -424,8 +505,23 @@ impl Component for App {
                 .map(|p| p.name.as_str())
                 .collect();
             let shards: Vec<&str> = stream.shards.iter().map(|s| s.id.as_str()).collect();
+            let frame = self.stats.frames;
+            let size = match self.canvas_size {
+                Some((size, count, at))
+                    if count == shards.len()
+                        && frame.saturating_sub(at) < CANVAS_MEASURE_FRAMES =>
+                {
+                    size
+                }
+                _ => {
+                    let size = flight_canvas::css_size(&canvas);
+                    self.canvas_size = Some((size, shards.len(), frame));
+                    size
+                }
+            };
             self.dots = flight_canvas::draw(
                 &canvas,
+                size,
                 &self.flights,
                 &producers,
                 &shards,
@@ -433,9 +529,21 @@ impl Component for App {
                 dom::pixel_ratio(),
             );
         }
+        // One chart per frame, so a redraw (plotters measures every label through the DOM)
+        // is spread over four frames instead of stretching one.
+        if let Some(due) = self.chart_due {
+            if let (Some(chart), Some(node)) = (self.charts.get(due), self.chart_canvases.get(due))
+            {
+                if let Some(canvas) = node.cast::<web_sys::HtmlCanvasElement>() {
+                    super::charts::draw(&canvas, chart);
+                }
+            }
+            self.chart_due = (due + 1 < self.charts.len()).then_some(due + 1);
+        }
         if let Some(started) = self.frame_started_ms.take() {
             let ended = dom::now_ms();
-            self.stats.record(ended - started, ended);
+            self.phases.paint = ended - now;
+            self.stats.record(ended - started, self.phases, ended);
         }
     }
 }
@@ -500,6 +608,7 @@ impl App {
         if charts_now || now - self.charts_at_ms >= CHART_INTERVAL_MS {
             self.charts_at_ms = now;
             let world = &self.session.world;
+            self.chart_due = Some(0);
             self.charts = Rc::new(
                 self.view
                     .stream

@@ -22,28 +22,28 @@ use crate::session::charts::Chart;
 #[derive(Properties)]
 pub struct ChartsProps {
     pub charts: Rc<Vec<Chart>>,
+    /// The canvases, which the app paints (one chart per frame) after the render.
+    pub canvases: Rc<Vec<NodeRef>>,
     pub on_download: Callback<()>,
 }
 
 impl PartialEq for ChartsProps {
     /// The same charts are the same `Rc`: the app makes a new one only when it redraws.
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.charts, &other.charts) && self.on_download == other.on_download
+        Rc::ptr_eq(&self.charts, &other.charts)
+            && Rc::ptr_eq(&self.canvases, &other.canvases)
+            && self.on_download == other.on_download
     }
 }
 
-pub struct Charts {
-    canvases: Vec<NodeRef>,
-}
+pub struct Charts;
 
 impl Component for Charts {
     type Message = ();
     type Properties = ChartsProps;
 
     fn create(_ctx: &Context<Self>) -> Self {
-        Charts {
-            canvases: (0..4).map(|_| NodeRef::default()).collect(),
-        }
+        Charts
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -54,11 +54,11 @@ impl Component for Charts {
                     <h2 id="charts-title">{ "Metrics, per second" }</h2>
                     <button id="download-csv" onclick={on_download}
                         title="Every per-second metric of the last 15 simulated minutes, one row per value">
-                        { "⬇ Download CSV" }
+                        { "Download CSV" }
                     </button>
                 </div>
                 <div class="chart-grid">
-                    { for ctx.props().charts.iter().zip(&self.canvases).enumerate().map(|(i, (chart, node))| html! {
+                    { for ctx.props().charts.iter().zip(ctx.props().canvases.iter()).enumerate().map(|(i, (chart, node))| html! {
                         <figure class="chart">
                             <canvas ref={node.clone()} id={format!("chart-{i}")} role="img"
                                 aria-label={summary(chart)}></canvas>
@@ -67,14 +67,6 @@ impl Component for Charts {
                     }) }
                 </div>
             </section>
-        }
-    }
-
-    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
-        for (chart, node) in ctx.props().charts.iter().zip(&self.canvases) {
-            if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
-                draw(&canvas, chart);
-            }
         }
     }
 }
@@ -108,7 +100,7 @@ fn colour(i: usize) -> RGBColor {
 
 /// Draws one chart on its canvas; a drawing error leaves the canvas as it was (the chart is
 /// an aid, and the numbers are also in the gauges and the CSV).
-fn draw(canvas: &HtmlCanvasElement, chart: &Chart) {
+pub fn draw(canvas: &HtmlCanvasElement, chart: &Chart) {
     let ratio = pixel_ratio();
     let css_width = f64::from(canvas.client_width()).max(200.0);
     let css_height = 190.0;

@@ -21,21 +21,28 @@ pub struct DrawnDot {
 /// Where a throttled dot turns back (share of the way).
 const BOUNCE_AT: f64 = 0.8;
 
-/// Paints every dot in the air at wall time `now_ms`. `producers` and `shards` are in the
-/// order the page lists them: the producer cards and the lanes share the canvas's height
-/// evenly, so the i-th of n sits at (i + 0.5) / n of it.
+/// The canvas's size in CSS pixels. Reading it makes the browser lay the page out at once,
+/// so the app reads it only now and then (see `App::canvas_size`), not every frame.
+pub fn css_size(canvas: &HtmlCanvasElement) -> (f64, f64) {
+    (
+        f64::from(canvas.client_width()),
+        f64::from(canvas.client_height()),
+    )
+}
+
+/// Paints every dot in the air at wall time `now_ms` on a canvas of `(width, height)` CSS
+/// pixels. `producers` and `shards` are in the order the page lists them: the producer cards
+/// and the lanes share the canvas's height evenly, so the i-th of n sits at (i + 0.5) / n
+/// of it.
 pub fn draw(
     canvas: &HtmlCanvasElement,
+    (width, height): (f64, f64),
     flights: &Flights,
     producers: &[&str],
     shards: &[&str],
     now_ms: f64,
     pixel_ratio: f64,
 ) -> Vec<DrawnDot> {
-    let (width, height) = (
-        f64::from(canvas.client_width()),
-        f64::from(canvas.client_height()),
-    );
     if width <= 0.0 || height <= 0.0 {
         return Vec::new();
     }

@@ -38,7 +38,7 @@ fn gauge(class: &str, label: &str, value: u64, limit: u64, text: String) -> Html
             aria-label={format!("{label}: {text}")} title={format!("{label}: {text}")}>
             <span class="gauge-label" aria-hidden="true">{ label }</span>
             <span class="gauge-track" aria-hidden="true">
-                <span class="gauge-fill" style={format!("width: {:.1}%", share * 100.0)}></span>
+                <span class="gauge-fill" style={format!("transform: scaleX({share:.3})")}></span>
             </span>
             <span class="gauge-value" aria-hidden="true">{ text }</span>
         </div>

@@ -57,7 +57,10 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                 <span class="legend">
                     { "Dots are records, coloured by partition key; " }
                     <span class="legend-throttled">{ "red-ringed dots bounce: throttled" }</span>
-                    { format!(". One dot ≈ {} records.", format::int(props.records_per_dot.round().max(1.0) as u64)) }
+                    { match props.records_per_dot.round().max(1.0) as u64 {
+                        1 => ". One dot is one record.".to_string(),
+                        n => format!(". One dot ≈ {} records.", format::int(n)),
+                    } }
                 </span>
             </div>
             { hash_bar(props) }

@@ -52,10 +52,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         <div class="toolbar" role="toolbar" aria-label="Time controls">
             <button id="play" class="primary" onclick={on_play} aria-pressed={props.playing.to_string()}
                 title="Play or pause the simulation (space)">
-                { if props.playing { "⏸ " } else { "▶ " } }{ play_label }
+                { play_label }
             </button>
             <button id="step" onclick={on_step} title="Advance the simulation by 100 ms (right arrow)">
-                { "⏭ Step" }
+                { "Step" }
             </button>
             <label class="speed" for="speed">
                 { "Speed " }
@@ -72,15 +72,15 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 </output>
                 <span class="wall">{ iso8601(START_MS + props.elapsed_ms).replace('T', " ") }</span>
                 if props.catching_up {
-                    <span class="badge">{ "replaying the link…" }</span>
+                    <span class="badge">{ "replaying…" }</span>
                 }
             </div>
             <label class="seed" for="seed" title="The random seed: the same seed gives the same run">
                 { "Seed " }
                 <input id="seed" type="number" min="0" value={props.seed.to_string()} onchange={on_seed} />
             </label>
-            <button id="reset" onclick={on_reset} title="Start this scenario again with the same seed">{ "↺ Reset" }</button>
-            <button id="share" onclick={on_share} title="Make a link that reproduces this run at this moment">{ "🔗 Share" }</button>
+            <button id="reset" onclick={on_reset} title="Start this scenario again with the same seed">{ "Reset" }</button>
+            <button id="share" onclick={on_share} title="Make a link that reproduces this run at this moment">{ "Share link" }</button>
             <button id="help-button" onclick={on_help} aria-label="Keyboard shortcuts and help" title="Help (?)">{ "?" }</button>
         </div>
     }
