@@ -476,3 +476,49 @@ async fn gauges_have_text_alternatives() {
     assert!(attr(&canvas, "aria-label").contains("IncomingRecords"));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_pasted_script_runs_in_place_of_the_scene() {
+    let root = mount("", false).await;
+    click(&root, "details summary").await;
+    let area: web_sys::HtmlTextAreaElement = find(&root, "#script-text").dyn_into().unwrap();
+    area.set_value(
+        "aws kinesis create-stream --stream-name pasted --shard-count 2\n\
+         aws kinesis wait stream-exists --stream-name pasted\n\
+         producer add p --stream pasted --rate 100 --keys uniform:10\n",
+    );
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    area.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    click(&root, "#run-script").await;
+    assert_eq!(text_of(&root, "#stream-title"), "Stream pasted");
+    assert_eq!(lanes(&root).len(), 2);
+    // A script with an error says where, and the page keeps working.
+    area.set_value("aws kinesis create-stream --stream-name x --shard-count 'two\n");
+    area.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    click(&root, "#run-script").await;
+    let notice = text_of(&root, "#notice");
+    assert!(
+        notice.contains("does not parse") && notice.contains("line 1"),
+        "{notice}"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_hot_key_explains_where_it_goes() {
+    let root = mount("#seed=1&t=12000", false).await;
+    type_into(&root, "#partition-key", "something else").await;
+    click(&root, "#hot-keys-table tr[data-key='user-42'] button").await;
+    let input: HtmlInputElement = find(&root, "#partition-key").dyn_into().unwrap();
+    assert_eq!(input.value(), "user-42");
+    assert_eq!(
+        attr(&find(&root, "#routed-shard"), "data-shard"),
+        "shardId-000000000001"
+    );
+    root.remove();
+}

@@ -94,6 +94,28 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
         });
     }
 
+    // The stream's own view of its readers: the oldest record any GetRecords call returned
+    // in each second (the largest GetRecords.IteratorAgeMilliseconds over its shards).
+    let mut calls = vec![0u64; (to - from + 1) as usize];
+    let mut age = vec![0u64; calls.len()];
+    for shard in &shards_with_data {
+        let shard_calls = shard
+            .metrics
+            .per_second(Metric::GetRecordsSuccess, from, to);
+        let shard_age =
+            shard
+                .metrics
+                .per_second(Metric::GetRecordsIteratorAgeMilliseconds, from, to);
+        for i in 0..calls.len() {
+            calls[i] += shard_calls.get(i).copied().unwrap_or(0);
+            age[i] = age[i].max(shard_age.get(i).copied().unwrap_or(0));
+        }
+    }
+    behind.push(Line {
+        name: "GetRecords.IteratorAgeMilliseconds (stream)".to_string(),
+        values: gaps(age, &calls),
+    });
+
     let mut producers = Vec::new();
     for producer in world.producers().filter(|p| p.config.stream == stream.name) {
         for (index, what) in [(1, "succeeded"), (2, "throttled")] {
@@ -125,7 +147,7 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
             limit: None,
         },
         Chart {
-            title: "MillisBehindLatest per consumer",
+            title: "MillisBehindLatest per consumer, and the stream's iterator age",
             unit: "ms",
             first_second,
             lines: behind,

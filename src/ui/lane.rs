@@ -31,7 +31,9 @@ fn gauge(class: &str, label: &str, value: u64, limit: u64, text: String) -> Html
     } else {
         (value as f64 / limit as f64).min(1.0)
     };
-    let full = limit > 0 && value >= limit;
+    // At (or within 3% of) the limit: a per-second count of a continuously refilled bucket
+    // can land just under the limit in a second where records were refused.
+    let full = limit > 0 && share >= 0.97;
     html! {
         <div class={classes!("gauge", class.to_string(), full.then_some("full"))} role="meter"
             aria-valuemin="0" aria-valuemax={limit.to_string()} aria-valuenow={value.to_string()}
