@@ -296,11 +296,18 @@ async fn update_shard_count_reshapes_the_stream() {
 async fn a_link_with_a_seed_reproduces_the_same_run() {
     let first = mount("#seed=7", false).await;
     steps(&first, 40).await;
+    // What the learner does by hand travels in the link too.
+    click(&first, "#lane-shardId-000000000001 .split-button").await;
+    steps(&first, 70).await;
+    assert_eq!(lanes(&first).len(), 5);
     click(&first, "#share").await;
     let url: HtmlInputElement = find(&first, "#share-url").dyn_into().unwrap();
     let url = url.value();
     let fragment = &url[url.find('#').expect("the link has a fragment")..];
-    assert!(fragment.contains("seed=7"), "{fragment}");
+    assert!(
+        fragment.contains("seed=7") && fragment.contains("actions="),
+        "{fragment}"
+    );
 
     let second = mount(fragment, false).await;
     assert_eq!(elapsed_ms(&second), elapsed_ms(&first));

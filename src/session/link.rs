@@ -3,7 +3,10 @@
 //! `#lesson=hot-key&seed=7&t=120000` opens a built-in lesson; `#script=...` carries a script,
 //! deflated and base64url-encoded; `#seed=7` alone is the default scenario. Opening a link
 //! replays the scenario from the seed up to `t` (simulated milliseconds since the start), so
-//! everyone who opens it sees the same run. Everything in a link is untrusted: sizes are
+//! everyone who opens it sees the same run. What the learner did by hand (a split, a producer
+//! change, Next at a lesson step) travels too, as `actions=...` (deflated JSON of
+//! `[ms, "command line"]` and `[ms]` for Next), and is done again at the same simulated
+//! moments. Everything in a link is untrusted: sizes are
 //! capped, and a link that cannot be read is an error the page shows before opening the
 //! default scenario.
 
@@ -35,7 +38,29 @@ pub struct Link {
     /// Whether to go on playing after arriving at `time_ms` (`play=1`); a shared moment
     /// holds still by default, so everyone looks at the same picture.
     pub play: bool,
+    /// What the learner did, in order, to be done again at the same moments.
+    pub actions: Vec<Acted>,
 }
+
+/// Something a learner did that changes the run. (Play, pause and speed change only the pace,
+/// so they are not kept.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// A command line run from the page (a click or the console).
+    Command(String),
+    /// Next, at a lesson step.
+    Next,
+}
+
+/// An action and the simulated moment it happened (milliseconds since the start).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Acted {
+    pub at_ms: u64,
+    pub action: Action,
+}
+
+/// The most actions a link may carry.
+pub const MAX_ACTIONS: usize = 5_000;
 
 impl Link {
     /// A link to a scenario from its start.
@@ -45,6 +70,7 @@ impl Link {
             seed,
             time_ms: 0,
             play: false,
+            actions: Vec::new(),
         }
     }
 }
@@ -56,13 +82,7 @@ impl Link {
         match &self.scenario {
             Scenario::Default => {}
             Scenario::Lesson(name) => parts.push(format!("lesson={name}")),
-            Scenario::Script(text) => {
-                let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9);
-                parts.push(format!(
-                    "script={}",
-                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
-                ));
-            }
+            Scenario::Script(text) => parts.push(format!("script={}", pack(text.as_bytes()))),
         }
         parts.push(format!("seed={}", self.seed));
         if self.time_ms > 0 {
@@ -70,6 +90,20 @@ impl Link {
         }
         if self.play {
             parts.push("play=1".to_string());
+        }
+        if !self.actions.is_empty() {
+            let json: Vec<serde_json::Value> = self
+                .actions
+                .iter()
+                .map(|a| match &a.action {
+                    Action::Command(line) => serde_json::json!([a.at_ms, line]),
+                    Action::Next => serde_json::json!([a.at_ms]),
+                })
+                .collect();
+            parts.push(format!(
+                "actions={}",
+                pack(serde_json::Value::Array(json).to_string().as_bytes())
+            ));
         }
         parts.join("&")
     }
@@ -96,7 +130,7 @@ impl Link {
                     }
                     link.scenario = Scenario::Lesson(value.to_string());
                 }
-                "script" => link.scenario = Scenario::Script(unpack(value)?),
+                "script" => link.scenario = Scenario::Script(unpack(value, "script")?),
                 "seed" => {
                     link.seed = value.parse().map_err(|_| {
                         format!(
@@ -118,6 +152,7 @@ impl Link {
                     link.time_ms = t;
                 }
                 "play" => link.play = matches!(value, "1" | "true" | "yes"),
+                "actions" => link.actions = actions(&unpack(value, "actions")?)?,
                 _ => {}
             }
         }
@@ -133,15 +168,49 @@ fn shorten(text: &str) -> String {
     }
 }
 
-fn unpack(value: &str) -> Result<String, String> {
+fn pack(bytes: &[u8]) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(bytes, 9);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+}
+
+fn unpack(value: &str, what: &str) -> Result<String, String> {
     let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(value.trim_end_matches('='))
-        .map_err(|_| "the script in this link is damaged (not base64url)".to_string())?;
+        .map_err(|_| format!("the {what} in this link is damaged (not base64url)"))?;
     let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCRIPT_BYTES)
         .map_err(|_| {
-            format!("the script in this link is damaged or larger than {MAX_SCRIPT_BYTES} bytes")
+            format!("the {what} in this link is damaged or larger than {MAX_SCRIPT_BYTES} bytes")
         })?;
-    String::from_utf8(bytes).map_err(|_| "the script in this link is not text".to_string())
+    String::from_utf8(bytes).map_err(|_| format!("the {what} in this link is not text"))
+}
+
+/// Reads the actions: a JSON array of `[ms, "line"]` and `[ms]`, in time order.
+fn actions(text: &str) -> Result<Vec<Acted>, String> {
+    let damaged = || "the actions in this link are damaged".to_string();
+    let list: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|_| damaged())?;
+    if list.len() > MAX_ACTIONS {
+        return Err(format!(
+            "this link carries {} actions; a link may carry at most {MAX_ACTIONS}",
+            list.len()
+        ));
+    }
+    let mut out: Vec<Acted> = Vec::with_capacity(list.len());
+    for item in list {
+        let at_ms = item
+            .get(0)
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(damaged)?;
+        if at_ms > MAX_TIME_MS || out.last().is_some_and(|last| last.at_ms > at_ms) {
+            return Err(damaged());
+        }
+        let action = match item.get(1) {
+            None => Action::Next,
+            Some(serde_json::Value::String(line)) => Action::Command(line.clone()),
+            Some(_) => return Err(damaged()),
+        };
+        out.push(Acted { at_ms, action });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -162,6 +231,16 @@ mod tests {
                 seed: 42,
                 time_ms: 90_000,
                 play: true,
+                actions: vec![
+                    Acted {
+                        at_ms: 10_000,
+                        action: Action::Command("producer set viral --rate 'it''s'".into()),
+                    },
+                    Acted {
+                        at_ms: 12_000,
+                        action: Action::Next,
+                    },
+                ],
             };
             assert_eq!(Link::decode(&format!("#{}", link.encode())), Ok(link));
         }
@@ -187,5 +266,9 @@ mod tests {
         );
         assert!(Link::decode(&fragment).unwrap_err().contains("larger than"));
         assert!(Link::decode(&"x".repeat(MAX_FRAGMENT + 1)).is_err());
+        let out_of_order = format!("actions={}", pack(b"[[5, \"a\"], [4]]"));
+        assert!(Link::decode(&out_of_order).unwrap_err().contains("damaged"));
+        let not_json = format!("actions={}", pack(b"[[5, \"a\""));
+        assert!(Link::decode(&not_json).unwrap_err().contains("damaged"));
     }
 }

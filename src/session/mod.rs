@@ -14,12 +14,12 @@ pub mod view;
 
 use std::collections::VecDeque;
 
-pub use link::{Link, Scenario};
+pub use link::{Acted, Action, Link, Scenario};
 pub use view::View;
 
 use crate::script::duration::parse_duration;
 use crate::script::{lesson, Entry, Pause, Runner};
-use crate::sim::{Event, World};
+use crate::sim::{Event, World, START_MS};
 
 /// How much simulated time one press of "step" advances.
 pub const STEP_MS: u64 = 100;
@@ -69,6 +69,10 @@ pub struct Session {
     /// A problem with the link that opened the session, shown once.
     pub notice: Option<String>,
     events_seen: u64,
+    /// What the learner did in this run (what a link needs to reproduce it).
+    journal: Vec<Acted>,
+    /// Actions from the link still to be done again, at their moments.
+    replay: std::collections::VecDeque<Acted>,
 }
 
 impl Session {
@@ -88,9 +92,12 @@ impl Session {
                 Some(format!("The scenario does not parse: {error}")),
             ),
         };
+        let replay = link.actions.iter().cloned().collect();
         let mut session = Session {
             world: World::new(link.seed),
             catch_up_to: (link.time_ms > 0).then_some(link.time_ms),
+            journal: Vec::new(),
+            replay,
             link,
             runner,
             script: ScriptState::Done,
@@ -126,6 +133,7 @@ impl Session {
         let mut link = self.link.clone();
         link.time_ms = 0;
         link.play = false;
+        link.actions.clear();
         let playing = self.playing;
         let speed = self.speed;
         *self = Session::new(link);
@@ -161,6 +169,7 @@ impl Session {
         Link {
             time_ms: self.world.elapsed_ms(),
             play: false,
+            actions: self.journal.clone(),
             ..self.link.clone()
         }
     }
@@ -192,26 +201,67 @@ impl Session {
     /// Goes on past a lesson step.
     pub fn next_step(&mut self) {
         if let ScriptState::AtStep { .. } = self.script {
+            self.journal.push(Acted {
+                at_ms: self.world.elapsed_ms(),
+                action: Action::Next,
+            });
             self.resume_script();
             self.playing = true;
         }
     }
 
-    /// Advances simulated time by `ms`, letting the script act at its waits. At a lesson step
-    /// time stands still.
+    /// What the learner did in this run, in order.
+    pub fn journal(&self) -> &[Acted] {
+        &self.journal
+    }
+
+    /// Advances simulated time by `ms`, letting the script act at its waits and doing a
+    /// link's actions again at their moments. At a lesson step time stands still.
     pub fn advance(&mut self, ms: u64) {
         let target = self.world.now_ms().saturating_add(ms);
         loop {
-            match self.script {
-                ScriptState::Waiting { until_ms } if until_ms <= target => {
+            let now = self.world.now_ms();
+            let action_at = self.replay.front().map(|a| START_MS + a.at_ms);
+            let at_step = matches!(self.script, ScriptState::AtStep { .. });
+            if let ScriptState::Waiting { until_ms } = self.script {
+                // The script acts first when it and a learner's action share a moment, as it
+                // did in the run the link was made from.
+                if until_ms <= target && action_at.is_none_or(|at| until_ms <= at) {
                     self.world.advance_to(until_ms);
                     self.resume_script();
+                    continue;
                 }
-                ScriptState::AtStep { .. } if self.catch_up_to.is_some() => self.resume_script(),
+            }
+            match action_at {
+                // At a step time stands still, so an action there happened at this very
+                // moment; elsewhere the world moves on to the action's moment first.
+                Some(at) if at <= target && (at <= now || !at_step) => {
+                    if at > now {
+                        self.world.advance_to(at);
+                    }
+                    if let Some(acted) = self.replay.pop_front() {
+                        match acted.action {
+                            Action::Command(line) => {
+                                self.run_command(&line);
+                            }
+                            Action::Next => self.next_step(),
+                        }
+                    }
+                }
+                // A hand-written link (no actions) goes straight through lesson steps before
+                // its moment.
+                _ if at_step
+                    && self.replay.is_empty()
+                    && self
+                        .catch_up_to
+                        .is_some_and(|goal| self.world.elapsed_ms() < goal) =>
+                {
+                    self.resume_script();
+                }
                 // A lesson step holds the simulation still until Next, so the rest of the
-                // lesson happens at the same simulated moments whoever reads it, however slowly
-                // (and a link replays it exactly).
-                ScriptState::AtStep { .. } => return,
+                // lesson happens at the same simulated moments whoever reads it, however
+                // slowly (and a link replays it exactly).
+                _ if at_step => return,
                 _ => {
                     self.world.advance_to(target);
                     return;
@@ -226,8 +276,10 @@ impl Session {
             let elapsed = self.world.elapsed_ms();
             if elapsed >= goal {
                 // Arrived: hold still at the moment the link was made (or play on, if the
-                // link says so).
+                // link says so). Actions done at that very moment are done too.
                 self.catch_up_to = None;
+                self.advance(0);
+                self.replay.clear();
                 self.playing = self.link.play;
             } else {
                 self.advance((goal - elapsed).min(CATCH_UP_SLICE_MS));
@@ -267,6 +319,10 @@ impl Session {
                 return entries;
             }
         }
+        self.journal.push(Acted {
+            at_ms: self.world.elapsed_ms(),
+            action: Action::Command(line.to_string()),
+        });
         let mut entries = Vec::new();
         self.console.run_line(line, &mut self.world, &mut entries);
         self.record(entries.clone());
@@ -363,6 +419,67 @@ mod tests {
             serde_json::to_value(second.world.snapshot()).unwrap(),
             serde_json::to_value(first.world.snapshot()).unwrap()
         );
+    }
+
+    /// Opens `link` in a fresh session and replays it to its moment.
+    fn opened(link: &Link) -> Session {
+        let mut session = Session::new(Link::decode(&link.encode()).unwrap());
+        while session.catching_up() {
+            session.frame(16.0);
+        }
+        session
+    }
+
+    fn snapshot(session: &Session) -> serde_json::Value {
+        serde_json::to_value(session.world.snapshot()).unwrap()
+    }
+
+    #[test]
+    fn a_link_carries_what_the_learner_did_by_hand() {
+        let mut first = Session::new(Link::decode("#seed=4").unwrap());
+        for _ in 0..37 {
+            first.frame(97.0);
+        }
+        first.run_command("aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001 --new-starting-hash-key 127605887595351923798765477786913079296");
+        for _ in 0..23 {
+            first.frame(61.0);
+        }
+        first.run_command("producer set viral --rate 300 --keys hot:user-42:0.9:100");
+        first.run_command("wait 3s");
+        for _ in 0..11 {
+            first.frame(33.0);
+        }
+        let link = first.link();
+        assert_eq!(link.actions.len(), 2, "waits are pace, not actions");
+        let second = opened(&link);
+        assert_eq!(second.world.elapsed_ms(), first.world.elapsed_ms());
+        assert_eq!(snapshot(&second), snapshot(&first));
+        assert_eq!(second.journal(), first.journal());
+        assert!(!second.playing, "a shared moment holds still");
+        // A link without the actions is a different run.
+        let mut bare = link.clone();
+        bare.actions.clear();
+        assert_ne!(snapshot(&opened(&bare)), snapshot(&first));
+    }
+
+    #[test]
+    fn a_lesson_link_replays_next_presses_and_stops_at_the_step_it_was_made_at() {
+        let mut first = Session::new(Link::decode("#lesson=hot-key&seed=2").unwrap());
+        let mut nexts = 0;
+        while nexts < 2 {
+            first.frame(100.0);
+            if matches!(first.script, ScriptState::AtStep { .. }) {
+                first.run_command("producer set hot --rate 1100 --keys hot:user-42:1");
+                first.next_step();
+                nexts += 1;
+            }
+        }
+        while !matches!(first.script, ScriptState::AtStep { .. }) {
+            first.frame(100.0);
+        }
+        let second = opened(&first.link());
+        assert_eq!(second.script, first.script, "held at the same step");
+        assert_eq!(snapshot(&second), snapshot(&first));
     }
 
     #[test]
