@@ -459,3 +459,193 @@ fn a_scripted_run_reaches_the_digest_the_browser_reaches() {
         common::SCRIPT_DIGEST
     );
 }
+
+fn reached(entries: &[Entry]) -> Vec<(String, u64)> {
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Reached {
+                condition,
+                after_ms,
+            } => Some((condition.clone(), *after_ms)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn wait_until_a_shard_throttles_waits_for_the_first_refused_write() {
+    let (world, _, entries) = run_script(
+        "aws kinesis create-stream --stream-name s --shard-count 2
+aws kinesis wait stream-exists --stream-name s
+producer add p --stream s --rate 300 --keys hot:k:1
+wait 10s
+producer set p --rate 1500 --keys hot:k:1
+wait until throttled s
+expect $(sim time) != x
+",
+    )
+    .unwrap();
+    let found = reached(&entries);
+    assert_eq!(found.len(), 1, "{entries:?}");
+    assert_eq!(found[0].0, "throttled s");
+    // The first second's excess is absorbed by the shard's one-second bucket: the first
+    // refusal comes within about two seconds, not at once and not never.
+    assert!(
+        (100..=2_500).contains(&found[0].1),
+        "throttled after {} ms",
+        found[0].1
+    );
+    let stream = world.kinesis().stream("s").unwrap();
+    let refused: u64 = stream
+        .shards
+        .iter()
+        .map(|s| {
+            s.metrics.totals()
+                [shardlab::engine::metrics::Metric::WriteProvisionedThroughputExceeded as usize]
+        })
+        .sum();
+    assert!(refused > 0);
+}
+
+#[test]
+fn wait_until_a_lease_moves_waits_for_failover() {
+    let (world, _, entries) = run_script(
+        "aws kinesis create-stream --stream-name s --shard-count 2
+aws kinesis wait stream-exists --stream-name s
+kcl app add app --stream s --workers 2 --failover 10s
+wait 30s
+OWNER=$(sim describe --query \"apps.app.leases[?leaseKey=='shardId-000000000000'].leaseOwner | [0]\")
+kcl worker kill app/$OWNER
+wait until lease app shardId-000000000000 moves --timeout 2m
+NEW=$(sim describe --query \"apps.app.leases[?leaseKey=='shardId-000000000000'].leaseOwner | [0]\")
+expect $NEW != $OWNER
+",
+    )
+    .unwrap();
+    let found = reached(&entries);
+    assert_eq!(found.len(), 1, "{:?}", errors(&entries));
+    // A lease expires failoverTimeMillis (10 s) after the survivor last saw its counter
+    // change, and the survivor only looks at its taker runs, every 2 x (10 s + 25 ms): so the
+    // lease moves between 10 and about 40 s after the crash.
+    assert!(
+        (10_000..=40_100).contains(&found[0].1),
+        "moved after {} ms",
+        found[0].1
+    );
+    assert!(world.app("app").is_some());
+    assert!(
+        entries
+            .iter()
+            .any(|e| matches!(e, Entry::Expect { passed: true, .. })),
+        "{entries:?}"
+    );
+}
+
+#[test]
+fn wait_until_rechecks_a_command_and_gives_up_after_its_timeout() {
+    let (world, runner, entries) = run_script(
+        "aws kinesis create-stream --stream-name s --shard-count 1
+aws kinesis wait stream-exists --stream-name s
+aws kinesis split-shard --stream-name s --shard-to-split shardId-000000000000 --new-starting-hash-key 100
+wait until $(aws kinesis describe-stream-summary --stream-name s --query StreamDescriptionSummary.OpenShardCount) == 2 --every 1s
+wait until status s DELETING --timeout 3s
+expect $? == 1
+",
+    )
+    .unwrap();
+    let found = reached(&entries);
+    assert_eq!(found.len(), 1);
+    // The split completes after the engine's 5 s UPDATING period; checks come every second.
+    assert!((5_000..=6_000).contains(&found[0].1), "{found:?}");
+    let errs = errors(&entries);
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("line 5: waited 3 s and 'status s DELETING' never happened")),
+        "{errs:?}"
+    );
+    assert_eq!(runner.expects_failed, 0, "{entries:?}");
+    // A `wait until` is echoed once, not at every check.
+    let echoed = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Command { text, .. } if text.starts_with("wait until")))
+        .count();
+    assert_eq!(echoed, 2);
+    assert!(world.kinesis().stream("s").is_some());
+}
+
+#[test]
+fn wait_until_errors_name_the_line_and_the_script_goes_on() {
+    let (_, entries) = transcript(
+        "wait until throttled nowhere
+wait until sometime
+echo still here
+",
+    );
+    let errs = errors(&entries);
+    assert!(errs[0].starts_with("line 1: there is no stream named nowhere"), "{errs:?}");
+    assert!(errs[1].starts_with("line 2: wait until takes a condition"), "{errs:?}");
+    assert_eq!(outputs(&entries), ["still here\n"]);
+}
+
+#[test]
+fn ask_shows_a_question_and_natively_its_answer() {
+    let (_, entries) = transcript(
+        "ask \"Which shard gets user-42?\" \"shard 0\" \"shard 1\" \"shard 2\" answer 2 because \"MD5 puts it in the second quarter\"
+echo after
+",
+    );
+    let Entry::Ask {
+        line,
+        question,
+        choices,
+        answer,
+        explanation,
+    } = &entries[0]
+    else {
+        panic!("{entries:?}");
+    };
+    assert_eq!(
+        (*line, question.as_str(), choices.len(), *answer),
+        (1, "Which shard gets user-42?", 3, 2)
+    );
+    assert_eq!(explanation, "MD5 puts it in the second quarter");
+    let shown = entries[0].render();
+    assert!(shown.contains("  2) shard 1\n"), "{shown}");
+    assert!(shown.ends_with("  answer: 2 (MD5 puts it in the second quarter)\n"), "{shown}");
+    assert_eq!(outputs(&entries), ["after\n"]);
+}
+
+#[test]
+fn a_malformed_ask_is_an_error_with_its_line() {
+    let (_, entries) = transcript(
+        "echo one
+ask \"Q?\" \"only one\" answer 1
+ask \"Q?\" a b answer 3
+ask \"Q?\" a b
+",
+    );
+    let errs = errors(&entries);
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert!(errs[0].starts_with("line 2: ask takes a question, two or more choices"));
+    assert!(errs[1].starts_with("line 3: ask: answer 3 is not one of the 2 choices"));
+    assert!(errs[2].starts_with("line 4: ask takes"));
+}
+
+#[test]
+fn a_console_waits_until_a_condition() {
+    let mut world = World::new(1);
+    let mut console = Runner::console();
+    let mut out = Vec::new();
+    for line in [
+        "aws kinesis create-stream --stream-name s --shard-count 1",
+        "wait until status s ACTIVE",
+    ] {
+        console.run_line(line, &mut world, &mut out);
+    }
+    assert_eq!(reached(&out).len(), 1, "{out:?}");
+    assert_eq!(
+        world.kinesis().stream("s").unwrap().status.as_str(),
+        "ACTIVE"
+    );
+}

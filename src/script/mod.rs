@@ -21,6 +21,7 @@ pub mod parse;
 pub mod runner;
 pub mod sim_commands;
 pub mod suggest;
+pub mod until;
 
 pub use lessons::{lesson, lessons, Lesson};
 pub use parse::{parse_script, Position, ScriptError};

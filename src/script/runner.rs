@@ -13,13 +13,14 @@ use serde::Serialize;
 use super::duration::parse_duration;
 use super::parse::{parse_line, parse_script, Action, Command, Part, ScriptError, Statement, Word};
 use super::suggest::did_you_mean;
+use super::until::{Baseline, Until};
 use super::{aws_cli, sim_commands, Outcome};
 use crate::sim::World;
 
 /// The commands the language knows (for "did you mean" and completion).
 pub const COMMANDS: &[&str] = &[
-    "aws", "producer", "consumer", "kcl", "sim", "wait", "at", "say", "step", "expect", "echo",
-    "sleep",
+    "aws", "producer", "consumer", "kcl", "sim", "wait", "at", "say", "step", "ask", "expect",
+    "echo", "sleep",
 ];
 
 /// One thing in a transcript.
@@ -53,6 +54,24 @@ pub enum Entry {
         ms: u64,
         now_ms: u64,
     },
+    /// A `wait until` whose condition came true, and how long it took.
+    Reached {
+        condition: String,
+        after_ms: u64,
+    },
+    /// A predict-then-run question (`answer` is 1-based).
+    Ask {
+        line: usize,
+        question: String,
+        choices: Vec<String>,
+        answer: usize,
+        explanation: String,
+    },
+    /// The learner's answer to the last question (1-based).
+    Answered {
+        chosen: usize,
+        correct: bool,
+    },
 }
 
 impl Entry {
@@ -76,6 +95,32 @@ impl Entry {
             Entry::Waited { ms, now_ms } => {
                 format!("… {} passed (t = {})\n", human(*ms), human(*now_ms))
             }
+            Entry::Reached {
+                condition,
+                after_ms,
+            } => format!("… {} later: {condition}\n", human(*after_ms)),
+            Entry::Ask {
+                question,
+                choices,
+                answer,
+                explanation,
+                ..
+            } => {
+                let mut text = format!("? {question}\n");
+                for (i, choice) in choices.iter().enumerate() {
+                    text.push_str(&format!("  {}) {choice}\n", i + 1));
+                }
+                text.push_str(&format!("  answer: {answer}"));
+                if !explanation.is_empty() {
+                    text.push_str(&format!(" ({explanation})"));
+                }
+                text.push('\n');
+                text
+            }
+            Entry::Answered { chosen, correct } => format!(
+                "  you answered {chosen}: {}\n",
+                if *correct { "right" } else { "not quite" }
+            ),
         }
     }
 }
@@ -115,6 +160,14 @@ pub enum Pause {
     Step { number: usize, title: String },
     /// Simulated time must reach `until_ms` before the script goes on.
     Wait { until_ms: u64 },
+    /// A question: the simulation holds still until the learner answers.
+    Ask {
+        question: String,
+        choices: Vec<String>,
+        /// 1-based.
+        answer: usize,
+        explanation: String,
+    },
     /// The script is over.
     Done,
 }
@@ -131,6 +184,20 @@ pub struct Runner {
     steps: usize,
     pub expects_passed: usize,
     pub expects_failed: usize,
+    /// The statement being run (`None` for a console line).
+    current: Option<usize>,
+    /// A `wait until` in progress.
+    until: Option<UntilInProgress>,
+}
+
+/// A `wait until` being waited for.
+#[derive(Clone, Debug)]
+struct UntilInProgress {
+    /// The statement it belongs to (`None` for a console line).
+    index: Option<usize>,
+    baseline: Baseline,
+    started_ms: u64,
+    deadline_ms: u64,
 }
 
 impl Runner {
@@ -144,6 +211,8 @@ impl Runner {
             steps: 0,
             expects_passed: 0,
             expects_failed: 0,
+            current: None,
+            until: None,
         })
     }
 
@@ -158,6 +227,8 @@ impl Runner {
             steps: 0,
             expects_passed: 0,
             expects_failed: 0,
+            current: None,
+            until: None,
         }
     }
 
@@ -183,6 +254,7 @@ impl Runner {
     pub fn run_until_pause(&mut self, world: &mut World, out: &mut Vec<Entry>) -> Pause {
         let started = *self.started_ms.get_or_insert(world.now_ms());
         while let Some(statement) = self.statements.get(self.next).cloned() {
+            self.current = Some(self.next);
             self.next += 1;
             if let Some(pause) = self.execute(&statement, started, world, out) {
                 return pause;
@@ -197,7 +269,8 @@ impl Runner {
             match self.run_until_pause(world, out) {
                 Pause::Done => return,
                 Pause::Wait { until_ms } => world.advance_to(until_ms),
-                Pause::Step { .. } => {}
+                // Natively nobody answers: the transcript shows the question and its answer.
+                Pause::Step { .. } | Pause::Ask { .. } => {}
             }
         }
     }
@@ -205,12 +278,18 @@ impl Runner {
     /// Runs one line typed at a console; a wait is carried out at once.
     pub fn run_line(&mut self, line: &str, world: &mut World, out: &mut Vec<Entry>) {
         let started = *self.started_ms.get_or_insert(world.now_ms());
+        self.current = None;
         match parse_line(line) {
             Ok(Some(statement)) => {
-                if let Some(Pause::Wait { until_ms }) =
+                // A wait is carried out at once; a `wait until` is checked again after each
+                // wait until it holds or times out.
+                while let Some(Pause::Wait { until_ms }) =
                     self.execute(&statement, started, world, out)
                 {
                     world.advance_to(until_ms);
+                    if self.until.is_none() {
+                        break;
+                    }
                 }
             }
             Ok(None) => {}
@@ -241,10 +320,14 @@ impl Runner {
                 None
             }
             Action::Run(command) => {
-                let quiet = matches!(
-                    command.words.first().and_then(Word::literal).as_deref(),
-                    Some("say" | "step")
-                );
+                // Narration is not echoed as a command, nor is each new check of a
+                // `wait until`.
+                let rechecking = self.until.as_ref().is_some_and(|u| u.index == self.current);
+                let quiet = rechecking
+                    || matches!(
+                        command.words.first().and_then(Word::literal).as_deref(),
+                        Some("say" | "step" | "ask")
+                    );
                 if !quiet {
                     out.push(Entry::Command {
                         line: statement.line,
@@ -375,6 +458,10 @@ impl Runner {
                     title,
                 })
             }
+            "wait" if args.first().map(String::as_str) == Some("until") => {
+                self.wait_until(line, &args[1..], world, out)
+            }
+            "ask" => self.ask(line, args, out),
             "wait" | "sleep" => {
                 let duration = match (name, args) {
                     ("sleep", [seconds]) => seconds
@@ -462,6 +549,110 @@ impl Runner {
         }
     }
 
+    /// One check of a `wait until`: `None` when the script goes on (the condition held, or
+    /// it timed out, or it could not be read), a wait for the next check otherwise.
+    fn wait_until(
+        &mut self,
+        line: usize,
+        args: &[String],
+        world: &World,
+        out: &mut Vec<Entry>,
+    ) -> Option<Pause> {
+        let now = world.now_ms();
+        let fail = |runner: &mut Runner, out: &mut Vec<Entry>, message: String| {
+            runner.status = 2;
+            runner.until = None;
+            out.push(Entry::Error {
+                text: format!("line {line}: {message}\n"),
+            });
+            None
+        };
+        let until = match Until::parse(args) {
+            Ok(until) => until,
+            Err(message) => return fail(self, out, message),
+        };
+        let first = self.until.as_ref().is_none_or(|u| u.index != self.current);
+        if first {
+            match until.baseline(world) {
+                Ok(baseline) => {
+                    self.until = Some(UntilInProgress {
+                        index: self.current,
+                        baseline,
+                        started_ms: now,
+                        deadline_ms: now.saturating_add(until.timeout_ms),
+                    })
+                }
+                Err(message) => return fail(self, out, message),
+            }
+        }
+        let waiting = self.until.clone()?;
+        let condition = args
+            .iter()
+            .take_while(|a| !a.starts_with("--"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        match until.holds(&waiting.baseline, world) {
+            Ok(true) => {
+                self.status = 0;
+                self.until = None;
+                out.push(Entry::Reached {
+                    condition,
+                    after_ms: now - waiting.started_ms,
+                });
+                None
+            }
+            Ok(false) if now >= waiting.deadline_ms => {
+                let message = format!(
+                    "waited {} and '{condition}' never happened; going on",
+                    human(until.timeout_ms)
+                );
+                let outcome = fail(self, out, message);
+                self.status = 1;
+                outcome
+            }
+            Ok(false) => {
+                // Run this statement again at the next check.
+                if self.current.is_some() {
+                    self.next -= 1;
+                }
+                Some(Pause::Wait {
+                    until_ms: now.saturating_add(until.every_ms).min(waiting.deadline_ms),
+                })
+            }
+            Err(message) => fail(self, out, message),
+        }
+    }
+
+    /// `ask "question" "choice" "choice" ... answer N [because "explanation"]`.
+    fn ask(&mut self, line: usize, args: &[String], out: &mut Vec<Entry>) -> Option<Pause> {
+        match parse_ask(args) {
+            Ok((question, choices, answer, explanation)) => {
+                self.status = 0;
+                out.push(Entry::Ask {
+                    line,
+                    question: question.clone(),
+                    choices: choices.clone(),
+                    answer,
+                    explanation: explanation.clone(),
+                });
+                Some(Pause::Ask {
+                    question,
+                    choices,
+                    answer,
+                    explanation,
+                })
+            }
+            Err(message) => {
+                self.status = 2;
+                out.push(Entry::Error {
+                    text: format!("line {line}: {message}\n"),
+                });
+                None
+            }
+        }
+    }
+
     fn expect(&mut self, line: usize, text: &str, args: &[String], out: &mut Vec<Entry>) {
         let verdict = match args {
             [left, op, right] => {
@@ -501,8 +692,41 @@ impl Runner {
     }
 }
 
+const ASK_FORM: &str =
+    "ask takes a question, two or more choices, then answer N and optionally because \"why\", as in: \
+ask \"Which shard throttles?\" \"shard 0\" \"shard 1\" answer 2 because \"user-42 hashes into shard 1\"";
+
+/// The parts of an `ask`: question, choices, the 1-based answer, the explanation.
+fn parse_ask(args: &[String]) -> Result<(String, Vec<String>, usize, String), String> {
+    let at = args
+        .iter()
+        .rposition(|a| a == "answer")
+        .ok_or_else(|| ASK_FORM.to_string())?;
+    let (question, choices) = args[..at].split_first().ok_or_else(|| ASK_FORM.to_string())?;
+    if question.trim().is_empty() || choices.len() < 2 {
+        return Err(ASK_FORM.to_string());
+    }
+    let rest = &args[at + 1..];
+    let answer = rest
+        .first()
+        .and_then(|n| n.parse::<usize>().ok())
+        .ok_or_else(|| ASK_FORM.to_string())?;
+    if answer == 0 || answer > choices.len() {
+        return Err(format!(
+            "ask: answer {answer} is not one of the {} choices (they count from 1)",
+            choices.len()
+        ));
+    }
+    let explanation = match &rest[1..] {
+        [] => String::new(),
+        [because, why] if because == "because" => why.clone(),
+        _ => return Err(ASK_FORM.to_string()),
+    };
+    Ok((question.clone(), choices.to_vec(), answer, explanation))
+}
+
 /// Compares as numbers when both sides are numbers, as text otherwise.
-fn compare(left: &str, op: &str, right: &str) -> Result<bool, String> {
+pub(crate) fn compare(left: &str, op: &str, right: &str) -> Result<bool, String> {
     let numbers = left
         .trim()
         .parse::<f64>()

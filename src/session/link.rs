@@ -4,9 +4,9 @@
 //! deflated and base64url-encoded; `#seed=7` alone is the default scenario. Opening a link
 //! replays the scenario from the seed up to `t` (simulated milliseconds since the start), so
 //! everyone who opens it sees the same run. What the learner did by hand (a split, a producer
-//! change, Next at a lesson step) travels too, as `actions=...` (deflated JSON of
-//! `[ms, "command line"]` and `[ms]` for Next), and is done again at the same simulated
-//! moments. Everything in a link is untrusted: sizes are
+//! change, Next at a lesson step, an answer) travels too, as `actions=...` (deflated JSON of
+//! `[ms, "command line"]`, `[ms]` for Next and `[ms, n]` for answer n), and is done again at
+//! the same simulated moments. Everything in a link is untrusted: sizes are
 //! capped, and a link that cannot be read is an error the page shows before opening the
 //! default scenario.
 
@@ -50,6 +50,8 @@ pub enum Action {
     Command(String),
     /// Next, at a lesson step.
     Next,
+    /// An answer to a question (1-based).
+    Answer(usize),
 }
 
 /// An action and the simulated moment it happened (milliseconds since the start).
@@ -98,6 +100,7 @@ impl Link {
                 .map(|a| match &a.action {
                     Action::Command(line) => serde_json::json!([a.at_ms, line]),
                     Action::Next => serde_json::json!([a.at_ms]),
+                    Action::Answer(chosen) => serde_json::json!([a.at_ms, chosen]),
                 })
                 .collect();
             parts.push(format!(
@@ -206,6 +209,11 @@ fn actions(text: &str) -> Result<Vec<Acted>, String> {
         let action = match item.get(1) {
             None => Action::Next,
             Some(serde_json::Value::String(line)) => Action::Command(line.clone()),
+            Some(serde_json::Value::Number(n)) => Action::Answer(
+                n.as_u64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .ok_or_else(damaged)?,
+            ),
             Some(_) => return Err(damaged()),
         };
         out.push(Acted { at_ms, action });
@@ -239,6 +247,10 @@ mod tests {
                     Acted {
                         at_ms: 12_000,
                         action: Action::Next,
+                    },
+                    Acted {
+                        at_ms: 12_000,
+                        action: Action::Answer(2),
                     },
                 ],
             };

@@ -50,7 +50,33 @@ pub enum ScriptState {
         number: usize,
         title: String,
     },
+    /// At an `ask`: the simulation holds still until the learner answers.
+    Asking {
+        question: String,
+        choices: Vec<String>,
+        /// 1-based.
+        answer: usize,
+        explanation: String,
+    },
     Done,
+}
+
+impl ScriptState {
+    /// Whether the simulation is held still for the learner (a step or a question).
+    pub fn is_holding(&self) -> bool {
+        matches!(self, ScriptState::AtStep { .. } | ScriptState::Asking { .. })
+    }
+}
+
+/// A question the learner answered, shown with its outcome and explanation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answered {
+    pub question: String,
+    pub choices: Vec<String>,
+    /// Both 1-based.
+    pub chosen: usize,
+    pub answer: usize,
+    pub explanation: String,
 }
 
 /// One learner's session.
@@ -73,6 +99,8 @@ pub struct Session {
     journal: Vec<Acted>,
     /// Actions from the link still to be done again, at their moments.
     replay: std::collections::VecDeque<Acted>,
+    /// The last question answered (until the next step or question).
+    pub answered: Option<Answered>,
 }
 
 impl Session {
@@ -98,6 +126,7 @@ impl Session {
             catch_up_to: (link.time_ms > 0).then_some(link.time_ms),
             journal: Vec::new(),
             replay,
+            answered: None,
             link,
             runner,
             script: ScriptState::Done,
@@ -187,12 +216,27 @@ impl Session {
         self.script = match pause {
             Pause::Wait { until_ms } => ScriptState::Waiting { until_ms },
             Pause::Step { number, title } => {
+                self.answered = None;
                 // A lesson step pauses the simulation until the learner presses Next (a link
                 // being replayed goes straight on).
                 if self.catch_up_to.is_none() {
                     self.playing = false;
                 }
                 ScriptState::AtStep { number, title }
+            }
+            Pause::Ask {
+                question,
+                choices,
+                answer,
+                explanation,
+            } => {
+                self.answered = None;
+                ScriptState::Asking {
+                    question,
+                    choices,
+                    answer,
+                    explanation,
+                }
             }
             Pause::Done => ScriptState::Done,
         };
@@ -210,6 +254,40 @@ impl Session {
         }
     }
 
+    /// Answers the question the script is asking (`chosen` counts from 1); the run goes on
+    /// and the outcome and explanation stay on show until the next step or question.
+    pub fn answer(&mut self, chosen: usize) {
+        let ScriptState::Asking {
+            question,
+            choices,
+            answer,
+            explanation,
+        } = self.script.clone()
+        else {
+            return;
+        };
+        if chosen == 0 || chosen > choices.len() {
+            return;
+        }
+        self.journal.push(Acted {
+            at_ms: self.world.elapsed_ms(),
+            action: Action::Answer(chosen),
+        });
+        self.record(vec![Entry::Answered {
+            chosen,
+            correct: chosen == answer,
+        }]);
+        self.resume_script();
+        self.answered.get_or_insert(Answered {
+            question,
+            choices,
+            chosen,
+            answer,
+            explanation,
+        });
+        self.playing = true;
+    }
+
     /// What the learner did in this run, in order.
     pub fn journal(&self) -> &[Acted] {
         &self.journal
@@ -222,7 +300,7 @@ impl Session {
         loop {
             let now = self.world.now_ms();
             let action_at = self.replay.front().map(|a| START_MS + a.at_ms);
-            let at_step = matches!(self.script, ScriptState::AtStep { .. });
+            let at_step = self.script.is_holding();
             if let ScriptState::Waiting { until_ms } = self.script {
                 // The script acts first when it and a learner's action share a moment, as it
                 // did in the run the link was made from.
@@ -245,6 +323,7 @@ impl Session {
                                 self.run_command(&line);
                             }
                             Action::Next => self.next_step(),
+                            Action::Answer(chosen) => self.answer(chosen),
                         }
                     }
                 }
@@ -480,6 +559,35 @@ mod tests {
         let second = opened(&first.link());
         assert_eq!(second.script, first.script, "held at the same step");
         assert_eq!(snapshot(&second), snapshot(&first));
+    }
+
+    #[test]
+    fn an_ask_holds_time_until_answered_and_the_answer_travels_in_a_link() {
+        let script = "aws kinesis create-stream --stream-name s --shard-count 1
+wait 3s
+ask \"Will it throttle?\" yes no answer 2 because \"100 records/s is a tenth of the limit\"
+producer add p --stream s --rate 100
+wait 5s
+";
+        let mut first = Session::new(Link::start(Scenario::Script(script.into()), 3));
+        first.advance(10_000);
+        assert!(matches!(first.script, ScriptState::Asking { .. }));
+        let held = first.world.elapsed_ms();
+        first.advance(5_000);
+        first.frame(100.0);
+        first.step();
+        assert_eq!(first.world.elapsed_ms(), held, "time stands still at a question");
+        assert!(first.world.producer("p").is_none());
+        first.answer(1);
+        let answered = first.answered.clone().unwrap();
+        assert_eq!((answered.chosen, answered.answer), (1, 2));
+        assert_eq!(answered.explanation, "100 records/s is a tenth of the limit");
+        assert!(first.world.producer("p").is_some(), "the run went on");
+        first.advance(2_000);
+        assert_eq!(first.world.elapsed_ms(), held + 2_000);
+        let second = opened(&first.link());
+        assert_eq!(snapshot(&second), snapshot(&first));
+        assert_eq!(second.answered, first.answered);
     }
 
     #[test]

@@ -114,6 +114,9 @@ impl View {
                     crate::script::runner::human(until_ms.saturating_sub(world.now_ms()))
                 ),
                 ScriptState::AtStep { number, title } => format!("step {number}: {title}"),
+                ScriptState::Asking { .. } => {
+                    "a question: the simulation waits for your answer".to_string()
+                }
                 ScriptState::Done => "the scenario has set the scene".to_string(),
             },
             notice: session.notice.clone(),

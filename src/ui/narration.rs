@@ -76,6 +76,9 @@ pub fn CommandLog(props: &CommandLogProps) -> Html {
                         <div class={if *passed { "ok" } else { "err" }}>{ message }</div>
                     },
                     Entry::Waited { now_ms, .. } => html! { <div class="waited">{ format!("(time is now {})", format::clock(*now_ms)) }</div> },
+                    other @ (Entry::Reached { .. } | Entry::Ask { .. } | Entry::Answered { .. }) => html! {
+                        <div class="say">{ other.render().trim_end() }</div>
+                    },
                 }) }
             </pre>
         </section>
