@@ -583,8 +583,14 @@ echo still here
 ",
     );
     let errs = errors(&entries);
-    assert!(errs[0].starts_with("line 1: there is no stream named nowhere"), "{errs:?}");
-    assert!(errs[1].starts_with("line 2: wait until takes a condition"), "{errs:?}");
+    assert!(
+        errs[0].starts_with("line 1: there is no stream named nowhere"),
+        "{errs:?}"
+    );
+    assert!(
+        errs[1].starts_with("line 2: wait until takes a condition"),
+        "{errs:?}"
+    );
     assert_eq!(outputs(&entries), ["still here\n"]);
 }
 
@@ -612,7 +618,10 @@ echo after
     assert_eq!(explanation, "MD5 puts it in the second quarter");
     let shown = entries[0].render();
     assert!(shown.contains("  2) shard 1\n"), "{shown}");
-    assert!(shown.ends_with("  answer: 2 (MD5 puts it in the second quarter)\n"), "{shown}");
+    assert!(
+        shown.ends_with("  answer: 2 (MD5 puts it in the second quarter)\n"),
+        "{shown}"
+    );
     assert_eq!(outputs(&entries), ["after\n"]);
 }
 
@@ -648,4 +657,29 @@ fn a_console_waits_until_a_condition() {
         world.kinesis().stream("s").unwrap().status.as_str(),
         "ACTIVE"
     );
+}
+
+#[test]
+fn at_least_five_lessons_ask_and_wait_for_the_simulation() {
+    let asking = lessons()
+        .iter()
+        .filter(|l| l.source.lines().any(|line| line.starts_with("ask ")))
+        .count();
+    let waiting = lessons()
+        .iter()
+        .filter(|l| l.source.lines().any(|line| line.starts_with("wait until ")))
+        .count();
+    assert!(
+        asking >= 5 && waiting >= 5,
+        "{asking} ask, {waiting} wait until"
+    );
+    // Natively every question shows its answer, and every wait until is reached in time.
+    for lesson in lessons() {
+        let (_, _, entries) = run_script(lesson.source).unwrap();
+        let never: Vec<_> = errors(&entries)
+            .into_iter()
+            .filter(|e| e.contains("never happened"))
+            .collect();
+        assert!(never.is_empty(), "{}: {never:?}", lesson.name);
+    }
 }

@@ -702,7 +702,9 @@ fn parse_ask(args: &[String]) -> Result<(String, Vec<String>, usize, String), St
         .iter()
         .rposition(|a| a == "answer")
         .ok_or_else(|| ASK_FORM.to_string())?;
-    let (question, choices) = args[..at].split_first().ok_or_else(|| ASK_FORM.to_string())?;
+    let (question, choices) = args[..at]
+        .split_first()
+        .ok_or_else(|| ASK_FORM.to_string())?;
     if question.trim().is_empty() || choices.len() < 2 {
         return Err(ASK_FORM.to_string());
     }

@@ -4,6 +4,7 @@
 //! ```text
 //! wait until throttled orders                  a write to any shard of orders is refused
 //! wait until throttled orders shardId-000000000001
+//! wait until read-throttled orders             a GetRecords call is refused
 //! wait until lease analytics shardId-000000000001 moves    the lease gets a new owner
 //! wait until status orders ACTIVE              the stream's StreamStatus
 //! wait until $(aws kinesis describe-stream-summary --stream-name orders \
@@ -38,6 +39,11 @@ pub enum Condition {
         stream: String,
         shard: Option<String>,
     },
+    /// A GetRecords call refused by the stream (or one shard of it).
+    ReadThrottled {
+        stream: String,
+        shard: Option<String>,
+    },
     /// A KCL lease gets an owner other than the one it had when the wait began.
     LeaseMoves { app: String, lease: String },
     /// The stream's StreamStatus.
@@ -60,7 +66,8 @@ pub enum Baseline {
     Owner(Option<String>),
 }
 
-const FORMS: &str = "wait until takes a condition: throttled STREAM [SHARD], lease APP SHARD moves, \
+const FORMS: &str = "wait until takes a condition: throttled STREAM [SHARD], \
+read-throttled STREAM [SHARD], lease APP SHARD moves, \
 status STREAM STATUS, or VALUE OP VALUE (==, !=, <, <=, >, >=, contains); \
 then optionally --timeout DURATION and --every DURATION";
 
@@ -102,6 +109,14 @@ impl Until {
                 stream: stream.to_string(),
                 shard: Some(shard.to_string()),
             },
+            ["read-throttled", stream] => Condition::ReadThrottled {
+                stream: stream.to_string(),
+                shard: None,
+            },
+            ["read-throttled", stream, shard] => Condition::ReadThrottled {
+                stream: stream.to_string(),
+                shard: Some(shard.to_string()),
+            },
             ["lease", app, lease, "moves"] => Condition::LeaseMoves {
                 app: app.to_string(),
                 lease: lease.to_string(),
@@ -129,7 +144,10 @@ impl Until {
     pub fn baseline(&self, world: &World) -> Result<Baseline, String> {
         match &self.condition {
             Condition::Throttled { stream, shard } => {
-                throttled_total(world, stream, shard.as_deref()).map(Baseline::Throttled)
+                refused(world, stream, shard.as_deref(), WRITE).map(Baseline::Throttled)
+            }
+            Condition::ReadThrottled { stream, shard } => {
+                refused(world, stream, shard.as_deref(), READ).map(Baseline::Throttled)
             }
             Condition::LeaseMoves { app, lease } => owner(world, app, lease).map(Baseline::Owner),
             Condition::Status { stream, .. } => status(world, stream).map(|_| Baseline::Nothing),
@@ -141,22 +159,38 @@ impl Until {
     pub fn holds(&self, baseline: &Baseline, world: &World) -> Result<bool, String> {
         match (&self.condition, baseline) {
             (Condition::Throttled { stream, shard }, Baseline::Throttled(before)) => {
-                Ok(throttled_total(world, stream, shard.as_deref())? > *before)
+                Ok(refused(world, stream, shard.as_deref(), WRITE)? > *before)
+            }
+            (Condition::ReadThrottled { stream, shard }, Baseline::Throttled(before)) => {
+                Ok(refused(world, stream, shard.as_deref(), READ)? > *before)
             }
             (Condition::LeaseMoves { app, lease }, Baseline::Owner(before)) => {
                 let now = owner(world, app, lease)?;
                 Ok(now.is_some() && now != *before)
             }
-            (Condition::Status { stream, status: want }, _) => {
-                Ok(status(world, stream)? == want.as_str())
-            }
+            (
+                Condition::Status {
+                    stream,
+                    status: want,
+                },
+                _,
+            ) => Ok(status(world, stream)? == want.as_str()),
             (Condition::Compare { left, op, right }, _) => super::runner::compare(left, op, right),
             _ => Ok(false),
         }
     }
 }
 
-fn throttled_total(world: &World, stream: &str, shard: Option<&str>) -> Result<u64, String> {
+const WRITE: Metric = Metric::WriteProvisionedThroughputExceeded;
+const READ: Metric = Metric::ReadProvisionedThroughputExceeded;
+
+/// How many writes (or reads) the stream, or one shard of it, has refused so far.
+fn refused(
+    world: &World,
+    stream: &str,
+    shard: Option<&str>,
+    metric: Metric,
+) -> Result<u64, String> {
     let found = world
         .kinesis()
         .stream(stream)
@@ -170,7 +204,7 @@ fn throttled_total(world: &World, stream: &str, shard: Option<&str>) -> Result<u
         .shards
         .iter()
         .filter(|s| shard.is_none_or(|id| s.id() == id))
-        .map(|s| s.metrics.totals()[Metric::WriteProvisionedThroughputExceeded as usize])
+        .map(|s| s.metrics.totals()[metric as usize])
         .sum())
 }
 
@@ -221,7 +255,9 @@ mod tests {
             Until::parse(&words("3 >= 2")).unwrap().condition,
             Condition::Compare { .. }
         ));
-        assert!(Until::parse(&words("whenever")).unwrap_err().contains("takes a condition"));
+        assert!(Until::parse(&words("whenever"))
+            .unwrap_err()
+            .contains("takes a condition"));
         assert!(Until::parse(&words("throttled s --every 0s")).is_err());
     }
 }

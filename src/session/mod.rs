@@ -64,7 +64,10 @@ pub enum ScriptState {
 impl ScriptState {
     /// Whether the simulation is held still for the learner (a step or a question).
     pub fn is_holding(&self) -> bool {
-        matches!(self, ScriptState::AtStep { .. } | ScriptState::Asking { .. })
+        matches!(
+            self,
+            ScriptState::AtStep { .. } | ScriptState::Asking { .. }
+        )
     }
 }
 
@@ -484,8 +487,10 @@ mod tests {
         first.playing = true;
         for _ in 0..400 {
             first.frame(50.0);
-            if matches!(first.script, ScriptState::AtStep { .. }) {
-                first.next_step();
+            match first.script {
+                ScriptState::AtStep { .. } => first.next_step(),
+                ScriptState::Asking { .. } => first.answer(1),
+                _ => {}
             }
         }
         let link = first.link();
@@ -545,17 +550,30 @@ mod tests {
     fn a_lesson_link_replays_next_presses_and_stops_at_the_step_it_was_made_at() {
         let mut first = Session::new(Link::decode("#lesson=hot-key&seed=2").unwrap());
         let mut nexts = 0;
+        let mut answers = 0;
         while nexts < 2 {
             first.frame(100.0);
-            if matches!(first.script, ScriptState::AtStep { .. }) {
-                first.run_command("producer set hot --rate 1100 --keys hot:user-42:1");
-                first.next_step();
-                nexts += 1;
+            match first.script {
+                ScriptState::AtStep { .. } => {
+                    first.run_command("producer set hot --rate 1100 --keys hot:user-42:1");
+                    first.next_step();
+                    nexts += 1;
+                }
+                ScriptState::Asking { .. } => {
+                    first.answer(1);
+                    answers += 1;
+                }
+                _ => {}
             }
         }
         while !matches!(first.script, ScriptState::AtStep { .. }) {
             first.frame(100.0);
+            if matches!(first.script, ScriptState::Asking { .. }) {
+                first.answer(2);
+                answers += 1;
+            }
         }
+        assert!(answers > 0, "the lesson asks");
         let second = opened(&first.link());
         assert_eq!(second.script, first.script, "held at the same step");
         assert_eq!(snapshot(&second), snapshot(&first));
@@ -576,12 +594,19 @@ wait 5s
         first.advance(5_000);
         first.frame(100.0);
         first.step();
-        assert_eq!(first.world.elapsed_ms(), held, "time stands still at a question");
+        assert_eq!(
+            first.world.elapsed_ms(),
+            held,
+            "time stands still at a question"
+        );
         assert!(first.world.producer("p").is_none());
         first.answer(1);
         let answered = first.answered.clone().unwrap();
         assert_eq!((answered.chosen, answered.answer), (1, 2));
-        assert_eq!(answered.explanation, "100 records/s is a tenth of the limit");
+        assert_eq!(
+            answered.explanation,
+            "100 records/s is a tenth of the limit"
+        );
         assert!(first.world.producer("p").is_some(), "the run went on");
         first.advance(2_000);
         assert_eq!(first.world.elapsed_ms(), held + 2_000);

@@ -8,6 +8,7 @@ say "Four shards cut the hash key space, 0 to 2^128-1, into four equal ranges."
 aws kinesis list-shards --stream-name keys --query 'Shards[].[ShardId, HashKeyRange.StartingHashKey, HashKeyRange.EndingHashKey]' --output text
 
 step "Where do keys go?"
+ask "The MD5 of the key 'a' starts 0cc175b9. Which shard gets it?" "shardId-000000000000" "shardId-000000000001" "shardId-000000000003" answer 1 because "0x0c... is about 5% of the way through the 128-bit space, inside the first quarter."
 say "The MD5 of 'a' is 0cc175b9..., a number in the first quarter of the space: shard 0."
 expect $(aws kinesis put-record --stream-name keys --partition-key a --data one --query ShardId) == shardId-000000000000
 expect $(aws kinesis put-record --stream-name keys --partition-key user-42 --data two --query ShardId) == shardId-000000000001

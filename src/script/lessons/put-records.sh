@@ -20,7 +20,9 @@ expect $(aws kinesis describe-stream-summary --stream-name orders --query Stream
 say "Now they are in. The SDKs and the KPL retry failed entries for you, with exponential backoff."
 
 step "A producer that retries"
+ask "A producer sends 8 records a second to this 5-a-second shard and retries refused records with backoff. Once it slows to 2 a second, what happens to the refused ones?" "They are lost" "They get in, late" "They are put twice" answer 2 because "A refused record is not stored, so retrying it is safe; backoff keeps trying until there is room."
 producer add shop --stream orders --rate 8 --batch 8 --linger 1s --retry backoff --attempts 30
+wait until throttled orders --timeout 1m
 wait 10s
 producer set shop --rate 2
 wait 30s

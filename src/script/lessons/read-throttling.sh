@@ -11,10 +11,12 @@ say "c1 calls GetRecords every 200 ms: five calls a second, the whole of the sha
 expect $(sim describe --query consumers.c1.read_throttles) == 0
 
 step "Four more readers"
+ask "Four more readers poll the same shard five times a second each. What happens?" "Each gets five reads a second" "The shard serves five reads a second in all; the rest are refused" "The shard serves 25 reads a second but slower" answer 2 because "The five GetRecords calls a second are the shard's, shared by everyone who reads it."
 consumer add c2 --stream feed --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON
 consumer add c3 --stream feed --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON
 consumer add c4 --stream feed --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON
 consumer add c5 --stream feed --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON
+wait until read-throttled feed --timeout 1m
 wait 30s
 say "Together they ask for 25 reads a second. The shard serves 5 and refuses the rest with ProvisionedThroughputExceededException."
 expect $(sim describe --query consumers.c2.read_throttles) > 10

@@ -8,13 +8,14 @@ aws kinesis put-record --stream-name orders --partition-key a --data before-the-
 expect $(aws kinesis put-record --stream-name orders --partition-key a --data also-before --query ShardId) == shardId-000000000000
 
 step "Split shard 0"
+ask "Shard 0 is split in two. What happens to the records already in it?" "They move to the two children" "They stay in shard 0, which is closed but still readable" "They are deleted" answer 2 because "Shards never change. The parent is closed: no new records, but everything in it stays readable until retention passes."
 say "Split shard 0 at the middle of its range: 2^126."
 aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000000 --new-starting-hash-key 85070591730234615865843651857942052864
 expect $(aws kinesis describe-stream-summary --stream-name orders --query StreamDescriptionSummary.StreamStatus) == UPDATING
 say "While the stream is UPDATING it still shows and serves the old shards; another reshard has to wait."
 aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001 --new-starting-hash-key 255211775190703847597530955573826158592
 expect $? == 254
-wait 10s
+wait until status orders ACTIVE --every 1s
 aws kinesis list-shards --stream-name orders --query 'Shards[].[ShardId, ParentShardId, SequenceNumberRange.EndingSequenceNumber]' --output text
 expect $(aws kinesis list-shards --stream-name orders --query 'length(Shards)') == 4
 expect $(aws kinesis list-shards --stream-name orders --query "Shards[?ShardId=='shardId-000000000002'].ParentShardId | [0]") == shardId-000000000000
@@ -30,7 +31,7 @@ say "At its end a closed shard gives no next iterator but its ChildShards: read 
 
 step "Merge the children back"
 aws kinesis merge-shards --stream-name orders --shard-to-merge shardId-000000000002 --adjacent-shard-to-merge shardId-000000000003
-wait 10s
+wait until status orders ACTIVE --every 1s
 expect $(aws kinesis list-shards --stream-name orders --query "Shards[?ShardId=='shardId-000000000004'].AdjacentParentShardId | [0]") == shardId-000000000003
 expect $(aws kinesis list-shards --stream-name orders --shard-filter Type=AT_LATEST --query 'length(Shards)') == 2
 
