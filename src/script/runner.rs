@@ -236,6 +236,28 @@ impl Runner {
         self.next >= self.statements.len()
     }
 
+    /// The titles of the script's `step`s, in order (a lesson's table of contents).
+    pub fn step_titles(&self) -> Vec<String> {
+        self.statements
+            .iter()
+            .filter_map(|statement| match &statement.action {
+                Action::Run(command)
+                    if command.words.first().and_then(Word::literal).as_deref()
+                        == Some("step") =>
+                {
+                    Some(
+                        command.words[1..]
+                            .iter()
+                            .map(|w| w.literal().unwrap_or_else(|| "…".to_string()))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    )
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The line of the next statement to run.
     pub fn next_line(&self) -> Option<usize> {
         self.statements.get(self.next).map(|s| s.line)

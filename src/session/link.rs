@@ -40,6 +40,8 @@ pub struct Link {
     pub play: bool,
     /// What the learner did, in order, to be done again at the same moments.
     pub actions: Vec<Acted>,
+    /// A lesson step to open at (`step=3`), instead of a moment.
+    pub step: Option<usize>,
 }
 
 /// Something a learner did that changes the run. (Play, pause and speed change only the pace,
@@ -73,6 +75,7 @@ impl Link {
             time_ms: 0,
             play: false,
             actions: Vec::new(),
+            step: None,
         }
     }
 }
@@ -89,6 +92,9 @@ impl Link {
         parts.push(format!("seed={}", self.seed));
         if self.time_ms > 0 {
             parts.push(format!("t={}", self.time_ms));
+        }
+        if let Some(step) = self.step {
+            parts.push(format!("step={step}"));
         }
         if self.play {
             parts.push("play=1".to_string());
@@ -155,6 +161,18 @@ impl Link {
                     link.time_ms = t;
                 }
                 "play" => link.play = matches!(value, "1" | "true" | "yes"),
+                "step" => {
+                    let step: usize = value.parse().map_err(|_| {
+                        format!(
+                            "the step in this link, '{}', is not a step number",
+                            shorten(value)
+                        )
+                    })?;
+                    if step == 0 {
+                        return Err("steps count from 1".to_string());
+                    }
+                    link.step = Some(step);
+                }
                 "actions" => link.actions = actions(&unpack(value, "actions")?)?,
                 _ => {}
             }
@@ -253,6 +271,7 @@ mod tests {
                         action: Action::Answer(2),
                     },
                 ],
+                step: Some(3),
             };
             assert_eq!(Link::decode(&format!("#{}", link.encode())), Ok(link));
         }

@@ -82,6 +82,23 @@ pub struct Answered {
     pub explanation: String,
 }
 
+/// Where a link's replay is going: a moment, or a lesson step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CatchUp {
+    Time(u64),
+    Step(usize),
+}
+
+/// When the run arrived at a lesson step, and how much of the journal had been done then
+/// (what Back replays to come back to it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepArrival {
+    pub number: usize,
+    pub title: String,
+    pub at_ms: u64,
+    journal_len: usize,
+}
+
 /// One learner's session.
 pub struct Session {
     pub world: World,
@@ -93,8 +110,8 @@ pub struct Session {
     transcript_seq: u64,
     pub playing: bool,
     speed: f64,
-    /// A link's time, still to be replayed.
-    catch_up_to: Option<u64>,
+    /// A link's moment or step, still to be replayed up to.
+    catch_up: Option<CatchUp>,
     /// A problem with the link that opened the session, shown once.
     pub notice: Option<String>,
     events_seen: u64,
@@ -104,6 +121,13 @@ pub struct Session {
     replay: std::collections::VecDeque<Acted>,
     /// The last question answered (until the next step or question).
     pub answered: Option<Answered>,
+    /// The lesson steps reached, in order.
+    arrivals: Vec<StepArrival>,
+    /// Whether an action being done comes from the replay (not from the learner now).
+    replaying: bool,
+    /// The furthest moment this run's timeline has reached (rewinding keeps the future
+    /// until the learner acts).
+    timeline_end_ms: u64,
 }
 
 impl Session {
@@ -126,7 +150,13 @@ impl Session {
         let replay = link.actions.iter().cloned().collect();
         let mut session = Session {
             world: World::new(link.seed),
-            catch_up_to: (link.time_ms > 0).then_some(link.time_ms),
+            catch_up: link
+                .step
+                .map(CatchUp::Step)
+                .or((link.time_ms > 0).then_some(CatchUp::Time(link.time_ms))),
+            arrivals: Vec::new(),
+            replaying: false,
+            timeline_end_ms: 0,
             journal: Vec::new(),
             replay,
             answered: None,
@@ -165,6 +195,7 @@ impl Session {
         let mut link = self.link.clone();
         link.time_ms = 0;
         link.play = false;
+        link.step = None;
         link.actions.clear();
         let playing = self.playing;
         let speed = self.speed;
@@ -201,14 +232,15 @@ impl Session {
         Link {
             time_ms: self.world.elapsed_ms(),
             play: false,
+            step: None,
             actions: self.journal.clone(),
             ..self.link.clone()
         }
     }
 
-    /// Whether a link is still being replayed up to its time.
+    /// Whether a link is still being replayed up to its moment or step.
     pub fn catching_up(&self) -> bool {
-        self.catch_up_to.is_some()
+        self.catch_up.is_some()
     }
 
     /// Runs the script until it waits, reaches a step, or ends.
@@ -220,9 +252,15 @@ impl Session {
             Pause::Wait { until_ms } => ScriptState::Waiting { until_ms },
             Pause::Step { number, title } => {
                 self.answered = None;
+                self.arrivals.push(StepArrival {
+                    number,
+                    title: title.clone(),
+                    at_ms: self.world.elapsed_ms(),
+                    journal_len: self.journal.len(),
+                });
                 // A lesson step pauses the simulation until the learner presses Next (a link
                 // being replayed goes straight on).
-                if self.catch_up_to.is_none() {
+                if self.catch_up.is_none() {
                     self.playing = false;
                 }
                 ScriptState::AtStep { number, title }
@@ -248,6 +286,7 @@ impl Session {
     /// Goes on past a lesson step.
     pub fn next_step(&mut self) {
         if let ScriptState::AtStep { .. } = self.script {
+            self.fork();
             self.journal.push(Acted {
                 at_ms: self.world.elapsed_ms(),
                 action: Action::Next,
@@ -272,6 +311,7 @@ impl Session {
         if chosen == 0 || chosen > choices.len() {
             return;
         }
+        self.fork();
         self.journal.push(Acted {
             at_ms: self.world.elapsed_ms(),
             action: Action::Answer(chosen),
@@ -294,6 +334,87 @@ impl Session {
     /// What the learner did in this run, in order.
     pub fn journal(&self) -> &[Acted] {
         &self.journal
+    }
+
+    /// The scenario's steps, in order (its table of contents).
+    pub fn step_titles(&self) -> Vec<String> {
+        self.runner.step_titles()
+    }
+
+    /// The steps reached so far in this run.
+    pub fn arrivals(&self) -> &[StepArrival] {
+        &self.arrivals
+    }
+
+    /// The number of the last step reached (0 before the first).
+    pub fn current_step(&self) -> usize {
+        self.arrivals.last().map_or(0, |a| a.number)
+    }
+
+    /// Back: to the start of the previous step (when at a step), or of the current one (when
+    /// the run has gone on from it), or to the very beginning. The run is replayed from the
+    /// seed with what the learner did before that step, so it is exactly the same as the
+    /// first time.
+    pub fn back(&mut self) {
+        let current = self.current_step();
+        let target = if matches!(self.script, ScriptState::AtStep { .. }) {
+            current.saturating_sub(1)
+        } else {
+            current
+        };
+        self.go_to_step(target);
+    }
+
+    /// Goes to lesson step `target` (0: the beginning): a step already reached is replayed
+    /// exactly; a later one is reached by going on from here through the steps between.
+    pub fn go_to_step(&mut self, target: usize) {
+        let speed = self.speed;
+        if target == 0 {
+            self.reset();
+            self.playing = true;
+            return;
+        }
+        let actions = match self.arrivals.iter().find(|a| a.number == target) {
+            Some(arrival) => self.journal[..arrival.journal_len].to_vec(),
+            None => self.journal.clone(),
+        };
+        *self = Session::new(Link {
+            time_ms: 0,
+            play: false,
+            step: Some(target),
+            actions,
+            ..self.link.clone()
+        });
+        self.speed = speed;
+    }
+
+    /// The furthest moment of this run's timeline (what the rewind slider spans).
+    pub fn timeline_end_ms(&self) -> u64 {
+        self.timeline_end_ms.max(self.world.elapsed_ms())
+    }
+
+    /// Rewinds (or goes forward again) to `time_ms` since the start: the run is replayed from
+    /// the seed with everything the learner did up to then, and held still there. Playing on
+    /// without acting follows the same future (the learner's later actions happen again at
+    /// their moments); acting forks a new one.
+    pub fn rewind_to(&mut self, time_ms: u64) {
+        let end = self.timeline_end_ms();
+        let time_ms = time_ms.min(end);
+        let speed = self.speed;
+        let mut actions = self.journal.clone();
+        actions.extend(self.replay.iter().cloned());
+        *self = Session::new(Link {
+            time_ms,
+            play: false,
+            step: None,
+            actions,
+            ..self.link.clone()
+        });
+        self.speed = speed;
+        self.timeline_end_ms = end;
+        if time_ms == 0 {
+            self.playing = false;
+        }
     }
 
     /// Advances simulated time by `ms`, letting the script act at its waits and doing a
@@ -321,6 +442,7 @@ impl Session {
                         self.world.advance_to(at);
                     }
                     if let Some(acted) = self.replay.pop_front() {
+                        self.replaying = true;
                         match acted.action {
                             Action::Command(line) => {
                                 self.run_command(&line);
@@ -328,16 +450,12 @@ impl Session {
                             Action::Next => self.next_step(),
                             Action::Answer(chosen) => self.answer(chosen),
                         }
+                        self.replaying = false;
                     }
                 }
-                // A hand-written link (no actions) goes straight through lesson steps before
-                // its moment.
-                _ if at_step
-                    && self.replay.is_empty()
-                    && self
-                        .catch_up_to
-                        .is_some_and(|goal| self.world.elapsed_ms() < goal) =>
-                {
+                // A link without the learner's actions (hand-written, or a deep link to a
+                // step) goes straight through the steps and questions before its moment.
+                _ if at_step && self.replay.is_empty() && self.passing_through() => {
                     self.resume_script();
                 }
                 // A lesson step holds the simulation still until Next, so the rest of the
@@ -346,27 +464,68 @@ impl Session {
                 _ if at_step => return,
                 _ => {
                     self.world.advance_to(target);
+                    self.timeline_end_ms = self.timeline_end_ms.max(self.world.elapsed_ms());
                     return;
                 }
             }
         }
     }
 
+    /// Whether a replay goes on past the step or question the script is at.
+    fn passing_through(&self) -> bool {
+        match self.catch_up {
+            Some(CatchUp::Time(goal)) => self.world.elapsed_ms() < goal,
+            Some(CatchUp::Step(target)) => match &self.script {
+                ScriptState::AtStep { number, .. } => *number < target,
+                ScriptState::Asking { .. } => true,
+                _ => false,
+            },
+            None => false,
+        }
+    }
+
+    /// The learner did something new: the rest of a rewound timeline is gone (a new future
+    /// forks off here).
+    fn fork(&mut self) {
+        if !self.replaying {
+            self.replay.clear();
+            self.timeline_end_ms = self.world.elapsed_ms();
+        }
+    }
+
     /// One animation frame, `wall_ms` after the previous one.
     pub fn frame(&mut self, wall_ms: f64) {
-        if let Some(goal) = self.catch_up_to {
-            let elapsed = self.world.elapsed_ms();
-            if elapsed >= goal {
-                // Arrived: hold still at the moment the link was made (or play on, if the
-                // link says so). Actions done at that very moment are done too.
-                self.catch_up_to = None;
-                self.advance(0);
-                self.replay.clear();
-                self.playing = self.link.play;
-            } else {
-                self.advance((goal - elapsed).min(CATCH_UP_SLICE_MS));
+        match self.catch_up {
+            Some(CatchUp::Time(goal)) => {
+                let elapsed = self.world.elapsed_ms();
+                if elapsed >= goal {
+                    // Arrived: hold still at the moment the link was made (or play on, if
+                    // the link says so). Actions done at that very moment are done too; any
+                    // later ones (a rewound timeline's future) happen as time goes on.
+                    self.catch_up = None;
+                    self.advance(0);
+                    self.playing = self.link.play;
+                } else {
+                    self.advance((goal - elapsed).min(CATCH_UP_SLICE_MS));
+                }
+                return;
             }
-            return;
+            Some(CatchUp::Step(target)) => {
+                let arrived =
+                    matches!(&self.script, ScriptState::AtStep { number, .. } if *number == target);
+                if arrived || self.script == ScriptState::Done {
+                    if !arrived {
+                        self.notice = Some(format!("This scenario has no step {target}."));
+                    }
+                    self.catch_up = None;
+                    self.replay.clear();
+                    self.playing = false;
+                } else {
+                    self.advance(CATCH_UP_SLICE_MS);
+                }
+                return;
+            }
+            None => {}
         }
         if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
             return;
@@ -401,6 +560,7 @@ impl Session {
                 return entries;
             }
         }
+        self.fork();
         self.journal.push(Acted {
             at_ms: self.world.elapsed_ms(),
             action: Action::Command(line.to_string()),
@@ -613,6 +773,100 @@ wait 5s
         let second = opened(&first.link());
         assert_eq!(snapshot(&second), snapshot(&first));
         assert_eq!(second.answered, first.answered);
+    }
+
+    /// The narration since the last step began.
+    fn narration(session: &Session) -> Vec<String> {
+        let (transcript, _) = session.transcript();
+        let mut says: Vec<String> = transcript
+            .iter()
+            .rev()
+            .take_while(|e| !matches!(e, Entry::Step { .. }))
+            .filter_map(|e| match e {
+                Entry::Say { text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        says.reverse();
+        says
+    }
+
+    fn settle(session: &mut Session) {
+        while session.catching_up() {
+            session.frame(16.0);
+        }
+    }
+
+    /// Plays until the script holds at step `number`, answering questions with choice 1.
+    fn play_to_step(session: &mut Session, number: usize) {
+        for _ in 0..100_000 {
+            match &session.script {
+                ScriptState::AtStep { number: n, .. } if *n == number => return,
+                ScriptState::AtStep { .. } => session.next_step(),
+                ScriptState::Asking { .. } => session.answer(1),
+                _ => session.frame(100.0),
+            }
+        }
+        panic!("never reached step {number}");
+    }
+
+    #[test]
+    fn next_and_back_give_the_same_narration_and_snapshot_as_a_fresh_run() {
+        let mut session = Session::new(Link::decode("#lesson=hot-key&seed=5").unwrap());
+        assert_eq!(session.step_titles().len(), 4);
+        play_to_step(&mut session, 2);
+        let (at_two, said_at_two) = (snapshot(&session), narration(&session));
+        assert!(!said_at_two.is_empty() || session.arrivals().len() == 2);
+        play_to_step(&mut session, 3);
+        let at_three = snapshot(&session);
+        session.back();
+        settle(&mut session);
+        assert_eq!(session.current_step(), 2);
+        assert_eq!(snapshot(&session), at_two);
+        assert_eq!(narration(&session), said_at_two);
+        // A fresh run straight to step 2 (a deep link) is the same too.
+        let mut fresh = Session::new(Link::decode("#lesson=hot-key&seed=5&step=2").unwrap());
+        settle(&mut fresh);
+        assert!(matches!(fresh.script, ScriptState::AtStep { number: 2, .. }));
+        assert_eq!(snapshot(&fresh), at_two);
+        assert_eq!(narration(&fresh), said_at_two);
+        // And Next goes to the same step 3 as before.
+        play_to_step(&mut session, 3);
+        assert_eq!(snapshot(&session), at_three);
+        // Back from the first step goes to the beginning (where this lesson's first step is).
+        session.go_to_step(1);
+        settle(&mut session);
+        session.back();
+        assert_eq!(session.current_step(), 1);
+        assert!(session.journal().is_empty());
+    }
+
+    #[test]
+    fn rewinding_and_playing_again_reproduces_the_same_run_until_the_learner_acts() {
+        let mut session = Session::new(Link::decode("#seed=2").unwrap());
+        session.advance(10_000);
+        session.run_command("aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001 --new-starting-hash-key 127605887595351923798765477786913079296");
+        let split_at = session.world.elapsed_ms();
+        session.advance(10_000);
+        let later = snapshot(&session);
+        session.advance(15_000);
+        let end = session.world.elapsed_ms();
+
+        session.rewind_to(split_at - 3_000);
+        settle(&mut session);
+        assert_eq!(session.world.elapsed_ms(), split_at - 3_000);
+        assert!(!session.playing, "a rewind holds still");
+        assert_eq!(session.timeline_end_ms(), end, "the future is still there");
+        session.advance(13_000);
+        assert_eq!(snapshot(&session), later, "the same future, split included");
+
+        // Acting after a rewind forks a new future: the old split never happens.
+        session.rewind_to(split_at - 3_000);
+        settle(&mut session);
+        session.run_command("producer set viral --rate 100 --keys hot:user-42:0.9:100");
+        assert_eq!(session.timeline_end_ms(), split_at - 3_000);
+        session.advance(13_000);
+        assert_eq!(session.view().stream.unwrap().shards.len(), 4);
     }
 
     #[test]
