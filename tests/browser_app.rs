@@ -215,7 +215,7 @@ async fn clicking_split_gives_two_child_lanes_with_the_right_ranges() {
     let parent = HashKeyRange::even_split(4)[1];
     click(&root, "#lane-shardId-000000000001 .split-button").await;
     assert!(
-        text_of(&root, "#command-log").contains(
+        text_of(&root, "#console-output").contains(
             "aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001"
         ),
         "the click ran the command"
@@ -411,7 +411,7 @@ async fn a_producer_control_runs_producer_set_and_the_throttling_stops() {
         .unwrap();
     form.request_submit().unwrap();
     yew::scheduler::flush().await;
-    assert!(text_of(&root, "#command-log")
+    assert!(text_of(&root, "#console-output")
         .contains("producer set viral --rate 100 --keys hot:user-42:0.9:100"));
     steps(&root, 40).await;
     assert!(

@@ -250,10 +250,99 @@ pub struct KclApp {
     /// Renewals made, as (lease, worker, time), for checking that no two live workers hold
     /// one lease at once. Bounded to the most recent.
     pub renewals: std::collections::VecDeque<(String, String, u64)>,
+    /// When each lease's counter last changed and how it last changed hands, for the page.
+    pub activity: LeaseActivity,
     /// Per-second series: records processed, MillisBehindLatest (the largest any shard
     /// consumer reported) and GetRecords calls that succeeded (a second without reads has no
     /// MillisBehindLatest, as in CloudWatch). See [`APP_SERIES`].
     pub series: Series<3>,
+}
+
+/// A lease changing hands: from whom (none for a lease nobody held), to whom, whether it was
+/// stolen from a live worker, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaseMove {
+    pub from: Option<String>,
+    pub to: String,
+    pub stolen: bool,
+    pub at_ms: u64,
+}
+
+/// What the lease table view needs and the table itself does not keep: when each lease's
+/// `leaseCounter` last went up (every successful write raises it), and its last move.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaseActivity {
+    pub counter_changed_ms: BTreeMap<String, u64>,
+    pub last_move: BTreeMap<String, LeaseMove>,
+    /// How many leases each worker owns in the table, after each change of ownership (at
+    /// most [`OWNERSHIP_KEPT`], oldest dropped): the leases-per-worker chart.
+    pub ownership: std::collections::VecDeque<(u64, BTreeMap<String, u32>)>,
+}
+
+/// Changes of ownership remembered for the chart.
+pub const OWNERSHIP_KEPT: usize = 2_000;
+
+impl LeaseActivity {
+    /// Notes what an event says about a lease.
+    pub fn note(&mut self, at_ms: u64, event: &KclEvent) {
+        match event {
+            KclEvent::LeaseCreated { lease, .. }
+            | KclEvent::LeaseRenewed { lease, .. }
+            | KclEvent::Checkpointed { lease, .. } => {
+                self.counter_changed_ms.insert(lease.clone(), at_ms);
+            }
+            KclEvent::LeaseTaken {
+                lease,
+                worker,
+                from,
+                stolen,
+                ..
+            } => {
+                self.counter_changed_ms.insert(lease.clone(), at_ms);
+                if from.as_deref() != Some(worker.as_str()) {
+                    self.last_move.insert(
+                        lease.clone(),
+                        LeaseMove {
+                            from: from.clone(),
+                            to: worker.clone(),
+                            stolen: *stolen,
+                            at_ms,
+                        },
+                    );
+                }
+            }
+            KclEvent::LeaseDeleted { lease, .. } => {
+                self.counter_changed_ms.remove(lease);
+                self.last_move.remove(lease);
+            }
+            _ => {}
+        }
+    }
+
+    /// Notes who owns how many leases now, if the event changed ownership.
+    pub fn note_owners(&mut self, at_ms: u64, event: &KclEvent, table: &LeaseTable) {
+        if !matches!(
+            event,
+            KclEvent::LeaseCreated { .. }
+                | KclEvent::LeaseTaken { .. }
+                | KclEvent::LeaseDeleted { .. }
+        ) {
+            return;
+        }
+        let mut owners: BTreeMap<String, u32> = BTreeMap::new();
+        for row in table.rows() {
+            if let Some(owner) = &row.lease_owner {
+                *owners.entry(owner.clone()).or_default() += 1;
+            }
+        }
+        if self.ownership.back().map(|(_, o)| o) == Some(&owners) {
+            return;
+        }
+        if self.ownership.len() == OWNERSHIP_KEPT {
+            self.ownership.pop_front();
+        }
+        self.ownership.push_back((at_ms, owners));
+    }
 }
 
 /// The names of [`KclApp::series`]'s counters.
@@ -284,6 +373,7 @@ impl KclApp {
             last_processed_ms: BTreeMap::new(),
             renewals: std::collections::VecDeque::new(),
             series: Series::new([false, true, false]),
+            activity: LeaseActivity::default(),
         })
     }
 

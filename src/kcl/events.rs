@@ -112,3 +112,24 @@ pub enum KclEvent {
         action: String,
     },
 }
+
+impl KclEvent {
+    /// The application the event belongs to.
+    pub fn app(&self) -> &str {
+        match self {
+            KclEvent::LeaseCreated { app, .. }
+            | KclEvent::LeaseRenewed { app, .. }
+            | KclEvent::LeaseExpired { app, .. }
+            | KclEvent::LeaseTaken { app, .. }
+            | KclEvent::LeaseLost { app, .. }
+            | KclEvent::Checkpointed { app, .. }
+            | KclEvent::CheckpointFailed { app, .. }
+            | KclEvent::ConsumerState { app, .. }
+            | KclEvent::LeaseDeleted { app, .. }
+            | KclEvent::Duplicates { app, .. }
+            | KclEvent::Overlap { app, .. }
+            | KclEvent::ShardEndNotCheckpointed { app, .. }
+            | KclEvent::Worker { app, .. } => app,
+        }
+    }
+}

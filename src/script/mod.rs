@@ -14,6 +14,7 @@
 //! ```
 
 pub mod aws_cli;
+pub mod complete;
 pub mod duration;
 pub mod lessons;
 pub mod output;

@@ -242,8 +242,7 @@ impl Runner {
             .iter()
             .filter_map(|statement| match &statement.action {
                 Action::Run(command)
-                    if command.words.first().and_then(Word::literal).as_deref()
-                        == Some("step") =>
+                    if command.words.first().and_then(Word::literal).as_deref() == Some("step") =>
                 {
                     Some(
                         command.words[1..]

@@ -163,6 +163,42 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
     ]
 }
 
+/// Leases per worker over the last `window` complete seconds, as the lease table's
+/// `leaseOwner` column counts them (a dead worker keeps its leases until they are taken).
+pub fn leases_chart(world: &World, app: &crate::kcl::KclApp, window: u64) -> Chart {
+    let (from, to) = seconds_span(world, window);
+    let changes = &app.activity.ownership;
+    let mut workers: std::collections::BTreeSet<String> = app.workers.keys().cloned().collect();
+    for (_, owners) in changes {
+        workers.extend(owners.keys().cloned());
+    }
+    let lines = workers
+        .into_iter()
+        .map(|worker| Line {
+            values: (from..=to)
+                .map(|second| {
+                    let end_ms = (second + 1) * 1000;
+                    let at = changes.partition_point(|(at_ms, _)| *at_ms < end_ms);
+                    Some(
+                        at.checked_sub(1)
+                            .and_then(|i| changes.get(i))
+                            .and_then(|(_, owners)| owners.get(&worker).copied())
+                            .unwrap_or(0) as f64,
+                    )
+                })
+                .collect(),
+            name: worker,
+        })
+        .collect();
+    Chart {
+        title: "Leases per worker",
+        unit: "leases",
+        first_second: from.saturating_sub(START_MS / 1000),
+        lines,
+        limit: None,
+    }
+}
+
 /// The epoch seconds of the last `window` complete seconds, clipped to the start and to what
 /// the model keeps.
 fn seconds_span(world: &World, window: u64) -> (u64, u64) {
@@ -331,6 +367,23 @@ mod tests {
         assert_eq!(behind.name, "analytics (KCL)");
         assert!(behind.values[..10].iter().any(|v| v.is_some()));
         assert_eq!(behind.values[19], None, "{:?}", behind.values);
+    }
+
+    #[test]
+    fn leases_per_worker_follow_the_lease_table() {
+        let mut session = busy_session();
+        session.advance(60_000);
+        let app = session.world.app("analytics").unwrap();
+        let chart = leases_chart(&session.world, app, 30);
+        assert_eq!(chart.lines.len(), 3);
+        let total: f64 = chart.lines.iter().map(|l| l.values[29].unwrap()).sum();
+        assert_eq!(total, 4.0, "four leases, all owned");
+        let most = chart
+            .lines
+            .iter()
+            .map(|l| l.values[29].unwrap())
+            .fold(0.0, f64::max);
+        assert_eq!(most, 2.0, "4 leases over 3 workers: 2/1/1");
     }
 
     #[test]

@@ -9,6 +9,8 @@
 pub mod charts;
 pub mod commands;
 pub mod flights;
+pub mod history;
+pub mod kcl_view;
 pub mod link;
 pub mod view;
 
@@ -128,6 +130,8 @@ pub struct Session {
     /// The furthest moment this run's timeline has reached (rewinding keeps the future
     /// until the learner acts).
     timeline_end_ms: u64,
+    /// The scenario's step titles (read once).
+    steps: Vec<String>,
 }
 
 impl Session {
@@ -157,6 +161,7 @@ impl Session {
             arrivals: Vec::new(),
             replaying: false,
             timeline_end_ms: 0,
+            steps: runner.step_titles(),
             journal: Vec::new(),
             replay,
             answered: None,
@@ -338,7 +343,7 @@ impl Session {
 
     /// The scenario's steps, in order (its table of contents).
     pub fn step_titles(&self) -> Vec<String> {
-        self.runner.step_titles()
+        self.steps.clone()
     }
 
     /// The steps reached so far in this run.
@@ -827,7 +832,10 @@ wait 5s
         // A fresh run straight to step 2 (a deep link) is the same too.
         let mut fresh = Session::new(Link::decode("#lesson=hot-key&seed=5&step=2").unwrap());
         settle(&mut fresh);
-        assert!(matches!(fresh.script, ScriptState::AtStep { number: 2, .. }));
+        assert!(matches!(
+            fresh.script,
+            ScriptState::AtStep { number: 2, .. }
+        ));
         assert_eq!(snapshot(&fresh), at_two);
         assert_eq!(narration(&fresh), said_at_two);
         // And Next goes to the same step 3 as before.

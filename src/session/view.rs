@@ -90,6 +90,44 @@ pub struct View {
     pub stream: Option<StreamView>,
     pub producers: Vec<ProducerView>,
     pub hot_keys: Vec<HotKey>,
+    /// The KCL applications.
+    pub apps: Vec<super::kcl_view::AppView>,
+    /// Where the lesson is.
+    pub lesson: LessonView,
+    /// The furthest moment of the run's timeline (the rewind slider's end).
+    pub timeline_end_ms: u64,
+}
+
+/// The lesson player's state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LessonView {
+    /// Step titles in order (the table of contents); empty for a scenario without steps.
+    pub steps: Vec<String>,
+    /// The number of the last step reached (0 before the first).
+    pub current: usize,
+    /// Whether the simulation is held at that step until Next.
+    pub at_step: bool,
+    /// A question waiting for an answer.
+    pub question: Option<Question>,
+    /// The last question answered, with its outcome.
+    pub answered: Option<AnsweredView>,
+}
+
+/// A question on screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Question {
+    pub question: String,
+    pub choices: Vec<String>,
+}
+
+/// An answered question: what was chosen, what was right, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AnsweredView {
+    pub question: String,
+    pub choices: Vec<String>,
+    pub chosen: usize,
+    pub answer: usize,
+    pub explanation: String,
 }
 
 impl View {
@@ -139,6 +177,29 @@ impl View {
                 })
                 .collect(),
             hot_keys: stream.map(|s| hot_keys(world, s)).unwrap_or_default(),
+            apps: super::kcl_view::apps(world),
+            lesson: LessonView {
+                steps: session.step_titles(),
+                current: session.current_step(),
+                at_step: matches!(session.script, ScriptState::AtStep { .. }),
+                question: match &session.script {
+                    ScriptState::Asking {
+                        question, choices, ..
+                    } => Some(Question {
+                        question: question.clone(),
+                        choices: choices.clone(),
+                    }),
+                    _ => None,
+                },
+                answered: session.answered.as_ref().map(|a| AnsweredView {
+                    question: a.question.clone(),
+                    choices: a.choices.clone(),
+                    chosen: a.chosen,
+                    answer: a.answer,
+                    explanation: a.explanation.clone(),
+                }),
+            },
+            timeline_end_ms: session.timeline_end_ms(),
         }
     }
 }

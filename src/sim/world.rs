@@ -921,6 +921,10 @@ impl World {
 
     fn log_kcl(&mut self, events: Vec<(u64, KclEvent)>) {
         for (at_ms, event) in events {
+            if let Some(app) = self.apps.get_mut(event.app()) {
+                app.activity.note(at_ms, &event);
+                app.activity.note_owners(at_ms, &event, &app.table);
+            }
             self.log.push(at_ms, EventKind::Kcl { event });
         }
     }

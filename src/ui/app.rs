@@ -20,6 +20,7 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use super::charts::Charts;
+use super::console::Console;
 use super::dom;
 use super::explainer::{KeyExplainer, Range};
 use super::flight_canvas::{self, DrawnDot};
@@ -27,12 +28,14 @@ use super::format;
 use super::frame_stats::{FrameStats, Phases};
 use super::help::Help;
 use super::hot_keys::HotKeys;
+use super::kcl_panel::KclPanel;
 use super::keyboard::{shortcut, Shortcut};
+use super::lesson_player::LessonPlayer;
 use super::lineage::Lineage;
-use super::narration::{CommandLog, Narration};
 use super::producers::Producers;
 use super::scenarios::Scenarios;
 use super::stream_panel::StreamPanel;
+use super::timeline::Timeline;
 use super::toolbar::Toolbar;
 use crate::script::Entry;
 use crate::session::charts::{self, Chart};
@@ -45,8 +48,8 @@ const CHART_INTERVAL_MS: f64 = 500.0;
 const CANVAS_MEASURE_FRAMES: u64 = 30;
 /// Seconds of history the charts show.
 const CHART_WINDOW_S: u64 = 120;
-/// Entries of the command log shown.
-const LOG_SHOWN: usize = 60;
+/// Entries of the transcript the console shows.
+const LOG_SHOWN: usize = 300;
 /// The key the explainer shows first: the default scene's hot key.
 const FIRST_KEY: &str = "user-42";
 
@@ -79,6 +82,15 @@ pub enum Msg {
     Shortcut(Shortcut),
     ToggleHelp,
     DismissNotice,
+    ConsoleInput(String),
+    ConsoleSubmit,
+    ConsoleTab,
+    ConsoleHistory(i32),
+    Back,
+    GoToStep(usize),
+    Answer(usize),
+    Rewind(u64),
+    SelectWorker(String),
 }
 
 /// The callbacks the panels get, made once: a new `Callback` is a new value, and a panel
@@ -101,6 +113,15 @@ struct Callbacks {
     download: Callback<()>,
     open: Callback<Scenario>,
     to_lessons: Callback<MouseEvent>,
+    back: Callback<()>,
+    goto: Callback<usize>,
+    answer: Callback<usize>,
+    rewind: Callback<u64>,
+    select_worker: Callback<String>,
+    console_input: Callback<String>,
+    console_submit: Callback<()>,
+    console_tab: Callback<()>,
+    console_history: Callback<i32>,
 }
 
 impl Callbacks {
@@ -121,6 +142,15 @@ impl Callbacks {
             canvas_click: link.callback(Msg::CanvasClick),
             download: link.callback(|_| Msg::DownloadCsv),
             open: link.callback(Msg::Open),
+            back: link.callback(|_| Msg::Back),
+            goto: link.callback(Msg::GoToStep),
+            answer: link.callback(Msg::Answer),
+            rewind: link.callback(Msg::Rewind),
+            select_worker: link.callback(Msg::SelectWorker),
+            console_input: link.callback(Msg::ConsoleInput),
+            console_submit: link.callback(|_| Msg::ConsoleSubmit),
+            console_tab: link.callback(|_| Msg::ConsoleTab),
+            console_history: link.callback(Msg::ConsoleHistory),
             to_lessons: Callback::from(|event: MouseEvent| {
                 event.prevent_default();
                 if let Some(lessons) = web_sys::window()
@@ -165,6 +195,15 @@ pub struct App {
     /// The chart canvases, and which chart is due to be drawn next (one per frame).
     chart_canvases: Rc<Vec<NodeRef>>,
     chart_due: Option<usize>,
+    /// A worker highlighted from the event history (APP/WORKER).
+    highlighted_worker: Option<String>,
+    live: bool,
+    /// The console: the line being typed, the lines typed before, where up/down is in
+    /// them, and Tab's last choices.
+    console_input: String,
+    console_history: Vec<String>,
+    history_pos: Option<usize>,
+    candidates: Vec<String>,
     _keydown: Option<EventListener>,
     _hashchange: Option<EventListener>,
 }
@@ -223,8 +262,14 @@ impl Component for App {
             help_open: false,
             flight_canvas: NodeRef::default(),
             canvas_size: None,
-            chart_canvases: Rc::new((0..4).map(|_| NodeRef::default()).collect()),
+            chart_canvases: Rc::new(Vec::new()),
             chart_due: None,
+            highlighted_worker: None,
+            live: ctx.props().live,
+            console_input: String::new(),
+            console_history: Vec::new(),
+            history_pos: None,
+            candidates: Vec::new(),
             _keydown: keydown,
             _hashchange: hashchange,
         };
@@ -409,16 +454,94 @@ impl Component for App {
                 self.refresh(false);
                 true
             }
+            Msg::ConsoleInput(text) => {
+                self.console_input = text;
+                self.candidates.clear();
+                self.history_pos = None;
+                true
+            }
+            Msg::ConsoleSubmit => {
+                let line = std::mem::take(&mut self.console_input);
+                self.candidates.clear();
+                self.history_pos = None;
+                if line.trim().is_empty() {
+                    return true;
+                }
+                if self.console_history.last() != Some(&line) {
+                    self.console_history.push(line.clone());
+                }
+                Component::update(self, ctx, Msg::Run(line))
+            }
+            Msg::ConsoleTab => {
+                let found =
+                    crate::script::complete::complete(&self.console_input, &self.session.world);
+                let start = found.start.min(self.console_input.len());
+                let insert = if found.candidates.len() == 1 {
+                    format!("{} ", found.candidates[0])
+                } else {
+                    found.common_prefix()
+                };
+                if insert.trim_end().len() >= self.console_input.len() - start {
+                    self.console_input.truncate(start);
+                    self.console_input.push_str(&insert);
+                }
+                self.candidates = if found.candidates.len() > 1 {
+                    found.candidates
+                } else {
+                    Vec::new()
+                };
+                true
+            }
+            Msg::ConsoleHistory(direction) => {
+                if self.console_history.is_empty() {
+                    return false;
+                }
+                let last = self.console_history.len() - 1;
+                self.history_pos = match (self.history_pos, direction < 0) {
+                    (None, true) => Some(last),
+                    (None, false) => None,
+                    (Some(at), true) => Some(at.saturating_sub(1)),
+                    (Some(at), false) if at < last => Some(at + 1),
+                    (Some(_), false) => None,
+                };
+                self.console_input = self
+                    .history_pos
+                    .and_then(|at| self.console_history.get(at).cloned())
+                    .unwrap_or_default();
+                true
+            }
+            Msg::Back => {
+                self.session.back();
+                self.after_replace();
+                true
+            }
+            Msg::GoToStep(number) => {
+                self.session.go_to_step(number);
+                self.after_replace();
+                true
+            }
+            Msg::Answer(chosen) => {
+                self.session.answer(chosen);
+                self.refresh(true);
+                true
+            }
+            Msg::Rewind(time_ms) => {
+                self.session.rewind_to(time_ms);
+                self.after_replace();
+                true
+            }
+            Msg::SelectWorker(worker) => {
+                self.highlighted_worker =
+                    (self.highlighted_worker.as_deref() != Some(worker.as_str())).then_some(worker);
+                true
+            }
         }
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         let view = &self.view;
         let cb = &self.callbacks;
-        let step = match &self.session.script {
-            ScriptState::AtStep { number, title } => Some((*number, title.clone())),
-            _ => None,
-        };
+
         let p95 = self.stats.percentile(95.0);
         html! {
             <main id="shardlab-app" class="app"
@@ -443,9 +566,10 @@ impl Component for App {
                     on_speed={cb.speed.clone()} on_seed={cb.seed.clone()}
                     on_reset={cb.reset.clone()} on_share={cb.share.clone()}
                     on_help={cb.help.clone()} />
-                <Narration script={view.script.clone()} {step} says={self.says.clone()}
-                    notice={view.notice.clone()} on_next={cb.next.clone()}
-                    on_dismiss={cb.dismiss.clone()} />
+                <Timeline elapsed_ms={view.elapsed_ms} end_ms={view.timeline_end_ms} on_rewind={cb.rewind.clone()} />
+                <LessonPlayer script={view.script.clone()} lesson={view.lesson.clone()} says={self.says.clone()}
+                    notice={view.notice.clone()} on_next={cb.next.clone()} on_back={cb.back.clone()}
+                    on_goto={cb.goto.clone()} on_answer={cb.answer.clone()} on_dismiss={cb.dismiss.clone()} />
                 if let Some(stream) = &view.stream {
                     <StreamPanel stream={stream.clone()} producers={view.producers.clone()}
                         hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
@@ -459,6 +583,9 @@ impl Component for App {
                         <p>{ "This scenario has not created a stream. Open a lesson below, or the opening scene." }</p>
                     </section>
                 }
+                <KclPanel apps={view.apps.clone()} elapsed_ms={view.elapsed_ms}
+                    highlighted={self.highlighted_worker.clone()} on_run={cb.run.clone()}
+                    on_select_worker={cb.select_worker.clone()} />
                 <div class="two-columns">
                     <KeyExplainer key_text={self.explained_key.clone()} ranges={self.ranges()}
                         origin={self.explained_origin.clone()} on_key={cb.explain.clone()} />
@@ -473,7 +600,10 @@ impl Component for App {
                 <Charts charts={self.charts.clone()} canvases={self.chart_canvases.clone()} on_download={cb.download.clone()} />
                 <Scenarios current={self.session.scenario().clone()} share_url={self.share_url.clone()}
                     on_open={cb.open.clone()} />
-                <CommandLog entries={self.log.clone()} />
+                <Console entries={self.log.clone()} input={self.console_input.clone()}
+                    candidates={self.candidates.clone()} on_input={cb.console_input.clone()}
+                    on_submit={cb.console_submit.clone()} on_tab={cb.console_tab.clone()}
+                    on_history={cb.console_history.clone()} />
                 <footer class="app-footer">
                     <span id="frame-readout">{ match p95 {
                         Some(p95) => format!("Frame work: p95 {p95:.1} ms over the last {} frames; first frame {:.0} ms after navigation.",
@@ -562,6 +692,17 @@ impl App {
         self.fragment = fragment;
     }
 
+    /// After Back, a jump to a step or a rewind replaced the session: without frames (tests),
+    /// the replay happens at once.
+    fn after_replace(&mut self) {
+        if !self.live {
+            while self.session.catching_up() {
+                self.session.frame(0.0);
+            }
+        }
+        self.after_open();
+    }
+
     /// After the session was replaced: forget what belonged to the old one.
     fn after_open(&mut self) {
         self.flights.clear();
@@ -609,14 +750,22 @@ impl App {
             self.charts_at_ms = now;
             let world = &self.session.world;
             self.chart_due = Some(0);
-            self.charts = Rc::new(
-                self.view
-                    .stream
-                    .as_ref()
-                    .and_then(|s| world.kinesis().stream(&s.name))
-                    .map(|s| charts::charts(world, s, CHART_WINDOW_S))
-                    .unwrap_or_default(),
+            let mut all = self
+                .view
+                .stream
+                .as_ref()
+                .and_then(|s| world.kinesis().stream(&s.name))
+                .map(|s| charts::charts(world, s, CHART_WINDOW_S))
+                .unwrap_or_default();
+            all.extend(
+                world
+                    .apps()
+                    .map(|app| charts::leases_chart(world, app, CHART_WINDOW_S)),
             );
+            if all.len() != self.chart_canvases.len() {
+                self.chart_canvases = Rc::new(all.iter().map(|_| NodeRef::default()).collect());
+            }
+            self.charts = Rc::new(all);
         }
     }
 

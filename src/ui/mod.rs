@@ -13,6 +13,7 @@
 
 mod app;
 mod charts;
+mod console;
 mod dom;
 mod explainer;
 mod flight_canvas;
@@ -20,15 +21,17 @@ mod format;
 mod frame_stats;
 mod help;
 mod hot_keys;
+mod kcl_panel;
 mod keyboard;
 mod lane;
+mod lesson_player;
 mod lineage;
-mod narration;
 pub mod palette;
 pub mod panic_banner;
 mod producers;
 mod scenarios;
 mod stream_panel;
+mod timeline;
 mod toolbar;
 
 pub use app::{App, AppProps};

@@ -1,0 +1,211 @@
+//! The KCL applications: workers as cards holding their leases, and the lease table as the
+//! KCL keeps it, animated.
+//!
+//! Each renewal ticks `leaseCounter` (the number is redrawn with a flash). A counter that
+//! stops, because its owner died or froze, turns amber as it stays unchanged and red once the
+//! other workers have seen it unchanged for failoverTimeMillis: from then on the next taker
+//! run takes it, and the row says from whom. The records the owner processed after its last
+//! checkpoint are counted on the row: they are the ones the next owner will process again.
+//! Every button is a `kcl worker ...` command.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::format;
+use crate::session::kcl_view::{AppView, LeaseRow, WorkerView};
+
+#[derive(Properties, PartialEq)]
+pub struct KclPanelProps {
+    pub apps: Vec<AppView>,
+    /// Simulated milliseconds since the start (to show recent lease moves).
+    pub elapsed_ms: u64,
+    /// A worker to highlight (APP/WORKER), from the event history.
+    pub highlighted: Option<String>,
+    pub on_run: Callback<String>,
+    pub on_select_worker: Callback<String>,
+}
+
+/// How long (simulated) a lease move stays highlighted.
+const MOVE_SHOWN_MS: u64 = 5_000;
+
+#[component]
+pub fn KclPanel(props: &KclPanelProps) -> Html {
+    if props.apps.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="panel kcl" aria-labelledby="kcl-title">
+            <h2 id="kcl-title">{ "KCL applications" }</h2>
+            { for props.apps.iter().map(|app| app_view(props, app)) }
+        </section>
+    }
+}
+
+fn app_view(props: &KclPanelProps, app: &AppView) -> Html {
+    let add = {
+        let command = format!("kcl worker add {}", app.name);
+        props.on_run.reform(move |_: MouseEvent| command.clone())
+    };
+    let duplicates: u64 = app.duplicates.iter().map(|(_, n)| n).sum();
+    html! {
+        <div class="kcl-app" data-app={app.name.clone()}>
+            <h3>{ format!("{} reading {}", app.name, app.stream) }</h3>
+            <p class="kcl-counters">
+                <span>{ format!("{} records processed", format::int(app.processed)) }</span>
+                <span class={classes!((duplicates > 0).then_some("bad"))}>
+                    { format!("{} processed again", format::int(duplicates)) }
+                    if !app.duplicates.is_empty() {
+                        { format!(" ({})", app.duplicates.iter().map(|(why, n)| format!("{why}: {}", format::int(*n))).collect::<Vec<_>>().join(", ")) }
+                    }
+                </span>
+                <span class={classes!((app.overlaps > 0).then_some("bad"))}>{ format!("{} overlaps", app.overlaps) }</span>
+                <span>{ format!("failoverTimeMillis {}", app.failover_ms) }</span>
+            </p>
+            <ul class="workers" aria-label={format!("Workers of {}", app.name)}>
+                { for app.workers.iter().map(|w| {
+                    let full = format!("{}/{}", app.name, w.id);
+                    html! {
+                        <WorkerCard key={full.clone()} app={app.name.clone()} worker={w.clone()}
+                            highlighted={props.highlighted.as_deref() == Some(full.as_str())}
+                            on_run={props.on_run.clone()} on_select_worker={props.on_select_worker.clone()} />
+                    }
+                }) }
+                <li class="worker add"><button class="add-worker" onclick={add}>{ "+ Add a worker" }</button></li>
+            </ul>
+            { lease_table(props, app) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WorkerCardProps {
+    app: String,
+    worker: WorkerView,
+    highlighted: bool,
+    on_run: Callback<String>,
+    on_select_worker: Callback<String>,
+}
+
+#[component]
+fn WorkerCard(props: &WorkerCardProps) -> Html {
+    let worker = &props.worker;
+    let full = format!("{}/{}", props.app, worker.id);
+    let command = |verb: &str| {
+        let line = format!("kcl worker {verb} {full}");
+        props.on_run.reform(move |_: MouseEvent| line.clone())
+    };
+    // The chosen pause, kept without re-rendering when it changes.
+    let pause_for = use_mut_ref(|| "15s".to_string());
+    let on_pause = {
+        let (full, on_run, pause_for) = (full.clone(), props.on_run.clone(), pause_for.clone());
+        Callback::from(move |_: MouseEvent| {
+            on_run.emit(format!("kcl worker pause {full} {}", *pause_for.borrow()));
+        })
+    };
+    let on_choice = Callback::from(move |event: Event| {
+        let select: HtmlSelectElement = event.target_unchecked_into();
+        *pause_for.borrow_mut() = select.value();
+    });
+    let select = {
+        let full = full.clone();
+        props
+            .on_select_worker
+            .reform(move |_: MouseEvent| full.clone())
+    };
+    html! {
+        <li class={classes!("worker", worker.state, props.highlighted.then_some("highlighted"))} data-worker={full.clone()}>
+            <button class="worker-name link" onclick={select} title="Show this worker's events">{ &worker.id }</button>
+            <span class="worker-state">{ worker.state.to_ascii_uppercase() }</span>
+            if let Some(until) = worker.paused_until_ms {
+                <span class="hint">{ format!(" until {}", format::clock(until)) }</span>
+            }
+            <span class="worker-leases">
+                { if worker.leases.is_empty() { "no leases".to_string() } else { worker.leases.iter().map(|l| format::short_shard(l)).collect::<Vec<_>>().join(" ") } }
+            </span>
+            <span class="hint">{ format!("{} processed", format::int(worker.processed)) }</span>
+            <span class="worker-actions">
+                if worker.state == "dead" {
+                    <button class="restart" onclick={command("restart")}>{ "Restart" }</button>
+                } else {
+                    <button class="kill" onclick={command("kill")} title="The process dies at once: no shutdown, no checkpoint">{ "Kill" }</button>
+                    <select aria-label={format!("How long to pause {}", worker.id)} onchange={on_choice}>
+                        { for ["5s", "15s", "30s", "60s"].iter().map(|d| html! { <option value={*d} selected={*d == "15s"}>{ *d }</option> }) }
+                    </select>
+                    <button class="pause" onclick={on_pause} title="Freeze the worker (a long garbage collection): it renews nothing meanwhile">{ "Pause" }</button>
+                }
+            </span>
+        </li>
+    }
+}
+
+fn lease_table(props: &KclPanelProps, app: &AppView) -> Html {
+    html! {
+        <table class="lease-table" aria-label={format!("The lease table of {}", app.name)}>
+            <thead>
+                <tr>
+                    <th>{ "leaseKey" }</th><th>{ "leaseOwner" }</th><th>{ "leaseCounter" }</th>
+                    <th>{ "checkpoint" }</th><th title="ownerSwitchesSinceCheckpoint">{ "ownerSwitches" }<wbr/>{ "SinceCheckpoint" }</th>
+                    <th>{ "parentShardIds" }</th><th>{ "shard consumer" }</th><th>{ "unchanged for" }</th>
+                    <th title="Records the owner processed after its last checkpoint: the next owner processes them again">{ "after checkpoint" }</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for app.leases.iter().map(|row| lease_row(props, app, row)) }
+            </tbody>
+        </table>
+    }
+}
+
+fn lease_row(props: &KclPanelProps, app: &AppView, row: &LeaseRow) -> Html {
+    let expiry = row.expiry(app.failover_ms);
+    let level = if expiry >= 1.0 {
+        Some("expired")
+    } else if expiry >= 0.5 {
+        Some("stale")
+    } else {
+        None
+    };
+    let recent_move = row.last_move.as_ref().filter(|m| {
+        props
+            .elapsed_ms
+            .saturating_sub(m.at_ms.saturating_sub(crate::sim::START_MS))
+            < MOVE_SHOWN_MS
+    });
+    html! {
+        <tr class={classes!(level, recent_move.is_some().then_some("moved"))}
+            data-lease={row.lease_key.clone()} data-owner={row.lease_owner.clone().unwrap_or_default()}
+            data-counter={row.lease_counter.to_string()} style={format!("--expiry: {expiry:.2}")}>
+            <td class="mono">{ &row.lease_key }</td>
+            <td class="owner">
+                { row.lease_owner.clone().unwrap_or_else(|| "(none)".to_string()) }
+                if let Some(moved) = recent_move {
+                    <span class="move">{ format!(" {} {}", if moved.stolen { "stolen from" } else { "taken from" },
+                        moved.from.clone().unwrap_or_else(|| "nobody".to_string())) }</span>
+                }
+            </td>
+            <td class="counter mono"><span key={row.lease_counter.to_string()} class="tick">{ row.lease_counter }</span></td>
+            <td class="mono checkpoint" title={row.checkpoint.clone()}>{ short_checkpoint(&row.checkpoint) }</td>
+            <td class="mono">{ row.owner_switches_since_checkpoint }</td>
+            <td class="mono">{ if row.parent_shard_ids.is_empty() { "-".to_string() } else { row.parent_shard_ids.iter().map(|p| format::short_shard(p)).collect::<Vec<_>>().join(", ") } }</td>
+            <td class="mono">{ row.consumer_state.unwrap_or("-") }</td>
+            <td class="frozen" title={format!("Counter unchanged for {:.1} s; the other workers have seen it unchanged for {:.1} s (expired at {:.0} s)",
+                row.frozen_ms as f64 / 1000.0, row.seen_frozen_ms as f64 / 1000.0, app.failover_ms as f64 / 1000.0)}>
+                { format!("{:.1} s", row.frozen_ms as f64 / 1000.0) }
+                if level == Some("expired") { <span class="badge">{ "expired" }</span> }
+            </td>
+            <td class={classes!("since-checkpoint", (row.since_checkpoint > 0).then_some("pending"))}
+                title={format!("If {} died now, these {} records would be processed again", row.lease_owner.clone().unwrap_or_default(), row.since_checkpoint)}>
+                { format::int(row.since_checkpoint) }
+            </td>
+        </tr>
+    }
+}
+
+/// A sequence number is 56 digits: show its end.
+fn short_checkpoint(checkpoint: &str) -> String {
+    if checkpoint.len() > 16 && checkpoint.bytes().all(|b| b.is_ascii_digit()) {
+        format!("…{}", &checkpoint[checkpoint.len() - 10..])
+    } else {
+        checkpoint.to_string()
+    }
+}
