@@ -156,6 +156,27 @@ fn a_dead_workers_lease_freezes_then_moves_after_20_to_40_seconds_and_its_tail_i
     assert_eq!(taken_counter, frozen + 1);
     assert_eq!(from.as_deref(), Some(victim.as_str()));
     assert_ne!(worker, victim);
+    // The taker that took it first reported it expired, once, at that same scan.
+    let expired: Vec<(u64, String)> = kcl_events(&world)
+        .into_iter()
+        .filter_map(|(at, e)| match e {
+            KclEvent::LeaseExpired {
+                lease: l,
+                owner,
+                seen_by,
+                ..
+            } if l == lease && owner == victim => Some((at, seen_by)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        expired.contains(&(taken_at, worker.clone())),
+        "{expired:?} (taken at {taken_at} by {worker})"
+    );
+    assert!(
+        expired.len() <= 2,
+        "each survivor reports the expiry once: {expired:?}"
+    );
     let app = world.app("app").unwrap();
     // The new owner resumed after the checkpoint: exactly the victim's uncheckpointed tail
     // was processed again.

@@ -30,6 +30,8 @@ pub struct Observation {
     pub counter: u64,
     /// This worker's clock when it last saw the counter change (0: never seen it change).
     pub changed_ms: u64,
+    /// This worker's clock at the scan that made this note.
+    pub seen_ms: u64,
 }
 
 /// The taker's knobs, with the KCL's defaults.
@@ -77,10 +79,14 @@ pub fn observe(
     let mut next = BTreeMap::new();
     for lease in scan {
         let note = match observed.get(&lease.lease_key) {
-            Some(seen) if seen.counter == lease.lease_counter => *seen,
+            Some(seen) if seen.counter == lease.lease_counter => Observation {
+                seen_ms: now_ms,
+                ..*seen
+            },
             Some(_) => Observation {
                 counter: lease.lease_counter,
                 changed_ms: now_ms,
+                seen_ms: now_ms,
             },
             None => Observation {
                 counter: lease.lease_counter,
@@ -90,11 +96,13 @@ pub fn observe(
                 } else {
                     now_ms
                 },
+                seen_ms: now_ms,
             },
         };
+        // Reported once: when this scan is the first to find it expired (the previous scan,
+        // at its own time, did not).
         let was_expired = observed.get(&lease.lease_key).is_some_and(|seen| {
-            seen.counter == lease.lease_counter
-                && is_expired(seen, now_ms.saturating_sub(1), failover_ms)
+            seen.counter == lease.lease_counter && is_expired(seen, seen.seen_ms, failover_ms)
         });
         if lease.lease_owner.is_some() && is_expired(&note, now_ms, failover_ms) && !was_expired {
             newly_expired.push(lease.lease_key.clone());
@@ -127,6 +135,7 @@ pub fn leases_to_take(
             .unwrap_or(Observation {
                 counter: lease.lease_counter,
                 changed_ms: now_ms,
+                seen_ms: now_ms,
             })
     };
     let available =
@@ -263,6 +272,7 @@ mod tests {
                     Observation {
                         counter: l.lease_counter,
                         changed_ms: now,
+                        seen_ms: now,
                     },
                 )
             })
