@@ -5,118 +5,16 @@
 //! One test lets requestAnimationFrame drive the clock, as in the real page.
 #![cfg(target_arch = "wasm32")]
 
+mod browser;
+
+use browser::*;
 use shardlab::engine::{hash_key_of, HashKeyRange};
 use shardlab::session::{Link, Session};
-use shardlab::ui::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    Element, Event, EventInit, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit,
-};
+use web_sys::{Event, EventInit, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Mounts a fresh app on `fragment` in its own container and returns the container.
-async fn mount(fragment: &str, live: bool) -> Element {
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            fragment: fragment.to_string(),
-            live,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn text_of(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-fn attr(element: &Element, name: &str) -> String {
-    element.get_attribute(name).unwrap_or_default()
-}
-
-async fn click(root: &Element, selector: &str) {
-    find(root, selector)
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::scheduler::flush().await;
-}
-
-fn elapsed_ms(root: &Element) -> u64 {
-    attr(&find(root, "#sim-clock"), "data-elapsed-ms")
-        .parse()
-        .unwrap()
-}
-
-/// The lanes on screen: (shard id, StartingHashKey, EndingHashKey, throttled).
-fn lanes(root: &Element) -> Vec<(String, u128, u128, bool)> {
-    let list = root.query_selector_all(".lanes > .lane").unwrap();
-    (0..list.length())
-        .map(|i| {
-            let lane: Element = list.get(i).unwrap().dyn_into().unwrap();
-            (
-                attr(&lane, "data-shard-id"),
-                attr(&lane, "data-starting-hash-key").parse().unwrap(),
-                attr(&lane, "data-ending-hash-key").parse().unwrap(),
-                attr(&lane, "data-throttled") == "true",
-            )
-        })
-        .collect()
-}
-
-/// Everything the lanes say, for comparing two runs.
-fn lane_numbers(root: &Element) -> Vec<String> {
-    let list = root.query_selector_all(".lanes > .lane").unwrap();
-    (0..list.length())
-        .map(|i| {
-            let lane: Element = list.get(i).unwrap().dyn_into().unwrap();
-            [
-                "data-shard-id",
-                "data-incoming-records",
-                "data-write-throttled-total",
-                "data-records-held",
-            ]
-            .iter()
-            .map(|a| attr(&lane, a))
-            .collect::<Vec<_>>()
-            .join(" ")
-        })
-        .collect()
-}
-
-async fn steps(root: &Element, n: usize) {
-    for _ in 0..n {
-        click(root, "#step").await;
-    }
-}
-
-/// Types `text` into an input the way a user does: set the value, fire `input`.
-async fn type_into(root: &Element, selector: &str, text: &str) {
-    let input: HtmlInputElement = find(root, selector).dyn_into().unwrap();
-    input.set_value(text);
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-    yew::scheduler::flush().await;
-}
 
 #[wasm_bindgen_test]
 async fn the_page_opens_on_a_running_four_shard_stream_with_one_lane_per_shard() {

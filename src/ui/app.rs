@@ -27,6 +27,7 @@ use super::flight_canvas::{self, DrawnDot};
 use super::format;
 use super::frame_stats::{FrameStats, Phases};
 use super::help::Help;
+use super::history_panel::HistoryPanel;
 use super::hot_keys::HotKeys;
 use super::kcl_panel::KclPanel;
 use super::keyboard::{shortcut, Shortcut};
@@ -40,10 +41,16 @@ use super::toolbar::Toolbar;
 use crate::script::Entry;
 use crate::session::charts::{self, Chart};
 use crate::session::flights::Flights;
+use crate::session::history::{History, HistoryFilter, HistoryItem};
 use crate::session::{Scenario, ScriptState, Session, View};
 
 /// How often the charts redraw (wall milliseconds): 2 Hz.
 const CHART_INTERVAL_MS: f64 = 500.0;
+/// Items the event history keeps, and shows.
+const HISTORY_KEPT: usize = 5_000;
+const HISTORY_SHOWN: usize = 200;
+/// How often the history list on show is rebuilt (wall milliseconds).
+const HISTORY_INTERVAL_MS: f64 = 250.0;
 /// How often (in frames) the flight canvas's size is measured again.
 const CANVAS_MEASURE_FRAMES: u64 = 30;
 /// Seconds of history the charts show.
@@ -82,6 +89,10 @@ pub enum Msg {
     Shortcut(Shortcut),
     ToggleHelp,
     DismissNotice,
+    HistoryFilter(HistoryFilter),
+    PickEvent(HistoryItem),
+    ExportEvents,
+    HoverShard(Option<String>),
     ConsoleInput(String),
     ConsoleSubmit,
     ConsoleTab,
@@ -118,6 +129,10 @@ struct Callbacks {
     answer: Callback<usize>,
     rewind: Callback<u64>,
     select_worker: Callback<String>,
+    history_filter: Callback<HistoryFilter>,
+    pick_event: Callback<HistoryItem>,
+    export_events: Callback<()>,
+    hover_shard: Callback<Option<String>>,
     console_input: Callback<String>,
     console_submit: Callback<()>,
     console_tab: Callback<()>,
@@ -147,6 +162,10 @@ impl Callbacks {
             answer: link.callback(Msg::Answer),
             rewind: link.callback(Msg::Rewind),
             select_worker: link.callback(Msg::SelectWorker),
+            history_filter: link.callback(Msg::HistoryFilter),
+            pick_event: link.callback(Msg::PickEvent),
+            export_events: link.callback(|_| Msg::ExportEvents),
+            hover_shard: link.callback(Msg::HoverShard),
             console_input: link.callback(Msg::ConsoleInput),
             console_submit: link.callback(|_| Msg::ConsoleSubmit),
             console_tab: link.callback(|_| Msg::ConsoleTab),
@@ -202,6 +221,16 @@ pub struct App {
     /// them, and Tab's last choices.
     console_input: String,
     console_history: Vec<String>,
+    /// The event history, its filter, the shard under the pointer, the shard highlighted from
+    /// the history, and the list on show (rebuilt at most every [`HISTORY_INTERVAL_MS`]).
+    history: History,
+    history_filter: HistoryFilter,
+    hovered_shard: Option<String>,
+    highlighted_shard: Option<String>,
+    history_items: Rc<Vec<HistoryItem>>,
+    history_matching: usize,
+    history_dirty: bool,
+    history_at_ms: f64,
     history_pos: Option<usize>,
     candidates: Vec<String>,
     _keydown: Option<EventListener>,
@@ -268,6 +297,14 @@ impl Component for App {
             live: ctx.props().live,
             console_input: String::new(),
             console_history: Vec::new(),
+            history: History::new(HISTORY_KEPT),
+            history_filter: HistoryFilter::default(),
+            hovered_shard: None,
+            highlighted_shard: None,
+            history_items: Rc::new(Vec::new()),
+            history_matching: 0,
+            history_dirty: true,
+            history_at_ms: f64::NEG_INFINITY,
             history_pos: None,
             candidates: Vec::new(),
             _keydown: keydown,
@@ -454,6 +491,39 @@ impl Component for App {
                 self.refresh(false);
                 true
             }
+            Msg::HistoryFilter(filter) => {
+                self.history_filter = filter;
+                self.rebuild_history();
+                true
+            }
+            Msg::PickEvent(item) => {
+                self.highlighted_shard = item.shards.first().cloned();
+                self.highlighted_worker = item.workers.first().cloned();
+                if let Some(element) = self.highlighted_shard.as_ref().and_then(|s| {
+                    web_sys::window()?
+                        .document()?
+                        .get_element_by_id(&format!("lane-{s}"))
+                }) {
+                    element.scroll_into_view();
+                }
+                true
+            }
+            Msg::ExportEvents => {
+                let json = self.history.to_json(&self.effective_filter());
+                let name = format!("shardlab-events-seed-{}.json", self.session.seed());
+                if let Err(error) = dom::download(&name, "application/json", &json) {
+                    web_sys::console::error_2(&"event export failed".into(), &error);
+                }
+                false
+            }
+            Msg::HoverShard(shard) => {
+                if self.hovered_shard == shard {
+                    return false;
+                }
+                self.hovered_shard = shard;
+                self.rebuild_history();
+                true
+            }
             Msg::ConsoleInput(text) => {
                 self.console_input = text;
                 self.candidates.clear();
@@ -576,7 +646,8 @@ impl Component for App {
                         selected={self.selected.clone()} flight_canvas={self.flight_canvas.clone()}
                         records_per_dot={self.flights.records_per_dot()}
                         on_run={cb.run.clone()} on_select={cb.select.clone()}
-                        on_canvas_click={cb.canvas_click.clone()} on_explain={cb.explain.clone()} />
+                        on_canvas_click={cb.canvas_click.clone()} on_explain={cb.explain.clone()}
+                        highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
                 } else {
                     <section class="panel stream-panel empty">
                         <h2>{ "No stream yet" }</h2>
@@ -600,6 +671,11 @@ impl Component for App {
                 <Charts charts={self.charts.clone()} canvases={self.chart_canvases.clone()} on_download={cb.download.clone()} />
                 <Scenarios current={self.session.scenario().clone()} share_url={self.share_url.clone()}
                     on_open={cb.open.clone()} />
+                <HistoryPanel items={self.history_items.clone()} matching={self.history_matching}
+                    filter={self.history_filter.clone()} hovered_shard={self.hovered_shard.clone()}
+                    shards={self.history.shards()} workers={self.history.workers()}
+                    on_filter={cb.history_filter.clone()} on_pick={cb.pick_event.clone()}
+                    on_export={cb.export_events.clone()} />
                 <Console entries={self.log.clone()} input={self.console_input.clone()}
                     candidates={self.candidates.clone()} on_input={cb.console_input.clone()}
                     on_submit={cb.console_submit.clone()} on_tab={cb.console_tab.clone()}
@@ -707,6 +783,11 @@ impl App {
     fn after_open(&mut self) {
         self.flights.clear();
         self.selected.clear();
+        self.history.clear();
+        self.highlighted_shard = None;
+        let setup = self.session.new_events();
+        self.history.push(&setup);
+        self.history_dirty = true;
         self.share_url = None;
         self.explained_origin = None;
         self.session.new_events();
@@ -719,6 +800,15 @@ impl App {
     fn refresh(&mut self, charts_now: bool) {
         self.view = Rc::new(self.session.view());
         let events = self.session.new_events();
+        if !events.is_empty() {
+            self.history.push(&events);
+            self.history_dirty = true;
+        }
+        if self.history_dirty
+            && (charts_now || dom::now_ms() - self.history_at_ms >= HISTORY_INTERVAL_MS)
+        {
+            self.rebuild_history();
+        }
         if let Some(stream) = &self.view.stream {
             if !self.view.catching_up {
                 self.flights.launch(&events, &stream.name, dom::now_ms());
@@ -767,6 +857,27 @@ impl App {
             }
             self.charts = Rc::new(all);
         }
+    }
+
+    /// The history filter in force: the hovered shard, while there is one, wins.
+    fn effective_filter(&self) -> HistoryFilter {
+        match &self.hovered_shard {
+            Some(shard) => HistoryFilter {
+                shard: Some(shard.clone()),
+                ..self.history_filter.clone()
+            },
+            None => self.history_filter.clone(),
+        }
+    }
+
+    fn rebuild_history(&mut self) {
+        let filter = self.effective_filter();
+        let matching: Vec<&HistoryItem> = self.history.filtered(&filter).collect();
+        self.history_matching = matching.len();
+        let skip = matching.len().saturating_sub(HISTORY_SHOWN);
+        self.history_items = Rc::new(matching.into_iter().skip(skip).cloned().collect());
+        self.history_dirty = false;
+        self.history_at_ms = dom::now_ms();
     }
 
     fn ranges(&self) -> Vec<Range> {

@@ -22,6 +22,10 @@ pub struct LaneProps {
     pub can_reshard: bool,
     pub on_run: Callback<String>,
     pub on_select: Callback<String>,
+    /// Highlighted from the event history.
+    pub highlighted: bool,
+    /// The pointer entering (Some) or leaving (None) the lane: the event history follows it.
+    pub on_hover: Callback<Option<String>>,
 }
 
 /// One gauge: `value` of `limit`, with a text alternative.
@@ -91,13 +95,19 @@ pub fn Lane(props: &LaneProps) -> Html {
         props.on_select.reform(move |_: Event| id.clone())
     };
 
+    let on_enter = {
+        let id = shard.id.clone();
+        props.on_hover.reform(move |_: MouseEvent| Some(id.clone()))
+    };
+    let on_leave = props.on_hover.reform(|_: MouseEvent| None);
     let state = if shard.throttling { "THROTTLED" } else { "OK" };
     let range_text = format!(
         "StartingHashKey {}\nEndingHashKey {}",
         shard.starting_hash_key, shard.ending_hash_key
     );
     html! {
-        <li class={classes!("lane", shard.throttling.then_some("throttled"), props.selected.then_some("selected"))}
+        <li class={classes!("lane", shard.throttling.then_some("throttled"), props.selected.then_some("selected"), props.highlighted.then_some("highlighted"))}
+            onmouseenter={on_enter} onmouseleave={on_leave}
             id={format!("lane-{}", shard.id)} data-shard-id={shard.id.clone()}
             data-starting-hash-key={shard.starting_hash_key.to_string()}
             data-ending-hash-key={shard.ending_hash_key.to_string()}

@@ -20,6 +20,7 @@ mod flight_canvas;
 mod format;
 mod frame_stats;
 mod help;
+mod history_panel;
 mod hot_keys;
 mod kcl_panel;
 mod keyboard;

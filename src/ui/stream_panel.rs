@@ -29,6 +29,10 @@ pub struct StreamPanelProps {
     pub on_select: Callback<String>,
     pub on_canvas_click: Callback<(f64, f64)>,
     pub on_explain: Callback<String>,
+    /// A shard highlighted from the event history.
+    pub highlighted: Option<String>,
+    /// The pointer entering (Some) or leaving (None) a lane.
+    pub on_hover: Callback<Option<String>>,
 }
 
 #[component]
@@ -80,7 +84,9 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                     { for stream.shards.iter().map(|shard| html! {
                         <Lane key={shard.id.clone()} shard={shard.clone()} stream={stream.name.clone()}
                             selected={props.selected.contains(&shard.id)} {can_reshard}
-                            on_run={props.on_run.clone()} on_select={props.on_select.clone()} />
+                            highlighted={props.highlighted.as_deref() == Some(shard.id.as_str())}
+                            on_run={props.on_run.clone()} on_select={props.on_select.clone()}
+                            on_hover={props.on_hover.clone()} />
                     }) }
                 </ol>
             </div>
