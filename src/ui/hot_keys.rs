@@ -43,7 +43,7 @@ pub fn HotKeys(props: &HotKeysProps) -> Html {
                                     <span class="swatch" style={format!("background: {}", KEY_COLOURS[key_colour(&hot.key) as usize])} aria-hidden="true"></span>
                                     <button class="link" {onclick} title="Explain where this key goes">{ &hot.key }</button>
                                 </td>
-                                <td class="num">{ format::int(hot.rate.round() as u64) }</td>
+                                <td class="num">{ if hot.rate < 10.0 { format!("{:.1}", hot.rate) } else { format::int(hot.rate.round() as u64) } }</td>
                                 <td>
                                     { format::short_shard(&hot.shard) }
                                     if cause {
