@@ -161,6 +161,8 @@ pub struct Worker {
     generation: u64,
     next_token: u64,
     pub processed: u64,
+    /// Records processed per second (the worker's throughput).
+    pub throughput: Series<1>,
     /// When the renewer is next due (its fixed-rate schedule).
     next_renew_ms: u64,
 }
@@ -416,6 +418,7 @@ impl KclApp {
             generation,
             next_token: generation << 32,
             processed: 0,
+            throughput: Series::new([false]),
             next_renew_ms: now + self.config.renewer_interval_ms(),
         };
         if self.table.is_empty() {
@@ -1397,6 +1400,9 @@ impl KclApp {
         };
         if let Some(worker) = self.workers.get_mut(id) {
             worker.processed += batch.count;
+            worker
+                .throughput
+                .record(now, &[(0, batch.count)], SERIES_KEPT);
         }
         if let Some(workers) = self.in_flight.get_mut(&shard) {
             workers.remove(id);

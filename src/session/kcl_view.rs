@@ -28,6 +28,10 @@ pub struct WorkerView {
     /// Lease keys it holds, by its own account.
     pub leases: Vec<String>,
     pub processed: u64,
+    /// Records processed per second, over the last five complete seconds (a worker hands
+    /// its record processor a batch per GetRecords, about once a second, so one second alone
+    /// is lumpy).
+    pub per_second: u64,
 }
 
 /// One row of the lease table.
@@ -100,6 +104,15 @@ fn app_view(world: &World, app: &KclApp) -> AppView {
             },
             leases: w.held_leases(),
             processed: w.processed,
+            per_second: {
+                let last = (now / 1000).saturating_sub(1);
+                let five: u64 = w
+                    .throughput
+                    .per_second(0, last.saturating_sub(4), last)
+                    .iter()
+                    .sum();
+                five / 5
+            },
         })
         .collect();
     let leases = app
@@ -167,6 +180,11 @@ mod tests {
         let view = apps(&session.world).remove(0);
         assert_eq!(view.name, "analytics");
         assert_eq!(view.workers.len(), 3);
+        assert!(
+            view.workers.iter().all(|w| w.per_second > 0),
+            "every worker processes: {:?}",
+            view.workers
+        );
         assert_eq!(view.leases.len(), 4);
         let row = &view.leases[1];
         assert!(row.lease_owner.is_some());

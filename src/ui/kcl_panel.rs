@@ -122,7 +122,7 @@ fn WorkerCard(props: &WorkerCardProps) -> Html {
             <span class="worker-leases">
                 { if worker.leases.is_empty() { "no leases".to_string() } else { worker.leases.iter().map(|l| format::short_shard(l)).collect::<Vec<_>>().join(" ") } }
             </span>
-            <span class="hint">{ format!("{} processed", format::int(worker.processed)) }</span>
+            <span class="hint">{ format!("{} processed, {}/s", format::int(worker.processed), format::int(worker.per_second)) }</span>
             <span class="worker-actions">
                 if worker.state == "dead" {
                     <button class="restart" onclick={command("restart")}>{ "Restart" }</button>
