@@ -412,22 +412,12 @@ fn aws_values(option: &str, args: &[&str], world: &World) -> Vec<String> {
 
 // ------------------------------------------------------------------ simulator commands
 //
-// The option lists mirror `sim_commands` (where they are private); the tests run every one of
-// them through the real commands, so a renamed option fails a test here.
+// The producer and application options are `sim_commands`' own lists; the others mirror its
+// code, and the tests run every one of them through the real commands, so a renamed option
+// fails a test here.
+use super::sim_commands::{APP_OPTIONS, PRODUCER_OPTIONS};
 
 const PRODUCER_SUBCOMMANDS: &[&str] = &["add", "set", "remove", "pause", "stop", "resume"];
-
-const PRODUCER_OPTIONS: &[&str] = &[
-    "--stream",
-    "--rate",
-    "--keys",
-    "--size",
-    "--batch",
-    "--linger",
-    "--retry",
-    "--attempts",
-    "--explicit-hash-key",
-];
 
 const CONSUMER_SUBCOMMANDS: &[&str] = &["add", "remove", "pause", "stop", "resume"];
 
@@ -438,20 +428,6 @@ const CONSUMER_OPTIONS: &[&str] = &[
     "--timestamp",
     "--idle",
     "--limit",
-];
-
-const APP_OPTIONS: &[&str] = &[
-    "--stream",
-    "--workers",
-    "--checkpoint",
-    "--failover",
-    "--initial-position",
-    "--timestamp",
-    "--processing",
-    "--idle",
-    "--max-records",
-    "--max-leases-for-worker",
-    "--max-leases-to-steal",
 ];
 
 const APP_SWITCHES: &[&str] = &["--no-priority", "--forget-shard-end"];

@@ -196,7 +196,8 @@ fn parse_size(text: &str) -> Result<SizeSpec, String> {
     Ok(size)
 }
 
-const PRODUCER_OPTIONS: &[&str] = &[
+/// The options of `producer add|set` (also offered by Tab completion).
+pub(crate) const PRODUCER_OPTIONS: &[&str] = &[
     "--stream",
     "--rate",
     "--keys",
@@ -431,7 +432,8 @@ pub fn consumer(world: &mut World, words: &[String]) -> Outcome {
     }
 }
 
-const APP_OPTIONS: &[&str] = &[
+/// The valued options of `kcl app add` (also offered by Tab completion).
+pub(crate) const APP_OPTIONS: &[&str] = &[
     "--stream",
     "--workers",
     "--checkpoint",

@@ -115,6 +115,13 @@ fn app_view(world: &World, app: &KclApp) -> AppView {
             },
         })
         .collect();
+    // How long each running worker has seen each lease unchanged, by its own clock.
+    let ages: Vec<(String, std::collections::BTreeMap<String, u64>)> = app
+        .workers
+        .values()
+        .filter(|w| w.state == WorkerState::Running)
+        .map(|w| (w.id.clone(), w.ages(now)))
+        .collect();
     let leases = app
         .table
         .rows()
@@ -123,11 +130,10 @@ fn app_view(world: &World, app: &KclApp) -> AppView {
             let consumer = owner
                 .and_then(|o| app.workers.get(o))
                 .and_then(|w| w.consumers.get(&lease.lease_key));
-            let seen_frozen_ms = app
-                .workers
-                .values()
-                .filter(|w| w.state == WorkerState::Running && Some(w.id.as_str()) != owner)
-                .filter_map(|w| w.ages(now).get(&lease.lease_key).copied())
+            let seen_frozen_ms = ages
+                .iter()
+                .filter(|(id, _)| Some(id.as_str()) != owner)
+                .filter_map(|(_, ages)| ages.get(&lease.lease_key).copied())
                 .max()
                 .unwrap_or(0);
             let changed = app

@@ -229,6 +229,9 @@ pub struct App {
     highlighted_shard: Option<String>,
     history_items: Rc<Vec<HistoryItem>>,
     history_matching: usize,
+    /// The shard and worker menus of the history, gathered with the list (not every frame).
+    history_shards: Vec<String>,
+    history_workers: Vec<String>,
     history_dirty: bool,
     history_at_ms: f64,
     history_pos: Option<usize>,
@@ -303,6 +306,8 @@ impl Component for App {
             highlighted_shard: None,
             history_items: Rc::new(Vec::new()),
             history_matching: 0,
+            history_shards: Vec::new(),
+            history_workers: Vec::new(),
             history_dirty: true,
             history_at_ms: f64::NEG_INFINITY,
             history_pos: None,
@@ -673,7 +678,7 @@ impl Component for App {
                     on_open={cb.open.clone()} />
                 <HistoryPanel items={self.history_items.clone()} matching={self.history_matching}
                     filter={self.history_filter.clone()} hovered_shard={self.hovered_shard.clone()}
-                    shards={self.history.shards()} workers={self.history.workers()}
+                    shards={self.history_shards.clone()} workers={self.history_workers.clone()}
                     on_filter={cb.history_filter.clone()} on_pick={cb.pick_event.clone()}
                     on_export={cb.export_events.clone()} />
                 <Console entries={self.log.clone()} input={self.console_input.clone()}
@@ -876,6 +881,8 @@ impl App {
         self.history_matching = matching.len();
         let skip = matching.len().saturating_sub(HISTORY_SHOWN);
         self.history_items = Rc::new(matching.into_iter().skip(skip).cloned().collect());
+        self.history_shards = self.history.shards();
+        self.history_workers = self.history.workers();
         self.history_dirty = false;
         self.history_at_ms = dom::now_ms();
     }
