@@ -503,15 +503,16 @@ impl Session {
         match self.catch_up {
             Some(CatchUp::Time(goal)) => {
                 let elapsed = self.world.elapsed_ms();
-                if elapsed >= goal {
+                if elapsed < goal {
+                    self.advance((goal - elapsed).min(CATCH_UP_SLICE_MS));
+                }
+                if self.world.elapsed_ms() >= goal {
                     // Arrived: hold still at the moment the link was made (or play on, if
                     // the link says so). Actions done at that very moment are done too; any
                     // later ones (a rewound timeline's future) happen as time goes on.
                     self.catch_up = None;
                     self.advance(0);
                     self.playing = self.link.play;
-                } else {
-                    self.advance((goal - elapsed).min(CATCH_UP_SLICE_MS));
                 }
                 return;
             }
