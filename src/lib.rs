@@ -19,6 +19,7 @@
 //! builds and tests natively with plain `cargo test` and runs unchanged in the browser.
 
 pub mod engine;
+pub mod hardening;
 pub mod kcl;
 pub mod script;
 mod seeds;

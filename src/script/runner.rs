@@ -188,6 +188,9 @@ pub struct Runner {
     current: Option<usize>,
     /// A `wait until` in progress.
     until: Option<UntilInProgress>,
+    /// A console `wait until` line being checked again as time passes (see
+    /// [`Runner::start_line`]).
+    pending: Option<Statement>,
 }
 
 /// A `wait until` being waited for.
@@ -213,22 +216,25 @@ impl Runner {
             expects_failed: 0,
             current: None,
             until: None,
+            pending: None,
         })
     }
 
-    /// A runner for a console: no statements of its own, lines are fed one by one.
+    /// A runner for a console: no statements of its own, lines are fed one by one. Its clock
+    /// counts from the world's start (`at 2m`, and the times its waits report).
     pub fn console() -> Runner {
         Runner {
             statements: Vec::new(),
             next: 0,
             vars: BTreeMap::new(),
             status: 0,
-            started_ms: None,
+            started_ms: Some(crate::sim::START_MS),
             steps: 0,
             expects_passed: 0,
             expects_failed: 0,
             current: None,
             until: None,
+            pending: None,
         }
     }
 
@@ -296,31 +302,77 @@ impl Runner {
         }
     }
 
-    /// Runs one line typed at a console; a wait is carried out at once.
+    /// Runs one line typed at a console; a wait is carried out at once (natively: the page
+    /// uses [`Runner::start_line`] and runs the clock over frames instead).
     pub fn run_line(&mut self, line: &str, world: &mut World, out: &mut Vec<Entry>) {
+        let mut next = self.start_line(line, world, out);
+        while let Some(until_ms) = next {
+            world.advance_to(until_ms);
+            next = self.resume_line(world, out);
+        }
+    }
+
+    /// Runs one console line up to the point where it needs simulated time to pass: a
+    /// `wait`, `sleep` or `at` returns the moment to run the clock to (`now_ms`), a
+    /// `wait until` the moment of its next check. The caller moves the clock there, as slowly
+    /// as it likes, then calls [`Runner::resume_line`] until it returns `None`.
+    pub fn start_line(
+        &mut self,
+        line: &str,
+        world: &mut World,
+        out: &mut Vec<Entry>,
+    ) -> Option<u64> {
         let started = *self.started_ms.get_or_insert(world.now_ms());
         self.current = None;
+        self.pending = None;
+        self.until = None;
         match parse_line(line) {
-            Ok(Some(statement)) => {
-                // A wait is carried out at once; a `wait until` is checked again after each
-                // wait until it holds or times out.
-                while let Some(Pause::Wait { until_ms }) =
-                    self.execute(&statement, started, world, out)
-                {
-                    world.advance_to(until_ms);
-                    if self.until.is_none() {
-                        break;
+            Ok(Some(statement)) => match self.execute(&statement, started, world, out) {
+                Some(Pause::Wait { until_ms }) => {
+                    if self.until.is_some() {
+                        self.pending = Some(statement);
                     }
+                    Some(until_ms)
                 }
-            }
-            Ok(None) => {}
+                _ => None,
+            },
+            Ok(None) => None,
             Err(error) => {
                 self.status = 2;
                 out.push(Entry::Error {
                     text: format!("{error}\n"),
                 });
+                None
             }
         }
+    }
+
+    /// Checks a console `wait until` again (the clock reached the moment
+    /// [`Runner::start_line`] or the previous call gave); `None` once it holds, times out, or
+    /// the line was a plain wait.
+    pub fn resume_line(&mut self, world: &mut World, out: &mut Vec<Entry>) -> Option<u64> {
+        let statement = self.pending.clone()?;
+        let started = *self.started_ms.get_or_insert(world.now_ms());
+        self.current = None;
+        match self.execute(&statement, started, world, out) {
+            Some(Pause::Wait { until_ms }) if self.until.is_some() => Some(until_ms),
+            _ => {
+                self.pending = None;
+                None
+            }
+        }
+    }
+
+    /// When a console `wait until` under way gives up (`now_ms`), if one is.
+    pub fn until_deadline(&self) -> Option<u64> {
+        self.pending.as_ref()?;
+        self.until.as_ref().map(|u| u.deadline_ms)
+    }
+
+    /// Forgets a console `wait until` under way (the learner stopped it).
+    pub fn cancel_line(&mut self) {
+        self.pending = None;
+        self.until = None;
     }
 
     fn execute(
@@ -488,10 +540,11 @@ impl Runner {
                     ("sleep", [seconds]) => seconds
                         .parse::<f64>()
                         .ok()
-                        .map(|s| (s * 1000.0) as u64)
+                        .filter(|s| s.is_finite() && *s >= 0.0)
                         .ok_or_else(|| {
                             format!("sleep takes seconds, like sleep 5; not '{seconds}'")
-                        }),
+                        })
+                        .and_then(|s| parse_duration(&format!("{}ms", (s * 1000.0).round()))),
                     ("wait", [duration]) => parse_duration(duration),
                     _ => Err(format!("{name} takes one duration, as in: wait 30s")),
                 };

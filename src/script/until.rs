@@ -24,6 +24,11 @@ use crate::sim::World;
 pub const DEFAULT_EVERY_MS: u64 = 500;
 /// Given up after this long unless `--timeout` says otherwise.
 pub const DEFAULT_TIMEOUT_MS: u64 = 10 * 60_000;
+/// The shortest `--every`: a condition checked more often than CloudWatch's one-second
+/// metrics change gains nothing, and a thousand checks a second would stall a long wait.
+pub const MIN_EVERY_MS: u64 = 100;
+/// The longest `--timeout`: a day of simulated time (a longer wait is a plain `wait`).
+pub const MAX_TIMEOUT_MS: u64 = 24 * 3_600_000;
 
 /// What to wait for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,9 +91,15 @@ impl Until {
                         .ok_or_else(|| format!("{option} needs a duration, as in {option} 2m"))?;
                     let ms = parse_duration(value)?;
                     if option == "--timeout" {
+                        if ms > MAX_TIMEOUT_MS {
+                            return Err(format!(
+                                "--timeout is at most 24h (a wait until checks its condition \
+                                 all along), not {value}"
+                            ));
+                        }
                         timeout_ms = ms;
-                    } else if ms == 0 {
-                        return Err("--every must be more than 0".to_string());
+                    } else if ms < MIN_EVERY_MS {
+                        return Err(format!("--every must be at least 100ms, not {value}"));
                     } else {
                         every_ms = ms;
                     }
@@ -259,5 +270,8 @@ mod tests {
             .unwrap_err()
             .contains("takes a condition"));
         assert!(Until::parse(&words("throttled s --every 0s")).is_err());
+        assert!(Until::parse(&words("throttled s --every 1ms")).is_err());
+        assert!(Until::parse(&words("throttled s --timeout 25h")).is_err());
+        assert!(Until::parse(&words("throttled s --timeout 24h --every 100ms")).is_ok());
     }
 }

@@ -19,7 +19,7 @@ use std::collections::VecDeque;
 pub use link::{Acted, Action, Link, Scenario};
 pub use view::View;
 
-use crate::script::duration::parse_duration;
+use crate::script::runner::human;
 use crate::script::{lesson, Entry, Pause, Runner};
 use crate::sim::{Event, World, START_MS};
 
@@ -31,8 +31,15 @@ pub const MAX_SPEED: f64 = 64.0;
 /// The most wall time one frame may account for: a tab coming back from the background does
 /// not make the simulation race to catch up.
 pub const MAX_FRAME_WALL_MS: f64 = 100.0;
-/// Simulated time replayed per frame while a link fast-forwards.
+/// Simulated time replayed per frame while a link or a console `wait` fast-forwards, when the
+/// session has no wall clock (native tests; deterministic frame counts).
 pub const CATCH_UP_SLICE_MS: u64 = 5_000;
+/// With a wall clock (the page), fast-forwarding goes in slices of this much simulated time
+/// until the frame's budget is spent, then yields to the browser: `wait 1000h` on a busy
+/// world moves the clock as fast as the machine allows and never freezes the page.
+pub const TIMED_SLICE_MS: u64 = 1_000;
+/// Wall time one frame may spend fast-forwarding.
+pub const CATCH_UP_BUDGET_MS: f64 = 25.0;
 /// Transcript entries kept.
 const TRANSCRIPT_KEPT: usize = 2_000;
 
@@ -89,6 +96,12 @@ pub struct Answered {
 enum CatchUp {
     Time(u64),
     Step(usize),
+    /// A console `wait` (or the next check of a `wait until`): simulated time runs to `goal`
+    /// (`now_ms`) over as many frames as it takes; it started at `from` (`now_ms`).
+    Wait {
+        goal: u64,
+        from: u64,
+    },
 }
 
 /// When the run arrived at a lesson step, and how much of the journal had been done then
@@ -132,6 +145,9 @@ pub struct Session {
     timeline_end_ms: u64,
     /// The scenario's step titles (read once).
     steps: Vec<String>,
+    /// The page's wall clock in milliseconds (`performance.now()`), which bounds the work one
+    /// frame does while fast-forwarding. Without one, each frame fast-forwards one fixed slice.
+    clock: Option<fn() -> f64>,
 }
 
 impl Session {
@@ -175,6 +191,7 @@ impl Session {
             speed: 1.0,
             notice,
             events_seen: 0,
+            clock: None,
         };
         session.resume_script();
         session
@@ -204,14 +221,18 @@ impl Session {
         link.actions.clear();
         let playing = self.playing;
         let speed = self.speed;
+        let clock = self.clock;
         *self = Session::new(link);
+        self.clock = clock;
         self.playing = playing;
         self.speed = speed;
     }
 
     /// Starts a different scenario (a lesson, a script, the default scene) with a seed.
     pub fn open(&mut self, scenario: Scenario, seed: u64) {
+        let clock = self.clock;
         *self = Session::new(Link::start(scenario, seed));
+        self.clock = clock;
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -243,9 +264,51 @@ impl Session {
         }
     }
 
-    /// Whether a link is still being replayed up to its moment or step.
+    /// Whether a link is still being replayed up to its moment or step, or a console `wait` is
+    /// still fast-forwarding.
     pub fn catching_up(&self) -> bool {
         self.catch_up.is_some()
+    }
+
+    /// Where a console `wait` is going (elapsed ms), while it runs: its end, or the moment a
+    /// `wait until` gives up.
+    pub fn waiting_until(&self) -> Option<u64> {
+        match self.catch_up {
+            Some(CatchUp::Wait { goal, .. }) => {
+                let end = self.console.until_deadline().unwrap_or(goal);
+                Some(end.saturating_sub(START_MS))
+            }
+            _ => None,
+        }
+    }
+
+    /// Gives the session the page's wall clock (see [`CATCH_UP_BUDGET_MS`]); kept across
+    /// Reset, Back and rewinds by the page, which sets it on every new session.
+    pub fn set_clock(&mut self, clock: fn() -> f64) {
+        self.clock = Some(clock);
+    }
+
+    /// Runs every frame a fast-forward needs, at once (tests, and a page without frames).
+    pub fn finish_catch_up(&mut self) {
+        while self.catching_up() {
+            self.frame(0.0);
+        }
+    }
+
+    /// Stops a console `wait` where it is (the learner pressed pause, or typed something).
+    pub fn stop_wait(&mut self) {
+        if let Some(CatchUp::Wait { from, .. }) = self.catch_up {
+            let now = self.world.now_ms();
+            self.catch_up = None;
+            self.console.cancel_line();
+            self.record(vec![Entry::Output {
+                text: format!(
+                    "wait stopped after {} (time is now {})\n",
+                    human(now.saturating_sub(from)),
+                    human(self.world.elapsed_ms())
+                ),
+            }]);
+        }
     }
 
     /// Runs the script until it waits, reaches a step, or ends.
@@ -383,6 +446,7 @@ impl Session {
             Some(arrival) => self.journal[..arrival.journal_len].to_vec(),
             None => self.journal.clone(),
         };
+        let clock = self.clock;
         *self = Session::new(Link {
             time_ms: 0,
             play: false,
@@ -390,6 +454,7 @@ impl Session {
             actions,
             ..self.link.clone()
         });
+        self.clock = clock;
         self.speed = speed;
     }
 
@@ -408,6 +473,7 @@ impl Session {
         let speed = self.speed;
         let mut actions = self.journal.clone();
         actions.extend(self.replay.iter().cloned());
+        let clock = self.clock;
         *self = Session::new(Link {
             time_ms,
             play: false,
@@ -415,6 +481,7 @@ impl Session {
             actions,
             ..self.link.clone()
         });
+        self.clock = clock;
         self.speed = speed;
         self.timeline_end_ms = end;
         if time_ms == 0 {
@@ -485,7 +552,8 @@ impl Session {
                 ScriptState::Asking { .. } => true,
                 _ => false,
             },
-            None => false,
+            // A console wait stops at a lesson step, like playing does.
+            Some(CatchUp::Wait { .. }) | None => false,
         }
     }
 
@@ -500,11 +568,61 @@ impl Session {
 
     /// One animation frame, `wall_ms` after the previous one.
     pub fn frame(&mut self, wall_ms: f64) {
+        if self.catch_up.is_some() {
+            let started = self.clock.map(|clock| clock());
+            let slice = if self.clock.is_some() {
+                TIMED_SLICE_MS
+            } else {
+                CATCH_UP_SLICE_MS
+            };
+            loop {
+                self.catch_up_slice(slice);
+                let within_budget = match (self.clock, started) {
+                    (Some(clock), Some(started)) => clock() - started < CATCH_UP_BUDGET_MS,
+                    _ => false,
+                };
+                if self.catch_up.is_none() || !within_budget {
+                    return;
+                }
+            }
+        }
+        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
+            return;
+        }
+        let simulated = wall_ms.min(MAX_FRAME_WALL_MS) * self.speed;
+        self.advance(simulated.round() as u64);
+    }
+
+    /// One slice of a fast-forward: a link's replay or a console `wait`.
+    fn catch_up_slice(&mut self, slice: u64) {
         match self.catch_up {
+            Some(CatchUp::Wait { goal, from }) => {
+                let now = self.world.now_ms();
+                if now < goal {
+                    self.advance((goal - now).min(slice));
+                }
+                if self.world.now_ms() >= goal {
+                    // Arrived: a `wait until` checks its condition and may go on waiting.
+                    let mut entries = Vec::new();
+                    let next = self.console.resume_line(&mut self.world, &mut entries);
+                    if next.is_none() && entries.is_empty() {
+                        // A plain wait says where time got to when it gets there.
+                        entries.push(Entry::Waited {
+                            ms: self.world.now_ms() - from,
+                            now_ms: self.world.elapsed_ms(),
+                        });
+                    }
+                    self.record(entries);
+                    self.catch_up = next.map(|goal| CatchUp::Wait { goal, from });
+                } else if self.world.now_ms() == now {
+                    // Held still at a lesson step or question: time stands still there.
+                    self.stop_wait();
+                }
+            }
             Some(CatchUp::Time(goal)) => {
                 let elapsed = self.world.elapsed_ms();
                 if elapsed < goal {
-                    self.advance((goal - elapsed).min(CATCH_UP_SLICE_MS));
+                    self.advance((goal - elapsed).min(slice));
                 }
                 if self.world.elapsed_ms() >= goal {
                     // Arrived: hold still at the moment the link was made (or play on, if
@@ -514,7 +632,6 @@ impl Session {
                     self.advance(0);
                     self.playing = self.link.play;
                 }
-                return;
             }
             Some(CatchUp::Step(target)) => {
                 let arrived =
@@ -527,17 +644,11 @@ impl Session {
                     self.replay.clear();
                     self.playing = false;
                 } else {
-                    self.advance(CATCH_UP_SLICE_MS);
+                    self.advance(slice);
                 }
-                return;
             }
             None => {}
         }
-        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
-            return;
-        }
-        let simulated = wall_ms.min(MAX_FRAME_WALL_MS) * self.speed;
-        self.advance(simulated.round() as u64);
     }
 
     /// One press of "step": exactly [`STEP_MS`] of simulated time.
@@ -549,22 +660,42 @@ impl Session {
     /// page ends up here. A `wait` moves the session's clock (so the scenario acts on time).
     pub fn run_command(&mut self, line: &str) -> Vec<Entry> {
         let trimmed = line.trim();
-        if let Some(duration) = trimmed.strip_prefix("wait ") {
-            if let Ok(ms) = parse_duration(duration.trim()) {
-                self.advance(ms);
-                let entries = vec![
-                    Entry::Command {
-                        line: 0,
-                        text: trimmed.to_string(),
-                    },
-                    Entry::Waited {
-                        ms,
-                        now_ms: self.world.elapsed_ms(),
-                    },
-                ];
-                self.record(entries.clone());
-                return entries;
+        // Whatever the learner does next ends a wait under way, where it got to (a link's
+        // actions done again during a wait are not the learner acting now).
+        if !self.replaying {
+            self.stop_wait();
+        }
+        if is_wait(trimmed) {
+            // Waits are pace, not actions: a link carries moments, not waits (older links
+            // that journaled a `wait until` replay without it).
+            if self.replaying {
+                return Vec::new();
             }
+            let mut entries = Vec::new();
+            if self.catch_up.is_some() {
+                entries.push(Entry::Command {
+                    line: 0,
+                    text: trimmed.to_string(),
+                });
+                entries.push(Entry::Error {
+                    text: "wait: the link is still being replayed up to its moment; wait when \
+                           it has arrived\n"
+                        .to_string(),
+                });
+            } else if let Some(until_ms) =
+                self.console
+                    .start_line(trimmed, &mut self.world, &mut entries)
+            {
+                // The clock runs there over as many frames as it takes (see `frame`); the
+                // console says where time got to when it gets there, not now.
+                entries.retain(|e| !matches!(e, Entry::Waited { .. }));
+                self.catch_up = Some(CatchUp::Wait {
+                    goal: until_ms,
+                    from: self.world.now_ms(),
+                });
+            }
+            self.record(entries.clone());
+            return entries;
         }
         self.fork();
         self.journal.push(Acted {
@@ -578,6 +709,9 @@ impl Session {
     }
 
     fn record(&mut self, entries: Vec<Entry>) {
+        if entries.is_empty() {
+            return;
+        }
         for entry in entries {
             if self.transcript.len() >= TRANSCRIPT_KEPT {
                 self.transcript.pop_front();
@@ -604,6 +738,15 @@ impl Session {
     pub fn view(&self) -> View {
         View::of(self)
     }
+}
+
+/// Whether a console line only lets time pass (`wait 10s`, `wait until ...`, `sleep 5`,
+/// `at 2m`).
+fn is_wait(line: &str) -> bool {
+    matches!(
+        line.split_whitespace().next(),
+        Some("wait" | "sleep" | "at")
+    )
 }
 
 #[cfg(test)]
@@ -899,6 +1042,87 @@ wait 5s
             "{entries:?}"
         );
         session.run_command("wait 10s");
+        session.finish_catch_up();
         assert_eq!(session.view().stream.unwrap().shards.len(), 5);
+    }
+
+    /// A fake wall clock: every reading is 4 ms after the last.
+    fn ticking_clock() -> f64 {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NOW: AtomicU64 = AtomicU64::new(0);
+        NOW.fetch_add(4, Ordering::Relaxed) as f64
+    }
+
+    #[test]
+    fn a_long_console_wait_runs_over_many_frames_and_can_be_stopped() {
+        let mut session = Session::new(Link::decode("").unwrap());
+        session.set_clock(ticking_clock);
+        for _ in 0..10 {
+            session.frame(100.0);
+        }
+        let start = session.world.elapsed_ms();
+        session.run_command("wait 1000h");
+        assert_eq!(session.waiting_until(), Some(start + 1_000 * 3_600_000));
+        assert!(session.catching_up());
+        // Each frame does a budget's worth of one-second slices, then yields: the page
+        // stays responsive however long the wait.
+        let budget_slices = (CATCH_UP_BUDGET_MS / 4.0).ceil() as u64 + 1;
+        for _ in 0..3 {
+            let before = session.world.elapsed_ms();
+            session.frame(16.0);
+            let moved = session.world.elapsed_ms() - before;
+            assert!(
+                moved > 0 && moved <= budget_slices * TIMED_SLICE_MS,
+                "moved {moved} ms"
+            );
+        }
+        // Typing a command stops the wait where it got to.
+        let reached = session.world.elapsed_ms();
+        session.run_command("sim time");
+        assert!(!session.catching_up());
+        assert_eq!(session.world.elapsed_ms(), reached);
+        let (transcript, _) = session.transcript();
+        let text: String = transcript.iter().map(Entry::render).collect();
+        assert!(
+            text.contains(&format!("wait stopped after {}", human(reached - start))),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_console_wait_ends_with_the_time_it_reached() {
+        let mut session = Session::new(Link::decode("").unwrap());
+        session.frame(100.0);
+        let start = session.world.elapsed_ms();
+        session.run_command("wait 12s");
+        session.finish_catch_up();
+        assert_eq!(session.world.elapsed_ms(), start + 12_000);
+        let (transcript, _) = session.transcript();
+        assert_eq!(
+            transcript.back(),
+            Some(&Entry::Waited {
+                ms: 12_000,
+                now_ms: start + 12_000
+            })
+        );
+    }
+
+    #[test]
+    fn a_console_wait_until_checks_over_frames_and_reports_when_it_held() {
+        let mut session = Session::new(Link::decode("").unwrap());
+        session.frame(100.0);
+        let start = session.world.elapsed_ms();
+        // The default scene's hot key throttles a shard within seconds.
+        session.run_command("wait until throttled orders --timeout 10m");
+        assert_eq!(session.waiting_until(), Some(start + 600_000));
+        session.finish_catch_up();
+        assert!(session.world.elapsed_ms() < start + 600_000);
+        let (transcript, _) = session.transcript();
+        let text: String = transcript.iter().map(Entry::render).collect();
+        assert!(text.contains("later: throttled"), "{text}");
+        assert!(
+            session.link().actions.is_empty(),
+            "a wait is pace, not an action"
+        );
     }
 }

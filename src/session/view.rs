@@ -83,6 +83,8 @@ pub struct View {
     pub speed: f64,
     pub playing: bool,
     pub catching_up: bool,
+    /// Where a console `wait` under way is going (elapsed ms).
+    pub waiting_until_ms: Option<u64>,
     /// What the scenario is doing, in words.
     pub script: String,
     pub notice: Option<String>,
@@ -146,6 +148,7 @@ impl View {
             speed: session.speed(),
             playing: session.playing,
             catching_up: session.catching_up(),
+            waiting_until_ms: session.waiting_until(),
             script: match &session.script {
                 ScriptState::Waiting { until_ms } => format!(
                     "the scenario goes on in {}",

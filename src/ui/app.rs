@@ -245,7 +245,8 @@ impl Component for App {
     type Properties = AppProps;
 
     fn create(ctx: &Context<Self>) -> Self {
-        let session = Session::from_fragment(&ctx.props().fragment);
+        let mut session = Session::from_fragment(&ctx.props().fragment);
+        session.set_clock(dom::now_ms);
         let window = web_sys::window();
         let on_key = ctx.link().batch_callback(|event: KeyboardEvent| {
             let found = shortcut(&event);
@@ -355,7 +356,9 @@ impl Component for App {
                 moved || !self.flights.is_empty() || self.stats.first_frame_ms.is_none()
             }
             Msg::TogglePlay => {
-                if matches!(self.session.script, ScriptState::AtStep { .. }) {
+                if self.session.waiting_until().is_some() {
+                    self.session.stop_wait();
+                } else if matches!(self.session.script, ScriptState::AtStep { .. }) {
                     self.session.next_step();
                 } else {
                     self.session.playing = !self.session.playing;
@@ -364,6 +367,7 @@ impl Component for App {
                 true
             }
             Msg::Step => {
+                self.session.stop_wait();
                 self.session.playing = false;
                 self.session.step();
                 self.refresh(true);
@@ -392,6 +396,10 @@ impl Component for App {
             Msg::Run(line) => {
                 if !line.trim().is_empty() {
                     self.session.run_command(&line);
+                    if !self.live {
+                        // Without frames (tests), a console `wait` happens at once.
+                        self.session.finish_catch_up();
+                    }
                     self.refresh(true);
                 }
                 true
@@ -464,6 +472,7 @@ impl Component for App {
                 }
                 self.fragment = fragment.clone();
                 self.session = Session::from_fragment(&fragment);
+                self.session.set_clock(dom::now_ms);
                 self.after_open();
                 true
             }
@@ -635,7 +644,7 @@ impl Component for App {
                     <p class="tagline">{ "Amazon Kinesis Data Streams, simulated in your browser: watch records hash onto shards, throttle, reshard, and get consumed." }</p>
                     <a class="to-lessons" href="#lessons" onclick={cb.to_lessons.clone()}>{ "Lessons ↓" }</a>
                 </header>
-                <Toolbar playing={view.playing} catching_up={view.catching_up} speed={view.speed}
+                <Toolbar playing={view.playing} catching_up={view.catching_up} waiting_until_ms={view.waiting_until_ms} speed={view.speed}
                     elapsed_ms={view.elapsed_ms} seed={view.seed}
                     on_play={cb.play.clone()} on_step={cb.step.clone()}
                     on_speed={cb.speed.clone()} on_seed={cb.seed.clone()}

@@ -13,6 +13,8 @@ use crate::sim::START_MS;
 pub struct ToolbarProps {
     pub playing: bool,
     pub catching_up: bool,
+    /// A console `wait` fast-forwarding to this moment (elapsed ms).
+    pub waiting_until_ms: Option<u64>,
     pub speed: f64,
     pub elapsed_ms: u64,
     pub seed: u64,
@@ -27,7 +29,14 @@ pub struct ToolbarProps {
 
 #[component]
 pub fn Toolbar(props: &ToolbarProps) -> Html {
-    let play_label = if props.playing { "Pause" } else { "Play" };
+    // While a console `wait` runs the clock, the button stops it.
+    let play_label = if props.waiting_until_ms.is_some() {
+        "Stop wait"
+    } else if props.playing {
+        "Pause"
+    } else {
+        "Play"
+    };
     let on_play = props.on_play.reform(|_: MouseEvent| ());
     let on_step = props.on_step.reform(|_: MouseEvent| ());
     let on_reset = props.on_reset.reform(|_: MouseEvent| ());
@@ -71,7 +80,11 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                     { format::clock(props.elapsed_ms) }
                 </output>
                 <span class="wall">{ iso8601(START_MS + props.elapsed_ms).replace('T', " ") }</span>
-                if props.catching_up {
+                if let Some(goal) = props.waiting_until_ms {
+                    <span class="badge" id="waiting" title="Pause, Step or any command stops the wait">
+                        { format!("waiting until {}…", format::clock(goal)) }
+                    </span>
+                } else if props.catching_up {
                     <span class="badge">{ "replaying…" }</span>
                 }
             </div>

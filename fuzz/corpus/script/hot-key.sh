@@ -1,0 +1,41 @@
+# title: A hot key throttles one shard
+# summary: Each shard takes 1,000 records per second. One key sending more than that burns its own shard while the others idle; splitting cannot help a single key, spreading the keys does.
+
+step "Four shards, evenly loaded"
+aws kinesis create-stream --stream-name clicks --shard-count 4
+aws kinesis wait stream-exists --stream-name clicks
+producer add steady --stream clicks --rate 2000 --keys uniform:10000 --retry none
+wait 20s
+say "2,000 records a second over four shards is about 500 per shard: half of each shard's 1,000."
+expect $(sim describe --query producers.steady.throttled) == 0
+
+step "One key gets hot"
+say "A new producer sends 1,200 records a second, all with the key user-42."
+ask "The stream takes 4,000 records a second in all and gets 3,200. What happens?" "Nothing: there is room to spare" "Every shard throttles a little" "The one shard user-42 hashes into throttles; the others do not" answer 3 because "A key's records all go to the one shard whose range holds its MD5, and each shard has its own 1,000 records/s: spare room in other shards does not help."
+producer add viral --stream clicks --rate 1200 --keys hot:user-42:1.0:0 --retry none
+wait until throttled clicks --timeout 1m
+say "There: the first ProvisionedThroughputExceededException."
+wait 30s
+say "MD5 sends every user-42 record to shard 1. It is asked for about 1,700 records a second and refuses the excess with ProvisionedThroughputExceededException."
+expect $(sim describe --query 'streams.clicks.shards[1].totals.WriteProvisionedThroughputExceeded') > 10000
+expect $(sim describe --query 'streams.clicks.shards[0].totals.WriteProvisionedThroughputExceeded') == 0
+expect $(sim describe --query 'streams.clicks.shards[2].totals.WriteProvisionedThroughputExceeded') == 0
+
+step "Splitting does not cool a single key"
+ask "Split shard 1 in two halves. Will user-42 stop throttling?" "Yes: each half takes half of user-42" "No: user-42 lands in one half, which still gets all of it" answer 2 because "A key's hash is one number, so it lands in exactly one of the halves."
+say "Split shard 1 in two. A key's hash is one number, so it lands in exactly one of the halves."
+aws kinesis split-shard --stream-name clicks --shard-to-split shardId-000000000001 --new-starting-hash-key 127605887595351923798765477786913079296
+wait 10s
+BEFORE=$(sim describe --query producers.viral.throttled)
+wait 20s
+expect $(sim describe --query producers.viral.throttled) > $BEFORE
+say "Still throttled: all of user-42 is in one child shard."
+
+step "Spreading the key"
+say "Give the same traffic many keys and it spreads over every shard."
+producer set viral --keys uniform:1000
+wait 5s
+BEFORE=$(sim describe --query producers.viral.throttled)
+wait 20s
+expect $(sim describe --query producers.viral.throttled) == $BEFORE
+say "No more throttling: no shard gets more than its 1,000 records a second."

@@ -1,0 +1,31 @@
+# title: KCL: leases, renewals and failover
+# summary: KCL workers hold a lease per shard and renew it every 3.3 seconds. When a worker dies, its lease counter freezes, and another worker takes the lease 20 to 40 seconds later.
+
+step "Three workers, three shards"
+aws kinesis create-stream --stream-name s --shard-count 3
+aws kinesis wait stream-exists --stream-name s
+producer add p --stream s --rate 300
+kcl app add app --stream s --workers 3 --initial-position TRIM_HORIZON
+wait 90s
+say "The lease table has a row per shard: its owner and a leaseCounter that the owner bumps every 3.3 s."
+sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, leaseCounter]' --output text
+OWNER=$(sim describe --query 'apps.app.leases[0].leaseOwner')
+COUNTER=$(sim describe --query 'apps.app.leases[0].leaseCounter')
+wait 10s
+expect $(sim describe --query 'apps.app.leases[0].leaseCounter') > $COUNTER
+
+step "Kill a worker"
+ask "A worker dies. How soon does another worker take its lease?" "At once" "After about 3.3 s, one renewal period" "After 10 to 40 s" answer 3 because "Nobody is told of the death. A survivor must see the lease counter stand still for failoverTimeMillis (10 s) by its own clock, and it only looks at its taker runs, every 20 s."
+kcl worker kill app/$OWNER
+FROZEN=$(sim describe --query 'apps.app.leases[0].leaseCounter')
+wait 15s
+expect $(sim describe --query 'apps.app.leases[0].leaseCounter') == $FROZEN
+expect $(sim describe --query 'apps.app.leases[0].leaseOwner') == $OWNER
+say "The counter is frozen, but the lease still names the dead worker. The others only scan the table every 20 s, and a lease is expired only once it has not moved for 10 s by their own clocks."
+
+step "Failover"
+say "Wait until the lease moves."
+wait until lease app shardId-000000000000 moves --timeout 2m
+expect $(sim describe --query 'apps.app.leases[0].leaseOwner') != $OWNER
+say "Between 20 and 40 s after the crash a survivor took the lease: the counter went up by one and ownerSwitchesSinceCheckpoint counted the switch, until the new owner's first checkpoint reset it. The new owner started again from the last checkpoint."
+sim describe --query 'apps.app.leases[0]'

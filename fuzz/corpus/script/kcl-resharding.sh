@@ -1,0 +1,22 @@
+# title: KCL: parents before children
+# summary: After a split, the KCL processes a child shard only when its parent is finished (checkpointed at SHARD_END), so a key's records stay in order across the split.
+
+step "An application reading two shards"
+aws kinesis create-stream --stream-name s --shard-count 2
+aws kinesis wait stream-exists --stream-name s
+producer add p --stream s --rate 200
+kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON
+wait 40s
+
+step "Split a shard under it"
+aws kinesis split-shard --stream-name s --shard-to-split shardId-000000000000 --new-starting-hash-key 85070591730234615865843651857942052864
+wait 60s
+say "At the parent's end its owner created leases for the two children, starting at TRIM_HORIZON, and checkpointed the parent at SHARD_END. Only then did the children's consumers leave WAITING_ON_PARENT_SHARDS."
+sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, checkpoint]' --output text
+expect $(sim describe --query "apps.app.leases[?leaseKey=='shardId-000000000002'].parentShardIds[0] | [0]") == shardId-000000000000
+expect $(sim describe --query "apps.app.leases[?leaseKey=='shardId-000000000002'].checkpoint | [0]") != TRIM_HORIZON
+
+step "The finished parent goes away"
+wait 90s
+expect $(sim describe --query "length(apps.app.leases[?leaseKey=='shardId-000000000000'])") == 0
+say "Once both children had checkpointed, the parent's lease was deleted."

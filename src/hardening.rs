@@ -1,0 +1,327 @@
+//! Entry points for untrusted input, shared by the fuzz targets (`fuzz/`), the corpus replay
+//! test (`tests/hardening.rs`) and the property tests.
+//!
+//! Each function takes bytes as an attacker (or a careless instructor) would supply them and
+//! must return: no panic, no hang, no allocation that grows with a number written in the
+//! input. Time is bounded the way the page bounds it: a script's waits run only up to a
+//! simulated-time budget (the page runs long waits over many frames, see
+//! [`crate::session::Session::frame`]), and a link is replayed for a bounded number of frames.
+//!
+//! The functions return a short summary so that a caller can tell inputs apart (and so the
+//! optimiser cannot discard the work), nothing more.
+
+use serde_json::Value;
+
+use crate::engine::{Config, Kinesis};
+use crate::script::{Pause, Runner};
+use crate::session::Session;
+use crate::sim::World;
+
+/// How much simulated time a fuzzed script may use. Long enough for producers to throttle,
+/// a reshard to finish and a KCL lease to move; short enough for thousands of inputs a second.
+pub const SCRIPT_BUDGET_MS: u64 = 90_000;
+/// Records a fuzzed script may have the world store before it is stopped.
+pub const MAX_RECORDS: u64 = 200_000;
+/// Frames a fuzzed link is replayed for (each catches up 5 s of simulated time natively).
+pub const LINK_FRAMES: usize = 12;
+/// Kinesis calls one fuzz input may make.
+pub const MAX_CALLS: usize = 64;
+
+/// Parses `data` as a scenario script and runs it in a fresh world until it ends or its
+/// waits would pass [`SCRIPT_BUDGET_MS`]. Returns the number of transcript entries.
+pub fn script(data: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(data);
+    script_text(&text, SCRIPT_BUDGET_MS)
+}
+
+/// [`script`] for text, with a budget of simulated time.
+pub fn script_text(text: &str, budget_ms: u64) -> usize {
+    let Ok(mut runner) = Runner::new(text) else {
+        return 0;
+    };
+    let mut world = World::new(text.len() as u64);
+    let deadline = world.now_ms().saturating_add(budget_ms);
+    let mut out = Vec::new();
+    loop {
+        match runner.run_until_pause(&mut world, &mut out) {
+            Pause::Done => break,
+            Pause::Wait { until_ms } => {
+                if until_ms > deadline {
+                    break;
+                }
+                // In one-second slices, stopping early once the world has done a budget's
+                // worth of work (a million-record-a-second producer is legal; simulating a
+                // minute of it is not what a fuzz input is for).
+                while world.now_ms() < until_ms {
+                    world.advance_to(until_ms.min(world.now_ms() + 1_000));
+                    if records_stored(&world) > MAX_RECORDS {
+                        return out.len();
+                    }
+                }
+            }
+            Pause::Step { .. } | Pause::Ask { .. } => {}
+        }
+    }
+    // What the page draws must be computable from whatever state the script left.
+    let _ = world.snapshot();
+    out.len()
+}
+
+/// Records every stream in the world has stored (trimmed ones included).
+fn records_stored(world: &World) -> u64 {
+    world
+        .kinesis()
+        .streams()
+        .flat_map(|stream| stream.shards.iter())
+        .map(|shard| shard.next_seq_ix.saturating_sub(1))
+        .sum()
+}
+
+/// The actions a fuzz input can name by number (the rest of the byte picks a made-up name).
+const ACTIONS: &[&str] = &[
+    "CreateStream",
+    "DeleteStream",
+    "DescribeStream",
+    "DescribeStreamSummary",
+    "ListStreams",
+    "ListShards",
+    "PutRecord",
+    "PutRecords",
+    "GetShardIterator",
+    "GetRecords",
+    "SplitShard",
+    "MergeShards",
+    "UpdateShardCount",
+    "IncreaseStreamRetentionPeriod",
+    "DecreaseStreamRetentionPeriod",
+    "AddTagsToStream",
+    "ListTagsForStream",
+];
+
+/// Runs a sequence of Kinesis API calls read from `data`, one per line:
+/// `ACTION JSON` (an action name, or `#N` for the Nth known action, then the body), or
+/// `+MS` to let simulated time pass. A body that is not JSON is sent as a JSON string, so the
+/// engine sees every kind of value. Returns how many calls succeeded.
+pub fn kinesis_calls(data: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(data);
+    let mut kinesis = Kinesis::new(Config::default());
+    let mut now: u64 = 1_700_000_000_000;
+    let mut ok = 0;
+    // A stream to work on, so calls get past "stream not found".
+    let _ = kinesis.call(
+        now,
+        "CreateStream",
+        &serde_json::json!({"StreamName": "s", "ShardCount": 3}),
+    );
+    now += 10_000;
+    let mut iterators: Vec<String> = Vec::new();
+    for line in text.lines().take(MAX_CALLS) {
+        if let Some(ms) = line.strip_prefix('+') {
+            now = now.saturating_add(ms.trim().parse::<u64>().unwrap_or(1_000).min(86_400_000));
+            continue;
+        }
+        let (name, body) = line.split_once(' ').unwrap_or((line, "{}"));
+        let action = match name.strip_prefix('#').map(str::parse::<usize>) {
+            Some(Ok(n)) => ACTIONS[n % ACTIONS.len()],
+            _ => name,
+        };
+        let mut body: Value =
+            serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()));
+        // `"$IT"` stands for the last iterator returned, so GetRecords gets real ones too.
+        if let (Some(object), Some(last)) = (body.as_object_mut(), iterators.last()) {
+            if object.get("ShardIterator").and_then(Value::as_str) == Some("$IT") {
+                object.insert("ShardIterator".into(), Value::String(last.clone()));
+            }
+        }
+        match kinesis.call(now, action, &body) {
+            Ok(answer) => {
+                ok += 1;
+                for key in ["ShardIterator", "NextShardIterator"] {
+                    if let Some(it) = answer.get(key).and_then(Value::as_str) {
+                        iterators.push(it.to_string());
+                    }
+                }
+                // Answers are what the CLI prints: they must serialize.
+                let _ = serde_json::to_string(&answer);
+            }
+            Err(error) => {
+                // Every error has AWS's name and a message, and serializes as AWS's body.
+                assert!(!error.kind().is_empty());
+                let _ = serde_json::to_string(&error);
+            }
+        }
+        now += 1;
+    }
+    ok
+}
+
+/// Opens the page's session on `data` as a URL fragment (a shared link), replays it for
+/// [`LINK_FRAMES`] frames, plays a few more and builds the view the page would draw.
+/// Returns the simulated time reached.
+pub fn url_fragment(data: &[u8]) -> u64 {
+    let fragment = String::from_utf8_lossy(data);
+    let mut session = Session::from_fragment(&fragment);
+    for _ in 0..LINK_FRAMES {
+        if !session.catching_up() || records_stored(&session.world) > MAX_RECORDS {
+            break;
+        }
+        session.frame(16.0);
+    }
+    for _ in 0..3 {
+        session.frame(100.0);
+    }
+    let view = session.view();
+    // The link the page would offer to share is readable again.
+    let again = session.link().encode();
+    assert!(
+        crate::session::Link::decode(&again).is_ok(),
+        "a session's own link does not decode: {again}"
+    );
+    view.elapsed_ms
+}
+
+/// Grammar-aware script generation: `data` picks commands from the scenario language's
+/// templates and fills their slots with values chosen to sit on and beyond every limit
+/// (0, -1, the maximum, huge numbers, empty strings, unicode, unknown names). The script is
+/// then run by [`script_text`]. Returns the script, for reproducing a failure.
+pub fn grammar_script(data: &[u8]) -> String {
+    let mut bytes = data.iter().copied();
+    let mut next = move || bytes.next();
+    let mut lines = vec![
+        "aws kinesis create-stream --stream-name s --shard-count 2".to_string(),
+        "wait 3s".to_string(),
+    ];
+    while let (Some(pick), Some(a), Some(b)) = (next(), next(), next()) {
+        let template = TEMPLATES[pick as usize % TEMPLATES.len()];
+        let line = template
+            .replacen("{N}", NUMBERS[a as usize % NUMBERS.len()], 1)
+            .replacen("{N}", NUMBERS[b as usize % NUMBERS.len()], 1)
+            .replacen("{S}", SHARDS[a as usize % SHARDS.len()], 1)
+            .replacen("{S}", SHARDS[b as usize % SHARDS.len()], 1)
+            .replacen("{T}", TEXTS[b as usize % TEXTS.len()], 1)
+            .replacen("{D}", DURATIONS[a as usize % DURATIONS.len()], 1)
+            .replacen("{K}", KEYS[b as usize % KEYS.len()], 1);
+        lines.push(line);
+        if lines.len() > 60 {
+            break;
+        }
+    }
+    lines.join("\n")
+}
+
+const TEMPLATES: &[&str] = &[
+    "aws kinesis create-stream --stream-name {T} --shard-count {N}",
+    "aws kinesis put-record --stream-name s --partition-key {T} --data {T}",
+    "aws kinesis put-record --stream-name s --partition-key k --data x --explicit-hash-key {N}",
+    "aws kinesis put-records --stream-name s --records Data=x,PartitionKey={T} Data={T},PartitionKey=b",
+    "aws kinesis split-shard --stream-name s --shard-to-split {S} --new-starting-hash-key {N}",
+    "aws kinesis merge-shards --stream-name s --shard-to-merge {S} --adjacent-shard-to-merge {S}",
+    "aws kinesis update-shard-count --stream-name s --target-shard-count {N} --scaling-type UNIFORM_SCALING",
+    "aws kinesis increase-stream-retention-period --stream-name s --retention-period-hours {N}",
+    "aws kinesis decrease-stream-retention-period --stream-name s --retention-period-hours {N}",
+    "IT=$(aws kinesis get-shard-iterator --stream-name s --shard-id {S} --shard-iterator-type {T} --query ShardIterator --output text)",
+    "aws kinesis get-records --shard-iterator $IT --limit {N}",
+    "aws kinesis list-shards --stream-name s --max-results {N} --query 'Shards[].ShardId'",
+    "aws kinesis describe-stream --stream-name s --query {T}",
+    "producer add p{N} --stream s --rate {N} --keys {K} --size {N}",
+    "producer set p{N} --rate {N} --batch {N} --linger {D} --retry backoff --attempts {N}",
+    "producer pause p{N} {D}",
+    "producer remove p{N}",
+    "consumer add c{N} --stream s --shard-id {S} --limit {N} --idle {D}",
+    "consumer pause c{N} {D}",
+    "kcl app add a --stream s --workers {N} --checkpoint every:{N} --failover {D}",
+    "kcl app add b --stream s --workers {N} --checkpoint {T} --processing {D} --max-leases-for-worker {N}",
+    "kcl worker add a",
+    "kcl worker kill a/worker-{N}",
+    "kcl worker pause a/worker-{N} {D}",
+    "kcl worker restart a/worker-{N} {T}",
+    "kcl worker remove a/worker-{N}",
+    "sim limits --stream s --write-records {N} --read-calls {N}",
+    "sim describe --query {T}",
+    "wait {D}",
+    "sleep {N}",
+    "at {D}",
+    "wait until throttled s --timeout {D} --every {D}",
+    "wait until lease a {S} moves --timeout {D}",
+    "expect {T} == {N}",
+    "say {T}",
+    "step {T}",
+    "ask \"{T}\" \"a\" \"b\" answer {N}",
+    "X=$(sim describe --query {T} --output text)",
+    "echo $X {T}",
+];
+
+const NUMBERS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "3",
+    "-1",
+    "500",
+    "1000",
+    "10000",
+    "100000",
+    "100000000",
+    "4294967296",
+    "18446744073709551616",
+    "340282366920938463463374607431768211455",
+    "340282366920938463463374607431768211456",
+    "1e308",
+    "NaN",
+    "0.5",
+    "",
+    "abc",
+];
+
+const SHARDS: &[&str] = &[
+    "shardId-000000000000",
+    "shardId-000000000001",
+    "shardId-000000000002",
+    "shardId-000000000003",
+    "shardId-000000000007",
+    "0",
+    "1",
+    "shardId-999999999999",
+    "shardId-",
+    "''",
+];
+
+const TEXTS: &[&str] = &[
+    "s",
+    "a",
+    "user-42",
+    "héllo",
+    "''",
+    "TRIM_HORIZON",
+    "LATEST",
+    "AT_SEQUENCE_NUMBER",
+    "batch",
+    "never",
+    "'Shards[0]'",
+    "'['",
+    "\"unterminated",
+    "$(",
+    "$UNDEFINED",
+    "🦀🦀🦀",
+    "x\\y",
+    "--stream-name",
+];
+
+const DURATIONS: &[&str] = &[
+    "0ms", "1ms", "100ms", "1s", "5s", "30s", "2m", "1h", "25h", "400d", "401d", "1e9h", "-1s",
+    "s", "1.5s",
+];
+
+const KEYS: &[&str] = &[
+    "uniform:1",
+    "uniform:0",
+    "uniform:100000000",
+    "random",
+    "zipf:1.1:100",
+    "zipf:-1:0",
+    "zipf:1e308:5",
+    "hot:k:0.9",
+    "hot:k:2:100",
+    "hot:k:NaN:1",
+    "nonsense",
+];
