@@ -233,6 +233,21 @@ impl AppStats {
     }
 }
 
+/// One batch a record processor finished: what a property test needs to check ordering,
+/// coverage and duplicates record by record. Kept only while tracing ([`KclApp::trace`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub worker: String,
+    /// The holding the batch was processed under: a new one each time a worker (or a
+    /// restarted worker with the same id) begins holding the lease.
+    pub holding: u64,
+    pub shard: u32,
+    pub first_seq_ix: u64,
+    pub last_seq_ix: u64,
+    pub started_ms: u64,
+    pub done_ms: u64,
+}
+
 /// One KCL application consuming one stream.
 #[derive(Clone, Debug)]
 pub struct KclApp {
@@ -244,6 +259,8 @@ pub struct KclApp {
     seed: u64,
     /// Per shard: the highest sequence index any worker finished processing.
     processed_upto: BTreeMap<u32, u64>,
+    /// The next generation for the id of each removed worker.
+    retired: BTreeMap<String, u64>,
     /// Per shard: workers with a batch in flight, to detect overlaps.
     in_flight: BTreeMap<u32, BTreeSet<String>>,
     /// Per shard: when its first and last records were processed (for ordering checks).
@@ -254,6 +271,9 @@ pub struct KclApp {
     pub renewals: std::collections::VecDeque<(String, String, u64)>,
     /// When each lease's counter last changed and how it last changed hands, for the page.
     pub activity: LeaseActivity,
+    /// Every batch processed, when a test asked for it with [`KclApp::start_tracing`]
+    /// (`None` otherwise: it grows with the run).
+    pub trace: Option<Vec<Delivery>>,
     /// Per-second series: records processed, MillisBehindLatest (the largest any shard
     /// consumer reported) and GetRecords calls that succeeded (a second without reads has no
     /// MillisBehindLatest, as in CloudWatch). See [`APP_SERIES`].
@@ -371,6 +391,8 @@ impl KclApp {
             seed,
             processed_upto: BTreeMap::new(),
             in_flight: BTreeMap::new(),
+            trace: None,
+            retired: BTreeMap::new(),
             first_processed_ms: BTreeMap::new(),
             last_processed_ms: BTreeMap::new(),
             renewals: std::collections::VecDeque::new(),
@@ -380,6 +402,11 @@ impl KclApp {
     }
 
     /// The highest sequence index of `shard` that any worker finished processing.
+    /// Keeps every batch processed from now on in [`KclApp::trace`].
+    pub fn start_tracing(&mut self) {
+        self.trace.get_or_insert_with(Vec::new);
+    }
+
     pub fn processed_upto(&self, shard: u32) -> Option<u64> {
         self.processed_upto.get(&shard).copied()
     }
@@ -406,7 +433,13 @@ impl KclApp {
         kinesis: &Kinesis,
         events: &mut Events,
     ) -> Vec<Wake> {
-        let generation = self.workers.get(id).map_or(0, |w| w.generation + 1);
+        // Generations never repeat for an id, even after the worker was removed and one with
+        // its name joined again: a task still scheduled for the old one must not run for it.
+        let restarting = self.workers.contains_key(id);
+        let generation = match self.workers.get(id) {
+            Some(w) => w.generation + 1,
+            None => self.retired.get(id).copied().unwrap_or(0),
+        };
         let seed = crate::seeds::seed_for(self.seed, id);
         let mut worker = Worker {
             id: id.to_string(),
@@ -454,11 +487,7 @@ impl KclApp {
                 }
             }
         }
-        let action = if generation == 0 {
-            "started"
-        } else {
-            "restarted"
-        };
+        let action = if restarting { "restarted" } else { "started" };
         self.event(
             events,
             now,
@@ -582,7 +611,9 @@ impl KclApp {
             );
         }
         self.kill_worker(id, now, events)?;
-        self.workers.remove(id);
+        if let Some(worker) = self.workers.remove(id) {
+            self.retired.insert(id.to_string(), worker.generation + 1);
+        }
         self.event(
             events,
             now,
@@ -740,13 +771,28 @@ impl KclApp {
             }
         } else {
             let leased: BTreeSet<u32> = self.table.rows().map(|l| l.shard_index).collect();
-            let orphans = stream
+            let orphans: Vec<u32> = stream
                 .open_shards()
                 .filter(|s| {
-                    !leased.contains(&s.index) && !has_leased_ancestor(stream, s.index, &leased)
+                    !leased.contains(&s.index)
+                        && !has_leased_ancestor(stream, s.index, &leased, now)
                 })
                 .map(|s| s.index)
                 .collect();
+            // From the trim horizon (or a timestamp) an orphan's records start in its oldest
+            // ancestors still listed, as KCL's HierarchicalShardSyncer creates them: their
+            // consumers reach SHARD_END and the leases of the children follow.
+            let orphans = match self.config.initial_position {
+                InitialPosition::Latest => orphans,
+                _ => {
+                    let roots: BTreeSet<u32> = orphans
+                        .iter()
+                        .flat_map(|&o| oldest_listed_ancestors(stream, o, now))
+                        .filter(|r| !leased.contains(r))
+                        .collect();
+                    roots.into_iter().collect()
+                }
+            };
             let checkpoint = match self.config.initial_position {
                 InitialPosition::Latest => Checkpoint::Latest,
                 InitialPosition::TrimHorizon => Checkpoint::TrimHorizon,
@@ -754,6 +800,36 @@ impl KclApp {
             };
             (orphans, checkpoint)
         };
+        // Leases of shards that have expired are garbage (KCL's lease cleanup deletes them
+        // once the shard is gone): nobody can finish them, and children wait for them.
+        let retention = stream.retention_ms();
+        let garbage: Vec<(String, u64)> = self
+            .table
+            .rows()
+            .filter(|l| {
+                stream
+                    .shards
+                    .get(l.shard_index as usize)
+                    .is_some_and(|s| s.is_expired(now, retention))
+            })
+            .map(|l| (l.lease_key.clone(), l.lease_counter))
+            .collect();
+        for (key, counter) in garbage {
+            if self.table.delete(&key, counter).is_ok() {
+                for worker in self.workers.values_mut() {
+                    worker.held.remove(&key);
+                    worker.consumers.remove(&key);
+                }
+                self.event(
+                    events,
+                    now,
+                    KclEvent::LeaseDeleted {
+                        app: self.name.clone(),
+                        lease: key,
+                    },
+                );
+            }
+        }
         for index in wanted {
             self.create_lease(stream, index, checkpoint.clone(), now, events);
         }
@@ -1381,6 +1457,17 @@ impl KclApp {
             return;
         };
         consumer.batch = None;
+        if let Some(trace) = &mut self.trace {
+            trace.push(Delivery {
+                worker: id.to_string(),
+                holding: consumer.token,
+                shard: consumer.shard_index,
+                first_seq_ix: batch.first_seq_ix,
+                last_seq_ix: batch.last_seq_ix,
+                started_ms: batch.started_ms,
+                done_ms: now,
+            });
+        }
         consumer.since_checkpoint += batch.count;
         consumer.last_processed = Some((batch.last_seq_ix, batch.last_arrival_ms));
         let shard = consumer.shard_index;
@@ -1726,23 +1813,83 @@ impl KclApp {
     }
 }
 
-/// Whether some ancestor of shard `index` has a lease.
-fn has_leased_ancestor(stream: &Stream, index: u32, leased: &BTreeSet<u32>) -> bool {
-    let mut stack: Vec<u32> = Vec::new();
+/// The ancestors of shard `index` (or the shard itself) that are still listed but whose own
+/// parents are not: where reading its line of records from the trim horizon begins.
+fn oldest_listed_ancestors(stream: &Stream, index: u32, now: u64) -> BTreeSet<u32> {
+    let retention = stream.retention_ms();
+    let listed = |i: u32| {
+        stream
+            .shards
+            .get(i as usize)
+            .is_some_and(|s| !s.is_expired(now, retention))
+    };
+    let parents_of = |i: u32| {
+        stream
+            .shards
+            .get(i as usize)
+            .map(|s| {
+                s.parent
+                    .into_iter()
+                    .chain(s.adjacent_parent)
+                    .filter(|p| listed(*p))
+                    .collect::<Vec<u32>>()
+            })
+            .unwrap_or_default()
+    };
+    let mut roots = BTreeSet::new();
     let mut seen = BTreeSet::new();
-    if let Some(shard) = stream.shards.get(index as usize) {
-        stack.extend(shard.parent.into_iter().chain(shard.adjacent_parent));
+    let mut stack = vec![index];
+    while let Some(shard) = stack.pop() {
+        if !seen.insert(shard) {
+            continue;
+        }
+        let parents = parents_of(shard);
+        if parents.is_empty() {
+            roots.insert(shard);
+        } else {
+            stack.extend(parents);
+        }
     }
+    roots
+}
+
+/// Whether some ancestor of shard `index` has a lease.
+///
+/// An ancestor that has expired (past retention, no longer listed) does not count, nor do
+/// its own ancestors: as in KCL's `HierarchicalShardSyncer`, which only sees the shards
+/// ListShards returns, the children of an expired shard get leases of their own at the
+/// initial position (otherwise they would wait for a parent nobody can finish).
+fn has_leased_ancestor(stream: &Stream, index: u32, leased: &BTreeSet<u32>, now: u64) -> bool {
+    let retention = stream.retention_ms();
+    let parents_of = |i: u32| {
+        stream
+            .shards
+            .get(i as usize)
+            .map(|s| {
+                s.parent
+                    .into_iter()
+                    .chain(s.adjacent_parent)
+                    .collect::<Vec<u32>>()
+            })
+            .unwrap_or_default()
+    };
+    let mut stack: Vec<u32> = parents_of(index);
+    let mut seen = BTreeSet::new();
     while let Some(ancestor) = stack.pop() {
         if !seen.insert(ancestor) {
+            continue;
+        }
+        let expired = stream
+            .shards
+            .get(ancestor as usize)
+            .is_none_or(|s| s.is_expired(now, retention));
+        if expired {
             continue;
         }
         if leased.contains(&ancestor) {
             return true;
         }
-        if let Some(shard) = stream.shards.get(ancestor as usize) {
-            stack.extend(shard.parent.into_iter().chain(shard.adjacent_parent));
-        }
+        stack.extend(parents_of(ancestor));
     }
     false
 }

@@ -13,7 +13,9 @@ pub mod events;
 pub mod table;
 pub mod taker;
 
-pub use app::{AppStats, ConsumerState, KclApp, KclTask, ShutdownReason, Wake, WorkerState};
+pub use app::{
+    AppStats, ConsumerState, Delivery, KclApp, KclTask, ShutdownReason, Wake, WorkerState,
+};
 pub use config::{CheckpointPolicy, InitialPosition, KclConfig};
 pub use events::{DuplicateReason, KclEvent};
 pub use table::{Checkpoint, Lease, LeaseTable};

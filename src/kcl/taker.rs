@@ -175,9 +175,10 @@ pub fn leases_to_take(
 
     // 2.3+: leases unchanged for three failover periods (or never seen changing) first.
     if settings.priority_lease_assignment {
+        // A lease of its own that it let expire (a worker that woke from a long pause
+        // dropped it) is taken back like any other: DynamoDBLeaseTaker does not skip them.
         let mut very_old: Vec<&Lease> = scan
             .iter()
-            .filter(|l| l.lease_owner.as_deref() != Some(me))
             .filter(|l| now_ms.saturating_sub(note(l).changed_ms) > 3 * failover)
             .collect();
         if !very_old.is_empty() {
@@ -195,10 +196,7 @@ pub fn leases_to_take(
     if needed == 0 {
         return Vec::new();
     }
-    let mut free: Vec<&Lease> = scan
-        .iter()
-        .filter(|l| available(l) && l.lease_owner.as_deref() != Some(me))
-        .collect();
+    let mut free: Vec<&Lease> = scan.iter().filter(|l| available(l)).collect();
     if !free.is_empty() {
         free.shuffle(rng);
         return free

@@ -68,6 +68,8 @@ pub struct World {
     /// When each producer's retry task is due, to keep one per producer.
     retry_wakes: BTreeMap<String, u64>,
     log: EventLog,
+    /// Every KCL event, unbounded, when a test asked for it with [`World::trace_kcl`].
+    kcl_trace: Option<Vec<(u64, KclEvent)>>,
 }
 
 impl World {
@@ -90,6 +92,7 @@ impl World {
             next_task_seq: 0,
             retry_wakes: BTreeMap::new(),
             log: EventLog::new(EVENT_LOG_CAPACITY),
+            kcl_trace: None,
         }
     }
 
@@ -919,8 +922,26 @@ impl World {
         self.apps.values()
     }
 
+    /// Keeps, from now on, every KCL event (unbounded, unlike the event log) and every batch
+    /// each application processes ([`KclApp::trace`]), for property tests that check the lease
+    /// protocol over a whole run. Applications added later are traced too.
+    pub fn trace_kcl(&mut self) {
+        self.kcl_trace.get_or_insert_with(Vec::new);
+        for app in self.apps.values_mut() {
+            app.start_tracing();
+        }
+    }
+
+    /// The KCL events kept since [`World::trace_kcl`], in order.
+    pub fn kcl_trace(&self) -> &[(u64, KclEvent)] {
+        self.kcl_trace.as_deref().unwrap_or_default()
+    }
+
     fn log_kcl(&mut self, events: Vec<(u64, KclEvent)>) {
         for (at_ms, event) in events {
+            if let Some(trace) = &mut self.kcl_trace {
+                trace.push((at_ms, event.clone()));
+            }
             if let Some(app) = self.apps.get_mut(event.app()) {
                 app.activity.note(at_ms, &event);
                 app.activity.note_owners(at_ms, &event, &app.table);
@@ -957,7 +978,10 @@ impl World {
         if workers > 100 {
             return Err("a KCL application may have at most 100 workers".to_string());
         }
-        let app = KclApp::new(name, config, self.seed_for(name))?;
+        let mut app = KclApp::new(name, config, self.seed_for(name))?;
+        if self.kcl_trace.is_some() {
+            app.start_tracing();
+        }
         let first_sync = app.first_sync(self.now_ms);
         self.apps.insert(name.to_string(), app);
         self.schedule_wakes(name, vec![first_sync]);
