@@ -12,8 +12,8 @@
 
 use serde_json::Value;
 
-use crate::engine::{Config, Kinesis};
-use crate::script::{Pause, Runner};
+use crate::engine::{Config, Kinesis, ACTIONS};
+use crate::script::{Entry, Pause, Runner};
 use crate::session::Session;
 use crate::sim::World;
 
@@ -31,13 +31,13 @@ pub const MAX_CALLS: usize = 64;
 /// waits would pass [`SCRIPT_BUDGET_MS`]. Returns the number of transcript entries.
 pub fn script(data: &[u8]) -> usize {
     let text = String::from_utf8_lossy(data);
-    script_text(&text, SCRIPT_BUDGET_MS)
+    script_text(&text, SCRIPT_BUDGET_MS).len()
 }
 
-/// [`script`] for text, with a budget of simulated time.
-pub fn script_text(text: &str, budget_ms: u64) -> usize {
+/// [`script`] for text, with a budget of simulated time; returns the transcript.
+pub fn script_text(text: &str, budget_ms: u64) -> Vec<Entry> {
     let Ok(mut runner) = Runner::new(text) else {
-        return 0;
+        return Vec::new();
     };
     let mut world = World::new(text.len() as u64);
     let deadline = world.now_ms().saturating_add(budget_ms);
@@ -55,7 +55,7 @@ pub fn script_text(text: &str, budget_ms: u64) -> usize {
                 while world.now_ms() < until_ms {
                     world.advance_to(until_ms.min(world.now_ms() + 1_000));
                     if records_stored(&world) > MAX_RECORDS {
-                        return out.len();
+                        return out;
                     }
                 }
             }
@@ -64,7 +64,7 @@ pub fn script_text(text: &str, budget_ms: u64) -> usize {
     }
     // What the page draws must be computable from whatever state the script left.
     let _ = world.snapshot();
-    out.len()
+    out
 }
 
 /// Records every stream in the world has stored (trimmed ones included).
@@ -76,27 +76,6 @@ fn records_stored(world: &World) -> u64 {
         .map(|shard| shard.next_seq_ix.saturating_sub(1))
         .sum()
 }
-
-/// The actions a fuzz input can name by number (the rest of the byte picks a made-up name).
-const ACTIONS: &[&str] = &[
-    "CreateStream",
-    "DeleteStream",
-    "DescribeStream",
-    "DescribeStreamSummary",
-    "ListStreams",
-    "ListShards",
-    "PutRecord",
-    "PutRecords",
-    "GetShardIterator",
-    "GetRecords",
-    "SplitShard",
-    "MergeShards",
-    "UpdateShardCount",
-    "IncreaseStreamRetentionPeriod",
-    "DecreaseStreamRetentionPeriod",
-    "AddTagsToStream",
-    "ListTagsForStream",
-];
 
 /// Runs a sequence of Kinesis API calls read from `data`, one per line:
 /// `ACTION JSON` (an action name, or `#N` for the Nth known action, then the body), or

@@ -565,6 +565,19 @@ fn closed_shards_expire_after_retention_and_are_no_longer_listed() {
     assert_eq!(lineage[0].children, vec![1, 2]);
     assert_eq!(lineage[1].state, "OPEN");
     assert_eq!(lineage[1].parent, Some(0));
+    // A longer retention afterwards does not bring the expired shard back (found by the
+    // fault-schedule property test).
+    ok(
+        &mut k,
+        done + day + 1_000,
+        "IncreaseStreamRetentionPeriod",
+        json!({"StreamName": "Foo", "RetentionPeriodHours": 48}),
+    );
+    assert_eq!(shards(&mut k, done + day + 2_000).len(), 2);
+    assert_eq!(
+        k.stream("Foo").unwrap().lineage(done + day + 2_000)[0].state,
+        "EXPIRED"
+    );
 }
 
 #[test]

@@ -6,7 +6,8 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TOOLS="$ROOT/.tools"                # ignored by git: npm packages installed for this project
 TRUNK_VERSION="0.21.14"             # 0.22 needs a newer rustc than the machine's
-BINARYEN_VERSION="132.0.0"          # Debian's binaryen (108) is too old for rustc 1.95's output
+BINARYEN_VERSION="132.0.0"
+CARGO_FUZZ_VERSION="0.13.2"         # libFuzzer runner; works on stable with --sanitizer none          # Debian's binaryen (108) is too old for rustc 1.95's output
 
 export PATH="$TOOLS/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
@@ -63,6 +64,13 @@ ensure_chromium() {
   [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
+ensure_cargo_fuzz() {
+  if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (about a minute, once)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
 }
 
 # Everything the page build needs.

@@ -89,6 +89,9 @@ pub struct Shard {
     pub sequence_created_secs: u64,
     /// When the shard was closed by a split or merge; `None` while open.
     pub closed_ms: Option<u64>,
+    /// Set once the shard has expired (closed for longer than the retention period then in
+    /// force): a later raise of the retention period does not bring it back.
+    pub expired: bool,
     /// The sequence index the next record will get.
     pub next_seq_ix: u64,
     pub records: RecordLog,
@@ -113,6 +116,7 @@ impl Shard {
             created_ms,
             sequence_created_secs: created_ms / 1000,
             closed_ms: None,
+            expired: false,
             // The first record gets 1, so every record sorts after StartingSequenceNumber.
             next_seq_ix: 1,
             records: RecordLog::default(),
@@ -132,8 +136,10 @@ impl Shard {
     /// A closed shard is EXPIRED once everything it held is past retention: it is no longer
     /// listed and can no longer be read.
     pub fn is_expired(&self, now_ms: u64, retention_ms: u64) -> bool {
-        self.closed_ms
-            .is_some_and(|closed| closed.saturating_add(retention_ms) <= now_ms)
+        self.expired
+            || self
+                .closed_ms
+                .is_some_and(|closed| closed.saturating_add(retention_ms) <= now_ms)
     }
 
     /// The sequence number with this shard's fields and the given index and time.

@@ -165,10 +165,16 @@ impl Stream {
 
     /// Drops records past retention from every shard; returns how many were dropped.
     pub fn trim(&mut self, now_ms: u64) -> u64 {
-        let cutoff = now_ms.saturating_sub(self.retention_ms());
+        let retention_ms = self.retention_ms();
+        let cutoff = now_ms.saturating_sub(retention_ms);
         self.shards
             .iter_mut()
-            .map(|shard| shard.records.trim_before(cutoff))
+            .map(|shard| {
+                if shard.is_expired(now_ms, retention_ms) {
+                    shard.expired = true;
+                }
+                shard.records.trim_before(cutoff)
+            })
             .sum()
     }
 }

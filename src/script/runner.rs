@@ -544,7 +544,13 @@ impl Runner {
                         .ok_or_else(|| {
                             format!("sleep takes seconds, like sleep 5; not '{seconds}'")
                         })
-                        .and_then(|s| parse_duration(&format!("{}ms", (s * 1000.0).round()))),
+                        .and_then(|s| {
+                            parse_duration(&format!("{}ms", (s * 1000.0).round())).map_err(|_| {
+                                format!(
+                                    "sleep {seconds} is longer than the 400 days a script may wait"
+                                )
+                            })
+                        }),
                     ("wait", [duration]) => parse_duration(duration),
                     _ => Err(format!("{name} takes one duration, as in: wait 30s")),
                 };
