@@ -304,3 +304,211 @@ const KEYS: &[&str] = &[
     "hot:k:NaN:1",
     "nonsense",
 ];
+
+/// The long run: a 16-shard stream written at 2,000 records/s for a simulated day by three
+/// producers, read by two KCL applications of four workers each, with faults every hour (a
+/// worker crash and restart, a long pause, a hot-key burst that throttles a shard, a split
+/// and the merge that undoes it, a producer outage). Used by `benches/long_run.rs` natively
+/// and `tests/browser_long_run.rs` in the browser to show that memory stays bounded: records
+/// older than retention are trimmed, metrics fall from one-second to one-minute periods after
+/// 15 minutes, the event log keeps its last 20,000 events.
+pub struct LongRun {
+    pub world: World,
+    /// Simulated hours run so far.
+    pub hours: u64,
+}
+
+/// What the long run holds at a moment, for the reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LongRunStats {
+    pub hours: u64,
+    /// Records acknowledged since the start.
+    pub acknowledged: u64,
+    /// Records the stream holds now (within retention).
+    pub stored: u64,
+    /// Chunks of the record logs (what their memory grows with).
+    pub chunks: u64,
+    /// Records the applications processed.
+    pub processed: u64,
+    /// Events the event log keeps.
+    pub events_kept: u64,
+}
+
+impl LongRun {
+    pub const STREAM: &'static str = "orders";
+    pub const SHARDS: u32 = 16;
+
+    pub fn new(seed: u64) -> LongRun {
+        use crate::kcl::{CheckpointPolicy, InitialPosition, KclConfig};
+        use crate::sim::{Batching, KeyDistribution, ProducerConfig};
+        let mut world = World::new(seed);
+        world
+            .call(
+                "CreateStream",
+                &serde_json::json!({"StreamName": Self::STREAM, "ShardCount": Self::SHARDS}),
+            )
+            .expect("a 16-shard stream");
+        world.advance_by(world.kinesis().config().create_duration_ms);
+        let web = ProducerConfig {
+            keys: KeyDistribution::Uniform(100_000),
+            batching: Batching::PutRecords {
+                batch_size: 500,
+                linger_ms: 100,
+            },
+            ..ProducerConfig::new(Self::STREAM, 1_500.0)
+        };
+        let mobile = ProducerConfig {
+            keys: KeyDistribution::Zipf { s: 1.1, n: 5_000 },
+            ..ProducerConfig::new(Self::STREAM, 450.0)
+        };
+        let viral = ProducerConfig {
+            keys: KeyDistribution::Hot {
+                key: "user-42".into(),
+                fraction: 0.5,
+                n: 1_000,
+            },
+            ..ProducerConfig::new(Self::STREAM, 50.0)
+        };
+        for (name, config) in [("web", web), ("mobile", mobile), ("viral", viral)] {
+            world.add_producer(name, config).expect("a valid producer");
+        }
+        let analytics = KclConfig {
+            initial_position: InitialPosition::TrimHorizon,
+            checkpoint: CheckpointPolicy::EveryRecords(1_000),
+            ..KclConfig::new(Self::STREAM)
+        };
+        let billing = KclConfig {
+            initial_position: InitialPosition::Latest,
+            checkpoint: CheckpointPolicy::Interval(10_000),
+            ..KclConfig::new(Self::STREAM)
+        };
+        world
+            .add_kcl_app("analytics", analytics, 4)
+            .expect("an application");
+        world
+            .add_kcl_app("billing", billing, 4)
+            .expect("an application");
+        LongRun { world, hours: 0 }
+    }
+
+    /// One simulated hour, minute by minute, with that hour's faults.
+    pub fn hour(&mut self) {
+        use crate::sim::{KeyDistribution, ProducerConfig};
+        let hour = self.hours;
+        for minute in 0..60 {
+            match minute {
+                10 => {
+                    let _ = self.world.kill_worker("analytics", "worker-1");
+                }
+                12 => {
+                    let _ = self.world.restart_worker("analytics", "worker-1", None);
+                }
+                20 => {
+                    // Longer than failoverTimeMillis: a zombie, then it loses its leases.
+                    let _ = self.world.pause_worker("billing", "worker-2", 30_000);
+                }
+                25 => {
+                    // A hot key burst: the shard of user-42 throttles for five minutes.
+                    let burst = ProducerConfig {
+                        keys: KeyDistribution::Hot {
+                            key: "user-42".into(),
+                            fraction: 0.9,
+                            n: 1_000,
+                        },
+                        ..ProducerConfig::new(Self::STREAM, 1_200.0)
+                    };
+                    let _ = self.world.set_producer("viral", burst);
+                }
+                30 => {
+                    let calm = ProducerConfig {
+                        keys: KeyDistribution::Hot {
+                            key: "user-42".into(),
+                            fraction: 0.5,
+                            n: 1_000,
+                        },
+                        ..ProducerConfig::new(Self::STREAM, 50.0)
+                    };
+                    let _ = self.world.set_producer("viral", calm);
+                }
+                35 if hour % 3 == 0 => {
+                    let _ = self.split_widest();
+                }
+                45 if hour % 3 == 0 => {
+                    let _ = self.merge_narrowest();
+                }
+                50 => {
+                    let _ = self.world.pause_producer("mobile", Some(60_000));
+                }
+                _ => {}
+            }
+            self.world.advance_by(60_000);
+        }
+        self.hours += 1;
+    }
+
+    /// Splits the open shard with the widest range in half.
+    fn split_widest(&mut self) -> Result<(), String> {
+        let stream = self
+            .world
+            .kinesis()
+            .stream(Self::STREAM)
+            .ok_or("no stream")?;
+        let widest = stream
+            .open_shards()
+            .max_by_key(|s| {
+                (
+                    s.range.ending_hash_key - s.range.starting_hash_key,
+                    std::cmp::Reverse(s.index),
+                )
+            })
+            .ok_or("no open shard")?;
+        let key = widest.range.starting_hash_key
+            + (widest.range.ending_hash_key - widest.range.starting_hash_key) / 2
+            + 1;
+        let body = serde_json::json!({"StreamName": Self::STREAM, "ShardToSplit": widest.id(), "NewStartingHashKey": key.to_string()});
+        self.world
+            .call("SplitShard", &body)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Merges the two adjacent open shards whose ranges together are the narrowest.
+    fn merge_narrowest(&mut self) -> Result<(), String> {
+        let stream = self
+            .world
+            .kinesis()
+            .stream(Self::STREAM)
+            .ok_or("no stream")?;
+        let mut open: Vec<(u128, u128, String)> = stream
+            .open_shards()
+            .map(|s| (s.range.starting_hash_key, s.range.ending_hash_key, s.id()))
+            .collect();
+        open.sort();
+        let pair = open
+            .windows(2)
+            .min_by_key(|w| w[1].1 - w[0].0)
+            .ok_or("one shard")?;
+        let body = serde_json::json!({"StreamName": Self::STREAM, "ShardToMerge": pair[0].2, "AdjacentShardToMerge": pair[1].2});
+        self.world
+            .call("MergeShards", &body)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn stats(&self) -> LongRunStats {
+        let shards = self
+            .world
+            .kinesis()
+            .stream(Self::STREAM)
+            .map(|s| s.shards.as_slice())
+            .unwrap_or_default();
+        LongRunStats {
+            hours: self.hours,
+            acknowledged: self.world.producers().map(|p| p.counters.succeeded).sum(),
+            stored: shards.iter().map(|s| s.records.len() as u64).sum(),
+            chunks: shards.iter().map(|s| s.records.chunk_count() as u64).sum(),
+            processed: self.world.apps().map(|a| a.stats.processed).sum(),
+            events_kept: self.world.log().len() as u64,
+        }
+    }
+}

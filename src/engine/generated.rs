@@ -46,7 +46,6 @@ impl Kinesis {
         shard_index: u32,
         tick_ms: u64,
         parts: &mut [TickPart],
-        call: WriteCall,
     ) -> Result<TickOutcome, ApiError> {
         self.advance_to(now_ms);
         let now_ms = self.now_ms;
@@ -78,7 +77,11 @@ impl Kinesis {
             })
             .collect();
         let offered: u64 = parts.iter().map(|p| p.offered).sum();
-        let charged: u64 = sizes.iter().flatten().map(|&s| charge(s, call)).sum();
+        let charged: u64 = parts
+            .iter()
+            .zip(&sizes)
+            .map(|(p, sizes)| sizes.iter().map(|&s| charge(s, p.call)).sum::<u64>())
+            .sum();
         let buckets = &mut shard.buckets;
         let accepted: Vec<u64> = if buckets.write_records.has(now_ms, offered)
             && buckets.write_bytes.has(now_ms, charged)
@@ -87,7 +90,8 @@ impl Kinesis {
             buckets.write_bytes.take(charged);
             parts.iter().map(|p| p.offered).collect()
         } else {
-            share_capacity(shard, now_ms, &sizes, call)
+            let calls: Vec<WriteCall> = parts.iter().map(|p| p.call).collect();
+            share_capacity(shard, now_ms, &sizes, &calls)
         };
         let mut accepted_bytes = 0;
         for ((part, sizes), &taken) in parts.iter_mut().zip(&sizes).zip(&accepted) {
@@ -102,15 +106,15 @@ impl Kinesis {
         shard
             .records
             .append_tick(first_seq_ix, now_ms, tick_ms, parts);
-        count_writes(
-            shard,
-            config,
-            now_ms,
-            call,
-            total,
-            accepted_bytes,
-            throttled,
-        );
+        count_totals(shard, config, now_ms, total, accepted_bytes, throttled);
+        for call in [WriteCall::PutRecord, WriteCall::PutRecordsEntry] {
+            let of_call = parts.iter().filter(|p| p.call == call);
+            let (accepted, offered) =
+                of_call.fold((0, 0), |(a, o), p| (a + p.accepted, o + p.offered));
+            if offered > 0 {
+                count_per_call(shard, config, now_ms, call, accepted, offered - accepted);
+            }
+        }
         Ok(TickOutcome {
             accepted,
             accepted_bytes,
@@ -171,7 +175,12 @@ impl Kinesis {
 }
 
 /// Takes records from each part in proportion to its offer until one does not fit.
-fn share_capacity(shard: &mut Shard, now_ms: u64, sizes: &[Vec<u64>], call: WriteCall) -> Vec<u64> {
+fn share_capacity(
+    shard: &mut Shard,
+    now_ms: u64,
+    sizes: &[Vec<u64>],
+    calls: &[WriteCall],
+) -> Vec<u64> {
     let mut taken = vec![0u64; sizes.len()];
     let buckets = &mut shard.buckets;
     loop {
@@ -189,7 +198,7 @@ fn share_capacity(shard: &mut Shard, now_ms: u64, sizes: &[Vec<u64>], call: Writ
         let Some(part) = next else {
             return taken;
         };
-        let size = charge(sizes[part][taken[part] as usize], call);
+        let size = charge(sizes[part][taken[part] as usize], calls[part]);
         if !(buckets.write_records.has(now_ms, 1) && buckets.write_bytes.has(now_ms, size)) {
             return taken;
         }
@@ -208,14 +217,19 @@ fn count_writes(
     accepted_bytes: u64,
     throttled: u64,
 ) {
-    let per_call: &[(Metric, u64)] = match call {
-        WriteCall::PutRecord => &[(Metric::PutRecordSuccess, accepted)],
-        WriteCall::PutRecordsEntry => &[
-            (Metric::PutRecordsSuccessfulRecords, accepted),
-            (Metric::PutRecordsThrottledRecords, throttled),
-            (Metric::PutRecordsTotalRecords, accepted + throttled),
-        ],
-    };
+    count_totals(shard, config, now_ms, accepted, accepted_bytes, throttled);
+    count_per_call(shard, config, now_ms, call, accepted, throttled);
+}
+
+/// The metrics every write counts, whatever the call.
+fn count_totals(
+    shard: &mut Shard,
+    config: &super::config::Config,
+    now_ms: u64,
+    accepted: u64,
+    accepted_bytes: u64,
+    throttled: u64,
+) {
     shard.count(
         config,
         now_ms,
@@ -225,5 +239,24 @@ fn count_writes(
             (Metric::WriteProvisionedThroughputExceeded, throttled),
         ],
     );
+}
+
+/// The metrics of one kind of call (PutRecord.Success, PutRecords.*Records).
+fn count_per_call(
+    shard: &mut Shard,
+    config: &super::config::Config,
+    now_ms: u64,
+    call: WriteCall,
+    accepted: u64,
+    throttled: u64,
+) {
+    let per_call: &[(Metric, u64)] = match call {
+        WriteCall::PutRecord => &[(Metric::PutRecordSuccess, accepted)],
+        WriteCall::PutRecordsEntry => &[
+            (Metric::PutRecordsSuccessfulRecords, accepted),
+            (Metric::PutRecordsThrottledRecords, throttled),
+            (Metric::PutRecordsTotalRecords, accepted + throttled),
+        ],
+    };
     shard.count(config, now_ms, per_call);
 }

@@ -348,6 +348,9 @@ pub struct TickPart {
     /// How many records the allocator gave this tick, and how many the shard accepted.
     pub offered: u64,
     pub accepted: u64,
+    /// How the producer sends them (PutRecord sizes are rounded up to whole KB). Producers
+    /// of both kinds that send at the same moments share one tick, so one run.
+    pub call: super::actions::WriteCall,
 }
 
 /// The records of one shard.
@@ -675,6 +678,7 @@ mod tests {
             per_tick: TWO_AND_A_HALF,
             offered,
             accepted: offered,
+            call: crate::engine::actions::WriteCall::PutRecord,
         }
     }
 

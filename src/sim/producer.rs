@@ -309,6 +309,7 @@ impl Producer {
             self.reallocate(layout);
         }
         let source: Rc<dyn RecordSource> = self.source.clone();
+        let call = self.config.call();
         self.allocations
             .iter()
             .filter(|(_, a)| a.per_tick > 0)
@@ -324,6 +325,7 @@ impl Producer {
                         per_tick: a.per_tick,
                         offered,
                         accepted: 0,
+                        call,
                     },
                 )
             })

@@ -16,7 +16,7 @@ use super::log::{EventKind, EventLog, EventsSince};
 use super::producer::{Producer, ProducerConfig};
 use crate::engine::{
     shard_id, ApiError, Config, ErrorKind, HashKeyRange, IteratorStart, Kinesis, RecordSource,
-    ShardIterator, TickPart, WriteCall, WriteOutcome,
+    ShardIterator, TickPart, WriteOutcome,
 };
 use crate::kcl::{KclApp, KclConfig, KclEvent, KclTask, Wake};
 
@@ -455,9 +455,9 @@ impl World {
 
     fn run_sends(&mut self, now: u64, mut sends: Vec<(String, u64)>) {
         sends.sort();
-        // (stream, shard, call, interval) -> the parts offered to that shard, by producer.
+        // (stream, shard, interval) -> the parts offered to that shard, by producer.
         type Offer = (String, TickPart);
-        let mut offers: BTreeMap<(String, u32, bool, u64), Vec<Offer>> = BTreeMap::new();
+        let mut offers: BTreeMap<(String, u32, u64), Vec<Offer>> = BTreeMap::new();
         for (name, generation) in sends {
             let Some(producer) = self
                 .producers
@@ -468,7 +468,6 @@ impl World {
             };
             let interval = producer.config.interval_ms();
             let stream = producer.config.stream.clone();
-            let call = producer.config.call();
             let paused = producer.is_paused(now);
             let layout = self.layout(&stream);
             let Some(producer) = self.producers.get_mut(&name) else {
@@ -485,12 +484,9 @@ impl World {
                         producer.last_error = None;
                         for (shard, part) in producer.plan_send(&layout) {
                             offers
-                                .entry((
-                                    stream.clone(),
-                                    shard,
-                                    call == WriteCall::PutRecord,
-                                    interval,
-                                ))
+                                // PutRecord and PutRecords producers sending at the
+                                // same moments share a tick (one run of records).
+                                .entry((stream.clone(), shard, interval))
                                 .or_default()
                                 .push((name.clone(), part));
                         }
@@ -518,16 +514,11 @@ impl World {
             self.schedule(now + interval, next);
         }
         let mut records_per_producer: BTreeMap<String, u64> = BTreeMap::new();
-        for ((stream, shard, put_record, interval), offer) in offers {
-            let call = if put_record {
-                WriteCall::PutRecord
-            } else {
-                WriteCall::PutRecordsEntry
-            };
+        for ((stream, shard, interval), offer) in offers {
             let (names, mut parts): (Vec<String>, Vec<TickPart>) = offer.into_iter().unzip();
             if self
                 .kinesis
-                .put_tick(now, &stream, shard, interval, &mut parts, call)
+                .put_tick(now, &stream, shard, interval, &mut parts)
                 .is_err()
             {
                 // The shard closed or the stream went away at this very instant: refused.
