@@ -316,6 +316,8 @@ pub struct LongRun {
     pub world: World,
     /// Simulated hours run so far.
     pub hours: u64,
+    /// Simulated minutes run so far.
+    pub minutes: u64,
 }
 
 /// What the long run holds at a moment, for the reports.
@@ -388,62 +390,73 @@ impl LongRun {
         world
             .add_kcl_app("billing", billing, 4)
             .expect("an application");
-        LongRun { world, hours: 0 }
+        LongRun {
+            world,
+            hours: 0,
+            minutes: 0,
+        }
     }
 
     /// One simulated hour, minute by minute, with that hour's faults.
     pub fn hour(&mut self) {
-        use crate::sim::{KeyDistribution, ProducerConfig};
-        let hour = self.hours;
-        for minute in 0..60 {
-            match minute {
-                10 => {
-                    let _ = self.world.kill_worker("analytics", "worker-1");
-                }
-                12 => {
-                    let _ = self.world.restart_worker("analytics", "worker-1", None);
-                }
-                20 => {
-                    // Longer than failoverTimeMillis: a zombie, then it loses its leases.
-                    let _ = self.world.pause_worker("billing", "worker-2", 30_000);
-                }
-                25 => {
-                    // A hot key burst: the shard of user-42 throttles for five minutes.
-                    let burst = ProducerConfig {
-                        keys: KeyDistribution::Hot {
-                            key: "user-42".into(),
-                            fraction: 0.9,
-                            n: 1_000,
-                        },
-                        ..ProducerConfig::new(Self::STREAM, 1_200.0)
-                    };
-                    let _ = self.world.set_producer("viral", burst);
-                }
-                30 => {
-                    let calm = ProducerConfig {
-                        keys: KeyDistribution::Hot {
-                            key: "user-42".into(),
-                            fraction: 0.5,
-                            n: 1_000,
-                        },
-                        ..ProducerConfig::new(Self::STREAM, 50.0)
-                    };
-                    let _ = self.world.set_producer("viral", calm);
-                }
-                35 if hour % 3 == 0 => {
-                    let _ = self.split_widest();
-                }
-                45 if hour % 3 == 0 => {
-                    let _ = self.merge_narrowest();
-                }
-                50 => {
-                    let _ = self.world.pause_producer("mobile", Some(60_000));
-                }
-                _ => {}
-            }
-            self.world.advance_by(60_000);
+        for _ in 0..60 {
+            self.minute();
         }
-        self.hours += 1;
+    }
+
+    /// One simulated minute, after that minute's fault if it has one.
+    pub fn minute(&mut self) {
+        use crate::sim::{KeyDistribution, ProducerConfig};
+        let hour = self.minutes / 60;
+        let minute = self.minutes % 60;
+        match minute {
+            10 => {
+                let _ = self.world.kill_worker("analytics", "worker-1");
+            }
+            12 => {
+                let _ = self.world.restart_worker("analytics", "worker-1", None);
+            }
+            20 => {
+                // Longer than failoverTimeMillis: a zombie, then it loses its leases.
+                let _ = self.world.pause_worker("billing", "worker-2", 30_000);
+            }
+            25 => {
+                // A hot key burst: the shard of user-42 throttles for five minutes.
+                let burst = ProducerConfig {
+                    keys: KeyDistribution::Hot {
+                        key: "user-42".into(),
+                        fraction: 0.9,
+                        n: 1_000,
+                    },
+                    ..ProducerConfig::new(Self::STREAM, 1_200.0)
+                };
+                let _ = self.world.set_producer("viral", burst);
+            }
+            30 => {
+                let calm = ProducerConfig {
+                    keys: KeyDistribution::Hot {
+                        key: "user-42".into(),
+                        fraction: 0.5,
+                        n: 1_000,
+                    },
+                    ..ProducerConfig::new(Self::STREAM, 50.0)
+                };
+                let _ = self.world.set_producer("viral", calm);
+            }
+            35 if hour.is_multiple_of(3) => {
+                let _ = self.split_widest();
+            }
+            45 if hour.is_multiple_of(3) => {
+                let _ = self.merge_narrowest();
+            }
+            50 => {
+                let _ = self.world.pause_producer("mobile", Some(60_000));
+            }
+            _ => {}
+        }
+        self.world.advance_by(60_000);
+        self.minutes += 1;
+        self.hours = self.minutes / 60;
     }
 
     /// Splits the open shard with the widest range in half.

@@ -95,6 +95,14 @@ pub struct Series<const N: usize> {
 }
 
 impl<const N: usize> Series<N> {
+    /// Drops the per-second and per-minute periods and keeps the totals: for a series that
+    /// will never record again (an expired shard), whose periods would otherwise stay.
+    pub fn forget_periods(&mut self) {
+        self.seconds = VecDeque::new();
+        self.minutes = VecDeque::new();
+        self.current = [0; N];
+    }
+
     /// A series whose counters `i` with `maxima[i]` keep maxima.
     pub fn new(maxima: [bool; N]) -> Self {
         Series {
@@ -274,6 +282,11 @@ impl ShardMetrics {
             *slot = (metric as usize, value);
         }
         self.0.record(now_ms, &indexed[..n], keep);
+    }
+
+    /// Forgets the periods of an expired shard (see [`Series::forget_periods`]).
+    pub fn forget_periods(&mut self) {
+        self.0.forget_periods();
     }
 
     /// Running totals since the shard was created (iterator age: the maximum seen).

@@ -170,8 +170,10 @@ impl Stream {
         self.shards
             .iter_mut()
             .map(|shard| {
-                if shard.is_expired(now_ms, retention_ms) {
+                if !shard.expired && shard.is_expired(now_ms, retention_ms) {
+                    // Gone for good: nothing will read its metrics by the second again.
                     shard.expired = true;
+                    shard.metrics.forget_periods();
                 }
                 shard.records.trim_before(cutoff)
             })
