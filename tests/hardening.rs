@@ -170,3 +170,18 @@ proptest! {
         hardening::url_fragment(link.as_bytes());
     }
 }
+
+#[test]
+fn a_huge_console_line_is_refused_before_it_is_run() {
+    // A 500 MB --data cannot reach the engine: a console line is held to a script's size.
+    let mut world = shardlab::sim::World::new(1);
+    let mut console = shardlab::script::Runner::console();
+    let mut out = Vec::new();
+    let line = format!(
+        "aws kinesis put-record --stream-name s --partition-key k --data {}",
+        "x".repeat(300 * 1024)
+    );
+    console.run_line(&line, &mut world, &mut out);
+    let text: String = out.iter().map(|e| e.render()).collect();
+    assert!(text.contains("scripts may be at most 262144 bytes"), "{text}");
+}
