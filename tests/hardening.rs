@@ -183,5 +183,8 @@ fn a_huge_console_line_is_refused_before_it_is_run() {
     );
     console.run_line(&line, &mut world, &mut out);
     let text: String = out.iter().map(|e| e.render()).collect();
-    assert!(text.contains("scripts may be at most 262144 bytes"), "{text}");
+    assert!(
+        text.contains("scripts may be at most 262144 bytes"),
+        "{text}"
+    );
 }

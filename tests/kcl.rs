@@ -569,3 +569,59 @@ fn the_children_of_an_expired_parent_are_read_from_the_trim_horizon() {
         .iter()
         .any(|(_, e)| matches!(e, KclEvent::LeaseDeleted { lease, .. } if lease == "shardId-000000000000")));
 }
+
+#[test]
+fn a_closed_shard_whose_parent_expired_is_read_before_its_merge_child() {
+    // Found by seed 6125 of tests/faults.rs: while no worker ran, shard 1 was split, expired,
+    // and its child 3 was merged with shard 0 (which has a lease). The merge child waits for
+    // both parents; shard 3 must get a lease of its own, at the trim horizon.
+    let mut world = World::new(8);
+    world.trace_kcl();
+    stream(&mut world, 3);
+    world
+        .add_producer("p", ProducerConfig::new("s", 60.0))
+        .unwrap();
+    world.add_kcl_app("app", config(), 1).unwrap();
+    world.advance_by(10_000);
+    world.remove_worker("app", "worker-1").unwrap();
+    let (start, end) = {
+        let shard = &world.kinesis().stream("s").unwrap().shards[1];
+        (shard.range.starting_hash_key, shard.range.ending_hash_key)
+    };
+    let middle = start + (end - start) / 2 + 1;
+    world
+        .call(
+            "SplitShard",
+            &json!({"StreamName": "s", "ShardToSplit": "shardId-000000000001", "NewStartingHashKey": middle.to_string()}),
+        )
+        .unwrap();
+    world.advance_by(10_000);
+    world.pause_producer("p", Some(25 * 3_600_000)).unwrap();
+    world.advance_by(25 * 3_600_000 + 10_000);
+    world
+        .call(
+            "MergeShards",
+            &json!({"StreamName": "s", "ShardToMerge": "shardId-000000000000", "AdjacentShardToMerge": "shardId-000000000003"}),
+        )
+        .unwrap();
+    world.advance_by(10_000);
+    world.add_worker("app", None).unwrap();
+    world.advance_by(10_000);
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(300_000);
+    let app = world.app("app").unwrap();
+    let stream = world.kinesis().stream("s").unwrap();
+    for shard in [3u32, 5] {
+        let last = stream.shards[shard as usize]
+            .records
+            .iter_from(0)
+            .last()
+            .expect("records")
+            .seq_ix;
+        assert_eq!(
+            app.processed_upto(shard),
+            Some(last),
+            "shard {shard} read to its end"
+        );
+    }
+}

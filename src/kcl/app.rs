@@ -785,11 +785,12 @@ impl KclApp {
             let orphans = match self.config.initial_position {
                 InitialPosition::Latest => orphans,
                 _ => {
-                    let roots: BTreeSet<u32> = orphans
+                    let mut roots: BTreeSet<u32> = orphans
                         .iter()
                         .flat_map(|&o| oldest_listed_ancestors(stream, o, now))
                         .filter(|r| !leased.contains(r))
                         .collect();
+                    roots.extend(unleased_closed_roots(stream, &leased, now));
                     roots.into_iter().collect()
                 }
             };
@@ -1811,6 +1812,45 @@ impl KclApp {
             }
         }
     }
+}
+
+/// Closed shards still listed that nobody has read: no lease, no listed parent (so no parent
+/// consumer will create one at SHARD_END), and no leased descendant (a shard that was read
+/// has one: its lease is deleted only once its children hold theirs). This happens when a
+/// shard whose parent expired is closed by a merge before any worker ran the sync: its merge
+/// child, a descendant of the sibling's lease, waits for it. KCL's HierarchicalShardSyncer
+/// leases such ancestors at the trim horizon; so does this.
+fn unleased_closed_roots(stream: &Stream, leased: &BTreeSet<u32>, now: u64) -> Vec<u32> {
+    let retention = stream.retention_ms();
+    let listed = |i: u32| {
+        stream
+            .shards
+            .get(i as usize)
+            .is_some_and(|s| !s.is_expired(now, retention))
+    };
+    let has_leased_descendant = |index: u32| {
+        let mut stack = vec![index];
+        let mut seen = BTreeSet::new();
+        while let Some(shard) = stack.pop() {
+            if !seen.insert(shard) {
+                continue;
+            }
+            if shard != index && leased.contains(&shard) {
+                return true;
+            }
+            if let Some(s) = stream.shards.get(shard as usize) {
+                stack.extend(s.children.iter().copied());
+            }
+        }
+        false
+    };
+    stream
+        .listed_shards(now)
+        .filter(|s| !s.is_open() && !leased.contains(&s.index))
+        .filter(|s| !s.parent.into_iter().chain(s.adjacent_parent).any(listed))
+        .filter(|s| !has_leased_descendant(s.index))
+        .map(|s| s.index)
+        .collect()
 }
 
 /// The ancestors of shard `index` (or the shard itself) that are still listed but whose own
