@@ -15,16 +15,22 @@ use shardlab::engine::{Config, Kinesis};
 use shardlab::hardening;
 use shardlab::script::Entry;
 
+/// The seed corpus of a fuzz target; the script target is also seeded by the built-in
+/// lessons (as `scripts/test` seeds it).
 fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
-        .join(target);
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            (path.display().to_string(), std::fs::read(&path).unwrap())
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("fuzz/corpus").join(target)];
+    if target == "script" {
+        dirs.push(root.join("src/script/lessons"));
+    }
+    let mut files: Vec<(String, Vec<u8>)> = dirs
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(dir)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .map(|entry| entry.unwrap().path())
         })
+        .map(|path| (path.display().to_string(), std::fs::read(&path).unwrap()))
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no corpus for {target}");

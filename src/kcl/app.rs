@@ -803,33 +803,17 @@ impl KclApp {
         };
         // Leases of shards that have expired are garbage (KCL's lease cleanup deletes them
         // once the shard is gone): nobody can finish them, and children wait for them.
-        let retention = stream.retention_ms();
         let garbage: Vec<(String, u64)> = self
             .table
             .rows()
             .filter(|l| {
-                stream
-                    .shards
-                    .get(l.shard_index as usize)
-                    .is_some_and(|s| s.is_expired(now, retention))
+                (l.shard_index as usize) < stream.shards.len()
+                    && stream.live_shard(l.shard_index, now).is_none()
             })
             .map(|l| (l.lease_key.clone(), l.lease_counter))
             .collect();
         for (key, counter) in garbage {
-            if self.table.delete(&key, counter).is_ok() {
-                for worker in self.workers.values_mut() {
-                    worker.held.remove(&key);
-                    worker.consumers.remove(&key);
-                }
-                self.event(
-                    events,
-                    now,
-                    KclEvent::LeaseDeleted {
-                        app: self.name.clone(),
-                        lease: key,
-                    },
-                );
-            }
+            self.delete_lease(key, counter, now, events);
         }
         for index in wanted {
             self.create_lease(stream, index, checkpoint.clone(), now, events);
@@ -1796,22 +1780,44 @@ impl KclApp {
             })
             .collect();
         for (key, counter) in candidates {
-            if self.table.delete(&key, counter).is_ok() {
-                if let Some(worker) = self.workers.get_mut(id) {
-                    worker.held.remove(&key);
-                    worker.consumers.remove(&key);
-                }
-                self.event(
-                    events,
-                    now,
-                    KclEvent::LeaseDeleted {
-                        app: self.name.clone(),
-                        lease: key,
-                    },
-                );
-            }
+            self.delete_lease(key, counter, now, events);
         }
     }
+
+    /// Deletes a lease (conditional on its counter) and forgets it in every worker.
+    fn delete_lease(&mut self, key: String, counter: u64, now: u64, events: &mut Events) {
+        if self.table.delete(&key, counter).is_err() {
+            return;
+        }
+        for worker in self.workers.values_mut() {
+            worker.held.remove(&key);
+            worker.consumers.remove(&key);
+        }
+        self.event(
+            events,
+            now,
+            KclEvent::LeaseDeleted {
+                app: self.name.clone(),
+                lease: key,
+            },
+        );
+    }
+}
+
+/// The parents of shard `index` that the API still lists (expired ones are gone, as they
+/// are from KCL's view of ListShards).
+fn listed_parents(stream: &Stream, index: u32, now: u64) -> Vec<u32> {
+    stream
+        .shards
+        .get(index as usize)
+        .map(|s| {
+            s.parent
+                .into_iter()
+                .chain(s.adjacent_parent)
+                .filter(|&p| stream.live_shard(p, now).is_some())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Closed shards still listed that nobody has read: no lease, no listed parent (so no parent
@@ -1821,13 +1827,6 @@ impl KclApp {
 /// child, a descendant of the sibling's lease, waits for it. KCL's HierarchicalShardSyncer
 /// leases such ancestors at the trim horizon; so does this.
 fn unleased_closed_roots(stream: &Stream, leased: &BTreeSet<u32>, now: u64) -> Vec<u32> {
-    let retention = stream.retention_ms();
-    let listed = |i: u32| {
-        stream
-            .shards
-            .get(i as usize)
-            .is_some_and(|s| !s.is_expired(now, retention))
-    };
     let has_leased_descendant = |index: u32| {
         let mut stack = vec![index];
         let mut seen = BTreeSet::new();
@@ -1847,7 +1846,7 @@ fn unleased_closed_roots(stream: &Stream, leased: &BTreeSet<u32>, now: u64) -> V
     stream
         .listed_shards(now)
         .filter(|s| !s.is_open() && !leased.contains(&s.index))
-        .filter(|s| !s.parent.into_iter().chain(s.adjacent_parent).any(listed))
+        .filter(|s| listed_parents(stream, s.index, now).is_empty())
         .filter(|s| !has_leased_descendant(s.index))
         .map(|s| s.index)
         .collect()
@@ -1856,26 +1855,6 @@ fn unleased_closed_roots(stream: &Stream, leased: &BTreeSet<u32>, now: u64) -> V
 /// The ancestors of shard `index` (or the shard itself) that are still listed but whose own
 /// parents are not: where reading its line of records from the trim horizon begins.
 fn oldest_listed_ancestors(stream: &Stream, index: u32, now: u64) -> BTreeSet<u32> {
-    let retention = stream.retention_ms();
-    let listed = |i: u32| {
-        stream
-            .shards
-            .get(i as usize)
-            .is_some_and(|s| !s.is_expired(now, retention))
-    };
-    let parents_of = |i: u32| {
-        stream
-            .shards
-            .get(i as usize)
-            .map(|s| {
-                s.parent
-                    .into_iter()
-                    .chain(s.adjacent_parent)
-                    .filter(|p| listed(*p))
-                    .collect::<Vec<u32>>()
-            })
-            .unwrap_or_default()
-    };
     let mut roots = BTreeSet::new();
     let mut seen = BTreeSet::new();
     let mut stack = vec![index];
@@ -1883,7 +1862,7 @@ fn oldest_listed_ancestors(stream: &Stream, index: u32, now: u64) -> BTreeSet<u3
         if !seen.insert(shard) {
             continue;
         }
-        let parents = parents_of(shard);
+        let parents = listed_parents(stream, shard, now);
         if parents.is_empty() {
             roots.insert(shard);
         } else {
@@ -1900,36 +1879,16 @@ fn oldest_listed_ancestors(stream: &Stream, index: u32, now: u64) -> BTreeSet<u3
 /// ListShards returns, the children of an expired shard get leases of their own at the
 /// initial position (otherwise they would wait for a parent nobody can finish).
 fn has_leased_ancestor(stream: &Stream, index: u32, leased: &BTreeSet<u32>, now: u64) -> bool {
-    let retention = stream.retention_ms();
-    let parents_of = |i: u32| {
-        stream
-            .shards
-            .get(i as usize)
-            .map(|s| {
-                s.parent
-                    .into_iter()
-                    .chain(s.adjacent_parent)
-                    .collect::<Vec<u32>>()
-            })
-            .unwrap_or_default()
-    };
-    let mut stack: Vec<u32> = parents_of(index);
+    let mut stack = listed_parents(stream, index, now);
     let mut seen = BTreeSet::new();
     while let Some(ancestor) = stack.pop() {
         if !seen.insert(ancestor) {
             continue;
         }
-        let expired = stream
-            .shards
-            .get(ancestor as usize)
-            .is_none_or(|s| s.is_expired(now, retention));
-        if expired {
-            continue;
-        }
         if leased.contains(&ancestor) {
             return true;
         }
-        stack.extend(parents_of(ancestor));
+        stack.extend(listed_parents(stream, ancestor, now));
     }
     false
 }
