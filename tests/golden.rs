@@ -57,7 +57,7 @@ fn golden(name: &str, actual: &str) {
              (if the change is on purpose: SHARDLAB_BLESS=1 cargo test --test golden, and say why in the commit)",
             line + 1,
             show(&expected),
-            show(&actual)
+            show(actual)
         );
     }
 }

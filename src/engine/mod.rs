@@ -39,9 +39,9 @@ pub mod shard;
 pub mod shard_id;
 pub mod stream;
 mod throttle;
-mod validate;
+pub mod validate;
 
-pub use actions::ACTIONS;
+pub use actions::{request_shape, ACTIONS};
 pub use actions::{
     ChildShard, Direction, GetRecordsOutput, GetShardIteratorOutput, IteratorStart,
     PutRecordOutput, PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry, ReadOutcome, Record,

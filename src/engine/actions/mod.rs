@@ -59,6 +59,31 @@ pub const ACTIONS: [&str; 16] = [
     "UpdateShardCount",
 ];
 
+/// The request shape of an action: its members in the order AWS checks them, with their JSON
+/// types and the API model's constraints (`NotNull` is a required member). The console's
+/// `aws kinesis` options are derived from these, so the CLI and the engine cannot disagree on
+/// what a request holds.
+pub fn request_shape(action: &str) -> Option<&'static [Member]> {
+    Some(match action {
+        "CreateStream" => &create_stream::SHAPE,
+        "DeleteStream" => &delete_stream::SHAPE,
+        "DescribeStream" => &describe_stream::DESCRIBE_SHAPE,
+        "DescribeStreamSummary" => &describe_stream::SUMMARY_SHAPE,
+        "DescribeLimits" => &[],
+        "ListStreams" => &list_streams::SHAPE,
+        "ListShards" => &list_shards::SHAPE,
+        "PutRecord" => &put_record::SHAPE,
+        "PutRecords" => &put_records::SHAPE,
+        "GetShardIterator" => &get_shard_iterator::SHAPE,
+        "GetRecords" => &get_records::SHAPE,
+        "IncreaseStreamRetentionPeriod" | "DecreaseStreamRetentionPeriod" => &retention::SHAPE,
+        "SplitShard" => &split_shard::SHAPE,
+        "MergeShards" => &merge_shards::SHAPE,
+        "UpdateShardCount" => &update_shard_count::SHAPE,
+        _ => return None,
+    })
+}
+
 impl Kinesis {
     /// Calls one Kinesis API action with a JSON request body, at simulated time `now_ms`.
     ///
@@ -67,41 +92,32 @@ impl Kinesis {
     pub fn call(&mut self, now_ms: u64, action: &str, body: &Value) -> Result<Value, ApiError> {
         self.advance_to(now_ms);
         let now = self.now_ms;
+        let Some(shape) = request_shape(action) else {
+            return Err(ApiError::new(ErrorKind::UnknownOperation, ""));
+        };
         match action {
-            "CreateStream" => self.json(body, &create_stream::SHAPE, |k, b| {
-                k.create_stream_json(now, b)
-            }),
-            "DeleteStream" => self.json(body, &delete_stream::SHAPE, |k, b| {
-                k.delete_stream_json(now, b)
-            }),
-            "DescribeStream" => self.json(body, &describe_stream::DESCRIBE_SHAPE, |k, b| {
-                k.describe_stream_json(now, b)
-            }),
-            "DescribeStreamSummary" => self.json(body, &describe_stream::SUMMARY_SHAPE, |k, b| {
-                k.describe_stream_summary_json(now, b)
-            }),
-            "DescribeLimits" => self.json(body, &[], |k, _| k.describe_limits_json()),
-            "ListStreams" => self.json(body, &list_streams::SHAPE, |k, b| k.list_streams_json(b)),
-            "ListShards" => self.json(body, &list_shards::SHAPE, |k, b| k.list_shards_json(now, b)),
-            "PutRecord" => self.json(body, &put_record::SHAPE, |k, b| k.put_record_json(now, b)),
-            "PutRecords" => self.json(body, &put_records::SHAPE, |k, b| k.put_records_json(now, b)),
-            "GetShardIterator" => self.json(body, &get_shard_iterator::SHAPE, |k, b| {
-                k.get_shard_iterator_json(now, b)
-            }),
-            "GetRecords" => self.json(body, &get_records::SHAPE, |k, b| k.get_records_json(now, b)),
-            "IncreaseStreamRetentionPeriod" => self.json(body, &retention::SHAPE, |k, b| {
+            "CreateStream" => self.json(body, shape, |k, b| k.create_stream_json(now, b)),
+            "DeleteStream" => self.json(body, shape, |k, b| k.delete_stream_json(now, b)),
+            "DescribeStream" => self.json(body, shape, |k, b| k.describe_stream_json(now, b)),
+            "DescribeStreamSummary" => {
+                self.json(body, shape, |k, b| k.describe_stream_summary_json(now, b))
+            }
+            "DescribeLimits" => self.json(body, shape, |k, _| k.describe_limits_json()),
+            "ListStreams" => self.json(body, shape, |k, b| k.list_streams_json(b)),
+            "ListShards" => self.json(body, shape, |k, b| k.list_shards_json(now, b)),
+            "PutRecord" => self.json(body, shape, |k, b| k.put_record_json(now, b)),
+            "PutRecords" => self.json(body, shape, |k, b| k.put_records_json(now, b)),
+            "GetShardIterator" => self.json(body, shape, |k, b| k.get_shard_iterator_json(now, b)),
+            "GetRecords" => self.json(body, shape, |k, b| k.get_records_json(now, b)),
+            "IncreaseStreamRetentionPeriod" => self.json(body, shape, |k, b| {
                 k.change_retention_json(now, b, retention::Direction::Increase)
             }),
-            "DecreaseStreamRetentionPeriod" => self.json(body, &retention::SHAPE, |k, b| {
+            "DecreaseStreamRetentionPeriod" => self.json(body, shape, |k, b| {
                 k.change_retention_json(now, b, retention::Direction::Decrease)
             }),
-            "SplitShard" => self.json(body, &split_shard::SHAPE, |k, b| k.split_shard_json(now, b)),
-            "MergeShards" => self.json(body, &merge_shards::SHAPE, |k, b| {
-                k.merge_shards_json(now, b)
-            }),
-            "UpdateShardCount" => self.json(body, &update_shard_count::SHAPE, |k, b| {
-                k.update_shard_count_json(now, b)
-            }),
+            "SplitShard" => self.json(body, shape, |k, b| k.split_shard_json(now, b)),
+            "MergeShards" => self.json(body, shape, |k, b| k.merge_shards_json(now, b)),
+            "UpdateShardCount" => self.json(body, shape, |k, b| k.update_shard_count_json(now, b)),
             _ => Err(ApiError::new(ErrorKind::UnknownOperation, "")),
         }
     }
