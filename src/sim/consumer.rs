@@ -14,6 +14,7 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 
+use super::series;
 use crate::engine::metrics::Series;
 use crate::engine::{parse_shard_id, ShardIterator};
 
@@ -104,6 +105,38 @@ pub const CONSUMER_SERIES: [&str; 5] = [
     "polls",
 ];
 
+/// The counters of [`Consumer::series`], in the order of [`CONSUMER_SERIES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerSeries {
+    Records,
+    Bytes,
+    ReadThrottles,
+    MillisBehindLatest,
+    Polls,
+}
+
+impl ConsumerSeries {
+    /// Every counter, in order.
+    pub const ALL: [ConsumerSeries; 5] = [
+        ConsumerSeries::Records,
+        ConsumerSeries::Bytes,
+        ConsumerSeries::ReadThrottles,
+        ConsumerSeries::MillisBehindLatest,
+        ConsumerSeries::Polls,
+    ];
+
+    /// MillisBehindLatest keeps the largest value of a period; the others are sums.
+    pub fn is_maximum(self) -> bool {
+        self == ConsumerSeries::MillisBehindLatest
+    }
+}
+
+impl From<ConsumerSeries> for usize {
+    fn from(counter: ConsumerSeries) -> usize {
+        counter as usize
+    }
+}
+
 /// A shard being read.
 #[derive(Clone, Debug)]
 pub struct Cursor {
@@ -155,7 +188,7 @@ impl Consumer {
             next_poll_ms: now_ms + phase_ms % config.idle_ms.max(1),
             generation: 0,
             counters: ConsumerCounters::default(),
-            series: Series::new([false, false, false, true, false]),
+            series: Series::new(ConsumerSeries::ALL.map(ConsumerSeries::is_maximum)),
             jitter: Pcg64Mcg::seed_from_u64(phase_ms),
             config,
         })
@@ -172,8 +205,8 @@ impl Consumer {
         self.paused_until.is_some_and(|until| now_ms < until)
     }
 
-    pub fn count_series(&mut self, now_ms: u64, values: &[(usize, u64)]) {
-        self.series.record(now_ms, values, (15 * 60, 24 * 60));
+    pub fn count_series(&mut self, now_ms: u64, values: &[(ConsumerSeries, u64)]) {
+        series::record(&mut self.series, now_ms, values);
     }
 
     /// Shard ids being read, for the snapshot.

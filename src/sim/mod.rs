@@ -4,11 +4,22 @@
 //! The engine answers calls; the world makes calls happen over time. It is what the page, the
 //! scenario runner and the tests drive: add producers and consumers, advance simulated time,
 //! read the event log and the snapshot. Everything is deterministic given the seed.
+//!
+//! Layout:
+//! - `world/`: the [`World`]: its state (`mod.rs`), the clock and task queue that drive it
+//!   (`clock.rs`), API calls by hand (`api.rs`), the lifecycle shared by producers and
+//!   consumers (`lifecycle.rs`), and hosting producers (`producers.rs`), consumers
+//!   (`consumers.rs`) and KCL applications (`kcl.rs`);
+//! - `producer`, `keys`, `source`: one producer, its key distribution and its records;
+//! - `consumer`: one polling consumer;
+//! - `series`: how producers and consumers keep their per-second series;
+//! - `log`, `snapshot`: the event log, and the whole world as JSON.
 
 pub mod consumer;
 pub mod keys;
 pub mod log;
 pub mod producer;
+pub mod series;
 pub mod snapshot;
 pub mod source;
 pub mod world;

@@ -17,6 +17,7 @@ use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 
 use super::keys::{KeyDistribution, KeyTable};
+use super::series;
 use super::source::{ProducerSource, SizeSpec};
 use crate::engine::metrics::Series;
 use crate::engine::{HashKeyRange, RecordSource, TickPart, WriteCall};
@@ -172,6 +173,33 @@ impl ProducerCounters {
 
 /// Per-second series of a producer: sent, succeeded, throttled, retried, failed.
 pub const PRODUCER_SERIES: [&str; 5] = ["sent", "succeeded", "throttled", "retried", "failed"];
+
+/// The counters of [`Producer::series`], in the order of [`PRODUCER_SERIES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProducerSeries {
+    Sent,
+    Succeeded,
+    Throttled,
+    Retried,
+    Failed,
+}
+
+impl ProducerSeries {
+    /// Every counter, in order.
+    pub const ALL: [ProducerSeries; 5] = [
+        ProducerSeries::Sent,
+        ProducerSeries::Succeeded,
+        ProducerSeries::Throttled,
+        ProducerSeries::Retried,
+        ProducerSeries::Failed,
+    ];
+}
+
+impl From<ProducerSeries> for usize {
+    fn from(counter: ProducerSeries) -> usize {
+        counter as usize
+    }
+}
 
 /// One shard's allocator for a producer.
 #[derive(Clone, Copy, Debug)]
@@ -395,10 +423,10 @@ impl Producer {
         self.count_series(
             now_ms,
             &[
-                (0, part.offered),
-                (1, part.accepted),
-                (2, throttled),
-                (4, failed),
+                (ProducerSeries::Sent, part.offered),
+                (ProducerSeries::Succeeded, part.accepted),
+                (ProducerSeries::Throttled, throttled),
+                (ProducerSeries::Failed, failed),
             ],
         );
         (part.accepted, throttled)
@@ -478,7 +506,12 @@ impl Producer {
         }
         self.count_series(
             now_ms,
-            &[(1, accepted), (2, throttled), (3, attempted), (4, failed)],
+            &[
+                (ProducerSeries::Succeeded, accepted),
+                (ProducerSeries::Throttled, throttled),
+                (ProducerSeries::Retried, attempted),
+                (ProducerSeries::Failed, failed),
+            ],
         );
     }
 
@@ -486,7 +519,13 @@ impl Producer {
     pub fn fail_send(&mut self, now_ms: u64, records: u64) {
         self.counters.sent += records;
         self.counters.failed += records;
-        self.count_series(now_ms, &[(0, records), (4, records)]);
+        self.count_series(
+            now_ms,
+            &[
+                (ProducerSeries::Sent, records),
+                (ProducerSeries::Failed, records),
+            ],
+        );
         for allocation in self.allocations.values_mut() {
             allocation.acc += allocation.per_tick;
         }
@@ -504,8 +543,8 @@ impl Producer {
             .sum()
     }
 
-    fn count_series(&mut self, now_ms: u64, values: &[(usize, u64)]) {
-        self.series.record(now_ms, values, (15 * 60, 24 * 60));
+    fn count_series(&mut self, now_ms: u64, values: &[(ProducerSeries, u64)]) {
+        series::record(&mut self.series, now_ms, values);
     }
 
     /// The share of this producer's traffic each open shard gets, by shard index.
