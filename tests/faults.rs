@@ -34,6 +34,9 @@ use shardlab::engine::{shard_id, IteratorStart, ShardIterator, ShardLimits, MAX_
 use shardlab::kcl::{CheckpointPolicy, InitialPosition, KclConfig, KclEvent, WorkerState};
 use shardlab::sim::{Batching, KeyDistribution, ProducerConfig, RetryPolicy, World};
 
+mod common;
+use common::world::create_stream;
+
 /// Seeds run by plain `cargo test` (CI sets `SHARDLAB_FAULT_SEEDS=2000`).
 const SEEDS: u64 = 64;
 /// The seeds are shared out between this many tests, which cargo runs in parallel.
@@ -125,13 +128,7 @@ fn run(seed: u64) -> Run {
     let mut world = World::new(seed);
     world.trace_kcl();
     let shards = rng.random_range(1..=4);
-    world
-        .call(
-            "CreateStream",
-            &json!({"StreamName": "s", "ShardCount": shards}),
-        )
-        .unwrap();
-    world.advance_by(2_000);
+    create_stream(&mut world, "s", shards);
     // Lower write limits make hot keys throttle at the rates a quick test can afford.
     if rng.random_bool(0.5) {
         world
