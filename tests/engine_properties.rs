@@ -3,29 +3,19 @@
 //! buckets never admit more than their rate plus one second of burst.
 #![cfg(not(target_arch = "wasm32"))]
 
-use base64::Engine as _;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use shardlab::engine::{
-    hash_key_of, shard_id, Config, HashKeyRange, Kinesis, PutRecordsEntry, ShardLimits,
+    hash_key_of, shard_id, HashKeyRange, Kinesis, PutRecordsEntry, ShardLimits,
 };
 
-const T0: u64 = 1_700_000_000_000;
+mod common;
+use common::kinesis::{b64, bytes_of, with_stream};
 
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
+/// Stream `P` of `shards` shards with `limits` on each shard, ACTIVE at the returned time.
 fn ready_stream(shards: u32, limits: ShardLimits) -> (Kinesis, u64) {
-    let mut k = Kinesis::new(Config::default());
-    k.call(
-        T0,
-        "CreateStream",
-        &json!({"StreamName": "P", "ShardCount": shards}),
-    )
-    .unwrap();
+    let (mut k, ready) = with_stream("P", shards);
     k.set_shard_limits("P", limits).unwrap();
-    let ready = T0 + k.config().create_duration_ms;
     (k, ready)
 }
 
@@ -56,9 +46,7 @@ fn read_all(k: &mut Kinesis, now: &mut u64, shard: &str) -> Vec<(String, String,
             return out;
         }
         for r in records {
-            let data = base64::engine::general_purpose::STANDARD
-                .decode(r["Data"].as_str().unwrap())
-                .unwrap();
+            let data = bytes_of(r);
             out.push((
                 r["SequenceNumber"].as_str().unwrap().to_string(),
                 r["PartitionKey"].as_str().unwrap().to_string(),

@@ -4,37 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use base64::Engine as _;
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use shardlab::engine::{ApiError, Config, HashKeyRange, Kinesis, SequenceNumber, MAX_HASH_KEY};
+use shardlab::engine::{Kinesis, SequenceNumber, MAX_HASH_KEY};
 
-const ACCOUNT: &str = "123456789012";
-const T0: u64 = 1_700_000_000_000;
-
-fn ok(k: &mut Kinesis, now: u64, action: &str, body: Value) -> Value {
-    k.call(now, action, &body)
-        .unwrap_or_else(|e| panic!("{action} {body} failed: {e}"))
-}
-
-fn err(k: &mut Kinesis, now: u64, action: &str, body: Value) -> ApiError {
-    match k.call(now, action, &body) {
-        Ok(out) => panic!("{action} {body} should fail but returned {out}"),
-        Err(e) => e,
-    }
-}
-
-fn with_stream(shards: u32) -> (Kinesis, u64) {
-    let mut k = Kinesis::new(Config::default());
-    ok(
-        &mut k,
-        T0,
-        "CreateStream",
-        json!({"StreamName": "Foo", "ShardCount": shards}),
-    );
-    let ready = T0 + k.config().create_duration_ms;
-    (k, ready)
-}
+mod common;
+use common::kinesis::{b64, create_stream_ranges, data_of, err, ok, with_stream, ACCOUNT};
 
 fn shards(k: &mut Kinesis, now: u64) -> Vec<Value> {
     let out = ok(k, now, "ListShards", json!({"StreamName": "Foo"}));
@@ -77,18 +52,6 @@ fn ranges_only(open: &[(String, String, String)]) -> Vec<(String, String)> {
     ranges.into_iter().map(|(_, s, e)| (s, e)).collect()
 }
 
-fn create_stream_ranges(n: u32) -> Vec<(String, String)> {
-    HashKeyRange::even_split(n)
-        .into_iter()
-        .map(|r| {
-            (
-                r.starting_hash_key.to_string(),
-                r.ending_hash_key.to_string(),
-            )
-        })
-        .collect()
-}
-
 fn status(k: &mut Kinesis, now: u64) -> String {
     ok(
         k,
@@ -108,7 +71,7 @@ fn after_reshard(k: &Kinesis, now: u64) -> u64 {
 
 #[test]
 fn the_reference_split_of_a_one_shard_stream() {
-    let (mut k, now) = with_stream(1);
+    let (mut k, now) = with_stream("Foo", 1);
     let key = "170141183460469231731687303715884105727";
     ok(
         &mut k,
@@ -169,7 +132,7 @@ fn the_reference_split_of_a_one_shard_stream() {
 
 #[test]
 fn while_updating_the_old_layout_shows_and_serves_and_other_reshards_wait() {
-    let (mut k, now) = with_stream(1);
+    let (mut k, now) = with_stream("Foo", 1);
     ok(
         &mut k,
         now,
@@ -226,7 +189,7 @@ fn while_updating_the_old_layout_shows_and_serves_and_other_reshards_wait() {
 
 #[test]
 fn split_errors_use_aws_wording() {
-    let (mut k, now) = with_stream(2);
+    let (mut k, now) = with_stream("Foo", 2);
     let body = |shard: &str, key: &str| json!({"StreamName": "Foo", "ShardToSplit": shard, "NewStartingHashKey": key});
     let cases = [
         (body("shardId-000000000000", "1"), "InvalidArgumentException",
@@ -269,7 +232,7 @@ fn merging_the_three_shard_stream_in_either_order() {
         ("shardId-000000000001", "shardId-000000000002"),
         ("shardId-000000000002", "shardId-000000000001"),
     ] {
-        let (mut k, now) = with_stream(3);
+        let (mut k, now) = with_stream("Foo", 3);
         ok(
             &mut k,
             now,
@@ -307,7 +270,7 @@ fn merging_the_three_shard_stream_in_either_order() {
             ]
         );
     }
-    let (mut k, now) = with_stream(3);
+    let (mut k, now) = with_stream("Foo", 3);
     let apart = err(
         &mut k,
         now,
@@ -329,7 +292,7 @@ fn merging_the_three_shard_stream_in_either_order() {
 
 #[test]
 fn four_to_eight_splits_each_parent_in_hash_order() {
-    let (mut k, now) = with_stream(4);
+    let (mut k, now) = with_stream("Foo", 4);
     let out = ok(
         &mut k,
         now,
@@ -374,7 +337,7 @@ fn four_to_eight_splits_each_parent_in_hash_order() {
 #[test]
 fn two_to_three_and_five_to_three_end_with_create_stream_ranges() {
     for (from, to) in [(2, 3), (5, 3), (3, 5), (8, 4), (7, 13), (10, 6)] {
-        let (mut k, now) = with_stream(from);
+        let (mut k, now) = with_stream("Foo", from);
         ok(
             &mut k,
             now,
@@ -404,7 +367,7 @@ fn two_to_three_and_five_to_three_end_with_create_stream_ranges() {
 
 #[test]
 fn update_shard_count_limits_use_aws_wording() {
-    let (mut k, now) = with_stream(4);
+    let (mut k, now) = with_stream("Foo", 4);
     let body = |n: i64| json!({"StreamName": "Foo", "TargetShardCount": n, "ScalingType": "UNIFORM_SCALING"});
     let up = err(&mut k, now, "UpdateShardCount", body(9));
     assert_eq!(up.kind(), "LimitExceededException");
@@ -441,10 +404,7 @@ fn read_shard(k: &mut Kinesis, clock: &mut u64, shard: &str) -> (Vec<String>, Va
             json!({"ShardIterator": it, "Limit": 50}),
         );
         for record in page["Records"].as_array().unwrap() {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(record["Data"].as_str().unwrap())
-                .unwrap();
-            data.push(String::from_utf8(bytes).unwrap());
+            data.push(data_of(record));
         }
         match page["NextShardIterator"].as_str() {
             Some(next)
@@ -463,7 +423,7 @@ fn read_shard(k: &mut Kinesis, clock: &mut u64, shard: &str) -> (Vec<String>, Va
 
 #[test]
 fn a_closed_shard_ends_with_a_null_iterator_and_its_child_shards() {
-    let (mut k, now) = with_stream(1);
+    let (mut k, now) = with_stream("Foo", 1);
     for i in 0..3 {
         ok(
             &mut k,
@@ -511,7 +471,7 @@ fn a_closed_shard_ends_with_a_null_iterator_and_its_child_shards() {
 
 #[test]
 fn a_merge_child_lists_both_parents_in_child_shards() {
-    let (mut k, now) = with_stream(2);
+    let (mut k, now) = with_stream("Foo", 2);
     ok(
         &mut k,
         now,
@@ -529,7 +489,7 @@ fn a_merge_child_lists_both_parents_in_child_shards() {
 
 #[test]
 fn closed_shards_expire_after_retention_and_are_no_longer_listed() {
-    let (mut k, now) = with_stream(1);
+    let (mut k, now) = with_stream("Foo", 1);
     ok(
         &mut k,
         now,
@@ -582,7 +542,7 @@ fn closed_shards_expire_after_retention_and_are_no_longer_listed() {
 
 #[test]
 fn list_shards_filters_follow_the_lineage() {
-    let (mut k, now) = with_stream(2);
+    let (mut k, now) = with_stream("Foo", 2);
     ok(
         &mut k,
         now,
@@ -685,7 +645,7 @@ proptest! {
     /// every acknowledged record exactly once, in per-shard order.
     #[test]
     fn resharding_keeps_coverage_and_every_record(start in 1u32..5, plan in steps()) {
-        let (mut k, mut now) = with_stream(start);
+        let (mut k, mut now) = with_stream("Foo", start);
         let mut acknowledged: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut n = 0;
         for step in plan {
@@ -694,7 +654,7 @@ proptest! {
                 Step::Put(key) => {
                     n += 1;
                     let data = format!("{n}");
-                    let body = json!({"StreamName": "Foo", "PartitionKey": key, "Data": base64::engine::general_purpose::STANDARD.encode(&data)});
+                    let body = json!({"StreamName": "Foo", "PartitionKey": key, "Data": b64(&data)});
                     if let Ok(out) = k.call(now, "PutRecord", &body) {
                         acknowledged.entry(out["ShardId"].as_str().unwrap().to_string()).or_default().push(data);
                     }

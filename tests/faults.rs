@@ -30,9 +30,16 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde_json::json;
 use shardlab::engine::metrics::Metric;
-use shardlab::engine::{shard_id, IteratorStart, ShardIterator, ShardLimits, MAX_HASH_KEY};
-use shardlab::kcl::{CheckpointPolicy, InitialPosition, KclConfig, KclEvent, WorkerState};
+use shardlab::engine::{
+    shard_id, IteratorStart, LineageNode, ShardIterator, ShardLimits, MAX_HASH_KEY,
+};
+use shardlab::kcl::{
+    CheckpointPolicy, Delivery, InitialPosition, KclConfig, KclEvent, WorkerState,
+};
 use shardlab::sim::{Batching, KeyDistribution, ProducerConfig, RetryPolicy, World};
+
+mod common;
+use common::world::create_stream;
 
 /// Seeds run by plain `cargo test` (CI sets `SHARDLAB_FAULT_SEEDS=2000`).
 const SEEDS: u64 = 64;
@@ -125,13 +132,7 @@ fn run(seed: u64) -> Run {
     let mut world = World::new(seed);
     world.trace_kcl();
     let shards = rng.random_range(1..=4);
-    world
-        .call(
-            "CreateStream",
-            &json!({"StreamName": "s", "ShardCount": shards}),
-        )
-        .unwrap();
-    world.advance_by(2_000);
+    create_stream(&mut world, "s", shards);
     // Lower write limits make hot keys throttle at the rates a quick test can afford.
     if rng.random_bool(0.5) {
         world
@@ -389,13 +390,100 @@ fn read_shard(world: &mut World, index: u32) -> Result<Vec<(u64, u64)>, String> 
     Ok(records)
 }
 
-/// The checks. Each names the invariant it guards.
+/// The checks: one function per invariant, each named for what must hold, in this order; the
+/// first that fails says why.
 fn check(run: &mut Run) -> Result<(), String> {
+    let read_back = every_acknowledged_record_is_readable_in_order_until_retention(run)?;
+    the_open_shards_cover_the_hash_key_space_exactly_once(&run.world)?;
+    let processing = Processing::of(&run.world);
+    no_child_shard_is_processed_before_its_parents_last_record(
+        &run.world,
+        &read_back,
+        &processing,
+    )?;
+    every_record_within_retention_was_processed_at_least_once(
+        &read_back,
+        &processing,
+        run.calm_ms,
+    )?;
+    a_record_is_processed_twice_only_after_an_ownership_change(&processing)?;
+    no_two_workers_act_on_a_lease_at_once_unless_one_is_paused(
+        &run.world,
+        run.failover_ms,
+        &processing,
+    )?;
+    Ok(())
+}
+
+/// What reading every shard back found at the end of a run, for the checks that follow.
+struct ReadBack {
+    /// Every shard the stream has had, as at the end of the run.
+    lineage: Vec<LineageNode>,
+    /// Per shard, the records GetRecords returns: (sequence index, arrival time).
+    stored: BTreeMap<u32, Vec<(u64, u64)>>,
+}
+
+/// What the KCL application did, gathered once for the checks about processing.
+struct Processing<'a> {
+    /// Every batch a record processor was given.
+    deliveries: &'a [Delivery],
+    /// The same batches, per shard.
+    by_shard: BTreeMap<u32, Vec<&'a Delivery>>,
+    /// The KCL trace: the lease table's writes and what happened to workers, in time order.
+    events: &'a [(u64, KclEvent)],
+    /// Who owned each lease when, from the table's writes (takes, including reclaims by a
+    /// restarted worker).
+    takes: BTreeMap<&'a str, Vec<(u64, &'a str)>>,
+    /// When each worker was paused: (from, until).
+    paused: BTreeMap<&'a str, Vec<(u64, u64)>>,
+}
+
+impl<'a> Processing<'a> {
+    fn of(world: &'a World) -> Self {
+        let app = world.app("app").unwrap();
+        let deliveries = app.trace.as_ref().unwrap();
+        let events = world.kcl_trace();
+        let mut by_shard: BTreeMap<u32, Vec<&Delivery>> = BTreeMap::new();
+        for d in deliveries {
+            by_shard.entry(d.shard).or_default().push(d);
+        }
+        let mut takes: BTreeMap<&str, Vec<(u64, &str)>> = BTreeMap::new();
+        let mut paused: BTreeMap<&str, Vec<(u64, u64)>> = BTreeMap::new();
+        for (at, event) in events {
+            match event {
+                KclEvent::LeaseTaken { lease, worker, .. } => {
+                    takes.entry(lease).or_default().push((*at, worker))
+                }
+                KclEvent::Worker { worker, action, .. } => {
+                    if let Some(ms) = action
+                        .strip_prefix("paused for ")
+                        .and_then(|r| r.strip_suffix(" ms"))
+                        .and_then(|r| r.parse::<u64>().ok())
+                    {
+                        paused.entry(worker).or_default().push((*at, at + ms));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Processing {
+            deliveries,
+            by_shard,
+            events,
+            takes,
+            paused,
+        }
+    }
+}
+
+/// 1. Every acknowledged record is readable from its shard, in sequence order, until
+///    retention; nothing older than retention is returned. Returns what it read, for the
+///    checks that follow.
+fn every_acknowledged_record_is_readable_in_order_until_retention(
+    run: &mut Run,
+) -> Result<ReadBack, String> {
     let end = run.world.now_ms();
     let retention = run.world.kinesis().stream("s").unwrap().retention_ms();
-
-    // 1. Every acknowledged record is readable from its shard, in sequence order, until
-    //    retention; nothing older than retention is returned.
     let acked: u64 = run.world.producers().map(|p| p.counters.succeeded).sum();
     let (_, totals) = marks_now(&run.world);
     let incoming: u64 = totals.values().map(|(_, incoming)| incoming).sum();
@@ -467,9 +555,12 @@ fn check(run: &mut Run) -> Result<(), String> {
         }
         stored.insert(index, records);
     }
+    Ok(ReadBack { lineage, stored })
+}
 
-    // 2. The open shards cover the hash key space exactly once.
-    let open = open_shards(&run.world);
+/// 2. The open shards cover the hash key space exactly once.
+fn the_open_shards_cover_the_hash_key_space_exactly_once(world: &World) -> Result<(), String> {
+    let open = open_shards(world);
     let mut expected_start = 0u128;
     for (start, end_key, id) in &open {
         if *start != expected_start {
@@ -480,18 +571,18 @@ fn check(run: &mut Run) -> Result<(), String> {
     if open.last().map(|s| s.1) != Some(MAX_HASH_KEY) {
         return Err("the open shards stop short of 2^128 - 1".into());
     }
+    Ok(())
+}
 
-    let app = run.world.app("app").unwrap();
-    let deliveries = app.trace.as_ref().unwrap();
-    let events = run.world.kcl_trace();
-    let mut by_shard: BTreeMap<u32, Vec<&shardlab::kcl::Delivery>> = BTreeMap::new();
-    for d in deliveries {
-        by_shard.entry(d.shard).or_default().push(d);
-    }
-
-    // 3. No record reaches a record processor for a child shard before its parents' last
-    //    record was processed.
-    for node in &lineage {
+/// 3. No record reaches a record processor for a child shard before its parents' last
+///    record was processed.
+fn no_child_shard_is_processed_before_its_parents_last_record(
+    world: &World,
+    read_back: &ReadBack,
+    processing: &Processing,
+) -> Result<(), String> {
+    let by_shard = &processing.by_shard;
+    for node in &read_back.lineage {
         let Some(first_child) = by_shard
             .get(&node.index)
             .and_then(|ds| ds.iter().map(|d| d.started_ms).min())
@@ -500,7 +591,7 @@ fn check(run: &mut Run) -> Result<(), String> {
         };
         for parent_index in node.parent.into_iter().chain(node.adjacent_parent) {
             let parent = shard_id(parent_index);
-            let shard = &run.world.kinesis().stream("s").unwrap().shards[parent_index as usize];
+            let shard = &world.kinesis().stream("s").unwrap().shards[parent_index as usize];
             let Some(last) = shard
                 .next_seq_ix
                 .checked_sub(1)
@@ -524,7 +615,7 @@ fn check(run: &mut Run) -> Result<(), String> {
                 }
                 // The parent's tail was trimmed before anyone read it (an outage longer than
                 // retention): nothing to wait for.
-                None if stored.get(&parent_index).is_none_or(|r| r.last().is_none_or(|l| l.0 < last)) => {}
+                None if read_back.stored.get(&parent_index).is_none_or(|r| r.last().is_none_or(|l| l.0 < last)) => {}
                 None => {
                     return Err(format!(
                         "{} processed from {first_child}, but its parent {parent}'s last record never was",
@@ -534,11 +625,19 @@ fn check(run: &mut Run) -> Result<(), String> {
             }
         }
     }
+    Ok(())
+}
 
-    // 4. After the faults stop and the application catches up, every record within
-    //    retention was processed at least once.
-    for (index, records) in &stored {
-        let mut ranges: Vec<(u64, u64)> = by_shard
+/// 4. After the faults stop and the application catches up, every record within retention
+///    was processed at least once.
+fn every_record_within_retention_was_processed_at_least_once(
+    read_back: &ReadBack,
+    processing: &Processing,
+    calm_ms: u64,
+) -> Result<(), String> {
+    for (index, records) in &read_back.stored {
+        let mut ranges: Vec<(u64, u64)> = processing
+            .by_shard
             .get(index)
             .map(|ds| ds.iter().map(|d| (d.first_seq_ix, d.last_seq_ix)).collect())
             .unwrap_or_default();
@@ -557,49 +656,28 @@ fn check(run: &mut Run) -> Result<(), String> {
                     "{}: record {seq} was never processed ({} records stored, calm since {} ms)",
                     shard_id(*index),
                     records.len(),
-                    run.calm_ms
+                    calm_ms
                 ));
             }
         }
     }
+    Ok(())
+}
 
-    // Who owned each lease when, from the table's writes (takes, including reclaims by a
-    // restarted worker), and when workers were paused.
-    let mut takes: BTreeMap<&str, Vec<(u64, &str)>> = BTreeMap::new();
-    let mut paused: BTreeMap<&str, Vec<(u64, u64)>> = BTreeMap::new();
-    for (at, event) in events {
-        match event {
-            KclEvent::LeaseTaken { lease, worker, .. } => {
-                takes.entry(lease).or_default().push((*at, worker))
-            }
-            KclEvent::Worker { worker, action, .. } => {
-                if let Some(ms) = action
-                    .strip_prefix("paused for ")
-                    .and_then(|r| r.strip_suffix(" ms"))
-                    .and_then(|r| r.parse::<u64>().ok())
-                {
-                    paused.entry(worker).or_default().push((*at, at + ms));
-                }
-            }
-            _ => {}
-        }
-    }
-    let owner_at = |lease: &str, t: u64| -> Option<&str> {
-        takes
-            .get(lease)?
-            .iter()
-            .take_while(|(at, _)| *at <= t)
-            .last()
-            .map(|(_, w)| *w)
-    };
-
-    // 5. Duplicates only after an ownership change: within one holding of a lease (from the
-    //    take, or the reclaim by a restarted worker, that began it) no record is processed
-    //    twice; each holding began with its own take in the table; so a record processed
-    //    twice was processed by two holdings, with a change of owner between their starts.
-    for (index, ds) in &by_shard {
+/// 5. Duplicates only after an ownership change: within one holding of a lease (from the
+///    take, or the reclaim by a restarted worker, that began it) no record is processed
+///    twice; each holding began with its own take in the table; so a record processed twice
+///    was processed by two holdings, with a change of owner between their starts.
+fn a_record_is_processed_twice_only_after_an_ownership_change(
+    processing: &Processing,
+) -> Result<(), String> {
+    for (index, ds) in &processing.by_shard {
         let lease = shard_id(*index);
-        let lease_takes = takes.get(lease.as_str()).cloned().unwrap_or_default();
+        let lease_takes = processing
+            .takes
+            .get(lease.as_str())
+            .cloned()
+            .unwrap_or_default();
         // Each holding's first batch, and the take that began it (the worker's latest take
         // at or before that batch).
         let mut holdings: BTreeMap<(&str, u64), (u64, u64)> = BTreeMap::new();
@@ -649,14 +727,29 @@ fn check(run: &mut Run) -> Result<(), String> {
             }
         }
     }
+    Ok(())
+}
 
-    // 6. No two workers act on a lease at once unless one of them is paused: only the
-    //    table's owner renews or checkpoints it, and a worker that lost a lease stops
-    //    starting batches for it as soon as KCL can notice (its renewer's next run, then the
-    //    scheduler's next loop) unless it was paused meanwhile (a zombie, which the lessons
-    //    show).
+/// 6. No two workers act on a lease at once unless one of them is paused: only the table's
+///    owner renews or checkpoints it, and a worker that lost a lease stops starting batches
+///    for it as soon as KCL can notice (its renewer's next run, then the scheduler's next
+///    loop) unless it was paused meanwhile (a zombie, which the lessons show).
+fn no_two_workers_act_on_a_lease_at_once_unless_one_is_paused(
+    world: &World,
+    failover_ms: u64,
+    processing: &Processing,
+) -> Result<(), String> {
+    let takes = &processing.takes;
+    let owner_at = |lease: &str, t: u64| -> Option<&str> {
+        takes
+            .get(lease)?
+            .iter()
+            .take_while(|(at, _)| *at <= t)
+            .last()
+            .map(|(_, w)| *w)
+    };
     let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
-    for (at, event) in events {
+    for (at, event) in processing.events {
         match event {
             KclEvent::LeaseTaken { lease, worker, .. } => {
                 owners.insert(lease, worker);
@@ -678,14 +771,13 @@ fn check(run: &mut Run) -> Result<(), String> {
     }
     // The renewer notices at its next run (every failoverTime / 3), the scheduler's next
     // loop (every second) shuts the shard consumer down.
-    let notice_ms = run.failover_ms / 3
-        + run
-            .world
+    let notice_ms = failover_ms / 3
+        + world
             .app("app")
             .unwrap()
             .config
             .shard_consumer_dispatch_poll_interval_millis;
-    for d in deliveries {
+    for d in processing.deliveries {
         let lease = shard_id(d.shard);
         let owner = owner_at(&lease, d.started_ms);
         if owner == Some(d.worker.as_str()) {
@@ -701,7 +793,7 @@ fn check(run: &mut Run) -> Result<(), String> {
                     .last()
             })
             .unwrap_or(0);
-        let was_paused = paused.get(d.worker.as_str()).is_some_and(|ps| {
+        let was_paused = processing.paused.get(d.worker.as_str()).is_some_and(|ps| {
             ps.iter()
                 .any(|(from, to)| *from <= d.started_ms && *to >= lost_at)
         });

@@ -12,15 +12,8 @@ use shardlab::kcl::{
 };
 use shardlab::sim::{EventKind, ProducerConfig, World};
 
-fn stream(world: &mut World, shards: u32) {
-    world
-        .call(
-            "CreateStream",
-            &json!({"StreamName": "s", "ShardCount": shards}),
-        )
-        .unwrap();
-    world.advance_by(2_000);
-}
+mod common;
+use common::world::create_stream;
 
 fn config() -> KclConfig {
     KclConfig {
@@ -68,7 +61,7 @@ fn count_leases(world: &World) -> BTreeMap<String, usize> {
 #[test]
 fn a_dead_workers_lease_freezes_then_moves_after_20_to_40_seconds_and_its_tail_is_reprocessed() {
     let mut world = World::new(21);
-    stream(&mut world, 3);
+    create_stream(&mut world, "s", 3);
     world
         .add_producer("p", ProducerConfig::new("s", 300.0))
         .unwrap();
@@ -198,7 +191,7 @@ fn a_dead_workers_lease_freezes_then_moves_after_20_to_40_seconds_and_its_tail_i
 #[test]
 fn the_owner_switch_is_counted_until_the_next_checkpoint() {
     let mut world = World::new(22);
-    stream(&mut world, 1);
+    create_stream(&mut world, "s", 1);
     world
         .add_producer("p", ProducerConfig::new("s", 50.0))
         .unwrap();
@@ -231,7 +224,7 @@ fn the_owner_switch_is_counted_until_the_next_checkpoint() {
 #[test]
 fn a_third_worker_steals_one_lease_per_taker_run_until_four_three_three() {
     let mut world = World::new(23);
-    stream(&mut world, 10);
+    create_stream(&mut world, "s", 10);
     world
         .add_producer("p", ProducerConfig::new("s", 100.0))
         .unwrap();
@@ -267,7 +260,7 @@ fn a_third_worker_steals_one_lease_per_taker_run_until_four_three_three() {
 #[test]
 fn children_wait_for_their_parent_to_reach_shard_end() {
     let mut world = World::new(24);
-    stream(&mut world, 2);
+    create_stream(&mut world, "s", 2);
     world
         .add_producer("p", ProducerConfig::new("s", 200.0))
         .unwrap();
@@ -330,7 +323,7 @@ fn children_wait_for_their_parent_to_reach_shard_end() {
 #[test]
 fn forgetting_the_shard_end_checkpoint_blocks_the_children() {
     let mut world = World::new(25);
-    stream(&mut world, 1);
+    create_stream(&mut world, "s", 1);
     world
         .add_producer("p", ProducerConfig::new("s", 100.0))
         .unwrap();
@@ -368,7 +361,7 @@ fn forgetting_the_shard_end_checkpoint_blocks_the_children() {
 #[test]
 fn a_worker_paused_past_the_failover_time_becomes_a_zombie() {
     let mut world = World::new(26);
-    stream(&mut world, 1);
+    create_stream(&mut world, "s", 1);
     world
         .add_producer("p", ProducerConfig::new("s", 100.0))
         .unwrap();
@@ -430,7 +423,7 @@ fn a_worker_paused_past_the_failover_time_becomes_a_zombie() {
 #[test]
 fn a_worker_restarting_with_its_old_id_reclaims_its_leases_at_once() {
     let mut world = World::new(27);
-    stream(&mut world, 2);
+    create_stream(&mut world, "s", 2);
     world
         .add_producer("p", ProducerConfig::new("s", 50.0))
         .unwrap();
@@ -452,7 +445,7 @@ fn a_worker_restarting_with_its_old_id_reclaims_its_leases_at_once() {
 #[test]
 fn a_lone_worker_that_let_its_lease_expire_takes_it_back() {
     let mut world = World::new(5);
-    stream(&mut world, 1);
+    create_stream(&mut world, "s", 1);
     world
         .add_producer("p", ProducerConfig::new("s", 50.0))
         .unwrap();
@@ -499,7 +492,7 @@ fn a_lone_worker_that_let_its_lease_expire_takes_it_back() {
 #[test]
 fn a_worker_that_leaves_and_joins_again_is_a_new_generation() {
     let mut world = World::new(6);
-    stream(&mut world, 2);
+    create_stream(&mut world, "s", 2);
     world.add_kcl_app("app", config(), 2).unwrap();
     world.advance_by(5_000);
     let before = world.app("app").unwrap().workers["worker-2"].generation();
@@ -522,7 +515,7 @@ fn a_worker_that_leaves_and_joins_again_is_a_new_generation() {
 fn the_children_of_an_expired_parent_are_read_from_the_trim_horizon() {
     let mut world = World::new(7);
     world.trace_kcl();
-    stream(&mut world, 1);
+    create_stream(&mut world, "s", 1);
     world
         .add_producer("p", ProducerConfig::new("s", 20.0))
         .unwrap();
@@ -577,7 +570,7 @@ fn a_closed_shard_whose_parent_expired_is_read_before_its_merge_child() {
     // both parents; shard 3 must get a lease of its own, at the trim horizon.
     let mut world = World::new(8);
     world.trace_kcl();
-    stream(&mut world, 3);
+    create_stream(&mut world, "s", 3);
     world
         .add_producer("p", ProducerConfig::new("s", 60.0))
         .unwrap();

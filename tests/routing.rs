@@ -3,6 +3,9 @@
 
 use shardlab::engine::{hash_key_of, md5_hex, shard_id, HashKeyRange};
 
+mod common;
+use common::kinesis::create_stream_ranges;
+
 /// (key, MD5 hex, hash key in decimal, shard of a 4-shard stream) from reference section 3.
 const WORKED_EXAMPLES: [(&str, &str, &str, &str); 4] = [
     (
@@ -55,22 +58,10 @@ fn kinesalite_checked_a_and_b_on_three_shards() {
     assert_eq!(owner_of("b", 3), "shardId-000000000001");
 }
 
-fn table(n: u32) -> Vec<(String, String)> {
-    HashKeyRange::even_split(n)
-        .into_iter()
-        .map(|r| {
-            (
-                r.starting_hash_key.to_string(),
-                r.ending_hash_key.to_string(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn create_stream_ranges_for_two_shards() {
     assert_eq!(
-        table(2),
+        create_stream_ranges(2),
         [
             ("0", "170141183460469231731687303715884105727"),
             (
@@ -85,7 +76,7 @@ fn create_stream_ranges_for_two_shards() {
 #[test]
 fn create_stream_ranges_for_three_shards() {
     assert_eq!(
-        table(3),
+        create_stream_ranges(3),
         [
             ("0", "113427455640312821154458202477256070484"),
             (
@@ -104,7 +95,7 @@ fn create_stream_ranges_for_three_shards() {
 #[test]
 fn create_stream_ranges_for_four_shards() {
     assert_eq!(
-        table(4),
+        create_stream_ranges(4),
         [
             ("0", "85070591730234615865843651857942052863"),
             (

@@ -2,7 +2,6 @@
 //! consumers, the event log and memory.
 #![cfg(not(target_arch = "wasm32"))]
 
-use base64::Engine as _;
 use serde_json::{json, Value};
 use shardlab::engine::metrics::Metric;
 use shardlab::engine::{hash_key_of, HashKeyRange};
@@ -11,15 +10,9 @@ use shardlab::sim::{
     StartPosition, World,
 };
 
-fn stream(world: &mut World, name: &str, shards: u32) {
-    world
-        .call(
-            "CreateStream",
-            &json!({"StreamName": name, "ShardCount": shards}),
-        )
-        .unwrap();
-    world.advance_by(world.kinesis().config().create_duration_ms);
-}
+mod common;
+use common::kinesis::bytes_of;
+use common::world::create_stream;
 
 fn hot(rate: f64, key: &str) -> ProducerConfig {
     ProducerConfig {
@@ -43,7 +36,7 @@ fn totals(world: &World, stream: &str, shard: usize, metric: Metric) -> u64 {
 /// consumers, a split part way through.
 fn busy_world(seed: u64) -> World {
     let mut world = World::new(seed);
-    stream(&mut world, "Foo", 4);
+    create_stream(&mut world, "Foo", 4);
     world.add_producer("hot", hot(1_300.0, "user-42")).unwrap();
     world
         .add_producer(
@@ -116,7 +109,7 @@ fn the_same_seed_gives_the_same_run_and_another_seed_a_different_one() {
 #[test]
 fn a_hot_key_throttles_exactly_its_own_shard() {
     let mut world = World::new(1);
-    stream(&mut world, "Foo", 4);
+    create_stream(&mut world, "Foo", 4);
     // user-42 hashes into shardId-000000000001 (reference section 3).
     world.add_producer("hot", hot(1_500.0, "user-42")).unwrap();
     world
@@ -153,7 +146,7 @@ fn a_hot_key_throttles_exactly_its_own_shard() {
 #[test]
 fn retries_with_backoff_recover_once_the_rate_falls_below_the_limit() {
     let mut world = World::new(3);
-    stream(&mut world, "Foo", 4);
+    create_stream(&mut world, "Foo", 4);
     let retrying = ProducerConfig {
         retry: RetryPolicy::Backoff {
             base_ms: 100,
@@ -193,7 +186,7 @@ fn retries_with_backoff_recover_once_the_rate_falls_below_the_limit() {
 
 fn readers(count: usize) -> World {
     let mut world = World::new(5);
-    stream(&mut world, "Foo", 1);
+    create_stream(&mut world, "Foo", 1);
     world
         .add_producer("p", ProducerConfig::new("Foo", 100.0))
         .unwrap();
@@ -234,7 +227,7 @@ fn five_consumers_on_one_shard_hit_the_shared_read_limit_and_one_does_not() {
 #[test]
 fn a_consumer_follows_child_shards_and_reads_every_record_once() {
     let mut world = World::new(9);
-    stream(&mut world, "Foo", 1);
+    create_stream(&mut world, "Foo", 1);
     world
         .add_producer("p", ProducerConfig::new("Foo", 500.0))
         .unwrap();
@@ -282,7 +275,7 @@ fn a_consumer_follows_child_shards_and_reads_every_record_once() {
 #[test]
 fn producer_records_read_back_through_the_api_with_keys_of_their_shard() {
     let mut world = World::new(11);
-    stream(&mut world, "Foo", 4);
+    create_stream(&mut world, "Foo", 4);
     world
         .add_producer(
             "zipf",
@@ -314,9 +307,7 @@ fn producer_records_read_back_through_the_api_with_keys_of_their_shard() {
                 range.contains(hash_key_of(key)),
                 "{key} is in shard {index}"
             );
-            let data = base64::engine::general_purpose::STANDARD
-                .decode(record["Data"].as_str().unwrap())
-                .unwrap();
+            let data = bytes_of(record);
             assert!((60..=90).contains(&data.len()));
             let text = String::from_utf8(data).unwrap();
             assert!(text.starts_with("{\"producer\":\"zipf\""), "{text}");
@@ -358,7 +349,7 @@ fn producer_records_read_back_through_the_api_with_keys_of_their_shard() {
 #[test]
 fn paused_producers_send_nothing_and_resume() {
     let mut world = World::new(2);
-    stream(&mut world, "Foo", 2);
+    create_stream(&mut world, "Foo", 2);
     world
         .add_producer("p", ProducerConfig::new("Foo", 100.0))
         .unwrap();
@@ -397,7 +388,7 @@ fn the_event_log_tells_what_happened_and_stays_bounded() {
 #[test]
 fn producer_series_and_shard_metrics_agree_per_second() {
     let mut world = World::new(6);
-    stream(&mut world, "Foo", 1);
+    create_stream(&mut world, "Foo", 1);
     world
         .add_producer("p", ProducerConfig::new("Foo", 250.0))
         .unwrap();
@@ -419,7 +410,7 @@ fn producer_series_and_shard_metrics_agree_per_second() {
 #[test]
 fn steady_traffic_is_stored_as_a_few_runs_not_record_by_record() {
     let mut world = World::new(12);
-    stream(&mut world, "Foo", 16);
+    create_stream(&mut world, "Foo", 16);
     world
         .add_producer("a", ProducerConfig::new("Foo", 2_000.0))
         .unwrap();
@@ -472,8 +463,6 @@ fn a_producer_on_a_missing_stream_fails_its_records_and_says_why_once() {
         .add_producer("q", ProducerConfig::new("Foo", -1.0))
         .is_err());
 }
-
-mod common;
 
 #[test]
 fn the_shared_scenario_reaches_the_recorded_digest() {

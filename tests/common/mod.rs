@@ -1,6 +1,11 @@
 //! Scenarios shared by the native and the browser tests, so both can check they see the very
-//! same run.
+//! same run, and the small helpers several test binaries share (in [`kinesis`] and [`world`]).
+//! Everything here compiles for wasm32 too, since the browser tests include this module; each
+//! binary uses only part of it, hence `allow(dead_code)`.
 #![allow(dead_code)]
+
+pub mod kinesis;
+pub mod world;
 
 use serde_json::json;
 use shardlab::sim::{
