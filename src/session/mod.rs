@@ -12,6 +12,7 @@ pub mod flights;
 pub mod history;
 pub mod kcl_view;
 pub mod link;
+pub mod text;
 pub mod view;
 
 use std::collections::VecDeque;
