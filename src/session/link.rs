@@ -39,7 +39,7 @@ pub struct Link {
     /// holds still by default, so everyone looks at the same picture.
     pub play: bool,
     /// What the learner did, in order, to be done again at the same moments.
-    pub actions: Vec<Acted>,
+    pub actions: Vec<TimedAction>,
     /// A lesson step to open at (`step=3`), instead of a moment.
     pub step: Option<usize>,
 }
@@ -58,7 +58,7 @@ pub enum Action {
 
 /// An action and the simulated moment it happened (milliseconds since the start).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Acted {
+pub struct TimedAction {
     pub at_ms: u64,
     pub action: Action,
 }
@@ -206,7 +206,7 @@ fn unpack(value: &str, what: &str) -> Result<String, String> {
 }
 
 /// Reads the actions: a JSON array of `[ms, "line"]` and `[ms]`, in time order.
-fn actions(text: &str) -> Result<Vec<Acted>, String> {
+fn actions(text: &str) -> Result<Vec<TimedAction>, String> {
     let damaged = || "the actions in this link are damaged".to_string();
     let list: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|_| damaged())?;
     if list.len() > MAX_ACTIONS {
@@ -215,7 +215,7 @@ fn actions(text: &str) -> Result<Vec<Acted>, String> {
             list.len()
         ));
     }
-    let mut out: Vec<Acted> = Vec::with_capacity(list.len());
+    let mut out: Vec<TimedAction> = Vec::with_capacity(list.len());
     for item in list {
         let at_ms = item
             .get(0)
@@ -234,7 +234,7 @@ fn actions(text: &str) -> Result<Vec<Acted>, String> {
             ),
             Some(_) => return Err(damaged()),
         };
-        out.push(Acted { at_ms, action });
+        out.push(TimedAction { at_ms, action });
     }
     Ok(out)
 }
@@ -258,15 +258,15 @@ mod tests {
                 time_ms: 90_000,
                 play: true,
                 actions: vec![
-                    Acted {
+                    TimedAction {
                         at_ms: 10_000,
                         action: Action::Command("producer set viral --rate 'it''s'".into()),
                     },
-                    Acted {
+                    TimedAction {
                         at_ms: 12_000,
                         action: Action::Next,
                     },
-                    Acted {
+                    TimedAction {
                         at_ms: 12_000,
                         action: Action::Answer(2),
                     },

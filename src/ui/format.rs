@@ -1,17 +1,8 @@
 //! Numbers as the page prints them: thousands separators, bytes in KiB and MiB, durations.
 
-/// `1234567` as `1,234,567`.
-pub fn int(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `1234567` as `1,234,567` (the same words as the event history; see
+/// [`crate::session::text`]).
+pub use crate::session::text::int;
 
 /// Bytes with binary units, as AWS states the limits (1 MiB/s, 2 MiB/s).
 pub fn bytes(n: u64) -> String {

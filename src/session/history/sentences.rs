@@ -1,0 +1,578 @@
+//! The history's sentences: what each event of the world becomes, a line of its own in Kinesis
+//! and KCL words ("shardId-000000000001 of orders split into ...", "analytics/w2 took lease
+//! ... from analytics/w1, whose lease had expired"), or a share of a line that sums up a second
+//! of traffic ("web put 1,200 records into ...").
+//!
+//! Apart from the model (`history/mod.rs`) because this is the part that is read and reworded:
+//! every sentence a learner sees in the history is written here, and nothing else is. The
+//! golden files (tests/golden) hold every one of them byte for byte.
+
+use super::{
+    elapsed, ids, worker_id, Group, HistoryItem, HistoryKind, Line, Part, Sum, Tally, CONSOLE,
+};
+use crate::engine::EngineEvent;
+use crate::kcl::{DuplicateReason, KclEvent};
+use crate::session::text::{and_list, int, plural};
+use crate::sim::{Event, EventKind};
+
+/// What an event becomes: a share of a summing-up line, or a line of its own.
+pub(super) fn line_of(event: &Event) -> Line {
+    let second = event.at_ms / 1000;
+    match &event.kind {
+        EventKind::RecordsPut {
+            producer,
+            stream,
+            shard,
+            count,
+            sample_key,
+        } => Line::Summed(
+            Group::new(Sum::Put, producer, stream, shard, second),
+            Part::records(*count, sample_key),
+        ),
+        EventKind::RecordPut {
+            stream,
+            shard,
+            partition_key,
+            ..
+        } => Line::Summed(
+            Group::new(Sum::Put, CONSOLE, stream, shard, second),
+            Part::records(1, partition_key),
+        ),
+        EventKind::RecordsThrottled {
+            producer,
+            stream,
+            shard,
+            count,
+            sample_key,
+        } => Line::Summed(
+            Group::new(Sum::PutRefused, producer, stream, shard, second),
+            Part::records(*count, sample_key),
+        ),
+        EventKind::PutThrottled {
+            stream,
+            shard,
+            partition_key,
+        } => Line::Summed(
+            Group::new(Sum::PutRefused, CONSOLE, stream, shard, second),
+            Part::records(1, partition_key),
+        ),
+        EventKind::RecordsRead {
+            consumer,
+            stream,
+            shard,
+            count,
+            millis_behind_latest,
+        } => Line::Summed(
+            Group::new(Sum::Read, consumer, stream, shard, second),
+            Part {
+                count: *count,
+                millis_behind_latest: *millis_behind_latest,
+                ..Part::default()
+            },
+        ),
+        EventKind::ReadThrottled {
+            consumer,
+            stream,
+            shard,
+        } => Line::Summed(
+            Group::new(Sum::ReadRefused, consumer, stream, shard, second),
+            Part::records(1, ""),
+        ),
+        EventKind::RecordsFailed {
+            producer,
+            count,
+            reason,
+        } => Line::Own(Own::new(
+            HistoryKind::Puts,
+            format!(
+                "{producer} gave up on {}: {reason}",
+                plural(*count, "record", "records")
+            ),
+            [],
+            [],
+        )),
+        EventKind::IteratorExpired {
+            consumer, shard, ..
+        } => Line::Own(Own::new(
+            HistoryKind::Reads,
+            format!(
+                "{consumer}'s shard iterator for {} expired: it was older than 5 minutes \
+                 (ExpiredIteratorException)",
+                shard_name(shard)
+            ),
+            [shard],
+            [],
+        )),
+        EventKind::ShardEnded {
+            consumer,
+            shard,
+            children,
+            ..
+        } => Line::Own(shard_ended(consumer, shard, children)),
+        EventKind::Fault { target, action } => Line::Own(Own::new(
+            HistoryKind::Fault,
+            fault_text(target, action),
+            [],
+            [],
+        )),
+        EventKind::Service { event } => Line::Own(service_line(event)),
+        EventKind::Kcl { event } => kcl_line(event, second),
+    }
+}
+
+/// A line of its own, before it gets its time.
+pub(super) struct Own {
+    kind: HistoryKind,
+    text: String,
+    shards: Vec<String>,
+    workers: Vec<String>,
+}
+
+impl Own {
+    fn new<const S: usize, const W: usize>(
+        kind: HistoryKind,
+        text: String,
+        shards: [&str; S],
+        workers: [String; W],
+    ) -> Own {
+        Own {
+            kind,
+            text,
+            shards: ids(shards),
+            workers: ids(workers.iter()),
+        }
+    }
+
+    pub(super) fn into_item(self, event: &Event) -> HistoryItem {
+        HistoryItem {
+            at_ms: elapsed(event.at_ms),
+            kind: self.kind,
+            text: self.text,
+            shards: self.shards,
+            workers: self.workers,
+            seq: event.seq,
+        }
+    }
+}
+
+/// A consumer finished a closed shard and moved on to its children.
+fn shard_ended(consumer: &str, shard: &str, children: &[String]) -> Own {
+    let text = match children {
+        [] => format!("{consumer} read closed {} to its end", shard_name(shard)),
+        [child] => format!(
+            "{consumer} read closed {} to its end and moved on to its child {child}",
+            shard_name(shard)
+        ),
+        _ => format!(
+            "{consumer} read closed {} to its end and moved on to its children {}",
+            shard_name(shard),
+            and_list(children)
+        ),
+    };
+    Own {
+        kind: HistoryKind::Reshard,
+        text,
+        shards: ids(std::iter::once(shard).chain(children.iter().map(String::as_str))),
+        workers: Vec::new(),
+    }
+}
+
+/// "producer added" for `web` reads "producer web added".
+pub(super) fn fault_text(target: &str, action: &str) -> String {
+    for what in ["KCL application", "producer", "consumer"] {
+        if let Some(rest) = action.strip_prefix(what).and_then(|r| r.strip_prefix(' ')) {
+            return format!("{what} {target} {rest}");
+        }
+    }
+    format!("{target}: {action}")
+}
+
+/// Lines for the service's own changes.
+fn service_line(event: &EngineEvent) -> Own {
+    match event {
+        EngineEvent::StreamStatusChanged { stream, status, .. } => Own::new(
+            HistoryKind::Status,
+            format!("stream {stream} is now {status}"),
+            [],
+            [],
+        ),
+        EngineEvent::StreamDeleted { stream, .. } => Own::new(
+            HistoryKind::Status,
+            format!("stream {stream} was deleted"),
+            [],
+            [],
+        ),
+        EngineEvent::ShardSplit {
+            stream,
+            parent,
+            children,
+            ..
+        } => Own::new(
+            HistoryKind::Reshard,
+            format!(
+                "{} of {stream} split into {} and {}: the parent is closed, its children \
+                 take its writes",
+                shard_name(parent),
+                shard_name(&children[0]),
+                shard_name(&children[1])
+            ),
+            [parent, &children[0], &children[1]],
+            [],
+        ),
+        EngineEvent::ShardsMerged {
+            stream,
+            parents,
+            child,
+            ..
+        } => Own::new(
+            HistoryKind::Reshard,
+            format!(
+                "{} and {} of {stream} merged into {}: the parents are closed, the child \
+                 takes their writes",
+                shard_name(&parents[0]),
+                shard_name(&parents[1]),
+                shard_name(child)
+            ),
+            [&parents[0], &parents[1], child],
+            [],
+        ),
+        EngineEvent::RecordsExpired { stream, count, .. } => Own::new(
+            HistoryKind::Other,
+            format!(
+                "{} of {stream} passed the retention period and were trimmed",
+                plural(*count, "record", "records")
+            ),
+            [],
+            [],
+        ),
+    }
+}
+
+/// Lines for a KCL application's events: renewals are summed up per worker and second.
+fn kcl_line(event: &KclEvent, second: u64) -> Line {
+    let own = match event {
+        KclEvent::LeaseCreated {
+            app,
+            lease,
+            checkpoint,
+        } => Own::new(
+            HistoryKind::Lease,
+            format!(
+                "{app} created lease {} in its lease table (checkpoint {checkpoint})",
+                shard_name(lease)
+            ),
+            [lease],
+            [],
+        ),
+        KclEvent::LeaseRenewed {
+            app,
+            worker,
+            lease,
+            counter,
+        } => {
+            return Line::Summed(
+                Group::new(Sum::Renewal, &worker_id(app, worker), "", "", second),
+                Part {
+                    lease: Some((lease.clone(), *counter)),
+                    ..Part::default()
+                },
+            )
+        }
+        KclEvent::LeaseExpired {
+            app,
+            lease,
+            owner,
+            seen_by,
+        } => {
+            let seer = worker_id(app, seen_by);
+            let text = if owner.is_empty() {
+                format!(
+                    "{seer} saw lease {} expire: its leaseCounter did not move for \
+                     failoverTimeMillis",
+                    shard_name(lease)
+                )
+            } else {
+                format!(
+                    "{seer} saw lease {} of {} expire: its leaseCounter did not move for \
+                     failoverTimeMillis",
+                    shard_name(lease),
+                    worker_id(app, owner)
+                )
+            };
+            Own::new(
+                HistoryKind::Lease,
+                text,
+                [lease],
+                [worker_id(app, owner), seer],
+            )
+        }
+        KclEvent::LeaseTaken {
+            app,
+            lease,
+            worker,
+            from,
+            counter,
+            stolen,
+        } => {
+            let taker = worker_id(app, worker);
+            let lease_name = shard_name(lease);
+            let from = from.as_deref().filter(|f| !f.is_empty());
+            let text = match from {
+                None => format!(
+                    "{taker} took lease {lease_name}, which had no owner (leaseCounter now \
+                     {counter})"
+                ),
+                Some(previous) if previous == worker => format!(
+                    "{taker} restarted and reclaimed its own lease {lease_name} (leaseCounter \
+                     now {counter})"
+                ),
+                Some(previous) if *stolen => format!(
+                    "{taker} stole lease {lease_name} from {} to balance the load \
+                     (leaseCounter now {counter})",
+                    worker_id(app, previous)
+                ),
+                Some(previous) => format!(
+                    "{taker} took lease {lease_name} from {}, whose lease had expired \
+                     (leaseCounter now {counter})",
+                    worker_id(app, previous)
+                ),
+            };
+            let previous = from.map(|f| worker_id(app, f)).unwrap_or_default();
+            Own::new(HistoryKind::Lease, text, [lease], [taker, previous])
+        }
+        KclEvent::LeaseLost {
+            app,
+            lease,
+            worker,
+            why,
+        } => Own::new(
+            HistoryKind::Lease,
+            format!(
+                "{} lost lease {}: {why}",
+                worker_id(app, worker),
+                shard_name(lease)
+            ),
+            [lease],
+            [worker_id(app, worker)],
+        ),
+        KclEvent::Checkpointed {
+            app,
+            lease,
+            worker,
+            checkpoint,
+        } => {
+            let text = if checkpoint == "SHARD_END" {
+                format!(
+                    "{} checkpointed SHARD_END for {}: the closed shard is finished",
+                    worker_id(app, worker),
+                    shard_name(lease)
+                )
+            } else {
+                format!(
+                    "{} checkpointed {} at sequence number {checkpoint}",
+                    worker_id(app, worker),
+                    shard_name(lease)
+                )
+            };
+            Own::new(
+                HistoryKind::Checkpoint,
+                text,
+                [lease],
+                [worker_id(app, worker)],
+            )
+        }
+        KclEvent::CheckpointFailed {
+            app,
+            lease,
+            worker,
+            message,
+        } => Own::new(
+            HistoryKind::Checkpoint,
+            format!(
+                "{} could not checkpoint {}: {message}",
+                worker_id(app, worker),
+                shard_name(lease)
+            ),
+            [lease],
+            [worker_id(app, worker)],
+        ),
+        KclEvent::ConsumerState {
+            app,
+            lease,
+            worker,
+            state,
+            reason,
+        } => Own::new(
+            HistoryKind::Status,
+            match reason {
+                Some(reason) => format!(
+                    "{}'s shard consumer for {} is {state} (reason {reason})",
+                    worker_id(app, worker),
+                    shard_name(lease)
+                ),
+                None => format!(
+                    "{}'s shard consumer for {} is {state}",
+                    worker_id(app, worker),
+                    shard_name(lease)
+                ),
+            },
+            [lease],
+            [worker_id(app, worker)],
+        ),
+        KclEvent::LeaseDeleted { app, lease } => Own::new(
+            HistoryKind::Lease,
+            format!(
+                "{app} deleted lease {}: the shard was checkpointed at SHARD_END and its \
+                 children have started",
+                shard_name(lease)
+            ),
+            [lease],
+            [],
+        ),
+        KclEvent::Duplicates {
+            app,
+            lease,
+            worker,
+            count,
+            reason,
+        } => Own::new(
+            HistoryKind::Checkpoint,
+            format!(
+                "{} processed {} of {} a second time: {}",
+                worker_id(app, worker),
+                plural(*count, "record", "records"),
+                shard_name(lease),
+                duplicate_cause(*reason)
+            ),
+            [lease],
+            [worker_id(app, worker)],
+        ),
+        KclEvent::Overlap {
+            app,
+            lease,
+            workers,
+        } => {
+            let ids: Vec<String> = workers.iter().map(|w| worker_id(app, w)).collect();
+            Own {
+                kind: HistoryKind::Lease,
+                text: format!(
+                    "{} processed {} at the same time",
+                    and_list(&ids),
+                    shard_name(lease)
+                ),
+                shards: self::ids([lease]),
+                workers: self::ids(ids.iter()),
+            }
+        }
+        KclEvent::ShardEndNotCheckpointed { app, lease, worker } => Own::new(
+            HistoryKind::Checkpoint,
+            format!(
+                "{} reached the end of closed {} but did not checkpoint SHARD_END: its \
+                 children stay blocked",
+                worker_id(app, worker),
+                shard_name(lease)
+            ),
+            [lease],
+            [worker_id(app, worker)],
+        ),
+        KclEvent::Worker {
+            app,
+            worker,
+            action,
+        } => {
+            let kind = match action.as_str() {
+                "started" | "woke up" => HistoryKind::Status,
+                _ => HistoryKind::Fault,
+            };
+            Own::new(
+                kind,
+                format!("KCL worker {} {action}", worker_id(app, worker)),
+                [],
+                [worker_id(app, worker)],
+            )
+        }
+    };
+    Line::Own(own)
+}
+
+fn duplicate_cause(reason: DuplicateReason) -> &'static str {
+    match reason {
+        DuplicateReason::Failover => {
+            "it took the lease after a failover and restarted from the last checkpoint"
+        }
+        DuplicateReason::Steal => {
+            "it stole the lease to balance the load and restarted from the last checkpoint"
+        }
+        DuplicateReason::Restart => {
+            "it restarted with its old id and went on from the last checkpoint"
+        }
+        DuplicateReason::ZombieOverlap => {
+            "it had lost the lease (a zombie) but finished a batch the new owner processed too"
+        }
+    }
+}
+
+// ---------------------------------------------------------------------- summed-up lines
+
+/// The sentence of a summing-up line; `refused` is the same second's refused records (puts).
+pub(super) fn summed_text(group: &Group, tally: &Tally, refused: u64) -> String {
+    let actor = &group.actor;
+    let shard = shard_name(&group.shard);
+    match group.sum {
+        Sum::Put if refused > 0 => format!(
+            "{actor} put {} into {shard}, {} refused (ProvisionedThroughputExceeded)",
+            plural(tally.count, "record", "records"),
+            int(refused)
+        ),
+        Sum::Put => format!(
+            "{actor} put {} into {shard}",
+            plural(tally.count, "record", "records")
+        ),
+        Sum::PutRefused => {
+            let key = if tally.sample_key.is_empty() {
+                String::new()
+            } else {
+                format!("; first refused key {}", tally.sample_key)
+            };
+            format!(
+                "{shard} refused {} from {actor} with ProvisionedThroughputExceededException \
+                 (over its write limit){key}",
+                plural(tally.count, "record", "records")
+            )
+        }
+        Sum::Read => format!(
+            "{actor} read {} from {shard} in {} (MillisBehindLatest {})",
+            plural(tally.count, "record", "records"),
+            plural(tally.events, "GetRecords call", "GetRecords calls"),
+            int(tally.millis_behind_latest)
+        ),
+        Sum::ReadRefused => format!(
+            "{shard} refused {} from {actor} with ProvisionedThroughputExceededException \
+             (over 5 reads/s or 2 MiB/s)",
+            plural(tally.count, "GetRecords call", "GetRecords calls")
+        ),
+        Sum::Renewal => {
+            let leases: Vec<String> = tally
+                .leases
+                .iter()
+                .map(|(lease, counter)| format!("{} leaseCounter now {counter}", shard_name(lease)))
+                .collect();
+            format!(
+                "{actor} renewed {} ({})",
+                plural(tally.leases.len() as u64, "lease", "leases"),
+                leases.join(", ")
+            )
+        }
+    }
+}
+
+// ---------------------------------------------------------------------- words
+
+/// A shard id as a sentence names it (an event without one says so).
+fn shard_name(shard: &str) -> &str {
+    if shard.is_empty() {
+        "an unknown shard"
+    } else {
+        shard
+    }
+}

@@ -1,0 +1,287 @@
+//! Playback: how simulated time moves. One animation frame advances the world by the wall time
+//! since the last one times the speed; "step" advances it by [`STEP_MS`]; a link's replay and a
+//! console `wait` fast-forward over as many frames as they take, within a budget of wall time
+//! per frame, so the page never freezes; and through all of it the scenario script acts at its
+//! waits, a lesson step or question holds time still, and a link's actions are done again at
+//! their moments.
+//!
+//! Apart from the page's model (`mod.rs`) and the timeline (`timeline.rs`) because this is the
+//! clockwork: the one place that decides how far the world moves, and when.
+
+use super::{Action, ScriptState, Session};
+use crate::script::runner::human;
+use crate::script::Entry;
+use crate::sim::START_MS;
+
+/// How much simulated time one press of "step" advances.
+pub const STEP_MS: u64 = 100;
+/// The most wall time one frame may account for: a tab coming back from the background does
+/// not make the simulation race to catch up.
+pub const MAX_FRAME_WALL_MS: f64 = 100.0;
+/// Simulated time replayed per frame while a link or a console `wait` fast-forwards, when the
+/// session has no wall clock (native tests; deterministic frame counts).
+pub const CATCH_UP_SLICE_MS: u64 = 5_000;
+/// With a wall clock (the page), fast-forwarding goes in slices of this much simulated time
+/// until the frame's budget is spent, then yields to the browser: `wait 1000h` on a busy
+/// world moves the clock as fast as the machine allows and never freezes the page.
+pub const TIMED_SLICE_MS: u64 = 1_000;
+/// Wall time one frame may spend fast-forwarding.
+pub const CATCH_UP_BUDGET_MS: f64 = 25.0;
+
+/// Where a link's replay is going: a moment, or a lesson step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CatchUp {
+    Time(u64),
+    Step(usize),
+    /// A console `wait` (or the next check of a `wait until`): simulated time runs to `goal`
+    /// (`now_ms`) over as many frames as it takes; it started at `from` (`now_ms`).
+    Wait {
+        goal: u64,
+        from: u64,
+    },
+}
+
+impl Session {
+    /// Whether a link is still being replayed up to its moment or step, or a console `wait` is
+    /// still fast-forwarding.
+    pub fn catching_up(&self) -> bool {
+        self.catch_up.is_some()
+    }
+
+    /// Where a console `wait` is going (elapsed ms), while it runs: its end, or the moment a
+    /// `wait until` gives up.
+    pub fn waiting_until(&self) -> Option<u64> {
+        match self.catch_up {
+            Some(CatchUp::Wait { goal, .. }) => {
+                let end = self.console.until_deadline().unwrap_or(goal);
+                Some(end.saturating_sub(START_MS))
+            }
+            _ => None,
+        }
+    }
+
+    /// Runs every frame a fast-forward needs, at once (tests, and a page without frames).
+    pub fn finish_catch_up(&mut self) {
+        while self.catching_up() {
+            self.frame(0.0);
+        }
+    }
+
+    /// Stops a console `wait` where it is (the learner pressed pause, or typed something).
+    pub fn stop_wait(&mut self) {
+        if let Some(CatchUp::Wait { from, .. }) = self.catch_up {
+            let now = self.world.now_ms();
+            self.catch_up = None;
+            self.console.cancel_line();
+            self.record(vec![Entry::Output {
+                text: format!(
+                    "wait stopped after {} (time is now {})\n",
+                    human(now.saturating_sub(from)),
+                    human(self.world.elapsed_ms())
+                ),
+            }]);
+        }
+    }
+
+    /// Advances simulated time by `ms`, letting the script act at its waits and doing a
+    /// link's actions again at their moments. At a lesson step time stands still.
+    pub fn advance(&mut self, ms: u64) {
+        let target = self.world.now_ms().saturating_add(ms);
+        loop {
+            let now = self.world.now_ms();
+            let action_at = self.replay.front().map(|a| START_MS + a.at_ms);
+            let at_step = self.script.is_holding();
+            if let ScriptState::Waiting { until_ms } = self.script {
+                // The script acts first when it and a learner's action share a moment, as it
+                // did in the run the link was made from.
+                if until_ms <= target && action_at.is_none_or(|at| until_ms <= at) {
+                    self.world.advance_to(until_ms);
+                    self.resume_script();
+                    continue;
+                }
+            }
+            match action_at {
+                // At a step time stands still, so an action there happened at this very
+                // moment; elsewhere the world moves on to the action's moment first.
+                Some(at) if at <= target && (at <= now || !at_step) => {
+                    if at > now {
+                        self.world.advance_to(at);
+                    }
+                    if let Some(acted) = self.replay.pop_front() {
+                        self.replaying = true;
+                        match acted.action {
+                            Action::Command(line) => {
+                                self.run_command(&line);
+                            }
+                            Action::Next => self.next_step(),
+                            Action::Answer(chosen) => self.answer(chosen),
+                        }
+                        self.replaying = false;
+                    }
+                }
+                // A link without the learner's actions (hand-written, or a deep link to a
+                // step) goes straight through the steps and questions before its moment.
+                _ if at_step && self.replay.is_empty() && self.passing_through() => {
+                    self.resume_script();
+                }
+                // A lesson step holds the simulation still until Next, so the rest of the
+                // lesson happens at the same simulated moments whoever reads it, however
+                // slowly (and a link replays it exactly).
+                _ if at_step => return,
+                _ => {
+                    self.world.advance_to(target);
+                    self.timeline_end_ms = self.timeline_end_ms.max(self.world.elapsed_ms());
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Whether a replay goes on past the step or question the script is at.
+    fn passing_through(&self) -> bool {
+        match self.catch_up {
+            Some(CatchUp::Time(goal)) => self.world.elapsed_ms() < goal,
+            Some(CatchUp::Step(target)) => match &self.script {
+                ScriptState::AtStep { number, .. } => *number < target,
+                ScriptState::Asking { .. } => true,
+                _ => false,
+            },
+            // A console wait stops at a lesson step, like playing does.
+            Some(CatchUp::Wait { .. }) | None => false,
+        }
+    }
+
+    /// One animation frame, `wall_ms` after the previous one.
+    pub fn frame(&mut self, wall_ms: f64) {
+        if self.catch_up.is_some() {
+            let started = self.prefs.clock.map(|clock| clock());
+            let slice = if self.prefs.clock.is_some() {
+                TIMED_SLICE_MS
+            } else {
+                CATCH_UP_SLICE_MS
+            };
+            loop {
+                self.catch_up_slice(slice);
+                let within_budget = match (self.prefs.clock, started) {
+                    (Some(clock), Some(started)) => clock() - started < CATCH_UP_BUDGET_MS,
+                    _ => false,
+                };
+                if self.catch_up.is_none() || !within_budget {
+                    return;
+                }
+            }
+        }
+        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
+            return;
+        }
+        let simulated = wall_ms.min(MAX_FRAME_WALL_MS) * self.prefs.speed;
+        self.advance(simulated.round() as u64);
+    }
+
+    /// One slice of a fast-forward: a link's replay or a console `wait`.
+    fn catch_up_slice(&mut self, slice: u64) {
+        match self.catch_up {
+            Some(CatchUp::Wait { goal, from }) => {
+                let now = self.world.now_ms();
+                if now < goal {
+                    self.advance((goal - now).min(slice));
+                }
+                if self.world.now_ms() >= goal {
+                    // Arrived: a `wait until` checks its condition and may go on waiting.
+                    let mut entries = Vec::new();
+                    let next = self.console.resume_line(&mut self.world, &mut entries);
+                    if next.is_none() && entries.is_empty() {
+                        // A plain wait says where time got to when it gets there.
+                        entries.push(Entry::Waited {
+                            ms: self.world.now_ms() - from,
+                            now_ms: self.world.elapsed_ms(),
+                        });
+                    }
+                    self.record(entries);
+                    self.catch_up = next.map(|goal| CatchUp::Wait { goal, from });
+                } else if self.world.now_ms() == now {
+                    // Held still at a lesson step or question: time stands still there.
+                    self.stop_wait();
+                }
+            }
+            Some(CatchUp::Time(goal)) => {
+                let elapsed = self.world.elapsed_ms();
+                if elapsed < goal {
+                    self.advance((goal - elapsed).min(slice));
+                }
+                if self.world.elapsed_ms() >= goal {
+                    // Arrived: hold still at the moment the link was made (or play on, if
+                    // the link says so). Actions done at that very moment are done too; any
+                    // later ones (a rewound timeline's future) happen as time goes on.
+                    self.catch_up = None;
+                    self.advance(0);
+                    self.playing = self.link.play;
+                }
+            }
+            Some(CatchUp::Step(target)) => {
+                let arrived =
+                    matches!(&self.script, ScriptState::AtStep { number, .. } if *number == target);
+                if arrived || self.script == ScriptState::Done {
+                    if !arrived {
+                        self.notice = Some(format!("This scenario has no step {target}."));
+                    }
+                    self.catch_up = None;
+                    self.replay.clear();
+                    self.playing = false;
+                } else {
+                    self.advance(slice);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// One press of "step": exactly [`STEP_MS`] of simulated time.
+    pub fn step(&mut self) {
+        self.advance(STEP_MS);
+    }
+
+    /// Starts a console wait (`wait 10s`, `wait until ...`, `sleep 5`, `at 2m`): the clock
+    /// runs there over as many frames as it takes (see [`Session::frame`]).
+    pub(super) fn start_wait(&mut self, trimmed: &str) -> Vec<Entry> {
+        // Waits are pace, not actions: a link carries moments, not waits (older links
+        // that journaled a `wait until` replay without it).
+        if self.replaying {
+            return Vec::new();
+        }
+        let mut entries = Vec::new();
+        if self.catch_up.is_some() {
+            entries.push(Entry::Command {
+                line: 0,
+                text: trimmed.to_string(),
+            });
+            entries.push(Entry::Error {
+                text: "wait: the link is still being replayed up to its moment; wait when \
+                       it has arrived\n"
+                    .to_string(),
+            });
+        } else if let Some(until_ms) =
+            self.console
+                .start_line(trimmed, &mut self.world, &mut entries)
+        {
+            // The clock runs there over as many frames as it takes (see `frame`); the
+            // console says where time got to when it gets there, not now.
+            entries.retain(|e| !matches!(e, Entry::Waited { .. }));
+            self.catch_up = Some(CatchUp::Wait {
+                goal: until_ms,
+                from: self.world.now_ms(),
+            });
+        }
+        self.record(entries.clone());
+        entries
+    }
+}
+
+/// Whether a console line only lets time pass (`wait 10s`, `wait until ...`, `sleep 5`,
+/// `at 2m`).
+pub(super) fn is_wait(line: &str) -> bool {
+    matches!(
+        line.split_whitespace().next(),
+        Some("wait" | "sleep" | "at")
+    )
+}
