@@ -6,6 +6,14 @@
 //! clock. That is why a dead worker's shards wait 20 to 40 seconds, why records are processed
 //! twice, why a child shard sits idle until its parents are done, and how a paused worker
 //! becomes a zombie. Built on the engine only; the world schedules its tasks.
+//!
+//! The files follow the KCL's own parts:
+//! - `table.rs`: the lease table, every write a compare-and-set on `leaseCounter`;
+//! - `taker.rs`: the LeaseTaker's choice of leases to take or steal (a pure function);
+//! - `config.rs` and `events.rs`: the application's settings and what it reports;
+//! - `app/`: one application ([`KclApp`]) and its workers; `app/mod.rs` lists its parts
+//!   (LeaseRenewer and taker driving, LeaseCleanupManager, HierarchicalShardSyncer,
+//!   Scheduler, ShardConsumer, record processor, accounting).
 
 pub mod app;
 pub mod config;

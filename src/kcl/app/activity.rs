@@ -1,0 +1,146 @@
+//! The application's accounting: what a learner (and a test) needs and the KCL itself does
+//! not keep.
+//!
+//! Separate from the loops that produce it because it only watches: counters of records
+//! processed and processed twice ([`AppStats`]), each batch when a test traces
+//! ([`Delivery`]), the per-second series of the charts, and when each lease last moved and
+//! who owns how many ([`LeaseActivity`], fed by the world from the events).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::Serialize;
+
+use crate::kcl::events::{DuplicateReason, KclEvent};
+use crate::kcl::table::LeaseTable;
+
+/// Counters for the lessons.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AppStats {
+    /// Records handed to record processors and finished.
+    pub processed: u64,
+    /// Records processed more than once, by reason.
+    pub duplicates: BTreeMap<DuplicateReason, u64>,
+    /// Times two workers processed the same shard at the same time.
+    pub overlaps: u64,
+}
+
+impl AppStats {
+    pub fn total_duplicates(&self) -> u64 {
+        self.duplicates.values().sum()
+    }
+}
+
+/// One batch a record processor finished: what a property test needs to check ordering,
+/// coverage and duplicates record by record. Kept only while tracing
+/// ([`super::KclApp::trace`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub worker: String,
+    /// The holding the batch was processed under: a new one each time a worker (or a
+    /// restarted worker with the same id) begins holding the lease.
+    pub holding: u64,
+    pub shard: u32,
+    pub first_seq_ix: u64,
+    pub last_seq_ix: u64,
+    pub started_ms: u64,
+    pub done_ms: u64,
+}
+
+/// The names of [`super::KclApp::series`]'s counters.
+pub const APP_SERIES: [&str; 3] = ["processed", "MillisBehindLatest", "reads"];
+
+/// Where each of [`APP_SERIES`] sits in [`super::KclApp::series`].
+pub(super) const PROCESSED: usize = 0;
+pub(super) const MILLIS_BEHIND_LATEST: usize = 1;
+pub(super) const READS: usize = 2;
+
+/// Per-second and per-minute periods of [`super::KclApp::series`] kept: 15 minutes and a
+/// day, as for shards.
+pub(super) const SERIES_KEPT: (usize, usize) = (15 * 60, 24 * 60);
+
+/// A lease changing hands: from whom (none for a lease nobody held), to whom, whether it was
+/// stolen from a live worker, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaseMove {
+    pub from: Option<String>,
+    pub to: String,
+    pub stolen: bool,
+    pub at_ms: u64,
+}
+
+/// What the lease table view needs and the table itself does not keep: when each lease's
+/// `leaseCounter` last went up (every successful write raises it), and its last move.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaseActivity {
+    pub counter_changed_ms: BTreeMap<String, u64>,
+    pub last_move: BTreeMap<String, LeaseMove>,
+    /// How many leases each worker owns in the table, after each change of ownership (at
+    /// most [`OWNERSHIP_KEPT`], oldest dropped): the leases-per-worker chart.
+    pub ownership: VecDeque<(u64, BTreeMap<String, u32>)>,
+}
+
+/// Changes of ownership remembered for the chart.
+pub const OWNERSHIP_KEPT: usize = 2_000;
+
+impl LeaseActivity {
+    /// Notes what an event says about a lease.
+    pub fn note(&mut self, at_ms: u64, event: &KclEvent) {
+        match event {
+            KclEvent::LeaseCreated { lease, .. }
+            | KclEvent::LeaseRenewed { lease, .. }
+            | KclEvent::Checkpointed { lease, .. } => {
+                self.counter_changed_ms.insert(lease.clone(), at_ms);
+            }
+            KclEvent::LeaseTaken {
+                lease,
+                worker,
+                from,
+                stolen,
+                ..
+            } => {
+                self.counter_changed_ms.insert(lease.clone(), at_ms);
+                if from.as_deref() != Some(worker.as_str()) {
+                    self.last_move.insert(
+                        lease.clone(),
+                        LeaseMove {
+                            from: from.clone(),
+                            to: worker.clone(),
+                            stolen: *stolen,
+                            at_ms,
+                        },
+                    );
+                }
+            }
+            KclEvent::LeaseDeleted { lease, .. } => {
+                self.counter_changed_ms.remove(lease);
+                self.last_move.remove(lease);
+            }
+            _ => {}
+        }
+    }
+
+    /// Notes who owns how many leases now, if the event changed ownership.
+    pub fn note_owners(&mut self, at_ms: u64, event: &KclEvent, table: &LeaseTable) {
+        if !matches!(
+            event,
+            KclEvent::LeaseCreated { .. }
+                | KclEvent::LeaseTaken { .. }
+                | KclEvent::LeaseDeleted { .. }
+        ) {
+            return;
+        }
+        let mut owners: BTreeMap<String, u32> = BTreeMap::new();
+        for row in table.rows() {
+            if let Some(owner) = &row.lease_owner {
+                *owners.entry(owner.clone()).or_default() += 1;
+            }
+        }
+        if self.ownership.back().map(|(_, o)| o) == Some(&owners) {
+            return;
+        }
+        if self.ownership.len() == OWNERSHIP_KEPT {
+            self.ownership.pop_front();
+        }
+        self.ownership.push_back((at_ms, owners));
+    }
+}

@@ -1,0 +1,384 @@
+//! A KCL application: its lease table, its workers and their shard consumers.
+//!
+//! Each worker runs the KCL's loops on its own schedule: the renewer every
+//! `failover/3 - epsilon` at a fixed rate, the taker every `2 x (failover + epsilon)` with a
+//! fixed delay (first run at start), and the scheduler loop every second that starts a shard
+//! consumer for each lease it holds and shuts down the consumers of leases it lost. A shard
+//! consumer goes WAITING_ON_PARENT_SHARDS -> INITIALIZING -> PROCESSING (GetRecords every
+//! `idleTimeBetweenReadsInMillis` through the engine, so KCL reads count against the shard's
+//! limits) -> SHUTTING_DOWN -> SHUTDOWN_COMPLETE, with the reasons SHARD_END, LEASE_LOST and
+//! REQUESTED.
+//!
+//! The application keeps the accounting a learner needs: records processed, records processed
+//! more than once and why, and moments when two workers processed the same shard at once.
+//!
+//! The world calls [`KclApp::run`] with a due task and gets back the tasks to schedule next;
+//! nothing here reads a clock.
+//!
+//! This file holds the application itself and the lifecycle of its workers (start, kill,
+//! pause, remove) and routes each due task to the part of the KCL that runs it, one file each
+//! (`impl KclApp` blocks in child modules, so the private state stays private to the app):
+//! - `worker.rs`: a worker, the leases it holds, and the tasks scheduled for it;
+//! - `lease_coordinator.rs`: the LeaseRenewer and the driving of the LeaseTaker (whose choice
+//!   is `kcl/taker.rs`);
+//! - `lease_cleanup.rs`: the LeaseCleanupManager, and the one way a lease is deleted;
+//! - `shard_sync.rs`: the HierarchicalShardSyncer, which creates leases for new shards;
+//! - `scheduler.rs`: the Scheduler's loop, which starts and stops shard consumers;
+//! - `shard_consumer.rs`: the ShardConsumer's state machine;
+//! - `record_processor.rs`: the record processor's batches and its checkpoints;
+//! - `activity.rs`: the accounting (counters, traces, series, lease moves).
+
+mod activity;
+mod lease_cleanup;
+mod lease_coordinator;
+mod record_processor;
+mod scheduler;
+mod shard_consumer;
+mod shard_sync;
+mod worker;
+
+pub use activity::{AppStats, Delivery, LeaseActivity, LeaseMove, APP_SERIES, OWNERSHIP_KEPT};
+pub use shard_consumer::{ConsumerState, ShardConsumer, ShutdownReason};
+pub use worker::{KclTask, Wake, Worker, WorkerState};
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+
+use super::config::KclConfig;
+use super::events::KclEvent;
+use super::table::LeaseTable;
+use super::taker::Acquisition;
+use crate::engine::metrics::Series;
+use crate::engine::Kinesis;
+use worker::Held;
+
+/// One KCL application consuming one stream.
+#[derive(Clone, Debug)]
+pub struct KclApp {
+    pub name: String,
+    pub config: KclConfig,
+    pub table: LeaseTable,
+    pub workers: BTreeMap<String, Worker>,
+    pub stats: AppStats,
+    seed: u64,
+    /// Per shard: the highest sequence index any worker finished processing.
+    processed_upto: BTreeMap<u32, u64>,
+    /// The next generation for the id of each removed worker.
+    retired: BTreeMap<String, u64>,
+    /// Per shard: workers with a batch in flight, to detect overlaps.
+    in_flight: BTreeMap<u32, BTreeSet<String>>,
+    /// Per shard: when its first and last records were processed (for ordering checks).
+    pub first_processed_ms: BTreeMap<u32, u64>,
+    pub last_processed_ms: BTreeMap<u32, u64>,
+    /// Renewals made, as (lease, worker, time), for checking that no two live workers hold
+    /// one lease at once. Bounded to the most recent.
+    pub renewals: VecDeque<(String, String, u64)>,
+    /// When each lease's counter last changed and how it last changed hands, for the page.
+    pub activity: LeaseActivity,
+    /// Every batch processed, when a test asked for it with [`KclApp::start_tracing`]
+    /// (`None` otherwise: it grows with the run).
+    pub trace: Option<Vec<Delivery>>,
+    /// Per-second series: records processed, MillisBehindLatest (the largest any shard
+    /// consumer reported) and GetRecords calls that succeeded (a second without reads has no
+    /// MillisBehindLatest, as in CloudWatch). See [`APP_SERIES`].
+    pub series: Series<3>,
+}
+
+/// What the application reports, each event with the time it happened.
+type Events = Vec<(u64, KclEvent)>;
+
+impl KclApp {
+    pub fn new(name: &str, config: KclConfig, seed: u64) -> Result<Self, String> {
+        config.validate()?;
+        Ok(KclApp {
+            name: name.to_string(),
+            config,
+            table: LeaseTable::default(),
+            workers: BTreeMap::new(),
+            stats: AppStats::default(),
+            seed,
+            processed_upto: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            trace: None,
+            retired: BTreeMap::new(),
+            first_processed_ms: BTreeMap::new(),
+            last_processed_ms: BTreeMap::new(),
+            renewals: VecDeque::new(),
+            series: Series::new([false, true, false]),
+            activity: LeaseActivity::default(),
+        })
+    }
+
+    /// Keeps every batch processed from now on in [`KclApp::trace`].
+    pub fn start_tracing(&mut self) {
+        self.trace.get_or_insert_with(Vec::new);
+    }
+
+    /// The highest sequence index of `shard` that any worker finished processing.
+    pub fn processed_upto(&self, shard: u32) -> Option<u64> {
+        self.processed_upto.get(&shard).copied()
+    }
+
+    /// Reports an event of this application at `now`: every event is stamped here with the
+    /// application's name (the closure is given it) and the time.
+    fn emit(&self, events: &mut Events, now: u64, event: impl FnOnce(String) -> KclEvent) {
+        events.push((now, event(self.name.clone())));
+    }
+
+    /// Reports what happened to worker `id` ("started", "killed", ...).
+    fn emit_worker(&self, events: &mut Events, now: u64, id: &str, action: String) {
+        self.emit(events, now, |app| KclEvent::Worker {
+            app,
+            worker: id.to_string(),
+            action,
+        });
+    }
+
+    // ------------------------------------------------------------------ worker lifecycle
+
+    /// Starts (or restarts) worker `id` at `now`: it creates the lease table if it is empty,
+    /// reclaims the leases it owns, and runs its taker at once.
+    pub fn start_worker(
+        &mut self,
+        id: &str,
+        now: u64,
+        kinesis: &Kinesis,
+        events: &mut Events,
+    ) -> Vec<Wake> {
+        // Generations never repeat for an id, even after the worker was removed and one with
+        // its name joined again: a task still scheduled for the old one must not run for it.
+        let restarting = self.workers.contains_key(id);
+        let generation = match self.workers.get(id) {
+            Some(w) => w.generation + 1,
+            None => self.retired.get(id).copied().unwrap_or(0),
+        };
+        let seed = crate::seeds::seed_for(self.seed, id);
+        let mut worker = Worker {
+            id: id.to_string(),
+            state: WorkerState::Running,
+            held: BTreeMap::new(),
+            observed: BTreeMap::new(),
+            consumers: BTreeMap::new(),
+            rng: Pcg64Mcg::seed_from_u64(seed ^ generation),
+            generation,
+            next_token: generation << 32,
+            processed: 0,
+            throughput: Series::new([false]),
+            next_renew_ms: now + self.config.renewer_interval_ms(),
+        };
+        if self.table.is_empty() {
+            self.sync_shards(now, kinesis, events);
+        }
+        // A worker that restarts with the same id renews its own leases at once, even if they
+        // look expired: it picks up where it left off without waiting for the failover.
+        for lease in self.table.scan() {
+            if lease.lease_owner.as_deref() == Some(id) {
+                if let Ok(counter) = self.table.renew(&lease.lease_key, lease.lease_counter, id) {
+                    worker.next_token += 1;
+                    worker.held.insert(
+                        lease.lease_key.clone(),
+                        Held {
+                            counter,
+                            renewed_ms: now,
+                            acquisition: Acquisition::Reclaimed,
+                            token: worker.next_token,
+                        },
+                    );
+                    self.emit(events, now, |app| KclEvent::LeaseTaken {
+                        app,
+                        lease: lease.lease_key.clone(),
+                        worker: id.to_string(),
+                        from: Some(id.to_string()),
+                        counter,
+                        stolen: false,
+                    });
+                }
+            }
+        }
+        let action = if restarting { "restarted" } else { "started" };
+        self.emit_worker(events, now, id, action.to_string());
+        self.workers.insert(id.to_string(), worker);
+        let wake = |at_ms, task| Wake {
+            at_ms,
+            worker: Some(id.to_string()),
+            generation,
+            task,
+        };
+        vec![
+            wake(now, KclTask::Take),
+            wake(now + self.config.renewer_interval_ms(), KclTask::Renew),
+            wake(now, KclTask::Dispatch),
+            wake(
+                now + self.config.lease_cleanup_interval_millis,
+                KclTask::Cleanup,
+            ),
+        ]
+    }
+
+    /// A crash: the worker stops at once, holding nothing; its leases stay in the table under
+    /// its name until others see them expire.
+    pub fn kill_worker(&mut self, id: &str, now: u64, events: &mut Events) -> Result<(), String> {
+        let worker = self
+            .workers
+            .get_mut(id)
+            .ok_or_else(|| format!("there is no worker {id}"))?;
+        worker.state = WorkerState::Dead;
+        worker.generation += 1;
+        worker.held.clear();
+        worker.consumers.clear();
+        for workers in self.in_flight.values_mut() {
+            workers.remove(id);
+        }
+        self.emit_worker(events, now, id, "killed".to_string());
+        Ok(())
+    }
+
+    /// A long pause (a GC pause): nothing of the worker runs until it wakes.
+    pub fn pause_worker(
+        &mut self,
+        id: &str,
+        now: u64,
+        duration_ms: u64,
+        events: &mut Events,
+    ) -> Result<(), String> {
+        let worker = self
+            .workers
+            .get_mut(id)
+            .filter(|w| w.state != WorkerState::Dead)
+            .ok_or_else(|| format!("there is no running worker {id}"))?;
+        worker.state = WorkerState::Paused {
+            until_ms: now.saturating_add(duration_ms),
+        };
+        self.emit_worker(events, now, id, format!("paused for {duration_ms} ms"));
+        Ok(())
+    }
+
+    /// A graceful shutdown: every shard consumer is asked to shut down (REQUESTED) and
+    /// checkpoints what it processed; the worker then stops. As in KCL 2.x, its leases are
+    /// not released: other workers take them when they expire.
+    pub fn remove_worker(
+        &mut self,
+        id: &str,
+        now: u64,
+        kinesis: &Kinesis,
+        events: &mut Events,
+    ) -> Result<(), String> {
+        let keys: Vec<String> = self
+            .workers
+            .get(id)
+            .ok_or_else(|| format!("there is no worker {id}"))?
+            .consumers
+            .keys()
+            .cloned()
+            .collect();
+        for key in keys {
+            if self.consumer_state(id, &key) == Some(ConsumerState::Processing) {
+                self.checkpoint(id, &key, now, kinesis, events);
+            }
+            self.shut_down(id, &key, ShutdownReason::Requested, now, events);
+        }
+        self.kill_worker(id, now, events)?;
+        if let Some(worker) = self.workers.remove(id) {
+            self.retired.insert(id.to_string(), worker.generation + 1);
+        }
+        self.emit_worker(events, now, id, "removed".to_string());
+        Ok(())
+    }
+
+    fn consumer_state(&self, worker: &str, key: &str) -> Option<ConsumerState> {
+        self.workers
+            .get(worker)?
+            .consumers
+            .get(key)
+            .map(|c| c.state)
+    }
+
+    // ------------------------------------------------------------------ running tasks
+
+    /// Runs one due task. Returns what to schedule next.
+    pub fn run(
+        &mut self,
+        now: u64,
+        worker: Option<&str>,
+        generation: u64,
+        task: KclTask,
+        kinesis: &mut Kinesis,
+        events: &mut Events,
+    ) -> Vec<Wake> {
+        let Some(id) = worker else {
+            return self.run_shard_sync(now, kinesis, events);
+        };
+        let Some(state) = self
+            .workers
+            .get(id)
+            .filter(|w| w.generation == generation)
+            .map(|w| w.state)
+        else {
+            return Vec::new(); // a task of a worker that has since died or restarted
+        };
+        match state {
+            WorkerState::Dead => return Vec::new(),
+            WorkerState::Paused { until_ms } if now < until_ms => {
+                // Frozen: the task runs when the worker wakes.
+                return vec![Wake {
+                    at_ms: until_ms,
+                    worker: Some(id.to_string()),
+                    generation,
+                    task,
+                }];
+            }
+            WorkerState::Paused { .. } => {
+                if let Some(worker) = self.workers.get_mut(id) {
+                    worker.state = WorkerState::Running;
+                }
+                self.emit_worker(events, now, id, "woke up".to_string());
+            }
+            WorkerState::Running => {}
+        }
+        let again = |at_ms: u64, task: KclTask| {
+            vec![Wake {
+                at_ms,
+                worker: Some(id.to_string()),
+                generation,
+                task,
+            }]
+        };
+        match task {
+            KclTask::Renew => {
+                self.renew(id, now, events);
+                let next = self.workers.get_mut(id).map_or(now, |w| {
+                    w.next_renew_ms =
+                        (w.next_renew_ms + self.config.renewer_interval_ms()).max(now + 1);
+                    w.next_renew_ms
+                });
+                again(next, KclTask::Renew)
+            }
+            KclTask::Take => {
+                self.take(id, now, kinesis, events);
+                again(now + self.config.taker_interval_ms(), KclTask::Take)
+            }
+            KclTask::Dispatch => {
+                let mut wakes = self.dispatch(id, now, generation, events);
+                wakes.extend(again(
+                    now + self.config.shard_consumer_dispatch_poll_interval_millis,
+                    KclTask::Dispatch,
+                ));
+                wakes
+            }
+            KclTask::Cleanup => {
+                self.cleanup(id, now, events);
+                again(
+                    now + self.config.lease_cleanup_interval_millis,
+                    KclTask::Cleanup,
+                )
+            }
+            KclTask::Step { lease_key, token } => self
+                .step(id, &lease_key, token, now, kinesis, events)
+                .map(|at| again(at, KclTask::Step { lease_key, token }))
+                .unwrap_or_default(),
+            KclTask::Sync => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,518 @@
+//! The KCL's ShardConsumer: the state machine that reads one shard for one held lease.
+//!
+//! Separate because it is the heart of what a learner watches in the lease view: a consumer
+//! goes WAITING_ON_PARENT_SHARDS (until every parent lease is checkpointed at SHARD_END) ->
+//! INITIALIZING (a shard iterator from the lease's checkpoint) -> PROCESSING (GetRecords
+//! every `idleTimeBetweenReadsInMillis`, each batch handed to the record processor,
+//! `record_processor.rs`) -> SHUTTING_DOWN (at the end of the shard: the children's leases
+//! and the SHARD_END checkpoint) -> SHUTDOWN_COMPLETE, with the reason SHARD_END, LEASE_LOST
+//! or REQUESTED. Every step runs as a [`super::KclTask::Step`] of the worker, tagged with the
+//! holding's token so a consumer of an earlier holding never acts on a later one.
+
+use serde::Serialize;
+
+use super::activity::{MILLIS_BEHIND_LATEST, READS, SERIES_KEPT};
+use super::record_processor::Batch;
+use super::worker::Held;
+use super::{Events, KclApp};
+use crate::engine::{ChildShard, ErrorKind, IteratorStart, Kinesis, ShardIterator};
+use crate::kcl::config::InitialPosition;
+use crate::kcl::events::KclEvent;
+use crate::kcl::table::Checkpoint;
+use crate::kcl::taker::Acquisition;
+
+/// The shard consumer states of the KCL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ConsumerState {
+    WaitingOnParentShards,
+    Initializing,
+    Processing,
+    ShuttingDown,
+    ShutdownComplete,
+}
+
+impl ConsumerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsumerState::WaitingOnParentShards => "WAITING_ON_PARENT_SHARDS",
+            ConsumerState::Initializing => "INITIALIZING",
+            ConsumerState::Processing => "PROCESSING",
+            ConsumerState::ShuttingDown => "SHUTTING_DOWN",
+            ConsumerState::ShutdownComplete => "SHUTDOWN_COMPLETE",
+        }
+    }
+}
+
+/// Why a shard consumer shut down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ShutdownReason {
+    ShardEnd,
+    LeaseLost,
+    Requested,
+}
+
+impl ShutdownReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShutdownReason::ShardEnd => "SHARD_END",
+            ShutdownReason::LeaseLost => "LEASE_LOST",
+            ShutdownReason::Requested => "REQUESTED",
+        }
+    }
+}
+
+/// The shard consumer of one held lease.
+#[derive(Clone, Debug)]
+pub struct ShardConsumer {
+    pub lease_key: String,
+    pub shard_index: u32,
+    pub state: ConsumerState,
+    pub reason: Option<ShutdownReason>,
+    pub(super) iterator: Option<ShardIterator>,
+    pub(super) batch: Option<Batch>,
+    /// Set once GetRecords reported the end of the shard.
+    pub(super) children: Option<Vec<ChildShard>>,
+    /// Records processed since the last checkpoint.
+    pub since_checkpoint: u64,
+    pub(super) last_checkpoint_ms: u64,
+    /// The last processed record: (sequence index, arrival time).
+    pub(super) last_processed: Option<(u64, u64)>,
+    pub acquisition: Acquisition,
+    /// The holding this consumer works for ([`Held::token`]).
+    pub(super) token: u64,
+    /// The worker no longer holds the lease (the scheduler saw it gone, or a checkpoint
+    /// failed): a batch still in flight finishes as a zombie, then the consumer shuts down
+    /// LEASE_LOST.
+    pub(super) lease_lost: bool,
+    /// Whether the last read was throttled (shown in the lease view).
+    pub throttled: bool,
+    /// MillisBehindLatest from the last successful GetRecords: how far behind the tip of the
+    /// shard this consumer is (what the KCL publishes as its MillisBehindLatest metric).
+    pub millis_behind_latest: u64,
+    /// Whether the missing SHARD_END checkpoint was already reported.
+    pub(super) warned_shard_end: bool,
+}
+
+impl ShardConsumer {
+    /// A consumer for the lease `lease_key` of shard `shard_index`, as the worker holds it,
+    /// waiting on the parent shards.
+    pub(super) fn new(lease_key: &str, shard_index: u32, held: &Held, now: u64) -> Self {
+        ShardConsumer {
+            lease_key: lease_key.to_string(),
+            shard_index,
+            state: ConsumerState::WaitingOnParentShards,
+            reason: None,
+            iterator: None,
+            batch: None,
+            children: None,
+            since_checkpoint: 0,
+            last_checkpoint_ms: now,
+            last_processed: None,
+            acquisition: held.acquisition,
+            token: held.token,
+            lease_lost: false,
+            throttled: false,
+            millis_behind_latest: 0,
+            warned_shard_end: false,
+        }
+    }
+
+    /// Whether the record processor is working on a batch right now.
+    pub fn in_flight(&self) -> bool {
+        self.batch.is_some()
+    }
+}
+
+impl KclApp {
+    /// Moves the consumer of lease `key` on worker `id` to `state` (and reports it), unless
+    /// it is there already for the same reason. A consumer that shuts down no longer counts
+    /// as processing its shard.
+    pub(super) fn set_state(
+        &mut self,
+        id: &str,
+        key: &str,
+        state: ConsumerState,
+        reason: Option<ShutdownReason>,
+        now: u64,
+        events: &mut Events,
+    ) {
+        let Some(consumer) = self
+            .workers
+            .get_mut(id)
+            .and_then(|w| w.consumers.get_mut(key))
+        else {
+            return;
+        };
+        if consumer.state == state && consumer.reason == reason {
+            return;
+        }
+        consumer.state = state;
+        consumer.reason = reason.or(consumer.reason);
+        if state == ConsumerState::ShutdownComplete {
+            if let Some(workers) = self.in_flight.get_mut(&consumer.shard_index) {
+                workers.remove(id);
+            }
+        }
+        self.emit(events, now, |app| KclEvent::ConsumerState {
+            app,
+            lease: key.to_string(),
+            worker: id.to_string(),
+            state: state.as_str(),
+            reason: reason.map(ShutdownReason::as_str),
+        });
+    }
+
+    /// Shuts the consumer of lease `key` on worker `id` down (SHUTDOWN_COMPLETE) for `reason`.
+    pub(super) fn shut_down(
+        &mut self,
+        id: &str,
+        key: &str,
+        reason: ShutdownReason,
+        now: u64,
+        events: &mut Events,
+    ) {
+        self.set_state(
+            id,
+            key,
+            ConsumerState::ShutdownComplete,
+            Some(reason),
+            now,
+            events,
+        );
+    }
+
+    /// One step of a shard consumer; returns when it wants to run again.
+    pub(super) fn step(
+        &mut self,
+        id: &str,
+        key: &str,
+        token: u64,
+        now: u64,
+        kinesis: &mut Kinesis,
+        events: &mut Events,
+    ) -> Option<u64> {
+        let consumer = self.workers.get(id)?.consumers.get(key)?;
+        if consumer.token != token {
+            return None;
+        }
+        match consumer.state {
+            ConsumerState::WaitingOnParentShards => {
+                let parents = self
+                    .table
+                    .get(key)
+                    .map(|l| l.parent_shard_ids.clone())
+                    .unwrap_or_default();
+                let blocked = parents.iter().any(|parent| {
+                    self.table
+                        .get(parent)
+                        .is_some_and(|lease| lease.checkpoint != Checkpoint::ShardEnd)
+                });
+                if blocked {
+                    return Some(now + self.config.parent_shard_poll_interval_millis);
+                }
+                self.set_state(id, key, ConsumerState::Initializing, None, now, events);
+                Some(now)
+            }
+            ConsumerState::Initializing => self.initialize(id, key, now, kinesis, events),
+            ConsumerState::Processing => self.process(id, key, now, kinesis, events),
+            ConsumerState::ShuttingDown => self.shard_end(id, key, now, kinesis, events),
+            ConsumerState::ShutdownComplete => None,
+        }
+    }
+
+    /// INITIALIZING (the KCL's InitializeTask): a shard iterator where the lease's checkpoint
+    /// says to start.
+    fn initialize(
+        &mut self,
+        id: &str,
+        key: &str,
+        now: u64,
+        kinesis: &mut Kinesis,
+        events: &mut Events,
+    ) -> Option<u64> {
+        let lease = self.table.get(key)?.clone();
+        let start = match &lease.checkpoint {
+            Checkpoint::ShardEnd => {
+                self.shut_down(id, key, ShutdownReason::ShardEnd, now, events);
+                return None;
+            }
+            Checkpoint::TrimHorizon => IteratorStart::TrimHorizon,
+            Checkpoint::Latest => IteratorStart::Latest,
+            Checkpoint::AtTimestamp => match self.config.initial_position {
+                InitialPosition::AtTimestamp(t) => IteratorStart::AtTimestamp(t.min(now)),
+                _ => IteratorStart::TrimHorizon,
+            },
+            Checkpoint::Sequence { seq_ix, .. } => {
+                let number = kinesis
+                    .stream(&self.config.stream)
+                    .and_then(|s| s.shards.get(lease.shard_index as usize))
+                    .map(|s| s.sequence_number(*seq_ix, 0))?;
+                IteratorStart::AfterSequenceNumber(number)
+            }
+        };
+        match kinesis.get_shard_iterator(now, &self.config.stream, lease.shard_index, start) {
+            Ok(answer) => {
+                let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
+                consumer.iterator = ShardIterator::decode(&answer.shard_iterator);
+                if let Checkpoint::Sequence { seq_ix, .. } = lease.checkpoint {
+                    consumer.last_processed = Some((seq_ix, 0));
+                }
+                self.set_state(id, key, ConsumerState::Processing, None, now, events);
+                Some(now)
+            }
+            Err(error) if error.error_kind() == ErrorKind::ResourceNotFound => {
+                // The shard is gone (expired): nothing left to process.
+                self.shut_down(id, key, ShutdownReason::ShardEnd, now, events);
+                None
+            }
+            Err(_) => Some(now + self.config.task_backoff_time_millis),
+        }
+    }
+
+    /// PROCESSING (the KCL's ProcessTask): finish the batch in flight and checkpoint if due,
+    /// or read the next batch with GetRecords; at the end of the shard, shut down.
+    fn process(
+        &mut self,
+        id: &str,
+        key: &str,
+        now: u64,
+        kinesis: &mut Kinesis,
+        events: &mut Events,
+    ) -> Option<u64> {
+        let consumer = self.workers.get(id)?.consumers.get(key)?;
+        let shard = consumer.shard_index;
+        // A batch in flight finishes first.
+        if let Some(batch) = consumer.batch {
+            if now < batch.done_ms {
+                return Some(batch.done_ms);
+            }
+            self.finish_batch(id, key, batch, now, kinesis, events);
+            let consumer = self.workers.get(id)?.consumers.get(key)?;
+            if consumer.lease_lost {
+                self.report_failed_checkpoint(id, key, now, events);
+                self.shut_down(id, key, ShutdownReason::LeaseLost, now, events);
+                return None;
+            }
+            self.checkpoint_if_due(id, key, now, kinesis, events);
+            let consumer = self.workers.get(id)?.consumers.get(key)?;
+            if consumer.state != ConsumerState::Processing {
+                return None;
+            }
+            if consumer.children.is_some() {
+                self.set_state(
+                    id,
+                    key,
+                    ConsumerState::ShuttingDown,
+                    Some(ShutdownReason::ShardEnd),
+                    now,
+                    events,
+                );
+                return Some(now);
+            }
+            let next = batch.started_ms + self.config.idle_time_between_reads_in_millis;
+            return Some(next.max(now));
+        }
+        if consumer.lease_lost {
+            self.shut_down(id, key, ShutdownReason::LeaseLost, now, events);
+            return None;
+        }
+        let Some(iterator) = consumer.iterator.clone() else {
+            self.set_state(id, key, ConsumerState::Initializing, None, now, events);
+            return Some(now);
+        };
+        match kinesis.read(now, &iterator, self.config.max_records, |_| {}) {
+            Ok(outcome) => {
+                let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
+                consumer.throttled = false;
+                consumer.millis_behind_latest = outcome.millis_behind_latest;
+                consumer.iterator = outcome.next.clone();
+                self.series.record(
+                    now,
+                    &[
+                        (MILLIS_BEHIND_LATEST, outcome.millis_behind_latest),
+                        (READS, 1),
+                    ],
+                    SERIES_KEPT,
+                );
+                if outcome.next.is_none() {
+                    consumer.children = Some(outcome.child_shards.clone().unwrap_or_default());
+                }
+                if let (Some(first), Some(last), Some(arrival)) = (
+                    outcome.first_seq_ix,
+                    outcome.last_seq_ix,
+                    outcome.last_arrival_ms,
+                ) {
+                    let work_ms =
+                        (outcome.count * self.config.processing_micros_per_record).div_ceil(1000);
+                    let batch = Batch {
+                        first_seq_ix: first,
+                        last_seq_ix: last,
+                        count: outcome.count,
+                        last_arrival_ms: arrival,
+                        started_ms: now,
+                        done_ms: now + work_ms,
+                    };
+                    consumer.batch = Some(batch);
+                    self.begin_batch(id, key, shard, now, events);
+                    return Some(batch.done_ms);
+                }
+                if outcome.next.is_none() {
+                    self.set_state(
+                        id,
+                        key,
+                        ConsumerState::ShuttingDown,
+                        Some(ShutdownReason::ShardEnd),
+                        now,
+                        events,
+                    );
+                    return Some(now);
+                }
+                Some(now + self.config.idle_time_between_reads_in_millis)
+            }
+            Err(error) => {
+                let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
+                match error.error_kind() {
+                    ErrorKind::ProvisionedThroughputExceeded => {
+                        consumer.throttled = true;
+                        Some(now + self.config.task_backoff_time_millis)
+                    }
+                    ErrorKind::ExpiredIterator | ErrorKind::InvalidArgument => {
+                        // Start again after the last record processed (or the checkpoint).
+                        consumer.iterator = None;
+                        let restart = consumer.last_processed;
+                        let number = restart.and_then(|(seq_ix, _)| {
+                            kinesis
+                                .stream(&self.config.stream)
+                                .and_then(|s| s.shards.get(shard as usize))
+                                .map(|s| s.sequence_number(seq_ix, 0))
+                        });
+                        match number {
+                            Some(number) => {
+                                if let Ok(answer) = kinesis.get_shard_iterator(
+                                    now,
+                                    &self.config.stream,
+                                    shard,
+                                    IteratorStart::AfterSequenceNumber(number),
+                                ) {
+                                    let consumer =
+                                        self.workers.get_mut(id)?.consumers.get_mut(key)?;
+                                    consumer.iterator =
+                                        ShardIterator::decode(&answer.shard_iterator);
+                                }
+                                Some(now)
+                            }
+                            None => {
+                                self.set_state(
+                                    id,
+                                    key,
+                                    ConsumerState::Initializing,
+                                    None,
+                                    now,
+                                    events,
+                                );
+                                Some(now)
+                            }
+                        }
+                    }
+                    _ => {
+                        self.shut_down(id, key, ShutdownReason::ShardEnd, now, events);
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// SHUTTING_DOWN at SHARD_END (the KCL's ShutdownTask): create the children's leases,
+    /// record them, checkpoint SHARD_END.
+    fn shard_end(
+        &mut self,
+        id: &str,
+        key: &str,
+        now: u64,
+        kinesis: &Kinesis,
+        events: &mut Events,
+    ) -> Option<u64> {
+        let failover = self.config.failover_time_millis;
+        let worker = self.workers.get(id)?;
+        let consumer = worker.consumers.get(key)?;
+        let held = worker
+            .held
+            .get(key)
+            .filter(|h| h.token == consumer.token && now.saturating_sub(h.renewed_ms) <= failover)
+            .cloned();
+        let Some(held) = held else {
+            // No longer ours: the next owner does the shard-end work.
+            self.shut_down(id, key, ShutdownReason::LeaseLost, now, events);
+            return None;
+        };
+        let children = consumer.children.clone().unwrap_or_default();
+        if let Some(stream) = kinesis.stream(&self.config.stream) {
+            for child in &children {
+                if self.table.get(&child.shard_id).is_some() {
+                    continue;
+                }
+                // A merge child is created only once both parents' leases exist (or neither).
+                let parents_leased = child
+                    .parent_shards
+                    .iter()
+                    .filter(|p| self.table.get(p).is_some())
+                    .count();
+                if parents_leased != child.parent_shards.len() && parents_leased != 0 {
+                    continue;
+                }
+                if let Some(index) = crate::engine::parse_shard_id(&child.shard_id) {
+                    self.create_lease(stream, index, Checkpoint::TrimHorizon, now, events);
+                }
+            }
+        }
+        let mut counter = held.counter;
+        let child_ids: Vec<String> = children.iter().map(|c| c.shard_id.clone()).collect();
+        if let Ok(next) = self.table.set_children(key, counter, id, child_ids) {
+            counter = next;
+        }
+        if !self.config.checkpoint_at_shard_end {
+            let consumer = self
+                .workers
+                .get_mut(id)
+                .and_then(|w| w.consumers.get_mut(key))?;
+            if !consumer.warned_shard_end {
+                consumer.warned_shard_end = true;
+                self.emit(events, now, |app| KclEvent::ShardEndNotCheckpointed {
+                    app,
+                    lease: key.to_string(),
+                    worker: id.to_string(),
+                });
+            }
+            if let Some(held) = self.workers.get_mut(id).and_then(|w| w.held.get_mut(key)) {
+                held.counter = counter;
+            }
+            // The KCL retries the shutdown task; the children stay blocked meanwhile.
+            return Some(now + self.config.parent_shard_poll_interval_millis);
+        }
+        match self
+            .table
+            .checkpoint(key, counter, id, Checkpoint::ShardEnd)
+        {
+            Ok(next) => {
+                if let Some(held) = self.workers.get_mut(id).and_then(|w| w.held.get_mut(key)) {
+                    held.counter = next;
+                    held.renewed_ms = now;
+                }
+                self.emit(events, now, |app| KclEvent::Checkpointed {
+                    app,
+                    lease: key.to_string(),
+                    worker: id.to_string(),
+                    checkpoint: "SHARD_END".to_string(),
+                });
+                self.shut_down(id, key, ShutdownReason::ShardEnd, now, events);
+                None
+            }
+            Err(_) => {
+                self.report_failed_checkpoint(id, key, now, events);
+                self.shut_down(id, key, ShutdownReason::LeaseLost, now, events);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! A worker of a KCL application, and the tasks the world schedules for it.
+//!
+//! Separate from the application because a worker is what a learner kills, pauses and
+//! restarts: its own clock-based memory of the lease table (the leases it holds and what it
+//! saw of the others'), its shard consumers, and its random source. The loops it runs
+//! ([`KclTask`]) are the KCL's: the LeaseRenewer, the LeaseTaker, the Scheduler's dispatch,
+//! the LeaseCleanupManager and each ShardConsumer's next step.
+
+use std::collections::BTreeMap;
+
+use rand_pcg::Pcg64Mcg;
+use serde::Serialize;
+
+use super::shard_consumer::ShardConsumer;
+use crate::engine::metrics::Series;
+use crate::kcl::taker::{Acquisition, Observation};
+
+/// A worker's life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum WorkerState {
+    Running,
+    /// A long pause (a garbage collection): nothing runs until `until_ms`.
+    Paused {
+        until_ms: u64,
+    },
+    Dead,
+}
+
+impl WorkerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerState::Running => "running",
+            WorkerState::Paused { .. } => "paused",
+            WorkerState::Dead => "dead",
+        }
+    }
+}
+
+/// A lease a worker holds, as it remembers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Held {
+    pub(super) counter: u64,
+    /// This worker's clock at its last successful write of the lease.
+    pub(super) renewed_ms: u64,
+    pub(super) acquisition: Acquisition,
+    /// A fresh token per holding (the KCL's concurrency token), so a consumer of an earlier
+    /// holding cannot act on this one.
+    pub(super) token: u64,
+}
+
+/// One worker of the application.
+#[derive(Clone, Debug)]
+pub struct Worker {
+    pub id: String,
+    pub state: WorkerState,
+    pub(super) held: BTreeMap<String, Held>,
+    /// What this worker's taker saw of every lease, by its own clock.
+    pub(super) observed: BTreeMap<String, Observation>,
+    pub consumers: BTreeMap<String, ShardConsumer>,
+    pub(super) rng: Pcg64Mcg,
+    pub(super) generation: u64,
+    /// The last concurrency token handed out (see [`Held::token`]).
+    pub(super) next_token: u64,
+    pub processed: u64,
+    /// Records processed per second (the worker's throughput).
+    pub throughput: Series<1>,
+    /// When the renewer is next due (its fixed-rate schedule).
+    pub(super) next_renew_ms: u64,
+}
+
+impl Worker {
+    /// Lease keys this worker holds.
+    pub fn held_leases(&self) -> Vec<String> {
+        self.held.keys().cloned().collect()
+    }
+
+    /// How long ago, by this worker's clock, each lease it knows was renewed or seen to change.
+    pub fn ages(&self, now_ms: u64) -> BTreeMap<String, u64> {
+        let mut ages: BTreeMap<String, u64> = self
+            .observed
+            .iter()
+            .map(|(key, note)| (key.clone(), now_ms.saturating_sub(note.changed_ms)))
+            .collect();
+        for (key, held) in &self.held {
+            ages.insert(key.clone(), now_ms.saturating_sub(held.renewed_ms));
+        }
+        ages
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
+/// The work a scheduled task does.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KclTask {
+    Renew,
+    Take,
+    Dispatch,
+    Cleanup,
+    /// The application's periodic shard sync (run by the first running worker).
+    Sync,
+    /// A shard consumer's next step.
+    Step {
+        lease_key: String,
+        token: u64,
+    },
+}
+
+/// A task to schedule: for a worker (of a generation), or for the application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wake {
+    pub at_ms: u64,
+    pub worker: Option<String>,
+    pub generation: u64,
+    pub task: KclTask,
+}
