@@ -34,7 +34,7 @@ use shardlab::engine::{
     shard_id, IteratorStart, LineageNode, ShardIterator, ShardLimits, MAX_HASH_KEY,
 };
 use shardlab::kcl::{
-    CheckpointPolicy, Delivery, InitialPosition, KclConfig, KclEvent, WorkerState,
+    CheckpointPolicy, Delivery, InitialPosition, KclConfig, KclEvent, WorkerAction, WorkerState,
 };
 use shardlab::sim::{Batching, KeyDistribution, ProducerConfig, RetryPolicy, World};
 
@@ -454,15 +454,11 @@ impl<'a> Processing<'a> {
                 KclEvent::LeaseTaken { lease, worker, .. } => {
                     takes.entry(lease).or_default().push((*at, worker))
                 }
-                KclEvent::Worker { worker, action, .. } => {
-                    if let Some(ms) = action
-                        .strip_prefix("paused for ")
-                        .and_then(|r| r.strip_suffix(" ms"))
-                        .and_then(|r| r.parse::<u64>().ok())
-                    {
-                        paused.entry(worker).or_default().push((*at, at + ms));
-                    }
-                }
+                KclEvent::Worker {
+                    worker,
+                    action: WorkerAction::Paused { for_ms },
+                    ..
+                } => paused.entry(worker).or_default().push((*at, at + for_ms)),
                 _ => {}
             }
         }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 use shardlab::kcl::{
     CheckpointPolicy, ConsumerState, DuplicateReason, InitialPosition, KclConfig, KclEvent,
-    WorkerState,
+    ShutdownReason, WorkerAction, WorkerState,
 };
 use shardlab::sim::{EventKind, ProducerConfig, World};
 
@@ -308,7 +308,7 @@ fn children_wait_for_their_parent_to_reach_shard_end() {
     let last_parent = world.kinesis().stream("s").unwrap().shards[0].next_seq_ix - 1;
     assert_eq!(app.processed_upto(0), Some(last_parent));
     // Every child consumer started WAITING_ON_PARENT_SHARDS.
-    assert!(events.iter().any(|(_, e)| matches!(e, KclEvent::ConsumerState { lease, state: "WAITING_ON_PARENT_SHARDS", .. } if lease == "shardId-000000000002")));
+    assert!(events.iter().any(|(_, e)| matches!(e, KclEvent::ConsumerState { lease, state: ConsumerState::WaitingOnParentShards, .. } if lease == "shardId-000000000002")));
 
     // After the children checkpoint, the finished parent's lease is cleaned up.
     world.advance_by(120_000);
@@ -405,7 +405,7 @@ fn a_worker_paused_past_the_failover_time_becomes_a_zombie() {
         && matches!(e, KclEvent::LeaseLost { worker, .. } if *worker == sleeper)));
     assert!(events.iter().any(|(at, e)| *at >= woke
         && matches!(e, KclEvent::CheckpointFailed { worker, .. } if *worker == sleeper)));
-    assert!(events.iter().any(|(_, e)| matches!(e, KclEvent::ConsumerState { worker, reason: Some("LEASE_LOST"), .. } if *worker == sleeper)));
+    assert!(events.iter().any(|(_, e)| matches!(e, KclEvent::ConsumerState { worker, reason: Some(ShutdownReason::LeaseLost), .. } if *worker == sleeper)));
     let app = world.app("app").unwrap();
     assert!(
         app.stats
@@ -506,7 +506,7 @@ fn a_worker_that_leaves_and_joins_again_is_a_new_generation() {
     );
     let started = kcl_events(&world)
         .into_iter()
-        .filter(|(_, e)| matches!(e, KclEvent::Worker { worker, action, .. } if worker == "worker-2" && action == "started"))
+        .filter(|(_, e)| matches!(e, KclEvent::Worker { worker, action: WorkerAction::Started, .. } if worker == "worker-2"))
         .count();
     assert_eq!(started, 2, "joining again is a start, not a restart");
 }

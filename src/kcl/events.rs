@@ -2,6 +2,109 @@
 
 use serde::Serialize;
 
+/// The shard consumer states of the KCL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerState {
+    WaitingOnParentShards,
+    Initializing,
+    Processing,
+    ShuttingDown,
+    ShutdownComplete,
+}
+
+impl ConsumerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsumerState::WaitingOnParentShards => "WAITING_ON_PARENT_SHARDS",
+            ConsumerState::Initializing => "INITIALIZING",
+            ConsumerState::Processing => "PROCESSING",
+            ConsumerState::ShuttingDown => "SHUTTING_DOWN",
+            ConsumerState::ShutdownComplete => "SHUTDOWN_COMPLETE",
+        }
+    }
+}
+
+/// Why a shard consumer shut down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShutdownReason {
+    ShardEnd,
+    LeaseLost,
+    Requested,
+}
+
+impl ShutdownReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShutdownReason::ShardEnd => "SHARD_END",
+            ShutdownReason::LeaseLost => "LEASE_LOST",
+            ShutdownReason::Requested => "REQUESTED",
+        }
+    }
+}
+
+impl std::fmt::Display for ConsumerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for ShutdownReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The states, reasons and worker actions are logged (and serialized, which the determinism
+/// digests read) as the words the KCL and the history use: `WAITING_ON_PARENT_SHARDS`,
+/// `LEASE_LOST`, `paused for 5000 ms`.
+macro_rules! serialize_as_text {
+    ($($name:ty),*) => {$(
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+    )*};
+}
+
+serialize_as_text!(ConsumerState, ShutdownReason, WorkerAction);
+
+/// What happened to a worker process (what a person or the machine did to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkerAction {
+    Started,
+    /// Started again with an id it had before (it reclaims its leases at once).
+    Restarted,
+    Killed,
+    /// A long pause (a garbage collection) of this many milliseconds began.
+    Paused {
+        for_ms: u64,
+    },
+    Removed,
+    /// A pause ended.
+    WokeUp,
+}
+
+impl WorkerAction {
+    /// Whether the worker came to life (rather than something being done to it).
+    pub fn is_start(self) -> bool {
+        matches!(self, WorkerAction::Started | WorkerAction::WokeUp)
+    }
+}
+
+impl std::fmt::Display for WorkerAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkerAction::Started => f.write_str("started"),
+            WorkerAction::Restarted => f.write_str("restarted"),
+            WorkerAction::Killed => f.write_str("killed"),
+            WorkerAction::Paused { for_ms } => write!(f, "paused for {for_ms} ms"),
+            WorkerAction::Removed => f.write_str("removed"),
+            WorkerAction::WokeUp => f.write_str("woke up"),
+        }
+    }
+}
+
 /// Why records were processed more than once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum DuplicateReason {
@@ -80,8 +183,8 @@ pub enum KclEvent {
         app: String,
         lease: String,
         worker: String,
-        state: &'static str,
-        reason: Option<&'static str>,
+        state: ConsumerState,
+        reason: Option<ShutdownReason>,
     },
     LeaseDeleted {
         app: String,
@@ -109,7 +212,7 @@ pub enum KclEvent {
     Worker {
         app: String,
         worker: String,
-        action: String,
+        action: WorkerAction,
     },
 }
 

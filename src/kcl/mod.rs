@@ -25,5 +25,5 @@ pub use app::{
     AppStats, ConsumerState, Delivery, KclApp, KclTask, ShutdownReason, Wake, WorkerState,
 };
 pub use config::{CheckpointPolicy, InitialPosition, KclConfig};
-pub use events::{DuplicateReason, KclEvent};
+pub use events::{DuplicateReason, KclEvent, WorkerAction};
 pub use table::{Checkpoint, Lease, LeaseTable};

@@ -82,11 +82,79 @@ pub enum EventKind {
         children: Vec<String>,
     },
     /// Something a person did to the simulation (a producer paused, a consumer added, ...).
-    Fault { target: String, action: String },
+    Fault { target: String, action: Fault },
     /// A change inside the service (status, split, merge, expiry).
     Service { event: EngineEvent },
     /// Something in a KCL application (a renewal, a take, a checkpoint, ...).
     Kcl { event: KclEvent },
+}
+
+/// The kinds of things the world runs, by the word sentences and errors use for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActorKind {
+    Producer,
+    Consumer,
+    KclApplication,
+}
+
+impl ActorKind {
+    /// "producer", "consumer", "KCL application".
+    pub fn word(self) -> &'static str {
+        match self {
+            ActorKind::Producer => "producer",
+            ActorKind::Consumer => "consumer",
+            ActorKind::KclApplication => "KCL application",
+        }
+    }
+}
+
+/// Something done to an actor of the world: "producer paused for 500 ms". It is logged (and
+/// serialized, which the determinism digests read) as that phrase; the history names the actor
+/// in it ("producer web paused for 500 ms").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fault {
+    pub actor: ActorKind,
+    pub what: FaultAction,
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.actor.word(), self.what)
+    }
+}
+
+impl Serialize for Fault {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// What was done to a producer, consumer or KCL application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultAction {
+    Added,
+    /// Its settings changed (`producer set`).
+    Changed,
+    Paused {
+        for_ms: u64,
+    },
+    /// Paused until resumed.
+    Stopped,
+    Resumed,
+    Removed,
+}
+
+impl std::fmt::Display for FaultAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FaultAction::Added => f.write_str("added"),
+            FaultAction::Changed => f.write_str("changed"),
+            FaultAction::Paused { for_ms } => write!(f, "paused for {for_ms} ms"),
+            FaultAction::Stopped => f.write_str("stopped"),
+            FaultAction::Resumed => f.write_str("resumed"),
+            FaultAction::Removed => f.write_str("removed"),
+        }
+    }
 }
 
 /// One entry of the log.
@@ -174,7 +242,10 @@ mod tests {
     fn fault(n: u64) -> EventKind {
         EventKind::Fault {
             target: format!("p{n}"),
-            action: "paused".into(),
+            action: Fault {
+                actor: ActorKind::Producer,
+                what: FaultAction::Stopped,
+            },
         }
     }
 

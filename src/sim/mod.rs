@@ -26,7 +26,7 @@ pub mod world;
 
 pub use consumer::{ConsumerConfig, StartPosition};
 pub use keys::KeyDistribution;
-pub use log::{Event, EventKind, EventsSince};
+pub use log::{ActorKind, Event, EventKind, EventsSince, Fault, FaultAction};
 pub use producer::{Batching, ProducerConfig, RetryPolicy};
 pub use snapshot::Snapshot;
 pub use source::SizeSpec;

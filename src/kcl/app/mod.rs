@@ -47,7 +47,7 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
 use super::config::KclConfig;
-use super::events::KclEvent;
+use super::events::{KclEvent, WorkerAction};
 use super::table::LeaseTable;
 use super::taker::Acquisition;
 use crate::engine::metrics::Series;
@@ -127,8 +127,8 @@ impl KclApp {
         events.push((now, event(self.name.clone())));
     }
 
-    /// Reports what happened to worker `id` ("started", "killed", ...).
-    fn emit_worker(&self, events: &mut Events, now: u64, id: &str, action: String) {
+    /// Reports what happened to worker `id`.
+    fn emit_worker(&self, events: &mut Events, now: u64, id: &str, action: WorkerAction) {
         self.emit(events, now, |app| KclEvent::Worker {
             app,
             worker: id.to_string(),
@@ -197,8 +197,12 @@ impl KclApp {
                 }
             }
         }
-        let action = if restarting { "restarted" } else { "started" };
-        self.emit_worker(events, now, id, action.to_string());
+        let action = if restarting {
+            WorkerAction::Restarted
+        } else {
+            WorkerAction::Started
+        };
+        self.emit_worker(events, now, id, action);
         self.workers.insert(id.to_string(), worker);
         let wake = |at_ms, task| Wake {
             at_ms,
@@ -231,7 +235,7 @@ impl KclApp {
         for workers in self.in_flight.values_mut() {
             workers.remove(id);
         }
-        self.emit_worker(events, now, id, "killed".to_string());
+        self.emit_worker(events, now, id, WorkerAction::Killed);
         Ok(())
     }
 
@@ -251,7 +255,14 @@ impl KclApp {
         worker.state = WorkerState::Paused {
             until_ms: now.saturating_add(duration_ms),
         };
-        self.emit_worker(events, now, id, format!("paused for {duration_ms} ms"));
+        self.emit_worker(
+            events,
+            now,
+            id,
+            WorkerAction::Paused {
+                for_ms: duration_ms,
+            },
+        );
         Ok(())
     }
 
@@ -283,7 +294,7 @@ impl KclApp {
         if let Some(worker) = self.workers.remove(id) {
             self.retired.insert(id.to_string(), worker.generation + 1);
         }
-        self.emit_worker(events, now, id, "removed".to_string());
+        self.emit_worker(events, now, id, WorkerAction::Removed);
         Ok(())
     }
 
@@ -333,7 +344,7 @@ impl KclApp {
                 if let Some(worker) = self.workers.get_mut(id) {
                     worker.state = WorkerState::Running;
                 }
-                self.emit_worker(events, now, id, "woke up".to_string());
+                self.emit_worker(events, now, id, WorkerAction::WokeUp);
             }
             WorkerState::Running => {}
         }

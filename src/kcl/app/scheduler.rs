@@ -71,7 +71,7 @@ impl KclApp {
                 app,
                 lease: key,
                 worker: id.to_string(),
-                state: ConsumerState::WaitingOnParentShards.as_str(),
+                state: ConsumerState::WaitingOnParentShards,
                 reason: None,
             });
         }

@@ -9,8 +9,6 @@
 //! or REQUESTED. Every step runs as a [`super::KclTask::Step`] of the worker, tagged with the
 //! holding's token so a consumer of an earlier holding never acts on a later one.
 
-use serde::Serialize;
-
 use super::activity::{MILLIS_BEHIND_LATEST, READS, SERIES_KEPT};
 use super::record_processor::Batch;
 use super::worker::Held;
@@ -18,48 +16,9 @@ use super::{Events, KclApp};
 use crate::engine::{ChildShard, ErrorKind, IteratorStart, Kinesis, ShardIterator};
 use crate::kcl::config::InitialPosition;
 use crate::kcl::events::KclEvent;
+pub use crate::kcl::events::{ConsumerState, ShutdownReason};
 use crate::kcl::table::Checkpoint;
 use crate::kcl::taker::Acquisition;
-
-/// The shard consumer states of the KCL.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum ConsumerState {
-    WaitingOnParentShards,
-    Initializing,
-    Processing,
-    ShuttingDown,
-    ShutdownComplete,
-}
-
-impl ConsumerState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsumerState::WaitingOnParentShards => "WAITING_ON_PARENT_SHARDS",
-            ConsumerState::Initializing => "INITIALIZING",
-            ConsumerState::Processing => "PROCESSING",
-            ConsumerState::ShuttingDown => "SHUTTING_DOWN",
-            ConsumerState::ShutdownComplete => "SHUTDOWN_COMPLETE",
-        }
-    }
-}
-
-/// Why a shard consumer shut down.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum ShutdownReason {
-    ShardEnd,
-    LeaseLost,
-    Requested,
-}
-
-impl ShutdownReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ShutdownReason::ShardEnd => "SHARD_END",
-            ShutdownReason::LeaseLost => "LEASE_LOST",
-            ShutdownReason::Requested => "REQUESTED",
-        }
-    }
-}
 
 /// The shard consumer of one held lease.
 #[derive(Clone, Debug)]
@@ -157,8 +116,8 @@ impl KclApp {
             app,
             lease: key.to_string(),
             worker: id.to_string(),
-            state: state.as_str(),
-            reason: reason.map(ShutdownReason::as_str),
+            state,
+            reason,
         });
     }
 

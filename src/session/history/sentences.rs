@@ -111,7 +111,7 @@ pub(super) fn line_of(event: &Event) -> Line {
         } => Line::Own(shard_ended(consumer, shard, children)),
         EventKind::Fault { target, action } => Line::Own(Own::new(
             HistoryKind::Fault,
-            fault_text(target, action),
+            format!("{} {target} {}", action.actor.word(), action.what),
             [],
             [],
         )),
@@ -175,16 +175,6 @@ fn shard_ended(consumer: &str, shard: &str, children: &[String]) -> Own {
         shards: ids(std::iter::once(shard).chain(children.iter().map(String::as_str))),
         workers: Vec::new(),
     }
-}
-
-/// "producer added" for `web` reads "producer web added".
-pub(super) fn fault_text(target: &str, action: &str) -> String {
-    for what in ["KCL application", "producer", "consumer"] {
-        if let Some(rest) = action.strip_prefix(what).and_then(|r| r.strip_prefix(' ')) {
-            return format!("{what} {target} {rest}");
-        }
-    }
-    format!("{target}: {action}")
 }
 
 /// Lines for the service's own changes.
@@ -480,9 +470,10 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             worker,
             action,
         } => {
-            let kind = match action.as_str() {
-                "started" | "woke up" => HistoryKind::Status,
-                _ => HistoryKind::Fault,
+            let kind = if action.is_start() {
+                HistoryKind::Status
+            } else {
+                HistoryKind::Fault
             };
             Own::new(
                 kind,

@@ -1,10 +1,9 @@
-use super::sentences::fault_text;
 use super::*;
 use crate::engine::metrics::Metric;
 use crate::kcl::KclEvent;
 use crate::session::text::{and_list, int, plural};
 use crate::session::{Link, Session};
-use crate::sim::EventKind;
+use crate::sim::{ActorKind, EventKind, Fault, FaultAction};
 
 const SHARD_0: &str = "shardId-000000000000";
 const SHARD_1: &str = "shardId-000000000001";
@@ -632,9 +631,33 @@ fn words() {
     assert_eq!(int(u64::MAX), "18,446,744,073,709,551,615");
     assert_eq!(plural(1, "lease", "leases"), "1 lease");
     assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
+}
+
+#[test]
+fn a_fault_reads_as_what_was_done_to_whom() {
+    let fault = |actor, target: &str, what| Event {
+        seq: 1,
+        at_ms: START_MS + 2_000,
+        kind: EventKind::Fault {
+            target: target.to_string(),
+            action: Fault { actor, what },
+        },
+    };
+    let items = build(&[
+        fault(
+            ActorKind::Producer,
+            "web",
+            FaultAction::Paused { for_ms: 500 },
+        ),
+        fault(ActorKind::KclApplication, "analytics", FaultAction::Added),
+    ]);
+    let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
     assert_eq!(
-        fault_text("web", "producer paused for 500 ms"),
-        "producer web paused for 500 ms"
+        texts,
+        [
+            "producer web paused for 500 ms",
+            "KCL application analytics added"
+        ]
     );
-    assert_eq!(fault_text("x", "something"), "x: something");
+    assert!(items.iter().all(|i| i.kind == HistoryKind::Fault));
 }

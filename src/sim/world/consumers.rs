@@ -8,10 +8,11 @@
 use std::collections::BTreeMap;
 
 use super::clock::Task;
-use super::lifecycle::{Actor, ActorKind};
+use super::lifecycle::Actor;
 use super::World;
 use crate::engine::{shard_id, ErrorKind, IteratorStart, ShardIterator};
 use crate::sim::consumer::{Consumer, ConsumerConfig, ConsumerSeries, Cursor, StartPosition};
+use crate::sim::log::ActorKind;
 use crate::sim::log::EventKind;
 
 impl Actor for Consumer {

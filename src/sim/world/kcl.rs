@@ -8,10 +8,11 @@
 //! worker verbs (start, kill, pause, restart, remove) the console and lessons use.
 
 use super::clock::Task;
-use super::lifecycle::{check_name, ActorKind};
+use super::lifecycle::check_name;
 use super::World;
 use crate::kcl::{KclApp, KclConfig, KclEvent, KclTask, Wake, WorkerState};
 use crate::sim::log::EventKind;
+use crate::sim::log::{ActorKind, FaultAction};
 
 const APP: ActorKind = ActorKind::KclApplication;
 
@@ -94,7 +95,7 @@ impl World {
         let first_sync = app.first_sync(self.now_ms);
         self.apps.insert(name.to_string(), app);
         self.schedule_wakes(name, vec![first_sync]);
-        self.fault(name, &APP.did("added"));
+        self.fault(APP, name, FaultAction::Added);
         for n in 1..=workers {
             self.add_worker(name, Some(&format!("worker-{n}")))?;
         }

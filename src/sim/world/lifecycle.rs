@@ -11,25 +11,10 @@ use std::collections::BTreeMap;
 
 use super::clock::Task;
 use super::World;
-use crate::sim::log::EventKind;
+use crate::sim::log::{ActorKind, EventKind, Fault, FaultAction};
 
-/// The kinds of things the world runs, by the words their errors and events use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum ActorKind {
-    Producer,
-    Consumer,
-    KclApplication,
-}
-
+/// The world's errors name the kind of actor: "there is no producer named p".
 impl ActorKind {
-    fn word(self) -> &'static str {
-        match self {
-            ActorKind::Producer => "producer",
-            ActorKind::Consumer => "consumer",
-            ActorKind::KclApplication => "KCL application",
-        }
-    }
-
     /// The error for a name nothing of this kind has.
     pub(super) fn none_named(self, name: &str) -> String {
         format!("there is no {} named {name}", self.word())
@@ -38,11 +23,6 @@ impl ActorKind {
     /// The error for a name something of this kind already has.
     pub(super) fn already_named(self, name: &str) -> String {
         format!("there is already a {} named {name}", self.word())
-    }
-
-    /// A fault event's action: "producer added", "consumer resumed".
-    pub(super) fn did(self, what: &str) -> String {
-        format!("{} {what}", self.word())
     }
 }
 
@@ -67,12 +47,15 @@ impl World {
     }
 
     /// Logs something done to the world, now.
-    pub(super) fn fault(&mut self, target: &str, action: &str) {
+    pub(super) fn fault(&mut self, actor: ActorKind, target: &str, action: FaultAction) {
         self.log.push(
             self.now_ms,
             EventKind::Fault {
                 target: target.to_string(),
-                action: action.to_string(),
+                action: Fault {
+                    actor,
+                    what: action,
+                },
             },
         );
     }
@@ -92,7 +75,7 @@ impl World {
         let (at, task) = actor.next_task(name);
         A::roster(self).insert(name.to_string(), actor);
         self.schedule(at, task);
-        self.fault(name, &A::KIND.did("added"));
+        self.fault(A::KIND, name, FaultAction::Added);
         Ok(())
     }
 
@@ -113,17 +96,17 @@ impl World {
         *self.actor_mut::<A>(name)?.paused_until() =
             Some(duration_ms.map_or(u64::MAX, |d| now.saturating_add(d)));
         let action = match duration_ms {
-            Some(d) => A::KIND.did(&format!("paused for {d} ms")),
-            None => A::KIND.did("stopped"),
+            Some(for_ms) => FaultAction::Paused { for_ms },
+            None => FaultAction::Stopped,
         };
-        self.fault(name, &action);
+        self.fault(A::KIND, name, action);
         Ok(())
     }
 
     /// Lets a paused or stopped actor run again.
     pub(super) fn resume_actor<A: Actor>(&mut self, name: &str) -> Result<(), String> {
         *self.actor_mut::<A>(name)?.paused_until() = None;
-        self.fault(name, &A::KIND.did("resumed"));
+        self.fault(A::KIND, name, FaultAction::Resumed);
         Ok(())
     }
 
@@ -132,7 +115,7 @@ impl World {
         let actor = A::roster(self)
             .remove(name)
             .ok_or_else(|| A::KIND.none_named(name))?;
-        self.fault(name, &A::KIND.did("removed"));
+        self.fault(A::KIND, name, FaultAction::Removed);
         Ok(actor)
     }
 }

@@ -9,10 +9,11 @@
 use std::collections::BTreeMap;
 
 use super::clock::Task;
-use super::lifecycle::{Actor, ActorKind};
+use super::lifecycle::Actor;
 use super::World;
 use crate::engine::{shard_id, HashKeyRange, RecordSource, TickPart, WriteOutcome};
 use crate::sim::log::EventKind;
+use crate::sim::log::{ActorKind, FaultAction};
 use crate::sim::producer::{Producer, ProducerConfig};
 
 impl Actor for Producer {
@@ -49,7 +50,7 @@ impl World {
         producer.reconfigure(config, seed, now)?;
         let (at, send) = producer.next_task(name);
         self.schedule(at, send);
-        self.fault(name, &Producer::KIND.did("changed"));
+        self.fault(Producer::KIND, name, FaultAction::Changed);
         Ok(())
     }
 
