@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{str_of, timestamp_ms_of, STREAM_NAME_RULES};
+use super::{str_of, timestamp_ms_of, SHARD_ID_RULES, STREAM_NAME, TIMESTAMP};
 use crate::engine::error::ApiError;
 use crate::engine::iterator::ShardIterator;
 use crate::engine::kinesis::Kinesis;
@@ -28,12 +28,7 @@ pub static SHAPE: [Member; 5] = [
     Member {
         name: "ShardId",
         ty: Type::String,
-        rules: &[
-            Rule::NotNull,
-            Rule::Pattern(Pattern::Name),
-            Rule::MinLength(1),
-            Rule::MaxLength(128),
-        ],
+        rules: SHARD_ID_RULES,
     },
     Member {
         name: "ShardIteratorType",
@@ -45,16 +40,8 @@ pub static SHAPE: [Member; 5] = [
         ty: Type::String,
         rules: &[Rule::Pattern(Pattern::SequenceNumber)],
     },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
-    Member {
-        name: "Timestamp",
-        ty: Type::Timestamp,
-        rules: &[],
-    },
+    STREAM_NAME,
+    TIMESTAMP,
 ];
 
 /// Where an iterator starts.
