@@ -30,17 +30,17 @@
 //! - `actions` (private): the Kinesis API actions, one file each, the JSON face. Each holds
 //!   its request shape, the parse of a checked body, its typed operation on [`Kinesis`] and
 //!   its response shape. Nothing below imports from it.
-//! - `kinesis`, [`write`], [`read`], `generated`: the service. Streams by name, simulated
-//!   time and the asynchronous changes in flight; the write path every record takes
-//!   (PutRecord, PutRecords, and the simulation's producers in `generated`); the read path of
-//!   GetRecords and of the simulation's consumers.
+//! - `kinesis`, [`write`](mod@write), [`read`](mod@read), `generated`: the service. Streams
+//!   by name, simulated time and the asynchronous changes in flight; the write path every
+//!   record takes (PutRecord, PutRecords, and the simulation's producers in `generated`); the
+//!   read path of GetRecords and of the simulation's consumers.
 //! - [`stream`], [`reshard`], [`shard`]: one stream's state, how splits and merges change its
 //!   shards, and one shard with its buckets and metrics.
 //! - [`records`], [`metrics`], `throttle`, [`write_call`]: a shard's record log, its
 //!   CloudWatch metrics, its token buckets, and how a write is charged.
-//! - The vocabulary used throughout: [`hash_key`], [`sequence`], [`shard_id`], [`iterator`],
-//!   [`error`], [`config`], [`events`], [`clock_text`], and [`validate`], in whose terms the
-//!   request shapes are written.
+//! - The vocabulary used throughout: [`hash_key`], [`sequence`], [`shard_id`](mod@shard_id),
+//!   [`iterator`], [`error`], [`config`], [`events`], [`clock_text`], and [`validate`], in
+//!   whose terms the request shapes are written.
 
 mod actions;
 pub mod clock_text;
@@ -66,15 +66,15 @@ pub mod write_call;
 
 pub use actions::{request_shape, ACTIONS};
 pub use actions::{
-    Direction, GetRecordsOutput, GetShardIteratorOutput, IteratorStart, PutRecordOutput,
-    PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry, Record, UpdateShardCountOutput,
+    Direction, GetRecordsOutput, GetShardIteratorOutput, PutRecordOutput, PutRecordsEntry,
+    PutRecordsOutput, PutRecordsResultEntry, Record, UpdateShardCountOutput,
 };
 pub use config::{Config, ShardLimits};
 pub use error::{ApiError, ErrorKind};
 pub use events::EngineEvent;
 pub use generated::TickOutcome;
 pub use hash_key::{hash_key_of, md5_hex, HashKeyRange, MAX_HASH_KEY};
-pub use iterator::ShardIterator;
+pub use iterator::{IteratorStart, ShardIterator};
 pub use kinesis::Kinesis;
 pub use read::{ChildShard, ReadOutcome};
 pub use records::{RecordRef, RecordSource, TickPart};

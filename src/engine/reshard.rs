@@ -17,7 +17,7 @@
 //! visible when it completes, as AWS shows it.
 //!
 //! Everything here works on a stream's shards alone (every shard it ever had, by index), not
-//! on the stream: [`super::stream::Stream`] holds a pending [`Reshard`] and calls [`apply`]
+//! on the stream: [`super::stream::Stream`] holds a pending [`Reshard`] and calls `apply`
 //! when it is due, so the dependency points one way.
 
 use serde::Serialize;

@@ -6,8 +6,8 @@
 //! records/s; how much it takes depends on the call ([`WriteCall`]).
 //!
 //! This is the core under PutRecord and PutRecords, which parse a request, call
-//! [`Stream::write`] once per record and shape the response. Records from the simulation's
-//! producers take the same buckets and metrics through [`super::generated`].
+//! `Stream::write` once per record and shape the response. Records from the simulation's
+//! producers take the same buckets and metrics through `generated`.
 
 use super::config::Config;
 use super::error::ApiError;

@@ -6,7 +6,7 @@
 //! also count different CloudWatch metrics.
 //!
 //! This is its own module, below everything else, because both sides of a write need it:
-//! the write path that charges and counts ([`super::write`], [`super::generated`]) and the
+//! the write path that charges and counts ([`super::write`], `generated`) and the
 //! record log, whose producer ticks ([`super::records::TickPart`]) say how their records are
 //! sent. The log must not depend on the write path that stores into it.
 

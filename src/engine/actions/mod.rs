@@ -31,7 +31,7 @@ mod split_shard;
 mod update_shard_count;
 
 pub use get_records::{GetRecordsOutput, Record};
-pub use get_shard_iterator::{GetShardIteratorOutput, IteratorStart};
+pub use get_shard_iterator::GetShardIteratorOutput;
 pub use put_record::PutRecordOutput;
 pub use put_records::{PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry};
 pub use retention::Direction;
