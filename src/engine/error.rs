@@ -147,4 +147,27 @@ mod tests {
         );
         assert_eq!(error.kind(), "ProvisionedThroughputExceededException");
     }
+
+    #[test]
+    fn http_statuses_are_the_ones_aws_documents() {
+        // Kinesis's common errors: InternalFailure is a 500; every exception a caller can
+        // cause or retry on (throttling included) is a 400. Shardlab has no
+        // ServiceUnavailable (503): the simulated service is never unavailable.
+        let client_errors = [
+            ErrorKind::ResourceNotFound,
+            ErrorKind::ResourceInUse,
+            ErrorKind::InvalidArgument,
+            ErrorKind::LimitExceeded,
+            ErrorKind::ProvisionedThroughputExceeded,
+            ErrorKind::ExpiredIterator,
+            ErrorKind::ExpiredNextToken,
+            ErrorKind::Validation,
+            ErrorKind::Serialization,
+            ErrorKind::UnknownOperation,
+        ];
+        for kind in client_errors {
+            assert_eq!(kind.http_status(), 400, "{}", kind.name());
+        }
+        assert_eq!(ErrorKind::InternalFailure.http_status(), 500);
+    }
 }

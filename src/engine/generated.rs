@@ -13,12 +13,14 @@
 
 use std::rc::Rc;
 
-use super::actions::{WriteCall, WriteOutcome};
+use super::config::Config;
 use super::error::ApiError;
 use super::kinesis::Kinesis;
 use super::metrics::Metric;
 use super::records::{RecordSource, TickPart};
 use super::shard::Shard;
+use super::write::WriteOutcome;
+use super::write_call::WriteCall;
 
 /// What happened to one shard's share of a tick.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,13 +29,6 @@ pub struct TickOutcome {
     pub accepted: Vec<u64>,
     pub accepted_bytes: u64,
     pub throttled: u64,
-}
-
-fn charge(size: u64, call: WriteCall) -> u64 {
-    match call {
-        WriteCall::PutRecord => size.div_ceil(1024).max(1) * 1024,
-        WriteCall::PutRecordsEntry => size,
-    }
 }
 
 impl Kinesis {
@@ -49,24 +44,14 @@ impl Kinesis {
     ) -> Result<TickOutcome, ApiError> {
         self.advance_to(now_ms);
         let now_ms = self.now_ms;
-        let Kinesis {
-            config, streams, ..
-        } = self;
-        let not_found = || {
-            ApiError::resource_not_found(format!(
-                "Stream {stream} under account {} not found.",
-                config.account_id
-            ))
-        };
-        let found = streams
-            .get_mut(stream)
-            .filter(|s| s.is_serving())
-            .ok_or_else(not_found)?;
-        let shard = found
+        let (config, found) = self.stream_for_write(stream)?;
+        let Some(shard) = found
             .shards
             .get_mut(shard_index as usize)
             .filter(|s| s.is_open())
-            .ok_or_else(not_found)?;
+        else {
+            return Err(self.stream_not_found(stream));
+        };
 
         let sizes: Vec<Vec<u64>> = parts
             .iter()
@@ -80,7 +65,7 @@ impl Kinesis {
         let charged: u64 = parts
             .iter()
             .zip(&sizes)
-            .map(|(p, sizes)| sizes.iter().map(|&s| charge(s, p.call)).sum::<u64>())
+            .map(|(p, sizes)| sizes.iter().map(|&s| p.call.charge(s)).sum::<u64>())
             .sum();
         let buckets = &mut shard.buckets;
         let accepted: Vec<u64> = if buckets.write_records.has(now_ms, offered)
@@ -135,25 +120,14 @@ impl Kinesis {
     ) -> Result<WriteOutcome, ApiError> {
         self.advance_to(now_ms);
         let now_ms = self.now_ms;
-        let Kinesis {
-            config, streams, ..
-        } = self;
-        let found = streams
-            .get_mut(stream)
-            .filter(|s| s.is_serving())
-            .ok_or_else(|| {
-                ApiError::resource_not_found(format!(
-                    "Stream {stream} under account {} not found.",
-                    config.account_id
-                ))
-            })?;
+        let (config, found) = self.stream_for_write(stream)?;
         let hash_key = source.hash_key(origin_shard, ordinal);
         let Some(shard_index) = found.route(hash_key) else {
             return Ok(WriteOutcome::Throttled { shard_index: 0 });
         };
         let shard = &mut found.shards[shard_index as usize];
         let size = source.size(origin_shard, ordinal);
-        let charged = charge(size, call);
+        let charged = call.charge(size);
         let buckets = &mut shard.buckets;
         if !(buckets.write_records.has(now_ms, 1) && buckets.write_bytes.has(now_ms, charged)) {
             count_writes(shard, config, now_ms, call, 0, 0, 1);
@@ -198,7 +172,7 @@ fn share_capacity(
         let Some(part) = next else {
             return taken;
         };
-        let size = charge(sizes[part][taken[part] as usize], calls[part]);
+        let size = calls[part].charge(sizes[part][taken[part] as usize]);
         if !(buckets.write_records.has(now_ms, 1) && buckets.write_bytes.has(now_ms, size)) {
             return taken;
         }
@@ -210,7 +184,7 @@ fn share_capacity(
 
 fn count_writes(
     shard: &mut Shard,
-    config: &super::config::Config,
+    config: &Config,
     now_ms: u64,
     call: WriteCall,
     accepted: u64,
@@ -224,7 +198,7 @@ fn count_writes(
 /// The metrics every write counts, whatever the call.
 fn count_totals(
     shard: &mut Shard,
-    config: &super::config::Config,
+    config: &Config,
     now_ms: u64,
     accepted: u64,
     accepted_bytes: u64,
@@ -244,7 +218,7 @@ fn count_totals(
 /// The metrics of one kind of call (PutRecord.Success, PutRecords.*Records).
 fn count_per_call(
     shard: &mut Shard,
-    config: &super::config::Config,
+    config: &Config,
     now_ms: u64,
     call: WriteCall,
     accepted: u64,

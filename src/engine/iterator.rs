@@ -6,8 +6,42 @@
 //! way and carry the stream, its creation time, the shard, the position (the sequence index
 //! of the next record to return) and the issue time, sealed with a checksum so an edited or
 //! truncated iterator is rejected as AWS rejects one: `Invalid ShardIterator.`
+//!
+//! [`IteratorStart`] is where a new iterator starts (TRIM_HORIZON, LATEST, at or after a
+//! sequence number, AT_TIMESTAMP), turned into that position by the shard's records.
 
 use base64::Engine as _;
+
+use super::sequence::SequenceNumber;
+use super::shard::Shard;
+
+/// Where an iterator starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IteratorStart {
+    TrimHorizon,
+    Latest,
+    AtSequenceNumber(SequenceNumber),
+    AfterSequenceNumber(SequenceNumber),
+    /// Epoch milliseconds.
+    AtTimestamp(u64),
+}
+
+impl IteratorStart {
+    /// The position in `shard` this start names: the sequence index of the first record an
+    /// iterator issued now would return (records trimmed since are skipped when it is read).
+    pub fn position_in(self, shard: &Shard) -> u64 {
+        match self {
+            IteratorStart::TrimHorizon => 0,
+            IteratorStart::Latest => shard.next_seq_ix,
+            IteratorStart::AtSequenceNumber(n) => n.seq_ix,
+            IteratorStart::AfterSequenceNumber(n) => n.seq_ix.saturating_add(1),
+            IteratorStart::AtTimestamp(at) => shard
+                .records
+                .first_seq_at_or_after_time(at)
+                .unwrap_or(shard.next_seq_ix),
+        }
+    }
+}
 
 /// What a shard iterator says.
 #[derive(Clone, Debug, PartialEq, Eq)]

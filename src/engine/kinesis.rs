@@ -7,7 +7,7 @@ use super::error::ApiError;
 use super::events::EngineEvent;
 use super::reshard::ReshardStep;
 use super::shard_id::shard_id;
-use super::stream::{Change, Stream, StreamStatus};
+use super::stream::{Change, Pending, Stream, StreamStatus};
 
 /// The simulated Kinesis Data Streams service of one account in one region.
 ///
@@ -91,6 +91,25 @@ impl Kinesis {
             self.last_trim_second = target / 1000;
             self.trim(target);
         }
+    }
+
+    /// Starts an asynchronous change of stream `name`: it shows the change's status (CREATING,
+    /// DELETING or UPDATING) until the change applies, `duration_ms` from `now_ms`.
+    pub(crate) fn begin_change(
+        &mut self,
+        now_ms: u64,
+        name: &str,
+        change: Change,
+        duration_ms: u64,
+    ) -> Result<(), ApiError> {
+        let status = change.pending_status();
+        let stream = self.find_stream_mut(name)?;
+        stream.pending = Some(Pending {
+            due_ms: now_ms.saturating_add(duration_ms),
+            change,
+        });
+        self.set_status(name, status, now_ms);
+        Ok(())
     }
 
     fn apply_due_changes(&mut self, due_ms: u64) {
@@ -198,6 +217,14 @@ impl Kinesis {
     /// Open shards across every stream of the account (what the shard quota counts).
     pub(crate) fn open_shards_in_account(&self) -> usize {
         self.streams.values().map(Stream::open_shard_count).sum()
+    }
+
+    /// AWS's LimitExceededException for the account shard quota.
+    pub(crate) fn shard_limit_error(&self, current: usize, additional: usize) -> ApiError {
+        ApiError::limit_exceeded(format!(
+            "This request would exceed the shard limit for the account {} in {}. Current shard count for the account: {current}. Limit: {}. Number of additional shards that would have resulted from this request: {additional}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
+            self.config.account_id, self.config.region, self.config.shard_limit
+        ))
     }
 
     /// `arn:aws:kinesis:{region}:{account}:stream/{name}`

@@ -21,6 +21,26 @@
 //!
 //! Typed methods underneath (`put_record`, `get_records`, ...) skip the JSON for the
 //! simulation's hot paths; both go through the same code.
+//!
+//! # Layers
+//!
+//! The engine is built as mini-redis is: a core that knows nothing of requests, and a thin
+//! face of commands on top. Dependencies point one way, down:
+//!
+//! - `actions` (private): the Kinesis API actions, one file each, the JSON face. Each holds
+//!   its request shape, the parse of a checked body, its typed operation on [`Kinesis`] and
+//!   its response shape. Nothing below imports from it.
+//! - `kinesis`, [`write`](mod@write), [`read`](mod@read), `generated`: the service. Streams
+//!   by name, simulated time and the asynchronous changes in flight; the write path every
+//!   record takes (PutRecord, PutRecords, and the simulation's producers in `generated`); the
+//!   read path of GetRecords and of the simulation's consumers.
+//! - [`stream`], [`reshard`], [`shard`]: one stream's state, how splits and merges change its
+//!   shards, and one shard with its buckets and metrics.
+//! - [`records`], [`metrics`], `throttle`, [`write_call`]: a shard's record log, its
+//!   CloudWatch metrics, its token buckets, and how a write is charged.
+//! - The vocabulary used throughout: [`hash_key`], [`sequence`], [`shard_id`](mod@shard_id),
+//!   [`iterator`], [`error`], [`config`], [`events`], [`clock_text`], and [`validate`], in
+//!   whose terms the request shapes are written.
 
 mod actions;
 pub mod clock_text;
@@ -32,6 +52,7 @@ pub mod hash_key;
 pub mod iterator;
 mod kinesis;
 pub mod metrics;
+pub mod read;
 pub mod records;
 pub mod reshard;
 pub mod sequence;
@@ -40,22 +61,26 @@ pub mod shard_id;
 pub mod stream;
 mod throttle;
 pub mod validate;
+pub mod write;
+pub mod write_call;
 
 pub use actions::{request_shape, ACTIONS};
 pub use actions::{
-    ChildShard, Direction, GetRecordsOutput, GetShardIteratorOutput, IteratorStart,
-    PutRecordOutput, PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry, ReadOutcome, Record,
-    UpdateShardCountOutput, WriteCall, WriteOutcome,
+    Direction, GetRecordsOutput, GetShardIteratorOutput, PutRecordOutput, PutRecordsEntry,
+    PutRecordsOutput, PutRecordsResultEntry, Record, UpdateShardCountOutput,
 };
 pub use config::{Config, ShardLimits};
 pub use error::{ApiError, ErrorKind};
 pub use events::EngineEvent;
 pub use generated::TickOutcome;
 pub use hash_key::{hash_key_of, md5_hex, HashKeyRange, MAX_HASH_KEY};
-pub use iterator::ShardIterator;
+pub use iterator::{IteratorStart, ShardIterator};
 pub use kinesis::Kinesis;
+pub use read::{ChildShard, ReadOutcome};
 pub use records::{RecordRef, RecordSource, TickPart};
 pub use reshard::{LineageNode, Reshard, ReshardStep};
 pub use sequence::SequenceNumber;
 pub use shard_id::{parse_shard_id, shard_id};
 pub use stream::{Stream, StreamStatus};
+pub use write::WriteOutcome;
+pub use write_call::WriteCall;

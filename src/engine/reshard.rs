@@ -15,12 +15,16 @@
 //!
 //! A stream stays UPDATING while a reshard is in progress and the whole change becomes
 //! visible when it completes, as AWS shows it.
+//!
+//! Everything here works on a stream's shards alone (every shard it ever had, by index), not
+//! on the stream: [`super::stream::Stream`] holds a pending [`Reshard`] and calls `apply`
+//! when it is due, so the dependency points one way.
 
 use serde::Serialize;
 
+use super::config::ShardLimits;
 use super::hash_key::HashKeyRange;
 use super::shard::Shard;
-use super::stream::Stream;
 
 /// A requested change of a stream's shards, applied when its UPDATING period ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,33 +54,52 @@ pub enum ReshardStep {
 /// carry, as observed on AWS. The children take writes from the moment the parents close.
 const CHILD_DELAY_MS: u64 = 1_000;
 
-impl Stream {
-    /// Applies a reshard at `at_ms` and returns its steps in order.
-    pub(crate) fn apply_reshard(&mut self, reshard: &Reshard, at_ms: u64) -> Vec<ReshardStep> {
-        let mut steps = Vec::new();
-        match *reshard {
-            Reshard::Split {
-                shard,
-                new_starting_hash_key,
-            } => {
-                if let Some(step) = self.split(shard, new_starting_hash_key, at_ms) {
-                    steps.push(step);
-                }
-            }
-            Reshard::Merge {
-                shard_to_merge,
-                adjacent_shard_to_merge,
-            } => {
-                if let Some(step) = self.merge(shard_to_merge, adjacent_shard_to_merge, at_ms) {
-                    steps.push(step);
-                }
-            }
-            Reshard::UniformScaling { target_shard_count } => {
-                self.scale_uniformly(target_shard_count, at_ms, &mut steps);
+/// Applies a reshard at `at_ms` to a stream's shards and returns its steps in order. New
+/// children get `limits`; the caller reindexes its open shards afterwards.
+pub(crate) fn apply(
+    shards: &mut Vec<Shard>,
+    limits: &ShardLimits,
+    reshard: &Reshard,
+    at_ms: u64,
+) -> Vec<ReshardStep> {
+    let mut family = Family { shards, limits };
+    let mut steps = Vec::new();
+    match *reshard {
+        Reshard::Split {
+            shard,
+            new_starting_hash_key,
+        } => {
+            if let Some(step) = family.split(shard, new_starting_hash_key, at_ms) {
+                steps.push(step);
             }
         }
-        self.reindex_open_shards();
-        steps
+        Reshard::Merge {
+            shard_to_merge,
+            adjacent_shard_to_merge,
+        } => {
+            if let Some(step) = family.merge(shard_to_merge, adjacent_shard_to_merge, at_ms) {
+                steps.push(step);
+            }
+        }
+        Reshard::UniformScaling { target_shard_count } => {
+            family.scale_uniformly(target_shard_count, at_ms, &mut steps);
+        }
+    }
+    steps
+}
+
+/// A stream's shards while a reshard changes them, and the limits its new children get.
+struct Family<'a> {
+    shards: &'a mut Vec<Shard>,
+    limits: &'a ShardLimits,
+}
+
+impl Family<'_> {
+    /// Indices of the open shards ordered by StartingHashKey, as the stream routes by them.
+    fn open_by_range(&self) -> Vec<u32> {
+        let mut open: Vec<&Shard> = self.shards.iter().filter(|s| s.is_open()).collect();
+        open.sort_by_key(|s| s.range.starting_hash_key);
+        open.iter().map(|s| s.index).collect()
     }
 
     fn next_index(&self) -> u32 {
@@ -85,7 +108,7 @@ impl Stream {
 
     /// A child opening at `opened_ms`, the moment its parents closed.
     fn new_child(&self, index: u32, range: HashKeyRange, opened_ms: u64) -> Shard {
-        let mut child = Shard::new(index, range, opened_ms, &self.limits, opened_ms);
+        let mut child = Shard::new(index, range, opened_ms, self.limits, opened_ms);
         child.sequence_created_secs = opened_ms.saturating_add(CHILD_DELAY_MS) / 1000;
         child
     }
@@ -159,8 +182,7 @@ impl Stream {
     fn scale_uniformly(&mut self, target: u32, at_ms: u64, steps: &mut Vec<ReshardStep>) {
         let targets = HashKeyRange::even_split(target);
         // Split phase, shard by shard in hash key order, lower fragments first.
-        let open: Vec<u32> = self.open_shards().map(|s| s.index).collect();
-        for index in open {
+        for index in self.open_by_range() {
             let mut current = index;
             let range = self.shards[index as usize].range;
             for boundary in targets.iter().map(|t| t.starting_hash_key) {
@@ -175,11 +197,11 @@ impl Stream {
                 }
             }
         }
-        self.reindex_open_shards();
         // Merge phase: fragments inside one target range merge left to right.
         let fragments: Vec<(u32, u128)> = self
-            .open_shards()
-            .map(|s| (s.index, s.range.starting_hash_key))
+            .open_by_range()
+            .into_iter()
+            .map(|index| (index, self.shards[index as usize].range.starting_hash_key))
             .collect();
         for target_range in &targets {
             let inside: Vec<u32> = fragments
@@ -232,29 +254,25 @@ pub struct LineageNode {
     pub state: &'static str,
 }
 
-impl Stream {
-    /// Every shard the stream ever had, with parents, children and times.
-    pub fn lineage(&self, now_ms: u64) -> Vec<LineageNode> {
-        let retention_ms = self.retention_ms();
-        self.shards
-            .iter()
-            .map(|s| LineageNode {
-                shard_id: s.id(),
-                index: s.index,
-                range: s.range,
-                parent: s.parent,
-                adjacent_parent: s.adjacent_parent,
-                children: s.children.clone(),
-                created_ms: s.created_ms,
-                closed_ms: s.closed_ms,
-                state: if s.is_open() {
-                    "OPEN"
-                } else if s.is_expired(now_ms, retention_ms) {
-                    "EXPIRED"
-                } else {
-                    "CLOSED"
-                },
-            })
-            .collect()
+impl LineageNode {
+    /// `shard`'s place in the family tree at `now_ms`, under the stream's retention period.
+    pub fn of(shard: &Shard, now_ms: u64, retention_ms: u64) -> Self {
+        LineageNode {
+            shard_id: shard.id(),
+            index: shard.index,
+            range: shard.range,
+            parent: shard.parent,
+            adjacent_parent: shard.adjacent_parent,
+            children: shard.children.clone(),
+            created_ms: shard.created_ms,
+            closed_ms: shard.closed_ms,
+            state: if shard.is_open() {
+                "OPEN"
+            } else if shard.is_expired(now_ms, retention_ms) {
+                "EXPIRED"
+            } else {
+                "CLOSED"
+            },
+        }
     }
 }

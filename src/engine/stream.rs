@@ -7,7 +7,7 @@
 
 use super::config::ShardLimits;
 use super::error::ApiError;
-use super::reshard::Reshard;
+use super::reshard::{self, LineageNode, Reshard, ReshardStep};
 use super::shard::Shard;
 
 /// `StreamStatus` as the API reports it.
@@ -46,6 +46,17 @@ pub enum Change {
     Remove,
     /// UPDATING -> ACTIVE, with the new shards.
     Reshard(Reshard),
+}
+
+impl Change {
+    /// The status a stream shows while this change is pending.
+    pub fn pending_status(&self) -> StreamStatus {
+        match self {
+            Change::Activate => StreamStatus::Creating,
+            Change::Remove => StreamStatus::Deleting,
+            Change::Reshard(_) => StreamStatus::Updating,
+        }
+    }
 }
 
 /// One stream.
@@ -161,6 +172,32 @@ impl Stream {
                 self.status.as_str()
             )))
         }
+    }
+
+    /// Sets the retention period at `now_ms`. Records already past the old period are gone for
+    /// good, even if they were not trimmed yet: they are trimmed with the old period first,
+    /// then the new one applies.
+    pub(crate) fn set_retention_hours(&mut self, hours: u32, now_ms: u64) {
+        self.trim(now_ms);
+        self.retention_hours = hours;
+        self.trim(now_ms);
+    }
+
+    /// Applies a due reshard at `at_ms` (see [`super::reshard`]) and returns its steps in
+    /// order.
+    pub(crate) fn apply_reshard(&mut self, reshard: &Reshard, at_ms: u64) -> Vec<ReshardStep> {
+        let steps = reshard::apply(&mut self.shards, &self.limits, reshard, at_ms);
+        self.reindex_open_shards();
+        steps
+    }
+
+    /// Every shard the stream ever had, with parents, children and times.
+    pub fn lineage(&self, now_ms: u64) -> Vec<LineageNode> {
+        let retention_ms = self.retention_ms();
+        self.shards
+            .iter()
+            .map(|s| LineageNode::of(s, now_ms, retention_ms))
+            .collect()
     }
 
     /// Drops records past retention from every shard; returns how many were dropped.

@@ -3,15 +3,14 @@
 //! The call returns at once with the stream CREATING; it turns ACTIVE after
 //! `Config::create_duration_ms`. Until then it lists no shards and refuses reads and writes.
 
-use serde::Serialize;
 use serde_json::Value;
 
-use super::{int_of, str_of, STREAM_NAME_RULES};
+use super::{int_of, str_of, Empty, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::hash_key::HashKeyRange;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::shard::Shard;
-use crate::engine::stream::{Change, Pending, Stream, StreamStatus};
+use crate::engine::stream::{Change, Stream, StreamStatus};
 use crate::engine::validate::{Member, Rule, Type};
 
 /// More than this many streams CREATING at once is refused (reference section 1.5).
@@ -28,11 +27,7 @@ pub static SHAPE: [Member; 3] = [
         ty: Type::Structure(&STREAM_MODE_DETAILS),
         rules: &[],
     },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
+    STREAM_NAME,
 ];
 
 static STREAM_MODE_DETAILS: [Member; 1] = [Member {
@@ -40,10 +35,6 @@ static STREAM_MODE_DETAILS: [Member; 1] = [Member {
     ty: Type::String,
     rules: &[Rule::NotNull, Rule::Enum(&["PROVISIONED", "ON_DEMAND"])],
 }];
-
-/// CreateStream answers with an empty body.
-#[derive(Serialize)]
-pub struct Empty {}
 
 impl Kinesis {
     pub(super) fn create_stream_json(
@@ -106,27 +97,15 @@ impl Kinesis {
             .zip(0..)
             .map(|(range, index)| Shard::new(index, range, now_ms, &limits, now_ms))
             .collect();
-        let mut stream = Stream::new(
+        let stream = Stream::new(
             name.to_string(),
             self.stream_arn(name),
             now_ms,
             shards,
             limits,
         );
-        stream.pending = Some(Pending {
-            due_ms: now_ms.saturating_add(self.config.create_duration_ms),
-            change: Change::Activate,
-        });
         self.streams.insert(name.to_string(), stream);
-        self.set_status(name, StreamStatus::Creating, now_ms);
-        Ok(())
-    }
-
-    /// AWS's LimitExceededException for the account shard quota.
-    pub(crate) fn shard_limit_error(&self, current: usize, additional: usize) -> ApiError {
-        ApiError::limit_exceeded(format!(
-            "This request would exceed the shard limit for the account {} in {}. Current shard count for the account: {current}. Limit: {}. Number of additional shards that would have resulted from this request: {additional}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.",
-            self.config.account_id, self.config.region, self.config.shard_limit
-        ))
+        let duration = self.config.create_duration_ms;
+        self.begin_change(now_ms, name, Change::Activate, duration)
     }
 }

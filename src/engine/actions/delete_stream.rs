@@ -3,11 +3,10 @@
 
 use serde_json::Value;
 
-use super::create_stream::Empty;
-use super::{str_of, STREAM_NAME_RULES};
+use super::{str_of, Empty, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
-use crate::engine::stream::{Change, Pending, StreamStatus};
+use crate::engine::stream::{Change, StreamStatus};
 use crate::engine::validate::{Member, Type};
 
 pub static SHAPE: [Member; 2] = [
@@ -16,11 +15,7 @@ pub static SHAPE: [Member; 2] = [
         ty: Type::Boolean,
         rules: &[],
     },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
+    STREAM_NAME,
 ];
 
 impl Kinesis {
@@ -37,16 +32,10 @@ impl Kinesis {
     pub fn delete_stream(&mut self, now_ms: u64, name: &str) -> Result<(), ApiError> {
         self.advance_to(now_ms);
         let now_ms = self.now_ms;
-        let due_ms = now_ms.saturating_add(self.config.delete_duration_ms);
-        let stream = self.find_stream_mut(name)?;
-        if stream.status == StreamStatus::Deleting {
+        if self.find_stream(name)?.status == StreamStatus::Deleting {
             return Ok(()); // already on its way out
         }
-        stream.pending = Some(Pending {
-            due_ms,
-            change: Change::Remove,
-        });
-        self.set_status(name, StreamStatus::Deleting, now_ms);
-        Ok(())
+        let duration = self.config.delete_duration_ms;
+        self.begin_change(now_ms, name, Change::Remove, duration)
     }
 }

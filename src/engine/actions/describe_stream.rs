@@ -7,49 +7,22 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{epoch_seconds, int_of, str_of, ShardDescription, STREAM_NAME_RULES};
+use super::{
+    epoch_seconds, int_of, str_of, ShardDescription, StreamModeDetails, EXCLUSIVE_START_SHARD_ID,
+    LIMIT, STREAM_NAME,
+};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::shard_id::parse_shard_id;
 use crate::engine::stream::{Stream, StreamStatus};
-use crate::engine::validate::{Member, Pattern, Rule, Type};
+use crate::engine::validate::Member;
 
 /// At most this many shards per DescribeStream page, whatever `Limit` says.
 const MAX_SHARDS_PER_PAGE: usize = 100;
 
-pub static DESCRIBE_SHAPE: [Member; 3] = [
-    Member {
-        name: "Limit",
-        ty: Type::Integer,
-        rules: &[Rule::MinValue(1), Rule::MaxValue(10_000)],
-    },
-    Member {
-        name: "ExclusiveStartShardId",
-        ty: Type::String,
-        rules: &[
-            Rule::Pattern(Pattern::Name),
-            Rule::MinLength(1),
-            Rule::MaxLength(128),
-        ],
-    },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
-];
+pub static DESCRIBE_SHAPE: [Member; 3] = [LIMIT, EXCLUSIVE_START_SHARD_ID, STREAM_NAME];
 
-pub static SUMMARY_SHAPE: [Member; 1] = [Member {
-    name: "StreamName",
-    ty: Type::String,
-    rules: STREAM_NAME_RULES,
-}];
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct StreamModeDetails {
-    pub stream_mode: &'static str,
-}
+pub static SUMMARY_SHAPE: [Member; 1] = [STREAM_NAME];
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -101,12 +74,6 @@ pub struct DescribeStreamSummaryOutput {
     pub stream_description_summary: StreamDescriptionSummary,
 }
 
-fn provisioned() -> StreamModeDetails {
-    StreamModeDetails {
-        stream_mode: "PROVISIONED",
-    }
-}
-
 fn no_enhanced_monitoring() -> Vec<EnhancedMetrics> {
     vec![EnhancedMetrics {
         shard_level_metrics: Vec::new(),
@@ -140,7 +107,7 @@ impl Kinesis {
                 stream_name: stream.name.clone(),
                 stream_arn: stream.arn.clone(),
                 stream_status: stream.status,
-                stream_mode_details: provisioned(),
+                stream_mode_details: StreamModeDetails::provisioned(),
                 shards,
                 has_more_shards,
                 retention_period_hours: stream.retention_hours,
@@ -168,7 +135,7 @@ fn summary(stream: &Stream) -> StreamDescriptionSummary {
         stream_name: stream.name.clone(),
         stream_arn: stream.arn.clone(),
         stream_status: stream.status,
-        stream_mode_details: provisioned(),
+        stream_mode_details: StreamModeDetails::provisioned(),
         retention_period_hours: stream.retention_hours,
         stream_creation_timestamp: epoch_seconds(stream.created_ms),
         enhanced_monitoring: no_enhanced_monitoring(),

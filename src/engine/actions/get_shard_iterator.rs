@@ -7,9 +7,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{str_of, timestamp_ms_of, STREAM_NAME_RULES};
+use super::{str_of, timestamp_ms_of, SHARD_ID_RULES, STREAM_NAME, TIMESTAMP};
 use crate::engine::error::ApiError;
-use crate::engine::iterator::ShardIterator;
+use crate::engine::iterator::{IteratorStart, ShardIterator};
 use crate::engine::kinesis::Kinesis;
 use crate::engine::sequence::SequenceNumber;
 use crate::engine::shard_id::{parse_shard_id, shard_id};
@@ -28,12 +28,7 @@ pub static SHAPE: [Member; 5] = [
     Member {
         name: "ShardId",
         ty: Type::String,
-        rules: &[
-            Rule::NotNull,
-            Rule::Pattern(Pattern::Name),
-            Rule::MinLength(1),
-            Rule::MaxLength(128),
-        ],
+        rules: SHARD_ID_RULES,
     },
     Member {
         name: "ShardIteratorType",
@@ -45,28 +40,9 @@ pub static SHAPE: [Member; 5] = [
         ty: Type::String,
         rules: &[Rule::Pattern(Pattern::SequenceNumber)],
     },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
-    Member {
-        name: "Timestamp",
-        ty: Type::Timestamp,
-        rules: &[],
-    },
+    STREAM_NAME,
+    TIMESTAMP,
 ];
-
-/// Where an iterator starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IteratorStart {
-    TrimHorizon,
-    Latest,
-    AtSequenceNumber(SequenceNumber),
-    AfterSequenceNumber(SequenceNumber),
-    /// Epoch milliseconds.
-    AtTimestamp(u64),
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -178,16 +154,7 @@ impl Kinesis {
                 shard_id(shard_index)
             ))
         })?;
-        let position = match start {
-            IteratorStart::TrimHorizon => 0,
-            IteratorStart::Latest => shard.next_seq_ix,
-            IteratorStart::AtSequenceNumber(n) => n.seq_ix,
-            IteratorStart::AfterSequenceNumber(n) => n.seq_ix.saturating_add(1),
-            IteratorStart::AtTimestamp(at) => shard
-                .records
-                .first_seq_at_or_after_time(at)
-                .unwrap_or(shard.next_seq_ix),
-        };
+        let position = start.position_in(shard);
         Ok(GetShardIteratorOutput {
             shard_iterator: ShardIterator {
                 stream_name: stream_name.to_string(),

@@ -9,12 +9,15 @@ use base64::Engine as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{int_of, str_of, timestamp_ms_of, ShardDescription};
+use super::{
+    int_of, str_of, timestamp_ms_of, ShardDescription, EXCLUSIVE_START_SHARD_ID, NAME_RULES,
+    NEXT_TOKEN, TIMESTAMP,
+};
 use crate::engine::error::{ApiError, ErrorKind};
 use crate::engine::kinesis::Kinesis;
 use crate::engine::shard::Shard;
 use crate::engine::shard_id::parse_shard_id;
-use crate::engine::validate::{Member, Pattern, Rule, Type};
+use crate::engine::validate::{Member, Rule, Type};
 
 /// At most this many shards per page.
 const MAX_PAGE: usize = 1000;
@@ -37,52 +40,29 @@ static SHARD_FILTER: [Member; 3] = [
     Member {
         name: "ShardId",
         ty: Type::String,
-        rules: &[
-            Rule::Pattern(Pattern::Name),
-            Rule::MinLength(1),
-            Rule::MaxLength(128),
-        ],
+        rules: NAME_RULES,
     },
-    Member {
-        name: "Timestamp",
-        ty: Type::Timestamp,
-        rules: &[],
-    },
+    TIMESTAMP,
 ];
 
 pub static SHAPE: [Member; 6] = [
-    Member {
-        name: "ExclusiveStartShardId",
-        ty: Type::String,
-        rules: &[
-            Rule::Pattern(Pattern::Name),
-            Rule::MinLength(1),
-            Rule::MaxLength(128),
-        ],
-    },
+    EXCLUSIVE_START_SHARD_ID,
     Member {
         name: "MaxResults",
         ty: Type::Integer,
         rules: &[Rule::MinValue(1), Rule::MaxValue(10_000)],
     },
-    Member {
-        name: "NextToken",
-        ty: Type::String,
-        rules: &[Rule::MinLength(1), Rule::MaxLength(1_048_576)],
-    },
+    NEXT_TOKEN,
     Member {
         name: "StreamCreationTimestamp",
         ty: Type::Timestamp,
         rules: &[],
     },
+    // Optional here: a later page names its stream through NextToken instead.
     Member {
         name: "StreamName",
         ty: Type::String,
-        rules: &[
-            Rule::Pattern(Pattern::Name),
-            Rule::MinLength(1),
-            Rule::MaxLength(128),
-        ],
+        rules: NAME_RULES,
     },
     Member {
         name: "ShardFilter",

@@ -3,36 +3,23 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::describe_stream::StreamModeDetails;
-use super::{epoch_seconds, int_of, str_of};
+use super::{epoch_seconds, int_of, str_of, StreamModeDetails, LIMIT, NAME_RULES, NEXT_TOKEN};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::stream::StreamStatus;
-use crate::engine::validate::{Member, Pattern, Rule, Type};
+use crate::engine::validate::{Member, Type};
 
 /// Names returned per page when the caller sets no `Limit`, and at most per page.
 const PAGE: usize = 100;
 
 pub static SHAPE: [Member; 3] = [
-    Member {
-        name: "Limit",
-        ty: Type::Integer,
-        rules: &[Rule::MinValue(1), Rule::MaxValue(10_000)],
-    },
+    LIMIT,
     Member {
         name: "ExclusiveStartStreamName",
         ty: Type::String,
-        rules: &[
-            Rule::Pattern(Pattern::Name),
-            Rule::MinLength(1),
-            Rule::MaxLength(128),
-        ],
+        rules: NAME_RULES,
     },
-    Member {
-        name: "NextToken",
-        ty: Type::String,
-        rules: &[Rule::MinLength(1), Rule::MaxLength(1_048_576)],
-    },
+    NEXT_TOKEN,
 ];
 
 #[derive(Serialize)]
@@ -86,9 +73,7 @@ impl Kinesis {
                     stream_name: s.name.clone(),
                     stream_arn: s.arn.clone(),
                     stream_status: s.status,
-                    stream_mode_details: StreamModeDetails {
-                        stream_mode: "PROVISIONED",
-                    },
+                    stream_mode_details: StreamModeDetails::provisioned(),
                     stream_creation_timestamp: epoch_seconds(s.created_ms),
                 })
                 .collect(),

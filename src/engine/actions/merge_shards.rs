@@ -6,20 +6,13 @@
 
 use serde_json::Value;
 
-use super::create_stream::Empty;
-use super::{str_of, STREAM_NAME_RULES};
+use super::{str_of, Empty, SHARD_ID_RULES, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::reshard::{union_if_adjacent, Reshard};
 use crate::engine::shard_id::shard_id;
-use crate::engine::validate::{Member, Pattern, Rule, Type};
-
-const SHARD_ID_RULES: &[Rule] = &[
-    Rule::NotNull,
-    Rule::Pattern(Pattern::Name),
-    Rule::MinLength(1),
-    Rule::MaxLength(128),
-];
+use crate::engine::stream::Change;
+use crate::engine::validate::{Member, Type};
 
 pub static SHAPE: [Member; 3] = [
     Member {
@@ -32,11 +25,7 @@ pub static SHAPE: [Member; 3] = [
         ty: Type::String,
         rules: SHARD_ID_RULES,
     },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
+    STREAM_NAME,
 ];
 
 impl Kinesis {
@@ -70,13 +59,13 @@ impl Kinesis {
             )));
         }
         let duration = self.config.reshard_duration_ms;
-        self.begin_reshard(
+        self.begin_change(
             now_ms,
             name,
-            Reshard::Merge {
+            Change::Reshard(Reshard::Merge {
                 shard_to_merge: first,
                 adjacent_shard_to_merge: second,
-            },
+            }),
             duration,
         )?;
         Ok(Empty {})

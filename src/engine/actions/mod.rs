@@ -1,9 +1,19 @@
-//! The Kinesis API actions, one file each (or one per small family), each in three steps as
-//! in mini-redis: its request shape (checked by [`super::validate`]), its typed operation on
-//! [`Kinesis`], and its response shape with AWS's field names.
+//! The Kinesis API actions: the thin JSON face on top of the engine's core.
+//!
+//! As in mini-redis's `cmd/`, each action has a file (or one per small family) holding four
+//! things and nothing else: its request shape (the members AWS checks, in AWS's order, checked
+//! by [`super::validate`]), the parse of a checked JSON body, its typed operation on
+//! [`Kinesis`] (the request's own checks with AWS's wording, then the core call), and its
+//! response shape with AWS's field names. What a stream does (storing, routing, charging,
+//! reading, resharding, scheduling CREATING/UPDATING/DELETING) lives in the core modules below
+//! (`super::write`, `super::read`, `super::reshard`, `super::kinesis`, ...), which never
+//! import from here.
 //!
 //! [`Kinesis::call`] is the JSON face: an action name and a request body in, the response
-//! body or an [`ApiError`] out. The console, scripts and tests all go through it.
+//! body or an [`ApiError`] out. The console, scripts and tests all go through it; the typed
+//! methods serve the simulation's hot paths. This module also holds what several actions
+//! share: request members named once (`STREAM_NAME`, `PARTITION_KEY`, ...), the readers of a
+//! checked body, and common response types ([`Empty`], [`ShardDescription`]).
 
 mod create_stream;
 mod delete_stream;
@@ -20,9 +30,9 @@ mod retention;
 mod split_shard;
 mod update_shard_count;
 
-pub use get_records::{ChildShard, GetRecordsOutput, ReadOutcome, Record};
-pub use get_shard_iterator::{GetShardIteratorOutput, IteratorStart};
-pub use put_record::{PutRecordOutput, WriteCall, WriteOutcome};
+pub use get_records::{GetRecordsOutput, Record};
+pub use get_shard_iterator::GetShardIteratorOutput;
+pub use put_record::PutRecordOutput;
 pub use put_records::{PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry};
 pub use retention::Direction;
 pub use update_shard_count::UpdateShardCountOutput;
@@ -33,11 +43,9 @@ use serde_json::Value;
 use super::error::{ApiError, ErrorKind};
 use super::hash_key::HashKeyRange;
 use super::kinesis::Kinesis;
-use super::reshard::Reshard;
 use super::sequence::SequenceNumber;
 use super::shard::Shard;
-use super::stream::{Change, Pending, StreamStatus};
-use super::validate::{self, Member};
+use super::validate::{self, Member, Pattern, Rule, Type};
 
 /// Every action `call` understands, in the order of the AWS API reference.
 pub const ACTIONS: [&str; 16] = [
@@ -173,23 +181,6 @@ impl Kinesis {
         }
         Ok(index)
     }
-
-    /// Puts a stream into UPDATING with `reshard` due after `duration_ms`.
-    fn begin_reshard(
-        &mut self,
-        now_ms: u64,
-        stream: &str,
-        reshard: Reshard,
-        duration_ms: u64,
-    ) -> Result<(), ApiError> {
-        let found = self.find_stream_mut(stream)?;
-        found.pending = Some(Pending {
-            due_ms: now_ms.saturating_add(duration_ms),
-            change: Change::Reshard(reshard),
-        });
-        self.set_status(stream, StreamStatus::Updating, now_ms);
-        Ok(())
-    }
 }
 
 /// A string member of a checked body.
@@ -252,10 +243,110 @@ impl ShardDescription {
     }
 }
 
-/// The members every stream-addressed action shares: `StreamName`, pattern and length.
-const STREAM_NAME_RULES: &[validate::Rule] = &[
-    validate::Rule::NotNull,
-    validate::Rule::Pattern(validate::Pattern::Name),
-    validate::Rule::MinLength(1),
-    validate::Rule::MaxLength(128),
+/// Parses an ExplicitHashKey that passed the model's pattern; AWS then range-checks it.
+fn parse_explicit_hash_key(text: &str) -> Result<u128, ApiError> {
+    text.parse::<u128>().map_err(|_| {
+        ApiError::invalid_argument(format!(
+            "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {text}"
+        ))
+    })
+}
+
+/// The answer of the actions that return nothing (CreateStream, DeleteStream, the retention
+/// changes, SplitShard, MergeShards): an empty JSON object.
+#[derive(Serialize)]
+pub struct Empty {}
+
+/// `StreamModeDetails` as DescribeStream, DescribeStreamSummary and ListStreams show it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StreamModeDetails {
+    pub stream_mode: &'static str,
+}
+
+impl StreamModeDetails {
+    /// Every stream Shardlab makes is provisioned.
+    fn provisioned() -> Self {
+        StreamModeDetails {
+            stream_mode: "PROVISIONED",
+        }
+    }
+}
+
+// Request members that several actions share, named once. Each action's shape lists its
+// members in the order AWS checks them; these are only the repeated ones.
+
+/// A name the model allows to be left out (`ExclusiveStartShardId`, ListShards'
+/// `StreamName`, ...): `[a-zA-Z0-9_.-]+`, 1 to 128 characters.
+const NAME_RULES: &[Rule] = &[
+    Rule::Pattern(Pattern::Name),
+    Rule::MinLength(1),
+    Rule::MaxLength(128),
 ];
+
+/// The `StreamName` of every stream-addressed action: a required name.
+const STREAM_NAME_RULES: &[Rule] = &[
+    Rule::NotNull,
+    Rule::Pattern(Pattern::Name),
+    Rule::MinLength(1),
+    Rule::MaxLength(128),
+];
+
+/// A required shard id (`ShardId`, `ShardToSplit`, `ShardToMerge`, ...) is constrained
+/// exactly as a stream name is.
+const SHARD_ID_RULES: &[Rule] = STREAM_NAME_RULES;
+
+/// The largest data blob of a record: 1 MiB.
+const MAX_DATA_BYTES: u64 = 1024 * 1024;
+
+const STREAM_NAME: Member = Member {
+    name: "StreamName",
+    ty: Type::String,
+    rules: STREAM_NAME_RULES,
+};
+
+/// A record's partition key (PutRecord, and each PutRecords entry).
+const PARTITION_KEY: Member = Member {
+    name: "PartitionKey",
+    ty: Type::String,
+    rules: &[Rule::NotNull, Rule::MinLength(1), Rule::MaxLength(256)],
+};
+
+const EXPLICIT_HASH_KEY: Member = Member {
+    name: "ExplicitHashKey",
+    ty: Type::String,
+    rules: &[Rule::Pattern(Pattern::HashKey)],
+};
+
+/// A record's data, base64 on the wire; its length is checked on the decoded bytes.
+const DATA: Member = Member {
+    name: "Data",
+    ty: Type::Blob,
+    rules: &[Rule::NotNull, Rule::MaxLength(MAX_DATA_BYTES)],
+};
+
+const EXCLUSIVE_START_SHARD_ID: Member = Member {
+    name: "ExclusiveStartShardId",
+    ty: Type::String,
+    rules: NAME_RULES,
+};
+
+/// DescribeStream's and ListStreams' page size.
+const LIMIT: Member = Member {
+    name: "Limit",
+    ty: Type::Integer,
+    rules: &[Rule::MinValue(1), Rule::MaxValue(10_000)],
+};
+
+const NEXT_TOKEN: Member = Member {
+    name: "NextToken",
+    ty: Type::String,
+    rules: &[Rule::MinLength(1), Rule::MaxLength(1_048_576)],
+};
+
+/// A moment (GetShardIterator's AT_TIMESTAMP, a ListShards filter), epoch seconds.
+const TIMESTAMP: Member = Member {
+    name: "Timestamp",
+    ty: Type::Timestamp,
+    rules: &[],
+};

@@ -8,39 +8,22 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::put_record::{
-    parse_explicit_hash_key, write_throttled_message, WriteCall, WriteOutcome, MAX_DATA_BYTES,
-};
-use super::{str_of, STREAM_NAME_RULES};
+use super::{parse_explicit_hash_key, str_of, DATA, EXPLICIT_HASH_KEY, PARTITION_KEY, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::hash_key::hash_key_of;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::sequence::SequenceNumber;
 use crate::engine::shard_id::ShardId;
-use crate::engine::validate::{self, Member, Pattern, Rule, Type};
+use crate::engine::validate::{self, Member, Rule, Type};
+use crate::engine::write::{write_throttled_message, WriteOutcome};
+use crate::engine::write_call::WriteCall;
 
 /// Entries per call.
 pub const MAX_ENTRIES: u64 = 500;
 /// The whole request, partition keys included: 10 MiB.
 pub const MAX_REQUEST_BYTES: u64 = 10 * 1024 * 1024;
 
-static ENTRY: [Member; 3] = [
-    Member {
-        name: "PartitionKey",
-        ty: Type::String,
-        rules: &[Rule::NotNull, Rule::MinLength(1), Rule::MaxLength(256)],
-    },
-    Member {
-        name: "ExplicitHashKey",
-        ty: Type::String,
-        rules: &[Rule::Pattern(Pattern::HashKey)],
-    },
-    Member {
-        name: "Data",
-        ty: Type::Blob,
-        rules: &[Rule::NotNull, Rule::MaxLength(MAX_DATA_BYTES)],
-    },
-];
+static ENTRY: [Member; 3] = [PARTITION_KEY, EXPLICIT_HASH_KEY, DATA];
 
 static ENTRY_MEMBER: Member = Member {
     name: "member",
@@ -61,11 +44,7 @@ pub static SHAPE: [Member; 2] = [
             Rule::MaxLength(MAX_ENTRIES),
         ],
     },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
+    STREAM_NAME,
 ];
 
 /// One entry of a PutRecords request, typed.
@@ -144,18 +123,7 @@ impl Kinesis {
                 "Records size exceeds 10 MB limit",
             ));
         }
-        let Kinesis {
-            config, streams, ..
-        } = self;
-        let stream = streams
-            .get_mut(stream_name)
-            .filter(|s| s.is_serving())
-            .ok_or_else(|| {
-                ApiError::resource_not_found(format!(
-                    "Stream {stream_name} under account {} not found.",
-                    config.account_id
-                ))
-            })?;
+        let (config, stream) = self.stream_for_write(stream_name)?;
         let mut failed_record_count = 0;
         let records = entries
             .iter()

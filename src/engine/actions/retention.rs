@@ -6,8 +6,7 @@
 
 use serde_json::Value;
 
-use super::create_stream::Empty;
-use super::{int_of, str_of, STREAM_NAME_RULES};
+use super::{int_of, str_of, Empty, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::validate::{Member, Rule, Type};
@@ -21,11 +20,7 @@ pub static SHAPE: [Member; 2] = [
         ty: Type::Integer,
         rules: &[Rule::NotNull, Rule::MinValue(1)],
     },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
+    STREAM_NAME,
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,11 +77,7 @@ impl Kinesis {
             }
             _ => {}
         }
-        // Records already past the old period are gone for good, even if AWS has not yet
-        // trimmed them: trim with the old period first, then apply the new one.
-        stream.trim(now_ms);
-        stream.retention_hours = u32::try_from(hours).unwrap_or(u32::MAX);
-        stream.trim(now_ms);
+        stream.set_retention_hours(u32::try_from(hours).unwrap_or(u32::MAX), now_ms);
         Ok(())
     }
 }

@@ -6,12 +6,12 @@
 
 use serde_json::Value;
 
-use super::create_stream::Empty;
-use super::{str_of, STREAM_NAME_RULES};
+use super::{str_of, Empty, SHARD_ID_RULES, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::reshard::Reshard;
 use crate::engine::shard_id::shard_id;
+use crate::engine::stream::Change;
 use crate::engine::validate::{Member, Pattern, Rule, Type};
 
 pub static SHAPE: [Member; 3] = [
@@ -20,20 +20,11 @@ pub static SHAPE: [Member; 3] = [
         ty: Type::String,
         rules: &[Rule::NotNull, Rule::Pattern(Pattern::HashKey)],
     },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
+    STREAM_NAME,
     Member {
         name: "ShardToSplit",
         ty: Type::String,
-        rules: &[
-            Rule::NotNull,
-            Rule::Pattern(Pattern::Name),
-            Rule::MinLength(1),
-            Rule::MaxLength(128),
-        ],
+        rules: SHARD_ID_RULES,
     },
 ];
 
@@ -66,13 +57,13 @@ impl Kinesis {
             return Err(out_of_range());
         }
         let duration = self.config.reshard_duration_ms;
-        self.begin_reshard(
+        self.begin_change(
             now_ms,
             name,
-            Reshard::Split {
+            Change::Reshard(Reshard::Split {
                 shard: index,
                 new_starting_hash_key: key,
-            },
+            }),
             duration,
         )?;
         Ok(Empty {})

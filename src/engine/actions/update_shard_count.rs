@@ -7,10 +7,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{int_of, str_of, STREAM_NAME_RULES};
+use super::{int_of, str_of, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::reshard::Reshard;
+use crate::engine::stream::Change;
 use crate::engine::validate::{Member, Rule, Type};
 
 /// The most open shards a stream may reach through UpdateShardCount.
@@ -22,11 +23,7 @@ pub static SHAPE: [Member; 3] = [
         ty: Type::String,
         rules: &[Rule::NotNull, Rule::Enum(&["UNIFORM_SCALING"])],
     },
-    Member {
-        name: "StreamName",
-        ty: Type::String,
-        rules: STREAM_NAME_RULES,
-    },
+    STREAM_NAME,
     Member {
         name: "TargetShardCount",
         ty: Type::Integer,
@@ -90,12 +87,12 @@ impl Kinesis {
         }
         if target != current {
             let duration = self.config.update_shard_count_duration_ms;
-            self.begin_reshard(
+            self.begin_change(
                 now_ms,
                 name,
-                Reshard::UniformScaling {
+                Change::Reshard(Reshard::UniformScaling {
                     target_shard_count: target as u32,
-                },
+                }),
                 duration,
             )?;
         }
