@@ -88,8 +88,8 @@ impl Default for Config {
             update_shard_count_duration_ms: 30_000,
             iterator_lifetime_ms: 300_000,
             next_token_lifetime_ms: 300_000,
-            metrics_seconds_kept: 15 * 60,
-            metrics_minutes_kept: 24 * 60,
+            metrics_seconds_kept: super::metrics::SERIES_KEPT.0,
+            metrics_minutes_kept: super::metrics::SERIES_KEPT.1,
         }
     }
 }

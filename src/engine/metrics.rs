@@ -28,6 +28,12 @@ pub enum Metric {
 /// How many metrics there are.
 pub const METRIC_COUNT: usize = 12;
 
+/// Per-second and per-minute periods a [`Series`] keeps: 15 minutes by the second and a day by
+/// the minute, as CloudWatch shows a stream's metrics. Shards keep what their
+/// [`crate::engine::Config`] says (this by default); producers, consumers and KCL applications
+/// keep this.
+pub const SERIES_KEPT: (usize, usize) = (15 * 60, 24 * 60);
+
 impl Metric {
     /// Every metric, in a stable order.
     pub const ALL: [Metric; METRIC_COUNT] = [

@@ -18,7 +18,7 @@ use crate::sim::world::START_MS;
 use crate::sim::World;
 
 /// Seconds of history the model keeps per second (and so the CSV's span).
-pub const SECONDS_KEPT: u64 = 15 * 60;
+pub const SECONDS_KEPT: u64 = crate::engine::metrics::SERIES_KEPT.0 as u64;
 
 /// One line of a chart: a value (or a gap) per second.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,10 +7,7 @@
 //! the same periods.
 
 use crate::engine::metrics::Series;
-
-/// Per-second and per-minute periods of a producer's or consumer's series kept: 15 minutes
-/// and a day, as for shards.
-pub const SERIES_KEPT: (usize, usize) = (15 * 60, 24 * 60);
+pub use crate::engine::metrics::SERIES_KEPT;
 
 /// Adds each value to its named counter at `now_ms` (a maximum counter keeps the largest).
 pub(crate) fn record<const N: usize, C: Copy + Into<usize>>(

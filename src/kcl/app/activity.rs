@@ -53,10 +53,11 @@ pub const APP_SERIES: [&str; 3] = ["processed", "MillisBehindLatest", "reads"];
 pub(super) const PROCESSED: usize = 0;
 pub(super) const MILLIS_BEHIND_LATEST: usize = 1;
 pub(super) const READS: usize = 2;
+/// The one counter of a worker's `throughput` series: records processed.
+pub(super) const WORKER_PROCESSED: usize = 0;
 
-/// Per-second and per-minute periods of [`super::KclApp::series`] kept: 15 minutes and a
-/// day, as for shards.
-pub(super) const SERIES_KEPT: (usize, usize) = (15 * 60, 24 * 60);
+/// Per-second and per-minute periods of [`super::KclApp::series`] kept, as for shards.
+pub(super) use crate::engine::metrics::SERIES_KEPT;
 
 /// A lease changing hands: from whom (none for a lease nobody held), to whom, whether it was
 /// stolen from a live worker, and when.

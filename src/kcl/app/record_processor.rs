@@ -7,7 +7,7 @@
 //! how the lease was acquired, or on a zombie), and a checkpoint is a conditional write that
 //! fails once the worker no longer holds the lease.
 
-use super::activity::{PROCESSED, SERIES_KEPT};
+use super::activity::{PROCESSED, SERIES_KEPT, WORKER_PROCESSED};
 use super::shard_consumer::ShutdownReason;
 use super::{Delivery, Events, KclApp};
 use crate::engine::Kinesis;
@@ -102,7 +102,7 @@ impl KclApp {
             worker.processed += batch.count;
             worker
                 .throughput
-                .record(now, &[(0, batch.count)], SERIES_KEPT);
+                .record(now, &[(WORKER_PROCESSED, batch.count)], SERIES_KEPT);
         }
         if let Some(workers) = self.in_flight.get_mut(&shard) {
             workers.remove(id);

@@ -20,13 +20,8 @@ use crate::kcl::events::KclEvent;
 use crate::kcl::table::{Checkpoint, Lease};
 
 impl KclApp {
-    /// The application's first periodic shard sync, one interval after its creation. Each
-    /// sync then schedules the next ([`KclApp::next_shard_sync`]).
-    pub fn first_sync(&self, now: u64) -> Wake {
-        self.next_shard_sync(now)
-    }
-
-    /// The application's next periodic shard sync, one interval after `now`.
+    /// The application's next periodic shard sync, one interval after `now`. The world
+    /// schedules the first when the application is created; each sync then schedules the next.
     pub fn next_shard_sync(&self, now: u64) -> Wake {
         Wake {
             at_ms: now + self.config.shard_sync_interval_millis,

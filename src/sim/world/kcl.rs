@@ -92,7 +92,7 @@ impl World {
         if self.kcl_trace.is_some() {
             app.start_tracing();
         }
-        let first_sync = app.first_sync(self.now_ms);
+        let first_sync = app.next_shard_sync(self.now_ms);
         self.apps.insert(name.to_string(), app);
         self.schedule_wakes(name, vec![first_sync]);
         self.fault(APP, name, FaultAction::Added);
