@@ -4,7 +4,7 @@
 //!
 //! The same facts used to live in three places: in each command's parser, again in Tab
 //! completion (which "mirrored" the parsers), and nowhere a learner could read them. Now the
-//! simulator commands read their words against this table ([`super::args`]: unknown options
+//! simulator commands read their words against this table (`args.rs`: unknown options
 //! and "did you mean", missing values, options given twice, required words and options), Tab
 //! completion offers the subcommands, the options still missing and the values an option's
 //! kind names ([`super::complete`]), `help` prints it ([`super::help`]), and "did you mean"

@@ -2,7 +2,7 @@
 //! world itself (`sim seed`, `sim describe`, `sim limits`).
 //!
 //! What each command takes (its subcommands, words and options) is written in
-//! [`super::grammar`], which `help` prints; [`super::args::Args`] reads the words against it,
+//! [`super::grammar`], which `help` prints; `args::Args` reads the words against it,
 //! with the errors all commands share. This file does what the commands say.
 
 use serde_json::Value;

@@ -62,7 +62,7 @@ pub static COMMANDS: &[Command] = &[
     ),
 ];
 
-/// `aws kinesis COMMAND`: its commands and options are the CLI's ([`super::aws_cli`]).
+/// `aws kinesis COMMAND`: its commands and options are the CLI's ([`crate::script::aws_cli`]).
 pub const AWS: Command = command(
     "aws",
     "the AWS CLI's Kinesis commands (help aws lists them)",
