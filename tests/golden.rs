@@ -220,6 +220,11 @@ const CONSOLE_LINES: &[&str] = &[
     "prodcer add",
     "step \"in the console\"",
     "ask \"Which?\" \"a\" \"b\" answer 1 because \"b\"",
+    "help",
+    "help producer",
+    "help kcl",
+    "help aws put-record",
+    "help prodcer",
 ];
 
 #[test]
@@ -305,6 +310,8 @@ const COMPLETION_LINES: &[&str] = &[
     "at ",
     "aws kinesis describe-stream --stream-name \"or",
     "ec",
+    "he",
+    "help ",
 ];
 
 #[test]

@@ -16,276 +16,10 @@ use super::suggest::did_you_mean;
 use super::Outcome;
 use crate::sim::World;
 
-/// How an option's text becomes a request member.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Str,
-    Int,
-    Blob,
-    Timestamp,
-    /// `--flag` / `--no-flag`.
-    Bool,
-    /// A JSON list of PutRecords entries, or the shorthand `Data=x,PartitionKey=k ...`.
-    Records,
-    /// A structure as JSON or shorthand `Key=value,Key=value`.
-    Struct,
-}
+mod commands;
 
-struct Opt {
-    flag: &'static str,
-    member: &'static str,
-    kind: Kind,
-    required: bool,
-}
-
-const fn opt(flag: &'static str, member: &'static str, kind: Kind, required: bool) -> Opt {
-    Opt {
-        flag,
-        member,
-        kind,
-        required,
-    }
-}
-
-struct CliCommand {
-    name: &'static str,
-    action: &'static str,
-    options: &'static [Opt],
-}
-
-const STREAM: Opt = opt("--stream-name", "StreamName", Kind::Str, true);
-
-static COMMANDS: &[CliCommand] = &[
-    CliCommand {
-        name: "create-stream",
-        action: "CreateStream",
-        options: &[
-            STREAM,
-            opt("--shard-count", "ShardCount", Kind::Int, false),
-            opt(
-                "--stream-mode-details",
-                "StreamModeDetails",
-                Kind::Struct,
-                false,
-            ),
-        ],
-    },
-    CliCommand {
-        name: "delete-stream",
-        action: "DeleteStream",
-        options: &[
-            STREAM,
-            opt(
-                "--enforce-consumer-deletion",
-                "EnforceConsumerDeletion",
-                Kind::Bool,
-                false,
-            ),
-        ],
-    },
-    CliCommand {
-        name: "describe-stream",
-        action: "DescribeStream",
-        options: &[
-            STREAM,
-            opt(
-                "--exclusive-start-shard-id",
-                "ExclusiveStartShardId",
-                Kind::Str,
-                false,
-            ),
-            opt("--limit", "Limit", Kind::Int, false),
-        ],
-    },
-    CliCommand {
-        name: "describe-stream-summary",
-        action: "DescribeStreamSummary",
-        options: &[STREAM],
-    },
-    CliCommand {
-        name: "describe-limits",
-        action: "DescribeLimits",
-        options: &[],
-    },
-    CliCommand {
-        name: "list-streams",
-        action: "ListStreams",
-        options: &[
-            opt(
-                "--exclusive-start-stream-name",
-                "ExclusiveStartStreamName",
-                Kind::Str,
-                false,
-            ),
-            opt("--limit", "Limit", Kind::Int, false),
-        ],
-    },
-    CliCommand {
-        name: "list-shards",
-        action: "ListShards",
-        options: &[
-            opt("--stream-name", "StreamName", Kind::Str, false),
-            opt("--next-token", "NextToken", Kind::Str, false),
-            opt(
-                "--exclusive-start-shard-id",
-                "ExclusiveStartShardId",
-                Kind::Str,
-                false,
-            ),
-            opt("--max-results", "MaxResults", Kind::Int, false),
-            opt(
-                "--stream-creation-timestamp",
-                "StreamCreationTimestamp",
-                Kind::Timestamp,
-                false,
-            ),
-            opt("--shard-filter", "ShardFilter", Kind::Struct, false),
-        ],
-    },
-    CliCommand {
-        name: "put-record",
-        action: "PutRecord",
-        options: &[
-            STREAM,
-            opt("--data", "Data", Kind::Blob, true),
-            opt("--partition-key", "PartitionKey", Kind::Str, true),
-            opt("--explicit-hash-key", "ExplicitHashKey", Kind::Str, false),
-            opt(
-                "--sequence-number-for-ordering",
-                "SequenceNumberForOrdering",
-                Kind::Str,
-                false,
-            ),
-        ],
-    },
-    CliCommand {
-        name: "put-records",
-        action: "PutRecords",
-        options: &[STREAM, opt("--records", "Records", Kind::Records, true)],
-    },
-    CliCommand {
-        name: "get-shard-iterator",
-        action: "GetShardIterator",
-        options: &[
-            STREAM,
-            opt("--shard-id", "ShardId", Kind::Str, true),
-            opt(
-                "--shard-iterator-type",
-                "ShardIteratorType",
-                Kind::Str,
-                true,
-            ),
-            opt(
-                "--starting-sequence-number",
-                "StartingSequenceNumber",
-                Kind::Str,
-                false,
-            ),
-            opt("--timestamp", "Timestamp", Kind::Timestamp, false),
-        ],
-    },
-    CliCommand {
-        name: "get-records",
-        action: "GetRecords",
-        options: &[
-            opt("--shard-iterator", "ShardIterator", Kind::Str, true),
-            opt("--limit", "Limit", Kind::Int, false),
-        ],
-    },
-    CliCommand {
-        name: "split-shard",
-        action: "SplitShard",
-        options: &[
-            STREAM,
-            opt("--shard-to-split", "ShardToSplit", Kind::Str, true),
-            opt(
-                "--new-starting-hash-key",
-                "NewStartingHashKey",
-                Kind::Str,
-                true,
-            ),
-        ],
-    },
-    CliCommand {
-        name: "merge-shards",
-        action: "MergeShards",
-        options: &[
-            STREAM,
-            opt("--shard-to-merge", "ShardToMerge", Kind::Str, true),
-            opt(
-                "--adjacent-shard-to-merge",
-                "AdjacentShardToMerge",
-                Kind::Str,
-                true,
-            ),
-        ],
-    },
-    CliCommand {
-        name: "update-shard-count",
-        action: "UpdateShardCount",
-        options: &[
-            STREAM,
-            opt("--target-shard-count", "TargetShardCount", Kind::Int, true),
-            opt("--scaling-type", "ScalingType", Kind::Str, true),
-        ],
-    },
-    CliCommand {
-        name: "increase-stream-retention-period",
-        action: "IncreaseStreamRetentionPeriod",
-        options: &[
-            STREAM,
-            opt(
-                "--retention-period-hours",
-                "RetentionPeriodHours",
-                Kind::Int,
-                true,
-            ),
-        ],
-    },
-    CliCommand {
-        name: "decrease-stream-retention-period",
-        action: "DecreaseStreamRetentionPeriod",
-        options: &[
-            STREAM,
-            opt(
-                "--retention-period-hours",
-                "RetentionPeriodHours",
-                Kind::Int,
-                true,
-            ),
-        ],
-    },
-];
-
-/// Options every command accepts (the CLI's global options).
-const GLOBAL: &[&str] = &[
-    "--query",
-    "--output",
-    "--cli-binary-format",
-    "--region",
-    "--profile",
-    "--no-paginate",
-    "--no-cli-pager",
-    "--endpoint-url",
-];
-
-/// Every `aws kinesis` subcommand, for help and completion.
-pub fn command_names() -> Vec<&'static str> {
-    let mut names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
-    names.push("wait");
-    names
-}
-
-/// The options of a subcommand, for completion.
-pub fn option_names(command: &str) -> Vec<&'static str> {
-    let mut names: Vec<&str> = COMMANDS
-        .iter()
-        .find(|c| c.name == command)
-        .map(|c| c.options.iter().map(|o| o.flag).collect())
-        .unwrap_or_default();
-    names.extend(GLOBAL);
-    names
-}
+pub use commands::{command_names, is_switch, option_names, option_value, WAITERS};
+pub(crate) use commands::{find, table, CliOption, Kind, GLOBAL};
 
 const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]";
 
@@ -310,7 +44,7 @@ pub fn run(world: &mut World, args: &[String]) -> Outcome {
     if sub == "wait" {
         return wait(world, &args[2..]);
     }
-    let Some(command) = COMMANDS.iter().find(|c| c.name == sub) else {
+    let Some((command, options)) = commands::find(sub) else {
         let hint = did_you_mean(sub, command_names())
             .map(|s| format!("\n\nDid you mean '{s}'?"))
             .unwrap_or_default();
@@ -319,7 +53,7 @@ pub fn run(world: &mut World, args: &[String]) -> Outcome {
             command_names().join(" | ")
         ));
     };
-    let parsed = match parse_options(command, &args[2..]) {
+    let parsed = match parse_options(options, &args[2..]) {
         Ok(parsed) => parsed,
         Err(outcome) => return outcome,
     };
@@ -366,13 +100,13 @@ fn print_response(response: &Value, parsed: &Parsed) -> Outcome {
     Outcome::success(output::render(&value, parsed.output))
 }
 
-fn parse_options(command: &CliCommand, args: &[String]) -> Result<Parsed, Outcome> {
+fn parse_options(options: &[CliOption], args: &[String]) -> Result<Parsed, Outcome> {
     let mut body = Map::new();
     let mut query = None;
     let mut output_format = OutputFormat::Json;
     let mut binary_base64 = false;
     let mut no_paginate = false;
-    let mut raw: Vec<(&Opt, Vec<String>)> = Vec::new();
+    let mut raw: Vec<(&CliOption, Vec<String>)> = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
@@ -387,7 +121,7 @@ fn parse_options(command: &CliCommand, args: &[String]) -> Result<Parsed, Outcom
         }
         // Everything up to the next --option is this option's value (lists take several).
         let mut values: Vec<String> = inline.into_iter().collect();
-        while values.is_empty() || is_list_option(command, &flag) {
+        while values.is_empty() || is_list_option(options, &flag) {
             match args.get(i + 1) {
                 Some(next) if !next.starts_with("--") => {
                     values.push(next.clone());
@@ -434,15 +168,15 @@ fn parse_options(command: &CliCommand, args: &[String]) -> Result<Parsed, Outcom
                 single(&values)?;
             }
             _ => {
-                let (option, negated) = match command.options.iter().find(|o| o.flag == flag) {
+                let (option, negated) = match options.iter().find(|o| o.flag == flag) {
                     Some(option) => (option, false),
                     None => match flag
                         .strip_prefix("--no-")
-                        .and_then(|rest| command.options.iter().find(|o| o.kind == Kind::Bool && o.flag == format!("--{rest}")))
+                        .and_then(|rest| options.iter().find(|o| o.kind == Kind::Bool && o.flag == format!("--{rest}")))
                     {
                         Some(option) => (option, true),
                         None => {
-                            let known: Vec<&str> = command.options.iter().map(|o| o.flag).chain(GLOBAL.iter().copied()).collect();
+                            let known: Vec<&str> = options.iter().map(|o| o.flag.as_str()).chain(GLOBAL.iter().map(|o| o.flag)).collect();
                             let hint = did_you_mean(&flag, known).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
                             return Err(usage_error(format!("Unknown options: {flag}{hint}")));
                         }
@@ -464,7 +198,7 @@ fn parse_options(command: &CliCommand, args: &[String]) -> Result<Parsed, Outcom
     }
     for (option, values) in raw {
         let value = match option.kind {
-            Kind::Records => records(&values, binary_base64, option.flag)?,
+            Kind::Records => records(&values, binary_base64, &option.flag)?,
             _ => {
                 let text = match values.as_slice() {
                     [value] => value.clone(),
@@ -486,11 +220,10 @@ fn parse_options(command: &CliCommand, args: &[String]) -> Result<Parsed, Outcom
         };
         body.insert(option.member.to_string(), value);
     }
-    let missing: Vec<&str> = command
-        .options
+    let missing: Vec<&str> = options
         .iter()
         .filter(|o| o.required && !body.contains_key(o.member))
-        .map(|o| o.flag)
+        .map(|o| o.flag.as_str())
         .collect();
     if !missing.is_empty() {
         return Err(usage_error(format!(
@@ -506,14 +239,13 @@ fn parse_options(command: &CliCommand, args: &[String]) -> Result<Parsed, Outcom
     })
 }
 
-fn is_list_option(command: &CliCommand, flag: &str) -> bool {
-    command
-        .options
+fn is_list_option(options: &[CliOption], flag: &str) -> bool {
+    options
         .iter()
         .any(|o| o.flag == flag && o.kind == Kind::Records)
 }
 
-fn convert(option: &Opt, text: &str, binary_base64: bool) -> Result<Value, Outcome> {
+fn convert(option: &CliOption, text: &str, binary_base64: bool) -> Result<Value, Outcome> {
     let invalid = |why: &str| {
         usage_error(format!(
             "argument {}: invalid value '{text}': {why}",
@@ -745,8 +477,8 @@ fn wait(world: &mut World, args: &[String]) -> Outcome {
             "the following arguments are required: wait-name (stream-exists | stream-not-exists)",
         );
     };
-    if waiter != "stream-exists" && waiter != "stream-not-exists" {
-        let hint = did_you_mean(waiter, vec!["stream-exists", "stream-not-exists"])
+    if !WAITERS.contains(&waiter.as_str()) {
+        let hint = did_you_mean(waiter, WAITERS.iter().copied())
             .map(|s| format!(" (did you mean {s}?)"))
             .unwrap_or_default();
         return usage_error(format!(
@@ -789,49 +521,4 @@ fn wait(world: &mut World, args: &[String]) -> Outcome {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_in_both_forms() {
-        assert_eq!(parse_timestamp("1459799926.480"), Some(1459799926.48));
-        assert_eq!(
-            parse_timestamp("2016-04-04T19:58:46.480-00:00"),
-            Some(1459799926.48)
-        );
-        assert_eq!(parse_timestamp("2016-04-04T19:58:46Z"), Some(1459799926.0));
-        assert_eq!(
-            parse_timestamp("2016-04-04T21:58:46+02:00"),
-            Some(1459799926.0)
-        );
-        assert_eq!(parse_timestamp("yesterday"), None);
-    }
-
-    #[test]
-    fn shorthand_structures_and_records() {
-        assert_eq!(
-            shorthand_struct("Type=AT_LATEST").unwrap(),
-            json!({"Type": "AT_LATEST"})
-        );
-        let entries = records(
-            &[
-                "Data=hi,PartitionKey=k1".into(),
-                "Data=yo,PartitionKey=k2".into(),
-            ],
-            false,
-            "--records",
-        )
-        .unwrap();
-        assert_eq!(
-            entries,
-            json!([{"Data": "aGk=", "PartitionKey": "k1"}, {"Data": "eW8=", "PartitionKey": "k2"}])
-        );
-        let entries = records(
-            &["[{\"Data\":\"aGk=\",\"PartitionKey\":\"k\"}]".into()],
-            true,
-            "--records",
-        )
-        .unwrap();
-        assert_eq!(entries[0]["Data"], "aGk=");
-    }
-}
+mod tests;

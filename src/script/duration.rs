@@ -1,4 +1,5 @@
-//! Durations as scripts write them: `1500ms`, `30s`, `2m`, `1.5h`.
+//! Durations as scripts write them (`1500ms`, `30s`, `2m`, `1.5h`), and as people read them
+//! (`12.5 s`, `3 min 20 s`).
 
 /// The longest duration a script may name: 400 days.
 pub const MAX_MS: u64 = 400 * 24 * 3_600_000;
@@ -27,6 +28,34 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         ));
     }
     Ok(ms as u64)
+}
+
+/// A duration as a person reads it: 1500 ms, 12.5 s, 3 min 20 s.
+pub fn human(ms: u64) -> String {
+    if ms < 1_000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        let s = ms as f64 / 1000.0;
+        if ms.is_multiple_of(1000) {
+            format!("{} s", ms / 1000)
+        } else {
+            format!("{s:.1} s")
+        }
+    } else if ms < 3_600_000 {
+        let (m, s) = (ms / 60_000, (ms % 60_000) / 1000);
+        if s == 0 {
+            format!("{m} min")
+        } else {
+            format!("{m} min {s} s")
+        }
+    } else {
+        let (h, m) = (ms / 3_600_000, (ms % 3_600_000) / 60_000);
+        if m == 0 {
+            format!("{h} h")
+        } else {
+            format!("{h} h {m} min")
+        }
+    }
 }
 
 #[cfg(test)]

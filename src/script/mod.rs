@@ -13,20 +13,26 @@
 //! step "Split the hot shard"
 //! ```
 
+mod args;
 pub mod aws_cli;
+mod compare;
 pub mod complete;
 pub mod duration;
+pub mod grammar;
+pub mod help;
 pub mod lessons;
 pub mod output;
 pub mod parse;
 pub mod runner;
 pub mod sim_commands;
 pub mod suggest;
+pub mod transcript;
 pub mod until;
 
 pub use lessons::{lesson, lessons, Lesson};
 pub use parse::{parse_script, Position, ScriptError};
-pub use runner::{run_script, Entry, Pause, Runner};
+pub use runner::{run_script, Pause, Runner};
+pub use transcript::Entry;
 
 /// What a command printed, and its exit status (`$?`).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

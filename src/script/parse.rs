@@ -162,15 +162,19 @@ pub fn parse_script(source: &str) -> Result<Vec<Statement>, ScriptError> {
         };
         let line_text =
             |position: Position| lines.get(position.line - 1).copied().unwrap_or_default();
-        let chars: Vec<char> = text.chars().collect();
-        let mut words = Lexer {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let lexer = Lexer {
+            source: &text,
             chars: &chars,
-            at: 0,
+            tolerant: false,
         };
-        let parsed = words.words(None).map_err(|(at, message)| {
-            let position = locate(at);
-            ScriptError::new(position, message, line_text(position))
-        })?;
+        let parsed = lexer
+            .lex()
+            .map(|(words, _)| words)
+            .map_err(|(at, message)| {
+                let position = locate(at);
+                ScriptError::new(position, message, line_text(position))
+            })?;
         if parsed.is_empty() {
             continue;
         }
@@ -272,198 +276,323 @@ fn assignment(words: &[Word]) -> Option<Result<Action, (Position, String)>> {
     }))
 }
 
+// ------------------------------------------------------------------ the lexer
+
+/// A word being typed at the end of a console line, as Tab completion sees it: where it starts
+/// (a byte offset in the line) and its text with the quotes taken away. Any `$NAME`, `${NAME}`,
+/// `$?` or closed `$(...)` in it is kept as written, since completion runs nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub text: String,
+}
+
+/// The words before the end of `line` in the innermost command the end is in (the line itself,
+/// or the inside of an open `$(`), and the word being typed there (empty, starting at the end,
+/// after whitespace). `None` inside an open quote or a comment, where nothing can be completed.
+///
+/// This is the lexer [`parse_script`] uses, in its tolerant mode: it never fails and never
+/// recurses, so any line, however deeply nested, is safe to complete.
+pub fn words_at_cursor(line: &str) -> Option<(Vec<String>, Token)> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let (words, current) = Lexer {
+        source: line,
+        chars: &chars,
+        tolerant: true,
+    }
+    .lex()
+    .ok()?;
+    let text = |word: &Word| word.literal().unwrap_or_default();
+    let current = match current {
+        Some(word) => Token {
+            start: chars
+                .get(word.position.column)
+                .map_or(line.len(), |&(byte, _)| byte),
+            text: text(&word),
+        },
+        None => Token {
+            start: line.len(),
+            text: String::new(),
+        },
+    };
+    Some((words.iter().map(text).collect(), current))
+}
+
+/// Splits a line into words, keeping track of quotes and of the `$(` it is inside with a
+/// stack rather than by recursion.
+///
+/// Strict (for scripts), it reads `$NAME`, `${NAME}`, `$?` and `$(...)` as expansions and
+/// fails at the first problem: an unclosed quote or `$(`, a comment inside a `$(`, an empty
+/// `$( )`, a malformed `${`. Tolerant (for completion), only `$(` is special, a closed one and
+/// every other `$` stay text as written, and it stops at the end of the line inside whatever is
+/// open; it fails only inside an open quote or a comment.
 struct Lexer<'a> {
-    chars: &'a [char],
-    at: usize,
+    source: &'a str,
+    /// The line's characters with their byte offsets; positions are indices in it.
+    chars: &'a [(usize, char)],
+    tolerant: bool,
 }
 
 type LexResult<T> = Result<T, (usize, String)>;
 
-impl Lexer<'_> {
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.at).copied()
-    }
+/// One command being read: the line itself, or the inside of a `$(`.
+struct Frame {
+    /// Where its `$(` starts (`None` for the line itself).
+    open: Option<usize>,
+    words: Vec<Word>,
+    /// The word being read, if one has begun.
+    current: Option<Word>,
+    /// The quote the current word is inside, and where it opened.
+    quote: Option<(char, usize)>,
+}
 
-    /// Words up to the end of the line, or up to the `)` closing a `$(` (`closing` is the
-    /// offset of that `$(` for the error message).
-    fn words(&mut self, closing: Option<usize>) -> LexResult<Vec<Word>> {
-        let mut words = Vec::new();
-        loop {
-            while self.peek().is_some_and(char::is_whitespace) {
-                self.at += 1;
-            }
-            match self.peek() {
-                None => {
-                    return match closing {
-                        Some(open) => Err((open, "this $( is never closed with )".to_string())),
-                        None => Ok(words),
-                    }
-                }
-                Some('#') => {
-                    if let Some(open) = closing {
-                        return Err((open, "this $( is never closed with )".to_string()));
-                    }
-                    return Ok(words);
-                }
-                Some(')') if closing.is_some() => {
-                    self.at += 1;
-                    return Ok(words);
-                }
-                Some(_) => words.push(self.word(closing.is_some())?),
-            }
+impl Frame {
+    fn new(open: Option<usize>) -> Frame {
+        Frame {
+            open,
+            words: Vec::new(),
+            current: None,
+            quote: None,
         }
     }
 
-    fn word(&mut self, in_command: bool) -> LexResult<Word> {
-        let start = self.at;
-        let mut parts: Vec<Part> = Vec::new();
-        let mut quoted = false;
-        let push_text = |parts: &mut Vec<Part>, c: char| match parts.last_mut() {
-            Some(Part::Text(text)) => text.push(c),
-            _ => parts.push(Part::Text(c.to_string())),
-        };
-        while let Some(c) = self.peek() {
-            match c {
-                c if c.is_whitespace() => break,
-                ')' if in_command => break,
-                '\'' => {
-                    quoted = true;
-                    let open = self.at;
-                    self.at += 1;
-                    let mut closed = false;
-                    while let Some(c) = self.peek() {
-                        self.at += 1;
-                        if c == '\'' {
-                            closed = true;
-                            break;
-                        }
-                        push_text(&mut parts, c);
-                    }
-                    if !closed {
-                        return Err((open, "this ' is never closed".to_string()));
-                    }
-                    if !matches!(parts.last(), Some(Part::Text(_))) {
-                        parts.push(Part::Text(String::new()));
-                    }
-                }
-                '"' => {
-                    quoted = true;
-                    let open = self.at;
-                    self.at += 1;
-                    let mut closed = false;
-                    if !matches!(parts.last(), Some(Part::Text(_))) {
-                        parts.push(Part::Text(String::new()));
-                    }
-                    while let Some(c) = self.peek() {
-                        match c {
-                            '"' => {
-                                self.at += 1;
-                                closed = true;
-                                break;
-                            }
-                            '\\' => {
-                                self.at += 1;
-                                match self.peek() {
-                                    Some(next @ ('"' | '\\' | '$' | '`')) => {
-                                        self.at += 1;
-                                        push_text(&mut parts, next);
-                                    }
-                                    _ => push_text(&mut parts, '\\'),
-                                }
-                            }
-                            '$' => self.dollar(&mut parts)?,
-                            _ => {
-                                self.at += 1;
-                                push_text(&mut parts, c);
-                            }
-                        }
-                    }
-                    if !closed {
-                        return Err((open, "this \" is never closed".to_string()));
-                    }
-                }
-                '\\' => {
-                    self.at += 1;
-                    if let Some(next) = self.peek() {
-                        self.at += 1;
-                        push_text(&mut parts, next);
-                    }
-                }
-                '$' => self.dollar(&mut parts)?,
-                _ => {
-                    self.at += 1;
-                    push_text(&mut parts, c);
-                }
-            }
-        }
-        Ok(Word {
-            parts,
+    /// The word being read, begun at `at` if none is.
+    fn word(&mut self, at: usize) -> &mut Word {
+        self.current.get_or_insert_with(|| Word {
+            parts: Vec::new(),
             position: Position {
                 line: 0,
-                column: start,
+                column: at,
             },
-            quoted,
+            quoted: false,
         })
     }
 
-    /// `$NAME`, `${NAME}`, `$?` or `$(...)`, the `$` being at the cursor.
-    fn dollar(&mut self, parts: &mut Vec<Part>) -> LexResult<()> {
-        let start = self.at;
-        self.at += 1;
-        match self.peek() {
-            Some('?') => {
-                self.at += 1;
-                parts.push(Part::Status);
+    fn push(&mut self, at: usize, c: char) {
+        let parts = &mut self.word(at).parts;
+        match parts.last_mut() {
+            Some(Part::Text(text)) => text.push(c),
+            _ => parts.push(Part::Text(c.to_string())),
+        }
+    }
+
+    fn push_str(&mut self, at: usize, more: &str) {
+        let parts = &mut self.word(at).parts;
+        match parts.last_mut() {
+            Some(Part::Text(text)) => text.push_str(more),
+            _ => parts.push(Part::Text(more.to_string())),
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(word) = self.current.take() {
+            self.words.push(word);
+        }
+    }
+}
+
+const NEVER_CLOSED: &str = "this $( is never closed with )";
+
+impl Lexer<'_> {
+    fn char_at(&self, at: usize) -> Option<char> {
+        self.chars.get(at).map(|&(_, c)| c)
+    }
+
+    fn text(&self, from: usize, to: usize) -> String {
+        self.chars[from..to].iter().map(|&(_, c)| c).collect()
+    }
+
+    /// Reads the line: its words (strict), or the innermost open command's finished words and
+    /// the word being typed (tolerant). Positions in the words are character indices.
+    fn lex(&self) -> LexResult<(Vec<Word>, Option<Word>)> {
+        let mut stack = vec![Frame::new(None)];
+        let mut at = 0;
+        loop {
+            let nested = stack.len() > 1;
+            let Some(frame) = stack.last_mut() else {
+                return Ok((Vec::new(), None));
+            };
+            let c = self.char_at(at);
+            match frame.quote {
+                Some(('\'', open)) => match c {
+                    None => return Err((open, "this ' is never closed".to_string())),
+                    Some('\'') => {
+                        at += 1;
+                        frame.quote = None;
+                        let word = frame.word(at);
+                        if !matches!(word.parts.last(), Some(Part::Text(_))) {
+                            word.parts.push(Part::Text(String::new()));
+                        }
+                    }
+                    Some(c) => {
+                        frame.push(at, c);
+                        at += 1;
+                    }
+                },
+                Some((_, open)) => match c {
+                    None => return Err((open, "this \" is never closed".to_string())),
+                    Some('"') => {
+                        at += 1;
+                        frame.quote = None;
+                    }
+                    Some('\\') => {
+                        at += 1;
+                        match self.char_at(at) {
+                            Some(next @ ('"' | '\\' | '$' | '`')) => {
+                                frame.push(at, next);
+                                at += 1;
+                            }
+                            _ => frame.push(at, '\\'),
+                        }
+                    }
+                    Some('$') => at = self.dollar(&mut stack, at)?,
+                    Some(c) => {
+                        frame.push(at, c);
+                        at += 1;
+                    }
+                },
+                None => match c {
+                    None => {
+                        if let (Some(open), false) = (frame.open, self.tolerant) {
+                            return Err((open, NEVER_CLOSED.to_string()));
+                        }
+                        let mut innermost = stack.pop().unwrap_or_else(|| Frame::new(None));
+                        if self.tolerant {
+                            return Ok((innermost.words, innermost.current));
+                        }
+                        innermost.finish();
+                        return Ok((innermost.words, None));
+                    }
+                    Some(c) if c.is_whitespace() => {
+                        frame.finish();
+                        at += 1;
+                    }
+                    Some(')') if nested => {
+                        frame.finish();
+                        at = self.close(&mut stack, at)?;
+                    }
+                    Some('#') if frame.current.is_none() => {
+                        return match (frame.open, self.tolerant) {
+                            (_, true) => Err((at, "a comment".to_string())),
+                            (Some(open), false) => Err((open, NEVER_CLOSED.to_string())),
+                            (None, false) => Ok((std::mem::take(&mut frame.words), None)),
+                        };
+                    }
+                    Some('\'') => {
+                        frame.word(at).quoted = true;
+                        frame.quote = Some(('\'', at));
+                        at += 1;
+                    }
+                    Some('"') => {
+                        let word = frame.word(at);
+                        word.quoted = true;
+                        if !matches!(word.parts.last(), Some(Part::Text(_))) {
+                            word.parts.push(Part::Text(String::new()));
+                        }
+                        frame.quote = Some(('"', at));
+                        at += 1;
+                    }
+                    Some('\\') => {
+                        frame.word(at);
+                        at += 1;
+                        if let Some(next) = self.char_at(at) {
+                            frame.push(at, next);
+                            at += 1;
+                        }
+                    }
+                    Some('$') => {
+                        frame.word(at);
+                        at = self.dollar(&mut stack, at)?;
+                    }
+                    Some(c) => {
+                        frame.push(at, c);
+                        at += 1;
+                    }
+                },
             }
-            Some('(') => {
-                self.at += 1;
-                let begin = self.at;
-                let words = self.words(Some(start))?;
-                let text: String = self.chars[begin..self.at - 1].iter().collect();
-                if words.is_empty() {
-                    return Err((start, "$( ) has no command inside".to_string()));
-                }
-                parts.push(Part::Command(Box::new(Command {
-                    words,
-                    text: text.trim().to_string(),
-                })));
+        }
+    }
+
+    /// `$NAME`, `${NAME}`, `$?` or `$(`, the `$` being at `start` in the current word of the
+    /// innermost frame; returns where reading goes on. A `$(` opens a frame.
+    fn dollar(&self, stack: &mut Vec<Frame>, start: usize) -> LexResult<usize> {
+        let mut at = start + 1;
+        let next = self.char_at(at);
+        if next == Some('(') {
+            stack.push(Frame::new(Some(start)));
+            return Ok(at + 1);
+        }
+        let Some(frame) = stack.last_mut() else {
+            return Ok(at);
+        };
+        match next {
+            // Completion runs nothing: the rest is read as the text it is.
+            _ if self.tolerant => frame.push(start, '$'),
+            Some('?') => {
+                at += 1;
+                frame.word(start).parts.push(Part::Status);
             }
             Some('{') => {
-                self.at += 1;
-                let name_start = self.at;
+                at += 1;
+                let name_start = at;
                 while self
-                    .peek()
+                    .char_at(at)
                     .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
                 {
-                    self.at += 1;
+                    at += 1;
                 }
-                let name: String = self.chars[name_start..self.at].iter().collect();
+                let name = self.text(name_start, at);
                 let starts_well = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-                if self.peek() != Some('}') || !starts_well {
+                if self.char_at(at) != Some('}') || !starts_well {
                     return Err((
                         start,
                         "a ${ must hold a variable name and end with }".to_string(),
                     ));
                 }
-                self.at += 1;
-                parts.push(Part::Var(name));
+                at += 1;
+                frame.word(start).parts.push(Part::Var(name));
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
-                let name_start = self.at;
+                let name_start = at;
                 while self
-                    .peek()
+                    .char_at(at)
                     .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
                 {
-                    self.at += 1;
+                    at += 1;
                 }
-                parts.push(Part::Var(self.chars[name_start..self.at].iter().collect()));
+                let name = self.text(name_start, at);
+                frame.word(start).parts.push(Part::Var(name));
             }
-            _ => match parts.last_mut() {
-                Some(Part::Text(text)) => text.push('$'),
-                _ => parts.push(Part::Text("$".to_string())),
-            },
+            _ => frame.push(start, '$'),
         }
-        Ok(())
+        Ok(at)
+    }
+
+    /// The `)` at `close` ends the innermost `$(`: its command becomes part of the word it sits
+    /// in (as written, when tolerant). Returns where reading goes on.
+    fn close(&self, stack: &mut Vec<Frame>, close: usize) -> LexResult<usize> {
+        let (Some(inner), Some(outer)) = (stack.pop(), stack.last_mut()) else {
+            return Ok(close + 1);
+        };
+        let open = inner.open.unwrap_or_default();
+        if self.tolerant {
+            let from = self.chars.get(open).map_or(0, |&(byte, _)| byte);
+            let to = self
+                .chars
+                .get(close + 1)
+                .map_or(self.source.len(), |&(byte, _)| byte);
+            outer.push_str(open, self.source.get(from..to).unwrap_or_default());
+            return Ok(close + 1);
+        }
+        if inner.words.is_empty() {
+            return Err((open, "$( ) has no command inside".to_string()));
+        }
+        let text = self.text(open + 2, close);
+        outer.word(open).parts.push(Part::Command(Box::new(Command {
+            words: inner.words,
+            text: text.trim().to_string(),
+        })));
+        Ok(close + 1)
     }
 }
 

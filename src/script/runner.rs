@@ -8,150 +8,16 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
+use super::compare::compare;
 use super::duration::parse_duration;
 use super::parse::{parse_line, parse_script, Action, Command, Part, ScriptError, Statement, Word};
 use super::suggest::did_you_mean;
 use super::until::{Baseline, Until};
-use super::{aws_cli, sim_commands, Outcome};
+use super::{aws_cli, grammar, help, sim_commands, Outcome};
 use crate::sim::World;
 
-/// The commands the language knows (for "did you mean" and completion).
-pub const COMMANDS: &[&str] = &[
-    "aws", "producer", "consumer", "kcl", "sim", "wait", "at", "say", "step", "ask", "expect",
-    "echo", "sleep",
-];
-
-/// One thing in a transcript.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind")]
-pub enum Entry {
-    /// A command as written (variables not expanded), and its line.
-    Command {
-        line: usize,
-        text: String,
-    },
-    Output {
-        text: String,
-    },
-    Error {
-        text: String,
-    },
-    Say {
-        text: String,
-    },
-    Step {
-        number: usize,
-        title: String,
-    },
-    Expect {
-        line: usize,
-        passed: bool,
-        message: String,
-    },
-    Waited {
-        ms: u64,
-        now_ms: u64,
-    },
-    /// A `wait until` whose condition came true, and how long it took.
-    Reached {
-        condition: String,
-        after_ms: u64,
-    },
-    /// A predict-then-run question (`answer` is 1-based).
-    Ask {
-        line: usize,
-        question: String,
-        choices: Vec<String>,
-        answer: usize,
-        explanation: String,
-    },
-    /// The learner's answer to the last question (1-based).
-    Answered {
-        chosen: usize,
-        correct: bool,
-    },
-}
-
-impl Entry {
-    /// The entry as the native runner prints it.
-    pub fn render(&self) -> String {
-        match self {
-            Entry::Command { text, .. } => format!("$ {text}\n"),
-            Entry::Output { text } | Entry::Error { text } => text.clone(),
-            Entry::Say { text } => format!("» {text}\n"),
-            Entry::Step { number, title } => format!("\n== Step {number}: {title} ==\n"),
-            Entry::Expect {
-                passed: true,
-                message,
-                ..
-            } => format!("✓ {message}\n"),
-            Entry::Expect {
-                passed: false,
-                message,
-                ..
-            } => format!("✗ {message}\n"),
-            Entry::Waited { ms, now_ms } => {
-                format!("… {} passed (t = {})\n", human(*ms), human(*now_ms))
-            }
-            Entry::Reached {
-                condition,
-                after_ms,
-            } => format!("… {} later: {condition}\n", human(*after_ms)),
-            Entry::Ask {
-                question,
-                choices,
-                answer,
-                explanation,
-                ..
-            } => {
-                let mut text = format!("? {question}\n");
-                for (i, choice) in choices.iter().enumerate() {
-                    text.push_str(&format!("  {}) {choice}\n", i + 1));
-                }
-                text.push_str(&format!("  answer: {answer}"));
-                if !explanation.is_empty() {
-                    text.push_str(&format!(" ({explanation})"));
-                }
-                text.push('\n');
-                text
-            }
-            Entry::Answered { chosen, correct } => format!(
-                "  you answered {chosen}: {}\n",
-                if *correct { "right" } else { "not quite" }
-            ),
-        }
-    }
-}
-
-/// A duration as a person reads it: 1500 ms, 12.5 s, 3 min 20 s.
-pub fn human(ms: u64) -> String {
-    if ms < 1_000 {
-        format!("{ms} ms")
-    } else if ms < 60_000 {
-        let s = ms as f64 / 1000.0;
-        if ms.is_multiple_of(1000) {
-            format!("{} s", ms / 1000)
-        } else {
-            format!("{s:.1} s")
-        }
-    } else if ms < 3_600_000 {
-        let (m, s) = (ms / 60_000, (ms % 60_000) / 1000);
-        if s == 0 {
-            format!("{m} min")
-        } else {
-            format!("{m} min {s} s")
-        }
-    } else {
-        let (h, m) = (ms / 3_600_000, (ms % 3_600_000) / 60_000);
-        if m == 0 {
-            format!("{h} h")
-        } else {
-            format!("{h} h {m} min")
-        }
-    }
-}
+pub use super::duration::human;
+pub use super::transcript::Entry;
 
 /// Why the runner stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -238,10 +104,6 @@ impl Runner {
         }
     }
 
-    pub fn is_done(&self) -> bool {
-        self.next >= self.statements.len()
-    }
-
     /// The titles of the script's `step`s, in order (a lesson's table of contents).
     pub fn step_titles(&self) -> Vec<String> {
         self.statements
@@ -261,11 +123,6 @@ impl Runner {
                 _ => None,
             })
             .collect()
-    }
-
-    /// The line of the next statement to run.
-    pub fn next_line(&self) -> Option<usize> {
-        self.statements.get(self.next).map(|s| s.line)
     }
 
     /// `$?` now.
@@ -473,8 +330,9 @@ impl Runner {
             }
             "sim" => sim_commands::sim(world, args),
             "echo" => Outcome::success(format!("{}\n", args.join(" "))),
+            "help" => help::run(args),
             _ => {
-                let hint = did_you_mean(name, COMMANDS.iter().copied())
+                let hint = did_you_mean(name, grammar::command_names())
                     .map(|s| format!("; did you mean '{s}'?"))
                     .unwrap_or_default();
                 Outcome::failure(127, format!("{name}: command not found{hint}\n"))
@@ -805,35 +663,6 @@ fn parse_ask(args: &[String]) -> Result<(String, Vec<String>, usize, String), St
         _ => return Err(ASK_FORM.to_string()),
     };
     Ok((question.clone(), choices.to_vec(), answer, explanation))
-}
-
-/// Compares as numbers when both sides are numbers, as text otherwise.
-pub(crate) fn compare(left: &str, op: &str, right: &str) -> Result<bool, String> {
-    let numbers = left
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .zip(right.trim().parse::<f64>().ok());
-    let ordering = match numbers {
-        Some((a, b)) => a.partial_cmp(&b),
-        None => Some(left.cmp(right)),
-    };
-    use std::cmp::Ordering::*;
-    Ok(match op {
-        "==" => ordering == Some(Equal),
-        "!=" => ordering != Some(Equal),
-        "<" => ordering == Some(Less),
-        "<=" => matches!(ordering, Some(Less | Equal)),
-        ">" => ordering == Some(Greater),
-        ">=" => matches!(ordering, Some(Greater | Equal)),
-        "contains" => left.contains(right),
-        other => {
-            let hint = did_you_mean(other, ["==", "!=", "<", "<=", ">", ">=", "contains"])
-                .map(|s| format!("; did you mean {s}?"))
-                .unwrap_or_default();
-            return Err(format!("'{other}' is not a comparison{hint}"));
-        }
-    })
 }
 
 /// Runs a whole script on a fresh world (seed 1 unless the script sets one) and returns the

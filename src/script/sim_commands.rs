@@ -1,34 +1,17 @@
 //! The simulator's own commands: producers, consumers, KCL applications and workers, and the
 //! world itself (`sim seed`, `sim describe`, `sim limits`).
 //!
-//! ```text
-//! producer add NAME --stream S --rate N [--keys uniform:N|random|zipf:S:N|hot:KEY:FRACTION[:N]]
-//!                  [--size BYTES|MIN-MAX] [--batch N] [--linger DURATION] [--retry none|backoff]
-//!                  [--attempts N] [--explicit-hash-key K]
-//! producer set NAME [the same options]        producer remove|stop|resume NAME
-//! producer pause NAME DURATION
-//! consumer add NAME --stream S --shard-id ID [--shard-iterator-type TRIM_HORIZON|LATEST|AT_TIMESTAMP]
-//!                  [--timestamp T] [--idle DURATION] [--limit N]
-//! consumer remove|stop|resume NAME            consumer pause NAME DURATION
-//! kcl app add NAME --stream S [--workers N] [--checkpoint every:N|interval:T|batch|never]
-//!            [--failover DURATION] [--initial-position LATEST|TRIM_HORIZON|AT_TIMESTAMP]
-//!            [--timestamp T] [--processing DURATION-PER-RECORD] [--idle DURATION]
-//!            [--max-records N] [--max-leases-for-worker N] [--max-leases-to-steal N]
-//!            [--no-priority] [--forget-shard-end]
-//! kcl worker add APP [ID]      kcl worker kill|remove APP/ID
-//! kcl worker pause APP/ID DURATION              kcl worker restart APP/ID [NEW_ID]
-//! sim seed N        sim describe [--query Q] [--output json|text]        sim time
-//! sim limits --stream S [--write-records N] [--write-bytes N] [--read-calls N] [--read-bytes N]
-//! ```
-
-use std::collections::BTreeMap;
+//! What each command takes (its subcommands, words and options) is written in
+//! [`super::grammar`], which `help` prints; `args::Args` reads the words against it,
+//! with the errors all commands share. This file does what the commands say.
 
 use serde_json::Value;
 
+use super::args::Args;
 use super::aws_cli::parse_timestamp;
 use super::duration::parse_duration;
+use super::grammar::{Command, CONSUMER, KCL, PRODUCER, SIM};
 use super::output::{self, OutputFormat};
-use super::suggest::did_you_mean;
 use super::Outcome;
 use crate::engine::ShardLimits;
 use crate::kcl::{CheckpointPolicy, InitialPosition, KclConfig};
@@ -36,82 +19,6 @@ use crate::sim::{
     Batching, ConsumerConfig, KeyDistribution, ProducerConfig, RetryPolicy, SizeSpec,
     StartPosition, World,
 };
-
-/// Positional words and `--option value` pairs of a command.
-struct Args {
-    positional: Vec<String>,
-    options: BTreeMap<String, String>,
-    flags: Vec<String>,
-}
-
-impl Args {
-    fn parse(words: &[String], valued: &[&str], flags: &[&str]) -> Result<Args, String> {
-        let mut args = Args {
-            positional: Vec::new(),
-            options: BTreeMap::new(),
-            flags: Vec::new(),
-        };
-        let mut i = 0;
-        while i < words.len() {
-            let word = &words[i];
-            i += 1;
-            if !word.starts_with("--") {
-                args.positional.push(word.clone());
-                continue;
-            }
-            let (flag, inline) = match word.split_once('=') {
-                Some((f, v)) => (f.to_string(), Some(v.to_string())),
-                None => (word.clone(), None),
-            };
-            if flags.contains(&flag.as_str()) {
-                args.flags.push(flag);
-                continue;
-            }
-            if !valued.contains(&flag.as_str()) {
-                let hint = did_you_mean(&flag, valued.iter().chain(flags).copied())
-                    .map(|s| format!("; did you mean {s}?"))
-                    .unwrap_or_default();
-                return Err(format!("unknown option {flag}{hint}"));
-            }
-            let value = match inline {
-                Some(value) => value,
-                None => {
-                    let value = words
-                        .get(i)
-                        .cloned()
-                        .ok_or_else(|| format!("{flag} needs a value"))?;
-                    i += 1;
-                    value
-                }
-            };
-            if args.options.insert(flag.clone(), value).is_some() {
-                return Err(format!("{flag} is given twice"));
-            }
-        }
-        Ok(args)
-    }
-
-    fn get(&self, flag: &str) -> Option<&str> {
-        self.options.get(flag).map(String::as_str)
-    }
-
-    fn has(&self, flag: &str) -> bool {
-        self.flags.iter().any(|f| f == flag)
-    }
-
-    fn number<T: std::str::FromStr>(&self, flag: &str) -> Result<Option<T>, String> {
-        self.get(flag)
-            .map(|v| {
-                v.parse::<T>()
-                    .map_err(|_| format!("{flag} must be a number, not '{v}'"))
-            })
-            .transpose()
-    }
-
-    fn duration(&self, flag: &str) -> Result<Option<u64>, String> {
-        self.get(flag).map(parse_duration).transpose()
-    }
-}
 
 fn ok(text: String) -> Outcome {
     Outcome::success(if text.is_empty() {
@@ -123,26 +30,6 @@ fn ok(text: String) -> Outcome {
 
 fn fail(command: &str, message: impl AsRef<str>) -> Outcome {
     Outcome::failure(2, format!("{command}: {}\n", message.as_ref()))
-}
-
-fn subcommand<'a>(
-    command: &str,
-    words: &'a [String],
-    known: &[&str],
-) -> Result<(&'a str, &'a [String]), Outcome> {
-    let Some(sub) = words.first() else {
-        return Err(fail(
-            command,
-            format!("what should it do? one of: {}", known.join(", ")),
-        ));
-    };
-    if !known.contains(&sub.as_str()) {
-        let hint = did_you_mean(sub, known.iter().copied())
-            .map(|s| format!("; did you mean '{s}'?"))
-            .unwrap_or_default();
-        return Err(fail(command, format!("unknown subcommand '{sub}'{hint}")));
-    }
-    Ok((sub.as_str(), &words[1..]))
 }
 
 /// Parses a key distribution: `uniform:N`, `random`, `zipf:S:N`, `hot:KEY:FRACTION[:N]`.
@@ -195,19 +82,6 @@ fn parse_size(text: &str) -> Result<SizeSpec, String> {
     size.validate()?;
     Ok(size)
 }
-
-/// The options of `producer add|set` (also offered by Tab completion).
-pub(crate) const PRODUCER_OPTIONS: &[&str] = &[
-    "--stream",
-    "--rate",
-    "--keys",
-    "--size",
-    "--batch",
-    "--linger",
-    "--retry",
-    "--attempts",
-    "--explicit-hash-key",
-];
 
 /// Applies producer options onto a configuration.
 fn producer_config(args: &Args, mut config: ProducerConfig) -> Result<ProducerConfig, String> {
@@ -262,7 +136,7 @@ fn producer_config(args: &Args, mut config: ProducerConfig) -> Result<ProducerCo
                 (policy, _) => policy,
             }
         }
-        Some(other) => return Err(format!("--retry is none or backoff, not '{other}'")),
+        Some(other) => return Err(choice_error(args, "--retry", other)),
         None => {
             if let (
                 Some(n),
@@ -283,30 +157,33 @@ fn producer_config(args: &Args, mut config: ProducerConfig) -> Result<ProducerCo
     Ok(config)
 }
 
+/// The subcommand `words` start with and the rest read against it; the error to print if
+/// either fails.
+fn read(
+    prefix: &str,
+    command: &'static Command,
+    words: &[String],
+) -> Result<(&'static str, Args), Outcome> {
+    let (sub, rest) = command
+        .find_subcommand(words)
+        .map_err(|message| fail(prefix, message))?;
+    let path = format!("{prefix} {}", sub.name);
+    let args = Args::parse(&path, sub, Some(command), rest)
+        .and_then(|args| args.check().map(|_| args))
+        .map_err(|message| fail(command.name, message))?;
+    Ok((sub.name, args))
+}
+
 pub fn producer(world: &mut World, words: &[String]) -> Outcome {
-    let (sub, rest) = match subcommand(
-        "producer",
-        words,
-        &["add", "set", "remove", "pause", "stop", "resume"],
-    ) {
-        Ok(found) => found,
+    let (sub, args) = match read("producer", &PRODUCER, words) {
+        Ok(read) => read,
         Err(outcome) => return outcome,
     };
-    let args = match Args::parse(rest, PRODUCER_OPTIONS, &[]) {
-        Ok(args) => args,
-        Err(message) => return fail("producer", message),
-    };
-    let Some(name) = args.positional.first().cloned() else {
-        return fail("producer", format!("producer {sub} needs a name"));
-    };
+    let name = args.word(0).unwrap_or_default().to_string();
     let result = match sub {
         "add" => {
-            let Some(stream) = args.get("--stream") else {
-                return fail("producer", "producer add needs --stream");
-            };
-            let Some(rate) = args.get("--rate") else {
-                return fail("producer", "producer add needs --rate (records per second)");
-            };
+            let stream = args.get("--stream").unwrap_or_default();
+            let rate = args.get("--rate").unwrap_or_default();
             producer_config(
                 &args,
                 ProducerConfig::new(stream, rate.parse().unwrap_or(-1.0)),
@@ -338,15 +215,11 @@ pub fn producer(world: &mut World, words: &[String]) -> Outcome {
         "resume" => world
             .resume_producer(&name)
             .map(|_| format!("producer {name} resumed")),
-        _ => match args.positional.get(1).map(|d| parse_duration(d)) {
-            Some(Ok(ms)) => world
+        _ => args.word(1).and_then(parse_duration).and_then(|ms| {
+            world
                 .pause_producer(&name, Some(ms))
-                .map(|_| format!("producer {name} paused for {ms} ms")),
-            Some(Err(message)) => Err(message),
-            None => {
-                Err("producer pause needs a duration, as in: producer pause NAME 30s".to_string())
-            }
-        },
+                .map(|_| format!("producer {name} paused for {ms} ms"))
+        }),
     };
     match result {
         Ok(text) => ok(text),
@@ -355,46 +228,29 @@ pub fn producer(world: &mut World, words: &[String]) -> Outcome {
 }
 
 pub fn consumer(world: &mut World, words: &[String]) -> Outcome {
-    let (sub, rest) = match subcommand(
-        "consumer",
-        words,
-        &["add", "remove", "pause", "stop", "resume"],
-    ) {
-        Ok(found) => found,
+    let (sub, args) = match read("consumer", &CONSUMER, words) {
+        Ok(read) => read,
         Err(outcome) => return outcome,
     };
-    let args = match Args::parse(
-        rest,
-        &[
-            "--stream",
-            "--shard-id",
-            "--shard-iterator-type",
-            "--timestamp",
-            "--idle",
-            "--limit",
-        ],
-        &[],
-    ) {
-        Ok(args) => args,
-        Err(message) => return fail("consumer", message),
-    };
-    let Some(name) = args.positional.first().cloned() else {
-        return fail("consumer", format!("consumer {sub} needs a name"));
-    };
+    let name = args.word(0).unwrap_or_default().to_string();
     let result = match sub {
         "add" => (|| -> Result<String, String> {
-            let stream = args.get("--stream").ok_or("consumer add needs --stream")?;
-            let shard = args
-                .get("--shard-id")
-                .ok_or("consumer add needs --shard-id")?;
+            let stream = args.get("--stream").unwrap_or_default();
+            let shard = args.get("--shard-id").unwrap_or_default();
             let at = match args.get("--timestamp") {
                 Some(t) => Some(parse_timestamp(t).ok_or_else(|| format!("'{t}' is not a time"))?),
                 None => None,
             };
             let kind = args.get("--shard-iterator-type").unwrap_or("LATEST");
-            let start = StartPosition::parse(kind, at.map(|s| (s * 1000.0) as u64)).ok_or_else(|| {
-                format!("--shard-iterator-type is TRIM_HORIZON, LATEST or AT_TIMESTAMP (with --timestamp), not '{kind}'")
-            })?;
+            let start =
+                StartPosition::parse(kind, at.map(|s| (s * 1000.0) as u64)).ok_or_else(|| {
+                    let choices = args
+                        .option("--shard-iterator-type")
+                        .and_then(|option| option.value)
+                        .map(|value| value.describe())
+                        .unwrap_or_default();
+                    format!("--shard-iterator-type is {choices} (with --timestamp), not '{kind}'")
+                })?;
             let mut config = ConsumerConfig::new(stream, shard, start);
             if let Some(idle) = args.duration("--idle")? {
                 config.idle_ms = idle;
@@ -416,15 +272,11 @@ pub fn consumer(world: &mut World, words: &[String]) -> Outcome {
         "resume" => world
             .resume_consumer(&name)
             .map(|_| format!("consumer {name} resumed")),
-        _ => match args.positional.get(1).map(|d| parse_duration(d)) {
-            Some(Ok(ms)) => world
+        _ => args.word(1).and_then(parse_duration).and_then(|ms| {
+            world
                 .pause_consumer(&name, Some(ms))
-                .map(|_| format!("consumer {name} paused for {ms} ms")),
-            Some(Err(message)) => Err(message),
-            None => {
-                Err("consumer pause needs a duration, as in: consumer pause NAME 30s".to_string())
-            }
-        },
+                .map(|_| format!("consumer {name} paused for {ms} ms"))
+        }),
     };
     match result {
         Ok(text) => ok(text),
@@ -432,24 +284,18 @@ pub fn consumer(world: &mut World, words: &[String]) -> Outcome {
     }
 }
 
-/// The valued options of `kcl app add` (also offered by Tab completion).
-pub(crate) const APP_OPTIONS: &[&str] = &[
-    "--stream",
-    "--workers",
-    "--checkpoint",
-    "--failover",
-    "--initial-position",
-    "--timestamp",
-    "--processing",
-    "--idle",
-    "--max-records",
-    "--max-leases-for-worker",
-    "--max-leases-to-steal",
-];
+/// The error for a word that is not one of an option's choices: `--retry is none or
+/// backoff, not 'x'`.
+fn choice_error(args: &Args, flag: &str, given: &str) -> String {
+    match args.option(flag) {
+        Some(option) => option.not_one_of(given),
+        None => format!("{flag} does not take '{given}'"),
+    }
+}
 
 fn kcl_config(args: &Args) -> Result<KclConfig, String> {
-    let stream = args.get("--stream").ok_or("kcl app add needs --stream")?;
-    let mut config = KclConfig::new(stream);
+    args.check()?;
+    let mut config = KclConfig::new(args.get("--stream").unwrap_or_default());
     if let Some(policy) = args.get("--checkpoint") {
         config.checkpoint = match policy.split_once(':') {
             Some(("every", n)) => CheckpointPolicy::EveryRecords(
@@ -459,11 +305,7 @@ fn kcl_config(args: &Args) -> Result<KclConfig, String> {
             Some(("interval", t)) => CheckpointPolicy::Interval(parse_duration(t)?),
             None if policy == "batch" => CheckpointPolicy::EachBatch,
             None if policy == "never" => CheckpointPolicy::Never,
-            _ => {
-                return Err(format!(
-                    "--checkpoint is every:N, interval:T, batch or never, not '{policy}'"
-                ))
-            }
+            _ => return Err(choice_error(args, "--checkpoint", policy)),
         };
     }
     if let Some(failover) = args.duration("--failover")? {
@@ -480,11 +322,7 @@ fn kcl_config(args: &Args) -> Result<KclConfig, String> {
                 let seconds = parse_timestamp(t).ok_or_else(|| format!("'{t}' is not a time"))?;
                 InitialPosition::AtTimestamp((seconds * 1000.0) as u64)
             }
-            other => {
-                return Err(format!(
-                    "--initial-position is LATEST, TRIM_HORIZON or AT_TIMESTAMP, not '{other}'"
-                ))
-            }
+            other => return Err(choice_error(args, "--initial-position", other)),
         };
     }
     if let Some(per_record) = args.get("--processing") {
@@ -531,23 +369,20 @@ fn app_and_worker(text: &str) -> Result<(&str, &str), String> {
 }
 
 pub fn kcl(world: &mut World, words: &[String]) -> Outcome {
-    let (what, rest) = match subcommand("kcl", words, &["app", "worker"]) {
+    let (what, rest) = match KCL.find_subcommand(words) {
         Ok(found) => found,
-        Err(outcome) => return outcome,
+        Err(message) => return fail("kcl", message),
     };
-    let result = if what == "app" {
-        let (sub, rest) = match subcommand("kcl app", rest, &["add"]) {
-            Ok(found) => found,
-            Err(outcome) => return outcome,
-        };
-        let _ = sub;
+    let prefix = format!("kcl {}", what.name);
+    let (sub, rest) = match what.find_subcommand(rest) {
+        Ok(found) => found,
+        Err(message) => return fail(&prefix, message),
+    };
+    let path = format!("{prefix} {}", sub.name);
+    let result = if what.name == "app" {
         (|| -> Result<String, String> {
-            let args = Args::parse(rest, APP_OPTIONS, &["--no-priority", "--forget-shard-end"])?;
-            let name = args
-                .positional
-                .first()
-                .ok_or("kcl app add needs a name")?
-                .clone();
+            let args = Args::parse(&path, sub, Some(what), rest)?;
+            let name = args.word(0)?.to_string();
             let workers = args.number::<usize>("--workers")?.unwrap_or(1);
             let config = kcl_config(&args)?;
             let stream = config.stream.clone();
@@ -557,23 +392,13 @@ pub fn kcl(world: &mut World, words: &[String]) -> Outcome {
             ))
         })()
     } else {
-        let (sub, rest) = match subcommand(
-            "kcl worker",
-            rest,
-            &["add", "kill", "pause", "restart", "remove"],
-        ) {
-            Ok(found) => found,
-            Err(outcome) => return outcome,
-        };
         (|| -> Result<String, String> {
-            let target = rest
-                .first()
-                .ok_or_else(|| format!("kcl worker {sub} needs APP/WORKER"))?;
-            match sub {
+            let args = Args::parse(&path, sub, Some(what), rest)?;
+            let target = args.word(0)?;
+            match sub.name {
                 "add" => {
-                    let app = target.as_str();
-                    let id = world.add_worker(app, rest.get(1).map(String::as_str))?;
-                    Ok(format!("worker {app}/{id} started"))
+                    let id = world.add_worker(target, args.optional_word(1))?;
+                    Ok(format!("worker {target}/{id} started"))
                 }
                 "kill" => {
                     let (app, id) = app_and_worker(target)?;
@@ -582,14 +407,13 @@ pub fn kcl(world: &mut World, words: &[String]) -> Outcome {
                 }
                 "pause" => {
                     let (app, id) = app_and_worker(target)?;
-                    let duration = rest.get(1).ok_or("kcl worker pause needs a duration, as in: kcl worker pause app/worker-1 40s")?;
-                    let ms = parse_duration(duration)?;
+                    let ms = parse_duration(args.word(1)?)?;
                     world.pause_worker(app, id, ms)?;
                     Ok(format!("worker {app}/{id} paused for {ms} ms"))
                 }
                 "restart" => {
                     let (app, id) = app_and_worker(target)?;
-                    let new_id = world.restart_worker(app, id, rest.get(1).map(String::as_str))?;
+                    let new_id = world.restart_worker(app, id, args.optional_word(1))?;
                     Ok(format!("worker {app}/{new_id} started"))
                 }
                 _ => {
@@ -608,13 +432,14 @@ pub fn kcl(world: &mut World, words: &[String]) -> Outcome {
 
 /// `sim describe`, `sim time`, `sim limits` (`sim seed` needs the runner: it replaces the world).
 pub fn sim(world: &mut World, words: &[String]) -> Outcome {
-    let (sub, rest) = match subcommand("sim", words, &["describe", "time", "limits", "seed"]) {
+    let (sub, rest) = match SIM.find_subcommand(words) {
         Ok(found) => found,
-        Err(outcome) => return outcome,
+        Err(message) => return fail("sim", message),
     };
-    match sub {
+    let path = format!("sim {}", sub.name);
+    match sub.name {
         "describe" => {
-            let args = match Args::parse(rest, &["--query", "--output"], &[]) {
+            let args = match Args::parse(&path, sub, Some(&SIM), rest) {
                 Ok(args) => args,
                 Err(message) => return fail("sim", message),
             };
@@ -635,22 +460,13 @@ pub fn sim(world: &mut World, words: &[String]) -> Outcome {
         }
         "time" => ok(format!("{} ms since the start", world.elapsed_ms())),
         "limits" => {
-            let args = match Args::parse(
-                rest,
-                &[
-                    "--stream",
-                    "--write-records",
-                    "--write-bytes",
-                    "--read-calls",
-                    "--read-bytes",
-                ],
-                &[],
-            ) {
+            let args = match Args::parse(&path, sub, Some(&SIM), rest) {
                 Ok(args) => args,
                 Err(message) => return fail("sim", message),
             };
             let result = (|| -> Result<String, String> {
-                let stream = args.get("--stream").ok_or("sim limits needs --stream")?;
+                args.check()?;
+                let stream = args.get("--stream").unwrap_or_default();
                 let current = world
                     .kinesis()
                     .stream(stream)

@@ -16,6 +16,7 @@
 //! statement is run again at each check, so `$(...)` is evaluated afresh. After `--timeout`
 //! (default 10 minutes) the script says the condition never held and goes on.
 
+use super::compare::compare;
 use super::duration::parse_duration;
 use crate::engine::metrics::Metric;
 use crate::sim::World;
@@ -186,7 +187,7 @@ impl Until {
                 },
                 _,
             ) => Ok(status(world, stream)? == want.as_str()),
-            (Condition::Compare { left, op, right }, _) => super::runner::compare(left, op, right),
+            (Condition::Compare { left, op, right }, _) => compare(left, op, right),
             _ => Ok(false),
         }
     }

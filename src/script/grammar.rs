@@ -1,0 +1,229 @@
+//! The scenario language's commands, written down once: every command and subcommand, its
+//! positional words, its options with the kind of value each takes and whether it is required,
+//! and a line of help for each.
+//!
+//! The same facts used to live in three places: in each command's parser, again in Tab
+//! completion (which "mirrored" the parsers), and nowhere a learner could read them. Now the
+//! simulator commands read their words against this table (`args.rs`: unknown options
+//! and "did you mean", missing values, options given twice, required words and options), Tab
+//! completion offers the subcommands, the options still missing and the values an option's
+//! kind names ([`super::complete`]), `help` prints it ([`super::help`]), and "did you mean"
+//! for a misspelt command or subcommand looks here. The `aws kinesis` commands are listed here
+//! only by name: their options come from the engine's request shapes ([`super::aws_cli`]).
+
+use super::suggest::did_you_mean;
+
+mod table;
+
+pub use table::{AWS, COMMANDS, CONSUMER, KCL, OPERATORS, PRODUCER, SIM, WAIT};
+
+/// What a word or an option's value is: what help calls it and what Tab offers for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    Number,
+    /// `500ms`, `30s`, `2m`, `1h`.
+    Duration,
+    /// Epoch seconds or an ISO 8601 time.
+    Timestamp,
+    /// Anything: a new name, a title, a query.
+    Text,
+    /// A stream's name.
+    Stream,
+    /// A shard id of the stream named on the line.
+    Shard,
+    Producer,
+    Consumer,
+    /// A KCL application's name.
+    App,
+    /// A KCL worker as `APP/WORKER`.
+    Worker,
+    /// A lease key of the KCL application named before it.
+    Lease,
+    /// Exactly one of these words.
+    OneOf(&'static [&'static str]),
+    /// A value in one of these forms (`every:N`); Tab offers each form's start (`every:`).
+    Forms(&'static [&'static str]),
+}
+
+impl Value {
+    /// How help describes the kind.
+    pub fn describe(self) -> String {
+        match self {
+            Value::Number => "a number".to_string(),
+            Value::Duration => "a duration like 500ms, 30s, 2m or 1h".to_string(),
+            Value::Timestamp => "epoch seconds or an ISO 8601 time".to_string(),
+            Value::Text => "text".to_string(),
+            Value::Stream => "a stream's name".to_string(),
+            Value::Shard => "a shard id".to_string(),
+            Value::Producer => "a producer's name".to_string(),
+            Value::Consumer => "a consumer's name".to_string(),
+            Value::App => "a KCL application's name".to_string(),
+            Value::Worker => "a worker as APP/WORKER".to_string(),
+            Value::Lease => "a lease key (a shard id)".to_string(),
+            Value::OneOf(words) | Value::Forms(words) => one_of(words),
+        }
+    }
+
+    /// What Tab offers for the kinds that do not depend on the world: the words of a
+    /// [`Value::OneOf`], the start of each of [`Value::Forms`] (up to its first `:`).
+    pub fn fixed_offers(self) -> Vec<String> {
+        match self {
+            Value::OneOf(words) => words.iter().map(|w| w.to_string()).collect(),
+            Value::Forms(forms) => forms
+                .iter()
+                .map(|form| match form.find(':') {
+                    Some(at) => form[..=at].to_string(),
+                    None => form.to_string(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `a, b or c`, as help and errors list choices.
+pub fn one_of(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [only] => only.to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// A positional word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arg {
+    /// How usage lines show it (`NAME`, `APP/WORKER`).
+    pub name: &'static str,
+    pub value: Value,
+    pub required: bool,
+    /// What the error says the command needs when it is missing (`a name`, for `producer
+    /// add needs a name`).
+    pub needs: &'static str,
+}
+
+/// An option: `--flag value`, or a switch (`--flag` alone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Opt {
+    pub flag: &'static str,
+    /// `None` for a switch.
+    pub value: Option<Value>,
+    /// A missing required option is an error (`producer add needs --stream`; a number says
+    /// what it counts: `producer add needs --rate (records per second)`).
+    pub required: bool,
+    pub help: &'static str,
+}
+
+impl Opt {
+    /// `--retry is none or backoff, not 'x'`: the error for a word that is not one of the
+    /// option's choices.
+    pub fn not_one_of(&self, given: &str) -> String {
+        let choices = self.value.map(|v| v.describe()).unwrap_or_default();
+        format!("{} is {choices}, not '{given}'", self.flag)
+    }
+}
+
+/// How a command's words are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// Every word is a positional word, even one starting with `--` (`kcl worker kill A/W`).
+    Words,
+    /// `--option value` pairs and switches among the positional words; an unknown `--word`
+    /// is an error (`producer add NAME --stream S`).
+    Options,
+    /// The command's own options, wherever they are; every other word belongs to the
+    /// condition (`wait until throttled S --timeout 2m`).
+    Condition,
+}
+
+/// A command of the language, or a subcommand of one (the same shape all the way down).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Command {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub syntax: Syntax,
+    /// Its positional words. With subcommands, the form it takes without one (`wait 30s`).
+    pub words: &'static [Arg],
+    pub options: &'static [Opt],
+    pub subcommands: &'static [Command],
+    /// Every subcommand also reads its siblings' options and ignores those it does not use
+    /// (`producer remove web --rate 5` is accepted). Completion and help show each its own.
+    pub shared_options: bool,
+}
+
+impl Command {
+    pub fn subcommand(&self, name: &str) -> Option<&'static Command> {
+        self.subcommands.iter().find(|sub| sub.name == name)
+    }
+
+    pub fn subcommand_names(&self) -> Vec<&'static str> {
+        self.subcommands.iter().map(|sub| sub.name).collect()
+    }
+
+    /// The subcommand `words` start with, or the error a command prints without one:
+    /// `what should it do? one of: ...` or `unknown subcommand 'x'; did you mean 'y'?`.
+    pub fn find_subcommand<'a>(
+        &self,
+        words: &'a [String],
+    ) -> Result<(&'static Command, &'a [String]), String> {
+        let names = self.subcommand_names();
+        let Some(first) = words.first() else {
+            return Err(format!("what should it do? one of: {}", names.join(", ")));
+        };
+        match self.subcommand(first) {
+            Some(sub) => Ok((sub, &words[1..])),
+            None => {
+                let hint = did_you_mean(first, names)
+                    .map(|s| format!("; did you mean '{s}'?"))
+                    .unwrap_or_default();
+                Err(format!("unknown subcommand '{first}'{hint}"))
+            }
+        }
+    }
+
+    /// The options a subcommand of `parent` reads: its own, its parent's, and its siblings'
+    /// when they are shared; each once, in the table's order, those with a value first.
+    pub fn read_options(&self, parent: Option<&Command>) -> Vec<&'static Opt> {
+        let mut all: Vec<&'static Opt> = Vec::new();
+        let mut add = |options: &'static [Opt]| {
+            for option in options {
+                if !all.iter().any(|o| o.flag == option.flag) {
+                    all.push(option);
+                }
+            }
+        };
+        add(self.options);
+        if let Some(parent) = parent {
+            add(parent.options);
+            if parent.shared_options {
+                for sibling in parent.subcommands {
+                    add(sibling.options);
+                }
+            }
+        }
+        let (valued, switches): (Vec<_>, Vec<_>) = all.into_iter().partition(|o| o.value.is_some());
+        valued.into_iter().chain(switches).collect()
+    }
+
+    /// The options completion and help show for it: its own and its parent's.
+    pub fn shown_options(&self, parent: Option<&Command>) -> Vec<&'static Opt> {
+        let mut shown: Vec<&'static Opt> = self.options.iter().collect();
+        if let Some(parent) = parent {
+            shown.extend(parent.options);
+        }
+        shown
+    }
+}
+
+/// The command named `name`.
+pub fn command_named(name: &str) -> Option<&'static Command> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// The language's command names, in the table's order.
+pub fn command_names() -> Vec<&'static str> {
+    COMMANDS.iter().map(|c| c.name).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,535 @@
+//! The command table itself: every command of the scenario language with its subcommands,
+//! words and options, written with a few `const fn`s so that each entry reads as a line of
+//! usage. Apart from the types in [`super`] because it is long and is only data.
+
+use super::{Arg, Command, Opt, Syntax, Value};
+
+/// Every command of the language, in the order "did you mean" weighs them.
+pub static COMMANDS: &[Command] = &[
+    AWS,
+    PRODUCER,
+    CONSUMER,
+    KCL,
+    SIM,
+    WAIT,
+    command(
+        "at",
+        "wait until this long after the start: at 2m",
+        &[word("TIME", Value::Duration, "a time since the start")],
+    ),
+    command(
+        "say",
+        "narrate: say \"Shard 1 is throttled.\"",
+        &[text("TEXT...")],
+    ),
+    command(
+        "step",
+        "begin a lesson step, which waits for Next: step \"Split the hot shard\"",
+        &[text("TITLE...")],
+    ),
+    command(
+        "ask",
+        "ask a question before showing what answers it",
+        &[
+            text("QUESTION"),
+            text("CHOICE CHOICE..."),
+            text("answer N"),
+            optional_word("because WHY", Value::Text),
+        ],
+    ),
+    command(
+        "expect",
+        "check a value: expect $SHARD == shardId-000000000000",
+        &COMPARISON,
+    ),
+    command(
+        "echo",
+        "print words, with variables and $(...) expanded",
+        &[text("WORDS...")],
+    ),
+    command(
+        "sleep",
+        "wait some seconds, as the shell's sleep does: sleep 5",
+        &[word("SECONDS", Value::Number, "seconds")],
+    ),
+    command(
+        "help",
+        "this list; help COMMAND [SUBCOMMAND] tells more about one",
+        &[
+            optional_word("COMMAND", Value::Text),
+            optional_word("SUBCOMMAND", Value::Text),
+        ],
+    ),
+];
+
+/// `aws kinesis COMMAND`: its commands and options are the CLI's ([`crate::script::aws_cli`]).
+pub const AWS: Command = command(
+    "aws",
+    "the AWS CLI's Kinesis commands (help aws lists them)",
+    &[
+        word("kinesis", Value::OneOf(&["kinesis"]), "a service"),
+        word("COMMAND", Value::Text, "a command"),
+    ],
+);
+
+pub const PRODUCER: Command = Command {
+    shared_options: true,
+    ..group(
+        "producer",
+        "producers writing records to a stream at a steady rate",
+        &[
+            command("add", "start a producer", &[NEW_NAME]).options(&producer_options(true)),
+            command("set", "change a producer's options", &[PRODUCER_WORD])
+                .options(&producer_options(false)),
+            command("remove", "remove a producer", &[PRODUCER_WORD]).options(&[]),
+            command(
+                "pause",
+                "pause a producer for a while",
+                &[
+                    PRODUCER_WORD,
+                    pause_for("a duration, as in: producer pause NAME 30s"),
+                ],
+            )
+            .options(&[]),
+            command(
+                "stop",
+                "stop a producer until it is resumed",
+                &[PRODUCER_WORD],
+            )
+            .options(&[]),
+            command(
+                "resume",
+                "resume a paused or stopped producer",
+                &[PRODUCER_WORD],
+            )
+            .options(&[]),
+        ],
+    )
+};
+
+pub const CONSUMER: Command = Command {
+    shared_options: true,
+    ..group(
+        "consumer",
+        "consumers reading one shard with GetRecords, as a simple application would",
+        &[
+            command("add", "start a consumer", &[NEW_NAME]).options(&[
+                STREAM,
+                required(option("--shard-id", Value::Shard, "the shard it reads")),
+                option(
+                    "--shard-iterator-type",
+                    Value::OneOf(&["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"]),
+                    "where it starts reading (LATEST unless told)",
+                ),
+                TIMESTAMP,
+                option(
+                    "--idle",
+                    Value::Duration,
+                    "how long it waits between GetRecords calls",
+                ),
+                option(
+                    "--limit",
+                    Value::Number,
+                    "the most records one GetRecords call returns",
+                ),
+            ]),
+            command("remove", "remove a consumer", &[CONSUMER_WORD]).options(&[]),
+            command(
+                "pause",
+                "pause a consumer for a while",
+                &[
+                    CONSUMER_WORD,
+                    pause_for("a duration, as in: consumer pause NAME 30s"),
+                ],
+            )
+            .options(&[]),
+            command(
+                "stop",
+                "stop a consumer until it is resumed",
+                &[CONSUMER_WORD],
+            )
+            .options(&[]),
+            command(
+                "resume",
+                "resume a paused or stopped consumer",
+                &[CONSUMER_WORD],
+            )
+            .options(&[]),
+        ],
+    )
+};
+
+pub const KCL: Command = group(
+    "kcl",
+    "KCL applications and their workers, sharing a stream's shards through leases",
+    &[
+        group(
+            "app",
+            "KCL applications",
+            &[command(
+                "add",
+                "start a KCL application with its workers",
+                &[NEW_NAME],
+            )
+            .options(KCL_APP_OPTIONS)],
+        ),
+        group(
+            "worker",
+            "the workers of a KCL application",
+            &[
+                command(
+                    "add",
+                    "start one more worker",
+                    // Named APP/WORKER when missing, as every worker subcommand is.
+                    &[
+                        word("APP", Value::App, "APP/WORKER"),
+                        optional_word("ID", Value::Text),
+                    ],
+                ),
+                command(
+                    "kill",
+                    "kill a worker: its leases expire and others take them",
+                    &[WORKER_WORD],
+                ),
+                command(
+                    "pause",
+                    "freeze a worker for a while (a long garbage collection)",
+                    &[
+                        WORKER_WORD,
+                        pause_for("a duration, as in: kcl worker pause app/worker-1 40s"),
+                    ],
+                ),
+                command(
+                    "restart",
+                    "restart a killed worker, under a new id if given",
+                    &[WORKER_WORD, optional_word("NEW_ID", Value::Text)],
+                ),
+                command(
+                    "remove",
+                    "shut a worker down gracefully and remove it",
+                    &[WORKER_WORD],
+                ),
+            ],
+        ),
+    ],
+);
+
+pub const SIM: Command = group(
+    "sim",
+    "the simulated world: a snapshot, its time, shard limits, its seed",
+    &[
+        command("describe", "print the world as JSON", &[]).options(&[
+            option(
+                "--query",
+                Value::Text,
+                "a JMESPath expression picking what to print",
+            ),
+            option(
+                "--output",
+                Value::OneOf(&["json", "text"]),
+                "how to print it",
+            ),
+        ]),
+        command("time", "how much simulated time has passed", &[]),
+        command(
+            "limits",
+            "change what each shard of a stream accepts and serves per second",
+            &[],
+        )
+        .options(&[
+            STREAM,
+            option(
+                "--write-records",
+                Value::Number,
+                "records written per second",
+            ),
+            option("--write-bytes", Value::Number, "bytes written per second"),
+            option("--read-calls", Value::Number, "GetRecords calls per second"),
+            option("--read-bytes", Value::Number, "bytes read per second"),
+        ]),
+        command(
+            "seed",
+            "start again with this seed (first thing in a script)",
+            &[word("N", Value::Number, "a whole number")],
+        ),
+    ],
+);
+
+/// `wait DURATION`, or `wait until ...`.
+pub const WAIT: Command = Command {
+    words: &[word("DURATION", Value::Duration, "a duration")],
+    ..group(
+        "wait",
+        "let simulated time pass, or wait until something happens",
+        &[WAIT_UNTIL],
+    )
+};
+
+/// `wait until CONDITION [--timeout DURATION] [--every DURATION]`: the conditions are its
+/// subcommands, and `VALUE OP VALUE` the form it takes without one.
+const WAIT_UNTIL: Command = Command {
+    syntax: Syntax::Condition,
+    words: &COMPARISON,
+    options: &[
+        option(
+            "--timeout",
+            Value::Duration,
+            "give up after this long (10m unless told, 24h at most)",
+        ),
+        option(
+            "--every",
+            Value::Duration,
+            "check this often (500ms unless told, 100ms at least)",
+        ),
+    ],
+    ..group(
+        "until",
+        "wait until a condition holds, checking it as simulated time passes",
+        &[
+            command(
+                "throttled",
+                "a write to the stream (or to this shard of it) is refused",
+                &THROTTLED,
+            ),
+            command(
+                "read-throttled",
+                "a GetRecords call on the stream (or this shard of it) is refused",
+                &THROTTLED,
+            ),
+            command(
+                "lease",
+                "the lease gets a new owner",
+                &[
+                    word("APP", Value::App, "an application"),
+                    word("LEASE", Value::Lease, "a lease"),
+                    word("moves", Value::OneOf(&["moves"]), "moves"),
+                ],
+            ),
+            command(
+                "status",
+                "the stream's StreamStatus is this one",
+                &[
+                    STREAM_WORD,
+                    word("STATUS", Value::OneOf(STREAM_STATUSES), "a status"),
+                ],
+            ),
+        ],
+    )
+};
+
+/// The comparisons of `expect` and `wait until VALUE OP VALUE`.
+pub const OPERATORS: &[&str] = &["==", "!=", "<", "<=", ">", ">=", "contains"];
+
+/// The `StreamStatus` values `wait until status STREAM` compares with.
+const STREAM_STATUSES: &[&str] = &["CREATING", "ACTIVE", "UPDATING", "DELETING"];
+
+const COMPARISON: [Arg; 3] = [
+    text("VALUE"),
+    word("OP", Value::OneOf(OPERATORS), "an operator"),
+    text("VALUE"),
+];
+
+const THROTTLED: [Arg; 2] = [STREAM_WORD, optional_word("SHARD", Value::Shard)];
+
+const STREAM_WORD: Arg = word("STREAM", Value::Stream, "a stream");
+const NEW_NAME: Arg = word("NAME", Value::Text, "a name");
+const PRODUCER_WORD: Arg = word("NAME", Value::Producer, "a name");
+const CONSUMER_WORD: Arg = word("NAME", Value::Consumer, "a name");
+const WORKER_WORD: Arg = word("APP/WORKER", Value::Worker, "APP/WORKER");
+
+const STREAM: Opt = required(option("--stream", Value::Stream, "the stream"));
+const TIMESTAMP: Opt = option(
+    "--timestamp",
+    Value::Timestamp,
+    "the time AT_TIMESTAMP starts at",
+);
+
+/// The options of `producer add` (`required`) and `producer set` (none required).
+const fn producer_options(required: bool) -> [Opt; 9] {
+    [
+        Opt { required, ..STREAM },
+        Opt {
+            required,
+            ..option("--rate", Value::Number, "records per second")
+        },
+        option(
+            "--keys",
+            Value::Forms(&["uniform:N", "random", "zipf:S:N", "hot:KEY:FRACTION[:N]"]),
+            "its partition keys",
+        ),
+        option(
+            "--size",
+            Value::Text,
+            "each record's size in bytes, or a range like 100-500",
+        ),
+        option(
+            "--batch",
+            Value::Number,
+            "send batches of this many records with PutRecords",
+        ),
+        option(
+            "--linger",
+            Value::Duration,
+            "how long a batch waits to fill up",
+        ),
+        option(
+            "--retry",
+            Value::OneOf(&["none", "backoff"]),
+            "whether a refused record is sent again",
+        ),
+        option(
+            "--attempts",
+            Value::Number,
+            "how many times a record is tried with backoff",
+        ),
+        option(
+            "--explicit-hash-key",
+            Value::Text,
+            "a hash key to send every record to, whatever its partition key",
+        ),
+    ]
+}
+
+/// The options of `kcl app add`, with their KCL configuration names where they have one.
+const KCL_APP_OPTIONS: &[Opt] = &[
+    STREAM,
+    option(
+        "--workers",
+        Value::Number,
+        "how many workers start (1 unless told)",
+    ),
+    option(
+        "--checkpoint",
+        Value::Forms(&["every:N", "interval:T", "batch", "never"]),
+        "when the record processor checkpoints",
+    ),
+    option(
+        "--failover",
+        Value::Duration,
+        "failoverTimeMillis: how long a lease may go unrenewed",
+    ),
+    option(
+        "--initial-position",
+        Value::OneOf(&["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"]),
+        "where a new lease starts reading",
+    ),
+    TIMESTAMP,
+    option(
+        "--processing",
+        Value::Text,
+        "the record processor's time per record, like 2ms",
+    ),
+    option(
+        "--idle",
+        Value::Duration,
+        "idleTimeBetweenReadsInMillis: the pause between GetRecords calls",
+    ),
+    option(
+        "--max-records",
+        Value::Number,
+        "maxRecords: the most records one GetRecords call returns",
+    ),
+    option(
+        "--max-leases-for-worker",
+        Value::Number,
+        "maxLeasesForWorker",
+    ),
+    option(
+        "--max-leases-to-steal",
+        Value::Number,
+        "maxLeasesToStealAtOneTime",
+    ),
+    switch(
+        "--no-priority",
+        "turn priority lease assignment off (as KCL 1.x)",
+    ),
+    switch(
+        "--forget-shard-end",
+        "the processor does not checkpoint SHARD_END, so children never start",
+    ),
+];
+
+// ------------------------------------------------------------------ writing the table
+
+/// A command whose words are all positional.
+const fn command(name: &'static str, help: &'static str, words: &'static [Arg]) -> Command {
+    Command {
+        name,
+        help,
+        syntax: Syntax::Words,
+        words,
+        options: &[],
+        subcommands: &[],
+        shared_options: false,
+    }
+}
+
+/// A command that is only its subcommands.
+const fn group(name: &'static str, help: &'static str, subcommands: &'static [Command]) -> Command {
+    Command {
+        subcommands,
+        ..command(name, help, &[])
+    }
+}
+
+impl Command {
+    /// The command with `--option value` pairs among its words.
+    const fn options(self, options: &'static [Opt]) -> Command {
+        Command {
+            syntax: Syntax::Options,
+            options,
+            ..self
+        }
+    }
+}
+
+const fn word(name: &'static str, value: Value, needs: &'static str) -> Arg {
+    Arg {
+        name,
+        value,
+        required: true,
+        needs,
+    }
+}
+
+const fn optional_word(name: &'static str, value: Value) -> Arg {
+    Arg {
+        name,
+        value,
+        required: false,
+        needs: "",
+    }
+}
+
+const fn text(name: &'static str) -> Arg {
+    word(name, Value::Text, "text")
+}
+
+const fn pause_for(needs: &'static str) -> Arg {
+    word("DURATION", Value::Duration, needs)
+}
+
+const fn option(flag: &'static str, value: Value, help: &'static str) -> Opt {
+    Opt {
+        flag,
+        value: Some(value),
+        required: false,
+        help,
+    }
+}
+
+const fn required(option: Opt) -> Opt {
+    Opt {
+        required: true,
+        ..option
+    }
+}
+
+const fn switch(flag: &'static str, help: &'static str) -> Opt {
+    Opt {
+        flag,
+        value: None,
+        required: false,
+        help,
+    }
+}

@@ -1,0 +1,124 @@
+use super::*;
+
+/// Every command and subcommand, with the words naming it.
+fn all() -> Vec<(String, &'static Command)> {
+    fn walk(path: String, command: &'static Command, out: &mut Vec<(String, &'static Command)>) {
+        out.push((path.clone(), command));
+        for sub in command.subcommands {
+            walk(format!("{path} {}", sub.name), sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    for command in COMMANDS {
+        walk(command.name.to_string(), command, &mut out);
+    }
+    out
+}
+
+#[test]
+fn every_command_has_a_line_of_help_and_names_are_not_repeated() {
+    let mut names: Vec<&str> = command_names();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), COMMANDS.len());
+    for (path, command) in all() {
+        assert!(!command.help.is_empty(), "{path} has no help");
+        let mut subs = command.subcommand_names();
+        subs.sort();
+        subs.dedup();
+        assert_eq!(subs.len(), command.subcommands.len(), "{path}");
+        for option in command.options {
+            assert!(option.flag.starts_with("--"), "{path} {}", option.flag);
+            assert!(!option.help.is_empty(), "{path} {}", option.flag);
+        }
+        for word in command.words.iter().filter(|w| w.required) {
+            assert!(!word.needs.is_empty(), "{path} {}", word.name);
+        }
+    }
+}
+
+#[test]
+fn a_missing_or_misspelt_subcommand_is_explained() {
+    let words = |text: &str| -> Vec<String> { text.split_whitespace().map(String::from).collect() };
+    assert_eq!(
+        PRODUCER.find_subcommand(&[]).unwrap_err(),
+        "what should it do? one of: add, set, remove, pause, stop, resume"
+    );
+    assert_eq!(
+        PRODUCER.find_subcommand(&words("ad web")).unwrap_err(),
+        "unknown subcommand 'ad'; did you mean 'add'?"
+    );
+    assert_eq!(
+        SIM.find_subcommand(&words("frob")).unwrap_err(),
+        "unknown subcommand 'frob'"
+    );
+    let line = words("worker kill a/w");
+    let (sub, rest) = KCL.find_subcommand(&line).unwrap();
+    assert_eq!((sub.name, rest.len()), ("worker", 2));
+}
+
+#[test]
+fn producer_and_consumer_subcommands_read_the_options_of_add_and_show_their_own() {
+    let flags = |options: Vec<&Opt>| options.iter().map(|o| o.flag).collect::<Vec<_>>();
+    let add = PRODUCER.subcommand("add").unwrap();
+    let remove = PRODUCER.subcommand("remove").unwrap();
+    assert_eq!(
+        flags(remove.read_options(Some(&PRODUCER))),
+        flags(add.read_options(Some(&PRODUCER)))
+    );
+    assert!(remove.shown_options(Some(&PRODUCER)).is_empty());
+    let describe = SIM.subcommand("describe").unwrap();
+    assert_eq!(
+        flags(describe.read_options(Some(&SIM))),
+        ["--query", "--output"],
+        "sim's subcommands read only their own"
+    );
+    let app = KCL
+        .subcommand("app")
+        .and_then(|a| a.subcommand("add"))
+        .unwrap();
+    let read = flags(app.read_options(None));
+    assert_eq!(
+        &read[read.len() - 2..],
+        ["--no-priority", "--forget-shard-end"],
+        "switches come after the options with a value"
+    );
+}
+
+#[test]
+fn only_producer_add_requires_its_stream_and_rate() {
+    let required = |command: &Command| {
+        command
+            .options
+            .iter()
+            .filter(|o| o.required)
+            .map(|o| o.flag)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        required(PRODUCER.subcommand("add").unwrap()),
+        ["--stream", "--rate"]
+    );
+    assert!(required(PRODUCER.subcommand("set").unwrap()).is_empty());
+    assert_eq!(
+        required(CONSUMER.subcommand("add").unwrap()),
+        ["--stream", "--shard-id"]
+    );
+}
+
+#[test]
+fn values_offer_their_words_and_the_start_of_their_forms() {
+    assert_eq!(
+        Value::Forms(&["every:N", "interval:T", "batch", "never"]).fixed_offers(),
+        ["every:", "interval:", "batch", "never"]
+    );
+    assert_eq!(
+        Value::OneOf(&["none", "backoff"]).fixed_offers(),
+        ["none", "backoff"]
+    );
+    assert!(Value::Stream.fixed_offers().is_empty(), "the world's names");
+    assert_eq!(one_of(&["a", "b", "c"]), "a, b or c");
+    let retry = PRODUCER.subcommand("add").unwrap().options[6];
+    assert_eq!(retry.flag, "--retry");
+    assert_eq!(retry.not_one_of("x"), "--retry is none or backoff, not 'x'");
+}

@@ -1,0 +1,376 @@
+//! `help [COMMAND [SUBCOMMAND ...]]`: the language explained from its own command table.
+//!
+//! Generated rather than written, so it cannot drift from what the commands accept: the
+//! simulator's commands are printed from [`super::grammar`], the `aws kinesis` commands from
+//! the options the CLI derives from the engine's request shapes ([`super::aws_cli`]). `help`
+//! lists the commands, `help producer` a command's subcommands with their words and options
+//! (what kind of value each takes, and whether it is required), `help aws put-record` (or
+//! `help aws kinesis put-record`) a CLI command's options.
+
+use super::aws_cli::{self, CliOption, Kind};
+use super::grammar::{self, one_of, Arg, Command, Opt, Syntax, Value};
+use super::suggest::did_you_mean;
+use super::Outcome;
+
+/// Runs `help` with the words after it.
+pub fn run(words: &[String]) -> Outcome {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let text = match words.split_first() {
+        None => Ok(overview()),
+        Some((&"aws", rest)) => aws(rest),
+        Some((name, path)) => match grammar::command_named(name) {
+            Some(command) => subcommand(command, path).map(|(found, parent, names)| {
+                let path = names.join(" ");
+                let mut page = Page::default();
+                page.line(&format!("{path}: {}", found.help));
+                page.describe(&path, found, parent, true);
+                page.finish()
+            }),
+            None => Err(unknown("command", name, grammar::command_names())),
+        },
+    };
+    match text {
+        Ok(text) => Outcome::success(text),
+        Err(message) => Outcome::failure(2, format!("help: {message}\n")),
+    }
+}
+
+/// `there is no command 'x'; did you mean 'y'?`
+fn unknown(what: &str, name: &str, known: Vec<&str>) -> String {
+    let hint = match did_you_mean(name, known.iter().copied()) {
+        Some(close) => format!("did you mean '{close}'?"),
+        None => format!("there are: {}", known.join(", ")),
+    };
+    format!("there is no {what} '{name}'; {hint}")
+}
+
+/// The command `path` names under `command`, its parent, and the words naming it.
+fn subcommand<'a>(
+    command: &'static Command,
+    path: &[&'a str],
+) -> Result<(&'static Command, Option<&'static Command>, Vec<&'a str>), String> {
+    let mut found = command;
+    let mut parent = None;
+    let mut names = vec![command.name];
+    for name in path {
+        let Some(sub) = found.subcommand(name) else {
+            let known = found.subcommand_names();
+            let whole = names.join(" ");
+            if known.is_empty() {
+                return Err(format!("{whole} has no subcommands"));
+            }
+            return Err(unknown(&format!("{whole} subcommand"), name, known));
+        };
+        parent = Some(found);
+        found = sub;
+        names.push(name);
+    }
+    Ok((found, parent, names))
+}
+
+/// `help`: every command and its line of help.
+fn overview() -> String {
+    let mut page = Page::default();
+    page.line("The scenario language's commands (help COMMAND tells more):");
+    let lines: Vec<(String, String)> = grammar::COMMANDS
+        .iter()
+        .map(|c| (c.name.to_string(), c.help.to_string()))
+        .collect();
+    page.aligned("  ", &lines);
+    page.finish()
+}
+
+/// What help calls a value: its kind (`N`, `DURATION`, `STREAM`), a short list of its
+/// choices (`json|text`), or else the option's name in capitals, as the AWS CLI does.
+fn placeholder(flag: &str, value: Value) -> String {
+    match value {
+        Value::Number => "N".to_string(),
+        Value::Duration => "DURATION".to_string(),
+        Value::Timestamp => "TIME".to_string(),
+        Value::Text => "TEXT".to_string(),
+        Value::Stream => "STREAM".to_string(),
+        Value::Shard => "SHARD_ID".to_string(),
+        Value::Producer => "PRODUCER".to_string(),
+        Value::Consumer => "CONSUMER".to_string(),
+        Value::App => "APP".to_string(),
+        Value::Worker => "APP/WORKER".to_string(),
+        Value::Lease => "LEASE".to_string(),
+        Value::OneOf(words) if words.join("|").len() <= 20 => words.join("|"),
+        Value::OneOf(_) | Value::Forms(_) => flag
+            .trim_start_matches('-')
+            .replace('-', "_")
+            .to_uppercase(),
+    }
+}
+
+/// What an option's line adds about its value: the choices its placeholder does not show.
+fn choices(flag: &str, value: Value) -> String {
+    match value {
+        Value::OneOf(words) | Value::Forms(words)
+            if placeholder(flag, value) != words.join("|") =>
+        {
+            format!(": {}", one_of(words))
+        }
+        _ => String::new(),
+    }
+}
+
+/// A page of help being written, with the placeholders it used (explained at its end).
+#[derive(Default)]
+struct Page {
+    text: String,
+    durations: bool,
+    times: bool,
+    /// The `WORD: what it is` lines written so far.
+    explained: Vec<String>,
+}
+
+impl Page {
+    fn line(&mut self, line: &str) {
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
+
+    fn aligned(&mut self, indent: &str, lines: &[(String, String)]) {
+        let width = lines.iter().map(|(head, _)| head.len()).max().unwrap_or(0);
+        for (head, text) in lines {
+            self.line(&format!("{indent}{head:width$}  {text}"));
+        }
+    }
+
+    /// The page, with what its options' `DURATION` and `TIME` are, unless it said so.
+    fn finish(mut self) -> String {
+        let legend = [
+            (self.durations, "DURATION", Value::Duration),
+            (self.times, "TIME", Value::Timestamp),
+        ];
+        for (used, name, value) in legend {
+            let line = format!("{name}: {}", value.describe());
+            if used && !self.explained.contains(&line) {
+                self.line(&format!("  {line}"));
+            }
+        }
+        self.text
+    }
+
+    /// A command and its subcommands, under the words `path` naming it (its own line of
+    /// help is on the page already when it is the `top` one).
+    fn describe(&mut self, path: &str, command: &Command, parent: Option<&Command>, top: bool) {
+        if command.syntax == Syntax::Condition {
+            self.condition(path, command, top);
+            return;
+        }
+        if command.subcommands.is_empty() || !command.words.is_empty() {
+            self.line(&format!("  {}", usage(path, command, parent)));
+            if !top {
+                self.line(&format!("      {}", command.help));
+            }
+            self.details(command.words, &command.shown_options(parent));
+        }
+        for sub in command.subcommands {
+            self.describe(&format!("{path} {}", sub.name), sub, Some(command), false);
+        }
+    }
+
+    /// The kinds of positional words (those that are not free text) and the options.
+    fn details(&mut self, words: &[Arg], options: &[&Opt]) {
+        for word in words {
+            let literal = matches!(word.value, Value::OneOf([only]) if *only == word.name);
+            if word.value != Value::Text && !literal {
+                let line = format!("{}: {}", word.name, word.value.describe());
+                self.line(&format!("      {line}"));
+                self.explained.push(line);
+            }
+        }
+        let lines: Vec<(String, String)> = options
+            .iter()
+            .map(|option| {
+                let required = if option.required { "; required" } else { "" };
+                match option.value {
+                    Some(value) => {
+                        self.durations |= value == Value::Duration;
+                        self.times |= value == Value::Timestamp;
+                        (
+                            format!("{} {}", option.flag, placeholder(option.flag, value)),
+                            format!("{}{}{required}", option.help, choices(option.flag, value)),
+                        )
+                    }
+                    None => (
+                        option.flag.to_string(),
+                        format!("{}{required}", option.help),
+                    ),
+                }
+            })
+            .collect();
+        self.aligned("      ", &lines);
+    }
+
+    /// `wait until CONDITION`: the conditions it knows are its subcommands.
+    fn condition(&mut self, path: &str, command: &Command, top: bool) {
+        let options: Vec<&Opt> = command.options.iter().collect();
+        let flags: Vec<String> = options
+            .iter()
+            .map(|o| match o.value {
+                Some(value) => format!("[{} {}]", o.flag, placeholder(o.flag, value)),
+                None => format!("[{}]", o.flag),
+            })
+            .collect();
+        self.line(&format!("  {path} CONDITION {}", flags.join(" ")));
+        if !top {
+            self.line(&format!("      {}", command.help));
+        }
+        self.line("      CONDITION is one of:");
+        let mut forms: Vec<(String, String)> = command
+            .subcommands
+            .iter()
+            .map(|form| (usage(form.name, form, None), form.help.to_string()))
+            .collect();
+        let compare = usage("", command, None)
+            .trim_start()
+            .trim_end_matches(" [options]")
+            .to_string();
+        forms.push((compare, "compare two values, as expect does".to_string()));
+        self.aligned("        ", &forms);
+        let mut words: Vec<Arg> = command.words.to_vec();
+        for form in command.subcommands {
+            for word in form.words {
+                if !words.iter().any(|w| w.name == word.name) {
+                    words.push(*word);
+                }
+            }
+        }
+        self.details(&words, &options);
+    }
+}
+
+/// `producer add NAME --stream STREAM --rate N [options]`.
+fn usage(path: &str, command: &Command, parent: Option<&Command>) -> String {
+    let mut line = path.to_string();
+    for word in command.words {
+        line.push(' ');
+        line.push_str(&if word.required {
+            word.name.to_string()
+        } else {
+            format!("[{}]", word.name)
+        });
+    }
+    let options = command.shown_options(parent);
+    for option in options.iter().filter(|o| o.required) {
+        line.push(' ');
+        line.push_str(option.flag);
+        if let Some(value) = option.value {
+            line.push(' ');
+            line.push_str(&placeholder(option.flag, value));
+        }
+    }
+    if options.iter().any(|o| !o.required) {
+        line.push_str(" [options]");
+    }
+    line
+}
+
+// ------------------------------------------------------------------ aws kinesis
+
+/// `help aws`, `help aws [kinesis] COMMAND`.
+fn aws(words: &[&str]) -> Result<String, String> {
+    let words = match words {
+        ["kinesis", rest @ ..] => rest,
+        _ => words,
+    };
+    match words {
+        [] => Ok(aws_overview()),
+        ["wait", ..] => {
+            let mut page = Page::default();
+            page.line(&format!(
+                "aws kinesis wait {} --stream-name STREAM",
+                aws_cli::WAITERS.join("|")
+            ));
+            page.line(
+                "      checks every 10 s (18 times at most) until the stream is ACTIVE, or gone",
+            );
+            Ok(page.finish())
+        }
+        [name] => match aws_cli::find(name) {
+            Some((command, options)) => Ok(aws_command(
+                command.name,
+                command.action,
+                command.help,
+                options,
+            )),
+            None => Err(unknown(
+                "aws kinesis command",
+                name,
+                aws_cli::command_names(),
+            )),
+        },
+        [name, ..] => Err(format!("aws kinesis {name} has no subcommands")),
+    }
+}
+
+fn aws_overview() -> String {
+    let mut page = Page::default();
+    page.line("aws kinesis: the AWS CLI's Kinesis commands (help aws COMMAND lists its options)");
+    let mut lines: Vec<(String, String)> = aws_cli::table()
+        .iter()
+        .map(|(command, _)| {
+            (
+                command.name.to_string(),
+                format!("{} ({})", command.help, command.action),
+            )
+        })
+        .collect();
+    lines.push((
+        "wait".to_string(),
+        format!(
+            "{}: wait until a stream is ACTIVE, or gone",
+            aws_cli::WAITERS.join(" or ")
+        ),
+    ));
+    page.aligned("  ", &lines);
+    page.line("Every command also takes the CLI's global options:");
+    let globals: Vec<&Opt> = aws_cli::GLOBAL.iter().collect();
+    page.details(&[], &globals);
+    page.finish()
+}
+
+fn aws_command(name: &str, action: &str, help: &str, options: &[CliOption]) -> String {
+    let mut page = Page::default();
+    page.line(&format!("aws kinesis {name}: {help} (the {action} action)"));
+    let lines: Vec<(String, String)> = options
+        .iter()
+        .map(|option| {
+            let required = if option.required { "; required" } else { "" };
+            let head = match (option.kind, option.value) {
+                (Kind::Bool, _) | (_, None) => format!("--[no-]{}", &option.flag[2..]),
+                (_, Some(value)) => {
+                    page.durations |= value == Value::Duration;
+                    page.times |= value == Value::Timestamp;
+                    format!("{} {}", option.flag, placeholder(&option.flag, value))
+                }
+            };
+            (
+                head,
+                format!("{}{}{required}", option.member, cli_kind(option)),
+            )
+        })
+        .collect();
+    page.aligned("  ", &lines);
+    page.line("  and the CLI's global options (help aws lists them)");
+    page.finish()
+}
+
+/// What a CLI option's text is, where its placeholder does not say.
+fn cli_kind(option: &CliOption) -> String {
+    match (option.kind, option.value) {
+        (Kind::Blob, _) => ": raw text, or base64 with --cli-binary-format base64".to_string(),
+        (Kind::Records, _) => {
+            ": Data=...,PartitionKey=... for each record, or a JSON list".to_string()
+        }
+        (Kind::Struct, Some(Value::OneOf(forms))) => {
+            format!(": Key=value,... or JSON, such as {}", one_of(forms))
+        }
+        (Kind::Struct, _) => ": Key=value,... or JSON".to_string(),
+        (_, Some(value)) => choices(&option.flag, value),
+        (_, None) => String::new(),
+    }
+}

@@ -1,0 +1,111 @@
+//! What a script's transcript holds: one [`Entry`] per command, output, narration, check,
+//! wait or question, which the native runner prints and the page draws.
+//!
+//! Separate from the runner, which makes entries, because the page, the session and the tests
+//! only read them.
+
+use serde::Serialize;
+
+use super::duration::human;
+
+/// One thing in a transcript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind")]
+pub enum Entry {
+    /// A command as written (variables not expanded), and its line.
+    Command {
+        line: usize,
+        text: String,
+    },
+    Output {
+        text: String,
+    },
+    Error {
+        text: String,
+    },
+    Say {
+        text: String,
+    },
+    Step {
+        number: usize,
+        title: String,
+    },
+    Expect {
+        line: usize,
+        passed: bool,
+        message: String,
+    },
+    Waited {
+        ms: u64,
+        now_ms: u64,
+    },
+    /// A `wait until` whose condition came true, and how long it took.
+    Reached {
+        condition: String,
+        after_ms: u64,
+    },
+    /// A predict-then-run question (`answer` is 1-based).
+    Ask {
+        line: usize,
+        question: String,
+        choices: Vec<String>,
+        answer: usize,
+        explanation: String,
+    },
+    /// The learner's answer to the last question (1-based).
+    Answered {
+        chosen: usize,
+        correct: bool,
+    },
+}
+
+impl Entry {
+    /// The entry as the native runner prints it.
+    pub fn render(&self) -> String {
+        match self {
+            Entry::Command { text, .. } => format!("$ {text}\n"),
+            Entry::Output { text } | Entry::Error { text } => text.clone(),
+            Entry::Say { text } => format!("» {text}\n"),
+            Entry::Step { number, title } => format!("\n== Step {number}: {title} ==\n"),
+            Entry::Expect {
+                passed: true,
+                message,
+                ..
+            } => format!("✓ {message}\n"),
+            Entry::Expect {
+                passed: false,
+                message,
+                ..
+            } => format!("✗ {message}\n"),
+            Entry::Waited { ms, now_ms } => {
+                format!("… {} passed (t = {})\n", human(*ms), human(*now_ms))
+            }
+            Entry::Reached {
+                condition,
+                after_ms,
+            } => format!("… {} later: {condition}\n", human(*after_ms)),
+            Entry::Ask {
+                question,
+                choices,
+                answer,
+                explanation,
+                ..
+            } => {
+                let mut text = format!("? {question}\n");
+                for (i, choice) in choices.iter().enumerate() {
+                    text.push_str(&format!("  {}) {choice}\n", i + 1));
+                }
+                text.push_str(&format!("  answer: {answer}"));
+                if !explanation.is_empty() {
+                    text.push_str(&format!(" ({explanation})"));
+                }
+                text.push('\n');
+                text
+            }
+            Entry::Answered { chosen, correct } => format!(
+                "  you answered {chosen}: {}\n",
+                if *correct { "right" } else { "not quite" }
+            ),
+        }
+    }
+}
