@@ -16,7 +16,7 @@ use super::until::{Baseline, Until};
 use super::{aws_cli, grammar, help, sim_commands, Outcome};
 use crate::sim::World;
 
-pub use super::duration::human;
+use super::duration::human;
 pub use super::transcript::Entry;
 
 /// Why the runner stopped.

@@ -9,7 +9,7 @@
 //! clockwork: the one place that decides how far the world moves, and when.
 
 use super::{Action, ScriptState, Session};
-use crate::script::runner::human;
+use crate::script::duration::human;
 use crate::script::Entry;
 use crate::sim::START_MS;
 

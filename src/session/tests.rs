@@ -1,5 +1,5 @@
 use super::*;
-use crate::script::runner::human;
+use crate::script::duration::human;
 
 #[test]
 fn the_default_scene_runs_a_hot_stream_and_an_application() {

@@ -152,7 +152,7 @@ impl View {
             script: match &session.script {
                 ScriptState::Waiting { until_ms } => format!(
                     "the scenario goes on in {}",
-                    crate::script::runner::human(until_ms.saturating_sub(world.now_ms()))
+                    crate::script::duration::human(until_ms.saturating_sub(world.now_ms()))
                 ),
                 ScriptState::AtStep { number, title } => format!("step {number}: {title}"),
                 ScriptState::Asking { .. } => {
