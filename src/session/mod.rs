@@ -19,6 +19,7 @@
 //!   `flights.rs`: the records in flight; `commands.rs`: the command lines the page's clicks
 //!   run; `text.rs`: numbers and lists in words.
 
+pub mod captions;
 pub mod charts;
 pub mod commands;
 pub mod flights;
