@@ -5,8 +5,13 @@
 //! times the speed (at most 100 ms of wall time per frame, so a tab coming back from the
 //! background does not race to catch up), builds the [`View`] once, and lets the panels
 //! re-render; panels whose props did not change are skipped. Records in flight are painted
-//! on a canvas after the render, and the charts redraw at 2 Hz. Every button sends a command
-//! line to the session, exactly as if it had been typed.
+//! on a canvas after the render, and the charts redraw at 2 Hz (see `frame.rs`). Every button
+//! sends a command line to the session, exactly as if it had been typed.
+//!
+//! The app keeps only what more than one panel needs: the session, the view, and the links
+//! between panels (the shard under the pointer filters the event history; an event picked
+//! there highlights a shard and a worker; a clicked record or hot key fills the explainer).
+//! A panel's own state stays in the panel: the console's line and recall, the history's filter.
 //!
 //! With `live = false` no frames run by themselves (for tests, which press Step and read the
 //! DOM); everything else is the same.
