@@ -17,8 +17,9 @@
 //! - `link.rs`: the shareable URL fragment; `view.rs` and `kcl_view.rs`: what the page draws;
 //! - `history/`: the event history in sentences; `charts.rs`: the per-second charts and CSV;
 //!   `flights.rs`: the records in flight; `commands.rs`: the command lines the page's clicks
-//!   run; `text.rs`: numbers and lists in words.
+//!   run; `text.rs`: numbers and lists in words; `captions.rs`: the panels' other sentences.
 
+pub mod captions;
 pub mod charts;
 pub mod commands;
 pub mod flights;

@@ -40,7 +40,8 @@ pub struct ShardView {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StreamView {
     pub name: String,
-    pub status: &'static str,
+    /// Serialized as the API writes it (`"ACTIVE"`).
+    pub status: StreamStatus,
     /// Open shards, in hash key order.
     pub shards: Vec<ShardView>,
     /// Every shard ever, for the family tree.
@@ -245,12 +246,7 @@ fn stream_view(world: &World, stream: &Stream) -> StreamView {
         .collect();
     StreamView {
         name: stream.name.clone(),
-        status: match stream.status {
-            StreamStatus::Creating => "CREATING",
-            StreamStatus::Active => "ACTIVE",
-            StreamStatus::Updating => "UPDATING",
-            StreamStatus::Deleting => "DELETING",
-        },
+        status: stream.status,
         shards,
         lineage: stream.lineage(now),
         retention_hours: stream.retention_hours,

@@ -5,12 +5,18 @@
 //! times the speed (at most 100 ms of wall time per frame, so a tab coming back from the
 //! background does not race to catch up), builds the [`View`] once, and lets the panels
 //! re-render; panels whose props did not change are skipped. Records in flight are painted
-//! on a canvas after the render, and the charts redraw at 2 Hz. Every button sends a command
-//! line to the session, exactly as if it had been typed.
+//! on a canvas after the render, and the charts redraw at 2 Hz (see `frame.rs`). Every button
+//! sends a command line to the session, exactly as if it had been typed.
+//!
+//! The app keeps only what more than one panel needs: the session, the view, and the links
+//! between panels (the shard under the pointer filters the event history; an event picked
+//! there highlights a shard and a worker; a clicked record or hot key fills the explainer).
+//! A panel's own state stays in the panel: the console's line and recall, the history's filter.
 //!
 //! With `live = false` no frames run by themselves (for tests, which press Step and read the
 //! DOM); everything else is the same.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
@@ -23,11 +29,10 @@ use super::charts::Charts;
 use super::console::Console;
 use super::dom;
 use super::explainer::{KeyExplainer, Range};
-use super::flight_canvas::{self, DrawnDot};
-use super::format;
-use super::frame_stats::{FrameStats, Phases};
+use super::flight_canvas::FlightLayer;
+use super::frame::{ChartSchedule, FrameTimer};
 use super::help::Help;
-use super::history_panel::HistoryPanel;
+use super::history_panel::{HistoryFeed, HistoryPanel};
 use super::hot_keys::HotKeys;
 use super::kcl_panel::KclPanel;
 use super::keyboard::{shortcut, Shortcut};
@@ -35,24 +40,15 @@ use super::lesson_player::LessonPlayer;
 use super::lineage::Lineage;
 use super::producers::Producers;
 use super::scenarios::Scenarios;
+use super::shared::Shared;
 use super::stream_panel::StreamPanel;
 use super::timeline::Timeline;
 use super::toolbar::Toolbar;
+use crate::script::complete::{complete, Completion};
 use crate::script::Entry;
-use crate::session::charts::{self, Chart};
-use crate::session::flights::Flights;
-use crate::session::history::{History, HistoryFilter, HistoryItem};
-use crate::session::{Scenario, ScriptState, Session, View};
+use crate::session::history::HistoryItem;
+use crate::session::{captions, charts, Scenario, ScriptState, Session, View};
 
-/// How often the charts redraw (wall milliseconds): 2 Hz.
-const CHART_INTERVAL_MS: f64 = 500.0;
-/// Items the event history keeps, and shows.
-const HISTORY_KEPT: usize = 5_000;
-const HISTORY_SHOWN: usize = 200;
-/// How often the history list on show is rebuilt (wall milliseconds).
-const HISTORY_INTERVAL_MS: f64 = 250.0;
-/// How often (in frames) the flight canvas's size is measured again.
-const CANVAS_MEASURE_FRAMES: u64 = 30;
 /// Seconds of history the charts show.
 const CHART_WINDOW_S: u64 = 120;
 /// Entries of the transcript the console shows.
@@ -89,14 +85,8 @@ pub enum Msg {
     Shortcut(Shortcut),
     ToggleHelp,
     DismissNotice,
-    HistoryFilter(HistoryFilter),
     PickEvent(HistoryItem),
-    ExportEvents,
     HoverShard(Option<String>),
-    ConsoleInput(String),
-    ConsoleSubmit,
-    ConsoleTab,
-    ConsoleHistory(i32),
     Back,
     GoToStep(usize),
     Answer(usize),
@@ -109,6 +99,7 @@ pub enum Msg {
 /// every frame.
 struct Callbacks {
     run: Callback<String>,
+    complete: Callback<String, Completion>,
     explain: Callback<String>,
     play: Callback<()>,
     step: Callback<()>,
@@ -129,20 +120,23 @@ struct Callbacks {
     answer: Callback<usize>,
     rewind: Callback<u64>,
     select_worker: Callback<String>,
-    history_filter: Callback<HistoryFilter>,
     pick_event: Callback<HistoryItem>,
-    export_events: Callback<()>,
     hover_shard: Callback<Option<String>>,
-    console_input: Callback<String>,
-    console_submit: Callback<()>,
-    console_tab: Callback<()>,
-    console_history: Callback<i32>,
 }
 
 impl Callbacks {
-    fn new(link: &yew::html::Scope<App>) -> Callbacks {
+    fn new(link: &yew::html::Scope<App>, session: &Rc<RefCell<Session>>) -> Callbacks {
+        let session = Rc::clone(session);
         Callbacks {
             run: link.callback(Msg::Run),
+            // The console asks between frames, when the session is not borrowed.
+            complete: Callback::from(move |line: String| match session.try_borrow() {
+                Ok(session) => complete(&line, &session.world),
+                Err(_) => Completion {
+                    start: line.len(),
+                    candidates: Vec::new(),
+                },
+            }),
             explain: link.callback(Msg::Explain),
             play: link.callback(|_| Msg::TogglePlay),
             step: link.callback(|_| Msg::Step),
@@ -162,14 +156,11 @@ impl Callbacks {
             answer: link.callback(Msg::Answer),
             rewind: link.callback(Msg::Rewind),
             select_worker: link.callback(Msg::SelectWorker),
-            history_filter: link.callback(Msg::HistoryFilter),
             pick_event: link.callback(Msg::PickEvent),
-            export_events: link.callback(|_| Msg::ExportEvents),
             hover_shard: link.callback(Msg::HoverShard),
-            console_input: link.callback(Msg::ConsoleInput),
-            console_submit: link.callback(|_| Msg::ConsoleSubmit),
-            console_tab: link.callback(|_| Msg::ConsoleTab),
-            console_history: link.callback(Msg::ConsoleHistory),
+            // Scrolls rather than following the link: the page keeps its state in the URL
+            // fragment, and a plain `#lessons` link would replace it, fire `hashchange`, and
+            // reopen the session from a fragment that names no run.
             to_lessons: Callback::from(|event: MouseEvent| {
                 event.prevent_default();
                 if let Some(lessons) = web_sys::window()
@@ -185,57 +176,36 @@ impl Callbacks {
 
 pub struct App {
     callbacks: Callbacks,
-    session: Session,
+    /// Shared with the console's Tab completion, which reads its world between frames.
+    session: Rc<RefCell<Session>>,
     view: Rc<View>,
-    flights: Flights,
-    dots: Vec<DrawnDot>,
     frame: Option<AnimationFrame>,
-    last_wall_ms: Option<f64>,
-    frame_started_ms: Option<f64>,
-    /// This frame's phases so far (simulate and view are known when the render starts).
-    phases: Phases,
-    updated_at_ms: f64,
-    stats: FrameStats,
+    timer: FrameTimer,
+    flights: FlightLayer,
+    charts: ChartSchedule,
+    /// The key explainer's key, and the sentence saying where it came from (a clicked record).
     explained_key: String,
     explained_origin: Option<String>,
+    /// The shards selected for merging (at most two).
     selected: Vec<String>,
-    charts: Rc<Vec<Chart>>,
-    charts_at_ms: f64,
-    log: Rc<Vec<Entry>>,
+    /// The newest part of the transcript (the console's output), and how many entries were
+    /// ever written when it was taken.
+    log: Shared<Vec<Entry>>,
     log_seq: u64,
+    /// The lesson player's narration.
     says: Vec<String>,
     share_url: Option<String>,
     /// The fragment this page last wrote, to tell our own changes from a learner's.
     fragment: String,
     help_open: bool,
-    flight_canvas: NodeRef,
-    /// The flight canvas's CSS size, the shard count it was measured for, and the frame.
-    canvas_size: Option<((f64, f64), usize, u64)>,
-    /// The chart canvases, and which chart is due to be drawn next (one per frame).
-    chart_canvases: Rc<Vec<NodeRef>>,
-    chart_due: Option<usize>,
-    /// A worker highlighted from the event history (APP/WORKER).
+    /// A worker highlighted from the event history or its card (APP/WORKER).
     highlighted_worker: Option<String>,
-    live: bool,
-    /// The console: the line being typed, the lines typed before, where up/down is in
-    /// them, and Tab's last choices.
-    console_input: String,
-    console_history: Vec<String>,
-    /// The event history, its filter, the shard under the pointer, the shard highlighted from
-    /// the history, and the list on show (rebuilt at most every [`HISTORY_INTERVAL_MS`]).
-    history: History,
-    history_filter: HistoryFilter,
-    hovered_shard: Option<String>,
+    /// A shard highlighted from the event history.
     highlighted_shard: Option<String>,
-    history_items: Rc<Vec<HistoryItem>>,
-    history_matching: usize,
-    /// The shard and worker menus of the history, gathered with the list (not every frame).
-    history_shards: Vec<String>,
-    history_workers: Vec<String>,
-    history_dirty: bool,
-    history_at_ms: f64,
-    history_pos: Option<usize>,
-    candidates: Vec<String>,
+    /// The shard lane under the pointer, which filters the event history.
+    hovered_shard: Option<String>,
+    history: HistoryFeed,
+    live: bool,
     _keydown: Option<EventListener>,
     _hashchange: Option<EventListener>,
 }
@@ -247,6 +217,7 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let mut session = Session::from_fragment(&ctx.props().fragment);
         session.set_clock(dom::now_ms);
+        let session = Rc::new(RefCell::new(session));
         let window = web_sys::window();
         let on_key = ctx.link().batch_callback(|event: KeyboardEvent| {
             let found = shortcut(&event);
@@ -270,49 +241,29 @@ impl Component for App {
             let on_hash = ctx.link().callback(|_: ()| Msg::HashChanged);
             EventListener::new(&window, "hashchange", move |_| on_hash.emit(()))
         });
+        let view = Rc::new(session.borrow().view());
         let mut app = App {
-            callbacks: Callbacks::new(ctx.link()),
-            view: Rc::new(session.view()),
+            callbacks: Callbacks::new(ctx.link(), &session),
             session,
-            flights: Flights::default(),
-            dots: Vec::new(),
+            view,
             frame: None,
-            last_wall_ms: None,
-            frame_started_ms: None,
-            phases: Phases::default(),
-            updated_at_ms: 0.0,
-            stats: FrameStats::default(),
+            timer: FrameTimer::default(),
+            flights: FlightLayer::default(),
+            charts: ChartSchedule::default(),
             explained_key: FIRST_KEY.to_string(),
             explained_origin: None,
             selected: Vec::new(),
-            charts: Rc::new(Vec::new()),
-            charts_at_ms: f64::NEG_INFINITY,
-            log: Rc::new(Vec::new()),
+            log: Shared::default(),
             log_seq: u64::MAX,
             says: Vec::new(),
             share_url: None,
             fragment: ctx.props().fragment.trim_start_matches('#').to_string(),
             help_open: false,
-            flight_canvas: NodeRef::default(),
-            canvas_size: None,
-            chart_canvases: Rc::new(Vec::new()),
-            chart_due: None,
             highlighted_worker: None,
-            live: ctx.props().live,
-            console_input: String::new(),
-            console_history: Vec::new(),
-            history: History::new(HISTORY_KEPT),
-            history_filter: HistoryFilter::default(),
-            hovered_shard: None,
             highlighted_shard: None,
-            history_items: Rc::new(Vec::new()),
-            history_matching: 0,
-            history_shards: Vec::new(),
-            history_workers: Vec::new(),
-            history_dirty: true,
-            history_at_ms: f64::NEG_INFINITY,
-            history_pos: None,
-            candidates: Vec::new(),
+            hovered_shard: None,
+            history: HistoryFeed::default(),
+            live: ctx.props().live,
             _keydown: keydown,
             _hashchange: hashchange,
         };
@@ -320,9 +271,7 @@ impl Component for App {
             app.request_frame(ctx);
         } else {
             // Without frames, a link's replay happens at once.
-            while app.session.catching_up() {
-                app.session.frame(0.0);
-            }
+            app.finish_replay();
         }
         app.refresh(true);
         app
@@ -331,81 +280,81 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(wall_ms) => {
-                let started = dom::now_ms();
-                self.frame_started_ms = Some(started);
-                let dt = self.last_wall_ms.map_or(0.0, |last| wall_ms - last);
-                if self.last_wall_ms.is_some() {
-                    self.stats.record_interval(dt);
-                }
-                self.last_wall_ms = Some(wall_ms);
-                let before = self.session.world.elapsed_ms();
-                self.session.frame(dt);
+                let dt = self.timer.begin(wall_ms);
+                let moved = {
+                    let mut session = self.session.borrow_mut();
+                    let before = session.world.elapsed_ms();
+                    session.frame(dt);
+                    session.world.elapsed_ms() != before
+                };
                 self.request_frame(ctx);
-                let simulated = dom::now_ms();
-                let moved = self.session.world.elapsed_ms() != before;
+                self.timer.simulated();
                 if moved {
                     self.refresh(false);
                 }
-                self.updated_at_ms = dom::now_ms();
-                self.phases = Phases {
-                    simulate: simulated - started,
-                    view: self.updated_at_ms - simulated,
-                    ..Phases::default()
-                };
+                self.timer.updated();
                 // Dots keep flying while paused, until they land.
-                moved || !self.flights.is_empty() || self.stats.first_frame_ms.is_none()
+                moved || !self.flights.is_empty() || self.timer.stats.first_frame_ms.is_none()
             }
             Msg::TogglePlay => {
-                if self.session.waiting_until().is_some() {
-                    self.session.stop_wait();
-                } else if matches!(self.session.script, ScriptState::AtStep { .. }) {
-                    self.session.next_step();
-                } else {
-                    self.session.playing = !self.session.playing;
+                {
+                    let mut session = self.session.borrow_mut();
+                    if session.waiting_until().is_some() {
+                        session.stop_wait();
+                    } else if matches!(session.script, ScriptState::AtStep { .. }) {
+                        session.next_step();
+                    } else {
+                        session.playing = !session.playing;
+                    }
                 }
                 self.refresh(true);
                 true
             }
             Msg::Step => {
-                self.session.stop_wait();
-                self.session.playing = false;
-                self.session.step();
+                {
+                    let mut session = self.session.borrow_mut();
+                    session.stop_wait();
+                    session.playing = false;
+                    session.step();
+                }
                 self.refresh(true);
                 true
             }
             Msg::SetSpeed(speed) => {
-                self.session.set_speed(speed);
+                self.session.borrow_mut().set_speed(speed);
                 self.refresh(false);
                 true
             }
             Msg::SetSeed(seed) => {
-                let scenario = self.session.scenario().clone();
+                let scenario = self.session.borrow().scenario().clone();
                 self.open(scenario, seed);
                 true
             }
             Msg::Reset => {
-                self.session.reset();
+                self.session.borrow_mut().reset();
                 self.after_open();
                 true
             }
             Msg::NextStep => {
-                self.session.next_step();
+                self.session.borrow_mut().next_step();
                 self.refresh(true);
                 true
             }
             Msg::Run(line) => {
                 if !line.trim().is_empty() {
-                    self.session.run_command(&line);
+                    let mut session = self.session.borrow_mut();
+                    session.run_command(&line);
                     if !self.live {
                         // Without frames (tests), a console `wait` happens at once.
-                        self.session.finish_catch_up();
+                        session.finish_catch_up();
                     }
+                    drop(session);
                     self.refresh(true);
                 }
                 true
             }
             Msg::Open(scenario) => {
-                let seed = self.session.seed();
+                let seed = self.session.borrow().seed();
                 self.open(scenario, seed);
                 true
             }
@@ -415,36 +364,11 @@ impl Component for App {
                 true
             }
             Msg::CanvasClick((x, y)) => {
-                let Some(dot) = flight_canvas::hit(&self.dots, x, y) else {
+                let Some(flight) = self.flights.hit(x, y) else {
                     return false;
                 };
-                let f = &dot.flight;
-                let from = if f.producer.is_empty() {
-                    "put from the console".to_string()
-                } else {
-                    format!("sent by producer {}", f.producer)
-                };
-                let what = if f.throttled {
-                    format!(
-                        "was refused by {} (ProvisionedThroughputExceededException)",
-                        f.shard
-                    )
-                } else {
-                    format!("went to {}", f.shard)
-                };
-                let many = if f.records > 1 {
-                    format!(
-                        " This dot stands for {} records; this was the first.",
-                        format::int(f.records)
-                    )
-                } else {
-                    String::new()
-                };
-                self.explained_origin = Some(format!(
-                    "The record you clicked, with partition key {}, {from}, {what}.{many}",
-                    f.key
-                ));
-                self.explained_key = f.key.clone();
+                self.explained_origin = Some(captions::clicked_record(flight));
+                self.explained_key = flight.key.clone();
                 true
             }
             Msg::Select(id) => {
@@ -459,7 +383,7 @@ impl Component for App {
                 true
             }
             Msg::Share => {
-                let fragment = self.session.link().encode();
+                let fragment = self.session.borrow().link().encode();
                 dom::replace_fragment(&fragment);
                 self.share_url = Some(dom::url_with_fragment(&fragment));
                 self.fragment = fragment;
@@ -471,14 +395,16 @@ impl Component for App {
                     return false;
                 }
                 self.fragment = fragment.clone();
-                self.session = Session::from_fragment(&fragment);
-                self.session.set_clock(dom::now_ms);
+                let mut session = Session::from_fragment(&fragment);
+                session.set_clock(dom::now_ms);
+                *self.session.borrow_mut() = session;
                 self.after_open();
                 true
             }
             Msg::DownloadCsv => {
-                let csv = charts::csv(&self.session.world);
-                let name = format!("shardlab-metrics-seed-{}.csv", self.session.seed());
+                let session = self.session.borrow();
+                let csv = charts::csv(&session.world);
+                let name = format!("shardlab-metrics-seed-{}.csv", session.seed());
                 if let Err(error) = dom::download(&name, "text/csv", &csv) {
                     web_sys::console::error_2(&"CSV download failed".into(), &error);
                 }
@@ -488,10 +414,12 @@ impl Component for App {
                 Shortcut::TogglePlay => Component::update(self, ctx, Msg::TogglePlay),
                 Shortcut::Step => Component::update(self, ctx, Msg::Step),
                 Shortcut::Faster => {
-                    Component::update(self, ctx, Msg::SetSpeed(self.session.speed() * 2.0))
+                    let speed = self.session.borrow().speed();
+                    Component::update(self, ctx, Msg::SetSpeed(speed * 2.0))
                 }
                 Shortcut::Slower => {
-                    Component::update(self, ctx, Msg::SetSpeed(self.session.speed() / 2.0))
+                    let speed = self.session.borrow().speed();
+                    Component::update(self, ctx, Msg::SetSpeed(speed / 2.0))
                 }
                 Shortcut::Help => Component::update(self, ctx, Msg::ToggleHelp),
                 Shortcut::Close => std::mem::take(&mut self.help_open),
@@ -501,13 +429,8 @@ impl Component for App {
                 true
             }
             Msg::DismissNotice => {
-                self.session.notice = None;
+                self.session.borrow_mut().notice = None;
                 self.refresh(false);
-                true
-            }
-            Msg::HistoryFilter(filter) => {
-                self.history_filter = filter;
-                self.rebuild_history();
                 true
             }
             Msg::PickEvent(item) => {
@@ -522,95 +445,30 @@ impl Component for App {
                 }
                 true
             }
-            Msg::ExportEvents => {
-                let json = self.history.to_json(&self.effective_filter());
-                let name = format!("shardlab-events-seed-{}.json", self.session.seed());
-                if let Err(error) = dom::download(&name, "application/json", &json) {
-                    web_sys::console::error_2(&"event export failed".into(), &error);
-                }
-                false
-            }
             Msg::HoverShard(shard) => {
                 if self.hovered_shard == shard {
                     return false;
                 }
                 self.hovered_shard = shard;
-                self.rebuild_history();
-                true
-            }
-            Msg::ConsoleInput(text) => {
-                self.console_input = text;
-                self.candidates.clear();
-                self.history_pos = None;
-                true
-            }
-            Msg::ConsoleSubmit => {
-                let line = std::mem::take(&mut self.console_input);
-                self.candidates.clear();
-                self.history_pos = None;
-                if line.trim().is_empty() {
-                    return true;
-                }
-                if self.console_history.last() != Some(&line) {
-                    self.console_history.push(line.clone());
-                }
-                Component::update(self, ctx, Msg::Run(line))
-            }
-            Msg::ConsoleTab => {
-                let found =
-                    crate::script::complete::complete(&self.console_input, &self.session.world);
-                let start = found.start.min(self.console_input.len());
-                let insert = if found.candidates.len() == 1 {
-                    format!("{} ", found.candidates[0])
-                } else {
-                    found.common_prefix()
-                };
-                if insert.trim_end().len() >= self.console_input.len() - start {
-                    self.console_input.truncate(start);
-                    self.console_input.push_str(&insert);
-                }
-                self.candidates = if found.candidates.len() > 1 {
-                    found.candidates
-                } else {
-                    Vec::new()
-                };
-                true
-            }
-            Msg::ConsoleHistory(direction) => {
-                if self.console_history.is_empty() {
-                    return false;
-                }
-                let last = self.console_history.len() - 1;
-                self.history_pos = match (self.history_pos, direction < 0) {
-                    (None, true) => Some(last),
-                    (None, false) => None,
-                    (Some(at), true) => Some(at.saturating_sub(1)),
-                    (Some(at), false) if at < last => Some(at + 1),
-                    (Some(_), false) => None,
-                };
-                self.console_input = self
-                    .history_pos
-                    .and_then(|at| self.console_history.get(at).cloned())
-                    .unwrap_or_default();
                 true
             }
             Msg::Back => {
-                self.session.back();
+                self.session.borrow_mut().back();
                 self.after_replace();
                 true
             }
             Msg::GoToStep(number) => {
-                self.session.go_to_step(number);
+                self.session.borrow_mut().go_to_step(number);
                 self.after_replace();
                 true
             }
             Msg::Answer(chosen) => {
-                self.session.answer(chosen);
+                self.session.borrow_mut().answer(chosen);
                 self.refresh(true);
                 true
             }
             Msg::Rewind(time_ms) => {
-                self.session.rewind_to(time_ms);
+                self.session.borrow_mut().rewind_to(time_ms);
                 self.after_replace();
                 true
             }
@@ -625,18 +483,19 @@ impl Component for App {
     fn view(&self, _ctx: &Context<Self>) -> Html {
         let view = &self.view;
         let cb = &self.callbacks;
+        let stats = &self.timer.stats;
 
-        let p95 = self.stats.percentile(95.0);
+        let p95 = stats.percentile(95.0);
         html! {
             <main id="shardlab-app" class="app"
-                data-frames={self.stats.frames.to_string()}
+                data-frames={stats.frames.to_string()}
                 data-frame-p95-ms={p95.map(|p| format!("{p:.3}")).unwrap_or_default()}
-                data-frame-p50-ms={self.stats.percentile(50.0).map(|p| format!("{p:.3}")).unwrap_or_default()}
-                data-first-frame-ms={self.stats.first_frame_ms.map(|t| format!("{t:.1}")).unwrap_or_default()}
-                data-frame-interval-p95-ms={self.stats.interval_percentile(95.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
-                data-frame-interval-p50-ms={self.stats.interval_percentile(50.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
+                data-frame-p50-ms={stats.percentile(50.0).map(|p| format!("{p:.3}")).unwrap_or_default()}
+                data-first-frame-ms={stats.first_frame_ms.map(|t| format!("{t:.1}")).unwrap_or_default()}
+                data-frame-interval-p95-ms={stats.interval_percentile(95.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
+                data-frame-interval-p50-ms={stats.interval_percentile(50.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
                 data-frame-phases-ms={{
-                    let p = self.stats.mean_phases();
+                    let p = stats.mean_phases();
                     format!("simulate {:.2} view {:.2} render {:.2} paint {:.2}", p.simulate, p.view, p.render, p.paint)
                 }}>
                 <header class="app-header">
@@ -657,7 +516,7 @@ impl Component for App {
                 if let Some(stream) = &view.stream {
                     <StreamPanel stream={stream.clone()} producers={view.producers.clone()}
                         hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
-                        selected={self.selected.clone()} flight_canvas={self.flight_canvas.clone()}
+                        selected={self.selected.clone()} flight_canvas={self.flights.canvas()}
                         records_per_dot={self.flights.records_per_dot()}
                         on_run={cb.run.clone()} on_select={cb.select.clone()}
                         on_canvas_click={cb.canvas_click.clone()} on_explain={cb.explain.clone()}
@@ -682,24 +541,15 @@ impl Component for App {
                 if let Some(stream) = &view.stream {
                     <Lineage lineage={stream.lineage.clone()} />
                 }
-                <Charts charts={self.charts.clone()} canvases={self.chart_canvases.clone()} on_download={cb.download.clone()} />
-                <Scenarios current={self.session.scenario().clone()} share_url={self.share_url.clone()}
+                <Charts charts={self.charts.charts()} canvases={self.charts.canvases()} on_download={cb.download.clone()} />
+                <Scenarios current={self.session.borrow().scenario().clone()} share_url={self.share_url.clone()}
                     on_open={cb.open.clone()} />
-                <HistoryPanel items={self.history_items.clone()} matching={self.history_matching}
-                    filter={self.history_filter.clone()} hovered_shard={self.hovered_shard.clone()}
-                    shards={self.history_shards.clone()} workers={self.history_workers.clone()}
-                    on_filter={cb.history_filter.clone()} on_pick={cb.pick_event.clone()}
-                    on_export={cb.export_events.clone()} />
-                <Console entries={self.log.clone()} input={self.console_input.clone()}
-                    candidates={self.candidates.clone()} on_input={cb.console_input.clone()}
-                    on_submit={cb.console_submit.clone()} on_tab={cb.console_tab.clone()}
-                    on_history={cb.console_history.clone()} />
+                <HistoryPanel history={self.history.history()} version={self.history.version()}
+                    hovered_shard={self.hovered_shard.clone()} seed={view.seed}
+                    on_pick={cb.pick_event.clone()} />
+                <Console entries={self.log.clone()} on_run={cb.run.clone()} on_complete={cb.complete.clone()} />
                 <footer class="app-footer">
-                    <span id="frame-readout">{ match p95 {
-                        Some(p95) => format!("Frame work: p95 {p95:.1} ms over the last {} frames; first frame {:.0} ms after navigation.",
-                            self.stats.kept(), self.stats.first_frame_ms.unwrap_or_default()),
-                        None => "Frame work: not measured yet.".to_string(),
-                    } }</span>
+                    <span id="frame-readout">{ captions::frame_work(p95, stats.kept(), stats.first_frame_ms.unwrap_or_default()) }</span>
                     <span>{ " Shardlab simulates Kinesis Data Streams from AWS's documented behaviour; it does not call AWS." }</span>
                 </footer>
                 if self.help_open {
@@ -711,60 +561,15 @@ impl Component for App {
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
         let now = dom::now_ms();
-        self.phases.render = now - self.updated_at_ms;
-        self.flights.retire(now);
-        if let (Some(canvas), Some(stream)) = (
-            self.flight_canvas.cast::<web_sys::HtmlCanvasElement>(),
+        self.timer.rendered(now);
+        self.flights.paint(
             self.view.stream.as_ref(),
-        ) {
-            let producers: Vec<&str> = self
-                .view
-                .producers
-                .iter()
-                .filter(|p| p.stream == stream.name)
-                .map(|p| p.name.as_str())
-                .collect();
-            let shards: Vec<&str> = stream.shards.iter().map(|s| s.id.as_str()).collect();
-            let frame = self.stats.frames;
-            let size = match self.canvas_size {
-                Some((size, count, at))
-                    if count == shards.len()
-                        && frame.saturating_sub(at) < CANVAS_MEASURE_FRAMES =>
-                {
-                    size
-                }
-                _ => {
-                    let size = flight_canvas::css_size(&canvas);
-                    self.canvas_size = Some((size, shards.len(), frame));
-                    size
-                }
-            };
-            self.dots = flight_canvas::draw(
-                &canvas,
-                size,
-                &self.flights,
-                &producers,
-                &shards,
-                now,
-                dom::pixel_ratio(),
-            );
-        }
-        // One chart per frame, so a redraw (plotters measures every label through the DOM)
-        // is spread over four frames instead of stretching one.
-        if let Some(due) = self.chart_due {
-            if let (Some(chart), Some(node)) = (self.charts.get(due), self.chart_canvases.get(due))
-            {
-                if let Some(canvas) = node.cast::<web_sys::HtmlCanvasElement>() {
-                    super::charts::draw(&canvas, chart);
-                }
-            }
-            self.chart_due = (due + 1 < self.charts.len()).then_some(due + 1);
-        }
-        if let Some(started) = self.frame_started_ms.take() {
-            let ended = dom::now_ms();
-            self.phases.paint = ended - now;
-            self.stats.record(ended - started, self.phases, ended);
-        }
+            &self.view.producers,
+            self.timer.stats.frames,
+            now,
+        );
+        self.charts.paint_next();
+        self.timer.end(now);
     }
 }
 
@@ -774,10 +579,18 @@ impl App {
         self.frame = Some(request_animation_frame(move |t| on_frame.emit(t)));
     }
 
+    /// Replays what the session still has to catch up with, at once (without frames).
+    fn finish_replay(&mut self) {
+        let mut session = self.session.borrow_mut();
+        while session.catching_up() {
+            session.frame(0.0);
+        }
+    }
+
     fn open(&mut self, scenario: Scenario, seed: u64) {
-        self.session.open(scenario, seed);
+        self.session.borrow_mut().open(scenario, seed);
         self.after_open();
-        let fragment = self.session.link().encode();
+        let fragment = self.session.borrow().link().encode();
         dom::replace_fragment(&fragment);
         self.fragment = fragment;
     }
@@ -786,9 +599,7 @@ impl App {
     /// the replay happens at once.
     fn after_replace(&mut self) {
         if !self.live {
-            while self.session.catching_up() {
-                self.session.frame(0.0);
-            }
+            self.finish_replay();
         }
         self.after_open();
     }
@@ -799,30 +610,25 @@ impl App {
         self.selected.clear();
         self.history.clear();
         self.highlighted_shard = None;
-        let setup = self.session.new_events();
+        let setup = self.session.borrow_mut().new_events();
         self.history.push(&setup);
-        self.history_dirty = true;
         self.share_url = None;
         self.explained_origin = None;
-        self.session.new_events();
+        self.session.borrow_mut().new_events();
         self.log_seq = u64::MAX;
         self.refresh(true);
     }
 
-    /// Rebuilds what the page shows from the session. `charts_now` forces a chart redraw
-    /// (after a click); otherwise they redraw at most every [`CHART_INTERVAL_MS`].
-    fn refresh(&mut self, charts_now: bool) {
-        self.view = Rc::new(self.session.view());
-        let events = self.session.new_events();
-        if !events.is_empty() {
-            self.history.push(&events);
-            self.history_dirty = true;
-        }
-        if self.history_dirty
-            && (charts_now || dom::now_ms() - self.history_at_ms >= HISTORY_INTERVAL_MS)
-        {
-            self.rebuild_history();
-        }
+    /// Rebuilds what the page shows from the session. `now` shows the event history's news and
+    /// redraws the charts at once (after a click); otherwise they wait for their intervals.
+    fn refresh(&mut self, now: bool) {
+        let events = {
+            let mut session = self.session.borrow_mut();
+            self.view = Rc::new(session.view());
+            session.new_events()
+        };
+        self.history.push(&events);
+        self.history.publish(now);
         if let Some(stream) = &self.view.stream {
             if !self.view.catching_up {
                 self.flights.launch(&events, &stream.name, dom::now_ms());
@@ -830,34 +636,18 @@ impl App {
             let open: Vec<&str> = stream.shards.iter().map(|s| s.id.as_str()).collect();
             self.selected.retain(|s| open.contains(&s.as_str()));
         }
-        let (transcript, seq) = self.session.transcript();
+        let session = self.session.borrow();
+        let (transcript, seq) = session.transcript();
         if seq != self.log_seq {
             self.log_seq = seq;
             let skip = transcript.len().saturating_sub(LOG_SHOWN);
-            self.log = Rc::new(transcript.iter().skip(skip).cloned().collect());
-            self.says = transcript
-                .iter()
-                .rev()
-                .take_while(|e| !matches!(e, Entry::Step { .. }))
-                .filter_map(|e| match e {
-                    Entry::Say { text } => Some(text.clone()),
-                    _ => None,
-                })
-                .take(4)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            self.log = Shared::new(transcript.iter().skip(skip).cloned().collect());
+            self.says = session.narration();
         }
-        let now = dom::now_ms();
-        if charts_now || now - self.charts_at_ms >= CHART_INTERVAL_MS {
-            self.charts_at_ms = now;
-            let world = &self.session.world;
-            self.chart_due = Some(0);
-            let mut all = self
-                .view
-                .stream
-                .as_ref()
+        let world = &session.world;
+        let stream = self.view.stream.as_ref();
+        self.charts.rebuild(now, || {
+            let mut all = stream
                 .and_then(|s| world.kinesis().stream(&s.name))
                 .map(|s| charts::charts(world, s, CHART_WINDOW_S))
                 .unwrap_or_default();
@@ -866,34 +656,8 @@ impl App {
                     .apps()
                     .map(|app| charts::leases_chart(world, app, CHART_WINDOW_S)),
             );
-            if all.len() != self.chart_canvases.len() {
-                self.chart_canvases = Rc::new(all.iter().map(|_| NodeRef::default()).collect());
-            }
-            self.charts = Rc::new(all);
-        }
-    }
-
-    /// The history filter in force: the hovered shard, while there is one, wins.
-    fn effective_filter(&self) -> HistoryFilter {
-        match &self.hovered_shard {
-            Some(shard) => HistoryFilter {
-                shard: Some(shard.clone()),
-                ..self.history_filter.clone()
-            },
-            None => self.history_filter.clone(),
-        }
-    }
-
-    fn rebuild_history(&mut self) {
-        let filter = self.effective_filter();
-        let matching: Vec<&HistoryItem> = self.history.filtered(&filter).collect();
-        self.history_matching = matching.len();
-        let skip = matching.len().saturating_sub(HISTORY_SHOWN);
-        self.history_items = Rc::new(matching.into_iter().skip(skip).cloned().collect());
-        self.history_shards = self.history.shards();
-        self.history_workers = self.history.workers();
-        self.history_dirty = false;
-        self.history_at_ms = dom::now_ms();
+            all
+        });
     }
 
     fn ranges(&self) -> Vec<Range> {

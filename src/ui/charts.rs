@@ -8,8 +8,6 @@
 //! stay sharp on high-density screens. The data come from
 //! [`crate::session::charts`], the same per-second series the CSV download holds.
 
-use std::rc::Rc;
-
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -17,79 +15,41 @@ use yew::prelude::*;
 
 use super::dom::pixel_ratio;
 use super::palette::SERIES;
+use super::shared::Shared;
+use crate::session::captions;
 use crate::session::charts::Chart;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ChartsProps {
-    pub charts: Rc<Vec<Chart>>,
+    /// The same charts are the same `Shared`: the app makes a new one only when it redraws.
+    pub charts: Shared<Vec<Chart>>,
     /// The canvases, which the app paints (one chart per frame) after the render.
-    pub canvases: Rc<Vec<NodeRef>>,
+    pub canvases: Shared<Vec<NodeRef>>,
     pub on_download: Callback<()>,
 }
 
-impl PartialEq for ChartsProps {
-    /// The same charts are the same `Rc`: the app makes a new one only when it redraws.
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.charts, &other.charts)
-            && Rc::ptr_eq(&self.canvases, &other.canvases)
-            && self.on_download == other.on_download
-    }
-}
-
-pub struct Charts;
-
-impl Component for Charts {
-    type Message = ();
-    type Properties = ChartsProps;
-
-    fn create(_ctx: &Context<Self>) -> Self {
-        Charts
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let on_download = ctx.props().on_download.reform(|_: MouseEvent| ());
-        html! {
-            <section class="panel charts" aria-labelledby="charts-title">
-                <div class="charts-head">
-                    <h2 id="charts-title">{ "Metrics, per second" }</h2>
-                    <button id="download-csv" onclick={on_download}
-                        title="Every per-second metric of the last 15 simulated minutes, one row per value">
-                        { "Download CSV" }
-                    </button>
-                </div>
-                <div class="chart-grid">
-                    { for ctx.props().charts.iter().zip(ctx.props().canvases.iter()).enumerate().map(|(i, (chart, node))| html! {
-                        <figure class="chart">
-                            <canvas ref={node.clone()} id={format!("chart-{i}")} role="img"
-                                aria-label={summary(chart)}></canvas>
-                            <figcaption>{ chart.title }{ " (" }{ chart.unit }{ ")" }</figcaption>
-                        </figure>
-                    }) }
-                </div>
-            </section>
-        }
-    }
-}
-
-/// The chart in words: its latest values (the text alternative of the canvas).
-fn summary(chart: &Chart) -> String {
-    let latest: Vec<String> = chart
-        .lines
-        .iter()
-        .filter_map(|line| {
-            let value = line.values.iter().rev().flatten().next()?;
-            Some(format!("{} {value:.0}", line.name))
-        })
-        .collect();
-    if latest.is_empty() {
-        format!("{}: no data yet", chart.title)
-    } else {
-        format!(
-            "{} ({}), latest second: {}",
-            chart.title,
-            chart.unit,
-            latest.join(", ")
-        )
+#[component]
+pub fn Charts(props: &ChartsProps) -> Html {
+    let on_download = props.on_download.reform(|_: MouseEvent| ());
+    html! {
+        <section class="panel charts" aria-labelledby="charts-title">
+            <div class="charts-head">
+                <h2 id="charts-title">{ "Metrics, per second" }</h2>
+                <button id="download-csv" onclick={on_download}
+                    title="Every per-second metric of the last 15 simulated minutes, one row per value">
+                    { "Download CSV" }
+                </button>
+            </div>
+            <div class="chart-grid">
+                { for props.charts.iter().zip(props.canvases.iter()).enumerate().map(|(i, (chart, node))| html! {
+                    <figure class="chart">
+                        <canvas ref={node.clone()} id={format!("chart-{i}")} role="img"
+                            aria-label={captions::chart_summary(chart)}></canvas>
+                        <figcaption>{ chart.title }{ " (" }{ chart.unit }{ ")" }</figcaption>
+                    </figure>
+                }) }
+            </div>
+        </section>
     }
 }
 

@@ -7,6 +7,11 @@
 //! Its output is the session's whole transcript: what the scenario ran, what the buttons ran
 //! (every click is a command), and what was typed here, so the console also teaches the
 //! commands behind the page.
+//!
+//! The line being typed, the lines typed before (up and down go through them) and Tab's last
+//! choices are the console's own state, a [`ConsoleLine`] changed only by a [`LineAction`]
+//! (`use_reducer`): no other panel reads them. Completing a word needs the world, which the
+//! app holds, so the console asks the app through `on_complete`.
 
 use std::rc::Rc;
 
@@ -14,37 +19,105 @@ use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::format;
+use super::shared::Shared;
+use crate::script::complete::Completion;
 use crate::script::Entry;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
-    pub entries: Rc<Vec<Entry>>,
-    /// The line being typed (held by the app, which completes it against the world).
-    pub input: String,
-    /// What Tab offered last, when there was more than one choice.
-    pub candidates: Vec<String>,
-    pub on_input: Callback<String>,
-    pub on_submit: Callback<()>,
-    pub on_tab: Callback<()>,
-    /// -1 for an older line of the history, +1 for a newer one.
-    pub on_history: Callback<i32>,
+    pub entries: Shared<Vec<Entry>>,
+    /// Runs a line typed and submitted (not a blank one).
+    pub on_run: Callback<String>,
+    /// What Tab offers for a line, against the world as it is now.
+    pub on_complete: Callback<String, Completion>,
 }
 
-impl PartialEq for ConsoleProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.entries, &other.entries)
-            && self.input == other.input
-            && self.candidates == other.candidates
-            && self.on_input == other.on_input
-            && self.on_submit == other.on_submit
-            && self.on_tab == other.on_tab
-            && self.on_history == other.on_history
+/// The console's input line: what is typed, what was typed before, where up and down are in
+/// it, and what Tab offered last.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConsoleLine {
+    input: String,
+    /// Lines submitted, oldest first, without a line repeated right after itself.
+    typed: Vec<String>,
+    /// Where up and down are in `typed`; `None` for the line being typed.
+    recalled: Option<usize>,
+    /// What Tab offered last, when there was more than one choice.
+    candidates: Vec<String>,
+}
+
+/// What changes the input line.
+pub enum LineAction {
+    /// The learner typed: the line is now this.
+    Type(String),
+    /// Enter: the line is run (by the caller) and kept for recall.
+    Submit,
+    /// Tab: this is what completion offers for the line.
+    Complete(Completion),
+    /// Up (an older line) or down (a newer one, then the empty line).
+    Recall { older: bool },
+}
+
+impl Reducible for ConsoleLine {
+    type Action = LineAction;
+
+    fn reduce(self: Rc<Self>, action: LineAction) -> Rc<Self> {
+        let mut line = (*self).clone();
+        match action {
+            LineAction::Type(text) => {
+                line.input = text;
+                line.candidates.clear();
+                line.recalled = None;
+            }
+            LineAction::Submit => {
+                let submitted = std::mem::take(&mut line.input);
+                line.candidates.clear();
+                line.recalled = None;
+                if !submitted.trim().is_empty() && line.typed.last() != Some(&submitted) {
+                    line.typed.push(submitted);
+                }
+            }
+            LineAction::Complete(found) => {
+                let start = found.start.min(line.input.len());
+                let insert = if found.candidates.len() == 1 {
+                    format!("{} ", found.candidates[0])
+                } else {
+                    found.common_prefix()
+                };
+                if insert.trim_end().len() >= line.input.len() - start {
+                    line.input.truncate(start);
+                    line.input.push_str(&insert);
+                }
+                line.candidates = if found.candidates.len() > 1 {
+                    found.candidates
+                } else {
+                    Vec::new()
+                };
+            }
+            LineAction::Recall { older } => {
+                let Some(last) = line.typed.len().checked_sub(1) else {
+                    return self;
+                };
+                line.recalled = match (line.recalled, older) {
+                    (None, true) => Some(last),
+                    (None, false) => None,
+                    (Some(at), true) => Some(at.saturating_sub(1)),
+                    (Some(at), false) if at < last => Some(at + 1),
+                    (Some(_), false) => None,
+                };
+                line.input = line
+                    .recalled
+                    .and_then(|at| line.typed.get(at).cloned())
+                    .unwrap_or_default();
+            }
+        }
+        Rc::new(line)
     }
 }
 
 #[component]
 pub fn Console(props: &ConsoleProps) -> Html {
     let output = use_node_ref();
+    let line = use_reducer(ConsoleLine::default);
     {
         // Keep the newest output in view.
         let output = output.clone();
@@ -54,31 +127,43 @@ pub fn Console(props: &ConsoleProps) -> Html {
             }
         });
     }
-    let on_input = props.on_input.reform(|event: InputEvent| {
-        let input: HtmlInputElement = event.target_unchecked_into();
-        input.value()
-    });
+    let on_input = {
+        let line = line.dispatcher();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            line.dispatch(LineAction::Type(input.value()));
+        })
+    };
     let on_keydown = {
-        let (on_tab, on_history) = (props.on_tab.clone(), props.on_history.clone());
+        let (line, on_complete) = (line.clone(), props.on_complete.clone());
         Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
             "Tab" if !event.shift_key() => {
                 event.prevent_default();
-                on_tab.emit(());
+                let found = on_complete.emit(line.input.clone());
+                line.dispatch(LineAction::Complete(found));
             }
             "ArrowUp" => {
                 event.prevent_default();
-                on_history.emit(-1);
+                line.dispatch(LineAction::Recall { older: true });
             }
             "ArrowDown" => {
                 event.prevent_default();
-                on_history.emit(1);
+                line.dispatch(LineAction::Recall { older: false });
             }
             _ => {}
         })
     };
-    let on_submit = props.on_submit.reform(|event: SubmitEvent| {
-        event.prevent_default();
-    });
+    let on_submit = {
+        let (line, on_run) = (line.clone(), props.on_run.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let submitted = line.input.clone();
+            line.dispatch(LineAction::Submit);
+            if !submitted.trim().is_empty() {
+                on_run.emit(submitted);
+            }
+        })
+    };
     html! {
         <section class="panel console" aria-labelledby="console-title">
             <h2 id="console-title">{ "Console" }</h2>
@@ -88,13 +173,13 @@ pub fn Console(props: &ConsoleProps) -> Html {
             </pre>
             <form class="console-line" onsubmit={on_submit}>
                 <label for="console-input" class="prompt">{ "$" }</label>
-                <input id="console-input" type="text" value={props.input.clone()} oninput={on_input}
+                <input id="console-input" type="text" value={line.input.clone()} oninput={on_input}
                     onkeydown={on_keydown} autocomplete="off" spellcheck="false" autocapitalize="off"
                     placeholder="aws kinesis list-shards --stream-name orders" aria-describedby="console-candidates" />
                 <button type="submit">{ "Run" }</button>
             </form>
             <p id="console-candidates" class="candidates" aria-live="polite">
-                { for props.candidates.iter().map(|c| html! { <code>{ c }</code> }) }
+                { for line.candidates.iter().map(|c| html! { <code>{ c }</code> }) }
             </p>
         </section>
     }

@@ -3,93 +3,220 @@
 //! ways to the picture: click a line to highlight its shard and worker; hover a shard's lane
 //! to see only its events. The filtered list exports as JSON.
 
+//!
+//! The filter is the panel's own state; the history itself is fed by the app frame by frame,
+//! and the shard under the pointer comes from the stream panel, so both come in as props. The
+//! list on show is worked out again only when the app says the history moved on (`version`),
+//! the filter changed, or the pointer moved to another lane.
+
+use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::dom;
 use super::format;
-use crate::session::history::{HistoryFilter, HistoryItem, HistoryKind};
+use super::shared::Shared;
+use crate::session::captions;
+use crate::session::history::{History, HistoryFilter, HistoryItem, HistoryKind};
 
-#[derive(Properties)]
-pub struct HistoryPanelProps {
-    /// The newest matching items, oldest first.
-    pub items: Rc<Vec<HistoryItem>>,
-    /// How many items match in all (the list shows the newest).
-    pub matching: usize,
-    pub filter: HistoryFilter,
-    /// A shard being hovered in the stream view, which filters the list while it lasts.
-    pub hovered_shard: Option<String>,
-    pub shards: Vec<String>,
-    pub workers: Vec<String>,
-    pub on_filter: Callback<HistoryFilter>,
-    pub on_pick: Callback<HistoryItem>,
-    pub on_export: Callback<()>,
+/// Items the list shows (the newest that match).
+const HISTORY_SHOWN: usize = 200;
+/// Items the event history keeps.
+const HISTORY_KEPT: usize = 5_000;
+/// How often the list on show is worked out again while events arrive (wall milliseconds).
+const HISTORY_INTERVAL_MS: f64 = 250.0;
+
+/// The event history as the app feeds it: the session's new events go in every frame, and the
+/// panel is told to show them at most every [`HISTORY_INTERVAL_MS`] (filtering thousands of
+/// lines every frame would cost more than a frame has), or at once after a click.
+pub struct HistoryFeed {
+    history: Shared<RefCell<History>>,
+    /// Bumped each time the panel should show what came in.
+    version: u64,
+    /// Whether something came in since the last bump.
+    dirty: bool,
+    /// When the version was last bumped (wall milliseconds).
+    shown_ms: f64,
 }
 
-impl PartialEq for HistoryPanelProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.items, &other.items)
-            && self.matching == other.matching
-            && self.filter == other.filter
-            && self.hovered_shard == other.hovered_shard
-            && self.shards == other.shards
-            && self.workers == other.workers
-            && self.on_filter == other.on_filter
-            && self.on_pick == other.on_pick
-            && self.on_export == other.on_export
+impl Default for HistoryFeed {
+    fn default() -> HistoryFeed {
+        HistoryFeed {
+            history: Shared::new(RefCell::new(History::new(HISTORY_KEPT))),
+            version: 0,
+            dirty: true,
+            shown_ms: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl HistoryFeed {
+    /// Takes in new events (in sequence order).
+    pub fn push(&mut self, events: &[crate::sim::Event]) {
+        if events.is_empty() {
+            return;
+        }
+        if let Ok(mut history) = self.history.try_borrow_mut() {
+            history.push(events);
+            self.dirty = true;
+        }
+    }
+
+    /// Forgets every line (the run they belonged to is gone).
+    pub fn clear(&mut self) {
+        if let Ok(mut history) = self.history.try_borrow_mut() {
+            history.clear();
+        }
+        self.dirty = true;
+    }
+
+    /// Tells the panel to show what came in, if anything did, `now` or when the list on show is
+    /// [`HISTORY_INTERVAL_MS`] old.
+    pub fn publish(&mut self, now: bool) {
+        if self.dirty && (now || dom::now_ms() - self.shown_ms >= HISTORY_INTERVAL_MS) {
+            self.version += 1;
+            self.dirty = false;
+            self.shown_ms = dom::now_ms();
+        }
+    }
+
+    pub fn history(&self) -> Shared<RefCell<History>> {
+        self.history.clone()
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HistoryPanelProps {
+    /// The event history, which the app keeps feeding.
+    pub history: Shared<RefCell<History>>,
+    /// Changes when the list on show should be worked out again (at most a few times a
+    /// second while events pour in).
+    pub version: u64,
+    /// A shard being hovered in the stream view, which filters the list while it lasts.
+    pub hovered_shard: Option<String>,
+    /// The run's seed, for the export's file name.
+    pub seed: u64,
+    pub on_pick: Callback<HistoryItem>,
+}
+
+/// The list on show: the newest matching items (oldest first), how many match in all, and the
+/// shard and worker menus.
+#[derive(Default)]
+struct Page {
+    items: Vec<HistoryItem>,
+    matching: usize,
+    shards: Vec<String>,
+    workers: Vec<String>,
+}
+
+impl Page {
+    fn of(history: &RefCell<History>, filter: &HistoryFilter) -> Page {
+        let Ok(history) = history.try_borrow() else {
+            return Page::default();
+        };
+        let matching: Vec<&HistoryItem> = history.filtered(filter).collect();
+        let skip = matching.len().saturating_sub(HISTORY_SHOWN);
+        Page {
+            matching: matching.len(),
+            items: matching.into_iter().skip(skip).cloned().collect(),
+            shards: history.shards(),
+            workers: history.workers(),
+        }
+    }
+}
+
+/// The filter in force: the hovered shard, while there is one, wins.
+fn effective(filter: &HistoryFilter, hovered_shard: &Option<String>) -> HistoryFilter {
+    match hovered_shard {
+        Some(shard) => HistoryFilter {
+            shard: Some(shard.clone()),
+            ..filter.clone()
+        },
+        None => filter.clone(),
     }
 }
 
 #[component]
 pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
+    let filter = use_state(HistoryFilter::default);
+    let page = use_memo(
+        (
+            props.history.clone(),
+            props.version,
+            (*filter).clone(),
+            props.hovered_shard.clone(),
+        ),
+        |(history, _, filter, hovered)| Page::of(history, &effective(filter, hovered)),
+    );
     let on_shard = {
-        let (filter, on_filter) = (props.filter.clone(), props.on_filter.clone());
+        let filter = filter.clone();
         Callback::from(move |event: Event| {
             let select: HtmlSelectElement = event.target_unchecked_into();
             let value = select.value();
-            on_filter.emit(HistoryFilter {
+            filter.set(HistoryFilter {
                 shard: (!value.is_empty()).then_some(value),
-                ..filter.clone()
+                ..(*filter).clone()
             });
         })
     };
     let on_worker = {
-        let (filter, on_filter) = (props.filter.clone(), props.on_filter.clone());
+        let filter = filter.clone();
         Callback::from(move |event: Event| {
             let select: HtmlSelectElement = event.target_unchecked_into();
             let value = select.value();
-            on_filter.emit(HistoryFilter {
+            filter.set(HistoryFilter {
                 worker: (!value.is_empty()).then_some(value),
-                ..filter.clone()
+                ..(*filter).clone()
             });
         })
     };
     let kind_box = |kind: HistoryKind| {
-        let (filter, on_filter) = (props.filter.clone(), props.on_filter.clone());
-        let onchange = Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            let mut kinds: BTreeSet<HistoryKind> = filter.kinds.clone();
-            if input.checked() {
-                kinds.insert(kind);
-            } else {
-                kinds.remove(&kind);
-            }
-            on_filter.emit(HistoryFilter {
-                kinds,
-                ..filter.clone()
-            });
-        });
+        let onchange = {
+            let filter = filter.clone();
+            Callback::from(move |event: Event| {
+                let input: HtmlInputElement = event.target_unchecked_into();
+                let mut kinds: BTreeSet<HistoryKind> = filter.kinds.clone();
+                if input.checked() {
+                    kinds.insert(kind);
+                } else {
+                    kinds.remove(&kind);
+                }
+                filter.set(HistoryFilter {
+                    kinds,
+                    ..(*filter).clone()
+                });
+            })
+        };
         let id = format!("history-kind-{}", kind.label().to_ascii_lowercase());
         html! {
             <label for={id.clone()} class="kind">
-                <input type="checkbox" id={id} checked={props.filter.kinds.contains(&kind)} {onchange} />
+                <input type="checkbox" id={id} checked={filter.kinds.contains(&kind)} {onchange} />
                 { kind.label() }
             </label>
         }
     };
-    let on_export = props.on_export.reform(|_: MouseEvent| ());
+    let on_export = {
+        let (history, filter) = (
+            props.history.clone(),
+            effective(&filter, &props.hovered_shard),
+        );
+        let name = format!("shardlab-events-seed-{}.json", props.seed);
+        Callback::from(move |_: MouseEvent| {
+            let Ok(history) = history.try_borrow() else {
+                return;
+            };
+            let json = history.to_json(&filter);
+            if let Err(error) = dom::download(&name, "application/json", &json) {
+                web_sys::console::error_2(&"event export failed".into(), &error);
+            }
+        })
+    };
     html! {
         <section class="panel history" aria-labelledby="history-title">
             <div class="history-head">
@@ -99,17 +226,17 @@ pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
             <div class="history-filters">
                 <label>{ "Shard " }
                     <select id="history-shard" onchange={on_shard}>
-                        <option value="" selected={props.filter.shard.is_none()}>{ "any" }</option>
-                        { for props.shards.iter().map(|s| html! {
-                            <option value={s.clone()} selected={props.filter.shard.as_deref() == Some(s.as_str())}>{ s }</option>
+                        <option value="" selected={filter.shard.is_none()}>{ "any" }</option>
+                        { for page.shards.iter().map(|s| html! {
+                            <option value={s.clone()} selected={filter.shard.as_deref() == Some(s.as_str())}>{ s }</option>
                         }) }
                     </select>
                 </label>
                 <label>{ "Worker " }
                     <select id="history-worker" onchange={on_worker}>
-                        <option value="" selected={props.filter.worker.is_none()}>{ "any" }</option>
-                        { for props.workers.iter().map(|w| html! {
-                            <option value={w.clone()} selected={props.filter.worker.as_deref() == Some(w.as_str())}>{ w }</option>
+                        <option value="" selected={filter.worker.is_none()}>{ "any" }</option>
+                        { for page.workers.iter().map(|w| html! {
+                            <option value={w.clone()} selected={filter.worker.as_deref() == Some(w.as_str())}>{ w }</option>
                         }) }
                     </select>
                 </label>
@@ -118,12 +245,11 @@ pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
                 </span>
             </div>
             if let Some(shard) = &props.hovered_shard {
-                <p class="hint" id="history-hover">{ format!("Showing {shard}, the shard under the pointer.") }</p>
+                <p class="hint" id="history-hover">{ captions::history_hovered(shard) }</p>
             }
-            <p class="hint">{ format!("{} matching; the newest {} shown. Click a line to highlight its shard and worker.",
-                format::int(props.matching as u64), props.items.len()) }</p>
+            <p class="hint">{ captions::history_count(page.matching, page.items.len()) }</p>
             <ol id="history-list" class="history-list" reversed=true>
-                { for props.items.iter().rev().map(|item| {
+                { for page.items.iter().rev().map(|item| {
                     let picked = item.clone();
                     let onclick = props.on_pick.reform(move |_: MouseEvent| picked.clone());
                     html! {

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::format;
 use super::palette::KEY_COLOURS;
+use crate::session::captions;
 use crate::session::flights::key_colour;
 use crate::session::view::{HotKey, ShardView};
 
@@ -47,7 +48,7 @@ pub fn HotKeys(props: &HotKeysProps) -> Html {
                                 <td>
                                     { format::short_shard(&hot.shard) }
                                     if cause {
-                                        <span class="cause-note">{ format!(" throttled: this key alone asks for {:.0}% of its {} records/s", hot.rate / limit as f64 * 100.0, format::int(limit)) }</span>
+                                        <span class="cause-note">{ captions::hot_key_cause(hot.rate, limit) }</span>
                                     }
                                 </td>
                                 <td>{ hot.producers.join(", ") }</td>

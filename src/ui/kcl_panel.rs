@@ -12,6 +12,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::format;
+use crate::session::captions;
 use crate::session::kcl_view::{AppView, LeaseRow, WorkerView};
 
 #[derive(Properties, PartialEq)]
@@ -55,7 +56,7 @@ fn app_view(props: &KclPanelProps, app: &AppView) -> Html {
                 <span class={classes!((duplicates > 0).then_some("bad"))}>
                     { format!("{} processed again", format::int(duplicates)) }
                     if !app.duplicates.is_empty() {
-                        { format!(" ({})", app.duplicates.iter().map(|(why, n)| format!("{why}: {}", format::int(*n))).collect::<Vec<_>>().join(", ")) }
+                        { captions::processed_again_causes(&app.duplicates) }
                     }
                 </span>
                 <span class={classes!((app.overlaps > 0).then_some("bad"))}>{ format!("{} overlaps", app.overlaps) }</span>
@@ -179,8 +180,7 @@ fn lease_row(props: &KclPanelProps, app: &AppView, row: &LeaseRow) -> Html {
             <td class="owner">
                 { row.lease_owner.clone().unwrap_or_else(|| "(none)".to_string()) }
                 if let Some(moved) = recent_move {
-                    <span class="move">{ format!(" {} {}", if moved.stolen { "stolen from" } else { "taken from" },
-                        moved.from.clone().unwrap_or_else(|| "nobody".to_string())) }</span>
+                    <span class="move">{ captions::lease_moved(moved.stolen, moved.from.as_deref()) }</span>
                 }
             </td>
             <td class="counter mono"><span key={row.lease_counter.to_string()} class="tick">{ row.lease_counter }</span></td>
@@ -188,13 +188,12 @@ fn lease_row(props: &KclPanelProps, app: &AppView, row: &LeaseRow) -> Html {
             <td class="mono">{ row.owner_switches_since_checkpoint }</td>
             <td class="mono">{ if row.parent_shard_ids.is_empty() { "-".to_string() } else { row.parent_shard_ids.iter().map(|p| format::short_shard(p)).collect::<Vec<_>>().join(", ") } }</td>
             <td class="mono">{ row.consumer_state.unwrap_or("-") }</td>
-            <td class="frozen" title={format!("Counter unchanged for {:.1} s; the other workers have seen it unchanged for {:.1} s (expired at {:.0} s)",
-                row.frozen_ms as f64 / 1000.0, row.seen_frozen_ms as f64 / 1000.0, app.failover_ms as f64 / 1000.0)}>
+            <td class="frozen" title={captions::lease_frozen(row.frozen_ms, row.seen_frozen_ms, app.failover_ms)}>
                 { format!("{:.1} s", row.frozen_ms as f64 / 1000.0) }
                 if level == Some("expired") { <span class="badge">{ "expired" }</span> }
             </td>
             <td class={classes!("since-checkpoint", (row.since_checkpoint > 0).then_some("pending"))}
-                title={format!("If {} died now, these {} records would be processed again", row.lease_owner.clone().unwrap_or_default(), row.since_checkpoint)}>
+                title={captions::lease_since_checkpoint(row.lease_owner.as_deref(), row.since_checkpoint)}>
                 { format::int(row.since_checkpoint) }
             </td>
         </tr>

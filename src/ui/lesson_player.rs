@@ -9,6 +9,7 @@
 
 use yew::prelude::*;
 
+use crate::session::captions;
 use crate::session::view::LessonView;
 
 #[derive(Properties, PartialEq)]
@@ -93,7 +94,7 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                     <div class={classes!("answered", if answered.chosen == answered.answer { "right" } else { "wrong" })} id="answered">
                         <p>
                             <strong>{ if answered.chosen == answered.answer { "Right. " } else { "Not quite. " } }</strong>
-                            { format!("The answer is: {}.", answered.choices.get(answered.answer - 1).cloned().unwrap_or_default()) }
+                            { captions::the_answer(&answered.choices, answered.answer) }
                         </p>
                         if !answered.explanation.is_empty() {
                             <p class="explanation">{ &answered.explanation }</p>

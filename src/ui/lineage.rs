@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use super::format;
 use crate::engine::{LineageNode, MAX_HASH_KEY};
+use crate::session::captions;
 
 #[derive(Properties, PartialEq)]
 pub struct LineageProps {
@@ -69,7 +70,7 @@ pub fn Lineage(props: &LineageProps) -> Html {
             }
             <svg id="lineage-tree" viewBox={format!("0 0 {width} {}", HEIGHT + 2.0)}
                 width={width.to_string()} height={(HEIGHT + 2.0).to_string()} role="img"
-                aria-label={describe(&props.lineage)}>
+                aria-label={captions::lineage_summary(&props.lineage)}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" />
@@ -105,28 +106,4 @@ pub fn Lineage(props: &LineageProps) -> Html {
             </svg>
         </section>
     }
-}
-
-/// The tree in words, for screen readers.
-fn describe(lineage: &[LineageNode]) -> String {
-    let mut parts = Vec::new();
-    for node in lineage {
-        let parents: Vec<String> = [node.parent, node.adjacent_parent]
-            .into_iter()
-            .flatten()
-            .filter_map(|p| lineage.iter().find(|n| n.index == p))
-            .map(|n| n.shard_id.clone())
-            .collect();
-        if parents.is_empty() {
-            parts.push(format!("{} ({})", node.shard_id, node.state));
-        } else {
-            parts.push(format!(
-                "{} ({}) child of {}",
-                node.shard_id,
-                node.state,
-                parents.join(" and ")
-            ));
-        }
-    }
-    format!("Shard family tree: {}", parts.join("; "))
 }

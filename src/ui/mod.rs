@@ -6,10 +6,14 @@
 //! panic banner first, so that even a bug in the model shows a visible message instead of a
 //! silently frozen page.
 //!
-//! One file per panel: [`app`] holds the session and the frame loop; `toolbar`, `narration`,
-//! `stream_panel` (with `lane` and `flight_canvas`), `explainer`, `hot_keys`, `producers`,
-//! `lineage`, `charts`, `scenarios` and `help` draw; `keyboard`, `dom`, `format`,
-//! `palette` and `frame_stats` are helpers.
+//! One file per panel: [`app`] holds the session, the frame loop and the state two panels
+//! share (the shard under the pointer, what an event highlights, the explained key); each
+//! panel keeps its own state (the console its line and recall, the event history its filter).
+//! `toolbar`, `lesson_player`, `timeline`, `stream_panel` (with `lane` and `flight_canvas`),
+//! `kcl_panel`, `explainer`, `hot_keys`, `producers`, `lineage`, `charts`, `scenarios`,
+//! `history_panel`, `console` and `help` draw; `frame` times the frames and schedules the
+//! charts; `keyboard`, `dom`, `format`, `palette`, `shared` and `frame_stats` are helpers. The
+//! sentences the panels show are built in [`crate::session::captions`], natively tested.
 
 mod app;
 mod charts;
@@ -18,6 +22,7 @@ mod dom;
 mod explainer;
 mod flight_canvas;
 mod format;
+mod frame;
 mod frame_stats;
 mod help;
 mod history_panel;
@@ -31,6 +36,7 @@ pub mod palette;
 pub mod panic_banner;
 mod producers;
 mod scenarios;
+mod shared;
 mod stream_panel;
 mod timeline;
 mod toolbar;

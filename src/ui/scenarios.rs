@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::script::lessons::lessons;
 use crate::script::parse::MAX_SCRIPT_BYTES;
-use crate::session::Scenario;
+use crate::session::{captions, Scenario};
 
 #[derive(Properties, PartialEq)]
 pub struct ScenariosProps {
@@ -30,10 +30,10 @@ pub fn Scenarios(props: &ScenariosProps) -> Html {
                 return;
             };
             if file.size() > MAX_SCRIPT_BYTES as f64 {
-                problem.set(Some(format!(
-                    "{} is {} bytes; a script may be at most {MAX_SCRIPT_BYTES} bytes",
-                    file.name(),
-                    file.size()
+                problem.set(Some(captions::script_too_large(
+                    Some(&file.name()),
+                    file.size() as u64,
+                    MAX_SCRIPT_BYTES,
                 )));
                 return;
             }
@@ -48,9 +48,8 @@ pub fn Scenarios(props: &ScenariosProps) -> Html {
                             problem.set(None);
                             on_open.emit(Scenario::Script(text));
                         }
-                        Err(error) => {
-                            problem.set(Some(format!("{name} could not be read: {error}")))
-                        }
+                        Err(error) => problem
+                            .set(Some(captions::script_unreadable(&name, &error.to_string()))),
                     },
                 ));
         })
@@ -66,9 +65,10 @@ pub fn Scenarios(props: &ScenariosProps) -> Html {
         let (pasted, on_open, problem) = (pasted.clone(), props.on_open.clone(), problem.clone());
         Callback::from(move |_: MouseEvent| {
             if pasted.len() > MAX_SCRIPT_BYTES {
-                problem.set(Some(format!(
-                    "the script is {} bytes; a script may be at most {MAX_SCRIPT_BYTES} bytes",
-                    pasted.len()
+                problem.set(Some(captions::script_too_large(
+                    None,
+                    pasted.len() as u64,
+                    MAX_SCRIPT_BYTES,
                 )));
             } else if !pasted.trim().is_empty() {
                 problem.set(None);

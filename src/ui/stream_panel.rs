@@ -9,10 +9,10 @@ use yew::prelude::*;
 use super::format;
 use super::lane::Lane;
 use super::palette::KEY_COLOURS;
-use crate::engine::{hash_key_of, MAX_HASH_KEY};
-use crate::session::commands;
+use crate::engine::{hash_key_of, StreamStatus, MAX_HASH_KEY};
 use crate::session::flights::key_colour;
 use crate::session::view::{HotKey, ProducerView, StreamView};
+use crate::session::{captions, commands};
 
 #[derive(Properties, PartialEq)]
 pub struct StreamPanelProps {
@@ -38,7 +38,7 @@ pub struct StreamPanelProps {
 #[component]
 pub fn StreamPanel(props: &StreamPanelProps) -> Html {
     let stream = &props.stream;
-    let can_reshard = stream.status == "ACTIVE";
+    let can_reshard = stream.status == StreamStatus::Active;
     let on_canvas_click = props
         .on_canvas_click
         .reform(|event: MouseEvent| (f64::from(event.offset_x()), f64::from(event.offset_y())));
@@ -51,20 +51,17 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
         <section class="panel stream-panel" aria-labelledby="stream-title">
             <div class="stream-head">
                 <h2 id="stream-title">{ "Stream " }<code>{ &stream.name }</code></h2>
-                <span id="stream-status" class={classes!("status", stream.status.to_ascii_lowercase())}
+                <span id="stream-status" class={classes!("status", stream.status.as_str().to_ascii_lowercase())}
                     title="The stream's StreamStatus, as DescribeStreamSummary reports it">
-                    { stream.status }
+                    { stream.status.as_str() }
                 </span>
-                if stream.status == "UPDATING" {
+                if stream.status == StreamStatus::Updating {
                     <span class="status-note">{ "Resharding: records still flow; a second split or merge must wait until the stream is ACTIVE again." }</span>
                 }
                 <span class="legend">
                     { "Dots are records, coloured by partition key; " }
                     <span class="legend-throttled">{ "red-ringed dots bounce: throttled" }</span>
-                    { match props.records_per_dot.round().max(1.0) as u64 {
-                        1 => ". One dot is one record.".to_string(),
-                        n => format!(". One dot ≈ {} records.", format::int(n)),
-                    } }
+                    { captions::dot_legend(props.records_per_dot) }
                 </span>
             </div>
             { hash_bar(props) }
@@ -190,11 +187,10 @@ fn reshard_controls(props: &StreamPanelProps, can_reshard: bool) -> Html {
             }
         })
     };
-    let merge_hint = match (&pair, props.selected.len()) {
-        (Some((a, b)), _) => format!("Merge {a} and {b}"),
-        (None, 2) => "These two shards are not adjacent: their ranges must touch".to_string(),
-        _ => "Select two adjacent shards to merge them".to_string(),
-    };
+    let merge_hint = captions::merge_hint(
+        pair.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+        props.selected.len(),
+    );
     html! {
         <div class="reshard-controls">
             <button id="merge-button" onclick={on_merge} disabled={pair.is_none() || !can_reshard}
