@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use shardlab::engine::{Kinesis, SequenceNumber, MAX_HASH_KEY};
+use shardlab::engine::{Kinesis, LineageState, SequenceNumber, MAX_HASH_KEY};
 
 mod common;
 use common::kinesis::{b64, create_stream_ranges, data_of, err, ok, with_stream, ACCOUNT};
@@ -521,9 +521,9 @@ fn closed_shards_expire_after_retention_and_are_no_longer_listed() {
         format!("Shard shardId-000000000000 in stream Foo under account {ACCOUNT} does not exist")
     );
     let lineage = k.stream("Foo").unwrap().lineage(done + day);
-    assert_eq!(lineage[0].state, "EXPIRED");
+    assert_eq!(lineage[0].state, LineageState::Expired);
     assert_eq!(lineage[0].children, vec![1, 2]);
-    assert_eq!(lineage[1].state, "OPEN");
+    assert_eq!(lineage[1].state, LineageState::Open);
     assert_eq!(lineage[1].parent, Some(0));
     // A longer retention afterwards does not bring the expired shard back (found by the
     // fault-schedule property test).
@@ -536,7 +536,7 @@ fn closed_shards_expire_after_retention_and_are_no_longer_listed() {
     assert_eq!(shards(&mut k, done + day + 2_000).len(), 2);
     assert_eq!(
         k.stream("Foo").unwrap().lineage(done + day + 2_000)[0].state,
-        "EXPIRED"
+        LineageState::Expired
     );
 }
 

@@ -31,7 +31,7 @@ use rand_pcg::Pcg64Mcg;
 use serde_json::json;
 use shardlab::engine::metrics::Metric;
 use shardlab::engine::{
-    shard_id, IteratorStart, LineageNode, ShardIterator, ShardLimits, MAX_HASH_KEY,
+    shard_id, IteratorStart, LineageNode, LineageState, ShardIterator, ShardLimits, MAX_HASH_KEY,
 };
 use shardlab::kcl::{
     CheckpointPolicy, Delivery, InitialPosition, KclConfig, KclEvent, WorkerAction, WorkerState,
@@ -507,7 +507,7 @@ fn every_acknowledged_record_is_readable_in_order_until_retention(
     let mut stored: BTreeMap<u32, Vec<(u64, u64)>> = BTreeMap::new();
     for node in &lineage {
         let index = node.index;
-        let records = if node.state == "EXPIRED" {
+        let records = if node.state == LineageState::Expired {
             Vec::new()
         } else {
             read_shard(&mut run.world, index)?

@@ -78,7 +78,7 @@ pub use iterator::{IteratorStart, ShardIterator};
 pub use kinesis::Kinesis;
 pub use read::{ChildShard, ReadOutcome};
 pub use records::{RecordRef, RecordSource, TickPart};
-pub use reshard::{LineageNode, Reshard, ReshardStep};
+pub use reshard::{LineageNode, LineageState, Reshard, ReshardStep};
 pub use sequence::SequenceNumber;
 pub use shard_id::{parse_shard_id, shard_id};
 pub use stream::{Stream, StreamStatus};

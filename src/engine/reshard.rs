@@ -250,8 +250,41 @@ pub struct LineageNode {
     pub children: Vec<u32>,
     pub created_ms: u64,
     pub closed_ms: Option<u64>,
-    /// OPEN, CLOSED (still readable) or EXPIRED (past retention, no longer listed).
-    pub state: &'static str,
+    pub state: LineageState,
+}
+
+/// Where a shard is in its life, as the family tree draws it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineageState {
+    /// Takes writes.
+    Open,
+    /// Closed by a split or a merge, still readable until retention.
+    Closed,
+    /// Past retention: no longer listed or readable.
+    Expired,
+}
+
+impl LineageState {
+    /// OPEN, CLOSED or EXPIRED.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineageState::Open => "OPEN",
+            LineageState::Closed => "CLOSED",
+            LineageState::Expired => "EXPIRED",
+        }
+    }
+}
+
+impl std::fmt::Display for LineageState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for LineageState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 impl LineageNode {
@@ -267,11 +300,11 @@ impl LineageNode {
             created_ms: shard.created_ms,
             closed_ms: shard.closed_ms,
             state: if shard.is_open() {
-                "OPEN"
+                LineageState::Open
             } else if shard.is_expired(now_ms, retention_ms) {
-                "EXPIRED"
+                LineageState::Expired
             } else {
-                "CLOSED"
+                LineageState::Closed
             },
         }
     }

@@ -14,15 +14,16 @@
 
 use serde::Serialize;
 
-use crate::kcl::app::{KclApp, LeaseMove, WorkerState};
+use crate::kcl::app::{ConsumerState, KclApp, LeaseMove, WorkerState};
 use crate::sim::{World, START_MS};
 
 /// One worker card.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WorkerView {
     pub id: String,
-    /// running, paused or dead.
-    pub state: &'static str,
+    /// running, paused or dead (so it serializes).
+    #[serde(serialize_with = "worker_state_text")]
+    pub state: WorkerState,
     /// For a paused worker: simulated milliseconds (since the start) when it wakes.
     pub paused_until_ms: Option<u64>,
     /// Lease keys it holds, by its own account.
@@ -44,7 +45,7 @@ pub struct LeaseRow {
     pub owner_switches_since_checkpoint: u64,
     pub parent_shard_ids: Vec<String>,
     /// The owner's shard consumer state (PROCESSING, WAITING_ON_PARENT_SHARDS, ...).
-    pub consumer_state: Option<&'static str>,
+    pub consumer_state: Option<ConsumerState>,
     /// Records the owner processed after the last checkpoint: processed again by whoever
     /// takes the lease next.
     pub since_checkpoint: u64,
@@ -89,6 +90,13 @@ pub fn apps(world: &World) -> Vec<AppView> {
     world.apps().map(|app| app_view(world, app)).collect()
 }
 
+fn worker_state_text<S: serde::Serializer>(
+    state: &WorkerState,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(state.as_str())
+}
+
 fn app_view(world: &World, app: &KclApp) -> AppView {
     let now = world.now_ms();
     let failover_ms = app.config.failover_time_millis;
@@ -97,7 +105,7 @@ fn app_view(world: &World, app: &KclApp) -> AppView {
         .values()
         .map(|w| WorkerView {
             id: w.id.clone(),
-            state: w.state.as_str(),
+            state: w.state,
             paused_until_ms: match w.state {
                 WorkerState::Paused { until_ms } => Some(until_ms.saturating_sub(START_MS)),
                 _ => None,
@@ -149,7 +157,7 @@ fn app_view(world: &World, app: &KclApp) -> AppView {
                 checkpoint: lease.checkpoint.as_str().to_string(),
                 owner_switches_since_checkpoint: lease.owner_switches_since_checkpoint,
                 parent_shard_ids: lease.parent_shard_ids.clone(),
-                consumer_state: consumer.map(|c| c.state.as_str()),
+                consumer_state: consumer.map(|c| c.state),
                 since_checkpoint: consumer.map_or(0, |c| c.since_checkpoint),
                 frozen_ms: now.saturating_sub(changed),
                 seen_frozen_ms,
@@ -194,7 +202,7 @@ mod tests {
         assert_eq!(view.leases.len(), 4);
         let row = &view.leases[1];
         assert!(row.lease_owner.is_some());
-        assert_eq!(row.consumer_state, Some("PROCESSING"));
+        assert_eq!(row.consumer_state, Some(ConsumerState::Processing));
         assert_eq!(row.expiry(view.failover_ms), 0.0, "renewed: {row:?}");
         assert!(row.frozen_ms < 4_000, "renewed every 3.3 s: {row:?}");
 
@@ -208,7 +216,7 @@ mod tests {
         assert!(row.frozen_ms >= 8_000, "{row:?}");
         assert!(row.expiry(view.failover_ms) > 0.5, "amber: {row:?}");
         let dead = view.workers.iter().find(|w| w.id == owner).unwrap();
-        assert_eq!(dead.state, "dead");
+        assert_eq!(dead.state, WorkerState::Dead);
 
         session.advance(40_000);
         let view = apps(&session.world).remove(0);

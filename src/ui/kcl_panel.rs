@@ -12,6 +12,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::format;
+use crate::kcl::{ConsumerState, WorkerState};
 use crate::session::captions;
 use crate::session::kcl_view::{AppView, LeaseRow, WorkerView};
 
@@ -114,9 +115,9 @@ fn WorkerCard(props: &WorkerCardProps) -> Html {
             .reform(move |_: MouseEvent| full.clone())
     };
     html! {
-        <li class={classes!("worker", worker.state, props.highlighted.then_some("highlighted"))} data-worker={full.clone()}>
+        <li class={classes!("worker", worker.state.as_str(), props.highlighted.then_some("highlighted"))} data-worker={full.clone()}>
             <button class="worker-name link" onclick={select} title="Show this worker's events">{ &worker.id }</button>
-            <span class="worker-state">{ worker.state.to_ascii_uppercase() }</span>
+            <span class="worker-state">{ worker.state.as_str().to_ascii_uppercase() }</span>
             if let Some(until) = worker.paused_until_ms {
                 <span class="hint">{ format!(" until {}", format::clock(until)) }</span>
             }
@@ -125,7 +126,7 @@ fn WorkerCard(props: &WorkerCardProps) -> Html {
             </span>
             <span class="hint">{ format!("{} processed, {}/s", format::int(worker.processed), format::int(worker.per_second)) }</span>
             <span class="worker-actions">
-                if worker.state == "dead" {
+                if worker.state == WorkerState::Dead {
                     <button class="restart" onclick={command("restart")}>{ "Restart" }</button>
                 } else {
                     <button class="kill" onclick={command("kill")} title="The process dies at once: no shutdown, no checkpoint">{ "Kill" }</button>
@@ -187,7 +188,7 @@ fn lease_row(props: &KclPanelProps, app: &AppView, row: &LeaseRow) -> Html {
             <td class="mono checkpoint" title={row.checkpoint.clone()}>{ short_checkpoint(&row.checkpoint) }</td>
             <td class="mono">{ row.owner_switches_since_checkpoint }</td>
             <td class="mono">{ if row.parent_shard_ids.is_empty() { "-".to_string() } else { row.parent_shard_ids.iter().map(|p| format::short_shard(p)).collect::<Vec<_>>().join(", ") } }</td>
-            <td class="mono">{ row.consumer_state.unwrap_or("-") }</td>
+            <td class="mono">{ row.consumer_state.map_or("-", ConsumerState::as_str) }</td>
             <td class="frozen" title={captions::lease_frozen(row.frozen_ms, row.seen_frozen_ms, app.failover_ms)}>
                 { format!("{:.1} s", row.frozen_ms as f64 / 1000.0) }
                 if level == Some("expired") { <span class="badge">{ "expired" }</span> }

@@ -91,7 +91,7 @@ pub fn Lineage(props: &LineageProps) -> Html {
                     let (x, y, h) = place(node);
                     let label = format::short_shard(&node.shard_id);
                     html! {
-                        <g class={classes!("lineage-node", node.state.to_ascii_lowercase())} data-shard-id={node.shard_id.clone()}>
+                        <g class={classes!("lineage-node", node.state.as_str().to_ascii_lowercase())} data-shard-id={node.shard_id.clone()}>
                             <title>{ format!("{} ({})\nStartingHashKey {}\nEndingHashKey {}", node.shard_id, node.state,
                                 node.range.starting_hash_key, node.range.ending_hash_key) }</title>
                             <rect x={x.to_string()} y={y.to_string()} width={BOX_WIDTH.to_string()} height={h.to_string()} rx="3" />
