@@ -14,6 +14,9 @@ use std::fmt::Write as _;
 
 use crate::engine::metrics::Metric;
 use crate::engine::{shard_id, Stream};
+use crate::kcl::app::AppSeries;
+use crate::sim::consumer::ConsumerSeries;
+use crate::sim::producer::ProducerSeries;
 use crate::sim::world::START_MS;
 use crate::sim::World;
 
@@ -78,16 +81,23 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
 
     let mut behind = Vec::new();
     for consumer in world.consumers().filter(|c| c.config.stream == stream.name) {
-        let polls = consumer.series.per_second(4, from, to);
-        let values = consumer.series.per_second(3, from, to);
+        let polls = consumer
+            .series
+            .per_second(ConsumerSeries::Polls.into(), from, to);
+        let values =
+            consumer
+                .series
+                .per_second(ConsumerSeries::MillisBehindLatest.into(), from, to);
         behind.push(Line {
             name: consumer.name.clone(),
             values: gaps(values, &polls),
         });
     }
     for app in world.apps().filter(|a| a.config.stream == stream.name) {
-        let reads = app.series.per_second(2, from, to);
-        let values = app.series.per_second(1, from, to);
+        let reads = app.series.per_second(AppSeries::Reads.into(), from, to);
+        let values = app
+            .series
+            .per_second(AppSeries::MillisBehindLatest.into(), from, to);
         behind.push(Line {
             name: format!("{} (KCL)", app.name),
             values: gaps(values, &reads),
@@ -118,12 +128,15 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
 
     let mut producers = Vec::new();
     for producer in world.producers().filter(|p| p.config.stream == stream.name) {
-        for (index, what) in [(1, "succeeded"), (2, "throttled")] {
+        for (counter, what) in [
+            (ProducerSeries::Succeeded, "succeeded"),
+            (ProducerSeries::Throttled, "throttled"),
+        ] {
             producers.push(Line {
                 name: format!("{} {what}", producer.name),
                 values: producer
                     .series
-                    .per_second(index, from, to)
+                    .per_second(counter.into(), from, to)
                     .into_iter()
                     .map(|v| Some(v as f64))
                     .collect(),
@@ -272,9 +285,13 @@ pub fn csv(world: &World) -> String {
             }
         }
         for consumer in world.consumers() {
-            let polled = consumer.series.in_second(4, second) > 0;
+            let polled = consumer
+                .series
+                .in_second(ConsumerSeries::Polls.into(), second)
+                > 0;
             for (i, metric) in crate::sim::consumer::CONSUMER_SERIES.iter().enumerate() {
-                if i == 3 && !polled {
+                // An age is a reading of a call: none without one.
+                if i == usize::from(ConsumerSeries::MillisBehindLatest) && !polled {
                     continue;
                 }
                 let value = consumer.series.in_second(i, second);
@@ -282,9 +299,9 @@ pub fn csv(world: &World) -> String {
             }
         }
         for app in world.apps() {
-            let read = app.series.in_second(2, second) > 0;
+            let read = app.series.in_second(AppSeries::Reads.into(), second) > 0;
             for (i, metric) in crate::kcl::app::APP_SERIES.iter().enumerate() {
-                if i == 1 && !read {
+                if i == usize::from(AppSeries::MillisBehindLatest) && !read {
                     continue;
                 }
                 let value = app.series.in_second(i, second);

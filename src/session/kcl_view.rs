@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use crate::kcl::app::{ConsumerState, KclApp, LeaseMove, WorkerState};
+use crate::kcl::app::{ConsumerState, KclApp, LeaseMove, WorkerState, WORKER_PROCESSED};
 use crate::sim::{World, START_MS};
 
 /// One worker card.
@@ -116,7 +116,7 @@ fn app_view(world: &World, app: &KclApp) -> AppView {
                 let last = (now / 1000).saturating_sub(1);
                 let five: u64 = w
                     .throughput
-                    .per_second(0, last.saturating_sub(4), last)
+                    .per_second(WORKER_PROCESSED, last.saturating_sub(4), last)
                     .iter()
                     .sum();
                 five / 5

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{ScriptState, Session};
 use crate::engine::metrics::Metric;
 use crate::engine::{hash_key_of, shard_id, LineageNode, ShardLimits, Stream, StreamStatus};
+use crate::sim::producer::ProducerSeries;
 use crate::sim::World;
 
 /// One shard as the stream view draws it.
@@ -167,8 +168,10 @@ impl View {
             producers: world
                 .producers()
                 .map(|p| ProducerView {
-                    sent_per_second: p.series.in_second(0, last_second),
-                    throttled_per_second: p.series.in_second(2, last_second),
+                    sent_per_second: p.series.in_second(ProducerSeries::Sent.into(), last_second),
+                    throttled_per_second: p
+                        .series
+                        .in_second(ProducerSeries::Throttled.into(), last_second),
                     name: p.name.clone(),
                     stream: p.config.stream.clone(),
                     rate: p.config.rate,

@@ -49,12 +49,25 @@ pub struct Delivery {
 /// The names of [`super::KclApp::series`]'s counters.
 pub const APP_SERIES: [&str; 3] = ["processed", "MillisBehindLatest", "reads"];
 
-/// Where each of [`APP_SERIES`] sits in [`super::KclApp::series`].
-pub(super) const PROCESSED: usize = 0;
-pub(super) const MILLIS_BEHIND_LATEST: usize = 1;
-pub(super) const READS: usize = 2;
+/// The counters of [`super::KclApp::series`], in the order of [`APP_SERIES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppSeries {
+    /// Records handed to the record processors.
+    Processed,
+    /// The largest MillisBehindLatest a GetRecords call returned (a maximum, not a sum).
+    MillisBehindLatest,
+    /// GetRecords calls that returned.
+    Reads,
+}
+
+impl From<AppSeries> for usize {
+    fn from(counter: AppSeries) -> usize {
+        counter as usize
+    }
+}
+
 /// The one counter of a worker's `throughput` series: records processed.
-pub(super) const WORKER_PROCESSED: usize = 0;
+pub const WORKER_PROCESSED: usize = 0;
 
 /// Per-second and per-minute periods of [`super::KclApp::series`] kept, as for shards.
 pub(super) use crate::engine::metrics::SERIES_KEPT;

@@ -37,7 +37,10 @@ mod shard_consumer;
 mod shard_sync;
 mod worker;
 
-pub use activity::{AppStats, Delivery, LeaseActivity, LeaseMove, APP_SERIES, OWNERSHIP_KEPT};
+pub use activity::{
+    AppSeries, AppStats, Delivery, LeaseActivity, LeaseMove, APP_SERIES, OWNERSHIP_KEPT,
+    WORKER_PROCESSED,
+};
 pub use shard_consumer::{ConsumerState, ShardConsumer, ShutdownReason};
 pub use worker::{KclTask, Wake, Worker, WorkerState};
 

@@ -7,7 +7,7 @@
 //! how the lease was acquired, or on a zombie), and a checkpoint is a conditional write that
 //! fails once the worker no longer holds the lease.
 
-use super::activity::{PROCESSED, SERIES_KEPT, WORKER_PROCESSED};
+use super::activity::{AppSeries, SERIES_KEPT, WORKER_PROCESSED};
 use super::shard_consumer::ShutdownReason;
 use super::{Delivery, Events, KclApp};
 use crate::engine::Kinesis;
@@ -119,8 +119,11 @@ impl KclApp {
             _ => 0,
         };
         self.stats.processed += batch.count;
-        self.series
-            .record(now, &[(PROCESSED, batch.count)], SERIES_KEPT);
+        self.series.record(
+            now,
+            &[(AppSeries::Processed.into(), batch.count)],
+            SERIES_KEPT,
+        );
         self.processed_upto
             .insert(shard, upto.unwrap_or(0).max(batch.last_seq_ix));
         self.first_processed_ms

@@ -9,7 +9,7 @@
 //! or REQUESTED. Every step runs as a [`super::KclTask::Step`] of the worker, tagged with the
 //! holding's token so a consumer of an earlier holding never acts on a later one.
 
-use super::activity::{MILLIS_BEHIND_LATEST, READS, SERIES_KEPT};
+use super::activity::{AppSeries, SERIES_KEPT};
 use super::record_processor::Batch;
 use super::worker::Held;
 use super::{Events, KclApp};
@@ -288,8 +288,11 @@ impl KclApp {
                 self.series.record(
                     now,
                     &[
-                        (MILLIS_BEHIND_LATEST, outcome.millis_behind_latest),
-                        (READS, 1),
+                        (
+                            AppSeries::MillisBehindLatest.into(),
+                            outcome.millis_behind_latest,
+                        ),
+                        (AppSeries::Reads.into(), 1),
                     ],
                     SERIES_KEPT,
                 );
