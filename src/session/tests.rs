@@ -1,3 +1,4 @@
+//! Unit tests of the session: playback, links, Back, rewind and the console, natively.
 use super::*;
 use crate::script::duration::human;
 

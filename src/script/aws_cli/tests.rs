@@ -1,3 +1,4 @@
+//! Unit tests of the aws kinesis CLI: options derived from the engine, timestamps, shorthand.
 use super::*;
 use crate::script::grammar::Value;
 

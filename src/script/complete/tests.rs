@@ -1,3 +1,4 @@
+//! Unit tests of Tab completion: what each kind of word offers.
 use super::*;
 use crate::script::parse::words_at_cursor;
 use crate::script::{Entry, Runner};

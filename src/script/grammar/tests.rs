@@ -1,3 +1,4 @@
+//! Unit tests of the command table: every command reachable, options well formed.
 use super::*;
 
 /// Every command and subcommand, with the words naming it.

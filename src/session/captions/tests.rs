@@ -1,3 +1,4 @@
+//! Unit tests of the page's sentences, word for word.
 use super::*;
 use crate::session::charts::Line;
 use crate::session::{Link, Scenario, Session};

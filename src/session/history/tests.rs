@@ -1,3 +1,4 @@
+//! Unit tests of the event history: its lines, their order, summing and filtering.
 use super::*;
 use crate::engine::metrics::Metric;
 use crate::kcl::KclEvent;
