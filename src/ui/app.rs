@@ -52,7 +52,7 @@ use crate::session::{captions, charts, Scenario, ScriptState, Session, View};
 /// Seconds of history the charts show.
 const CHART_WINDOW_S: u64 = 120;
 /// Entries of the transcript the console shows.
-const LOG_SHOWN: usize = 300;
+const TRANSCRIPT_SHOWN: usize = 300;
 /// The key the explainer shows first: the default scene's hot key.
 const FIRST_KEY: &str = "user-42";
 
@@ -190,8 +190,8 @@ pub struct App {
     selected: Vec<String>,
     /// The newest part of the transcript (the console's output), and how many entries were
     /// ever written when it was taken.
-    log: Shared<Vec<Entry>>,
-    log_seq: u64,
+    transcript: Shared<Vec<Entry>>,
+    transcript_seq: u64,
     /// The lesson player's narration.
     says: Vec<String>,
     share_url: Option<String>,
@@ -253,8 +253,8 @@ impl Component for App {
             explained_key: FIRST_KEY.to_string(),
             explained_origin: None,
             selected: Vec::new(),
-            log: Shared::default(),
-            log_seq: u64::MAX,
+            transcript: Shared::default(),
+            transcript_seq: u64::MAX,
             says: Vec::new(),
             share_url: None,
             fragment: ctx.props().fragment.trim_start_matches('#').to_string(),
@@ -547,7 +547,7 @@ impl Component for App {
                 <HistoryPanel history={self.history.history()} version={self.history.version()}
                     hovered_shard={self.hovered_shard.clone()} seed={view.seed}
                     on_pick={cb.pick_event.clone()} />
-                <Console entries={self.log.clone()} on_run={cb.run.clone()} on_complete={cb.complete.clone()} />
+                <Console entries={self.transcript.clone()} on_run={cb.run.clone()} on_complete={cb.complete.clone()} />
                 <footer class="app-footer">
                     <span id="frame-readout">{ captions::frame_work(p95, stats.kept(), stats.first_frame_ms.unwrap_or_default()) }</span>
                     <span>{ " Shardlab simulates Kinesis Data Streams from AWS's documented behaviour; it does not call AWS." }</span>
@@ -615,7 +615,7 @@ impl App {
         self.share_url = None;
         self.explained_origin = None;
         self.session.borrow_mut().new_events();
-        self.log_seq = u64::MAX;
+        self.transcript_seq = u64::MAX;
         self.refresh(true);
     }
 
@@ -638,10 +638,10 @@ impl App {
         }
         let session = self.session.borrow();
         let (transcript, seq) = session.transcript();
-        if seq != self.log_seq {
-            self.log_seq = seq;
-            let skip = transcript.len().saturating_sub(LOG_SHOWN);
-            self.log = Shared::new(transcript.iter().skip(skip).cloned().collect());
+        if seq != self.transcript_seq {
+            self.transcript_seq = seq;
+            let skip = transcript.len().saturating_sub(TRANSCRIPT_SHOWN);
+            self.transcript = Shared::new(transcript.iter().skip(skip).cloned().collect());
             self.says = session.narration();
         }
         let world = &session.world;
