@@ -161,7 +161,7 @@ impl KclApp {
             self.emit(events, now, |app| KclEvent::LeaseCreated {
                 app,
                 lease: shard_id(index),
-                checkpoint: checkpoint.as_str().to_string(),
+                checkpoint,
             });
         }
     }

@@ -11,7 +11,7 @@ use super::{
     elapsed, ids, worker_id, Group, HistoryItem, HistoryKind, Line, Part, Sum, Tally, CONSOLE,
 };
 use crate::engine::EngineEvent;
-use crate::kcl::{DuplicateReason, KclEvent};
+use crate::kcl::{Checkpoint, DuplicateReason, KclEvent};
 use crate::session::text::{and_list, int, plural};
 use crate::sim::{Event, EventKind};
 
@@ -351,18 +351,20 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             worker,
             checkpoint,
         } => {
-            let text = if checkpoint == "SHARD_END" {
-                format!(
+            let text = match checkpoint {
+                Checkpoint::ShardEnd => format!(
                     "{} checkpointed SHARD_END for {}: the closed shard is finished",
                     worker_id(app, worker),
                     shard_name(lease)
-                )
-            } else {
-                format!(
+                ),
+                Checkpoint::Sequence { .. }
+                | Checkpoint::TrimHorizon
+                | Checkpoint::Latest
+                | Checkpoint::AtTimestamp => format!(
                     "{} checkpointed {} at sequence number {checkpoint}",
                     worker_id(app, worker),
                     shard_name(lease)
-                )
+                ),
             };
             Own::new(
                 HistoryKind::Checkpoint,
