@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 use shardlab::kcl::{
-    CheckpointPolicy, ConsumerState, DuplicateReason, InitialPosition, KclConfig, KclEvent,
-    ShutdownReason, WorkerAction, WorkerState,
+    Checkpoint, CheckpointPolicy, ConsumerState, DuplicateReason, InitialPosition, KclConfig,
+    KclEvent, ShutdownReason, WorkerAction, WorkerState,
 };
 use shardlab::sim::{EventKind, ProducerConfig, World};
 
@@ -290,7 +290,7 @@ fn children_wait_for_their_parent_to_reach_shard_end() {
     let events = kcl_events(&world);
     let shard_end_at = events
         .iter()
-        .find(|(_, e)| matches!(e, KclEvent::Checkpointed { lease, checkpoint, .. } if lease == "shardId-000000000000" && checkpoint == "SHARD_END"))
+        .find(|(_, e)| matches!(e, KclEvent::Checkpointed { lease, checkpoint, .. } if lease == "shardId-000000000000" && *checkpoint == Checkpoint::ShardEnd))
         .map(|(at, _)| *at)
         .expect("the parent reached SHARD_END");
     for child in [2u32, 3] {

@@ -13,10 +13,8 @@
 
 use std::rc::Rc;
 
-use super::config::Config;
 use super::error::ApiError;
 use super::kinesis::Kinesis;
-use super::metrics::Metric;
 use super::records::{RecordSource, TickPart};
 use super::shard::Shard;
 use super::write::WriteOutcome;
@@ -91,13 +89,15 @@ impl Kinesis {
         shard
             .records
             .append_tick(first_seq_ix, now_ms, tick_ms, parts);
-        count_totals(shard, config, now_ms, total, accepted_bytes, throttled);
+        let shared = WriteCall::shared_metrics(total, accepted_bytes, throttled);
+        shard.count(config, now_ms, &shared);
         for call in [WriteCall::PutRecord, WriteCall::PutRecordsEntry] {
             let of_call = parts.iter().filter(|p| p.call == call);
             let (accepted, offered) =
                 of_call.fold((0, 0), |(a, o), p| (a + p.accepted, o + p.offered));
             if offered > 0 {
-                count_per_call(shard, config, now_ms, call, accepted, offered - accepted);
+                let own = call.own_metrics(accepted, offered - accepted);
+                shard.count(config, now_ms, &own);
             }
         }
         Ok(TickOutcome {
@@ -130,7 +130,7 @@ impl Kinesis {
         let charged = call.charge(size);
         let buckets = &mut shard.buckets;
         if !(buckets.write_records.has(now_ms, 1) && buckets.write_bytes.has(now_ms, charged)) {
-            count_writes(shard, config, now_ms, call, 0, 0, 1);
+            shard.count(config, now_ms, &call.metrics(0, 0, 1));
             return Ok(WriteOutcome::Throttled { shard_index });
         }
         buckets.write_records.take(1);
@@ -140,7 +140,7 @@ impl Kinesis {
         shard
             .records
             .push_generated(seq_ix, now_ms, source.clone(), origin_shard, ordinal);
-        count_writes(shard, config, now_ms, call, 1, size, 0);
+        shard.count(config, now_ms, &call.metrics(1, size, 0));
         Ok(WriteOutcome::Accepted {
             shard_index,
             sequence_number: shard.sequence_number(seq_ix, now_ms),
@@ -180,57 +180,4 @@ fn share_capacity(
         buckets.write_bytes.take(size);
         taken[part] += 1;
     }
-}
-
-fn count_writes(
-    shard: &mut Shard,
-    config: &Config,
-    now_ms: u64,
-    call: WriteCall,
-    accepted: u64,
-    accepted_bytes: u64,
-    throttled: u64,
-) {
-    count_totals(shard, config, now_ms, accepted, accepted_bytes, throttled);
-    count_per_call(shard, config, now_ms, call, accepted, throttled);
-}
-
-/// The metrics every write counts, whatever the call.
-fn count_totals(
-    shard: &mut Shard,
-    config: &Config,
-    now_ms: u64,
-    accepted: u64,
-    accepted_bytes: u64,
-    throttled: u64,
-) {
-    shard.count(
-        config,
-        now_ms,
-        &[
-            (Metric::IncomingRecords, accepted),
-            (Metric::IncomingBytes, accepted_bytes),
-            (Metric::WriteProvisionedThroughputExceeded, throttled),
-        ],
-    );
-}
-
-/// The metrics of one kind of call (PutRecord.Success, PutRecords.*Records).
-fn count_per_call(
-    shard: &mut Shard,
-    config: &Config,
-    now_ms: u64,
-    call: WriteCall,
-    accepted: u64,
-    throttled: u64,
-) {
-    let per_call: &[(Metric, u64)] = match call {
-        WriteCall::PutRecord => &[(Metric::PutRecordSuccess, accepted)],
-        WriteCall::PutRecordsEntry => &[
-            (Metric::PutRecordsSuccessfulRecords, accepted),
-            (Metric::PutRecordsThrottledRecords, throttled),
-            (Metric::PutRecordsTotalRecords, accepted + throttled),
-        ],
-    };
-    shard.count(config, now_ms, per_call);
 }

@@ -133,6 +133,13 @@ impl Shard {
         self.closed_ms.is_none()
     }
 
+    /// Whether the shard was open at `t_ms`: created by then and not yet closed. What
+    /// ListShards' AT_TRIM_HORIZON and AT_TIMESTAMP filters and the KCL's first leases
+    /// (at TRIM_HORIZON or AT_TIMESTAMP) start from.
+    pub fn open_at(&self, t_ms: u64) -> bool {
+        self.created_ms <= t_ms && self.closed_ms.is_none_or(|closed| closed > t_ms)
+    }
+
     /// A closed shard is EXPIRED once everything it held is past retention: it is no longer
     /// listed and can no longer be read.
     pub fn is_expired(&self, now_ms: u64, retention_ms: u64) -> bool {

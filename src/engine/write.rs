@@ -12,7 +12,6 @@
 use super::config::Config;
 use super::error::ApiError;
 use super::kinesis::Kinesis;
-use super::metrics::Metric;
 use super::records::StoredRecord;
 use super::sequence::SequenceNumber;
 use super::shard_id::shard_id;
@@ -85,15 +84,7 @@ impl Stream {
         let fits = buckets.write_records.has(now_ms, 1) && buckets.write_bytes.has(now_ms, charged);
         // Both buckets were just refilled to `now_ms`; take from both or from neither.
         if !fits {
-            let throttled: &[(Metric, u64)] = match call {
-                WriteCall::PutRecord => &[(Metric::WriteProvisionedThroughputExceeded, 1)],
-                WriteCall::PutRecordsEntry => &[
-                    (Metric::WriteProvisionedThroughputExceeded, 1),
-                    (Metric::PutRecordsThrottledRecords, 1),
-                    (Metric::PutRecordsTotalRecords, 1),
-                ],
-            };
-            shard.count(config, now_ms, throttled);
+            shard.count(config, now_ms, &call.metrics(0, 0, 1));
             return WriteOutcome::Throttled { shard_index };
         }
         buckets.write_records.take(1);
@@ -111,19 +102,7 @@ impl Stream {
         shard
             .records
             .push_stored(seq_ix, StoredRecord::new(now_ms, partition_key, data));
-        let call_metrics: &[(Metric, u64)] = match call {
-            WriteCall::PutRecord => &[(Metric::PutRecordSuccess, 1)],
-            WriteCall::PutRecordsEntry => &[
-                (Metric::PutRecordsSuccessfulRecords, 1),
-                (Metric::PutRecordsTotalRecords, 1),
-            ],
-        };
-        shard.count(
-            config,
-            now_ms,
-            &[(Metric::IncomingRecords, 1), (Metric::IncomingBytes, size)],
-        );
-        shard.count(config, now_ms, call_metrics);
+        shard.count(config, now_ms, &call.metrics(1, size, 0));
         WriteOutcome::Accepted {
             shard_index,
             sequence_number: shard.sequence_number(seq_ix, now_ms),

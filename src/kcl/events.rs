@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::table::Checkpoint;
+
 /// The shard consumer states of the KCL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConsumerState {
@@ -56,16 +58,19 @@ impl std::fmt::Display for ShutdownReason {
 
 /// The states, reasons and worker actions are logged (and serialized, which the determinism
 /// digests read) as the words the KCL and the history use: `WAITING_ON_PARENT_SHARDS`,
-/// `LEASE_LOST`, `paused for 5000 ms`.
+/// `LEASE_LOST`, `paused for 5000 ms`, a worker's `running`. The one way the KCL model writes
+/// a type as its `Display` text: the event log, the snapshot (`sim/snapshot.rs`) and the KCL
+/// view (`session/kcl_view.rs`) all serialize these types through it.
 macro_rules! serialize_as_text {
     ($($name:ty),*) => {$(
-        impl Serialize for $name {
+        impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.collect_str(self)
             }
         }
     )*};
 }
+pub(crate) use serialize_as_text;
 
 serialize_as_text!(ConsumerState, ShutdownReason, WorkerAction);
 
@@ -138,7 +143,8 @@ pub enum KclEvent {
     LeaseCreated {
         app: String,
         lease: String,
-        checkpoint: String,
+        /// Serialized as its text (`TRIM_HORIZON`, `LATEST`, ...).
+        checkpoint: Checkpoint,
     },
     LeaseRenewed {
         app: String,
@@ -171,7 +177,8 @@ pub enum KclEvent {
         app: String,
         lease: String,
         worker: String,
-        checkpoint: String,
+        /// A record's sequence number or `SHARD_END`, serialized as its text.
+        checkpoint: Checkpoint,
     },
     CheckpointFailed {
         app: String,

@@ -40,6 +40,12 @@ impl Checkpoint {
     }
 }
 
+impl std::fmt::Display for Checkpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl From<Checkpoint> for String {
     fn from(checkpoint: Checkpoint) -> String {
         checkpoint.as_str().to_string()

@@ -21,8 +21,7 @@ use crate::sim::{World, START_MS};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WorkerView {
     pub id: String,
-    /// running, paused or dead (so it serializes).
-    #[serde(serialize_with = "worker_state_text")]
+    /// running, paused or dead (serialized as those words).
     pub state: WorkerState,
     /// For a paused worker: simulated milliseconds (since the start) when it wakes.
     pub paused_until_ms: Option<u64>,
@@ -88,13 +87,6 @@ pub struct AppView {
 /// Every application in the world.
 pub fn apps(world: &World) -> Vec<AppView> {
     world.apps().map(|app| app_view(world, app)).collect()
-}
-
-fn worker_state_text<S: serde::Serializer>(
-    state: &WorkerState,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(state.as_str())
 }
 
 fn app_view(world: &World, app: &KclApp) -> AppView {

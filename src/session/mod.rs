@@ -104,7 +104,8 @@ pub struct Answered {
 }
 
 /// What the learner set for the page rather than for the run: Reset, Back, going to a step and
-/// rewinding rebuild the run from its link (see [`Session::rebuild`]) and keep these.
+/// rewinding rebuild the run from its link (see [`Session::rebuild`]) and keep these; opening
+/// another scenario keeps only the clock.
 #[derive(Clone, Copy)]
 struct Prefs {
     /// Simulated seconds per wall second, within [`MIN_SPEED`]..=[`MAX_SPEED`].
@@ -112,6 +113,22 @@ struct Prefs {
     /// The page's wall clock in milliseconds (`performance.now()`), which bounds the work one
     /// frame does while fast-forwarding. Without one, each frame fast-forwards one fixed slice.
     clock: Option<fn() -> f64>,
+}
+
+/// The ways a run starts again (see [`Session::rebuild`]), by what each keeps of the run it
+/// replaces; everything else starts afresh from the new link. Every one keeps the page's wall
+/// clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Restart {
+    /// Another scenario: at the usual speed.
+    Open,
+    /// Back, or going to a step: the speed.
+    Step,
+    /// Reset: the speed, and whether the run was playing.
+    Reset,
+    /// A rewind: the speed, and how far the timeline reached (its future stays until the
+    /// learner acts).
+    Rewind,
 }
 
 impl Default for Prefs {
@@ -221,19 +238,25 @@ impl Session {
     /// Starts a different scenario (a lesson, a script, the default scene) with a seed, at the
     /// usual speed; the page's wall clock stays.
     pub fn open(&mut self, scenario: Scenario, seed: u64) {
-        self.prefs = Prefs {
-            clock: self.prefs.clock,
-            ..Prefs::default()
-        };
-        self.rebuild(Link::start(scenario, seed));
+        self.rebuild(Link::start(scenario, seed), Restart::Open);
     }
 
-    /// Replaces the run with a new one for `link`, keeping the preferences: the one way Reset,
-    /// Back, going to a step and rewinding start the run again.
-    fn rebuild(&mut self, link: Link) {
+    /// Replaces the run with a new one for `link`, keeping what `restart` keeps: the one way
+    /// opening a scenario, Reset, Back, going to a step and rewinding start the run again.
+    fn rebuild(&mut self, link: Link, restart: Restart) {
         let prefs = self.prefs;
+        let playing = self.playing;
+        let timeline_end_ms = self.timeline_end_ms();
         *self = Session::new(link);
-        self.prefs = prefs;
+        self.prefs.clock = prefs.clock;
+        if restart != Restart::Open {
+            self.prefs.speed = prefs.speed;
+        }
+        match restart {
+            Restart::Open | Restart::Step => {}
+            Restart::Reset => self.playing = playing,
+            Restart::Rewind => self.timeline_end_ms = timeline_end_ms,
+        }
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -254,8 +277,9 @@ impl Session {
         }
     }
 
-    /// Gives the session the page's wall clock (see [`CATCH_UP_BUDGET_MS`]); kept across
-    /// Reset, Back and rewinds by the page, which sets it on every new session.
+    /// Gives the session the page's wall clock (see [`CATCH_UP_BUDGET_MS`]). The session keeps
+    /// it across Reset, Back, going to a step, rewinds and opening another scenario (see
+    /// [`Restart`]); a new `Session` has none until it is given one.
     pub fn set_clock(&mut self, clock: fn() -> f64) {
         self.prefs.clock = Some(clock);
     }

@@ -31,6 +31,25 @@ fn step_advances_exactly_one_step_and_pause_holds_time() {
 }
 
 #[test]
+fn reset_keeps_playing_speed_and_clock_and_opening_a_scenario_keeps_only_the_clock() {
+    let mut session = Session::new(Link::decode("").unwrap());
+    session.set_speed(2.0);
+    session.set_clock(ticking_clock);
+    for playing in [false, true] {
+        session.playing = playing;
+        session.frame(100.0);
+        session.reset();
+        assert_eq!(session.playing, playing);
+        assert_eq!(session.speed(), 2.0);
+        assert!(session.prefs.clock.is_some());
+    }
+    session.open(Scenario::Default, 7);
+    assert_eq!(session.speed(), DEFAULT_SPEED);
+    assert!(session.prefs.clock.is_some());
+    assert_eq!(session.seed(), 7);
+}
+
+#[test]
 fn a_hidden_tab_does_not_cause_a_catch_up_storm() {
     let mut session = Session::new(Link::decode("").unwrap());
     session.set_speed(2.0);

@@ -8,7 +8,7 @@
 //! page's model (`mod.rs`) and from playback (`playback.rs`) because it is the one part that
 //! reasons about the run as a whole rather than the moment at hand.
 
-use super::{Link, ScriptState, Session, TimedAction};
+use super::{Link, Restart, ScriptState, Session, TimedAction};
 
 /// When the run arrived at a lesson step, and how much of the journal had been done then
 /// (what Back replays to come back to it).
@@ -22,16 +22,14 @@ pub struct StepArrival {
 }
 
 impl Session {
-    /// Starts again from the beginning: same scenario, same seed.
+    /// Starts again from the beginning: same scenario, same seed, playing or paused as before.
     pub fn reset(&mut self) {
         let mut link = self.link.clone();
         link.time_ms = 0;
         link.play = false;
         link.step = None;
         link.actions.clear();
-        let playing = self.playing;
-        self.rebuild(link);
-        self.playing = playing;
+        self.rebuild(link, Restart::Reset);
     }
 
     /// The fragment that reproduces this session at this moment.
@@ -91,13 +89,16 @@ impl Session {
             Some(arrival) => self.journal[..arrival.journal_len].to_vec(),
             None => self.journal.clone(),
         };
-        self.rebuild(Link {
-            time_ms: 0,
-            play: false,
-            step: Some(target),
-            actions,
-            ..self.link.clone()
-        });
+        self.rebuild(
+            Link {
+                time_ms: 0,
+                play: false,
+                step: Some(target),
+                actions,
+                ..self.link.clone()
+            },
+            Restart::Step,
+        );
     }
 
     /// The furthest moment of this run's timeline (what the rewind slider spans).
@@ -114,14 +115,16 @@ impl Session {
         let time_ms = time_ms.min(end);
         let mut actions = self.journal.clone();
         actions.extend(self.replay.iter().cloned());
-        self.rebuild(Link {
-            time_ms,
-            play: false,
-            step: None,
-            actions,
-            ..self.link.clone()
-        });
-        self.timeline_end_ms = end;
+        self.rebuild(
+            Link {
+                time_ms,
+                play: false,
+                step: None,
+                actions,
+                ..self.link.clone()
+            },
+            Restart::Rewind,
+        );
         if time_ms == 0 {
             self.playing = false;
         }

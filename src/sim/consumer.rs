@@ -166,14 +166,10 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    /// A consumer whose first poll comes `phase_ms` from now: real consumers do not poll in
-    /// lockstep, and a shared read limit is shared by whoever calls first.
-    pub fn new(
-        name: &str,
-        config: ConsumerConfig,
-        now_ms: u64,
-        phase_ms: u64,
-    ) -> Result<Self, String> {
+    /// A consumer from its `seed` (the world's seed for its name). The seed places its first
+    /// poll somewhere within one idle time from now (real consumers do not poll in lockstep,
+    /// and a shared read limit is shared by whoever calls first) and seeds its jitter.
+    pub fn new(name: &str, config: ConsumerConfig, now_ms: u64, seed: u64) -> Result<Self, String> {
         let shard = config.validate()?;
         Ok(Consumer {
             name: name.to_string(),
@@ -185,11 +181,11 @@ impl Consumer {
             }],
             seen: BTreeSet::from([shard]),
             paused_until: None,
-            next_poll_ms: now_ms + phase_ms % config.idle_ms.max(1),
+            next_poll_ms: now_ms + seed % config.idle_ms.max(1),
             generation: 0,
             counters: ConsumerCounters::default(),
             series: Series::new(ConsumerSeries::ALL.map(ConsumerSeries::is_maximum)),
-            jitter: Pcg64Mcg::seed_from_u64(phase_ms),
+            jitter: Pcg64Mcg::seed_from_u64(seed),
             config,
         })
     }

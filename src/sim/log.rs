@@ -82,7 +82,12 @@ pub enum EventKind {
         children: Vec<String>,
     },
     /// Something a person did to the simulation (a producer paused, a consumer added, ...).
-    Fault { target: String, action: Fault },
+    Fault {
+        target: String,
+        /// Serialized as `action` (the word the event log has always used).
+        #[serde(rename = "action")]
+        fault: Fault,
+    },
     /// A change inside the service (status, split, merge, expiry).
     Service { event: EngineEvent },
     /// Something in a KCL application (a renewal, a take, a checkpoint, ...).
@@ -242,7 +247,7 @@ mod tests {
     fn fault(n: u64) -> EventKind {
         EventKind::Fault {
             target: format!("p{n}"),
-            action: Fault {
+            fault: Fault {
                 actor: ActorKind::Producer,
                 what: FaultAction::Stopped,
             },

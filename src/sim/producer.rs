@@ -193,6 +193,11 @@ impl ProducerSeries {
         ProducerSeries::Retried,
         ProducerSeries::Failed,
     ];
+
+    /// Every counter is a sum (none keeps a period's maximum).
+    pub fn is_maximum(self) -> bool {
+        false
+    }
 }
 
 impl From<ProducerSeries> for usize {
@@ -263,7 +268,7 @@ impl Producer {
             next_send_ms: (now_ms / interval + 1) * interval,
             generation: 0,
             counters: ProducerCounters::default(),
-            series: Series::new([false; 5]),
+            series: Series::new(ProducerSeries::ALL.map(ProducerSeries::is_maximum)),
             last_error: None,
             config,
         })

@@ -25,8 +25,8 @@ use serde::Serialize;
 
 use super::world::World;
 use crate::engine::metrics::Metric;
-use crate::engine::{shard_id, HashKeyRange};
-use crate::kcl::Lease;
+use crate::engine::{shard_id, HashKeyRange, StreamStatus};
+use crate::kcl::{ConsumerState, Lease, ShutdownReason, WorkerState};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Snapshot {
@@ -53,7 +53,8 @@ pub struct AppSnapshot {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WorkerSnapshot {
     pub id: String,
-    pub state: &'static str,
+    /// Serialized as `running`, `paused` or `dead`.
+    pub state: WorkerState,
     pub leases: Vec<String>,
     pub processed: u64,
     pub consumers: BTreeMap<String, ConsumerStateSnapshot>,
@@ -61,14 +62,17 @@ pub struct WorkerSnapshot {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConsumerStateSnapshot {
-    pub state: &'static str,
+    /// Serialized as the KCL's word (`PROCESSING`, ...).
+    pub state: ConsumerState,
+    /// Serialized as the KCL's word (`SHARD_END`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<&'static str>,
+    pub reason: Option<ShutdownReason>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StreamSnapshot {
-    pub status: &'static str,
+    /// Serialized as the API writes it (`ACTIVE`, ...).
+    pub status: StreamStatus,
     pub retention_hours: u32,
     pub open_shard_count: usize,
     pub shards: Vec<ShardSnapshot>,
@@ -151,7 +155,7 @@ impl World {
                 (
                     stream.name.clone(),
                     StreamSnapshot {
-                        status: stream.status.as_str(),
+                        status: stream.status,
                         retention_hours: stream.retention_hours,
                         open_shard_count: stream.open_shard_count(),
                         shards,
@@ -211,7 +215,7 @@ impl World {
                     .values()
                     .map(|w| WorkerSnapshot {
                         id: w.id.clone(),
-                        state: w.state.as_str(),
+                        state: w.state,
                         leases: w.held_leases(),
                         processed: w.processed,
                         consumers: w
@@ -221,8 +225,8 @@ impl World {
                                 (
                                     key.clone(),
                                     ConsumerStateSnapshot {
-                                        state: c.state.as_str(),
-                                        reason: c.reason.map(|r| r.as_str()),
+                                        state: c.state,
+                                        reason: c.reason,
                                     },
                                 )
                             })

@@ -116,13 +116,12 @@ impl ShardFilter {
 
     /// Whether `shard` passes the filter, given the time of the stream's trim horizon.
     fn admits(self, shard: &Shard, trim_horizon_ms: u64) -> bool {
-        let open_at = |t: u64| shard.created_ms <= t && shard.closed_ms.is_none_or(|c| c > t);
         match self {
             ShardFilter::AfterShardId(after) => shard.index > after,
-            ShardFilter::AtTrimHorizon => open_at(trim_horizon_ms),
+            ShardFilter::AtTrimHorizon => shard.open_at(trim_horizon_ms),
             ShardFilter::FromTrimHorizon => true,
             ShardFilter::AtLatest => shard.is_open(),
-            ShardFilter::AtTimestamp(t) => open_at(t),
+            ShardFilter::AtTimestamp(t) => shard.open_at(t),
             ShardFilter::FromTimestamp(t) => shard.closed_ms.is_none_or(|c| c >= t),
         }
     }

@@ -60,6 +60,20 @@ pub enum AppSeries {
     Reads,
 }
 
+impl AppSeries {
+    /// Every counter, in order.
+    pub const ALL: [AppSeries; 3] = [
+        AppSeries::Processed,
+        AppSeries::MillisBehindLatest,
+        AppSeries::Reads,
+    ];
+
+    /// MillisBehindLatest keeps the largest value of a period; the others are sums.
+    pub fn is_maximum(self) -> bool {
+        self == AppSeries::MillisBehindLatest
+    }
+}
+
 impl From<AppSeries> for usize {
     fn from(counter: AppSeries) -> usize {
         counter as usize

@@ -109,7 +109,7 @@ impl KclApp {
             first_processed_ms: BTreeMap::new(),
             last_processed_ms: BTreeMap::new(),
             renewals: VecDeque::new(),
-            series: Series::new([false, true, false]),
+            series: Series::new(AppSeries::ALL.map(AppSeries::is_maximum)),
             activity: LeaseActivity::default(),
         })
     }

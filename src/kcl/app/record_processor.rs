@@ -197,16 +197,10 @@ impl KclApp {
             .and_then(|s| s.shards.get(consumer.shard_index as usize))
             .map(|s| s.sequence_number(seq_ix, arrival).to_string())
             .unwrap_or_default();
+        let checkpoint = Checkpoint::Sequence { seq_ix, text };
         let result = held.map(|h| {
-            self.table.checkpoint(
-                key,
-                h.counter,
-                id,
-                Checkpoint::Sequence {
-                    seq_ix,
-                    text: text.clone(),
-                },
-            )
+            self.table
+                .checkpoint(key, h.counter, id, checkpoint.clone())
         });
         match result {
             Some(Ok(counter)) => {
@@ -222,7 +216,7 @@ impl KclApp {
                     app,
                     lease: key.to_string(),
                     worker: id.to_string(),
-                    checkpoint: text,
+                    checkpoint,
                 });
             }
             _ => {

@@ -465,7 +465,7 @@ impl KclApp {
                     app,
                     lease: key.to_string(),
                     worker: id.to_string(),
-                    checkpoint: "SHARD_END".to_string(),
+                    checkpoint: Checkpoint::ShardEnd,
                 });
                 self.shut_down(id, key, ShutdownReason::ShardEnd, now, events);
                 None

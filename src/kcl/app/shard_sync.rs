@@ -62,10 +62,10 @@ impl KclApp {
             let trim_horizon = now
                 .saturating_sub(stream.retention_ms())
                 .max(stream.created_ms);
-            let open_at = |t: u64| {
+            let shards_open_at = |t: u64| {
                 stream
                     .listed_shards(now)
-                    .filter(move |s| s.created_ms <= t && s.closed_ms.is_none_or(|c| c > t))
+                    .filter(|s| s.open_at(t))
                     .map(|s| s.index)
                     .collect::<Vec<u32>>()
             };
@@ -74,8 +74,12 @@ impl KclApp {
                     stream.open_shards().map(|s| s.index).collect(),
                     Checkpoint::Latest,
                 ),
-                InitialPosition::TrimHorizon => (open_at(trim_horizon), Checkpoint::TrimHorizon),
-                InitialPosition::AtTimestamp(t) => (open_at(t.min(now)), Checkpoint::AtTimestamp),
+                InitialPosition::TrimHorizon => {
+                    (shards_open_at(trim_horizon), Checkpoint::TrimHorizon)
+                }
+                InitialPosition::AtTimestamp(t) => {
+                    (shards_open_at(t.min(now)), Checkpoint::AtTimestamp)
+                }
             }
         } else {
             let leased: BTreeSet<u32> = self.table.rows().map(|l| l.shard_index).collect();
@@ -161,7 +165,7 @@ impl KclApp {
             self.emit(events, now, |app| KclEvent::LeaseCreated {
                 app,
                 lease: shard_id(index),
-                checkpoint: checkpoint.as_str().to_string(),
+                checkpoint,
             });
         }
     }

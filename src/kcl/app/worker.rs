@@ -9,14 +9,16 @@
 use std::collections::BTreeMap;
 
 use rand_pcg::Pcg64Mcg;
-use serde::Serialize;
 
 use super::shard_consumer::ShardConsumer;
 use crate::engine::metrics::Series;
+use crate::kcl::events::serialize_as_text;
 use crate::kcl::taker::{Acquisition, Observation};
 
 /// A worker's life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+///
+/// Serialized (in the snapshot and the KCL view) as its text: `running`, `paused`, `dead`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WorkerState {
     Running,
     /// A long pause (a garbage collection): nothing runs until `until_ms`.
@@ -35,6 +37,14 @@ impl WorkerState {
         }
     }
 }
+
+impl std::fmt::Display for WorkerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+serialize_as_text!(WorkerState);
 
 /// A lease a worker holds, as it remembers it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -27,7 +27,7 @@ use crate::sim::{Event, START_MS};
 
 mod sentences;
 
-use sentences::{line_of, summed_text, Own};
+use sentences::{line_of, summed_text, OwnLine};
 
 /// The producer name console and script puts are listed under.
 pub const CONSOLE: &str = "console";
@@ -141,7 +141,7 @@ struct Entry {
     id: u64,
     item: HistoryItem,
     /// For a line that sums events up: what it sums.
-    tally: Option<(Group, Tally)>,
+    totals: Option<(Group, Totals)>,
 }
 
 /// How to find an entry: its order key and its id.
@@ -179,8 +179,11 @@ struct Group {
     second: u64,
 }
 
+/// What a summing-up line has added up so far over its group's second: the [`Share`]s of
+/// every event of the [`Group`], summed. Its sentence is rewritten from these totals each time
+/// another event of the same second arrives.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Tally {
+struct Totals {
     /// Events summed (calls, sends).
     events: u64,
     /// Records (or refused calls).
@@ -193,9 +196,10 @@ struct Tally {
     leases: BTreeMap<String, u64>,
 }
 
-/// One event's share of a summing-up line.
+/// One event's share of a summing-up line: what the event adds to its line's [`Totals`]
+/// (records, a partition key, a MillisBehindLatest, a renewed lease).
 #[derive(Clone, Debug, Default)]
-struct Part {
+struct Share {
     count: u64,
     sample_key: String,
     millis_behind_latest: u64,
@@ -205,9 +209,9 @@ struct Part {
 /// What one event becomes.
 enum Line {
     /// A line of its own.
-    Own(Own),
+    Own(OwnLine),
     /// A share of a summing-up line.
-    Summed(Group, Part),
+    Summed(Group, Share),
 }
 
 impl History {
@@ -224,8 +228,8 @@ impl History {
     pub fn push(&mut self, events: &[Event]) {
         for event in events {
             match line_of(event) {
-                Line::Own(own) => self.insert(own.into_item(event), None),
-                Line::Summed(group, part) => self.add(event, group, part),
+                Line::Own(line) => self.insert(line.into_item(event), None),
+                Line::Summed(group, share) => self.add(event, group, share),
             }
         }
     }
@@ -276,18 +280,18 @@ impl History {
     }
 
     /// Adds an event to its summing-up line, starting the line if it is new (or was dropped).
-    fn add(&mut self, event: &Event, group: Group, part: Part) {
+    fn add(&mut self, event: &Event, group: Group, share: Share) {
         match self.position(&group) {
             Some(index) => {
                 if let Some(entry) = self.entries.get_mut(index) {
-                    if let Some((_, tally)) = entry.tally.as_mut() {
-                        tally.add(part);
+                    if let Some((_, totals)) = entry.totals.as_mut() {
+                        totals.add(share);
                     }
                 }
                 self.render(index);
             }
             None => {
-                let tally = Tally::from(part);
+                let totals = Totals::from(share);
                 let item = HistoryItem {
                     at_ms: elapsed(event.at_ms),
                     kind: kind_of(group.sum),
@@ -299,7 +303,7 @@ impl History {
                     },
                     seq: event.seq,
                 };
-                self.insert(item, Some((group.clone(), tally)));
+                self.insert(item, Some((group.clone(), totals)));
                 if let Some(index) = self.position(&group) {
                     self.render(index);
                 }
@@ -318,7 +322,7 @@ impl History {
     }
 
     /// Inserts a line in time order and drops the oldest lines over capacity.
-    fn insert(&mut self, item: HistoryItem, tally: Option<(Group, Tally)>) {
+    fn insert(&mut self, item: HistoryItem, totals: Option<(Group, Totals)>) {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
         let place = Place {
@@ -326,18 +330,18 @@ impl History {
             seq: item.seq,
             id,
         };
-        if let Some((group, _)) = &tally {
+        if let Some((group, _)) = &totals {
             self.groups.insert(group.clone(), place);
         }
         let index = self
             .entries
             .partition_point(|e| (e.item.at_ms, e.item.seq) <= (place.at_ms, place.seq));
-        self.entries.insert(index, Entry { id, item, tally });
+        self.entries.insert(index, Entry { id, item, totals });
         while self.entries.len() > self.capacity {
             let Some(dropped) = self.entries.pop_front() else {
                 break;
             };
-            if let Some((group, _)) = dropped.tally {
+            if let Some((group, _)) = dropped.totals {
                 if self.groups.get(&group).is_some_and(|p| p.id == dropped.id) {
                     self.groups.remove(&group);
                 }
@@ -366,13 +370,13 @@ impl History {
         };
         self.position(&refused)
             .and_then(|index| self.entries.get(index))
-            .and_then(|e| e.tally.as_ref())
-            .map_or(0, |(_, tally)| tally.count)
+            .and_then(|e| e.totals.as_ref())
+            .map_or(0, |(_, totals)| totals.count)
     }
 
-    /// Rewrites a summing-up line's sentence (and shards) from its tally.
+    /// Rewrites a summing-up line's sentence (and shards) from its totals.
     fn render(&mut self, index: usize) {
-        let Some((group, _)) = self.entries.get(index).and_then(|e| e.tally.as_ref()) else {
+        let Some((group, _)) = self.entries.get(index).and_then(|e| e.totals.as_ref()) else {
             return;
         };
         let refused = match group.sum {
@@ -382,31 +386,31 @@ impl History {
         let Some(entry) = self.entries.get_mut(index) else {
             return;
         };
-        let Some((group, tally)) = entry.tally.as_ref() else {
+        let Some((group, totals)) = entry.totals.as_ref() else {
             return;
         };
-        entry.item.text = summed_text(group, tally, refused);
+        entry.item.text = summed_text(group, totals, refused);
         if group.sum == Sum::Renewal {
-            entry.item.shards = tally.leases.keys().cloned().collect();
+            entry.item.shards = totals.leases.keys().cloned().collect();
         }
     }
 }
 
-impl Tally {
-    fn from(part: Part) -> Tally {
-        let mut tally = Tally {
-            sample_key: part.sample_key.clone(),
-            ..Tally::default()
+impl Totals {
+    fn from(share: Share) -> Totals {
+        let mut totals = Totals {
+            sample_key: share.sample_key.clone(),
+            ..Totals::default()
         };
-        tally.add(part);
-        tally
+        totals.add(share);
+        totals
     }
 
-    fn add(&mut self, part: Part) {
+    fn add(&mut self, share: Share) {
         self.events = self.events.saturating_add(1);
-        self.count = self.count.saturating_add(part.count);
-        self.millis_behind_latest = part.millis_behind_latest;
-        if let Some((lease, counter)) = part.lease {
+        self.count = self.count.saturating_add(share.count);
+        self.millis_behind_latest = share.millis_behind_latest;
+        if let Some((lease, counter)) = share.lease {
             self.leases.insert(lease, counter);
         }
     }
@@ -424,12 +428,12 @@ impl Group {
     }
 }
 
-impl Part {
-    fn records(count: u64, sample_key: &str) -> Part {
-        Part {
+impl Share {
+    fn records(count: u64, sample_key: &str) -> Share {
+        Share {
             count,
             sample_key: sample_key.to_string(),
-            ..Part::default()
+            ..Share::default()
         }
     }
 }

@@ -8,10 +8,10 @@
 //! golden files (tests/golden) hold every one of them byte for byte.
 
 use super::{
-    elapsed, ids, worker_id, Group, HistoryItem, HistoryKind, Line, Part, Sum, Tally, CONSOLE,
+    elapsed, ids, worker_id, Group, HistoryItem, HistoryKind, Line, Share, Sum, Totals, CONSOLE,
 };
 use crate::engine::EngineEvent;
-use crate::kcl::{DuplicateReason, KclEvent};
+use crate::kcl::{Checkpoint, DuplicateReason, KclEvent};
 use crate::session::text::{and_list, int, plural};
 use crate::sim::{Event, EventKind};
 
@@ -27,7 +27,7 @@ pub(super) fn line_of(event: &Event) -> Line {
             sample_key,
         } => Line::Summed(
             Group::new(Sum::Put, producer, stream, shard, second),
-            Part::records(*count, sample_key),
+            Share::records(*count, sample_key),
         ),
         EventKind::RecordPut {
             stream,
@@ -36,7 +36,7 @@ pub(super) fn line_of(event: &Event) -> Line {
             ..
         } => Line::Summed(
             Group::new(Sum::Put, CONSOLE, stream, shard, second),
-            Part::records(1, partition_key),
+            Share::records(1, partition_key),
         ),
         EventKind::RecordsThrottled {
             producer,
@@ -46,7 +46,7 @@ pub(super) fn line_of(event: &Event) -> Line {
             sample_key,
         } => Line::Summed(
             Group::new(Sum::PutRefused, producer, stream, shard, second),
-            Part::records(*count, sample_key),
+            Share::records(*count, sample_key),
         ),
         EventKind::PutThrottled {
             stream,
@@ -54,7 +54,7 @@ pub(super) fn line_of(event: &Event) -> Line {
             partition_key,
         } => Line::Summed(
             Group::new(Sum::PutRefused, CONSOLE, stream, shard, second),
-            Part::records(1, partition_key),
+            Share::records(1, partition_key),
         ),
         EventKind::RecordsRead {
             consumer,
@@ -64,10 +64,10 @@ pub(super) fn line_of(event: &Event) -> Line {
             millis_behind_latest,
         } => Line::Summed(
             Group::new(Sum::Read, consumer, stream, shard, second),
-            Part {
+            Share {
                 count: *count,
                 millis_behind_latest: *millis_behind_latest,
-                ..Part::default()
+                ..Share::default()
             },
         ),
         EventKind::ReadThrottled {
@@ -76,13 +76,13 @@ pub(super) fn line_of(event: &Event) -> Line {
             shard,
         } => Line::Summed(
             Group::new(Sum::ReadRefused, consumer, stream, shard, second),
-            Part::records(1, ""),
+            Share::records(1, ""),
         ),
         EventKind::RecordsFailed {
             producer,
             count,
             reason,
-        } => Line::Own(Own::new(
+        } => Line::Own(OwnLine::new(
             HistoryKind::Puts,
             format!(
                 "{producer} gave up on {}: {reason}",
@@ -93,7 +93,7 @@ pub(super) fn line_of(event: &Event) -> Line {
         )),
         EventKind::IteratorExpired {
             consumer, shard, ..
-        } => Line::Own(Own::new(
+        } => Line::Own(OwnLine::new(
             HistoryKind::Reads,
             format!(
                 "{consumer}'s shard iterator for {} expired: it was older than 5 minutes \
@@ -109,9 +109,9 @@ pub(super) fn line_of(event: &Event) -> Line {
             children,
             ..
         } => Line::Own(shard_ended(consumer, shard, children)),
-        EventKind::Fault { target, action } => Line::Own(Own::new(
+        EventKind::Fault { target, fault } => Line::Own(OwnLine::new(
             HistoryKind::Fault,
-            format!("{} {target} {}", action.actor.word(), action.what),
+            format!("{} {target} {}", fault.actor.word(), fault.what),
             [],
             [],
         )),
@@ -120,22 +120,23 @@ pub(super) fn line_of(event: &Event) -> Line {
     }
 }
 
-/// A line of its own, before it gets its time.
-pub(super) struct Own {
+/// A line of its own (a split, a lease taken, a checkpoint, a fault: anything rarer than
+/// traffic, which is summed up instead), before it gets its time and sequence number.
+pub(super) struct OwnLine {
     kind: HistoryKind,
     text: String,
     shards: Vec<String>,
     workers: Vec<String>,
 }
 
-impl Own {
+impl OwnLine {
     fn new<const S: usize, const W: usize>(
         kind: HistoryKind,
         text: String,
         shards: [&str; S],
         workers: [String; W],
-    ) -> Own {
-        Own {
+    ) -> OwnLine {
+        OwnLine {
             kind,
             text,
             shards: ids(shards),
@@ -156,7 +157,7 @@ impl Own {
 }
 
 /// A consumer finished a closed shard and moved on to its children.
-fn shard_ended(consumer: &str, shard: &str, children: &[String]) -> Own {
+fn shard_ended(consumer: &str, shard: &str, children: &[String]) -> OwnLine {
     let text = match children {
         [] => format!("{consumer} read closed {} to its end", shard_name(shard)),
         [child] => format!(
@@ -169,7 +170,7 @@ fn shard_ended(consumer: &str, shard: &str, children: &[String]) -> Own {
             and_list(children)
         ),
     };
-    Own {
+    OwnLine {
         kind: HistoryKind::Reshard,
         text,
         shards: ids(std::iter::once(shard).chain(children.iter().map(String::as_str))),
@@ -178,15 +179,15 @@ fn shard_ended(consumer: &str, shard: &str, children: &[String]) -> Own {
 }
 
 /// Lines for the service's own changes.
-fn service_line(event: &EngineEvent) -> Own {
+fn service_line(event: &EngineEvent) -> OwnLine {
     match event {
-        EngineEvent::StreamStatusChanged { stream, status, .. } => Own::new(
+        EngineEvent::StreamStatusChanged { stream, status, .. } => OwnLine::new(
             HistoryKind::Status,
             format!("stream {stream} is now {status}"),
             [],
             [],
         ),
-        EngineEvent::StreamDeleted { stream, .. } => Own::new(
+        EngineEvent::StreamDeleted { stream, .. } => OwnLine::new(
             HistoryKind::Status,
             format!("stream {stream} was deleted"),
             [],
@@ -197,7 +198,7 @@ fn service_line(event: &EngineEvent) -> Own {
             parent,
             children,
             ..
-        } => Own::new(
+        } => OwnLine::new(
             HistoryKind::Reshard,
             format!(
                 "{} of {stream} split into {} and {}: the parent is closed, its children \
@@ -214,7 +215,7 @@ fn service_line(event: &EngineEvent) -> Own {
             parents,
             child,
             ..
-        } => Own::new(
+        } => OwnLine::new(
             HistoryKind::Reshard,
             format!(
                 "{} and {} of {stream} merged into {}: the parents are closed, the child \
@@ -226,7 +227,7 @@ fn service_line(event: &EngineEvent) -> Own {
             [&parents[0], &parents[1], child],
             [],
         ),
-        EngineEvent::RecordsExpired { stream, count, .. } => Own::new(
+        EngineEvent::RecordsExpired { stream, count, .. } => OwnLine::new(
             HistoryKind::Other,
             format!(
                 "{} of {stream} passed the retention period and were trimmed",
@@ -240,12 +241,12 @@ fn service_line(event: &EngineEvent) -> Own {
 
 /// Lines for a KCL application's events: renewals are summed up per worker and second.
 fn kcl_line(event: &KclEvent, second: u64) -> Line {
-    let own = match event {
+    let line = match event {
         KclEvent::LeaseCreated {
             app,
             lease,
             checkpoint,
-        } => Own::new(
+        } => OwnLine::new(
             HistoryKind::Lease,
             format!(
                 "{app} created lease {} in its lease table (checkpoint {checkpoint})",
@@ -262,9 +263,9 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
         } => {
             return Line::Summed(
                 Group::new(Sum::Renewal, &worker_id(app, worker), "", "", second),
-                Part {
+                Share {
                     lease: Some((lease.clone(), *counter)),
-                    ..Part::default()
+                    ..Share::default()
                 },
             )
         }
@@ -289,7 +290,7 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
                     worker_id(app, owner)
                 )
             };
-            Own::new(
+            OwnLine::new(
                 HistoryKind::Lease,
                 text,
                 [lease],
@@ -328,14 +329,14 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
                 ),
             };
             let previous = from.map(|f| worker_id(app, f)).unwrap_or_default();
-            Own::new(HistoryKind::Lease, text, [lease], [taker, previous])
+            OwnLine::new(HistoryKind::Lease, text, [lease], [taker, previous])
         }
         KclEvent::LeaseLost {
             app,
             lease,
             worker,
             why,
-        } => Own::new(
+        } => OwnLine::new(
             HistoryKind::Lease,
             format!(
                 "{} lost lease {}: {why}",
@@ -351,20 +352,22 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             worker,
             checkpoint,
         } => {
-            let text = if checkpoint == "SHARD_END" {
-                format!(
+            let text = match checkpoint {
+                Checkpoint::ShardEnd => format!(
                     "{} checkpointed SHARD_END for {}: the closed shard is finished",
                     worker_id(app, worker),
                     shard_name(lease)
-                )
-            } else {
-                format!(
+                ),
+                Checkpoint::Sequence { .. }
+                | Checkpoint::TrimHorizon
+                | Checkpoint::Latest
+                | Checkpoint::AtTimestamp => format!(
                     "{} checkpointed {} at sequence number {checkpoint}",
                     worker_id(app, worker),
                     shard_name(lease)
-                )
+                ),
             };
-            Own::new(
+            OwnLine::new(
                 HistoryKind::Checkpoint,
                 text,
                 [lease],
@@ -376,7 +379,7 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             lease,
             worker,
             message,
-        } => Own::new(
+        } => OwnLine::new(
             HistoryKind::Checkpoint,
             format!(
                 "{} could not checkpoint {}: {message}",
@@ -392,7 +395,7 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             worker,
             state,
             reason,
-        } => Own::new(
+        } => OwnLine::new(
             HistoryKind::Status,
             match reason {
                 Some(reason) => format!(
@@ -409,7 +412,7 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             [lease],
             [worker_id(app, worker)],
         ),
-        KclEvent::LeaseDeleted { app, lease } => Own::new(
+        KclEvent::LeaseDeleted { app, lease } => OwnLine::new(
             HistoryKind::Lease,
             format!(
                 "{app} deleted lease {}: the shard was checkpointed at SHARD_END and its \
@@ -425,7 +428,7 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             worker,
             count,
             reason,
-        } => Own::new(
+        } => OwnLine::new(
             HistoryKind::Checkpoint,
             format!(
                 "{} processed {} of {} a second time: {}",
@@ -443,7 +446,7 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             workers,
         } => {
             let ids: Vec<String> = workers.iter().map(|w| worker_id(app, w)).collect();
-            Own {
+            OwnLine {
                 kind: HistoryKind::Lease,
                 text: format!(
                     "{} processed {} at the same time",
@@ -454,7 +457,7 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
                 workers: self::ids(ids.iter()),
             }
         }
-        KclEvent::ShardEndNotCheckpointed { app, lease, worker } => Own::new(
+        KclEvent::ShardEndNotCheckpointed { app, lease, worker } => OwnLine::new(
             HistoryKind::Checkpoint,
             format!(
                 "{} reached the end of closed {} but did not checkpoint SHARD_END: its \
@@ -475,7 +478,7 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             } else {
                 HistoryKind::Fault
             };
-            Own::new(
+            OwnLine::new(
                 kind,
                 format!("KCL worker {} {action}", worker_id(app, worker)),
                 [],
@@ -483,7 +486,7 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             )
         }
     };
-    Line::Own(own)
+    Line::Own(line)
 }
 
 fn duplicate_cause(reason: DuplicateReason) -> &'static str {
@@ -506,51 +509,51 @@ fn duplicate_cause(reason: DuplicateReason) -> &'static str {
 // ---------------------------------------------------------------------- summed-up lines
 
 /// The sentence of a summing-up line; `refused` is the same second's refused records (puts).
-pub(super) fn summed_text(group: &Group, tally: &Tally, refused: u64) -> String {
+pub(super) fn summed_text(group: &Group, totals: &Totals, refused: u64) -> String {
     let actor = &group.actor;
     let shard = shard_name(&group.shard);
     match group.sum {
         Sum::Put if refused > 0 => format!(
             "{actor} put {} into {shard}, {} refused (ProvisionedThroughputExceeded)",
-            plural(tally.count, "record", "records"),
+            plural(totals.count, "record", "records"),
             int(refused)
         ),
         Sum::Put => format!(
             "{actor} put {} into {shard}",
-            plural(tally.count, "record", "records")
+            plural(totals.count, "record", "records")
         ),
         Sum::PutRefused => {
-            let key = if tally.sample_key.is_empty() {
+            let key = if totals.sample_key.is_empty() {
                 String::new()
             } else {
-                format!("; first refused key {}", tally.sample_key)
+                format!("; first refused key {}", totals.sample_key)
             };
             format!(
                 "{shard} refused {} from {actor} with ProvisionedThroughputExceededException \
                  (over its write limit){key}",
-                plural(tally.count, "record", "records")
+                plural(totals.count, "record", "records")
             )
         }
         Sum::Read => format!(
             "{actor} read {} from {shard} in {} (MillisBehindLatest {})",
-            plural(tally.count, "record", "records"),
-            plural(tally.events, "GetRecords call", "GetRecords calls"),
-            int(tally.millis_behind_latest)
+            plural(totals.count, "record", "records"),
+            plural(totals.events, "GetRecords call", "GetRecords calls"),
+            int(totals.millis_behind_latest)
         ),
         Sum::ReadRefused => format!(
             "{shard} refused {} from {actor} with ProvisionedThroughputExceededException \
              (over 5 reads/s or 2 MiB/s)",
-            plural(tally.count, "GetRecords call", "GetRecords calls")
+            plural(totals.count, "GetRecords call", "GetRecords calls")
         ),
         Sum::Renewal => {
-            let leases: Vec<String> = tally
+            let leases: Vec<String> = totals
                 .leases
                 .iter()
                 .map(|(lease, counter)| format!("{} leaseCounter now {counter}", shard_name(lease)))
                 .collect();
             format!(
                 "{actor} renewed {} ({})",
-                plural(tally.leases.len() as u64, "lease", "leases"),
+                plural(totals.leases.len() as u64, "lease", "leases"),
                 leases.join(", ")
             )
         }

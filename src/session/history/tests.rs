@@ -641,7 +641,7 @@ fn a_fault_reads_as_what_was_done_to_whom() {
         at_ms: START_MS + 2_000,
         kind: EventKind::Fault {
             target: target.to_string(),
-            action: Fault { actor, what },
+            fault: Fault { actor, what },
         },
     };
     let items = build(&[

@@ -38,7 +38,7 @@ impl Actor for Consumer {
 impl World {
     /// Adds a polling consumer; it polls at once and then every `idle_ms`.
     pub fn add_consumer(&mut self, name: &str, config: ConsumerConfig) -> Result<(), String> {
-        self.add_actor(name, |phase, now| Consumer::new(name, config, now, phase))
+        self.add_actor(name, |seed, now| Consumer::new(name, config, now, seed))
     }
 
     pub fn remove_consumer(&mut self, name: &str) -> Result<(), String> {

@@ -47,15 +47,12 @@ impl World {
     }
 
     /// Logs something done to the world, now.
-    pub(super) fn fault(&mut self, actor: ActorKind, target: &str, action: FaultAction) {
+    pub(super) fn fault(&mut self, actor: ActorKind, target: &str, what: FaultAction) {
         self.log.push(
             self.now_ms,
             EventKind::Fault {
                 target: target.to_string(),
-                action: Fault {
-                    actor,
-                    what: action,
-                },
+                fault: Fault { actor, what },
             },
         );
     }
