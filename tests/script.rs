@@ -751,6 +751,23 @@ fn help_for_a_command_shows_its_subcommands_options_kinds_and_what_is_required()
     let (wait, _, _) = help("wait");
     assert!(wait.contains("lease APP LEASE moves"), "{wait}");
     assert!(wait.contains("--timeout DURATION"), "{wait}");
+    assert!(
+        wait.contains("give up after this long (10m unless told, 24h at most)"),
+        "{wait}"
+    );
+    assert!(
+        wait.contains("check this often (500ms unless told, 100ms at least)"),
+        "{wait}"
+    );
+    assert!(
+        wait.contains("STATUS: CREATING, ACTIVE, UPDATING or DELETING"),
+        "{wait}"
+    );
+    let (ask, _, _) = help("ask");
+    assert!(
+        ask.contains("ask QUESTION CHOICE CHOICE... answer N [because WHY]"),
+        "{ask}"
+    );
 }
 
 #[test]

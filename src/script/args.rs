@@ -4,12 +4,11 @@
 //! [`super::sim_commands`], which does what they say: this is the one place the words become
 //! positional words, option values and switches, with the errors every command shares
 //! (`unknown option --kyes; did you mean --keys?`, `--rate needs a value`, `--rate is given
-//! twice`, `producer add needs a name`, `producer add needs --stream`).
-
-use std::collections::BTreeMap;
+//! twice`, `producer add needs a name`, `producer add needs --stream`). `wait until` reads its
+//! options here too, as its [`Syntax::Condition`] says.
 
 use super::duration::parse_duration;
-use super::grammar::{Command, Syntax, Value};
+use super::grammar::{Command, Opt, Syntax, Value};
 use super::suggest::did_you_mean;
 
 /// A command's words, read.
@@ -17,9 +16,14 @@ pub(crate) struct Args {
     /// How errors name the command: `producer add`.
     path: String,
     command: &'static Command,
+    /// The options it reads: its own, and its parent's and siblings' where they are shared.
+    read: Vec<&'static Opt>,
     pub positional: Vec<String>,
-    options: BTreeMap<String, String>,
-    switches: Vec<String>,
+    /// The options given with a value, in the order given.
+    options: Vec<(&'static str, String)>,
+    switches: Vec<&'static str>,
+    /// An option of a [`Syntax::Condition`] given last, with no value after it.
+    missing_value: Option<&'static Opt>,
 }
 
 impl Args {
@@ -34,21 +38,29 @@ impl Args {
         let mut args = Args {
             path: path.to_string(),
             command,
+            read: command.read_options(parent),
             positional: Vec::new(),
-            options: BTreeMap::new(),
+            options: Vec::new(),
             switches: Vec::new(),
+            missing_value: None,
         };
-        if command.syntax == Syntax::Words {
-            args.positional = words.to_vec();
-            return Ok(args);
+        match command.syntax {
+            Syntax::Words => args.positional = words.to_vec(),
+            Syntax::Options => args.read_options(words)?,
+            Syntax::Condition => args.read_condition(words),
         }
-        let read = command.read_options(parent);
+        Ok(args)
+    }
+
+    /// `--option value`, `--option=value` and switches among the positional words.
+    fn read_options(&mut self, words: &[String]) -> Result<(), String> {
+        let read = &self.read;
         let mut i = 0;
         while i < words.len() {
             let word = &words[i];
             i += 1;
             if !word.starts_with("--") {
-                args.positional.push(word.clone());
+                self.positional.push(word.clone());
                 continue;
             }
             let (flag, inline) = match word.split_once('=') {
@@ -62,7 +74,7 @@ impl Args {
                 return Err(format!("unknown option {flag}{hint}"));
             };
             if option.value.is_none() {
-                args.switches.push(flag);
+                self.switches.push(option.flag);
                 continue;
             }
             let value = match inline {
@@ -76,11 +88,28 @@ impl Args {
                     value
                 }
             };
-            if args.options.insert(flag.clone(), value).is_some() {
+            if self.options.iter().any(|(given, _)| *given == option.flag) {
                 return Err(format!("{flag} is given twice"));
             }
+            self.options.push((option.flag, value));
         }
-        Ok(args)
+        Ok(())
+    }
+
+    /// A condition's words: the command's options wherever they are (each flag alone, the
+    /// last of one given twice counting), every other word the condition's.
+    fn read_condition(&mut self, words: &[String]) {
+        let mut rest = words.iter();
+        while let Some(word) = rest.next() {
+            match self.read.iter().copied().find(|o| o.flag == word.as_str()) {
+                None => self.positional.push(word.clone()),
+                Some(option) if option.value.is_none() => self.switches.push(option.flag),
+                Some(option) => match rest.next() {
+                    Some(value) => self.options.push((option.flag, value.clone())),
+                    None => self.missing_value = Some(option),
+                },
+            }
+        }
     }
 
     /// The `index`th positional word, or the error saying the command needs it.
@@ -107,7 +136,7 @@ impl Args {
             }
         }
         for option in self.command.options.iter().filter(|o| o.required) {
-            if !self.options.contains_key(option.flag) {
+            if !self.options.iter().any(|(flag, _)| *flag == option.flag) {
                 let counts = match option.value {
                     Some(Value::Number) => format!(" ({})", option.help),
                     _ => String::new(),
@@ -118,13 +147,49 @@ impl Args {
         Ok(())
     }
 
+    /// The value given to an option of the command (the last one, where it may be repeated).
     pub fn get(&self, flag: &str) -> Option<&str> {
-        self.options.get(flag).map(String::as_str)
+        self.assert_reads(flag);
+        self.options
+            .iter()
+            .rev()
+            .find(|(given, _)| *given == flag)
+            .map(|(_, value)| value.as_str())
     }
 
     /// Whether a switch was given.
     pub fn has(&self, flag: &str) -> bool {
-        self.switches.iter().any(|f| f == flag)
+        self.assert_reads(flag);
+        self.switches.contains(&flag)
+    }
+
+    /// The form of a [`Value::Forms`] option's value and what follows the form's name
+    /// (`--checkpoint every:5`: `every:N` and `5`), if it was given in one.
+    pub fn form_of(&self, flag: &str) -> Option<(&'static str, &str)> {
+        let value = self.read.iter().find(|o| o.flag == flag)?.value?;
+        value.form_of(self.get(flag)?)
+    }
+
+    /// The options given with their values, in the order given.
+    pub fn given(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        self.options
+            .iter()
+            .map(|(flag, value)| (*flag, value.as_str()))
+    }
+
+    /// A condition's option given last without its value (`wait until ... --timeout`).
+    pub fn missing_value(&self) -> Option<&'static Opt> {
+        self.missing_value
+    }
+
+    /// A flag asked for that the command does not read is a mistake in the code asking
+    /// (a misspelt flag would read as never given): tests catch it.
+    fn assert_reads(&self, flag: &str) {
+        debug_assert!(
+            self.read.iter().any(|o| o.flag == flag),
+            "{} reads no option {flag}",
+            self.path
+        );
     }
 
     pub fn number<T: std::str::FromStr>(&self, flag: &str) -> Result<Option<T>, String> {
@@ -141,7 +206,7 @@ impl Args {
     }
 
     /// The table's entry for one of the command's options.
-    pub fn option(&self, flag: &str) -> Option<&'static super::grammar::Opt> {
+    pub fn option(&self, flag: &str) -> Option<&'static Opt> {
         self.command.options.iter().find(|o| o.flag == flag)
     }
 }
@@ -149,7 +214,7 @@ impl Args {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::script::grammar::{KCL, PRODUCER};
+    use crate::script::grammar::{KCL, PRODUCER, WAIT, WAIT_UNTIL};
 
     fn words(text: &str) -> Vec<String> {
         text.split_whitespace().map(String::from).collect()
@@ -207,5 +272,30 @@ mod tests {
             args.word(0).unwrap_err(),
             "kcl worker kill needs APP/WORKER"
         );
+    }
+
+    #[test]
+    fn a_condition_takes_its_options_anywhere_and_leaves_it_every_other_word() {
+        let read = |text: &str| Args::parse("wait until", &WAIT_UNTIL, Some(&WAIT), &words(text));
+        let args = read("--every 1s $X --timeout 2m == --frob --timeout=5s --timeout 3m").unwrap();
+        assert_eq!(args.positional, ["$X", "==", "--frob", "--timeout=5s"]);
+        let given: Vec<(&str, &str)> = args.given().collect();
+        assert_eq!(
+            given,
+            [("--every", "1s"), ("--timeout", "2m"), ("--timeout", "3m")]
+        );
+        assert_eq!(args.get("--timeout"), Some("3m"), "the last one counts");
+        assert!(args.missing_value().is_none());
+        let args = read("1 == 1 --every").unwrap();
+        assert_eq!(args.missing_value().map(|o| o.flag), Some("--every"));
+        assert_eq!(args.positional, ["1", "==", "1"]);
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "producer add reads no option --rtae")]
+    fn asking_for_an_option_the_command_does_not_read_is_a_mistake_tests_catch() {
+        let args = Args::parse("producer add", add(), Some(&PRODUCER), &words("web")).unwrap();
+        let _ = args.get("--rtae");
     }
 }

@@ -19,7 +19,7 @@ use crate::sim::World;
 mod commands;
 
 pub use commands::{command_names, is_switch, option_names, option_value, WAITERS};
-pub(crate) use commands::{find, table, CliOption, Kind, GLOBAL};
+pub(crate) use commands::{find, table, waiter_options, CliOption, Kind, GLOBAL};
 
 const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]";
 
@@ -485,16 +485,28 @@ fn wait(world: &mut World, args: &[String]) -> Outcome {
             "argument wait-name: Invalid choice '{waiter}'{hint}"
         ));
     }
-    let name = match args.get(1..) {
-        Some([flag, name]) if flag == "--stream-name" => name.clone(),
-        _ => return usage_error("the following arguments are required: --stream-name"),
+    // Its one option, the stream's name, as the action it calls names it.
+    let options = waiter_options();
+    let body = match args.get(1..) {
+        Some([flag, name]) => options
+            .iter()
+            .find(|option| option.flag == *flag)
+            .map(|option| json!({ option.member: name })),
+        _ => None,
+    };
+    let Some(body) = body else {
+        let flags: Vec<&str> = options.iter().map(|o| o.flag.as_str()).collect();
+        return usage_error(format!(
+            "the following arguments are required: {}",
+            flags.join(", ")
+        ));
     };
     for attempt in 0..18 {
         if attempt > 0 {
             world.advance_by(10_000);
         }
         let status = world
-            .call("DescribeStreamSummary", &json!({"StreamName": name}))
+            .call(commands::WAITER_ACTION, &body)
             .ok()
             .and_then(|r| {
                 r["StreamDescriptionSummary"]["StreamStatus"]

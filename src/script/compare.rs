@@ -3,6 +3,7 @@
 //! In a file of its own because both the runner (`expect`) and `wait until` use it, and
 //! neither should have to import the other.
 
+use super::grammar::comparison::{AT_LEAST, AT_MOST, CONTAINS, EQUAL, GREATER, LESS, NOT_EQUAL};
 use super::grammar::OPERATORS;
 use super::suggest::did_you_mean;
 
@@ -19,13 +20,13 @@ pub(crate) fn compare(left: &str, op: &str, right: &str) -> Result<bool, String>
     };
     use std::cmp::Ordering::*;
     Ok(match op {
-        "==" => ordering == Some(Equal),
-        "!=" => ordering != Some(Equal),
-        "<" => ordering == Some(Less),
-        "<=" => matches!(ordering, Some(Less | Equal)),
-        ">" => ordering == Some(Greater),
-        ">=" => matches!(ordering, Some(Greater | Equal)),
-        "contains" => left.contains(right),
+        EQUAL => ordering == Some(Equal),
+        NOT_EQUAL => ordering != Some(Equal),
+        LESS => ordering == Some(Less),
+        AT_MOST => matches!(ordering, Some(Less | Equal)),
+        GREATER => ordering == Some(Greater),
+        AT_LEAST => matches!(ordering, Some(Greater | Equal)),
+        CONTAINS => left.contains(right),
         other => {
             let hint = did_you_mean(other, OPERATORS.iter().copied())
                 .map(|s| format!("; did you mean {s}?"))

@@ -19,6 +19,7 @@
 
 use std::collections::BTreeSet;
 
+use super::args::Args;
 use super::aws_cli;
 use super::grammar::{self, Arg, Command, Syntax, Value};
 use super::parse::words_at_cursor;
@@ -177,9 +178,10 @@ fn shard_ids(world: &World, stream: Option<&str>) -> Vec<String> {
     }
 }
 
-/// The stream named by `--stream-name S` / `--stream S` (or `=S`) among `args`.
-fn named_stream<'a>(args: &[&'a str]) -> Option<&'a str> {
-    let is_stream = |flag: &str| flag == "--stream-name" || flag == "--stream";
+/// The stream named among `args` by the first option whose value is a stream (`--stream S`,
+/// `--stream-name=S`), as `names_stream` tells them.
+fn named_stream<'a>(args: &[&'a str], names_stream: impl Fn(&str) -> bool) -> Option<&'a str> {
+    let is_stream = |flag: &str| names_stream(flag);
     args.iter()
         .enumerate()
         .find_map(|(i, arg)| match arg.split_once('=') {
@@ -294,7 +296,10 @@ fn with_options(
         .map(|o| o.flag)
         .collect();
     let named = Named {
-        stream: named_stream(args),
+        stream: named_stream(args, |flag| {
+            read.iter()
+                .any(|o| o.flag == flag && o.value == Some(Value::Stream))
+        }),
         app: None,
     };
     if let Some(flag) = value_of(args, prefix, |flag| valued.contains(&flag)) {
@@ -318,7 +323,7 @@ fn with_options(
 
 /// `wait until`: its options anywhere, a condition's first word naming its form (or
 /// `VALUE OP VALUE`), then the form's words.
-fn condition(command: &Command, args: &[&str], prefix: &str, world: &World) -> Vec<String> {
+fn condition(command: &'static Command, args: &[&str], prefix: &str, world: &World) -> Vec<String> {
     let flags: Vec<&str> = command.options.iter().map(|o| o.flag).collect();
     let valued: Vec<&str> = command
         .options
@@ -338,24 +343,17 @@ fn condition(command: &Command, args: &[&str], prefix: &str, world: &World) -> V
         return missing(&flags, args);
     }
     // The condition's words, as `Until::parse` reads them: everything but the options.
-    let mut words = Vec::new();
-    let mut rest = args.iter();
-    while let Some(word) = rest.next() {
-        if valued.contains(word) {
-            rest.next();
-        } else {
-            words.push(*word);
-        }
+    let typed: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let words = Args::parse(command.name, command, None, &typed)
+        .map(|read| read.positional)
+        .unwrap_or_default();
+    if words.is_empty() {
+        return owned(&command.subcommand_names());
     }
-    let (specs, typed) = match words.split_first() {
-        None => return owned(&command.subcommand_names()),
-        Some((first, typed)) => match command.subcommand(first) {
-            Some(form) => (form.words, typed),
-            None => (command.words, &words[..]),
-        },
-    };
-    match specs.get(typed.len()) {
-        Some(word) => values(word.value, &Named::among(specs, typed), world),
+    let (form, typed) = command.form(&words);
+    let typed: Vec<&str> = typed.iter().map(String::as_str).collect();
+    match form.words.get(typed.len()) {
+        Some(word) => values(word.value, &Named::among(form.words, &typed), world),
         None if prefix.is_empty() => missing(&flags, args),
         None => Vec::new(),
     }
@@ -377,23 +375,31 @@ fn aws(args: &[&str], prefix: &str, world: &World) -> Vec<String> {
     };
     if sub == "wait" {
         // `aws kinesis wait stream-exists --stream-name S` takes nothing else.
-        return match rest {
-            [] => owned(aws_cli::WAITERS),
-            [_, .., "--stream-name"] if !prefix.starts_with('-') => {
-                values(Value::Stream, &Named::default(), world)
-            }
-            [_, options @ ..] if prefix.is_empty() || prefix.starts_with('-') => {
-                missing(&["--stream-name"], options)
-            }
-            _ => Vec::new(),
+        let options = aws_cli::waiter_options();
+        let flags: Vec<&str> = options.iter().map(|o| o.flag.as_str()).collect();
+        let Some((_, given)) = rest.split_first() else {
+            return owned(aws_cli::WAITERS);
         };
+        if let Some(flag) = value_of(given, prefix, |flag| flags.contains(&flag)) {
+            let value = options
+                .iter()
+                .find(|o| o.flag == flag)
+                .and_then(|o| o.value);
+            return value.map_or_else(Vec::new, |v| values(v, &Named::default(), world));
+        }
+        if prefix.is_empty() || prefix.starts_with('-') {
+            return missing(&flags, given);
+        }
+        return Vec::new();
     }
     if !aws_cli::command_names().contains(&sub) {
         return Vec::new();
     }
     if let Some(option) = value_of(rest, prefix, |flag| !aws_cli::is_switch(flag)) {
         let named = Named {
-            stream: named_stream(rest),
+            stream: named_stream(rest, |flag| {
+                aws_cli::option_value(flag) == Some(Value::Stream)
+            }),
             app: None,
         };
         return aws_cli::option_value(option).map_or_else(Vec::new, |v| values(v, &named, world));

@@ -30,6 +30,17 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     Ok(ms as u64)
 }
 
+/// A duration as a script writes it, in the largest unit it is a whole number of: `10m`,
+/// `24h`, `500ms` (what [`parse_duration`] reads back).
+pub fn written(ms: u64) -> String {
+    for (unit, scale) in [("h", 3_600_000), ("m", 60_000), ("s", 1_000)] {
+        if ms >= scale && ms.is_multiple_of(scale) {
+            return format!("{}{unit}", ms / scale);
+        }
+    }
+    format!("{ms}ms")
+}
+
 /// A duration as a person reads it: 1500 ms, 12.5 s, 3 min 20 s.
 pub fn human(ms: u64) -> String {
     if ms < 1_000 {
@@ -71,5 +82,17 @@ mod tests {
         assert!(parse_duration("30").unwrap_err().contains("needs a unit"));
         assert!(parse_duration("3 weeks").is_err());
         assert!(parse_duration("9999999h").is_err());
+    }
+
+    #[test]
+    fn a_duration_is_written_as_a_script_writes_it_and_read_back() {
+        assert_eq!(written(600_000), "10m");
+        assert_eq!(written(86_400_000), "24h");
+        assert_eq!(written(500), "500ms");
+        assert_eq!(written(1_500), "1500ms");
+        assert_eq!(written(0), "0ms");
+        for ms in [0, 1, 100, 999, 1_000, 61_000, 3_600_000, 5_400_000, MAX_MS] {
+            assert_eq!(parse_duration(&written(ms)), Ok(ms));
+        }
     }
 }

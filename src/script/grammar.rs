@@ -10,12 +10,25 @@
 //! kind names ([`super::complete`]), `help` prints it ([`super::help`]), and "did you mean"
 //! for a misspelt command or subcommand looks here. The `aws kinesis` commands are listed here
 //! only by name: their options come from the engine's request shapes ([`super::aws_cli`]).
+//!
+//! `wait until` is read here too ([`super::until`]): its conditions are the subcommands of
+//! [`WAIT_UNTIL`], their words and kinds its words, its options its options, and its error
+//! lists the forms from them. The commands the runner carries out itself (`at`, `sleep`,
+//! `ask`, `expect`) take as many words as their entries have (`script_commands.rs`),
+//! and the words their own small grammars accept (`answer`, `because`, the comparisons) are
+//! constants of the table that help and Tab read as well.
 
+use super::duration::written;
 use super::suggest::did_you_mean;
+use crate::engine::StreamStatus;
 
 mod table;
 
-pub use table::{AWS, COMMANDS, CONSUMER, KCL, OPERATORS, PRODUCER, SIM, WAIT};
+pub use table::{
+    ask, checkpoint, comparison, condition, keys, position, retry, ASK, AT, AWS, COMMANDS,
+    CONSUMER, EXPECT, KCL, OPERATORS, PRODUCER, SIM, SLEEP, UNTIL_EVERY, UNTIL_TIMEOUT, WAIT,
+    WAIT_UNTIL,
+};
 
 /// What a word or an option's value is: what help calls it and what Tab offers for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +48,8 @@ pub enum Value {
     Consumer,
     /// A KCL application's name.
     App,
+    /// A stream's `StreamStatus`: one of [`STREAM_STATUSES`].
+    StreamStatus,
     /// A KCL worker as `APP/WORKER`.
     Worker,
     /// A lease key of the KCL application named before it.
@@ -60,7 +75,32 @@ impl Value {
             Value::App => "a KCL application's name".to_string(),
             Value::Worker => "a worker as APP/WORKER".to_string(),
             Value::Lease => "a lease key (a shard id)".to_string(),
+            Value::StreamStatus => one_of(&stream_status_words()),
             Value::OneOf(words) | Value::Forms(words) => one_of(words),
+        }
+    }
+
+    /// What help calls a value: its kind (`N`, `DURATION`, `STREAM`), a short list of its
+    /// choices (`json|text`), or else the option's name in capitals, as the AWS CLI does.
+    pub fn placeholder(self, flag: &str) -> String {
+        match self {
+            Value::Number => "N".to_string(),
+            Value::Duration => "DURATION".to_string(),
+            Value::Timestamp => "TIME".to_string(),
+            Value::Text => "TEXT".to_string(),
+            Value::Stream => "STREAM".to_string(),
+            Value::Shard => "SHARD_ID".to_string(),
+            Value::Producer => "PRODUCER".to_string(),
+            Value::Consumer => "CONSUMER".to_string(),
+            Value::App => "APP".to_string(),
+            Value::Worker => "APP/WORKER".to_string(),
+            Value::Lease => "LEASE".to_string(),
+            Value::StreamStatus => "STATUS".to_string(),
+            Value::OneOf(words) if words.join("|").len() <= 20 => words.join("|"),
+            Value::OneOf(_) | Value::Forms(_) => flag
+                .trim_start_matches('-')
+                .replace('-', "_")
+                .to_uppercase(),
         }
     }
 
@@ -69,6 +109,10 @@ impl Value {
     pub fn fixed_offers(self) -> Vec<String> {
         match self {
             Value::OneOf(words) => words.iter().map(|w| w.to_string()).collect(),
+            Value::StreamStatus => stream_status_words()
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
             Value::Forms(forms) => forms
                 .iter()
                 .map(|form| match form.find(':') {
@@ -79,6 +123,57 @@ impl Value {
             _ => Vec::new(),
         }
     }
+
+    /// The form of a [`Value::Forms`] that `given` is written in, and what follows the form's
+    /// name: `every:5` is `every:N` with `5`, `batch` is `batch` with nothing. A form with a
+    /// `:` is known by the word before it, one without by the whole word.
+    pub fn form_of(self, given: &str) -> Option<(&'static str, &str)> {
+        let Value::Forms(forms) = self else {
+            return None;
+        };
+        forms.iter().find_map(|form| match form.split_once(':') {
+            Some((name, _)) => given
+                .split_once(':')
+                .filter(|(head, _)| *head == name)
+                .map(|(_, rest)| (*form, rest)),
+            None => (given == *form).then_some((*form, "")),
+        })
+    }
+}
+
+/// Every `StreamStatus`, in the engine's order. The engine keeps no list of them, so it is
+/// made here, once: the `match` below stops compiling when the engine gains a status, until
+/// it is listed.
+pub const STREAM_STATUSES: [StreamStatus; 4] = {
+    const fn listed(status: StreamStatus) -> StreamStatus {
+        match status {
+            StreamStatus::Creating
+            | StreamStatus::Active
+            | StreamStatus::Updating
+            | StreamStatus::Deleting => status,
+        }
+    }
+    [
+        listed(StreamStatus::Creating),
+        listed(StreamStatus::Active),
+        listed(StreamStatus::Updating),
+        listed(StreamStatus::Deleting),
+    ]
+};
+
+/// The statuses as the API writes them (`ACTIVE`).
+pub fn stream_status_words() -> Vec<&'static str> {
+    STREAM_STATUSES
+        .iter()
+        .map(|status| status.as_str())
+        .collect()
+}
+
+/// The status a word names (`ACTIVE`), if it names one.
+pub fn stream_status(word: &str) -> Option<StreamStatus> {
+    STREAM_STATUSES
+        .into_iter()
+        .find(|status| status.as_str() == word)
 }
 
 /// `a, b or c`, as help and errors list choices.
@@ -100,6 +195,31 @@ pub struct Arg {
     /// What the error says the command needs when it is missing (`a name`, for `producer
     /// add needs a name`).
     pub needs: &'static str,
+    /// The word written before it, as it is (the `answer` of `ask ... answer N`).
+    pub preceded_by: Option<&'static str>,
+}
+
+impl Arg {
+    /// How usage lines show it: `NAME`, `[SHARD]`, `answer N`, `[because WHY]`.
+    pub fn usage(&self) -> String {
+        let shown = match self.preceded_by {
+            Some(word) => format!("{word} {}", self.name),
+            None => self.name.to_string(),
+        };
+        if self.required {
+            shown
+        } else {
+            format!("[{shown}]")
+        }
+    }
+
+    /// The word itself, when it is one written as it is (`moves`), not a value.
+    pub fn literal(&self) -> Option<&'static str> {
+        match self.value {
+            Value::OneOf([only]) if *only == self.name => Some(only),
+            _ => None,
+        }
+    }
 }
 
 /// An option: `--flag value`, or a switch (`--flag` alone).
@@ -112,6 +232,32 @@ pub struct Opt {
     /// what it counts: `producer add needs --rate (records per second)`).
     pub required: bool,
     pub help: &'static str,
+    /// For a duration: what it is unless told and how far it may go, which help adds.
+    pub limits: Option<Limits>,
+}
+
+/// What a duration option is when it is not given, and the bounds it must keep (`--timeout`:
+/// 10m unless told, 24h at most). The numbers are the command's own constants; help writes
+/// them as a script would.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub default_ms: u64,
+    pub min_ms: Option<u64>,
+    pub max_ms: Option<u64>,
+}
+
+impl Limits {
+    /// `10m unless told, 24h at most`.
+    pub fn describe(&self) -> String {
+        let mut parts = vec![format!("{} unless told", written(self.default_ms))];
+        if let Some(max) = self.max_ms {
+            parts.push(format!("{} at most", written(max)));
+        }
+        if let Some(min) = self.min_ms {
+            parts.push(format!("{} at least", written(min)));
+        }
+        parts.join(", ")
+    }
 }
 
 impl Opt {
@@ -132,7 +278,9 @@ pub enum Syntax {
     /// is an error (`producer add NAME --stream S`).
     Options,
     /// The command's own options, wherever they are; every other word belongs to the
-    /// condition (`wait until throttled S --timeout 2m`).
+    /// condition (`wait until throttled S --timeout 2m`). An option is its flag alone (not
+    /// `--flag=value`), may be given again (the last one counts), and its forms are its
+    /// subcommands ([`Command::form`]).
     Condition,
 }
 
@@ -203,6 +351,32 @@ impl Command {
         }
         let (valued, switches): (Vec<_>, Vec<_>) = all.into_iter().partition(|o| o.value.is_some());
         valued.into_iter().chain(switches).collect()
+    }
+
+    /// Whether `words` are a whole use of its positional words, one word each: none of those
+    /// it requires missing, none more than it has, and its literal words (`moves`) as they
+    /// are written.
+    pub fn takes<S: AsRef<str>>(&self, words: &[S]) -> bool {
+        let required = self.words.iter().filter(|w| w.required).count();
+        (required..=self.words.len()).contains(&words.len())
+            && self
+                .words
+                .iter()
+                .zip(words)
+                .all(|(spec, word)| spec.literal().is_none_or(|l| l == word.as_ref()))
+    }
+
+    /// For a command whose forms are its subcommands (`wait until`): the form `words` are
+    /// in, the subcommand their first word names with the words after it, or else the
+    /// command's own form (`VALUE OP VALUE`) with all of them.
+    pub fn form<'a, S: AsRef<str>>(&'static self, words: &'a [S]) -> (&'static Command, &'a [S]) {
+        match words.split_first() {
+            Some((first, rest)) => match self.subcommand(first.as_ref()) {
+                Some(form) => (form, rest),
+                None => (self, words),
+            },
+            None => (self, words),
+        }
     }
 
     /// The options completion and help show for it: its own and its parent's.

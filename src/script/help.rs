@@ -80,35 +80,10 @@ fn overview() -> String {
     page.finish()
 }
 
-/// What help calls a value: its kind (`N`, `DURATION`, `STREAM`), a short list of its
-/// choices (`json|text`), or else the option's name in capitals, as the AWS CLI does.
-fn placeholder(flag: &str, value: Value) -> String {
-    match value {
-        Value::Number => "N".to_string(),
-        Value::Duration => "DURATION".to_string(),
-        Value::Timestamp => "TIME".to_string(),
-        Value::Text => "TEXT".to_string(),
-        Value::Stream => "STREAM".to_string(),
-        Value::Shard => "SHARD_ID".to_string(),
-        Value::Producer => "PRODUCER".to_string(),
-        Value::Consumer => "CONSUMER".to_string(),
-        Value::App => "APP".to_string(),
-        Value::Worker => "APP/WORKER".to_string(),
-        Value::Lease => "LEASE".to_string(),
-        Value::OneOf(words) if words.join("|").len() <= 20 => words.join("|"),
-        Value::OneOf(_) | Value::Forms(_) => flag
-            .trim_start_matches('-')
-            .replace('-', "_")
-            .to_uppercase(),
-    }
-}
-
 /// What an option's line adds about its value: the choices its placeholder does not show.
 fn choices(flag: &str, value: Value) -> String {
     match value {
-        Value::OneOf(words) | Value::Forms(words)
-            if placeholder(flag, value) != words.join("|") =>
-        {
+        Value::OneOf(words) | Value::Forms(words) if value.placeholder(flag) != words.join("|") => {
             format!(": {}", one_of(words))
         }
         _ => String::new(),
@@ -175,8 +150,7 @@ impl Page {
     /// The kinds of positional words (those that are not free text) and the options.
     fn details(&mut self, words: &[Arg], options: &[&Opt]) {
         for word in words {
-            let literal = matches!(word.value, Value::OneOf([only]) if *only == word.name);
-            if word.value != Value::Text && !literal {
+            if word.value != Value::Text && word.literal().is_none() {
                 let line = format!("{}: {}", word.name, word.value.describe());
                 self.line(&format!("      {line}"));
                 self.explained.push(line);
@@ -186,13 +160,21 @@ impl Page {
             .iter()
             .map(|option| {
                 let required = if option.required { "; required" } else { "" };
+                let limits = option
+                    .limits
+                    .map(|limits| format!(" ({})", limits.describe()))
+                    .unwrap_or_default();
                 match option.value {
                     Some(value) => {
                         self.durations |= value == Value::Duration;
                         self.times |= value == Value::Timestamp;
                         (
-                            format!("{} {}", option.flag, placeholder(option.flag, value)),
-                            format!("{}{}{required}", option.help, choices(option.flag, value)),
+                            format!("{} {}", option.flag, value.placeholder(option.flag)),
+                            format!(
+                                "{}{limits}{}{required}",
+                                option.help,
+                                choices(option.flag, value)
+                            ),
                         )
                     }
                     None => (
@@ -211,7 +193,7 @@ impl Page {
         let flags: Vec<String> = options
             .iter()
             .map(|o| match o.value {
-                Some(value) => format!("[{} {}]", o.flag, placeholder(o.flag, value)),
+                Some(value) => format!("[{} {}]", o.flag, value.placeholder(o.flag)),
                 None => format!("[{}]", o.flag),
             })
             .collect();
@@ -248,11 +230,7 @@ fn usage(path: &str, command: &Command, parent: Option<&Command>) -> String {
     let mut line = path.to_string();
     for word in command.words {
         line.push(' ');
-        line.push_str(&if word.required {
-            word.name.to_string()
-        } else {
-            format!("[{}]", word.name)
-        });
+        line.push_str(&word.usage());
     }
     let options = command.shown_options(parent);
     for option in options.iter().filter(|o| o.required) {
@@ -260,7 +238,7 @@ fn usage(path: &str, command: &Command, parent: Option<&Command>) -> String {
         line.push_str(option.flag);
         if let Some(value) = option.value {
             line.push(' ');
-            line.push_str(&placeholder(option.flag, value));
+            line.push_str(&value.placeholder(option.flag));
         }
     }
     if options.iter().any(|o| !o.required) {
@@ -281,10 +259,14 @@ fn aws(words: &[&str]) -> Result<String, String> {
         [] => Ok(aws_overview()),
         ["wait", ..] => {
             let mut page = Page::default();
-            page.line(&format!(
-                "aws kinesis wait {} --stream-name STREAM",
-                aws_cli::WAITERS.join("|")
-            ));
+            let mut line = format!("aws kinesis wait {}", aws_cli::WAITERS.join("|"));
+            for option in aws_cli::waiter_options() {
+                line.push_str(&format!(" {}", option.flag));
+                if let Some(value) = option.value {
+                    line.push_str(&format!(" {}", value.placeholder(&option.flag)));
+                }
+            }
+            page.line(&line);
             page.line(
                 "      checks every 10 s (18 times at most) until the stream is ACTIVE, or gone",
             );
@@ -345,7 +327,7 @@ fn aws_command(name: &str, action: &str, help: &str, options: &[CliOption]) -> S
                 (_, Some(value)) => {
                     page.durations |= value == Value::Duration;
                     page.times |= value == Value::Timestamp;
-                    format!("{} {}", option.flag, placeholder(&option.flag, value))
+                    format!("{} {}", option.flag, value.placeholder(&option.flag))
                 }
             };
             (

@@ -24,6 +24,7 @@ pub mod lessons;
 pub mod output;
 pub mod parse;
 pub mod runner;
+mod script_commands;
 pub mod sim_commands;
 pub mod suggest;
 pub mod transcript;

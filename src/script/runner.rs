@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use super::compare::compare;
 use super::duration::parse_duration;
 use super::parse::{parse_line, parse_script, Action, Command, Part, ScriptError, Statement, Word};
+use super::script_commands::{self, Question};
 use super::suggest::did_you_mean;
 use super::until::{Baseline, Until};
 use super::{aws_cli, grammar, help, sim_commands, Outcome};
@@ -393,46 +393,26 @@ impl Runner {
                 self.wait_until(line, &args[1..], world, out)
             }
             "ask" => self.ask(line, args, out),
-            "wait" | "sleep" => {
-                let duration = match (name, args) {
-                    ("sleep", [seconds]) => seconds
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|s| s.is_finite() && *s >= 0.0)
-                        .ok_or_else(|| {
-                            format!("sleep takes seconds, like sleep 5; not '{seconds}'")
-                        })
-                        .and_then(|s| {
-                            parse_duration(&format!("{}ms", (s * 1000.0).round())).map_err(|_| {
-                                format!(
-                                    "sleep {seconds} is longer than the 400 days a script may wait"
-                                )
-                            })
-                        }),
-                    ("wait", [duration]) => parse_duration(duration),
-                    _ => Err(format!("{name} takes one duration, as in: wait 30s")),
-                };
-                match duration {
-                    Ok(ms) => {
-                        self.status = 0;
-                        let until_ms = now.saturating_add(ms);
-                        out.push(Entry::Waited {
-                            ms,
-                            now_ms: until_ms.saturating_sub(started),
-                        });
-                        Some(Pause::Wait { until_ms })
-                    }
-                    Err(message) => {
-                        self.status = 2;
-                        out.push(Entry::Error {
-                            text: format!("line {line}: {message}\n"),
-                        });
-                        None
-                    }
+            "wait" | "sleep" => match script_commands::pause(name, args) {
+                Ok(ms) => {
+                    self.status = 0;
+                    let until_ms = now.saturating_add(ms);
+                    out.push(Entry::Waited {
+                        ms,
+                        now_ms: until_ms.saturating_sub(started),
+                    });
+                    Some(Pause::Wait { until_ms })
                 }
-            }
-            "at" => match args {
-                [time] => match parse_duration(time) {
+                Err(message) => {
+                    self.status = 2;
+                    out.push(Entry::Error {
+                        text: format!("line {line}: {message}\n"),
+                    });
+                    None
+                }
+            },
+            "at" => match script_commands::at(args) {
+                Ok(time) => match parse_duration(time) {
                     Ok(ms) => {
                         let until_ms = started.saturating_add(ms);
                         if until_ms < now {
@@ -456,11 +436,9 @@ impl Runner {
                         None
                     }
                 },
-                _ => {
+                Err(message) => {
                     out.push(Entry::Error {
-                        text: format!(
-                            "line {line}: at takes one time since the start, as in: at 2m\n"
-                        ),
+                        text: format!("line {line}: {message}\n"),
                     });
                     None
                 }
@@ -564,8 +542,13 @@ impl Runner {
 
     /// `ask "question" "choice" "choice" ... answer N [because "explanation"]`.
     fn ask(&mut self, line: usize, args: &[String], out: &mut Vec<Entry>) -> Option<Pause> {
-        match parse_ask(args) {
-            Ok((question, choices, answer, explanation)) => {
+        match script_commands::question(args) {
+            Ok(Question {
+                question,
+                choices,
+                answer,
+                explanation,
+            }) => {
                 self.status = 0;
                 out.push(Entry::Ask {
                     line,
@@ -592,16 +575,7 @@ impl Runner {
     }
 
     fn expect(&mut self, line: usize, text: &str, args: &[String], out: &mut Vec<Entry>) {
-        let verdict = match args {
-            [left, op, right] => {
-                compare(left, op, right).map(|holds| (holds, format!("'{left}' {op} '{right}'")))
-            }
-            _ => Err(
-                "expect takes a value, an operator (==, !=, <, <=, >, >=, contains) and a value"
-                    .to_string(),
-            ),
-        };
-        match verdict {
+        match script_commands::expect(args) {
             Ok((true, shown)) => {
                 self.expects_passed += 1;
                 out.push(Entry::Expect {
@@ -628,41 +602,6 @@ impl Runner {
             }
         }
     }
-}
-
-const ASK_FORM: &str =
-    "ask takes a question, two or more choices, then answer N and optionally because \"why\", as in: \
-ask \"Which shard throttles?\" \"shard 0\" \"shard 1\" answer 2 because \"user-42 hashes into shard 1\"";
-
-/// The parts of an `ask`: question, choices, the 1-based answer, the explanation.
-fn parse_ask(args: &[String]) -> Result<(String, Vec<String>, usize, String), String> {
-    let at = args
-        .iter()
-        .rposition(|a| a == "answer")
-        .ok_or_else(|| ASK_FORM.to_string())?;
-    let (question, choices) = args[..at]
-        .split_first()
-        .ok_or_else(|| ASK_FORM.to_string())?;
-    if question.trim().is_empty() || choices.len() < 2 {
-        return Err(ASK_FORM.to_string());
-    }
-    let rest = &args[at + 1..];
-    let answer = rest
-        .first()
-        .and_then(|n| n.parse::<usize>().ok())
-        .ok_or_else(|| ASK_FORM.to_string())?;
-    if answer == 0 || answer > choices.len() {
-        return Err(format!(
-            "ask: answer {answer} is not one of the {} choices (they count from 1)",
-            choices.len()
-        ));
-    }
-    let explanation = match &rest[1..] {
-        [] => String::new(),
-        [because, why] if because == "because" => why.clone(),
-        _ => return Err(ASK_FORM.to_string()),
-    };
-    Ok((question.clone(), choices.to_vec(), answer, explanation))
 }
 
 /// Runs a whole script on a fresh world (seed 1 unless the script sets one) and returns the

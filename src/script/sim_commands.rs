@@ -10,7 +10,9 @@ use serde_json::Value;
 use super::args::Args;
 use super::aws_cli::parse_timestamp;
 use super::duration::parse_duration;
-use super::grammar::{Command, CONSUMER, KCL, PRODUCER, SIM};
+use super::grammar::{
+    self, checkpoint, keys, position, retry, Command, CONSUMER, KCL, PRODUCER, SIM,
+};
 use super::output::{self, OutputFormat};
 use super::Outcome;
 use crate::engine::ShardLimits;
@@ -34,7 +36,11 @@ fn fail(command: &str, message: impl AsRef<str>) -> Outcome {
 
 /// Parses a key distribution: `uniform:N`, `random`, `zipf:S:N`, `hot:KEY:FRACTION[:N]`.
 pub fn parse_keys(text: &str) -> Result<KeyDistribution, String> {
-    let parts: Vec<&str> = text.split(':').collect();
+    // The form (known by its name, `hot`), then the words after its name.
+    let (form, rest) = grammar::Value::Forms(keys::FORMS)
+        .form_of(text)
+        .unwrap_or_default();
+    let parts: Vec<&str> = rest.split(':').collect();
     let number = |s: &str, what: &str| {
         s.parse::<u32>()
             .map_err(|_| format!("{what} must be a whole number, not '{s}'"))
@@ -43,27 +49,27 @@ pub fn parse_keys(text: &str) -> Result<KeyDistribution, String> {
         s.parse::<f64>()
             .map_err(|_| format!("{what} must be a number, not '{s}'"))
     };
-    let keys = match parts.as_slice() {
-        ["uniform", n] => KeyDistribution::Uniform(number(n, "the key count")?),
-        ["random"] => KeyDistribution::Random,
-        ["zipf", s, n] => KeyDistribution::Zipf {
+    let distribution = match (form, parts.as_slice()) {
+        (keys::UNIFORM, [n]) => KeyDistribution::Uniform(number(n, "the key count")?),
+        (keys::RANDOM, _) => KeyDistribution::Random,
+        (keys::ZIPF, [s, n]) => KeyDistribution::Zipf {
             s: fraction(s, "the Zipf exponent")?,
             n: number(n, "the key count")?,
         },
-        ["hot", key, f] => KeyDistribution::Hot {
+        (keys::HOT, [key, f]) => KeyDistribution::Hot {
             key: key.to_string(),
             fraction: fraction(f, "the hot key's fraction")?,
             n: 1000,
         },
-        ["hot", key, f, n] => KeyDistribution::Hot {
+        (keys::HOT, [key, f, n]) => KeyDistribution::Hot {
             key: key.to_string(),
             fraction: fraction(f, "the hot key's fraction")?,
             n: number(n, "the number of other keys")?,
         },
         _ => return Err(format!("'{text}' is not a key distribution: use uniform:N, random, zipf:S:N or hot:KEY:FRACTION")),
     };
-    keys.validate()?;
-    Ok(keys)
+    distribution.validate()?;
+    Ok(distribution)
 }
 
 fn parse_size(text: &str) -> Result<SizeSpec, String> {
@@ -120,8 +126,8 @@ fn producer_config(args: &Args, mut config: ProducerConfig) -> Result<ProducerCo
     }
     let attempts = args.number::<u32>("--attempts")?;
     match args.get("--retry") {
-        Some("none") => config.retry = RetryPolicy::None,
-        Some("backoff") => {
+        Some(retry::NONE) => config.retry = RetryPolicy::None,
+        Some(retry::BACKOFF) => {
             config.retry = match (RetryPolicy::SDK, attempts) {
                 (
                     RetryPolicy::Backoff {
@@ -297,25 +303,29 @@ fn kcl_config(args: &Args) -> Result<KclConfig, String> {
     args.check()?;
     let mut config = KclConfig::new(args.get("--stream").unwrap_or_default());
     if let Some(policy) = args.get("--checkpoint") {
-        config.checkpoint = match policy.split_once(':') {
-            Some(("every", n)) => CheckpointPolicy::EveryRecords(
-                n.parse()
-                    .map_err(|_| format!("'{policy}': every:N needs a number of records"))?,
-            ),
-            Some(("interval", t)) => CheckpointPolicy::Interval(parse_duration(t)?),
-            None if policy == "batch" => CheckpointPolicy::EachBatch,
-            None if policy == "never" => CheckpointPolicy::Never,
+        config.checkpoint = match args.form_of("--checkpoint") {
+            Some((checkpoint::EVERY, n)) => {
+                CheckpointPolicy::EveryRecords(n.parse().map_err(|_| {
+                    format!(
+                        "'{policy}': {} needs a number of records",
+                        checkpoint::EVERY
+                    )
+                })?)
+            }
+            Some((checkpoint::INTERVAL, t)) => CheckpointPolicy::Interval(parse_duration(t)?),
+            Some((checkpoint::BATCH, _)) => CheckpointPolicy::EachBatch,
+            Some((checkpoint::NEVER, _)) => CheckpointPolicy::Never,
             _ => return Err(choice_error(args, "--checkpoint", policy)),
         };
     }
     if let Some(failover) = args.duration("--failover")? {
         config.failover_time_millis = failover;
     }
-    if let Some(position) = args.get("--initial-position") {
-        config.initial_position = match position {
-            "LATEST" => InitialPosition::Latest,
-            "TRIM_HORIZON" => InitialPosition::TrimHorizon,
-            "AT_TIMESTAMP" => {
+    if let Some(given) = args.get("--initial-position") {
+        config.initial_position = match given {
+            position::LATEST => InitialPosition::Latest,
+            position::TRIM_HORIZON => InitialPosition::TrimHorizon,
+            position::AT_TIMESTAMP => {
                 let t = args
                     .get("--timestamp")
                     .ok_or("AT_TIMESTAMP needs --timestamp")?;

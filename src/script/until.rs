@@ -11,14 +11,24 @@
 //!     --query StreamDescriptionSummary.OpenShardCount) == 8
 //! ```
 //!
-//! The condition is checked every `--every` of simulated time (default 500 ms), counting only
-//! what happens after the wait began (a shard that throttled before does not count), and the
-//! statement is run again at each check, so `$(...)` is evaluated afresh. After `--timeout`
-//! (default 10 minutes) the script says the condition never held and goes on.
+//! The condition is checked every `--every` of simulated time ([`DEFAULT_EVERY_MS`] unless
+//! told), counting only what happens after the wait began (a shard that throttled before does
+//! not count), and the statement is run again at each check, so `$(...)` is evaluated afresh.
+//! After `--timeout` ([`DEFAULT_TIMEOUT_MS`] unless told) the script says the condition never
+//! held and goes on.
+//!
+//! The conditions, their words and the options are [`WAIT_UNTIL`]'s in the command table,
+//! which help and Tab read too: the words are read against it here, and the error listing the
+//! forms is written from it.
 
+use super::args::Args;
 use super::compare::compare;
-use super::duration::parse_duration;
+use super::duration::{parse_duration, written};
+use super::grammar::{
+    condition, stream_status, Arg, Value, OPERATORS, UNTIL_EVERY, UNTIL_TIMEOUT, WAIT, WAIT_UNTIL,
+};
 use crate::engine::metrics::Metric;
+use crate::engine::StreamStatus;
 use crate::sim::World;
 
 /// Checked this often unless `--every` says otherwise.
@@ -52,8 +62,12 @@ pub enum Condition {
     },
     /// A KCL lease gets an owner other than the one it had when the wait began.
     LeaseMoves { app: String, lease: String },
-    /// The stream's StreamStatus.
-    Status { stream: String, status: String },
+    /// The stream's StreamStatus. `None` for a word that names no status: the stream never
+    /// has it, and the wait runs to its timeout.
+    Status {
+        stream: String,
+        status: Option<StreamStatus>,
+    },
 }
 
 /// A whole `wait until`.
@@ -72,78 +86,40 @@ pub enum Baseline {
     Owner(Option<String>),
 }
 
-const FORMS: &str = "wait until takes a condition: throttled STREAM [SHARD], \
-read-throttled STREAM [SHARD], lease APP SHARD moves, \
-status STREAM STATUS, or VALUE OP VALUE (==, !=, <, <=, >, >=, contains); \
-then optionally --timeout DURATION and --every DURATION";
-
 impl Until {
-    /// Reads the words after `wait until`.
-    pub fn parse(args: &[String]) -> Result<Until, String> {
-        let mut words: Vec<&str> = Vec::new();
+    /// Reads the words after `wait until`: the options first, in the order given, then the
+    /// condition.
+    pub fn parse(words: &[String]) -> Result<Until, String> {
+        let path = format!("{} {}", WAIT.name, WAIT_UNTIL.name);
+        let args = Args::parse(&path, &WAIT_UNTIL, Some(&WAIT), words)?;
         let mut timeout_ms = DEFAULT_TIMEOUT_MS;
         let mut every_ms = DEFAULT_EVERY_MS;
-        let mut i = 0;
-        while i < args.len() {
-            match args[i].as_str() {
-                option @ ("--timeout" | "--every") => {
-                    let value = args
-                        .get(i + 1)
-                        .ok_or_else(|| format!("{option} needs a duration, as in {option} 2m"))?;
-                    let ms = parse_duration(value)?;
-                    if option == "--timeout" {
-                        if ms > MAX_TIMEOUT_MS {
-                            return Err(format!(
-                                "--timeout is at most 24h (a wait until checks its condition \
-                                 all along), not {value}"
-                            ));
-                        }
-                        timeout_ms = ms;
-                    } else if ms < MIN_EVERY_MS {
-                        return Err(format!("--every must be at least 100ms, not {value}"));
-                    } else {
-                        every_ms = ms;
-                    }
-                    i += 2;
+        for (flag, value) in args.given() {
+            let ms = parse_duration(value)?;
+            if flag == UNTIL_TIMEOUT.flag {
+                if ms > MAX_TIMEOUT_MS {
+                    return Err(format!(
+                        "{flag} is at most {} (a wait until checks its condition all along), \
+                         not {value}",
+                        written(MAX_TIMEOUT_MS)
+                    ));
                 }
-                word => {
-                    words.push(word);
-                    i += 1;
+                timeout_ms = ms;
+            } else if flag == UNTIL_EVERY.flag {
+                if ms < MIN_EVERY_MS {
+                    return Err(format!(
+                        "{flag} must be at least {}, not {value}",
+                        written(MIN_EVERY_MS)
+                    ));
                 }
+                every_ms = ms;
             }
         }
-        let condition = match words.as_slice() {
-            ["throttled", stream] => Condition::Throttled {
-                stream: stream.to_string(),
-                shard: None,
-            },
-            ["throttled", stream, shard] => Condition::Throttled {
-                stream: stream.to_string(),
-                shard: Some(shard.to_string()),
-            },
-            ["read-throttled", stream] => Condition::ReadThrottled {
-                stream: stream.to_string(),
-                shard: None,
-            },
-            ["read-throttled", stream, shard] => Condition::ReadThrottled {
-                stream: stream.to_string(),
-                shard: Some(shard.to_string()),
-            },
-            ["lease", app, lease, "moves"] => Condition::LeaseMoves {
-                app: app.to_string(),
-                lease: lease.to_string(),
-            },
-            ["status", stream, status] => Condition::Status {
-                stream: stream.to_string(),
-                status: status.to_string(),
-            },
-            [left, op, right] => Condition::Compare {
-                left: left.to_string(),
-                op: op.to_string(),
-                right: right.to_string(),
-            },
-            _ => return Err(FORMS.to_string()),
-        };
+        if let Some(option) = args.missing_value() {
+            let flag = option.flag;
+            return Err(format!("{flag} needs a duration, as in {flag} 2m"));
+        }
+        let condition = read_condition(&args.positional).ok_or_else(|| forms(&path))?;
         Ok(Until {
             condition,
             timeout_ms,
@@ -186,11 +162,77 @@ impl Until {
                     status: want,
                 },
                 _,
-            ) => Ok(status(world, stream)? == want.as_str()),
+            ) => Ok(Some(status(world, stream)?) == *want),
             (Condition::Compare { left, op, right }, _) => compare(left, op, right),
             _ => Ok(false),
         }
     }
+}
+
+/// The condition `words` (the options taken out) are: the form their first word names when
+/// they fit it, else `VALUE OP VALUE` when they fit that.
+fn read_condition(words: &[String]) -> Option<Condition> {
+    let (form, rest) = match WAIT_UNTIL.form(words) {
+        (form, rest) if form.takes(rest) => (form, rest),
+        _ if WAIT_UNTIL.takes(words) => (&WAIT_UNTIL, words),
+        _ => return None,
+    };
+    let word = |i: usize| rest.get(i).cloned().unwrap_or_default();
+    Some(match form.name {
+        condition::THROTTLED => Condition::Throttled {
+            stream: word(0),
+            shard: rest.get(1).cloned(),
+        },
+        condition::READ_THROTTLED => Condition::ReadThrottled {
+            stream: word(0),
+            shard: rest.get(1).cloned(),
+        },
+        condition::LEASE => Condition::LeaseMoves {
+            app: word(0),
+            lease: word(1),
+        },
+        condition::STATUS => Condition::Status {
+            stream: word(0),
+            status: stream_status(&word(1)),
+        },
+        _ => Condition::Compare {
+            left: word(0),
+            op: word(1),
+            right: word(2),
+        },
+    })
+}
+
+/// The error for words that are no condition, listing the table's forms: `wait until takes a
+/// condition: throttled STREAM [SHARD], ..., or VALUE OP VALUE (==, ...); then optionally
+/// --timeout DURATION and --every DURATION`.
+fn forms(path: &str) -> String {
+    // A lease is named by the shard id it is keyed by, and the error has always said so.
+    let shown = |word: &Arg| match word.value {
+        Value::Lease => "SHARD".to_string(),
+        _ => word.usage(),
+    };
+    let usage = |words: &[Arg]| words.iter().map(shown).collect::<Vec<_>>().join(" ");
+    let named: Vec<String> = WAIT_UNTIL
+        .subcommands
+        .iter()
+        .map(|form| format!("{} {}", form.name, usage(form.words)))
+        .collect();
+    let options: Vec<String> = WAIT_UNTIL
+        .options
+        .iter()
+        .map(|option| match option.value {
+            Some(value) => format!("{} {}", option.flag, value.placeholder(option.flag)),
+            None => option.flag.to_string(),
+        })
+        .collect();
+    format!(
+        "{path} takes a condition: {}, or {} ({}); then optionally {}",
+        named.join(", "),
+        usage(WAIT_UNTIL.words),
+        OPERATORS.join(", "),
+        options.join(" and ")
+    )
 }
 
 const WRITE: Metric = Metric::WriteProvisionedThroughputExceeded;
@@ -230,11 +272,11 @@ fn owner(world: &World, app: &str, lease: &str) -> Result<Option<String>, String
     Ok(row.lease_owner.clone())
 }
 
-fn status(world: &World, stream: &str) -> Result<&'static str, String> {
+fn status(world: &World, stream: &str) -> Result<StreamStatus, String> {
     world
         .kinesis()
         .stream(stream)
-        .map(|s| s.status.as_str())
+        .map(|s| s.status)
         .ok_or_else(|| format!("there is no stream named {stream}"))
 }
 
@@ -274,5 +316,77 @@ mod tests {
         assert!(Until::parse(&words("throttled s --every 1ms")).is_err());
         assert!(Until::parse(&words("throttled s --timeout 25h")).is_err());
         assert!(Until::parse(&words("throttled s --timeout 24h --every 100ms")).is_ok());
+    }
+
+    #[test]
+    fn every_condition_of_the_table_is_read_as_itself() {
+        let read = |text: &str| Until::parse(&words(text)).map(|until| until.condition);
+        assert_eq!(
+            read("read-throttled orders shardId-000000000001"),
+            Ok(Condition::ReadThrottled {
+                stream: "orders".into(),
+                shard: Some("shardId-000000000001".into())
+            })
+        );
+        assert_eq!(
+            read("status orders ACTIVE"),
+            Ok(Condition::Status {
+                stream: "orders".into(),
+                status: Some(StreamStatus::Active)
+            })
+        );
+        assert_eq!(
+            read("status orders SIDEWAYS"),
+            Ok(Condition::Status {
+                stream: "orders".into(),
+                status: None
+            }),
+            "a status never reached waits to the timeout"
+        );
+        for form in WAIT_UNTIL.subcommands {
+            let typed: Vec<String> = std::iter::once(form.name)
+                .chain(form.words.iter().map(|w| w.literal().unwrap_or("x")))
+                .map(String::from)
+                .collect();
+            let condition = Until::parse(&typed).map(|until| until.condition);
+            assert!(
+                matches!(condition, Ok(ref c) if !matches!(c, Condition::Compare { .. })),
+                "{typed:?}: {condition:?}"
+            );
+        }
+        // Words that fit no form of their first word, but three of them, compare.
+        assert!(matches!(
+            read("lease app moves"),
+            Ok(Condition::Compare { .. })
+        ));
+        assert!(read("lease app lease stays").is_err());
+    }
+
+    #[test]
+    fn the_errors_say_what_wait_until_takes() {
+        let error = |text: &str| Until::parse(&words(text)).unwrap_err();
+        assert_eq!(
+            error("frobbed orders"),
+            "wait until takes a condition: throttled STREAM [SHARD], read-throttled STREAM \
+             [SHARD], lease APP SHARD moves, status STREAM STATUS, or VALUE OP VALUE (==, !=, <, \
+             <=, >, >=, contains); then optionally --timeout DURATION and --every DURATION"
+        );
+        assert_eq!(
+            error("1 == 1 --timeout"),
+            "--timeout needs a duration, as in --timeout 2m"
+        );
+        assert_eq!(
+            error("1 == 1 --timeout x --every"),
+            "'x' is not a duration (try 500ms, 30s, 2m or 1h)",
+            "the options are read in order"
+        );
+        assert_eq!(
+            error("1 == 1 --timeout 25h"),
+            "--timeout is at most 24h (a wait until checks its condition all along), not 25h"
+        );
+        assert_eq!(
+            error("1 == 1 --every 99ms"),
+            "--every must be at least 100ms, not 99ms"
+        );
     }
 }

@@ -247,11 +247,16 @@ const fn global(flag: &'static str, value: Option<Value>, help: &'static str) ->
         value,
         required: false,
         help,
+        limits: None,
     }
 }
 
 /// `aws kinesis wait WAITER --stream-name S`.
 pub const WAITERS: &[&str] = &["stream-exists", "stream-not-exists"];
+
+/// What a waiter calls to see the stream (the CLI's call DescribeStream; the summary is
+/// enough here). Its request's one member is the waiter's one option, `--stream-name`.
+pub(crate) const WAITER_ACTION: &str = "DescribeStreamSummary";
 
 /// A member's name as a CLI flag: `StreamName` is `--stream-name`.
 pub(crate) fn flag_of(member: &str) -> String {
@@ -348,6 +353,14 @@ pub(crate) fn table() -> &'static [(&'static CliCommand, Vec<CliOption>)] {
 /// The command named `name` and its options.
 pub(crate) fn find(name: &str) -> Option<&'static (&'static CliCommand, Vec<CliOption>)> {
     table().iter().find(|(command, _)| command.name == name)
+}
+
+/// The options of `aws kinesis wait WAITER`: those of the action it calls.
+pub(crate) fn waiter_options() -> &'static [CliOption] {
+    table()
+        .iter()
+        .find(|(command, _)| command.action == WAITER_ACTION)
+        .map_or(&[], |(_, options)| options.as_slice())
 }
 
 /// Every `aws kinesis` subcommand, for help and completion.

@@ -328,3 +328,12 @@ fn member_names_become_kebab_case_flags() {
     assert_eq!(commands::flag_of("ExplicitHashKey"), "--explicit-hash-key");
     assert_eq!(commands::flag_of("StreamARN"), "--stream-arn");
 }
+
+#[test]
+fn a_waiter_takes_the_stream_name_of_the_action_it_calls() {
+    let flags: Vec<(&str, Option<Value>)> = crate::script::aws_cli::waiter_options()
+        .iter()
+        .map(|o| (o.flag.as_str(), o.value))
+        .collect();
+    assert_eq!(flags, [("--stream-name", Some(Value::Stream))]);
+}

@@ -1,8 +1,13 @@
 //! The command table itself: every command of the scenario language with its subcommands,
 //! words and options, written with a few `const fn`s so that each entry reads as a line of
 //! usage. Apart from the types in [`super`] because it is long and is only data.
+//!
+//! The words a command matches on (a `--retry` choice, a `--checkpoint` form, a condition of
+//! `wait until`, `ask`'s `answer`, the comparisons) are constants here, in small modules named
+//! after what they choose, so that the table and the code doing what they say share them.
 
-use super::{Arg, Command, Opt, Syntax, Value};
+use super::{Arg, Command, Limits, Opt, Syntax, Value};
+use crate::script::until::{DEFAULT_EVERY_MS, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_EVERY_MS};
 
 /// Every command of the language, in the order "did you mean" weighs them.
 pub static COMMANDS: &[Command] = &[
@@ -12,11 +17,7 @@ pub static COMMANDS: &[Command] = &[
     KCL,
     SIM,
     WAIT,
-    command(
-        "at",
-        "wait until this long after the start: at 2m",
-        &[word("TIME", Value::Duration, "a time since the start")],
-    ),
+    AT,
     command(
         "say",
         "narrate: say \"Shard 1 is throttled.\"",
@@ -27,31 +28,14 @@ pub static COMMANDS: &[Command] = &[
         "begin a lesson step, which waits for Next: step \"Split the hot shard\"",
         &[text("TITLE...")],
     ),
-    command(
-        "ask",
-        "ask a question before showing what answers it",
-        &[
-            text("QUESTION"),
-            text("CHOICE CHOICE..."),
-            text("answer N"),
-            optional_word("because WHY", Value::Text),
-        ],
-    ),
-    command(
-        "expect",
-        "check a value: expect $SHARD == shardId-000000000000",
-        &COMPARISON,
-    ),
+    ASK,
+    EXPECT,
     command(
         "echo",
         "print words, with variables and $(...) expanded",
         &[text("WORDS...")],
     ),
-    command(
-        "sleep",
-        "wait some seconds, as the shell's sleep does: sleep 5",
-        &[word("SECONDS", Value::Number, "seconds")],
-    ),
+    SLEEP,
     command(
         "help",
         "this list; help COMMAND [SUBCOMMAND] tells more about one",
@@ -61,6 +45,51 @@ pub static COMMANDS: &[Command] = &[
         ],
     ),
 ];
+
+/// `at TIME`: read by `script_commands.rs`, as are `ask`, `expect` and `sleep`.
+pub const AT: Command = command(
+    "at",
+    "wait until this long after the start: at 2m",
+    &[word("TIME", Value::Duration, "a time since the start")],
+);
+
+/// `ask "question" "choice" "choice" ... answer N [because "explanation"]`.
+pub const ASK: Command = command(
+    "ask",
+    "ask a question before showing what answers it",
+    &[
+        text("QUESTION"),
+        text("CHOICE CHOICE..."),
+        Arg {
+            preceded_by: Some(ask::ANSWER),
+            ..text("N")
+        },
+        Arg {
+            preceded_by: Some(ask::BECAUSE),
+            ..optional_word("WHY", Value::Text)
+        },
+    ],
+);
+
+/// The words of `ask` after its choices.
+pub mod ask {
+    pub const ANSWER: &str = "answer";
+    pub const BECAUSE: &str = "because";
+}
+
+/// `expect VALUE OP VALUE`.
+pub const EXPECT: Command = command(
+    "expect",
+    "check a value: expect $SHARD == shardId-000000000000",
+    &COMPARISON,
+);
+
+/// `sleep SECONDS`.
+pub const SLEEP: Command = command(
+    "sleep",
+    "wait some seconds, as the shell's sleep does: sleep 5",
+    &[word("SECONDS", Value::Number, "seconds")],
+);
 
 /// `aws kinesis COMMAND`: its commands and options are the CLI's ([`crate::script::aws_cli`]).
 pub const AWS: Command = command(
@@ -118,7 +147,11 @@ pub const CONSUMER: Command = Command {
                 required(option("--shard-id", Value::Shard, "the shard it reads")),
                 option(
                     "--shard-iterator-type",
-                    Value::OneOf(&["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"]),
+                    Value::OneOf(&[
+                        position::TRIM_HORIZON,
+                        position::LATEST,
+                        position::AT_TIMESTAMP,
+                    ]),
                     "where it starts reading (LATEST unless told)",
                 ),
                 TIMESTAMP,
@@ -255,6 +288,14 @@ pub const SIM: Command = group(
     ],
 );
 
+/// Where reading starts: `--initial-position` (`kcl app add`), `--shard-iterator-type`
+/// (`consumer add`).
+pub mod position {
+    pub const LATEST: &str = "LATEST";
+    pub const TRIM_HORIZON: &str = "TRIM_HORIZON";
+    pub const AT_TIMESTAMP: &str = "AT_TIMESTAMP";
+}
+
 /// `wait DURATION`, or `wait until ...`.
 pub const WAIT: Command = Command {
     words: &[word("DURATION", Value::Duration, "a duration")],
@@ -266,62 +307,96 @@ pub const WAIT: Command = Command {
 };
 
 /// `wait until CONDITION [--timeout DURATION] [--every DURATION]`: the conditions are its
-/// subcommands, and `VALUE OP VALUE` the form it takes without one.
-const WAIT_UNTIL: Command = Command {
+/// subcommands, and `VALUE OP VALUE` the form it takes without one ([`super::super::until`]).
+pub const WAIT_UNTIL: Command = Command {
     syntax: Syntax::Condition,
     words: &COMPARISON,
-    options: &[
-        option(
-            "--timeout",
-            Value::Duration,
-            "give up after this long (10m unless told, 24h at most)",
-        ),
-        option(
-            "--every",
-            Value::Duration,
-            "check this often (500ms unless told, 100ms at least)",
-        ),
-    ],
+    options: &[UNTIL_TIMEOUT, UNTIL_EVERY],
     ..group(
         "until",
         "wait until a condition holds, checking it as simulated time passes",
         &[
             command(
-                "throttled",
+                condition::THROTTLED,
                 "a write to the stream (or to this shard of it) is refused",
                 &THROTTLED,
             ),
             command(
-                "read-throttled",
+                condition::READ_THROTTLED,
                 "a GetRecords call on the stream (or this shard of it) is refused",
                 &THROTTLED,
             ),
             command(
-                "lease",
+                condition::LEASE,
                 "the lease gets a new owner",
                 &[
                     word("APP", Value::App, "an application"),
                     word("LEASE", Value::Lease, "a lease"),
-                    word("moves", Value::OneOf(&["moves"]), "moves"),
+                    word(
+                        condition::MOVES,
+                        Value::OneOf(&[condition::MOVES]),
+                        condition::MOVES,
+                    ),
                 ],
             ),
             command(
-                "status",
+                condition::STATUS,
                 "the stream's StreamStatus is this one",
-                &[
-                    STREAM_WORD,
-                    word("STATUS", Value::OneOf(STREAM_STATUSES), "a status"),
-                ],
+                &[STREAM_WORD, word("STATUS", Value::StreamStatus, "a status")],
             ),
         ],
     )
 };
 
-/// The comparisons of `expect` and `wait until VALUE OP VALUE`.
-pub const OPERATORS: &[&str] = &["==", "!=", "<", "<=", ">", ">=", "contains"];
+/// The conditions of `wait until` (its subcommands), and the word ending `lease APP LEASE moves`.
+pub mod condition {
+    pub const THROTTLED: &str = "throttled";
+    pub const READ_THROTTLED: &str = "read-throttled";
+    pub const LEASE: &str = "lease";
+    pub const STATUS: &str = "status";
+    pub const MOVES: &str = "moves";
+}
 
-/// The `StreamStatus` values `wait until status STREAM` compares with.
-const STREAM_STATUSES: &[&str] = &["CREATING", "ACTIVE", "UPDATING", "DELETING"];
+/// `--timeout`: its limits are [`crate::script::until`]'s constants, which help writes out.
+pub const UNTIL_TIMEOUT: Opt = Opt {
+    limits: Some(Limits {
+        default_ms: DEFAULT_TIMEOUT_MS,
+        min_ms: None,
+        max_ms: Some(MAX_TIMEOUT_MS),
+    }),
+    ..option("--timeout", Value::Duration, "give up after this long")
+};
+
+/// `--every`, likewise.
+pub const UNTIL_EVERY: Opt = Opt {
+    limits: Some(Limits {
+        default_ms: DEFAULT_EVERY_MS,
+        min_ms: Some(MIN_EVERY_MS),
+        max_ms: None,
+    }),
+    ..option("--every", Value::Duration, "check this often")
+};
+
+/// The comparisons of `expect` and `wait until VALUE OP VALUE` (`compare.rs`).
+pub const OPERATORS: &[&str] = &[
+    comparison::EQUAL,
+    comparison::NOT_EQUAL,
+    comparison::LESS,
+    comparison::AT_MOST,
+    comparison::GREATER,
+    comparison::AT_LEAST,
+    comparison::CONTAINS,
+];
+
+pub mod comparison {
+    pub const EQUAL: &str = "==";
+    pub const NOT_EQUAL: &str = "!=";
+    pub const LESS: &str = "<";
+    pub const AT_MOST: &str = "<=";
+    pub const GREATER: &str = ">";
+    pub const AT_LEAST: &str = ">=";
+    pub const CONTAINS: &str = "contains";
+}
 
 const COMPARISON: [Arg; 3] = [
     text("VALUE"),
@@ -352,11 +427,7 @@ const fn producer_options(required: bool) -> [Opt; 9] {
             required,
             ..option("--rate", Value::Number, "records per second")
         },
-        option(
-            "--keys",
-            Value::Forms(&["uniform:N", "random", "zipf:S:N", "hot:KEY:FRACTION[:N]"]),
-            "its partition keys",
-        ),
+        option("--keys", Value::Forms(keys::FORMS), "its partition keys"),
         option(
             "--size",
             Value::Text,
@@ -374,7 +445,7 @@ const fn producer_options(required: bool) -> [Opt; 9] {
         ),
         option(
             "--retry",
-            Value::OneOf(&["none", "backoff"]),
+            Value::OneOf(&[retry::NONE, retry::BACKOFF]),
             "whether a refused record is sent again",
         ),
         option(
@@ -390,6 +461,21 @@ const fn producer_options(required: bool) -> [Opt; 9] {
     ]
 }
 
+/// The forms of `--keys`: how a producer picks its records' partition keys.
+pub mod keys {
+    pub const UNIFORM: &str = "uniform:N";
+    pub const RANDOM: &str = "random";
+    pub const ZIPF: &str = "zipf:S:N";
+    pub const HOT: &str = "hot:KEY:FRACTION[:N]";
+    pub const FORMS: &[&str] = &[UNIFORM, RANDOM, ZIPF, HOT];
+}
+
+/// The choices of `--retry`.
+pub mod retry {
+    pub const NONE: &str = "none";
+    pub const BACKOFF: &str = "backoff";
+}
+
 /// The options of `kcl app add`, with their KCL configuration names where they have one.
 const KCL_APP_OPTIONS: &[Opt] = &[
     STREAM,
@@ -400,7 +486,12 @@ const KCL_APP_OPTIONS: &[Opt] = &[
     ),
     option(
         "--checkpoint",
-        Value::Forms(&["every:N", "interval:T", "batch", "never"]),
+        Value::Forms(&[
+            checkpoint::EVERY,
+            checkpoint::INTERVAL,
+            checkpoint::BATCH,
+            checkpoint::NEVER,
+        ]),
         "when the record processor checkpoints",
     ),
     option(
@@ -410,7 +501,11 @@ const KCL_APP_OPTIONS: &[Opt] = &[
     ),
     option(
         "--initial-position",
-        Value::OneOf(&["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"]),
+        Value::OneOf(&[
+            position::LATEST,
+            position::TRIM_HORIZON,
+            position::AT_TIMESTAMP,
+        ]),
         "where a new lease starts reading",
     ),
     TIMESTAMP,
@@ -448,6 +543,14 @@ const KCL_APP_OPTIONS: &[Opt] = &[
         "the processor does not checkpoint SHARD_END, so children never start",
     ),
 ];
+
+/// The forms of `--checkpoint`: when the record processor checkpoints.
+pub mod checkpoint {
+    pub const EVERY: &str = "every:N";
+    pub const INTERVAL: &str = "interval:T";
+    pub const BATCH: &str = "batch";
+    pub const NEVER: &str = "never";
+}
 
 // ------------------------------------------------------------------ writing the table
 
@@ -489,6 +592,7 @@ const fn word(name: &'static str, value: Value, needs: &'static str) -> Arg {
         value,
         required: true,
         needs,
+        preceded_by: None,
     }
 }
 
@@ -498,6 +602,7 @@ const fn optional_word(name: &'static str, value: Value) -> Arg {
         value,
         required: false,
         needs: "",
+        preceded_by: None,
     }
 }
 
@@ -515,6 +620,7 @@ const fn option(flag: &'static str, value: Value, help: &'static str) -> Opt {
         value: Some(value),
         required: false,
         help,
+        limits: None,
     }
 }
 
@@ -531,5 +637,6 @@ const fn switch(flag: &'static str, help: &'static str) -> Opt {
         value: None,
         required: false,
         help,
+        limits: None,
     }
 }

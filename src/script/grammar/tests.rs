@@ -123,3 +123,76 @@ fn values_offer_their_words_and_the_start_of_their_forms() {
     assert_eq!(retry.flag, "--retry");
     assert_eq!(retry.not_one_of("x"), "--retry is none or backoff, not 'x'");
 }
+
+#[test]
+fn the_statuses_are_the_engines_as_the_api_writes_them() {
+    assert_eq!(
+        stream_status_words(),
+        ["CREATING", "ACTIVE", "UPDATING", "DELETING"]
+    );
+    for status in STREAM_STATUSES {
+        assert_eq!(stream_status(status.as_str()), Some(status));
+    }
+    assert_eq!(stream_status("active"), None);
+    assert_eq!(
+        Value::StreamStatus.fixed_offers(),
+        stream_status_words(),
+        "Tab offers them"
+    );
+}
+
+#[test]
+fn a_value_in_forms_is_known_by_the_name_of_its_form() {
+    let checkpoint = Value::Forms(&[
+        checkpoint::EVERY,
+        checkpoint::INTERVAL,
+        checkpoint::BATCH,
+        checkpoint::NEVER,
+    ]);
+    assert_eq!(
+        checkpoint.form_of("every:5"),
+        Some((checkpoint::EVERY, "5"))
+    );
+    assert_eq!(
+        checkpoint.form_of("interval:2s:x"),
+        Some((checkpoint::INTERVAL, "2s:x"))
+    );
+    assert_eq!(checkpoint.form_of("batch"), Some((checkpoint::BATCH, "")));
+    assert_eq!(checkpoint.form_of("batch:1"), None);
+    assert_eq!(checkpoint.form_of("every"), None);
+    assert_eq!(
+        Value::Forms(keys::FORMS).form_of("hot:k:0.5"),
+        Some((keys::HOT, "k:0.5"))
+    );
+    assert_eq!(Value::Text.form_of("every:5"), None);
+}
+
+#[test]
+fn a_condition_is_in_the_form_its_first_word_names_or_else_compares() {
+    let words = |text: &str| -> Vec<String> { text.split_whitespace().map(String::from).collect() };
+    let line = words("lease app shardId-000000000001 moves");
+    let (form, rest) = WAIT_UNTIL.form(&line);
+    assert_eq!((form.name, rest.len()), (condition::LEASE, 3));
+    assert!(form.takes(rest));
+    assert!(!form.takes(&words("app shardId-000000000001 stays")));
+    assert!(!form.takes(&words("app shardId-000000000001")));
+    let line = words("$X == 3");
+    let (form, rest) = WAIT_UNTIL.form(&line);
+    assert_eq!((form.name, rest.len()), (WAIT_UNTIL.name, 3));
+    assert!(form.takes(rest));
+    let throttled = WAIT_UNTIL.subcommand(condition::THROTTLED).unwrap();
+    assert!(throttled.takes(&["orders"]) && throttled.takes(&["orders", "shardId-000000000001"]));
+    assert!(!throttled.takes::<&str>(&[]));
+}
+
+#[test]
+fn usage_shows_the_words_written_as_they_are_and_help_the_limits() {
+    let usage: Vec<String> = ASK.words.iter().map(Arg::usage).collect();
+    assert_eq!(
+        usage,
+        ["QUESTION", "CHOICE CHOICE...", "answer N", "[because WHY]"]
+    );
+    let limits = |option: Opt| option.limits.map(|l| l.describe()).unwrap_or_default();
+    assert_eq!(limits(UNTIL_TIMEOUT), "10m unless told, 24h at most");
+    assert_eq!(limits(UNTIL_EVERY), "500ms unless told, 100ms at least");
+}
