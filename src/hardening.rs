@@ -12,6 +12,7 @@
 
 use serde_json::Value;
 
+use crate::engine::metrics::Metric;
 use crate::engine::{Config, Kinesis, ACTIONS};
 use crate::script::{Entry, Pause, Runner};
 use crate::session::Session;
@@ -22,6 +23,10 @@ use crate::sim::World;
 pub const SCRIPT_BUDGET_MS: u64 = 90_000;
 /// Records a fuzzed script may have the world store before it is stopped.
 pub const MAX_RECORDS: u64 = 200_000;
+/// Records a fuzzed script's producers may offer (stored or throttled) before it is stopped:
+/// a producer of a million records a second on a throttled stream stores little but costs a
+/// write attempt per record, so stored records alone do not bound the work.
+pub const MAX_OFFERED: u64 = 5_000_000;
 /// Frames a fuzzed link is replayed for (each catches up 5 s of simulated time natively).
 pub const LINK_FRAMES: usize = 12;
 /// Kinesis calls one fuzz input may make.
@@ -54,7 +59,8 @@ pub fn script_text(text: &str, budget_ms: u64) -> Vec<Entry> {
                 // minute of it is not what a fuzz input is for).
                 while world.now_ms() < until_ms {
                     world.advance_to(until_ms.min(world.now_ms() + 1_000));
-                    if records_stored(&world) > MAX_RECORDS {
+                    if records_stored(&world) > MAX_RECORDS || records_offered(&world) > MAX_OFFERED
+                    {
                         return out;
                     }
                 }
@@ -75,6 +81,20 @@ fn records_stored(world: &World) -> u64 {
         .flat_map(|stream| stream.shards.iter())
         .map(|shard| shard.next_seq_ix.saturating_sub(1))
         .sum()
+}
+
+/// Records every stream in the world was asked to store, accepted or throttled.
+fn records_offered(world: &World) -> u64 {
+    world
+        .kinesis()
+        .streams()
+        .flat_map(|stream| stream.shards.iter())
+        .map(|shard| {
+            let totals = shard.metrics.totals();
+            totals[Metric::IncomingRecords as usize]
+                .saturating_add(totals[Metric::WriteProvisionedThroughputExceeded as usize])
+        })
+        .fold(0, u64::saturating_add)
 }
 
 /// Runs a sequence of Kinesis API calls read from `data`, one per line:

@@ -153,6 +153,21 @@ fn a_thousand_hour_wait_is_cut_at_the_budget_not_run() {
     );
 }
 
+#[test]
+fn a_million_records_a_second_on_a_throttled_stream_is_stopped_by_what_it_offers() {
+    // Found by the script fuzz target (a 10 s timeout): throttled records are not stored, so
+    // the stored-records budget never stopped a producer that offers a million a second to
+    // two shards; what producers offer is bounded too.
+    let script = "aws kinesis create-stream --stream-name u --shard-count 2\nwait 3s\n\
+                  producer add p --stream u --rate 1000000\nwait 30s\nsay never\n";
+    let entries = hardening::script_text(script, hardening::SCRIPT_BUDGET_MS);
+    assert!(
+        !entries.iter().any(|e| matches!(e, Entry::Say { .. })),
+        "30 s of a million records a second is over the budget of {} records offered",
+        hardening::MAX_OFFERED
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 

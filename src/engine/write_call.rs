@@ -33,13 +33,15 @@ impl WriteCall {
     }
 
     /// The CloudWatch metrics a shard counts for `accepted` records (`accepted_bytes` in all)
-    /// and `throttled` records written by this call: [`WriteCall::shared_metrics`], then
-    /// [`WriteCall::own_metrics`]. Every one of them is a sum (none is a maximum), so the
-    /// zeros (a throttled record's IncomingBytes, an accepted one's
-    /// WriteProvisionedThroughputExceeded) count nothing.
-    pub fn metrics(self, accepted: u64, accepted_bytes: u64, throttled: u64) -> Vec<(Metric, u64)> {
-        let mut metrics = Self::shared_metrics(accepted, accepted_bytes, throttled).to_vec();
-        metrics.extend(self.own_metrics(accepted, throttled));
+    /// and `throttled` records written by this call: [`WriteCall::own_metrics`], then
+    /// [`WriteCall::shared_metrics`] (the order does not matter: each adds to its own
+    /// counter), leaving out the zeros (a throttled record's IncomingBytes,
+    /// an accepted one's WriteProvisionedThroughputExceeded), which would count nothing.
+    pub fn metrics(self, accepted: u64, accepted_bytes: u64, throttled: u64) -> WriteMetrics {
+        let mut metrics = self.own_metrics(accepted, throttled);
+        for value in Self::shared_metrics(accepted, accepted_bytes, throttled) {
+            metrics.push(value);
+        }
         metrics
     }
 
@@ -57,14 +59,55 @@ impl WriteCall {
     }
 
     /// The metrics of this kind of call alone (PutRecord.Success, PutRecords.*Records).
-    pub fn own_metrics(self, accepted: u64, throttled: u64) -> Vec<(Metric, u64)> {
+    pub fn own_metrics(self, accepted: u64, throttled: u64) -> WriteMetrics {
+        let mut metrics = WriteMetrics::default();
         match self {
-            WriteCall::PutRecord => vec![(Metric::PutRecordSuccess, accepted)],
-            WriteCall::PutRecordsEntry => vec![
-                (Metric::PutRecordsSuccessfulRecords, accepted),
-                (Metric::PutRecordsThrottledRecords, throttled),
-                (Metric::PutRecordsTotalRecords, accepted + throttled),
-            ],
+            WriteCall::PutRecord => metrics.push((Metric::PutRecordSuccess, accepted)),
+            WriteCall::PutRecordsEntry => {
+                metrics.push((Metric::PutRecordsSuccessfulRecords, accepted));
+                metrics.push((Metric::PutRecordsThrottledRecords, throttled));
+                metrics.push((Metric::PutRecordsTotalRecords, accepted + throttled));
+            }
         }
+        metrics
+    }
+}
+
+/// The metrics of one write, held on the stack: the write path counts them for every record
+/// (millions a second in a busy world), so it must not allocate. Reads as a slice.
+#[derive(Clone, Copy, Debug)]
+pub struct WriteMetrics {
+    values: [(Metric, u64); 6],
+    len: usize,
+}
+
+impl Default for WriteMetrics {
+    fn default() -> Self {
+        WriteMetrics {
+            values: [(Metric::IncomingRecords, 0); 6],
+            len: 0,
+        }
+    }
+}
+
+impl WriteMetrics {
+    /// Adds a value; a zero is left out, since adding it to a sum (or a maximum) changes
+    /// nothing and every entry costs the hot path time.
+    fn push(&mut self, value: (Metric, u64)) {
+        if value.1 == 0 {
+            return;
+        }
+        if let Some(slot) = self.values.get_mut(self.len) {
+            *slot = value;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for WriteMetrics {
+    type Target = [(Metric, u64)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.values[..self.len]
     }
 }
