@@ -20,6 +20,7 @@ mod charts;
 mod console;
 mod dom;
 mod explainer;
+mod field;
 mod flight_canvas;
 mod format;
 mod frame;

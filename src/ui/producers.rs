@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlFormElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::field::Field;
 use super::format;
 use crate::script::sim_commands::parse_keys;
 use crate::session::commands;
@@ -121,7 +122,7 @@ fn ProducerForm(props: &ProducerFormProps) -> Html {
                     format::int(p.sent), format::int(p.throttled), format::int(p.failed)) }</span>
             </h3>
             <label for={id("rate")}>{ "records/s" }</label>
-            <input id={id("rate")} name="rate" type="number" min="0" step="any" value={p.rate.to_string()} />
+            <Field id={id("rate")} name="rate" kind="number" min="0" step="any" value={p.rate.to_string()} />
             <label for={id("kind")}>{ "keys" }</label>
             <select id={id("kind")} name="kind" onchange={on_kind}>
                 { for [("uniform", "uniform over N keys"), ("random", "random keys"), ("zipf", "Zipf (a few keys are popular)"), ("hot", "one hot key")]
@@ -131,19 +132,19 @@ fn ProducerForm(props: &ProducerFormProps) -> Html {
             </select>
             if kind_now != "random" {
                 <label for={id("n")}>{ if kind_now == "hot" { "other keys" } else { "N keys" } }</label>
-                <input id={id("n")} name="n" type="number" min="1" value={n} />
+                <Field id={id("n")} name="n" kind="number" min="1" value={n} />
             }
             if kind_now == "zipf" {
                 <label for={id("param")}>{ "exponent" }</label>
-                <input id={id("param")} name="param" type="number" min="0" max="10" step="0.1"
+                <Field id={id("param")} name="param" kind="number" min="0" max="10" step="0.1"
                     value={if param.is_empty() { "1.1".to_string() } else { param.clone() }} />
             }
             if kind_now == "hot" {
                 <label for={id("hot-key")}>{ "hot key" }</label>
-                <input id={id("hot-key")} name="hot-key" type="text"
+                <Field id={id("hot-key")} name="hot-key"
                     value={if hot_key.is_empty() { "user-42".to_string() } else { hot_key }} />
                 <label for={id("param")}>{ "its share" }</label>
-                <input id={id("param")} name="param" type="number" min="0" max="1" step="0.05"
+                <Field id={id("param")} name="param" kind="number" min="0" max="1" step="0.05"
                     value={if param.is_empty() { "0.9".to_string() } else { param }} />
             }
             <button type="submit">{ "Apply" }</button>

@@ -6,6 +6,7 @@
 use web_sys::{HtmlInputElement, MouseEvent};
 use yew::prelude::*;
 
+use super::field::Field;
 use super::format;
 use super::lane::Lane;
 use super::palette::KEY_COLOURS;
@@ -200,7 +201,7 @@ fn reshard_controls(props: &StreamPanelProps, can_reshard: bool) -> Html {
             <span class="hint" id="merge-hint">{ merge_hint }</span>
             <form class="update-shard-count" onsubmit={on_update}>
                 <label for="target-shard-count">{ "UpdateShardCount to " }</label>
-                <input id="target-shard-count" name="target-shard-count" type="number" min="1"
+                <Field id="target-shard-count" name="target-shard-count" kind="number" min="1"
                     value={(open * 2).to_string()} />
                 <button type="submit" disabled={!can_reshard}>{ "Apply (UNIFORM_SCALING)" }</button>
             </form>

@@ -4,6 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::field::Field;
 use super::format;
 use crate::engine::clock_text::iso8601;
 use crate::session::{MAX_SPEED, MIN_SPEED};
@@ -48,9 +49,8 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     });
     let on_seed = {
         let on_seed = props.on_seed.clone();
-        Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            if let Ok(seed) = input.value().trim().parse::<u64>() {
+        Callback::from(move |text: String| {
+            if let Ok(seed) = text.trim().parse::<u64>() {
                 on_seed.emit(seed);
             }
         })
@@ -90,7 +90,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             </div>
             <label class="seed" for="seed" title="The random seed: the same seed gives the same run">
                 { "Seed " }
-                <input id="seed" type="number" min="0" value={props.seed.to_string()} onchange={on_seed} />
+                <Field id="seed" kind="number" min="0" value={props.seed.to_string()} onchange={on_seed} />
             </label>
             <button id="reset" onclick={on_reset} title="Start this scenario again with the same seed">{ "Reset" }</button>
             <button id="share" onclick={on_share} title="Make a link that reproduces this run at this moment">{ "Share link" }</button>
