@@ -3,6 +3,13 @@
 //!
 //! Separate from the runner, which makes entries, because the page, the session and the tests
 //! only read them.
+//!
+//! A question (`ask`) is printed two ways. [`Entry::render`], for the command line
+//! (`shardlab run`, `shardlab lesson`) and the golden transcripts, prints its answer and why:
+//! natively nobody answers (the script goes straight on), so the transcript is the lesson's
+//! answer key, for its author or a teacher. [`Entry::render_for_learner`], for the page's
+//! console, prints only the question and its choices: nothing a learner can read before
+//! answering may give the answer away; the lesson player shows the outcome once answered.
 
 use serde::Serialize;
 
@@ -91,10 +98,7 @@ impl Entry {
                 explanation,
                 ..
             } => {
-                let mut text = format!("? {question}\n");
-                for (i, choice) in choices.iter().enumerate() {
-                    text.push_str(&format!("  {}) {choice}\n", i + 1));
-                }
+                let mut text = question_text(question, choices);
                 text.push_str(&format!("  answer: {answer}"));
                 if !explanation.is_empty() {
                     text.push_str(&format!(" ({explanation})"));
@@ -108,4 +112,25 @@ impl Entry {
             ),
         }
     }
+
+    /// The entry as a learner may read it in the page, before answering anything: as
+    /// [`Entry::render`], but a question shows only itself and its choices, never its answer
+    /// or the explanation.
+    pub fn render_for_learner(&self) -> String {
+        match self {
+            Entry::Ask {
+                question, choices, ..
+            } => question_text(question, choices),
+            other => other.render(),
+        }
+    }
+}
+
+/// A question and its numbered choices, one a line.
+fn question_text(question: &str, choices: &[String]) -> String {
+    let mut text = format!("? {question}\n");
+    for (i, choice) in choices.iter().enumerate() {
+        text.push_str(&format!("  {}) {choice}\n", i + 1));
+    }
+    text
 }

@@ -7,6 +7,13 @@
 //! model, and native unit tests pin its exact words; the panels only place it in the page.
 //! Numbers read as in the event history (`1,200`, see [`super::text`]).
 
+mod lesson;
+
+pub use lesson::{
+    after_lesson, countdown, forked, held_at_question, held_at_step, next_lesson_button,
+    play_button, scenario_done, waiting_for, PlayButton, TimeState,
+};
+
 use super::charts::Chart;
 use super::flights::Flight;
 use super::text::int;

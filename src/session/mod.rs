@@ -15,6 +15,8 @@
 //! - `timeline.rs`: what the learner did and the ways back: Reset, Back, going to a step,
 //!   rewinding to a moment, forking a new future;
 //! - `link.rs`: the shareable URL fragment; `view.rs` and `kcl_view.rs`: what the page draws;
+//! - `lesson.rs`: the lesson player's side: the step's narration, what time is doing, the
+//!   scenario's state in words and the end of a lesson;
 //! - `history/`: the event history in sentences; `charts.rs`: the per-second charts and CSV;
 //!   `flights.rs`: the records in flight; `commands.rs`: the command lines the page's clicks
 //!   run; `text.rs`: numbers and lists in words; `captions.rs`: the panels' other sentences.
@@ -25,6 +27,7 @@ pub mod commands;
 pub mod flights;
 pub mod history;
 pub mod kcl_view;
+pub mod lesson;
 pub mod link;
 pub mod text;
 pub mod view;
@@ -50,8 +53,6 @@ pub const MIN_SPEED: f64 = 0.25;
 pub const MAX_SPEED: f64 = 64.0;
 /// Transcript entries kept.
 const TRANSCRIPT_KEPT: usize = 2_000;
-/// Lines of narration the lesson player shows under the step (the latest).
-const NARRATION_SHOWN: usize = 4;
 /// The speed a session starts at.
 const DEFAULT_SPEED: f64 = 1.0;
 
@@ -159,8 +160,11 @@ pub struct Session {
     journal: Vec<TimedAction>,
     /// Actions from the link still to be done again, at their moments.
     replay: std::collections::VecDeque<TimedAction>,
-    /// The last question answered (until the next step or question).
+    /// The last question answered, until Next or the next question (its feedback belongs to
+    /// its step).
     pub answered: Option<Answered>,
+    /// What the script's `wait until` under way waits for (see [`lesson`]).
+    script_until: Option<String>,
     /// The lesson steps reached, in order.
     arrivals: Vec<StepArrival>,
     /// Whether an action being done comes from the replay (not from the learner now).
@@ -205,6 +209,7 @@ impl Session {
             journal: Vec::new(),
             replay,
             answered: None,
+            script_until: None,
             link,
             runner,
             script: ScriptState::Done,
@@ -288,11 +293,19 @@ impl Session {
     fn resume_script(&mut self) {
         let mut entries = Vec::new();
         let pause = self.runner.run_until_pause(&mut self.world, &mut entries);
+        // A `wait until` is checked again and again; its command is written once, when it
+        // starts, and each check that finds it still false writes nothing.
+        self.script_until = match (&pause, entries.last()) {
+            (Pause::Wait { .. }, Some(Entry::Command { text, .. })) => {
+                lesson::wait_until_condition(text)
+            }
+            (Pause::Wait { .. }, None) => self.script_until.take(),
+            _ => None,
+        };
         self.record(entries);
         self.script = match pause {
             Pause::Wait { until_ms } => ScriptState::Waiting { until_ms },
             Pause::Step { number, title } => {
-                self.answered = None;
                 self.arrive_at_step(number, &title);
                 // A lesson step pauses the simulation until the learner presses Next (a link
                 // being replayed goes straight on).
@@ -327,6 +340,7 @@ impl Session {
                 at_ms: self.world.elapsed_ms(),
                 action: Action::Next,
             });
+            self.answered = None;
             self.resume_script();
             self.playing = true;
         }
@@ -407,30 +421,6 @@ impl Session {
     /// were ever written (to notice new ones).
     pub fn transcript(&self) -> (&VecDeque<Entry>, u64) {
         (&self.transcript, self.transcript_seq)
-    }
-
-    /// What the scenario has said (`say`) since the current lesson step began, oldest first:
-    /// the latest four (`NARRATION_SHOWN`), as the lesson player shows them under the step.
-    /// Before the first step (or in a scenario without steps) it is the latest said at all.
-    pub fn narration(&self) -> Vec<String> {
-        self.said_since_step(NARRATION_SHOWN)
-    }
-
-    /// The latest `most` lines said since the current step began, oldest first.
-    fn said_since_step(&self, most: usize) -> Vec<String> {
-        let mut says: Vec<String> = self
-            .transcript
-            .iter()
-            .rev()
-            .take_while(|e| !matches!(e, Entry::Step { .. }))
-            .filter_map(|e| match e {
-                Entry::Say { text } => Some(text.clone()),
-                _ => None,
-            })
-            .take(most)
-            .collect();
-        says.reverse();
-        says
     }
 
     /// Events that happened since the last call (for animations).

@@ -192,11 +192,6 @@ wait 5s
     assert_eq!(second.answered, first.answered);
 }
 
-/// The whole narration since the last step began (the page shows the latest few).
-fn narration(session: &Session) -> Vec<String> {
-    session.said_since_step(usize::MAX)
-}
-
 fn settle(session: &mut Session) {
     while session.catching_up() {
         session.frame(16.0);
@@ -221,15 +216,19 @@ fn next_and_back_give_the_same_narration_and_snapshot_as_a_fresh_run() {
     let mut session = Session::new(Link::decode("#lesson=hot-key&seed=5").unwrap());
     assert_eq!(session.step_titles().len(), 4);
     play_to_step(&mut session, 2);
-    let (at_two, said_at_two) = (snapshot(&session), narration(&session));
-    assert!(!said_at_two.is_empty() || session.arrivals().len() == 2);
+    let (at_two, said_at_two) = (snapshot(&session), session.narration());
+    assert_eq!(
+        said_at_two.step, 1,
+        "held at step 2, step 1's narration stays"
+    );
+    assert!(!said_at_two.lines.is_empty());
     play_to_step(&mut session, 3);
     let at_three = snapshot(&session);
     session.back();
     settle(&mut session);
     assert_eq!(session.current_step(), 2);
     assert_eq!(snapshot(&session), at_two);
-    assert_eq!(narration(&session), said_at_two);
+    assert_eq!(session.narration(), said_at_two);
     // A fresh run straight to step 2 (a deep link) is the same too.
     let mut fresh = Session::new(Link::decode("#lesson=hot-key&seed=5&step=2").unwrap());
     settle(&mut fresh);
@@ -238,7 +237,7 @@ fn next_and_back_give_the_same_narration_and_snapshot_as_a_fresh_run() {
         ScriptState::AtStep { number: 2, .. }
     ));
     assert_eq!(snapshot(&fresh), at_two);
-    assert_eq!(narration(&fresh), said_at_two);
+    assert_eq!(fresh.narration(), said_at_two);
     // And Next goes to the same step 3 as before.
     play_to_step(&mut session, 3);
     assert_eq!(snapshot(&session), at_three);
@@ -381,85 +380,4 @@ fn a_console_wait_until_checks_over_frames_and_reports_when_it_held() {
         session.link().actions.is_empty(),
         "a wait is pace, not an action"
     );
-}
-
-/// The lesson player's narration as `ui/app.rs` computed it from the transcript before
-/// [`Session::narration`] existed: the reference the method must match.
-fn narration_as_the_page_computed_it(session: &Session) -> Vec<String> {
-    let (transcript, _) = session.transcript();
-    transcript
-        .iter()
-        .rev()
-        .take_while(|e| !matches!(e, Entry::Step { .. }))
-        .filter_map(|e| match e {
-            Entry::Say { text } => Some(text.clone()),
-            _ => None,
-        })
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect()
-}
-
-#[test]
-fn the_narration_is_the_latest_four_lines_said_since_the_step_began() {
-    let script = "say before
-step One
-say a
-say b
-wait 1s
-say c
-say d
-say e
-wait 1s
-step Two
-";
-    let mut session = Session::new(Link::start(Scenario::Script(script.into()), 1));
-    assert!(matches!(
-        session.script,
-        ScriptState::AtStep { number: 1, .. }
-    ));
-    assert!(session.narration().is_empty(), "nothing said since step 1");
-    session.next_step();
-    assert_eq!(session.narration(), ["a", "b"]);
-    session.advance(1_000);
-    assert_eq!(session.narration(), ["b", "c", "d", "e"], "the latest four");
-    assert_eq!(narration(&session), ["a", "b", "c", "d", "e"]);
-    session.advance(1_000);
-    assert!(matches!(
-        session.script,
-        ScriptState::AtStep { number: 2, .. }
-    ));
-    assert!(session.narration().is_empty());
-}
-
-#[test]
-fn without_steps_the_narration_is_the_latest_said_at_all() {
-    let script = "say one\nsay two\naws kinesis list-streams\nsay three\n";
-    let session = Session::new(Link::start(Scenario::Script(script.into()), 1));
-    assert_eq!(session.narration(), ["one", "two", "three"]);
-}
-
-#[test]
-fn the_narration_is_what_the_page_computed_at_every_frame_of_a_lesson() {
-    for lesson in ["hot-key", "getting-started", "kcl-failover"] {
-        let mut session = Session::new(Link::decode(&format!("#lesson={lesson}&seed=3")).unwrap());
-        let mut said = 0;
-        for _ in 0..3_000 {
-            assert_eq!(
-                session.narration(),
-                narration_as_the_page_computed_it(&session),
-                "{lesson}"
-            );
-            said = said.max(session.narration().len());
-            match session.script {
-                ScriptState::AtStep { .. } => session.next_step(),
-                ScriptState::Asking { .. } => session.answer(1),
-                ScriptState::Done => break,
-                ScriptState::Waiting { .. } => session.frame(100.0),
-            }
-        }
-        assert!(said > 0, "{lesson} narrates");
-    }
 }

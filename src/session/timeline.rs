@@ -8,7 +8,7 @@
 //! page's model (`mod.rs`) and from playback (`playback.rs`) because it is the one part that
 //! reasons about the run as a whole rather than the moment at hand.
 
-use super::{Link, Restart, ScriptState, Session, TimedAction};
+use super::{captions, Link, Restart, ScriptState, Session, TimedAction};
 
 /// When the run arrived at a lesson step, and how much of the journal had been done then
 /// (what Back replays to come back to it).
@@ -131,9 +131,13 @@ impl Session {
     }
 
     /// The learner did something new: the rest of a rewound timeline is gone (a new future
-    /// forks off here).
+    /// forks off here), and if it held actions of the learner's, a notice says so: they will
+    /// not happen again.
     pub(super) fn fork(&mut self) {
         if !self.replaying {
+            if !self.replay.is_empty() {
+                self.notice = Some(captions::forked(self.replay.len()));
+            }
             self.replay.clear();
             self.timeline_end_ms = self.world.elapsed_ms();
         }

@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
-use super::{ScriptState, Session};
+use super::captions::TimeState;
+pub use super::lesson::{AnsweredView, LessonView, Narration, NarrationLine, Question};
+use super::Session;
 use crate::engine::metrics::Metric;
 use crate::engine::{hash_key_of, shard_id, LineageNode, ShardLimits, Stream, StreamStatus};
 use crate::sim::producer::ProducerSeries;
@@ -84,6 +86,8 @@ pub struct View {
     pub seed: u64,
     pub speed: f64,
     pub playing: bool,
+    /// What time is doing (held at a step or a question is not playing).
+    pub time: TimeState,
     pub catching_up: bool,
     /// Where a console `wait` under way is going (elapsed ms).
     pub waiting_until_ms: Option<u64>,
@@ -102,38 +106,6 @@ pub struct View {
     pub timeline_end_ms: u64,
 }
 
-/// The lesson player's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LessonView {
-    /// Step titles in order (the table of contents); empty for a scenario without steps.
-    pub steps: Vec<String>,
-    /// The number of the last step reached (0 before the first).
-    pub current: usize,
-    /// Whether the simulation is held at that step until Next.
-    pub at_step: bool,
-    /// A question waiting for an answer.
-    pub question: Option<Question>,
-    /// The last question answered, with its outcome.
-    pub answered: Option<AnsweredView>,
-}
-
-/// A question on screen.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Question {
-    pub question: String,
-    pub choices: Vec<String>,
-}
-
-/// An answered question: what was chosen, what was right, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AnsweredView {
-    pub question: String,
-    pub choices: Vec<String>,
-    pub chosen: usize,
-    pub answer: usize,
-    pub explanation: String,
-}
-
 impl View {
     pub fn of(session: &Session) -> View {
         let world = &session.world;
@@ -149,19 +121,10 @@ impl View {
             seed: session.seed(),
             speed: session.speed(),
             playing: session.playing,
+            time: session.time_state(),
             catching_up: session.catching_up(),
             waiting_until_ms: session.waiting_until(),
-            script: match &session.script {
-                ScriptState::Waiting { until_ms } => format!(
-                    "the scenario goes on in {}",
-                    crate::script::duration::human(until_ms.saturating_sub(world.now_ms()))
-                ),
-                ScriptState::AtStep { number, title } => format!("step {number}: {title}"),
-                ScriptState::Asking { .. } => {
-                    "a question: the simulation waits for your answer".to_string()
-                }
-                ScriptState::Done => "the scenario has set the scene".to_string(),
-            },
+            script: session.script_caption(),
             notice: session.notice.clone(),
             streams: world.kinesis().streams().map(|s| s.name.clone()).collect(),
             stream: stream.map(|s| stream_view(world, s)),
@@ -185,27 +148,7 @@ impl View {
                 .collect(),
             hot_keys: stream.map(|s| hot_keys(world, s)).unwrap_or_default(),
             apps: super::kcl_view::apps(world),
-            lesson: LessonView {
-                steps: session.step_titles(),
-                current: session.current_step(),
-                at_step: matches!(session.script, ScriptState::AtStep { .. }),
-                question: match &session.script {
-                    ScriptState::Asking {
-                        question, choices, ..
-                    } => Some(Question {
-                        question: question.clone(),
-                        choices: choices.clone(),
-                    }),
-                    _ => None,
-                },
-                answered: session.answered.as_ref().map(|a| AnsweredView {
-                    question: a.question.clone(),
-                    choices: a.choices.clone(),
-                    chosen: a.chosen,
-                    answer: a.answer,
-                    explanation: a.explanation.clone(),
-                }),
-            },
+            lesson: session.lesson_view(),
             timeline_end_ms: session.timeline_end_ms(),
         }
     }

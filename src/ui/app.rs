@@ -46,8 +46,9 @@ use super::timeline::Timeline;
 use super::toolbar::Toolbar;
 use crate::script::complete::{complete, Completion};
 use crate::script::Entry;
+use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
-use crate::session::{captions, charts, Scenario, ScriptState, Session, View};
+use crate::session::{captions, charts, Scenario, Session, View};
 
 /// Seconds of history the charts show.
 const CHART_WINDOW_S: u64 = 120;
@@ -192,8 +193,9 @@ pub struct App {
     /// ever written when it was taken.
     transcript: Shared<Vec<Entry>>,
     transcript_seq: u64,
-    /// The lesson player's narration.
-    says: Vec<String>,
+    /// Asks the lesson player to come into view and take the focus (a lesson opened, or Play
+    /// pressed while a question waits): counts the requests.
+    player_focus: u32,
     share_url: Option<String>,
     /// The fragment this page last wrote, to tell our own changes from a learner's.
     fragment: String,
@@ -255,7 +257,7 @@ impl Component for App {
             selected: Vec::new(),
             transcript: Shared::default(),
             transcript_seq: u64::MAX,
-            says: Vec::new(),
+            player_focus: 0,
             share_url: None,
             fragment: ctx.props().fragment.trim_start_matches('#').to_string(),
             help_open: false,
@@ -299,13 +301,11 @@ impl Component for App {
             Msg::TogglePlay => {
                 {
                     let mut session = self.session.borrow_mut();
-                    if session.waiting_until().is_some() {
-                        session.stop_wait();
-                    } else if matches!(session.script, ScriptState::AtStep { .. }) {
-                        session.next_step();
-                    } else {
-                        session.playing = !session.playing;
+                    // A question holds time until it is answered: Play brings the learner to it.
+                    if session.time_state() == TimeState::HeldAtQuestion {
+                        self.player_focus += 1;
                     }
+                    session.toggle_play();
                 }
                 self.refresh(true);
                 true
@@ -356,6 +356,8 @@ impl Component for App {
             Msg::Open(scenario) => {
                 let seed = self.session.borrow().seed();
                 self.open(scenario, seed);
+                // The lessons are far down the page: the player comes into view.
+                self.player_focus += 1;
                 true
             }
             Msg::Explain(key) => {
@@ -421,6 +423,7 @@ impl Component for App {
                     let speed = self.session.borrow().speed();
                     Component::update(self, ctx, Msg::SetSpeed(speed / 2.0))
                 }
+                Shortcut::Next => Component::update(self, ctx, Msg::NextStep),
                 Shortcut::Help => Component::update(self, ctx, Msg::ToggleHelp),
                 Shortcut::Close => std::mem::take(&mut self.help_open),
             },
@@ -503,16 +506,17 @@ impl Component for App {
                     <p class="tagline">{ "Amazon Kinesis Data Streams, simulated in your browser: watch records hash onto shards, throttle, reshard, and get consumed." }</p>
                     <a class="to-lessons" href="#lessons" onclick={cb.to_lessons.clone()}>{ "Lessons ↓" }</a>
                 </header>
-                <Toolbar playing={view.playing} catching_up={view.catching_up} waiting_until_ms={view.waiting_until_ms} speed={view.speed}
+                <Toolbar time={view.time} catching_up={view.catching_up} waiting_until_ms={view.waiting_until_ms} speed={view.speed}
                     elapsed_ms={view.elapsed_ms} seed={view.seed}
                     on_play={cb.play.clone()} on_step={cb.step.clone()}
                     on_speed={cb.speed.clone()} on_seed={cb.seed.clone()}
                     on_reset={cb.reset.clone()} on_share={cb.share.clone()}
                     on_help={cb.help.clone()} />
                 <Timeline elapsed_ms={view.elapsed_ms} end_ms={view.timeline_end_ms} on_rewind={cb.rewind.clone()} />
-                <LessonPlayer script={view.script.clone()} lesson={view.lesson.clone()} says={self.says.clone()}
+                <LessonPlayer script={view.script.clone()} lesson={view.lesson.clone()}
                     notice={view.notice.clone()} on_next={cb.next.clone()} on_back={cb.back.clone()}
-                    on_goto={cb.goto.clone()} on_answer={cb.answer.clone()} on_dismiss={cb.dismiss.clone()} />
+                    on_goto={cb.goto.clone()} on_answer={cb.answer.clone()} on_dismiss={cb.dismiss.clone()}
+                    on_open={cb.open.clone()} focus_request={self.player_focus} />
                 if let Some(stream) = &view.stream {
                     <StreamPanel stream={stream.clone()} producers={view.producers.clone()}
                         hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
@@ -642,7 +646,6 @@ impl App {
             self.transcript_seq = seq;
             let skip = transcript.len().saturating_sub(TRANSCRIPT_SHOWN);
             self.transcript = Shared::new(transcript.iter().skip(skip).cloned().collect());
-            self.says = session.narration();
         }
         let world = &session.world;
         let stream = self.view.stream.as_ref();

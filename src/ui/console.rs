@@ -6,7 +6,9 @@
 //!
 //! Its output is the session's whole transcript: what the scenario ran, what the buttons ran
 //! (every click is a command), and what was typed here, so the console also teaches the
-//! commands behind the page.
+//! commands behind the page. A lesson's question shows there with its choices only, never
+//! its answer ([`Entry::render_for_learner`]): the lesson player gives the outcome once
+//! answered.
 //!
 //! The line being typed, the lines typed before (up and down go through them) and Tab's last
 //! choices are the console's own state, a [`ConsoleLine`] changed only by a [`LineAction`]
@@ -202,6 +204,6 @@ fn entry(entry: &Entry) -> Html {
         Entry::Waited { now_ms, .. } => html! {
             <div class="waited">{ format!("(time is now {})", format::clock(*now_ms)) }</div>
         },
-        other => html! { <div class="say">{ other.render().trim_end() }</div> },
+        other => html! { <div class="say">{ other.render_for_learner().trim_end() }</div> },
     }
 }

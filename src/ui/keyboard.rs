@@ -1,5 +1,5 @@
 //! Keyboard shortcuts for presenters: space plays and pauses, the right arrow steps, + and -
-//! change the speed, ? shows the help, Escape closes it.
+//! change the speed, n goes on past a lesson step (Next), ? shows the help, Escape closes it.
 //!
 //! Shortcuts are ignored while the learner types in a box, and space and Enter on a focused
 //! button keep their usual meaning (press that button).
@@ -13,6 +13,8 @@ pub enum Shortcut {
     Step,
     Faster,
     Slower,
+    /// Next, at a lesson step.
+    Next,
     Help,
     Close,
 }
@@ -42,6 +44,7 @@ pub fn shortcut(event: &KeyboardEvent) -> Option<Shortcut> {
         "ArrowRight" => Some(Shortcut::Step),
         "+" | "=" => Some(Shortcut::Faster),
         "-" | "_" => Some(Shortcut::Slower),
+        "n" | "N" => Some(Shortcut::Next),
         "?" => Some(Shortcut::Help),
         _ => None,
     }
@@ -52,6 +55,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("Space", "play or pause"),
     ("→", "advance one step (100 ms of simulated time)"),
     ("+ / -", "double or halve the speed (0.25x to 64x)"),
+    (
+        "N",
+        "Next: run the lesson's next step (when time is held at a step)",
+    ),
     ("?", "show this help"),
     ("Esc", "close this help"),
 ];

@@ -1,46 +1,88 @@
 //! The lesson player: the narration, step by step, with a table of contents, a progress
-//! bar, Back and Next, and predict-then-run questions.
+//! bar, Back and Next, predict-then-run questions, and at the end of a lesson the next one.
 //!
-//! At a step the simulation holds still until Next. Back replays the run from the seed to
+//! At a step the simulation holds still until Next. A step's narration (its `say` lines and
+//! the feedback on its question, in order) stays on show for the whole step and, once the
+//! step has run, while time is held at the next one: there the finished step's narration
+//! comes first, then the coming step's title and Next. Back replays the run from the seed to
 //! the previous step (the model is deterministic, so it is exactly what was seen the first
 //! time); a step in the table of contents jumps there the same way. A question holds the
 //! simulation until it is answered; then the page says whether the prediction was right,
 //! shows why, and the run goes on so the learner sees it happen.
+//!
+//! A self-contained component: everything it shows comes in its props (built by the session,
+//! see `session/lesson.rs`), so it can be placed anywhere in the page. Its heading
+//! (`#narration-title`) takes the focus when a lesson is opened (see `app.rs`).
 
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::session::captions;
-use crate::session::view::LessonView;
+use crate::session::view::{AnsweredView, LessonView, NarrationLine};
+use crate::session::Scenario;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPlayerProps {
     /// The scenario's state in words.
     pub script: String,
     pub lesson: LessonView,
-    /// The narration since the last step.
-    pub says: Vec<String>,
     pub notice: Option<String>,
     pub on_next: Callback<()>,
     pub on_back: Callback<()>,
     pub on_goto: Callback<usize>,
     pub on_answer: Callback<usize>,
     pub on_dismiss: Callback<()>,
+    /// Opens another scenario (the next lesson, at the end of this one).
+    pub on_open: Callback<Scenario>,
+    /// Each new value brings the player into view and gives the focus to what the learner
+    /// needs: the first choice of a waiting question, otherwise the player's heading. 0 asks
+    /// nothing (a page opening on a link does not steal the focus).
+    #[prop_or_default]
+    pub focus_request: u32,
 }
 
 #[component]
 pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
     let lesson = &props.lesson;
+    let section = use_node_ref();
+    let heading = use_node_ref();
+    {
+        let (section, heading) = (section.clone(), heading.clone());
+        use_effect_with(props.focus_request, move |request| {
+            if *request > 0 {
+                bring_into_view(&section, &heading);
+            }
+        });
+    }
     let on_next = props.on_next.reform(|_: MouseEvent| ());
     let on_back = props.on_back.reform(|_: MouseEvent| ());
     let on_dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
     let total = lesson.steps.len();
-    let title = lesson
-        .current
-        .checked_sub(1)
-        .and_then(|i| lesson.steps.get(i));
+    let step_heading = |number: usize| {
+        number
+            .checked_sub(1)
+            .and_then(|i| lesson.steps.get(i))
+            .map(|title| format!("Step {number} of {total}: {title}"))
+    };
+    let narration = &lesson.narration;
+    let lines = html! {
+        <div id="narration-text">
+            { for narration.lines.iter().map(line) }
+        </div>
+    };
+    // Held at a step after the previous one ran: what that step said first, then the step
+    // Next will run.
+    let finished_first = lesson.at_step && narration.step != lesson.current;
+    let coming = step_heading(lesson.current).map(|heading| {
+        html! { <h3 class="step-title" id="step-title">{ heading }</h3> }
+    });
     html! {
-        <section class="narration lesson-player" aria-labelledby="narration-title">
-            <h2 id="narration-title" class="visually-hidden">{ "Narration" }</h2>
+        <section class="narration lesson-player" id="lesson-player" aria-labelledby="narration-title" ref={section}>
+            <h2 id="narration-title" ref={heading} tabindex="-1"
+                class={if lesson.title.is_some() { "lesson-title" } else { "visually-hidden" }}>
+                { lesson.title.as_deref().unwrap_or("Narration") }
+            </h2>
             if let Some(notice) = &props.notice {
                 <p class="notice" id="notice" role="alert">
                     { notice }{ " " }<button class="link" onclick={on_dismiss}>{ "Dismiss" }</button>
@@ -71,12 +113,16 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                 </nav>
             }
             <div class="narration-body" aria-live="polite">
-                if let Some(title) = title {
-                    <h3 class="step-title" id="step-title">{ format!("Step {} of {total}: {title}", lesson.current) }</h3>
+                if finished_first {
+                    if let Some(heading) = step_heading(narration.step) {
+                        <h3 class="step-title finished" id="narration-step">{ heading }</h3>
+                    }
+                    { lines }
+                    { coming.unwrap_or_default() }
+                } else {
+                    { coming.unwrap_or_default() }
+                    { lines }
                 }
-                <div id="narration-text">
-                    { for props.says.iter().map(|say| html! { <p class="say">{ say }</p> }) }
-                </div>
                 if let Some(question) = &lesson.question {
                     <div class="question" id="question" role="group" aria-labelledby="question-text">
                         <p id="question-text"><strong>{ "Predict: " }</strong>{ &question.question }</p>
@@ -87,31 +133,81 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                                 html! { <button class="choice" id={format!("choice-{chosen}")} {onclick}>{ choice }</button> }
                             }) }
                         </div>
-                        <p class="hint">{ "The simulation waits for your answer." }</p>
-                    </div>
-                }
-                if let Some(answered) = &lesson.answered {
-                    <div class={classes!("answered", if answered.chosen == answered.answer { "right" } else { "wrong" })} id="answered">
-                        <p>
-                            <strong>{ if answered.chosen == answered.answer { "Right. " } else { "Not quite. " } }</strong>
-                            { captions::the_answer(&answered.choices, answered.answer) }
-                        </p>
-                        if !answered.explanation.is_empty() {
-                            <p class="explanation">{ &answered.explanation }</p>
-                        }
                     </div>
                 }
             </div>
+            if lesson.complete {
+                <div class="lesson-complete" id="lesson-complete" role="status">
+                    <p>
+                        <strong>{ &props.script }</strong>{ " " }
+                        { captions::after_lesson(lesson.next_lesson.as_ref().map(|n| n.title.as_str())) }
+                    </p>
+                    if let Some(next) = &lesson.next_lesson {
+                        <button id="next-lesson" class="primary"
+                            onclick={props.on_open.reform({
+                                let name = next.name.clone();
+                                move |_: MouseEvent| Scenario::Lesson(name.clone())
+                            })}>
+                            { captions::next_lesson_button(&next.title) }
+                        </button>
+                    }
+                </div>
+            }
             <p class="script-state" id="script-state">
-                { &props.script }
+                if !lesson.complete {
+                    { &props.script }
+                }
                 if total > 0 {
                     { " " }<button id="back-step" onclick={on_back} disabled={lesson.current == 0}
                         title="Back to the previous step: the run is replayed from the seed, exactly">{ "Back" }</button>
                 }
                 if lesson.at_step {
-                    { " " }<button id="next-step" class="primary" onclick={on_next}>{ "Next" }</button>
+                    { " " }<button id="next-step" class="primary" onclick={on_next}
+                        title="Run the next step (n)">{ "Next" }</button>
                 }
             </p>
         </section>
     }
+}
+
+/// One line of the narration: a `say`, or the feedback on the step's question.
+fn line(line: &NarrationLine) -> Html {
+    match line {
+        NarrationLine::Say { text } => html! { <p class="say">{ text }</p> },
+        NarrationLine::Answered(answered) => feedback(answered),
+    }
+}
+
+/// Whether the prediction was right, the right choice, and why.
+fn feedback(answered: &AnsweredView) -> Html {
+    let right = answered.chosen == answered.answer;
+    html! {
+        <div class={classes!("answered", if right { "right" } else { "wrong" })} id="answered">
+            <p>
+                <strong>{ if right { "Right. " } else { "Not quite. " } }</strong>
+                { captions::the_answer(&answered.choices, answered.answer) }
+            </p>
+            if !answered.explanation.is_empty() {
+                <p class="explanation">{ &answered.explanation }</p>
+            }
+        </div>
+    }
+}
+
+/// Scrolls the player to the top of the view (below the sticky toolbar: see `lesson.css`) and
+/// focuses a waiting question's first choice, or else the heading.
+fn bring_into_view(section: &NodeRef, heading: &NodeRef) {
+    let Some(section) = section.cast::<Element>() else {
+        return;
+    };
+    let target = section
+        .query_selector("#choice-1")
+        .ok()
+        .flatten()
+        .or_else(|| heading.cast::<Element>())
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    if let Some(target) = target {
+        let _ = target.focus();
+    }
+    section.scroll_into_view_with_bool(true);
 }

@@ -1,5 +1,9 @@
 //! The time controls: play/pause, one step, speed, the simulated clock, the seed, reset,
 //! sharing and help. Keyboard shortcuts for the same controls are in [`super::keyboard`].
+//!
+//! The Play button says what time is doing, not only what was pressed last: held at a
+//! lesson step (where it is Next), waiting for an answer, or a console wait it stops (the
+//! words are `session::captions::play_button`'s).
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -7,12 +11,14 @@ use yew::prelude::*;
 use super::field::Field;
 use super::format;
 use crate::engine::clock_text::iso8601;
+use crate::session::captions::{play_button, TimeState};
 use crate::session::{MAX_SPEED, MIN_SPEED};
 use crate::sim::START_MS;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
-    pub playing: bool,
+    /// What time is doing: the Play button says it.
+    pub time: TimeState,
     pub catching_up: bool,
     /// A console `wait` fast-forwarding to this moment (elapsed ms).
     pub waiting_until_ms: Option<u64>,
@@ -30,14 +36,9 @@ pub struct ToolbarProps {
 
 #[component]
 pub fn Toolbar(props: &ToolbarProps) -> Html {
-    // While a console `wait` runs the clock, the button stops it.
-    let play_label = if props.waiting_until_ms.is_some() {
-        "Stop wait"
-    } else if props.playing {
-        "Pause"
-    } else {
-        "Play"
-    };
+    // The button says what time is doing: held at a step it is Next, while a console
+    // `wait` runs the clock it stops it.
+    let play = play_button(props.time);
     let on_play = props.on_play.reform(|_: MouseEvent| ());
     let on_step = props.on_step.reform(|_: MouseEvent| ());
     let on_reset = props.on_reset.reform(|_: MouseEvent| ());
@@ -59,9 +60,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     let speed_text = format::speed(props.speed);
     html! {
         <div class="toolbar" role="toolbar" aria-label="Time controls">
-            <button id="play" class="primary" onclick={on_play} aria-pressed={props.playing.to_string()}
-                title="Play or pause the simulation (space)">
-                { play_label }
+            <button id="play" class="primary" onclick={on_play} aria-pressed={play.pressed.to_string()}
+                title={play.title} data-time={time_state_name(props.time)}>
+                { play.label }
             </button>
             <button id="step" onclick={on_step} title="Advance the simulation by 100 ms (right arrow)">
                 { "Step" }
@@ -96,5 +97,16 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <button id="share" onclick={on_share} title="Make a link that reproduces this run at this moment">{ "Share link" }</button>
             <button id="help-button" onclick={on_help} aria-label="Keyboard shortcuts and help" title="Help (?)">{ "?" }</button>
         </div>
+    }
+}
+
+/// The time state's name, for styles and tests (`data-time`).
+fn time_state_name(time: TimeState) -> &'static str {
+    match time {
+        TimeState::Playing => "playing",
+        TimeState::Paused => "paused",
+        TimeState::HeldAtStep { .. } => "held-at-step",
+        TimeState::HeldAtQuestion => "held-at-question",
+        TimeState::ConsoleWait { .. } => "console-wait",
     }
 }

@@ -1,0 +1,249 @@
+//! The lesson as the player shows it: the step's narration (every `say` of the step and the
+//! feedback on its question, in order), what time is doing, the scenario's state in words,
+//! and the end of a lesson with the next one.
+//!
+//! A step's narration is the point of a lesson, so it stays on show for the whole step: while
+//! the step runs, through its waits, and once it has finished and time is held at the next
+//! step, until the learner presses Next. (A `step` holds time *before* its commands run, so
+//! while held at step N the player shows what step N-1 said.) It is read from the transcript,
+//! the one record of what was said, so Back, a link and a fresh run show the same.
+//!
+//! Apart from `mod.rs` (the session's machinery) and `view.rs` (the stream's picture) because
+//! this is the course's side of the page: what a learner reads about where the lesson and
+//! time are.
+
+use serde::Serialize;
+
+use super::captions::{self, TimeState};
+use super::{Scenario, ScriptState, Session};
+use crate::script::lessons::{lesson, lessons};
+use crate::script::Entry;
+
+/// The most lines of narration kept for one step (a step says a handful; a scenario without
+/// steps, or a learner typing `say` at the console, could say many more: the latest are kept).
+pub const NARRATION_KEPT: usize = 24;
+
+/// The lesson player's state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LessonView {
+    /// The lesson's title; `None` for the opening scene or a script.
+    pub title: Option<String>,
+    /// Step titles in order (the table of contents); empty for a scenario without steps.
+    pub steps: Vec<String>,
+    /// The number of the last step reached (0 before the first).
+    pub current: usize,
+    /// Whether the simulation is held at that step until Next.
+    pub at_step: bool,
+    /// A question waiting for an answer (never its answer).
+    pub question: Option<Question>,
+    /// What the step on show said, in order, with the feedback on its question.
+    pub narration: Narration,
+    /// A lesson whose script has run to its end.
+    pub complete: bool,
+    /// The lesson after this one in the course (offered at the end).
+    pub next_lesson: Option<NextLesson>,
+}
+
+/// A question on screen: what is asked and the choices, nothing that gives the answer away.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Question {
+    pub question: String,
+    pub choices: Vec<String>,
+}
+
+/// An answered question: what was chosen, what was right, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AnsweredView {
+    pub question: String,
+    pub choices: Vec<String>,
+    /// Both 1-based.
+    pub chosen: usize,
+    pub answer: usize,
+    pub explanation: String,
+}
+
+/// The narration of one step.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Narration {
+    /// The step it belongs to (0: before the first step, or a scenario without steps). While
+    /// time is held at a step this is the step before it, which has just run.
+    pub step: usize,
+    pub lines: Vec<NarrationLine>,
+}
+
+/// One line of a step's narration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind")]
+pub enum NarrationLine {
+    /// A `say`.
+    Say { text: String },
+    /// The learner's answer to the step's question, with the outcome and why.
+    Answered(AnsweredView),
+}
+
+/// The lesson after this one, in course order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NextLesson {
+    pub name: String,
+    pub title: String,
+}
+
+impl Session {
+    /// What simulated time is doing: a console wait running the clock, a question or a step
+    /// holding it, or playing or paused as the learner left it.
+    pub fn time_state(&self) -> TimeState {
+        if let Some(until_ms) = self.waiting_until() {
+            return TimeState::ConsoleWait { until_ms };
+        }
+        match &self.script {
+            ScriptState::Asking { .. } => TimeState::HeldAtQuestion,
+            ScriptState::AtStep { number, .. } => TimeState::HeldAtStep { step: *number },
+            _ if self.playing => TimeState::Playing,
+            _ => TimeState::Paused,
+        }
+    }
+
+    /// The Play button (or space): pauses or plays; at a step it is Next; a console wait under
+    /// way stops where it is and time stays paused. A question holds time whatever is pressed.
+    pub fn toggle_play(&mut self) {
+        match self.time_state() {
+            TimeState::ConsoleWait { .. } => {
+                self.stop_wait();
+                self.playing = false;
+            }
+            TimeState::HeldAtStep { .. } => self.next_step(),
+            TimeState::HeldAtQuestion => {}
+            TimeState::Playing | TimeState::Paused => self.playing = !self.playing,
+        }
+    }
+
+    /// The narration on show: every line the current step said and the feedback on its
+    /// question, in order (the latest [`NARRATION_KEPT`]). While time is held at a step it is
+    /// the previous step's, which has just run, until Next. Without steps, everything said.
+    pub fn narration(&self) -> Narration {
+        let transcript = &self.transcript;
+        let mut steps = transcript
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, e)| match e {
+                Entry::Step { number, .. } => Some((i, *number)),
+                _ => None,
+            });
+        let (last, before) = (steps.next(), steps.next());
+        let held = matches!(self.script, ScriptState::AtStep { .. });
+        let (from, to, step) = match last {
+            Some((at, _)) if held => (
+                before.map_or(0, |(i, _)| i + 1),
+                at,
+                before.map_or(0, |b| b.1),
+            ),
+            Some((at, number)) => (at + 1, transcript.len(), number),
+            None => (0, transcript.len(), 0),
+        };
+        let mut lines = Vec::new();
+        let mut asked = None;
+        for entry in transcript.range(from..to) {
+            match entry {
+                Entry::Say { text } => lines.push(NarrationLine::Say { text: text.clone() }),
+                Entry::Ask { .. } => asked = Some(entry),
+                Entry::Answered { chosen, .. } => {
+                    if let Some(Entry::Ask {
+                        question,
+                        choices,
+                        answer,
+                        explanation,
+                        ..
+                    }) = asked.take()
+                    {
+                        lines.push(NarrationLine::Answered(AnsweredView {
+                            question: question.clone(),
+                            choices: choices.clone(),
+                            chosen: *chosen,
+                            answer: *answer,
+                            explanation: explanation.clone(),
+                        }));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let skip = lines.len().saturating_sub(NARRATION_KEPT);
+        lines.drain(..skip);
+        Narration { step, lines }
+    }
+
+    /// The scenario's state in words: when it goes on (in wall time at the speed), what a
+    /// `wait until` waits for, a step or a question holding time, or its end.
+    pub fn script_caption(&self) -> String {
+        match &self.script {
+            ScriptState::Waiting { until_ms } => match &self.script_until {
+                Some(condition) => captions::waiting_for(condition),
+                None => captions::countdown(
+                    until_ms.saturating_sub(self.world.now_ms()),
+                    self.speed(),
+                    self.time_state(),
+                ),
+            },
+            ScriptState::AtStep { number, .. } => captions::held_at_step(*number),
+            ScriptState::Asking { .. } => captions::held_at_question(),
+            ScriptState::Done => captions::scenario_done(
+                matches!(self.scenario(), Scenario::Lesson(_)),
+                *self.scenario() == Scenario::Default,
+            ),
+        }
+    }
+
+    /// The lesson after this one in the course, if this is a lesson and not the last.
+    pub fn next_lesson(&self) -> Option<NextLesson> {
+        let Scenario::Lesson(name) = self.scenario() else {
+            return None;
+        };
+        let at = lessons().iter().position(|l| l.name == name)?;
+        lessons().get(at + 1).map(|next| NextLesson {
+            name: next.name.to_string(),
+            title: next.title().to_string(),
+        })
+    }
+
+    /// The lesson player's state.
+    pub fn lesson_view(&self) -> LessonView {
+        let title = match self.scenario() {
+            Scenario::Lesson(name) => lesson(name).map(|l| l.title().to_string()),
+            _ => None,
+        };
+        let complete = title.is_some() && self.script == ScriptState::Done;
+        LessonView {
+            title,
+            steps: self.step_titles(),
+            current: self.current_step(),
+            at_step: matches!(self.script, ScriptState::AtStep { .. }),
+            question: match &self.script {
+                ScriptState::Asking {
+                    question, choices, ..
+                } => Some(Question {
+                    question: question.clone(),
+                    choices: choices.clone(),
+                }),
+                _ => None,
+            },
+            narration: self.narration(),
+            complete,
+            next_lesson: if complete { self.next_lesson() } else { None },
+        }
+    }
+}
+
+/// What a script's `wait until` waits for, from the command as written (`wait until status
+/// orders ACTIVE --every 1s` waits for `status orders ACTIVE`); `None` for any other line.
+pub(super) fn wait_until_condition(command: &str) -> Option<String> {
+    let mut words = command.split_whitespace();
+    if (words.next(), words.next()) != (Some("wait"), Some("until")) {
+        return None;
+    }
+    let condition: Vec<&str> = words.take_while(|w| !w.starts_with("--")).collect();
+    Some(condition.join(" "))
+}
+
+#[cfg(test)]
+mod tests;
