@@ -72,8 +72,9 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
         </div>
     };
     // Held at a step after the previous one ran: what that step said first, then the step
-    // Next will run.
-    let finished_first = lesson.at_step && narration.step != lesson.current;
+    // Next will run (a step that said nothing leaves only the coming one).
+    let finished_first =
+        lesson.at_step && narration.step != lesson.current && !narration.lines.is_empty();
     let coming = step_heading(lesson.current).map(|heading| {
         html! { <h3 class="step-title" id="step-title">{ heading }</h3> }
     });
