@@ -263,8 +263,8 @@ pub const LEASE_COLUMNS: &[(&str, &str)] = &[
     (
         "checkpoint",
         "Where processing of the shard has got to: the sequence number of the last record the \
-         record processor checkpointed (TRIM_HORIZON or LATEST before the first, SHARD_END once \
-         a closed shard is done). A new owner starts just after it.",
+         record processor checkpointed (TRIM_HORIZON, LATEST or AT_TIMESTAMP before the first, \
+         SHARD_END once a closed shard is done). A new owner goes on from there.",
     ),
     (
         "ownerSwitchesSinceCheckpoint",
