@@ -18,8 +18,8 @@ use crate::sim::World;
 
 mod commands;
 
-pub use commands::{command_names, is_switch, option_names, option_value, WAITERS};
-pub(crate) use commands::{find, table, waiter_options, CliOption, Kind, GLOBAL};
+pub use commands::{command_names, effect, is_switch, option_names, option_value, WAITERS};
+pub(crate) use commands::{find, table, waiter_options, CliCommand, CliOption, Kind, GLOBAL};
 
 const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]";
 

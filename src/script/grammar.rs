@@ -17,6 +17,13 @@
 //! `ask`, `expect`) take as many words as their entries have (`script_commands.rs`),
 //! and the words their own small grammars accept (`answer`, `because`, the comparisons) are
 //! constants of the table that help and Tab read as well.
+//!
+//! Each command also says what running it does to the world ([`Effect`]): whether it only
+//! looks (describes, lists, reads, prints) or changes what the learner sees (writes records,
+//! reshards, starts a producer, lets time pass). A check must only look, so `expect` and
+//! `wait until` refuse a `$(...)` that changes the world ([`super::observe`]); the `aws
+//! kinesis` commands say it in their own table ([`super::aws_cli`]), and [`effect_of`] asks
+//! whichever table a command line belongs to.
 
 use super::duration::written;
 use super::suggest::did_you_mean;
@@ -26,8 +33,8 @@ mod table;
 
 pub use table::{
     ask, checkpoint, comparison, condition, keys, position, retry, ASK, AT, AWS, COMMANDS,
-    CONSUMER, EXPECT, KCL, OPERATORS, PRODUCER, SIM, SLEEP, UNTIL_EVERY, UNTIL_TIMEOUT, WAIT,
-    WAIT_UNTIL,
+    CONSUMER, EXPECT, KCL, OPERATORS, PRODUCER, SIM, SLEEP, TIME_PASSES, UNTIL_EVERY,
+    UNTIL_TIMEOUT, WAIT, WAIT_UNTIL,
 };
 
 /// What a word or an option's value is: what help calls it and what Tab offers for it.
@@ -284,6 +291,16 @@ pub enum Syntax {
     Condition,
 }
 
+/// What running a command does to the world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// It only looks: describes, lists, reads or prints, and the learner sees nothing change.
+    Observes,
+    /// It changes the world; the words say how, after the command's name ("writes to the
+    /// stream", for `put-record writes to the stream`).
+    Changes(&'static str),
+}
+
 /// A command of the language, or a subcommand of one (the same shape all the way down).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Command {
@@ -297,6 +314,8 @@ pub struct Command {
     /// Every subcommand also reads its siblings' options and ignores those it does not use
     /// (`producer remove web --rate 5` is accepted). Completion and help show each its own.
     pub shared_options: bool,
+    /// What running it does (for a group, what it does without a subcommand).
+    pub effect: Effect,
 }
 
 impl Command {
@@ -392,6 +411,35 @@ impl Command {
 /// The command named `name`.
 pub fn command_named(name: &str) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// What running the command line `words` does, and the name it goes by in an error
+/// (`put-record`, `producer add`): the deepest subcommand the words name in the table, an
+/// `aws kinesis` command in the CLI's table. Words that name no command only look (running
+/// them is an error, which changes nothing).
+pub fn effect_of<S: AsRef<str>>(words: &[S]) -> (String, Effect) {
+    let words: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
+    let Some((first, rest)) = words.split_first() else {
+        return (String::new(), Effect::Observes);
+    };
+    if *first == AWS.name {
+        let name = rest.get(1).copied().unwrap_or_default();
+        return (name.to_string(), super::aws_cli::effect(name));
+    }
+    let Some(mut found) = command_named(first) else {
+        return (first.to_string(), Effect::Observes);
+    };
+    let mut path = vec![found.name];
+    for word in rest {
+        match found.subcommand(word) {
+            Some(sub) => {
+                found = sub;
+                path.push(sub.name);
+            }
+            None => break,
+        }
+    }
+    (path.join(" "), found.effect)
 }
 
 /// The language's command names, in the table's order.

@@ -5,10 +5,11 @@
 //! the options the CLI derives from the engine's request shapes ([`super::aws_cli`]). `help`
 //! lists the commands, `help producer` a command's subcommands with their words and options
 //! (what kind of value each takes, and whether it is required), `help aws put-record` (or
-//! `help aws kinesis put-record`) a CLI command's options.
+//! `help aws kinesis put-record`) a CLI command's options. A command that changes the world
+//! says so, since a check (`expect`, `wait until`) may not run it.
 
 use super::aws_cli::{self, CliOption, Kind};
-use super::grammar::{self, one_of, Arg, Command, Opt, Syntax, Value};
+use super::grammar::{self, one_of, Arg, Command, Effect, Opt, Syntax, Value};
 use super::suggest::did_you_mean;
 use super::Outcome;
 
@@ -140,10 +141,20 @@ impl Page {
             if !top {
                 self.line(&format!("      {}", command.help));
             }
+            self.effect(command.effect, "      ");
             self.details(command.words, &command.shown_options(parent));
         }
         for sub in command.subcommands {
             self.describe(&format!("{path} {}", sub.name), sub, Some(command), false);
+        }
+    }
+
+    /// That a command changes the world, if it does: a check may not run it.
+    fn effect(&mut self, effect: Effect, indent: &str) {
+        if let Effect::Changes(_) = effect {
+            self.line(&format!(
+                "{indent}Changes the world: a check (expect, wait until) may not run it."
+            ));
         }
     }
 
@@ -273,12 +284,7 @@ fn aws(words: &[&str]) -> Result<String, String> {
             Ok(page.finish())
         }
         [name] => match aws_cli::find(name) {
-            Some((command, options)) => Ok(aws_command(
-                command.name,
-                command.action,
-                command.help,
-                options,
-            )),
+            Some((command, options)) => Ok(aws_command(command, options)),
             None => Err(unknown(
                 "aws kinesis command",
                 name,
@@ -315,9 +321,13 @@ fn aws_overview() -> String {
     page.finish()
 }
 
-fn aws_command(name: &str, action: &str, help: &str, options: &[CliOption]) -> String {
+fn aws_command(command: &aws_cli::CliCommand, options: &[CliOption]) -> String {
     let mut page = Page::default();
-    page.line(&format!("aws kinesis {name}: {help} (the {action} action)"));
+    page.line(&format!(
+        "aws kinesis {}: {} (the {} action)",
+        command.name, command.help, command.action
+    ));
+    page.effect(command.effect, "  ");
     let lines: Vec<(String, String)> = options
         .iter()
         .map(|option| {

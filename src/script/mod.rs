@@ -21,6 +21,7 @@ pub mod duration;
 pub mod grammar;
 pub mod help;
 pub mod lessons;
+mod observe;
 pub mod output;
 pub mod parse;
 pub mod runner;

@@ -213,3 +213,50 @@ pub fn frame_work(p95_ms: Option<f64>, frames: usize, first_frame_ms: f64) -> St
 
 #[cfg(test)]
 mod tests;
+
+/// The event history's note on holding still: while the pointer is over the list (or the
+/// keyboard is in it) no line moves, so the one aimed at stays put; and what Show does.
+pub fn history_pointer_note(held: bool) -> String {
+    if held {
+        "Held still while the pointer or the keyboard is in the list; new lines appear when \
+         it leaves."
+            .to_string()
+    } else {
+        "The list holds still while the pointer is over it. Show brings a line's shard or \
+         worker into view."
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod history_pointer_tests {
+    #[test]
+    fn the_history_says_when_it_holds_still() {
+        assert_eq!(
+            super::history_pointer_note(true),
+            "Held still while the pointer or the keyboard is in the list; new lines appear \
+             when it leaves."
+        );
+        assert!(super::history_pointer_note(false).contains("Show brings"));
+    }
+}
+
+/// After the share popover's Copy: whether the browser let the page copy the link.
+pub fn share_copied(ok: bool) -> String {
+    if ok {
+        "Copied to the clipboard.".to_string()
+    } else {
+        "The browser did not let the page copy it: the link is selected, press Ctrl+C (⌘C on \
+         a Mac)."
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod share_tests {
+    #[test]
+    fn the_share_popover_says_whether_the_link_was_copied() {
+        assert_eq!(super::share_copied(true), "Copied to the clipboard.");
+        assert!(super::share_copied(false).contains("press Ctrl+C"));
+    }
+}

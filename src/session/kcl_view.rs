@@ -11,11 +11,19 @@
 //!   once a taker has seen it unchanged for `failoverTimeMillis`;
 //! * how many records the owner has processed since its last checkpoint: if the owner died
 //!   now, the next owner would start from the checkpoint and process those again.
+//!
+//! And the panel explains itself, in sentences made here and tested natively: what each
+//! column of the lease table means ([`LEASE_COLUMNS`]), what "processed again" and "overlaps"
+//! are in the KCL's model ([`PROCESSED_AGAIN`], [`OVERLAPS`]), and the event behind the last
+//! of each, with its time ([`AppView::last_processed_again`], [`AppView::last_overlap`]), read
+//! from the world's event log.
 
 use serde::Serialize;
 
+use super::text::{and_list, plural};
 use crate::kcl::app::{ConsumerState, KclApp, LeaseMove, WorkerState, WORKER_PROCESSED};
-use crate::sim::{World, START_MS};
+use crate::kcl::{DuplicateReason, KclEvent};
+use crate::sim::{EventKind, World, START_MS};
 
 /// One worker card.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -82,14 +90,43 @@ pub struct AppView {
     /// overlap).
     pub duplicates: Vec<(String, u64)>,
     pub overlaps: u64,
+    /// The last time records were processed again, and why, while the event log still holds
+    /// it.
+    pub last_processed_again: Option<Cause>,
+    /// The last overlap, likewise.
+    pub last_overlap: Option<Cause>,
+}
+
+/// An event behind a counter of the KCL panel: when, and what happened, in a sentence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Cause {
+    /// Simulated milliseconds since the start.
+    pub at_ms: u64,
+    pub text: String,
 }
 
 /// Every application in the world.
 pub fn apps(world: &World) -> Vec<AppView> {
-    world.apps().map(|app| app_view(world, app)).collect()
+    let mut causes = Causes::default();
+    // One pass over the log for every application, and none while nothing was processed
+    // twice (the log holds thousands of events; this runs every frame).
+    if world
+        .apps()
+        .any(|app| app.stats.total_duplicates() > 0 || app.stats.overlaps > 0)
+    {
+        for event in world.log().iter() {
+            if let EventKind::Kcl { event: kcl } = &event.kind {
+                causes.note(event.at_ms.saturating_sub(START_MS), kcl);
+            }
+        }
+    }
+    world
+        .apps()
+        .map(|app| app_view(world, app, &causes))
+        .collect()
 }
 
-fn app_view(world: &World, app: &KclApp) -> AppView {
+fn app_view(world: &World, app: &KclApp, causes: &Causes) -> AppView {
     let now = world.now_ms();
     let failover_ms = app.config.failover_time_millis;
     let workers = app
@@ -171,7 +208,185 @@ fn app_view(world: &World, app: &KclApp) -> AppView {
             .map(|(reason, n)| (reason.as_str().to_string(), *n))
             .collect(),
         overlaps: app.stats.overlaps,
+        last_processed_again: causes
+            .processed_again
+            .get(app.name.as_str())
+            .map(|(at_ms, event)| processed_again_cause(app, *at_ms, event)),
+        last_overlap: causes
+            .overlap
+            .get(app.name.as_str())
+            .map(|(at_ms, event)| overlap_cause(*at_ms, event)),
     }
+}
+
+/// The last `Duplicates` and `Overlap` event of each application in the log, with its time
+/// since the start.
+#[derive(Default)]
+struct Causes<'a> {
+    processed_again: std::collections::BTreeMap<&'a str, (u64, &'a KclEvent)>,
+    overlap: std::collections::BTreeMap<&'a str, (u64, &'a KclEvent)>,
+}
+
+impl<'a> Causes<'a> {
+    fn note(&mut self, at_ms: u64, event: &'a KclEvent) {
+        match event {
+            KclEvent::Duplicates { app, .. } => {
+                self.processed_again.insert(app, (at_ms, event));
+            }
+            KclEvent::Overlap { app, .. } => {
+                self.overlap.insert(app, (at_ms, event));
+            }
+            _ => {}
+        }
+    }
+}
+
+// ------------------------------------------------------------------ what the panel says
+
+/// The lease table's columns as the panel heads them, each with what it means in plain words.
+/// The last three are not in the KCL's table: the panel works them out.
+pub const LEASE_COLUMNS: &[(&str, &str)] = &[
+    (
+        "leaseKey",
+        "The shard this lease is for: one lease per shard, named by its shard id.",
+    ),
+    (
+        "leaseOwner",
+        "The worker that holds the lease: the only one that should process the shard's records.",
+    ),
+    (
+        "leaseCounter",
+        "Goes up by one at every write to the row: each renewal by the owner (every \
+         failoverTimeMillis / 3 or so), each checkpoint, each take. A counter that stops going \
+         up tells the other workers the owner is gone.",
+    ),
+    (
+        "checkpoint",
+        "Where processing of the shard has got to: the sequence number of the last record the \
+         record processor checkpointed (TRIM_HORIZON, LATEST or AT_TIMESTAMP before the first, \
+         SHARD_END once a closed shard is done). A new owner goes on from there.",
+    ),
+    (
+        "ownerSwitchesSinceCheckpoint",
+        "How many times the lease changed owner since its last checkpoint. Each new owner \
+         starts from that checkpoint again.",
+    ),
+    (
+        "parentShardIds",
+        "The shards this one was split or merged from. Its records are processed only once its \
+         parents have been processed to their end (SHARD_END), so a key's records stay in \
+         order.",
+    ),
+    (
+        "shard consumer",
+        "What the owner's shard consumer is doing: waiting for the parent shards to be done, \
+         initializing, processing records, or shutting down. Not stored in the lease table.",
+    ),
+    (
+        "unchanged for",
+        "How long leaseCounter has not gone up. The other workers look at the table only every \
+         2 × (failoverTimeMillis + epsilon) or so; once one of them has seen the counter \
+         unchanged for failoverTimeMillis, the lease has expired and it takes it. Not stored \
+         in the lease table.",
+    ),
+    (
+        "after checkpoint",
+        "Records the owner processed after its last checkpoint: if the lease moved now, the \
+         next owner would process them again. Not stored in the lease table.",
+    ),
+];
+
+/// What "processed again" means in the KCL's model.
+pub const PROCESSED_AGAIN: &str =
+    "Processed again: the KCL processes every record at least once, not exactly once. When a \
+     lease moves (a failover, a steal to balance the load, a restart), the new owner starts \
+     from the lease's last checkpoint, so the records processed after that checkpoint are \
+     processed a second time. Record processors should be idempotent.";
+
+/// What "overlaps" means in the KCL's model.
+pub const OVERLAPS: &str =
+    "An overlap: two workers processing the same shard at the same time. A worker that lost \
+     its lease keeps processing until it notices, at its next renewal, or later if it was \
+     frozen (a zombie, after a long garbage collection), so a batch can be processed by both.";
+
+/// How a worker came to process records again; `from` says from whom and when it took the
+/// lease (` from worker-1 at 0:00:10.0`), when that is known.
+fn reason_text(reason: DuplicateReason, from: &str) -> String {
+    match reason {
+        DuplicateReason::Failover => format!(
+            "it took the lease{from} after its owner stopped renewing it, and started from the \
+             last checkpoint"
+        ),
+        DuplicateReason::Steal => format!(
+            "it stole the lease{from} to balance the load, and started from the last checkpoint"
+        ),
+        DuplicateReason::Restart => "it restarted with its old id, reclaimed the lease and \
+                                     started from the last checkpoint"
+            .to_string(),
+        DuplicateReason::ZombieOverlap => "it had lost the lease without noticing (a zombie) \
+                                           and finished a batch the new owner processed too"
+            .to_string(),
+    }
+}
+
+/// The last records processed again: who, how many, of which shard, and why.
+fn processed_again_cause(app: &KclApp, at_ms: u64, event: &KclEvent) -> Cause {
+    let KclEvent::Duplicates {
+        lease,
+        worker,
+        count,
+        reason,
+        ..
+    } = event
+    else {
+        return Cause {
+            at_ms,
+            text: String::new(),
+        };
+    };
+    // The move that gave it the lease, if that is still the lease's last move.
+    let from = app
+        .activity
+        .last_move
+        .get(lease)
+        .filter(|m| m.to == *worker && m.at_ms.saturating_sub(START_MS) <= at_ms)
+        .and_then(|m| {
+            let from = m.from.as_deref()?;
+            Some(format!(
+                " from {from} at {}",
+                clock(m.at_ms.saturating_sub(START_MS))
+            ))
+        })
+        .unwrap_or_default();
+    Cause {
+        at_ms,
+        text: format!(
+            "Last at {}: {worker} processed {} of {lease} a second time: {}.",
+            clock(at_ms),
+            plural(*count, "record", "records"),
+            reason_text(*reason, &from)
+        ),
+    }
+}
+
+/// The last overlap: which workers, on which shard.
+fn overlap_cause(at_ms: u64, event: &KclEvent) -> Cause {
+    let text = match event {
+        KclEvent::Overlap { lease, workers, .. } => format!(
+            "Last at {}: {} processed {lease} at the same time.",
+            clock(at_ms),
+            and_list(workers)
+        ),
+        _ => String::new(),
+    };
+    Cause { at_ms, text }
+}
+
+/// Simulated time as the page's clock shows it: `0:01:05.3`.
+pub fn clock(elapsed_ms: u64) -> String {
+    let tenths = elapsed_ms / 100 % 10;
+    let s = elapsed_ms / 1000;
+    format!("{}:{:02}:{:02}.{tenths}", s / 3600, s / 60 % 60, s % 60)
 }
 
 #[cfg(test)]
@@ -222,5 +437,87 @@ mod tests {
             0.0,
             "renewed by its new owner"
         );
+    }
+
+    #[test]
+    fn processed_again_and_overlaps_name_their_last_cause_with_its_time() {
+        // The opening scene: the first worker takes every lease, the others steal theirs.
+        let mut session = Session::new(Link::decode("#seed=1").unwrap());
+        session.advance(60_000);
+        let view = apps(&session.world).remove(0);
+        assert_eq!(view.duplicates, [("steal".to_string(), 2_462)]);
+        assert_eq!(view.overlaps, 2);
+        let again = view.last_processed_again.expect("a cause");
+        assert_eq!(
+            again.text,
+            "Last at 0:00:13.2: worker-2 processed 1,744 records of shardId-000000000001 a \
+             second time: it stole the lease from worker-1 at 0:00:10.0 to balance the load, \
+             and started from the last checkpoint."
+        );
+        assert_eq!(again.at_ms, 13_244);
+        assert_eq!(
+            view.last_overlap.expect("an overlap").text,
+            "Last at 0:00:11.5: worker-1 and worker-3 processed shardId-000000000002 at the \
+             same time."
+        );
+
+        // A zombie: a worker frozen past failoverTimeMillis finishes a batch after waking.
+        let mut session = Session::new(Link::decode("#lesson=kcl-zombie").unwrap());
+        for _ in 0..20 {
+            session.next_step();
+            session.advance(60_000);
+        }
+        let view = apps(&session.world).remove(0);
+        let again = view.last_processed_again.expect("a cause");
+        assert!(
+            again.text.ends_with(
+                "a second time: it had lost the lease without noticing (a zombie) and \
+                 finished a batch the new owner processed too."
+            ),
+            "{}",
+            again.text
+        );
+
+        // Nothing processed twice yet: nothing to explain, and the log is not read.
+        let (world, _, _) = crate::script::run_script(
+            "aws kinesis create-stream --stream-name s --shard-count 2\nwait 5s\n\
+             producer add p --stream s --rate 100\nkcl app add a --stream s --workers 1\nwait 30s",
+        )
+        .unwrap();
+        let view = apps(&world).remove(0);
+        assert!(view.processed > 0);
+        assert_eq!((view.last_processed_again, view.last_overlap), (None, None));
+    }
+
+    #[test]
+    fn the_explanations_say_what_the_kcl_does() {
+        assert!(PROCESSED_AGAIN.starts_with(
+            "Processed again: the KCL processes every record at least once, not exactly once."
+        ));
+        assert!(PROCESSED_AGAIN.contains("the new owner starts from the lease's last checkpoint"));
+        assert!(OVERLAPS
+            .starts_with("An overlap: two workers processing the same shard at the same time."));
+        assert!(OVERLAPS.contains("(a zombie, after a long garbage collection)"));
+        let heads: Vec<&str> = LEASE_COLUMNS.iter().map(|(head, _)| *head).collect();
+        assert_eq!(
+            heads,
+            [
+                "leaseKey",
+                "leaseOwner",
+                "leaseCounter",
+                "checkpoint",
+                "ownerSwitchesSinceCheckpoint",
+                "parentShardIds",
+                "shard consumer",
+                "unchanged for",
+                "after checkpoint"
+            ]
+        );
+        for (head, text) in LEASE_COLUMNS {
+            assert!(text.ends_with('.') && text.len() > 40, "{head}: {text}");
+        }
+        let counter = LEASE_COLUMNS[2].1;
+        assert!(counter.contains("each checkpoint"), "{counter}");
+        assert_eq!(clock(65_300), "0:01:05.3");
     }
 }

@@ -81,6 +81,7 @@ pub enum Msg {
     CanvasClick((f64, f64)),
     Select(String),
     Share,
+    CloseShare,
     HashChanged,
     DownloadCsv,
     Shortcut(Shortcut),
@@ -108,6 +109,7 @@ struct Callbacks {
     seed: Callback<u64>,
     reset: Callback<()>,
     share: Callback<()>,
+    close_share: Callback<()>,
     help: Callback<()>,
     next: Callback<()>,
     dismiss: Callback<()>,
@@ -145,6 +147,7 @@ impl Callbacks {
             seed: link.callback(Msg::SetSeed),
             reset: link.callback(|_| Msg::Reset),
             share: link.callback(|_| Msg::Share),
+            close_share: link.callback(|_| Msg::CloseShare),
             help: link.callback(|_| Msg::ToggleHelp),
             next: link.callback(|_| Msg::NextStep),
             dismiss: link.callback(|_| Msg::DismissNotice),
@@ -391,6 +394,7 @@ impl Component for App {
                 self.fragment = fragment;
                 true
             }
+            Msg::CloseShare => self.share_url.take().is_some(),
             Msg::HashChanged => {
                 let fragment = dom::fragment().trim_start_matches('#').to_string();
                 if fragment == self.fragment {
@@ -425,7 +429,9 @@ impl Component for App {
                 }
                 Shortcut::Next => Component::update(self, ctx, Msg::NextStep),
                 Shortcut::Help => Component::update(self, ctx, Msg::ToggleHelp),
-                Shortcut::Close => std::mem::take(&mut self.help_open),
+                Shortcut::Close => {
+                    std::mem::take(&mut self.help_open) | self.share_url.take().is_some()
+                }
             },
             Msg::ToggleHelp => {
                 self.help_open = !self.help_open;
@@ -437,15 +443,10 @@ impl Component for App {
                 true
             }
             Msg::PickEvent(item) => {
+                // Only highlights: the page stays where the learner is reading (the line's
+                // Show button scrolls, in the history panel).
                 self.highlighted_shard = item.shards.first().cloned();
                 self.highlighted_worker = item.workers.first().cloned();
-                if let Some(element) = self.highlighted_shard.as_ref().and_then(|s| {
-                    web_sys::window()?
-                        .document()?
-                        .get_element_by_id(&format!("lane-{s}"))
-                }) {
-                    element.scroll_into_view();
-                }
                 true
             }
             Msg::HoverShard(shard) => {
@@ -511,6 +512,7 @@ impl Component for App {
                     on_play={cb.play.clone()} on_step={cb.step.clone()}
                     on_speed={cb.speed.clone()} on_seed={cb.seed.clone()}
                     on_reset={cb.reset.clone()} on_share={cb.share.clone()}
+                    share_url={self.share_url.clone()} on_share_close={cb.close_share.clone()}
                     on_help={cb.help.clone()} />
                 <Timeline elapsed_ms={view.elapsed_ms} end_ms={view.timeline_end_ms} on_rewind={cb.rewind.clone()} />
                 <LessonPlayer script={view.script.clone()} lesson={view.lesson.clone()}
@@ -546,7 +548,7 @@ impl Component for App {
                     <Lineage lineage={stream.lineage.clone()} />
                 }
                 <Charts charts={self.charts.charts()} canvases={self.charts.canvases()} on_download={cb.download.clone()} />
-                <Scenarios current={self.session.borrow().scenario().clone()} share_url={self.share_url.clone()}
+                <Scenarios current={self.session.borrow().scenario().clone()} share_url={None::<String>}
                     on_open={cb.open.clone()} />
                 <HistoryPanel history={self.history.history()} version={self.history.version()}
                     hovered_shard={self.hovered_shard.clone()} seed={view.seed}

@@ -1,7 +1,12 @@
 //! The event history: what happened, in order, in sentences (puts and renewals summed per
 //! second, everything else one line each), filterable by shard, worker and kind, linked both
-//! ways to the picture: click a line to highlight its shard and worker; hover a shard's lane
-//! to see only its events. The filtered list exports as JSON.
+//! ways to the picture: click a line to highlight its shard and worker (the page stays where
+//! it is: the learner is reading the list), or its Show button to bring them into view; hover
+//! a shard's lane to see only its events. The filtered list exports as JSON.
+//!
+//! A busy stream adds lines every second, so the list holds still while the pointer is over
+//! it or the keyboard is in it: the line the learner aims at stays where it is, and a note
+//! says the list is held. It catches up when the pointer and the focus leave.
 
 //!
 //! The filter is the panel's own state; the history itself is fed by the app frame by frame,
@@ -12,7 +17,8 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::dom;
@@ -142,18 +148,94 @@ fn effective(filter: &HistoryFilter, hovered_shard: &Option<String>) -> HistoryF
     }
 }
 
+/// Brings what a line is about into view, in the middle of the window (not under the
+/// sticky toolbar): its shard's lane, or else its worker's card, in the page `from` (the
+/// clicked button) is part of.
+fn show(item: &HistoryItem, from: Option<Element>) {
+    let Some(page) = from.and_then(|e| e.closest("#shardlab-app").ok().flatten()) else {
+        return;
+    };
+    let find = |selector: String| page.query_selector(&selector).ok().flatten();
+    let lane = item
+        .shards
+        .iter()
+        .find_map(|s| find(format!("[id='lane-{s}']")));
+    let card = || {
+        item.workers
+            .iter()
+            .find_map(|w| find(format!(".worker[data-worker='{w}']")))
+    };
+    if let Some(element) = lane.or_else(card) {
+        scroll_to_middle(&element);
+    }
+}
+
+/// `element.scrollIntoView({block: "center"})`.
+fn scroll_to_middle(element: &Element) {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"block".into(), &"center".into());
+    let method = js_sys::Reflect::get(element, &"scrollIntoView".into())
+        .ok()
+        .and_then(|m| m.dyn_into::<js_sys::Function>().ok());
+    match method {
+        Some(method) => {
+            let _ = method.call1(element, &JsValue::from(options));
+        }
+        None => element.scroll_into_view(),
+    }
+}
+
 #[component]
 pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
     let filter = use_state(HistoryFilter::default);
+    // Held still while the pointer is over the list or the focus is in it.
+    let pointer_over = use_state(|| false);
+    let focus_in = use_state(|| false);
+    let held = *pointer_over || *focus_in;
+    let shown_version = use_mut_ref(|| props.version);
+    if !held {
+        *shown_version.borrow_mut() = props.version;
+    }
+    let version = *shown_version.borrow();
     let page = use_memo(
         (
             props.history.clone(),
-            props.version,
+            version,
             (*filter).clone(),
             props.hovered_shard.clone(),
         ),
         |(history, _, filter, hovered)| Page::of(history, &effective(filter, hovered)),
     );
+    let on_enter = {
+        let pointer_over = pointer_over.clone();
+        Callback::from(move |_: PointerEvent| pointer_over.set(true))
+    };
+    let on_leave = {
+        let pointer_over = pointer_over.clone();
+        Callback::from(move |_: PointerEvent| pointer_over.set(false))
+    };
+    let on_focus_in = {
+        let focus_in = focus_in.clone();
+        Callback::from(move |_: FocusEvent| focus_in.set(true))
+    };
+    let list_ref = use_node_ref();
+    let on_focus_out = {
+        let (focus_in, list_ref) = (focus_in.clone(), list_ref.clone());
+        Callback::from(move |event: FocusEvent| {
+            // Moving from one line's button to another's stays inside. (Yew listens at the
+            // page's root, so the list is found by its ref, not as the event's current target.)
+            let list: Option<Element> = list_ref.cast();
+            let to = event
+                .related_target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            let inside = list
+                .zip(to)
+                .is_some_and(|(list, to)| list.contains(Some(&to)));
+            if !inside {
+                focus_in.set(false);
+            }
+        })
+    };
     let on_shard = {
         let filter = filter.clone();
         Callback::from(move |event: Event| {
@@ -248,10 +330,22 @@ pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
                 <p class="hint" id="history-hover">{ captions::history_hovered(shard) }</p>
             }
             <p class="hint">{ captions::history_count(page.matching, page.items.len()) }</p>
-            <ol id="history-list" class="history-list" reversed=true>
+            <p class={classes!("hint", "history-held", held.then_some("held"))} id="history-held" aria-live="polite">
+                { captions::history_pointer_note(held) }
+            </p>
+            <ol id="history-list" class="history-list" reversed=true ref={list_ref}
+                onpointerenter={on_enter} onpointerleave={on_leave}
+                onfocusin={on_focus_in} onfocusout={on_focus_out}>
                 { for page.items.iter().rev().map(|item| {
                     let picked = item.clone();
                     let onclick = props.on_pick.reform(move |_: MouseEvent| picked.clone());
+                    let on_show = (!item.shards.is_empty() || !item.workers.is_empty()).then(|| {
+                        let (shown, on_pick) = (item.clone(), props.on_pick.clone());
+                        Callback::from(move |event: MouseEvent| {
+                            on_pick.emit(shown.clone());
+                            show(&shown, event.target().and_then(|t| t.dyn_into().ok()));
+                        })
+                    });
                     html! {
                         <li key={item.seq.to_string()} class={classes!("kind-".to_string() + &item.kind.label().to_ascii_lowercase())}
                             data-shards={item.shards.join(" ")} data-workers={item.workers.join(" ")}>
@@ -260,6 +354,12 @@ pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
                                 <span class="kind-label">{ item.kind.label() }</span>
                                 <span class="text">{ &item.text }</span>
                             </button>
+                            if let Some(on_show) = on_show {
+                                <button class="history-show" onclick={on_show}
+                                    aria-label={format!("Show {} in the page", item.shards.first().or(item.workers.first()).cloned().unwrap_or_default())}>
+                                    { "Show" }
+                                </button>
+                            }
                         </li>
                     }
                 }) }

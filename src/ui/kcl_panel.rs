@@ -7,6 +7,12 @@
 //! run takes it, and the row says from whom. The records the owner processed after its last
 //! checkpoint are counted on the row: they are the ones the next owner will process again.
 //! Every button is a `kcl worker ...` command.
+//!
+//! The panel explains itself: "processed again" and "overlaps" are buttons that open a line
+//! saying what they are in the KCL's model and the last event behind them, with its time; each
+//! column heading of the lease table has its meaning as a tooltip, and all of them are written
+//! out under the table for keyboards and touch screens. The sentences are
+//! [`crate::session::kcl_view`]'s.
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -14,7 +20,9 @@ use yew::prelude::*;
 use super::format;
 use crate::kcl::{ConsumerState, WorkerState};
 use crate::session::captions;
-use crate::session::kcl_view::{AppView, LeaseRow, WorkerView};
+use crate::session::kcl_view::{
+    AppView, Cause, LeaseRow, WorkerView, LEASE_COLUMNS, OVERLAPS, PROCESSED_AGAIN,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct KclPanelProps {
@@ -52,17 +60,17 @@ fn app_view(props: &KclPanelProps, app: &AppView) -> Html {
     html! {
         <div class="kcl-app" data-app={app.name.clone()}>
             <h3>{ format!("{} reading {}", app.name, app.stream) }</h3>
-            <p class="kcl-counters">
+            <div class="kcl-counters">
                 <span>{ format!("{} records processed", format::int(app.processed)) }</span>
-                <span class={classes!((duplicates > 0).then_some("bad"))}>
-                    { format!("{} processed again", format::int(duplicates)) }
-                    if !app.duplicates.is_empty() {
-                        { captions::processed_again_causes(&app.duplicates) }
-                    }
-                </span>
-                <span class={classes!((app.overlaps > 0).then_some("bad"))}>{ format!("{} overlaps", app.overlaps) }</span>
+                <Explained id={format!("again-{}", app.name)} bad={duplicates > 0}
+                    label={format!("{} processed again{}", format::int(duplicates),
+                        if app.duplicates.is_empty() { String::new() } else { captions::processed_again_causes(&app.duplicates) })}
+                    explanation={PROCESSED_AGAIN} cause={app.last_processed_again.clone()} />
+                <Explained id={format!("overlaps-{}", app.name)} bad={app.overlaps > 0}
+                    label={format!("{} overlaps", format::int(app.overlaps))}
+                    explanation={OVERLAPS} cause={app.last_overlap.clone()} />
                 <span>{ format!("failoverTimeMillis {}", app.failover_ms) }</span>
-            </p>
+            </div>
             <ul class="workers" aria-label={format!("Workers of {}", app.name)}>
                 { for app.workers.iter().map(|w| {
                     let full = format!("{}/{}", app.name, w.id);
@@ -76,6 +84,43 @@ fn app_view(props: &KclPanelProps, app: &AppView) -> Html {
             </ul>
             { lease_table(props, app) }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ExplainedProps {
+    /// Unique in the page: the explanation's element id.
+    id: String,
+    label: String,
+    bad: bool,
+    explanation: &'static str,
+    cause: Option<Cause>,
+}
+
+/// A counter that opens a line explaining it, and the last event behind it.
+#[component]
+fn Explained(props: &ExplainedProps) -> Html {
+    let open = use_state(|| false);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let id = format!("explain-{}", props.id);
+    html! {
+        <>
+            <button class={classes!("explain", props.bad.then_some("bad"))} onclick={toggle}
+                aria-expanded={open.to_string()} aria-controls={id.clone()} title={props.explanation}>
+                { &props.label }<span class="explain-mark" aria-hidden="true">{ " ?" }</span>
+            </button>
+            if *open {
+                <p class="kcl-explain" id={id}>
+                    { props.explanation }
+                    if let Some(cause) = &props.cause {
+                        <span class="cause" data-at-ms={cause.at_ms.to_string()}>{ " " }{ &cause.text }</span>
+                    }
+                </p>
+            }
+        </>
     }
 }
 
@@ -116,7 +161,7 @@ fn WorkerCard(props: &WorkerCardProps) -> Html {
     };
     html! {
         <li class={classes!("worker", worker.state.as_str(), props.highlighted.then_some("highlighted"))} data-worker={full.clone()}>
-            <button class="worker-name link" onclick={select} title="Show this worker's events">{ &worker.id }</button>
+            <button class="worker-name link" onclick={select} title="Highlight this worker">{ &worker.id }</button>
             <span class="worker-state">{ worker.state.as_str().to_ascii_uppercase() }</span>
             if let Some(until) = worker.paused_until_ms {
                 <span class="hint">{ format!(" until {}", format::clock(until)) }</span>
@@ -142,19 +187,36 @@ fn WorkerCard(props: &WorkerCardProps) -> Html {
 
 fn lease_table(props: &KclPanelProps, app: &AppView) -> Html {
     html! {
-        <table class="lease-table" aria-label={format!("The lease table of {}", app.name)}>
-            <thead>
-                <tr>
-                    <th>{ "leaseKey" }</th><th>{ "leaseOwner" }</th><th>{ "leaseCounter" }</th>
-                    <th>{ "checkpoint" }</th><th title="ownerSwitchesSinceCheckpoint">{ "ownerSwitches" }<wbr/>{ "SinceCheckpoint" }</th>
-                    <th>{ "parentShardIds" }</th><th>{ "shard consumer" }</th><th>{ "unchanged for" }</th>
-                    <th title="Records the owner processed after its last checkpoint: the next owner processes them again">{ "after checkpoint" }</th>
-                </tr>
-            </thead>
-            <tbody>
-                { for app.leases.iter().map(|row| lease_row(props, app, row)) }
-            </tbody>
-        </table>
+        <>
+            <table class="lease-table" aria-label={format!("The lease table of {}", app.name)}>
+                <thead>
+                    <tr>
+                        { for LEASE_COLUMNS.iter().map(|(head, meaning)| html! {
+                            <th title={*meaning} data-column={*head}>{ column_head(head) }</th>
+                        }) }
+                    </tr>
+                </thead>
+                <tbody>
+                    { for app.leases.iter().map(|row| lease_row(props, app, row)) }
+                </tbody>
+            </table>
+            <details class="lease-columns">
+                <summary>{ "What the columns mean" }</summary>
+                <dl>
+                    { for LEASE_COLUMNS.iter().map(|(head, meaning)| html! {
+                        <><dt>{ *head }</dt><dd>{ *meaning }</dd></>
+                    }) }
+                </dl>
+            </details>
+        </>
+    }
+}
+
+/// A column's heading, with a place to break the long one.
+fn column_head(head: &str) -> Html {
+    match head.strip_suffix("SinceCheckpoint") {
+        Some(start) if !start.is_empty() => html! { <>{ start }<wbr/>{ "SinceCheckpoint" }</> },
+        _ => html! { { head } },
     }
 }
 

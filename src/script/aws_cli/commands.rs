@@ -7,13 +7,14 @@
 //! differently: each command's name and action, the order the CLI lists its options in (the
 //! API model's, where the engine keeps the order it checks them in), the members it hides or
 //! does not require, the shorthand values Tab offers for structures, and the CLI's own global
-//! options and waiters.
+//! options and waiters; and, as the language's command table does for its own commands, what
+//! each command does to the stream ([`Effect`]: a check may run only those that look).
 
 use std::sync::OnceLock;
 
 use crate::engine::request_shape;
 use crate::engine::validate::{Member, Pattern, Rule, Type};
-use crate::script::grammar::{Opt, Value};
+use crate::script::grammar::{Effect, Opt, Value, TIME_PASSES};
 
 /// How an option's text becomes a request member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +43,9 @@ pub(crate) struct CliCommand {
     /// Members the API requires but the CLI lets a command go without (the service then
     /// answers for them).
     not_required: &'static [&'static str],
+    /// What it does to the world: reading (GetRecords) removes nothing, so only the writes,
+    /// the reshards and the stream's own changes change it.
+    pub effect: Effect,
 }
 
 /// One option of a command: a member of its action's request.
@@ -68,6 +72,17 @@ const fn command(
         order,
         hidden: &[],
         not_required: &[],
+        effect: Effect::Observes,
+    }
+}
+
+impl CliCommand {
+    /// The command changes the world, as `how` says (`writes to the stream`).
+    const fn changes(self, how: &'static str) -> CliCommand {
+        CliCommand {
+            effect: Effect::Changes(how),
+            ..self
+        }
     }
 }
 
@@ -81,13 +96,15 @@ pub(crate) static COMMANDS: &[CliCommand] = &[
             "create a stream with some shards",
             &["StreamName", "ShardCount", "StreamModeDetails"],
         )
+        .changes("creates a stream")
     },
     command(
         "delete-stream",
         "DeleteStream",
         "delete a stream",
         &["StreamName", "EnforceConsumerDeletion"],
-    ),
+    )
+    .changes("deletes a stream"),
     command(
         "describe-stream",
         "DescribeStream",
@@ -139,13 +156,15 @@ pub(crate) static COMMANDS: &[CliCommand] = &[
             "ExplicitHashKey",
             "SequenceNumberForOrdering",
         ],
-    ),
+    )
+    .changes("writes to the stream"),
     command(
         "put-records",
         "PutRecords",
         "write up to 500 records in one call",
         &["StreamName", "Records"],
-    ),
+    )
+    .changes("writes to the stream"),
     command(
         "get-shard-iterator",
         "GetShardIterator",
@@ -169,31 +188,36 @@ pub(crate) static COMMANDS: &[CliCommand] = &[
         "SplitShard",
         "split a shard's hash key range in two",
         &["StreamName", "ShardToSplit", "NewStartingHashKey"],
-    ),
+    )
+    .changes("reshards the stream"),
     command(
         "merge-shards",
         "MergeShards",
         "merge two adjacent shards into one",
         &["StreamName", "ShardToMerge", "AdjacentShardToMerge"],
-    ),
+    )
+    .changes("reshards the stream"),
     command(
         "update-shard-count",
         "UpdateShardCount",
         "split or merge shards evenly to reach a count",
         &["StreamName", "TargetShardCount", "ScalingType"],
-    ),
+    )
+    .changes("reshards the stream"),
     command(
         "increase-stream-retention-period",
         "IncreaseStreamRetentionPeriod",
         "keep records longer",
         &["StreamName", "RetentionPeriodHours"],
-    ),
+    )
+    .changes("changes how long the stream keeps records"),
     command(
         "decrease-stream-retention-period",
         "DecreaseStreamRetentionPeriod",
         "keep records for less long",
         &["StreamName", "RetentionPeriodHours"],
-    ),
+    )
+    .changes("changes how long the stream keeps records"),
 ];
 
 /// What Tab offers for the structures the CLI takes in shorthand.
@@ -361,6 +385,18 @@ pub(crate) fn waiter_options() -> &'static [CliOption] {
         .iter()
         .find(|(command, _)| command.action == WAITER_ACTION)
         .map_or(&[], |(_, options)| options.as_slice())
+}
+
+/// What the `aws kinesis` command `name` does to the world; a waiter lets time pass while it
+/// polls, and a name that is no command changes nothing (it is an error).
+pub fn effect(name: &str) -> Effect {
+    if name == "wait" {
+        return Effect::Changes(TIME_PASSES);
+    }
+    COMMANDS
+        .iter()
+        .find(|c| c.name == name)
+        .map_or(Effect::Observes, |c| c.effect)
 }
 
 /// Every `aws kinesis` subcommand, for help and completion.

@@ -6,7 +6,7 @@
 //! `wait until`, `ask`'s `answer`, the comparisons) are constants here, in small modules named
 //! after what they choose, so that the table and the code doing what they say share them.
 
-use super::{Arg, Command, Limits, Opt, Syntax, Value};
+use super::{Arg, Command, Effect, Limits, Opt, Syntax, Value};
 use crate::script::until::{DEFAULT_EVERY_MS, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_EVERY_MS};
 
 /// Every command of the language, in the order "did you mean" weighs them.
@@ -51,7 +51,8 @@ pub const AT: Command = command(
     "at",
     "wait until this long after the start: at 2m",
     &[word("TIME", Value::Duration, "a time since the start")],
-);
+)
+.changes(TIME_PASSES);
 
 /// `ask "question" "choice" "choice" ... answer N [because "explanation"]`.
 pub const ASK: Command = command(
@@ -80,7 +81,7 @@ pub mod ask {
 /// `expect VALUE OP VALUE`.
 pub const EXPECT: Command = command(
     "expect",
-    "check a value: expect $SHARD == shardId-000000000000",
+    "check a value; a $(...) in it may only look: expect $SHARD == shardId-000000000000",
     &COMPARISON,
 );
 
@@ -89,7 +90,8 @@ pub const SLEEP: Command = command(
     "sleep",
     "wait some seconds, as the shell's sleep does: sleep 5",
     &[word("SECONDS", Value::Number, "seconds")],
-);
+)
+.changes(TIME_PASSES);
 
 /// `aws kinesis COMMAND`: its commands and options are the CLI's ([`crate::script::aws_cli`]).
 pub const AWS: Command = command(
@@ -107,10 +109,15 @@ pub const PRODUCER: Command = Command {
         "producer",
         "producers writing records to a stream at a steady rate",
         &[
-            command("add", "start a producer", &[NEW_NAME]).options(&producer_options(true)),
+            command("add", "start a producer", &[NEW_NAME])
+                .options(&producer_options(true))
+                .changes("starts a producer"),
             command("set", "change a producer's options", &[PRODUCER_WORD])
-                .options(&producer_options(false)),
-            command("remove", "remove a producer", &[PRODUCER_WORD]).options(&[]),
+                .options(&producer_options(false))
+                .changes("changes a producer"),
+            command("remove", "remove a producer", &[PRODUCER_WORD])
+                .options(&[])
+                .changes("removes a producer"),
             command(
                 "pause",
                 "pause a producer for a while",
@@ -119,19 +126,22 @@ pub const PRODUCER: Command = Command {
                     pause_for("a duration, as in: producer pause NAME 30s"),
                 ],
             )
-            .options(&[]),
+            .options(&[])
+            .changes("pauses a producer"),
             command(
                 "stop",
                 "stop a producer until it is resumed",
                 &[PRODUCER_WORD],
             )
-            .options(&[]),
+            .options(&[])
+            .changes("stops a producer"),
             command(
                 "resume",
                 "resume a paused or stopped producer",
                 &[PRODUCER_WORD],
             )
-            .options(&[]),
+            .options(&[])
+            .changes("resumes a producer"),
         ],
     )
 };
@@ -142,31 +152,35 @@ pub const CONSUMER: Command = Command {
         "consumer",
         "consumers reading one shard with GetRecords, as a simple application would",
         &[
-            command("add", "start a consumer", &[NEW_NAME]).options(&[
-                STREAM,
-                required(option("--shard-id", Value::Shard, "the shard it reads")),
-                option(
-                    "--shard-iterator-type",
-                    Value::OneOf(&[
-                        position::TRIM_HORIZON,
-                        position::LATEST,
-                        position::AT_TIMESTAMP,
-                    ]),
-                    "where it starts reading (LATEST unless told)",
-                ),
-                TIMESTAMP,
-                option(
-                    "--idle",
-                    Value::Duration,
-                    "how long it waits between GetRecords calls",
-                ),
-                option(
-                    "--limit",
-                    Value::Number,
-                    "the most records one GetRecords call returns",
-                ),
-            ]),
-            command("remove", "remove a consumer", &[CONSUMER_WORD]).options(&[]),
+            command("add", "start a consumer", &[NEW_NAME])
+                .options(&[
+                    STREAM,
+                    required(option("--shard-id", Value::Shard, "the shard it reads")),
+                    option(
+                        "--shard-iterator-type",
+                        Value::OneOf(&[
+                            position::TRIM_HORIZON,
+                            position::LATEST,
+                            position::AT_TIMESTAMP,
+                        ]),
+                        "where it starts reading (LATEST unless told)",
+                    ),
+                    TIMESTAMP,
+                    option(
+                        "--idle",
+                        Value::Duration,
+                        "how long it waits between GetRecords calls",
+                    ),
+                    option(
+                        "--limit",
+                        Value::Number,
+                        "the most records one GetRecords call returns",
+                    ),
+                ])
+                .changes("starts a consumer"),
+            command("remove", "remove a consumer", &[CONSUMER_WORD])
+                .options(&[])
+                .changes("removes a consumer"),
             command(
                 "pause",
                 "pause a consumer for a while",
@@ -175,19 +189,22 @@ pub const CONSUMER: Command = Command {
                     pause_for("a duration, as in: consumer pause NAME 30s"),
                 ],
             )
-            .options(&[]),
+            .options(&[])
+            .changes("pauses a consumer"),
             command(
                 "stop",
                 "stop a consumer until it is resumed",
                 &[CONSUMER_WORD],
             )
-            .options(&[]),
+            .options(&[])
+            .changes("stops a consumer"),
             command(
                 "resume",
                 "resume a paused or stopped consumer",
                 &[CONSUMER_WORD],
             )
-            .options(&[]),
+            .options(&[])
+            .changes("resumes a consumer"),
         ],
     )
 };
@@ -204,7 +221,8 @@ pub const KCL: Command = group(
                 "start a KCL application with its workers",
                 &[NEW_NAME],
             )
-            .options(KCL_APP_OPTIONS)],
+            .options(KCL_APP_OPTIONS)
+            .changes("starts a KCL application")],
         ),
         group(
             "worker",
@@ -218,12 +236,14 @@ pub const KCL: Command = group(
                         word("APP", Value::App, "APP/WORKER"),
                         optional_word("ID", Value::Text),
                     ],
-                ),
+                )
+                .changes("starts a worker"),
                 command(
                     "kill",
                     "kill a worker: its leases expire and others take them",
                     &[WORKER_WORD],
-                ),
+                )
+                .changes("kills a worker"),
                 command(
                     "pause",
                     "freeze a worker for a while (a long garbage collection)",
@@ -231,17 +251,20 @@ pub const KCL: Command = group(
                         WORKER_WORD,
                         pause_for("a duration, as in: kcl worker pause app/worker-1 40s"),
                     ],
-                ),
+                )
+                .changes("pauses a worker"),
                 command(
                     "restart",
                     "restart a killed worker, under a new id if given",
                     &[WORKER_WORD, optional_word("NEW_ID", Value::Text)],
-                ),
+                )
+                .changes("restarts a worker"),
                 command(
                     "remove",
                     "shut a worker down gracefully and remove it",
                     &[WORKER_WORD],
-                ),
+                )
+                .changes("removes a worker"),
             ],
         ),
     ],
@@ -279,12 +302,14 @@ pub const SIM: Command = group(
             option("--write-bytes", Value::Number, "bytes written per second"),
             option("--read-calls", Value::Number, "GetRecords calls per second"),
             option("--read-bytes", Value::Number, "bytes read per second"),
-        ]),
+        ])
+        .changes("changes what the stream's shards accept"),
         command(
             "seed",
             "start again with this seed (first thing in a script)",
             &[word("N", Value::Number, "a whole number")],
-        ),
+        )
+        .changes("starts the world again"),
     ],
 );
 
@@ -299,6 +324,7 @@ pub mod position {
 /// `wait DURATION`, or `wait until ...`.
 pub const WAIT: Command = Command {
     words: &[word("DURATION", Value::Duration, "a duration")],
+    effect: Effect::Changes(TIME_PASSES),
     ..group(
         "wait",
         "let simulated time pass, or wait until something happens",
@@ -312,6 +338,7 @@ pub const WAIT_UNTIL: Command = Command {
     syntax: Syntax::Condition,
     words: &COMPARISON,
     options: &[UNTIL_TIMEOUT, UNTIL_EVERY],
+    effect: Effect::Changes(TIME_PASSES),
     ..group(
         "until",
         "wait until a condition holds, checking it as simulated time passes",
@@ -347,6 +374,9 @@ pub const WAIT_UNTIL: Command = Command {
         ],
     )
 };
+
+/// How `wait`, `at` and `sleep` change the world.
+pub const TIME_PASSES: &str = "lets simulated time pass";
 
 /// The conditions of `wait until` (its subcommands), and the word ending `lease APP LEASE moves`.
 pub mod condition {
@@ -564,6 +594,7 @@ const fn command(name: &'static str, help: &'static str, words: &'static [Arg]) 
         options: &[],
         subcommands: &[],
         shared_options: false,
+        effect: Effect::Observes,
     }
 }
 
@@ -581,6 +612,14 @@ impl Command {
         Command {
             syntax: Syntax::Options,
             options,
+            ..self
+        }
+    }
+
+    /// The command changes the world, as `how` says (`starts a producer`).
+    const fn changes(self, how: &'static str) -> Command {
+        Command {
+            effect: Effect::Changes(how),
             ..self
         }
     }

@@ -196,3 +196,90 @@ fn usage_shows_the_words_written_as_they_are_and_help_the_limits() {
     assert_eq!(limits(UNTIL_TIMEOUT), "10m unless told, 24h at most");
     assert_eq!(limits(UNTIL_EVERY), "500ms unless told, 100ms at least");
 }
+
+#[test]
+fn what_each_command_does_to_the_world_is_written_in_the_table() {
+    let changing: Vec<String> = all()
+        .into_iter()
+        .filter(|(_, command)| matches!(command.effect, Effect::Changes(_)))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        changing,
+        [
+            "producer add",
+            "producer set",
+            "producer remove",
+            "producer pause",
+            "producer stop",
+            "producer resume",
+            "consumer add",
+            "consumer remove",
+            "consumer pause",
+            "consumer stop",
+            "consumer resume",
+            "kcl app add",
+            "kcl worker add",
+            "kcl worker kill",
+            "kcl worker pause",
+            "kcl worker restart",
+            "kcl worker remove",
+            "sim limits",
+            "sim seed",
+            "wait",
+            "wait until",
+            "at",
+            "sleep",
+        ]
+    );
+    // The aws kinesis commands, from the CLI's table.
+    let words = |line: &str| line.split(' ').map(String::from).collect::<Vec<_>>();
+    for (line, expected) in [
+        (
+            "aws kinesis put-record --stream-name s",
+            Effect::Changes("writes to the stream"),
+        ),
+        (
+            "aws kinesis put-records",
+            Effect::Changes("writes to the stream"),
+        ),
+        (
+            "aws kinesis create-stream",
+            Effect::Changes("creates a stream"),
+        ),
+        (
+            "aws kinesis delete-stream",
+            Effect::Changes("deletes a stream"),
+        ),
+        (
+            "aws kinesis merge-shards",
+            Effect::Changes("reshards the stream"),
+        ),
+        (
+            "aws kinesis decrease-stream-retention-period",
+            Effect::Changes("changes how long the stream keeps records"),
+        ),
+        (
+            "aws kinesis wait stream-exists",
+            Effect::Changes(TIME_PASSES),
+        ),
+        (
+            "aws kinesis get-records --shard-iterator x",
+            Effect::Observes,
+        ),
+        ("aws kinesis get-shard-iterator", Effect::Observes),
+        ("aws kinesis list-shards", Effect::Observes),
+        ("sim describe --query x", Effect::Observes),
+        ("echo hi", Effect::Observes),
+        ("kcl worker frob", Effect::Observes),
+    ] {
+        assert_eq!(effect_of(&words(line)).1, expected, "{line}");
+    }
+    assert_eq!(
+        effect_of(&words("kcl worker kill app/w")),
+        (
+            "kcl worker kill".to_string(),
+            Effect::Changes("kills a worker")
+        )
+    );
+}

@@ -15,7 +15,7 @@ aws kinesis list-streams
 step "Put a record"
 say "--data takes raw text here, as AWS CLI version 1 does. The answer names the shard and the record's sequence number."
 aws kinesis put-record --stream-name Foo --partition-key 123 --data testdata
-expect $(aws kinesis put-record --stream-name Foo --partition-key 123 --data testdata --query ShardId) == shardId-000000000000
+expect $(sim describe --query 'streams.Foo.shards[0].records') == 1
 
 step "Get a shard iterator and read the records"
 say "A shard iterator is a position in a shard. TRIM_HORIZON is the oldest record still kept."
@@ -23,8 +23,7 @@ aws kinesis get-shard-iterator --shard-id shardId-000000000000 --shard-iterator-
 SHARD_ITERATOR=$(aws kinesis get-shard-iterator --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON --stream-name Foo --query 'ShardIterator')
 aws kinesis get-records --shard-iterator $SHARD_ITERATOR
 say "Data comes back base64-encoded: dGVzdGRhdGE= is testdata."
-expect $(aws kinesis get-records --shard-iterator $SHARD_ITERATOR --query 'Records[0].Data') == dGVzdGRhdGE=
-expect $(aws kinesis get-records --shard-iterator $SHARD_ITERATOR --query 'length(Records)') == 2
+expect $(aws kinesis get-records --shard-iterator $SHARD_ITERATOR --query 'Records[*].Data' --output text) == dGVzdGRhdGE=
 
 step "Clean up"
 aws kinesis delete-stream --stream-name Foo

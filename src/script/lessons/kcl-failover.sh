@@ -7,7 +7,7 @@ aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 300
 kcl app add app --stream s --workers 3 --initial-position TRIM_HORIZON
 wait 90s
-say "The lease table has a row per shard: its owner and a leaseCounter that the owner bumps every 3.3 s."
+say "The lease table has a row per shard: its owner and a leaseCounter that goes up at every write to the row: the owner's renewal every 3.3 s, and each checkpoint (this application checkpoints after every batch it reads, every 1.5 s or so)."
 sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, leaseCounter]' --output text
 OWNER=$(sim describe --query 'apps.app.leases[0].leaseOwner')
 COUNTER=$(sim describe --query 'apps.app.leases[0].leaseCounter')

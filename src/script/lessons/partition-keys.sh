@@ -10,16 +10,22 @@ aws kinesis list-shards --stream-name keys --query 'Shards[].[ShardId, HashKeyRa
 step "Where do keys go?"
 ask "The MD5 of the key 'a' starts 0cc175b9. Which shard gets it?" "shardId-000000000000" "shardId-000000000001" "shardId-000000000003" answer 1 because "0x0c... is about 5% of the way through the 128-bit space, inside the first quarter."
 say "The MD5 of 'a' is 0cc175b9..., a number in the first quarter of the space: shard 0."
-expect $(aws kinesis put-record --stream-name keys --partition-key a --data one --query ShardId) == shardId-000000000000
-expect $(aws kinesis put-record --stream-name keys --partition-key user-42 --data two --query ShardId) == shardId-000000000001
-expect $(aws kinesis put-record --stream-name keys --partition-key héllo --data three --query ShardId) == shardId-000000000002
-expect $(aws kinesis put-record --stream-name keys --partition-key partitionKey-0 --data four --query ShardId) == shardId-000000000003
+SHARD=$(aws kinesis put-record --stream-name keys --partition-key a --data one --query ShardId)
+expect $SHARD == shardId-000000000000
+SHARD=$(aws kinesis put-record --stream-name keys --partition-key user-42 --data two --query ShardId)
+expect $SHARD == shardId-000000000001
+SHARD=$(aws kinesis put-record --stream-name keys --partition-key héllo --data three --query ShardId)
+expect $SHARD == shardId-000000000002
+SHARD=$(aws kinesis put-record --stream-name keys --partition-key partitionKey-0 --data four --query ShardId)
+expect $SHARD == shardId-000000000003
 say "The same key always goes to the same shard. That is how the records of one key stay in order."
-expect $(aws kinesis put-record --stream-name keys --partition-key user-42 --data again --query ShardId) == shardId-000000000001
+SHARD=$(aws kinesis put-record --stream-name keys --partition-key user-42 --data again --query ShardId)
+expect $SHARD == shardId-000000000001
 
 step "Choosing the hash key yourself"
 say "An ExplicitHashKey skips the MD5: the number you give decides the shard. 2^128-1 is the last shard's."
-expect $(aws kinesis put-record --stream-name keys --partition-key a --data five --explicit-hash-key 340282366920938463463374607431768211455 --query ShardId) == shardId-000000000003
+SHARD=$(aws kinesis put-record --stream-name keys --partition-key a --data five --explicit-hash-key 340282366920938463463374607431768211455 --query ShardId)
+expect $SHARD == shardId-000000000003
 aws kinesis put-record --stream-name keys --partition-key a --data six --explicit-hash-key 340282366920938463463374607431768211456
 expect $? == 254
 say "A hash key above 2^128-1 is refused with AWS's own InvalidArgumentException."

@@ -9,15 +9,15 @@ say "For this lesson the shard takes only 5 records a second (AWS's limit is 1,0
 
 step "Eight records in one call"
 aws kinesis put-records --stream-name orders --records Data=a,PartitionKey=k1 Data=b,PartitionKey=k2 Data=c,PartitionKey=k3 Data=d,PartitionKey=k4 Data=e,PartitionKey=k5 Data=f,PartitionKey=k6 Data=g,PartitionKey=k7 Data=h,PartitionKey=k8
-say "The call returned normally: FailedRecordCount is 3, and the last three entries carry ErrorCode ProvisionedThroughputExceededException instead of a sequence number."
-wait 2s
-expect $(aws kinesis put-records --stream-name orders --records Data=a,PartitionKey=k1 Data=b,PartitionKey=k2 Data=c,PartitionKey=k3 Data=d,PartitionKey=k4 Data=e,PartitionKey=k5 Data=f,PartitionKey=k6 Data=g,PartitionKey=k7 Data=h,PartitionKey=k8 --query FailedRecordCount) == 3
+say "The call returned normally: FailedRecordCount is 3, and the last three entries carry ErrorCode ProvisionedThroughputExceededException instead of a sequence number. The shard holds the first five."
+expect $(sim describe --query 'streams.orders.shards[0].records') == 5
+expect $(sim describe --query 'streams.orders.shards[0].totals.WriteProvisionedThroughputExceeded') == 3
 
 step "Retry just the failed entries"
 wait 1s
 aws kinesis put-records --stream-name orders --records Data=f,PartitionKey=k6 Data=g,PartitionKey=k7 Data=h,PartitionKey=k8
-expect $(aws kinesis describe-stream-summary --stream-name orders --query StreamDescriptionSummary.OpenShardCount) == 1
-say "Now they are in. The SDKs and the KPL retry failed entries for you, with exponential backoff."
+expect $(sim describe --query 'streams.orders.shards[0].records') == 8
+say "Now all eight are in, each once. With PutRecords in the AWS SDKs, resending the failed entries is your code's job (with exponential backoff); the KPL does it for you."
 
 step "A producer that retries"
 ask "A producer sends 8 records a second to this 5-a-second shard and retries refused records with backoff. Once it slows to 2 a second, what happens to the refused ones?" "They are lost" "They get in, late" "They are put twice" answer 2 because "A refused record is not stored, so retrying it is safe; backoff keeps trying until there is room."

@@ -5,7 +5,8 @@ step "A stream of two shards"
 aws kinesis create-stream --stream-name orders --shard-count 2
 aws kinesis wait stream-exists --stream-name orders
 aws kinesis put-record --stream-name orders --partition-key a --data before-the-split
-expect $(aws kinesis put-record --stream-name orders --partition-key a --data also-before --query ShardId) == shardId-000000000000
+SHARD=$(aws kinesis put-record --stream-name orders --partition-key a --data also-before --query ShardId)
+expect $SHARD == shardId-000000000000
 
 step "Split shard 0"
 ask "Shard 0 is split in two. What happens to the records already in it?" "They move to the two children" "They stay in shard 0, which is closed but still readable" "They are deleted" answer 2 because "Shards never change. The parent is closed: no new records, but everything in it stays readable until retention passes."
@@ -20,7 +21,8 @@ aws kinesis list-shards --stream-name orders --query 'Shards[].[ShardId, ParentS
 expect $(aws kinesis list-shards --stream-name orders --query 'length(Shards)') == 4
 expect $(aws kinesis list-shards --stream-name orders --query "Shards[?ShardId=='shardId-000000000002'].ParentShardId | [0]") == shardId-000000000000
 say "Shard 0 is closed (it has an EndingSequenceNumber); its children 2 and 3 take new records."
-expect $(aws kinesis put-record --stream-name orders --partition-key a --data after-the-split --query ShardId) == shardId-000000000002
+SHARD=$(aws kinesis put-record --stream-name orders --partition-key a --data after-the-split --query ShardId)
+expect $SHARD == shardId-000000000002
 
 step "The parent is still readable"
 PARENT=$(aws kinesis get-shard-iterator --stream-name orders --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON --query ShardIterator)
