@@ -41,7 +41,7 @@ use super::lineage::Lineage;
 use super::producers::Producers;
 use super::scenarios::Scenarios;
 use super::shared::Shared;
-use super::stream_panel::StreamPanel;
+use super::stream_panel::{Effect, StreamFocus, StreamMsg, StreamPanel};
 use super::timeline::Timeline;
 use super::toolbar::Toolbar;
 use crate::script::complete::{complete, Completion};
@@ -77,7 +77,7 @@ pub enum Msg {
     Run(String),
     Open(Scenario),
     Explain(String),
-    CanvasClick((f64, f64)),
+    Stream(StreamMsg),
     Select(String),
     Share,
     HashChanged,
@@ -111,7 +111,7 @@ struct Callbacks {
     next: Callback<()>,
     dismiss: Callback<()>,
     select: Callback<String>,
-    canvas_click: Callback<(f64, f64)>,
+    stream: Callback<StreamMsg>,
     download: Callback<()>,
     open: Callback<Scenario>,
     to_lessons: Callback<MouseEvent>,
@@ -148,7 +148,7 @@ impl Callbacks {
             next: link.callback(|_| Msg::NextStep),
             dismiss: link.callback(|_| Msg::DismissNotice),
             select: link.callback(Msg::Select),
-            canvas_click: link.callback(Msg::CanvasClick),
+            stream: link.callback(Msg::Stream),
             download: link.callback(|_| Msg::DownloadCsv),
             open: link.callback(Msg::Open),
             back: link.callback(|_| Msg::Back),
@@ -186,6 +186,8 @@ pub struct App {
     /// The key explainer's key, and the sentence saying where it came from (a clicked record).
     explained_key: String,
     explained_origin: Option<String>,
+    /// The key popover, the stream picked and the stream shown.
+    focus: StreamFocus,
     /// The shards selected for merging (at most two).
     selected: Vec<String>,
     /// The newest part of the transcript (the console's output), and how many entries were
@@ -252,6 +254,7 @@ impl Component for App {
             charts: ChartSchedule::default(),
             explained_key: FIRST_KEY.to_string(),
             explained_origin: None,
+            focus: StreamFocus::default(),
             selected: Vec::new(),
             transcript: Shared::default(),
             transcript_seq: u64::MAX,
@@ -281,20 +284,21 @@ impl Component for App {
         match msg {
             Msg::Frame(wall_ms) => {
                 let dt = self.timer.begin(wall_ms);
-                let moved = {
+                let (moved, speed) = {
                     let mut session = self.session.borrow_mut();
                     let before = session.world.elapsed_ms();
                     session.frame(dt);
-                    session.world.elapsed_ms() != before
+                    (session.world.elapsed_ms() != before, session.speed())
                 };
                 self.request_frame(ctx);
                 self.timer.simulated();
                 if moved {
+                    // Dots fly only while the simulation moves: paused, they stand still.
+                    self.flights.frame(dt, speed);
                     self.refresh(false);
                 }
                 self.timer.updated();
-                // Dots keep flying while paused, until they land.
-                moved || !self.flights.is_empty() || self.timer.stats.first_frame_ms.is_none()
+                moved || self.timer.stats.first_frame_ms.is_none()
             }
             Msg::TogglePlay => {
                 {
@@ -317,6 +321,7 @@ impl Component for App {
                     session.playing = false;
                     session.step();
                 }
+                self.flights.step();
                 self.refresh(true);
                 true
             }
@@ -355,6 +360,7 @@ impl Component for App {
             }
             Msg::Open(scenario) => {
                 let seed = self.session.borrow().seed();
+                self.focus.forget();
                 self.open(scenario, seed);
                 true
             }
@@ -363,14 +369,20 @@ impl Component for App {
                 self.explained_origin = None;
                 true
             }
-            Msg::CanvasClick((x, y)) => {
-                let Some(flight) = self.flights.hit(x, y) else {
-                    return false;
-                };
-                self.explained_origin = Some(captions::clicked_record(flight));
-                self.explained_key = flight.key.clone();
-                true
-            }
+            Msg::Stream(msg) => match self.focus.update(msg, &self.flights) {
+                Effect::Nothing => false,
+                Effect::Redraw => true,
+                Effect::Explain(key, origin) => {
+                    (self.explained_key, self.explained_origin) = (key, origin);
+                    true
+                }
+                Effect::Repicked => {
+                    self.selected.clear();
+                    self.flights.clear();
+                    self.refresh(true);
+                    true
+                }
+            },
             Msg::Select(id) => {
                 if let Some(at) = self.selected.iter().position(|s| *s == id) {
                     self.selected.remove(at);
@@ -395,6 +407,7 @@ impl Component for App {
                     return false;
                 }
                 self.fragment = fragment.clone();
+                self.focus.forget();
                 let mut session = Session::from_fragment(&fragment);
                 session.set_clock(dom::now_ms);
                 *self.session.borrow_mut() = session;
@@ -422,7 +435,7 @@ impl Component for App {
                     Component::update(self, ctx, Msg::SetSpeed(speed / 2.0))
                 }
                 Shortcut::Help => Component::update(self, ctx, Msg::ToggleHelp),
-                Shortcut::Close => std::mem::take(&mut self.help_open),
+                Shortcut::Close => std::mem::take(&mut self.help_open) | self.focus.close(),
             },
             Msg::ToggleHelp => {
                 self.help_open = !self.help_open;
@@ -513,20 +526,15 @@ impl Component for App {
                 <LessonPlayer script={view.script.clone()} lesson={view.lesson.clone()} says={self.says.clone()}
                     notice={view.notice.clone()} on_next={cb.next.clone()} on_back={cb.back.clone()}
                     on_goto={cb.goto.clone()} on_answer={cb.answer.clone()} on_dismiss={cb.dismiss.clone()} />
-                if let Some(stream) = &view.stream {
-                    <StreamPanel stream={stream.clone()} producers={view.producers.clone()}
-                        hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
-                        selected={self.selected.clone()} flight_canvas={self.flights.canvas()}
-                        records_per_dot={self.flights.records_per_dot()}
-                        on_run={cb.run.clone()} on_select={cb.select.clone()}
-                        on_canvas_click={cb.canvas_click.clone()} on_explain={cb.explain.clone()}
-                        highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
-                } else {
-                    <section class="panel stream-panel empty">
-                        <h2>{ "No stream yet" }</h2>
-                        <p>{ "This scenario has not created a stream. Open a lesson below, or the opening scene." }</p>
-                    </section>
-                }
+                <StreamPanel stream={view.stream.clone()} streams={view.streams.clone()}
+                    deleted={view.stream_deleted.clone()} on_stream={cb.stream.clone()}
+                    producers={view.producers.clone()}
+                    hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
+                    selected={self.selected.clone()} flight_canvas={self.flights.canvas()}
+                    records_per_dot={self.flights.records_per_dot()}
+                    on_run={cb.run.clone()} on_select={cb.select.clone()}
+                    popover={self.focus.popover.clone()}
+                    highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
                 <KclPanel apps={view.apps.clone()} elapsed_ms={view.elapsed_ms}
                     highlighted={self.highlighted_worker.clone()} on_run={cb.run.clone()}
                     on_select_worker={cb.select_worker.clone()} />
@@ -535,7 +543,7 @@ impl Component for App {
                         origin={self.explained_origin.clone()} on_key={cb.explain.clone()} />
                     <HotKeys hot_keys={view.hot_keys.clone()}
                         shards={view.stream.as_ref().map(|s| s.shards.clone()).unwrap_or_default()}
-                        on_explain={cb.explain.clone()} />
+                        on_stream={cb.stream.clone()} popover={self.focus.popover.clone()} />
                 </div>
                 <Producers producers={view.producers.clone()} on_run={cb.run.clone()} />
                 if let Some(stream) = &view.stream {
@@ -566,7 +574,6 @@ impl Component for App {
             self.view.stream.as_ref(),
             &self.view.producers,
             self.timer.stats.frames,
-            now,
         );
         self.charts.paint_next();
         self.timer.end(now);
@@ -610,6 +617,7 @@ impl App {
         self.selected.clear();
         self.history.clear();
         self.highlighted_shard = None;
+        self.focus.popover = None;
         let setup = self.session.borrow_mut().new_events();
         self.history.push(&setup);
         self.share_url = None;
@@ -617,6 +625,18 @@ impl App {
         self.session.borrow_mut().new_events();
         self.transcript_seq = u64::MAX;
         self.refresh(true);
+        // The replay's last stretch flies, as after a link (see `session::flights`).
+        self.launch(&setup);
+    }
+
+    /// Launches dots for `events` on the stream on screen (not while a replay catches up).
+    fn launch(&mut self, events: &[crate::sim::Event]) {
+        let view = Rc::clone(&self.view);
+        if let Some(stream) = view.stream.as_ref().filter(|_| !view.catching_up) {
+            let now_ms = self.session.borrow().world.now_ms();
+            self.flights
+                .launch(events, &stream.name, now_ms, view.speed);
+        }
     }
 
     /// Rebuilds what the page shows from the session. `now` shows the event history's news and
@@ -624,15 +644,14 @@ impl App {
     fn refresh(&mut self, now: bool) {
         let events = {
             let mut session = self.session.borrow_mut();
-            self.view = Rc::new(session.view());
+            self.view = Rc::new(View::showing(&session, self.focus.wanted()));
             session.new_events()
         };
+        self.focus.showing(self.view.stream.as_ref());
         self.history.push(&events);
         self.history.publish(now);
+        self.launch(&events);
         if let Some(stream) = &self.view.stream {
-            if !self.view.catching_up {
-                self.flights.launch(&events, &stream.name, dom::now_ms());
-            }
             let open: Vec<&str> = stream.shards.iter().map(|s| s.id.as_str()).collect();
             self.selected.retain(|s| open.contains(&s.as_str()));
         }
