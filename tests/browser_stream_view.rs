@@ -308,7 +308,17 @@ async fn a_chart_with_nothing_to_plot_says_so_in_words() {
         "No producer writes to this stream, so there is nothing to plot. Add one with `producer add`."
     );
     assert!(find(&root, "#chart-3").has_attribute("hidden"));
-    // A chart with values is drawn as before.
-    assert!(!find(&root, "#chart-0").has_attribute("hidden"));
+    // The charts with values are drawn, every one of them although the page holds still
+    // (plotters sizes a canvas it drew to 190 CSS pixels high).
+    let ratio = web_sys::window().unwrap().device_pixel_ratio().max(1.0);
+    for chart in ["#chart-0", "#chart-1"] {
+        let canvas: web_sys::HtmlCanvasElement = find(&root, chart).dyn_into().unwrap();
+        assert!(!canvas.has_attribute("hidden"));
+        assert_eq!(
+            canvas.height(),
+            (190.0 * ratio).round() as u32,
+            "{chart} is drawn"
+        );
+    }
     root.remove();
 }

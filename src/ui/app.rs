@@ -295,7 +295,9 @@ impl Component for App {
                 if moved {
                     // Dots fly only while the simulation moves: paused, they stand still.
                     self.flights.frame(dt, speed);
-                    self.refresh(false);
+                    // A replay that just caught up shows its charts and history at once.
+                    let caught_up = self.view.catching_up && !self.session.borrow().catching_up();
+                    self.refresh(caught_up);
                 }
                 self.timer.updated();
                 moved || self.timer.stats.first_frame_ms.is_none()
@@ -575,7 +577,12 @@ impl Component for App {
             &self.view.producers,
             self.timer.stats.frames,
         );
-        self.charts.paint_next();
+        // Held still, no frame renders again (dots stand still too): paint every chart now.
+        let lesson = &self.view.lesson;
+        let still = !self.view.playing || lesson.at_step || lesson.question.is_some();
+        for _ in 0..if still { self.charts.charts().len() } else { 1 } {
+            self.charts.paint_next();
+        }
         self.timer.end(now);
     }
 }
@@ -626,17 +633,8 @@ impl App {
         self.transcript_seq = u64::MAX;
         self.refresh(true);
         // The replay's last stretch flies, as after a link (see `session::flights`).
-        self.launch(&setup);
-    }
-
-    /// Launches dots for `events` on the stream on screen (not while a replay catches up).
-    fn launch(&mut self, events: &[crate::sim::Event]) {
-        let view = Rc::clone(&self.view);
-        if let Some(stream) = view.stream.as_ref().filter(|_| !view.catching_up) {
-            let now_ms = self.session.borrow().world.now_ms();
-            self.flights
-                .launch(events, &stream.name, now_ms, view.speed);
-        }
+        let now_ms = self.session.borrow().world.now_ms();
+        self.flights.launch(&setup, &self.view, now_ms);
     }
 
     /// Rebuilds what the page shows from the session. `now` shows the event history's news and
@@ -650,7 +648,8 @@ impl App {
         self.focus.showing(self.view.stream.as_ref());
         self.history.push(&events);
         self.history.publish(now);
-        self.launch(&events);
+        let now_ms = self.session.borrow().world.now_ms();
+        self.flights.launch(&events, &self.view, now_ms);
         if let Some(stream) = &self.view.stream {
             let open: Vec<&str> = stream.shards.iter().map(|s| s.id.as_str()).collect();
             self.selected.retain(|s| open.contains(&s.as_str()));

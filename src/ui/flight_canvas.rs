@@ -19,7 +19,7 @@ use yew::NodeRef;
 use super::palette::{DANGER, KEY_COLOURS};
 use crate::session::flights::{launch_window_ms, Flight, Flights};
 use crate::session::view::{ProducerView, StreamView};
-use crate::session::STEP_MS;
+use crate::session::{View, STEP_MS};
 
 /// How often (in frames) the flight canvas's size is measured again.
 const CANVAS_MEASURE_FRAMES: u64 = 30;
@@ -67,16 +67,21 @@ impl FlightLayer {
         self.span_ms = Some(STEP_MS);
     }
 
-    /// Launches dots for the events since the last launch, for `stream`: those of the last
-    /// frame or step, or after a jump only those of a frame's worth of simulated time before
-    /// `now_ms` (simulated epoch milliseconds) at `speed` (see [`Flights::launch`]).
-    pub fn launch(&mut self, events: &[crate::sim::Event], stream: &str, now_ms: u64, speed: f64) {
+    /// Launches dots for the events since the last launch on the stream `view` shows (none
+    /// while a replay catches up): those of the last frame or step, or after a jump only those
+    /// of a frame's worth of simulated time before `now_ms` (simulated epoch milliseconds) at
+    /// the view's speed (see [`Flights::launch`]).
+    pub fn launch(&mut self, events: &[crate::sim::Event], view: &View, now_ms: u64) {
+        let Some(stream) = view.stream.as_ref().filter(|_| !view.catching_up) else {
+            return;
+        };
         let span = self
             .span_ms
             .take()
-            .unwrap_or_else(|| launch_window_ms(speed));
+            .unwrap_or_else(|| launch_window_ms(view.speed));
+        let after = now_ms.saturating_sub(span);
         self.flights
-            .launch(events, stream, now_ms.saturating_sub(span), self.clock_ms);
+            .launch(events, &stream.name, after, self.clock_ms);
     }
 
     /// Lands every dot at once (the run they belonged to is gone).
