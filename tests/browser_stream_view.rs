@@ -71,7 +71,7 @@ async fn a_split_child_over_its_limit_says_it_is_spending_burst_credit() {
     let note = state(".lane-note");
     assert!(
         note.starts_with("Taking ")
-            && note.contains("over the limit of 1,000, yet nothing is refused"),
+            && note.contains("over the limit of 1,000, and nothing is refused yet"),
         "{note}"
     );
     assert!(

@@ -321,7 +321,7 @@ pub fn lane_state(shard: &ShardView, credit: Credit) -> (LaneState, Option<Strin
         return (
             LaneState::OverLimit,
             Some(format!(
-                "Taking {} records/s, over the limit of {limit}, yet nothing is refused: the limit works as a bucket that holds at most one second of capacity ({limit} records) and refills at {limit} a second, and the shard is spending what it saved while it was quieter ({} left). When that runs out, writes are refused.",
+                "Taking {} records/s, over the limit of {limit}, and nothing is refused yet: Shardlab models the limit as a bucket that holds at most one second of capacity ({limit} records) and refills at {limit} a second. The shard is spending what the bucket held ({} left); when it is empty, writes are refused.",
                 int(shard.incoming_records),
                 plural(credit.records, "record", "records"),
             )),
@@ -332,7 +332,7 @@ pub fn lane_state(shard: &ShardView, credit: Credit) -> (LaneState, Option<Strin
         return (
             LaneState::OverLimit,
             Some(format!(
-                "Taking {}/s, over the limit of {limit}/s, yet nothing is refused: the limit works as a bucket that holds at most one second of capacity and refills at {limit} a second, and the shard is spending what it saved while it was quieter ({} left). When that runs out, writes are refused.",
+                "Taking {}/s, over the limit of {limit}/s, and nothing is refused yet: Shardlab models the limit as a bucket that holds at most one second of capacity and refills at {limit} a second. The shard is spending what the bucket held ({} left); when it is empty, writes are refused.",
                 mib(shard.incoming_bytes),
                 mib(credit.bytes),
             )),
@@ -343,7 +343,7 @@ pub fn lane_state(shard: &ShardView, credit: Credit) -> (LaneState, Option<Strin
         return (
             LaneState::OverLimit,
             Some(format!(
-                "Asked for {} GetRecords calls/s, over the limit of {limit}, yet nothing is refused: the limit works as a bucket that holds at most one second of calls ({limit}), and the shard is spending what it saved. When that runs out, calls are refused.",
+                "Asked for {} GetRecords calls/s, over the limit of {limit}, and nothing is refused yet: Shardlab models the limit as a bucket that holds at most one second of calls ({limit}), and the shard is spending what it held; when it is empty, calls are refused.",
                 int(shard.read_calls),
             )),
         );
@@ -385,7 +385,7 @@ fn closed_note(stream: &Stream, shard: &Shard, read_throttling: bool) -> String 
         _ => format!("Closed by a split into {}", and_list(&children)),
     };
     let mut note = format!(
-        "{how}: it takes no more writes, and its records stay readable until {} after it closed (the stream's retention period). The KCL reads it to its end before its children.",
+        "{how}: it takes no more writes, and its records stay readable until each is older than the stream's retention period ({}). The KCL reads it to its end before its children.",
         plural(u64::from(stream.retention_hours), "hour", "hours")
     );
     if read_throttling {

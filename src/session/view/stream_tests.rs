@@ -58,7 +58,7 @@ fn a_split_child_over_its_limit_spends_burst_credit_then_refuses() {
     );
     // The credit left is what the write bucket holds now: less than its full second.
     let left: u64 = note
-        .split("quieter (")
+        .split("bucket held (")
         .nth(1)
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.replace(',', "").parse().ok())
@@ -87,7 +87,7 @@ fn a_closed_parent_stays_as_a_closed_lane_with_its_records_and_readers() {
     assert!(parent.records_held > 0);
     assert_eq!(
         parent.note.as_deref().unwrap(),
-        "Closed by a split into shardId-000000000004 and shardId-000000000005: it takes no more writes, and its records stay readable until 24 hours after it closed (the stream's retention period). The KCL reads it to its end before its children."
+        "Closed by a split into shardId-000000000004 and shardId-000000000005: it takes no more writes, and its records stay readable until each is older than the stream's retention period (24 hours). The KCL reads it to its end before its children."
     );
     // The KCL application reads the parent to its end: one of its workers is on the lane.
     assert!(
@@ -196,7 +196,7 @@ fn lane_states_from_their_numbers() {
     assert_eq!(state, LaneState::OverLimit);
     assert!(note
         .unwrap()
-        .starts_with("Taking 1.10 MiB/s, over the limit of 1 MiB/s, yet nothing is refused"));
+        .starts_with("Taking 1.10 MiB/s, over the limit of 1 MiB/s, and nothing is refused yet"));
     let reads = ShardView {
         read_calls: 7,
         ..base.clone()
