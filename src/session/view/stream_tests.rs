@@ -1,3 +1,5 @@
+//! Native tests of the stream view: lane states and their sentences, closed lanes, readers,
+//! which stream is shown, and where a key routes.
 use super::*;
 use crate::session::{Link, Session};
 
