@@ -54,6 +54,86 @@ impl Chart {
     }
 }
 
+/// The charts' titles, which [`nothing_to_plot`] also knows them by.
+pub const INCOMING_TITLE: &str = "IncomingRecords per shard";
+pub const WRITE_EXCEEDED_TITLE: &str = "WriteProvisionedThroughputExceeded per shard";
+pub const BEHIND_TITLE: &str = "MillisBehindLatest per consumer, and the stream's iterator age";
+pub const PRODUCERS_TITLE: &str = "Producer records: succeeded vs throttled";
+pub const LEASES_TITLE: &str = "Leases per worker";
+
+/// A chart with nothing to plot, in words (`None` when it has a value to draw): a chart
+/// without lines or values would show an empty legend and a bare axis, which says nothing.
+pub fn nothing_to_plot(chart: &Chart) -> Option<String> {
+    let seconds = chart.lines.first().map_or(0, |l| l.values.len());
+    if chart
+        .lines
+        .iter()
+        .any(|l| l.values.iter().any(Option::is_some))
+    {
+        return None;
+    }
+    Some(match chart.title {
+        PRODUCERS_TITLE => "No producer writes to this stream, so there is nothing to plot. Add one with `producer add`.".to_string(),
+        LEASES_TITLE => "This application has no worker, so there is nothing to plot.".to_string(),
+        BEHIND_TITLE => format!(
+            "No consumer or KCL application has read this stream in the last {}, so there is nothing to plot.",
+            crate::session::text::plural(seconds.max(1) as u64, "second", "seconds")
+        ),
+        title => format!("{title}: nothing to plot yet."),
+    })
+}
+
+/// The ticks of a chart's value axis: 0 and then a round step (1, 2 or 5 times a power of
+/// ten, at least 1, since the values are counts and milliseconds) up to the first tick at or
+/// above `max_value`, five ticks at most. Every tick is a different number, so no two labels
+/// read the same (see [`value_label`]).
+pub fn value_ticks(max_value: f64) -> Vec<f64> {
+    let max = if max_value.is_finite() {
+        max_value.max(1.0)
+    } else {
+        1.0
+    };
+    let raw = max / 4.0;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|step| *step >= raw)
+        .unwrap_or(10.0 * power)
+        .max(1.0);
+    let count = (max / step).ceil() as usize;
+    (0..=count).map(|i| i as f64 * step).collect()
+}
+
+/// A value tick's label: `0`, `250`, `1.5k`, `2k`, `1.25M`.
+pub fn value_label(value: f64) -> String {
+    let (scaled, suffix) = if value >= 1_000_000.0 {
+        (value / 1_000_000.0, "M")
+    } else if value >= 1_000.0 {
+        (value / 1_000.0, "k")
+    } else {
+        (value, "")
+    };
+    let text = format!("{scaled:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}{suffix}")
+}
+
+/// The ticks of the time axis, in elapsed seconds: whole seconds from `first` to `last` at a
+/// round step (1, 2, 5, 10, 15, 30 or 60 s, or whole minutes), five ticks at most.
+pub fn second_ticks(first: u64, last: u64) -> Vec<u64> {
+    let span = last.saturating_sub(first);
+    let step = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900]
+        .into_iter()
+        .find(|step| span / step < 5)
+        .unwrap_or(span.div_ceil(4).max(1));
+    let start = first.div_ceil(step) * step;
+    (0..)
+        .map(|i| start + i * step)
+        .take_while(|t| *t <= last)
+        .collect()
+}
+
 /// The four charts of the page, for one stream, over the last `window` complete seconds.
 pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
     let (from, to) = seconds_span(world, window);
@@ -146,28 +226,28 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
 
     vec![
         Chart {
-            title: "IncomingRecords per shard",
+            title: INCOMING_TITLE,
             unit: "records/s",
             first_second,
             lines: shard_lines(Metric::IncomingRecords),
             limit: Some((limit, format!("the limit, {limit} records/s per shard"))),
         },
         Chart {
-            title: "WriteProvisionedThroughputExceeded per shard",
+            title: WRITE_EXCEEDED_TITLE,
             unit: "records/s",
             first_second,
             lines: shard_lines(Metric::WriteProvisionedThroughputExceeded),
             limit: None,
         },
         Chart {
-            title: "MillisBehindLatest per consumer, and the stream's iterator age",
+            title: BEHIND_TITLE,
             unit: "ms",
             first_second,
             lines: behind,
             limit: None,
         },
         Chart {
-            title: "Producer records: succeeded vs throttled",
+            title: PRODUCERS_TITLE,
             unit: "records/s",
             first_second,
             lines: producers,
@@ -204,7 +284,7 @@ pub fn leases_chart(world: &World, app: &crate::kcl::KclApp, window: u64) -> Cha
         })
         .collect();
     Chart {
-        title: "Leases per worker",
+        title: LEASES_TITLE,
         unit: "leases",
         first_second: from.saturating_sub(START_MS / 1000),
         lines,
@@ -401,6 +481,73 @@ mod tests {
             .map(|l| l.values[29].unwrap())
             .fold(0.0, f64::max);
         assert_eq!(most, 2.0, "4 leases over 3 workers: 2/1/1");
+    }
+
+    #[test]
+    fn axis_ticks_are_distinct_round_numbers_with_distinct_labels() {
+        for max in [
+            0.0, 0.4, 1.0, 1.1, 3.0, 7.0, 11.0, 999.0, 1_100.0, 1_350.0, 12_345.0, 2.5e6,
+        ] {
+            let ticks = value_ticks(max);
+            assert_eq!(ticks[0], 0.0);
+            assert!(*ticks.last().unwrap() >= max, "{max}: {ticks:?}");
+            assert!((2..=5).contains(&ticks.len()), "{max}: {ticks:?}");
+            let labels: Vec<String> = ticks.iter().map(|t| value_label(*t)).collect();
+            let distinct: std::collections::BTreeSet<&String> = labels.iter().collect();
+            assert_eq!(distinct.len(), labels.len(), "{max}: {labels:?}");
+        }
+        assert_eq!(value_ticks(1.1), [0.0, 1.0, 2.0]);
+        assert_eq!(value_ticks(1_100.0), [0.0, 500.0, 1_000.0, 1_500.0]);
+        let labels: Vec<String> = [0.0, 500.0, 1_500.0, 2_000.0, 1_250_000.0]
+            .iter()
+            .map(|v| value_label(*v))
+            .collect();
+        assert_eq!(labels, ["0", "500", "1.5k", "2k", "1.25M"]);
+        // The time axis: one second gives one tick, not "0s 0s 1s".
+        assert_eq!(second_ticks(0, 0), [0]);
+        assert_eq!(second_ticks(0, 1), [0, 1]);
+        assert_eq!(second_ticks(3, 122), [30, 60, 90, 120]);
+        assert_eq!(second_ticks(0, 119), [0, 30, 60, 90]);
+        for last in 0..400 {
+            let ticks = second_ticks(last / 3, last);
+            assert!(!ticks.is_empty() && ticks.len() <= 5, "{last}: {ticks:?}");
+            assert!(ticks.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+
+    #[test]
+    fn a_chart_with_nothing_to_plot_says_so() {
+        let script = "aws kinesis create-stream --stream-name Foo --shard-count 1\nwait 5s\n";
+        let link = Link {
+            scenario: crate::session::Scenario::Script(script.to_string()),
+            ..Link::decode("").unwrap()
+        };
+        let mut session = Session::new(link);
+        session.advance(10_000);
+        let stream = session.world.kinesis().stream("Foo").unwrap();
+        let charts = charts(&session.world, stream, 120);
+        assert_eq!(
+            nothing_to_plot(&charts[0]),
+            None,
+            "zero records a second is a value"
+        );
+        assert_eq!(
+            nothing_to_plot(&charts[2]).as_deref(),
+            Some("No consumer or KCL application has read this stream in the last 10 seconds, so there is nothing to plot.")
+        );
+        assert_eq!(
+            nothing_to_plot(&charts[3]).as_deref(),
+            Some("No producer writes to this stream, so there is nothing to plot. Add one with `producer add`.")
+        );
+        let busy = busy_session();
+        let stream = busy.world.kinesis().stream("orders").unwrap();
+        assert!(charts_of(&busy, stream)
+            .iter()
+            .all(|c| nothing_to_plot(c).is_none()));
+    }
+
+    fn charts_of(session: &Session, stream: &Stream) -> Vec<Chart> {
+        charts(&session.world, stream, 10)
     }
 
     #[test]

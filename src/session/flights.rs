@@ -7,8 +7,16 @@
 //! sampled separately, so a throttle is never hidden by the records that got through: a
 //! throttled dot flies to its shard, bounces off and fades red.
 //!
-//! Time here is wall time (milliseconds of `performance.now()`), not simulated time: a dot
-//! takes the same time to cross the screen at any speed.
+//! Time here is flight time: wall milliseconds that pass only while the simulation moves (the
+//! page keeps the clock, see `ui/flight_canvas.rs`). A dot takes the same time to cross the
+//! screen at any speed, and stands still, still clickable, while the simulation is paused.
+//!
+//! Only the events of the last stretch of simulated time a frame covers become dots. After a
+//! jump (a link, a rewind, Back, a console `wait`) the page has seconds or hours of events at
+//! once; launching them all would make a dozen dots stand for thousands of records each, and
+//! the legend would say so. So the page passes the moment after which events fly
+//! ([`launch_window_ms`] before now, or the frame's own stretch), and the legend's scale is
+//! that of the dots in the air.
 
 use std::collections::VecDeque;
 
@@ -24,6 +32,20 @@ pub const THROTTLED_PER_FRAME: usize = 6;
 pub const MAX_IN_AIR: usize = 360;
 /// The number of partition-key colours (the Okabe-Ito palette the page uses).
 pub const KEY_COLOURS: u8 = 8;
+/// The wall time of a frame at 60 frames a second.
+pub const FRAME_WALL_MS: f64 = 1000.0 / 60.0;
+/// The shortest stretch of simulated time whose events fly after a jump: one producer send
+/// interval (100 ms), so at least one send of every producer is in it.
+pub const MIN_LAUNCH_WINDOW_MS: u64 = 100;
+
+/// The stretch of simulated time a frame covers at `speed`, in whole producer send intervals
+/// (at least one, [`MIN_LAUNCH_WINDOW_MS`]): after a jump, only the events of this last
+/// stretch fly. Producers send every 100 ms, so a frame's dots stand for the records of the
+/// sends it covers; a stretch of whole sends gives the dots after a jump the same scale.
+pub fn launch_window_ms(speed: f64) -> u64 {
+    let sends = (speed.max(0.0) * FRAME_WALL_MS / MIN_LAUNCH_WINDOW_MS as f64).round();
+    (sends as u64).max(1) * MIN_LAUNCH_WINDOW_MS
+}
 
 /// One dot.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,9 +75,11 @@ impl Flight {
 #[derive(Clone, Debug, Default)]
 pub struct Flights {
     in_air: VecDeque<Flight>,
-    /// Records the launched dots stood for, and dots launched (for the legend).
+    /// Records the launched dots stood for, and dots launched.
     pub records_launched: u64,
     pub dots_launched: u64,
+    /// The legend's last scale, kept while no dot is in the air.
+    last_scale: Option<f64>,
 }
 
 /// One candidate from the events of a frame.
@@ -67,12 +91,13 @@ struct Candidate<'a> {
 }
 
 impl Flights {
-    /// Launches dots for the put events of one frame, at wall time `now_ms`, for the stream
-    /// on screen.
-    pub fn launch(&mut self, events: &[Event], stream: &str, now_ms: f64) {
+    /// Launches dots for the put events of one frame that happened after `after_ms` (simulated
+    /// epoch milliseconds; older ones are left out, see the module docs), at flight time
+    /// `now_ms`, for the stream on screen.
+    pub fn launch(&mut self, events: &[Event], stream: &str, after_ms: u64, now_ms: f64) {
         let mut accepted = Vec::new();
         let mut throttled = Vec::new();
-        for event in events {
+        for event in events.iter().filter(|e| e.at_ms > after_ms) {
             match &event.kind {
                 EventKind::RecordsPut {
                     producer,
@@ -127,6 +152,15 @@ impl Flights {
         while self.in_air.len() > MAX_IN_AIR {
             self.in_air.pop_front();
         }
+        self.note_scale();
+    }
+
+    /// Remembers the scale of the dots in the air, for when none is.
+    fn note_scale(&mut self) {
+        if !self.in_air.is_empty() {
+            let records: u64 = self.in_air.iter().map(|f| f.records).sum();
+            self.last_scale = Some(records as f64 / self.in_air.len() as f64);
+        }
     }
 
     /// Splits the candidates into at most `budget` even groups in order; each group becomes
@@ -157,8 +191,9 @@ impl Flights {
         }
     }
 
-    /// Drops dots that have landed.
+    /// Drops dots that have landed by flight time `now_ms`.
     pub fn retire(&mut self, now_ms: f64) {
+        self.note_scale();
         self.in_air.retain(|f| f.progress(now_ms) < 1.0);
     }
 
@@ -175,13 +210,14 @@ impl Flights {
         self.in_air.is_empty()
     }
 
-    /// On average, how many records one dot stood for.
+    /// On average, how many records one dot in the air stands for (the last such scale while
+    /// none is in the air; 1 before any flew).
     pub fn records_per_dot(&self) -> f64 {
-        if self.dots_launched == 0 {
-            1.0
-        } else {
-            self.records_launched as f64 / self.dots_launched as f64
+        if self.in_air.is_empty() {
+            return self.last_scale.unwrap_or(1.0);
         }
+        let records: u64 = self.in_air.iter().map(|f| f.records).sum();
+        records as f64 / self.in_air.len() as f64
     }
 
     /// Forgets every dot (after a reset or a new scenario).
@@ -208,7 +244,7 @@ mod tests {
         session.advance(1_000);
         let events = session.new_events();
         let mut flights = Flights::default();
-        flights.launch(&events, "orders", 0.0);
+        flights.launch(&events, "orders", 0, 0.0);
         assert!(flights.len() <= ACCEPTED_PER_FRAME + THROTTLED_PER_FRAME);
         let put: u64 = events
             .iter()
@@ -225,8 +261,48 @@ mod tests {
             "the hot key's throttled records fly too"
         );
         assert!(flights.records_per_dot() > 1.0);
+        let scale = flights.records_per_dot();
         flights.retire(FLIGHT_WALL_MS + 100.0);
         assert!(flights.is_empty());
+        assert_eq!(
+            flights.records_per_dot(),
+            scale,
+            "the legend keeps its last scale"
+        );
+    }
+
+    /// The scale of a dot in a live page at `speed`: the events of one frame's stretch.
+    fn live_scale(session: &mut Session, frames: usize, speed: f64) -> f64 {
+        let mut flights = Flights::default();
+        for _ in 0..frames {
+            let before = session.world.now_ms();
+            session.advance((speed * FRAME_WALL_MS).round() as u64);
+            let events = session.new_events();
+            flights.launch(&events, "orders", before, 0.0);
+        }
+        flights.records_per_dot()
+    }
+
+    #[test]
+    fn after_a_jump_a_dot_stands_for_as_many_records_as_in_a_live_frame() {
+        for speed in [1.0, 4.0, 16.0, 64.0] {
+            let mut session = Session::new(Link::decode("#seed=5").unwrap());
+            session.advance(20_000);
+            let jump = session.new_events();
+            let mut flights = Flights::default();
+            let now = session.world.now_ms();
+            flights.launch(&jump, "orders", now - launch_window_ms(speed), 0.0);
+            let after_jump = flights.records_per_dot();
+            let live = live_scale(&mut session, 60, speed);
+            assert!(
+                (after_jump / live - 1.0).abs() < 0.2,
+                "at {speed}x: {after_jump:.1} records a dot after the jump, {live:.1} live"
+            );
+            // Launching the whole jump, as the page once did, is the bug: many times the scale.
+            let mut all = Flights::default();
+            all.launch(&jump, "orders", 0, 0.0);
+            assert!(all.records_per_dot() > 5.0 * live);
+        }
     }
 
     #[test]

@@ -41,7 +41,7 @@ use super::lineage::Lineage;
 use super::producers::Producers;
 use super::scenarios::Scenarios;
 use super::shared::Shared;
-use super::stream_panel::StreamPanel;
+use super::stream_panel::{Effect, StreamFocus, StreamMsg, StreamPanel};
 use super::timeline::Timeline;
 use super::toolbar::Toolbar;
 use crate::script::complete::{complete, Completion};
@@ -78,7 +78,7 @@ pub enum Msg {
     Run(String),
     Open(Scenario),
     Explain(String),
-    CanvasClick((f64, f64)),
+    Stream(StreamMsg),
     Select(String),
     Share,
     CloseShare,
@@ -114,7 +114,7 @@ struct Callbacks {
     next: Callback<()>,
     dismiss: Callback<()>,
     select: Callback<String>,
-    canvas_click: Callback<(f64, f64)>,
+    stream: Callback<StreamMsg>,
     download: Callback<()>,
     open: Callback<Scenario>,
     to_lessons: Callback<MouseEvent>,
@@ -152,7 +152,7 @@ impl Callbacks {
             next: link.callback(|_| Msg::NextStep),
             dismiss: link.callback(|_| Msg::DismissNotice),
             select: link.callback(Msg::Select),
-            canvas_click: link.callback(Msg::CanvasClick),
+            stream: link.callback(Msg::Stream),
             download: link.callback(|_| Msg::DownloadCsv),
             open: link.callback(Msg::Open),
             back: link.callback(|_| Msg::Back),
@@ -190,6 +190,8 @@ pub struct App {
     /// The key explainer's key, and the sentence saying where it came from (a clicked record).
     explained_key: String,
     explained_origin: Option<String>,
+    /// The key popover, the stream picked and the stream shown.
+    focus: StreamFocus,
     /// The shards selected for merging (at most two).
     selected: Vec<String>,
     /// The newest part of the transcript (the console's output), and how many entries were
@@ -257,6 +259,7 @@ impl Component for App {
             charts: ChartSchedule::default(),
             explained_key: FIRST_KEY.to_string(),
             explained_origin: None,
+            focus: StreamFocus::default(),
             selected: Vec::new(),
             transcript: Shared::default(),
             transcript_seq: u64::MAX,
@@ -286,20 +289,23 @@ impl Component for App {
         match msg {
             Msg::Frame(wall_ms) => {
                 let dt = self.timer.begin(wall_ms);
-                let moved = {
+                let (moved, speed) = {
                     let mut session = self.session.borrow_mut();
                     let before = session.world.elapsed_ms();
                     session.frame(dt);
-                    session.world.elapsed_ms() != before
+                    (session.world.elapsed_ms() != before, session.speed())
                 };
                 self.request_frame(ctx);
                 self.timer.simulated();
                 if moved {
-                    self.refresh(false);
+                    // Dots fly only while the simulation moves: paused, they stand still.
+                    self.flights.frame(dt, speed);
+                    // A replay that just caught up shows its charts and history at once.
+                    let caught_up = self.view.catching_up && !self.session.borrow().catching_up();
+                    self.refresh(caught_up);
                 }
                 self.timer.updated();
-                // Dots keep flying while paused, until they land.
-                moved || !self.flights.is_empty() || self.timer.stats.first_frame_ms.is_none()
+                moved || self.timer.stats.first_frame_ms.is_none()
             }
             Msg::TogglePlay => {
                 {
@@ -320,6 +326,7 @@ impl Component for App {
                     session.playing = false;
                     session.step();
                 }
+                self.flights.step();
                 self.refresh(true);
                 true
             }
@@ -358,6 +365,7 @@ impl Component for App {
             }
             Msg::Open(scenario) => {
                 let seed = self.session.borrow().seed();
+                self.focus.forget();
                 self.open(scenario, seed);
                 // The lessons are far down the page: the player comes into view.
                 self.player_focus += 1;
@@ -368,14 +376,20 @@ impl Component for App {
                 self.explained_origin = None;
                 true
             }
-            Msg::CanvasClick((x, y)) => {
-                let Some(flight) = self.flights.hit(x, y) else {
-                    return false;
-                };
-                self.explained_origin = Some(captions::clicked_record(flight));
-                self.explained_key = flight.key.clone();
-                true
-            }
+            Msg::Stream(msg) => match self.focus.update(msg, &self.flights) {
+                Effect::Nothing => false,
+                Effect::Redraw => true,
+                Effect::Explain(key, origin) => {
+                    (self.explained_key, self.explained_origin) = (key, origin);
+                    true
+                }
+                Effect::Repicked => {
+                    self.selected.clear();
+                    self.flights.clear();
+                    self.refresh(true);
+                    true
+                }
+            },
             Msg::Select(id) => {
                 if let Some(at) = self.selected.iter().position(|s| *s == id) {
                     self.selected.remove(at);
@@ -401,6 +415,7 @@ impl Component for App {
                     return false;
                 }
                 self.fragment = fragment.clone();
+                self.focus.forget();
                 let mut session = Session::from_fragment(&fragment);
                 session.set_clock(dom::now_ms);
                 *self.session.borrow_mut() = session;
@@ -430,7 +445,9 @@ impl Component for App {
                 Shortcut::Next => Component::update(self, ctx, Msg::NextStep),
                 Shortcut::Help => Component::update(self, ctx, Msg::ToggleHelp),
                 Shortcut::Close => {
-                    std::mem::take(&mut self.help_open) | self.share_url.take().is_some()
+                    std::mem::take(&mut self.help_open)
+                        | self.share_url.take().is_some()
+                        | self.focus.close()
                 }
             },
             Msg::ToggleHelp => {
@@ -519,20 +536,15 @@ impl Component for App {
                     notice={view.notice.clone()} on_next={cb.next.clone()} on_back={cb.back.clone()}
                     on_goto={cb.goto.clone()} on_answer={cb.answer.clone()} on_dismiss={cb.dismiss.clone()}
                     on_open={cb.open.clone()} focus_request={self.player_focus} />
-                if let Some(stream) = &view.stream {
-                    <StreamPanel stream={stream.clone()} producers={view.producers.clone()}
-                        hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
-                        selected={self.selected.clone()} flight_canvas={self.flights.canvas()}
-                        records_per_dot={self.flights.records_per_dot()}
-                        on_run={cb.run.clone()} on_select={cb.select.clone()}
-                        on_canvas_click={cb.canvas_click.clone()} on_explain={cb.explain.clone()}
-                        highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
-                } else {
-                    <section class="panel stream-panel empty">
-                        <h2>{ "No stream yet" }</h2>
-                        <p>{ "This scenario has not created a stream. Open a lesson below, or the opening scene." }</p>
-                    </section>
-                }
+                <StreamPanel stream={view.stream.clone()} streams={view.streams.clone()}
+                    deleted={view.stream_deleted.clone()} on_stream={cb.stream.clone()}
+                    producers={view.producers.clone()}
+                    hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
+                    selected={self.selected.clone()} flight_canvas={self.flights.canvas()}
+                    records_per_dot={self.flights.records_per_dot()}
+                    on_run={cb.run.clone()} on_select={cb.select.clone()}
+                    popover={self.focus.popover.clone()}
+                    highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
                 <KclPanel apps={view.apps.clone()} elapsed_ms={view.elapsed_ms}
                     highlighted={self.highlighted_worker.clone()} on_run={cb.run.clone()}
                     on_select_worker={cb.select_worker.clone()} />
@@ -541,7 +553,7 @@ impl Component for App {
                         origin={self.explained_origin.clone()} on_key={cb.explain.clone()} />
                     <HotKeys hot_keys={view.hot_keys.clone()}
                         shards={view.stream.as_ref().map(|s| s.shards.clone()).unwrap_or_default()}
-                        on_explain={cb.explain.clone()} />
+                        on_stream={cb.stream.clone()} popover={self.focus.popover.clone()} />
                 </div>
                 <Producers producers={view.producers.clone()} on_run={cb.run.clone()} />
                 if let Some(stream) = &view.stream {
@@ -572,9 +584,13 @@ impl Component for App {
             self.view.stream.as_ref(),
             &self.view.producers,
             self.timer.stats.frames,
-            now,
         );
-        self.charts.paint_next();
+        // Held still, no frame renders again (dots stand still too): paint every chart now.
+        let lesson = &self.view.lesson;
+        let still = !self.view.playing || lesson.at_step || lesson.question.is_some();
+        for _ in 0..if still { self.charts.charts().len() } else { 1 } {
+            self.charts.paint_next();
+        }
         self.timer.end(now);
     }
 }
@@ -616,6 +632,7 @@ impl App {
         self.selected.clear();
         self.history.clear();
         self.highlighted_shard = None;
+        self.focus.popover = None;
         let setup = self.session.borrow_mut().new_events();
         self.history.push(&setup);
         self.share_url = None;
@@ -623,6 +640,9 @@ impl App {
         self.session.borrow_mut().new_events();
         self.transcript_seq = u64::MAX;
         self.refresh(true);
+        // The replay's last stretch flies, as after a link (see `session::flights`).
+        let now_ms = self.session.borrow().world.now_ms();
+        self.flights.launch(&setup, &self.view, now_ms);
     }
 
     /// Rebuilds what the page shows from the session. `now` shows the event history's news and
@@ -630,15 +650,15 @@ impl App {
     fn refresh(&mut self, now: bool) {
         let events = {
             let mut session = self.session.borrow_mut();
-            self.view = Rc::new(session.view());
+            self.view = Rc::new(View::showing(&session, self.focus.wanted()));
             session.new_events()
         };
+        self.focus.showing(self.view.stream.as_ref());
         self.history.push(&events);
         self.history.publish(now);
+        let now_ms = self.session.borrow().world.now_ms();
+        self.flights.launch(&events, &self.view, now_ms);
         if let Some(stream) = &self.view.stream {
-            if !self.view.catching_up {
-                self.flights.launch(&events, &stream.name, dom::now_ms());
-            }
             let open: Vec<&str> = stream.shards.iter().map(|s| s.id.as_str()).collect();
             self.selected.retain(|s| open.contains(&s.as_str()));
         }

@@ -3,44 +3,90 @@
 //! Dots are not Yew components: hundreds of them move every frame, so they are painted on one
 //! canvas (sized for the screen's devicePixelRatio, so they stay sharp) and hit-tested by
 //! position when clicked. [`FlightLayer`] keeps what the painting needs from frame to frame:
-//! the dots in the air, where they were drawn, and the canvas's measured size.
+//! the dots in the air, where they were drawn, the canvas's measured size and where its
+//! producer cards and lanes sit beside it.
+//!
+//! Dots move on the layer's own clock, which the page advances only while the simulation
+//! moves: paused, the dots stand still where they are and can be clicked. The canvas carries
+//! the number of dots painted (`data-dots`), for tests and for anyone inspecting the page.
+
+use std::collections::HashMap;
 
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
 use yew::NodeRef;
 
 use super::palette::{DANGER, KEY_COLOURS};
-use crate::session::flights::{Flight, Flights};
+use crate::session::flights::{launch_window_ms, Flight, Flights};
 use crate::session::view::{ProducerView, StreamView};
+use crate::session::{View, STEP_MS};
 
 /// How often (in frames) the flight canvas's size is measured again.
 const CANVAS_MEASURE_FRAMES: u64 = 30;
+
+/// The canvas as last measured: its CSS size, and the vertical centre (CSS pixels from its
+/// top) of each producer card and lane beside it, by name and shard id.
+#[derive(Clone, Debug, Default)]
+struct Measured {
+    size: (f64, f64),
+    producers: HashMap<String, f64>,
+    lanes: HashMap<String, f64>,
+    /// The shard count and the frame it was measured at.
+    shards: usize,
+    frame: u64,
+}
 
 /// The records in flight and their canvas, painted after each render.
 #[derive(Default)]
 pub struct FlightLayer {
     flights: Flights,
+    /// Flight time: wall milliseconds that passed while the simulation moved.
+    clock_ms: f64,
+    /// How much simulated time the next launch's events may span and still fly: the last
+    /// frame's or step's stretch, else (after a jump) a frame's worth at the speed.
+    span_ms: Option<u64>,
     /// The dots as last painted, for clicks.
     dots: Vec<DrawnDot>,
     canvas: NodeRef,
-    /// The canvas's CSS size, the shard count it was measured for, and the frame.
-    size: Option<((f64, f64), usize, u64)>,
+    measured: Option<Measured>,
 }
 
 impl FlightLayer {
-    /// Launches dots for one frame's events (see [`Flights::launch`]).
-    pub fn launch(&mut self, events: &[crate::sim::Event], stream: &str, now_ms: f64) {
-        self.flights.launch(events, stream, now_ms);
+    /// The simulation moved for `wall_ms` of a frame at `speed`: the dots move on as long,
+    /// and the frame's events fly.
+    pub fn frame(&mut self, wall_ms: f64, speed: f64) {
+        let wall = wall_ms.clamp(0.0, crate::session::MAX_FRAME_WALL_MS);
+        self.clock_ms += wall;
+        self.span_ms = Some(((wall * speed).ceil() as u64 + 1).max(launch_window_ms(speed)));
+    }
+
+    /// A step moved the simulation on: the dots move as far as that much simulated time takes
+    /// at 1x, and the step's events fly.
+    pub fn step(&mut self) {
+        self.clock_ms += STEP_MS as f64;
+        self.span_ms = Some(STEP_MS);
+    }
+
+    /// Launches dots for the events since the last launch on the stream `view` shows (none
+    /// while a replay catches up): those of the last frame or step, or after a jump only those
+    /// of a frame's worth of simulated time before `now_ms` (simulated epoch milliseconds) at
+    /// the view's speed (see [`Flights::launch`]).
+    pub fn launch(&mut self, events: &[crate::sim::Event], view: &View, now_ms: u64) {
+        let Some(stream) = view.stream.as_ref().filter(|_| !view.catching_up) else {
+            return;
+        };
+        let span = self
+            .span_ms
+            .take()
+            .unwrap_or_else(|| launch_window_ms(view.speed));
+        let after = now_ms.saturating_sub(span);
+        self.flights
+            .launch(events, &stream.name, after, self.clock_ms);
     }
 
     /// Lands every dot at once (the run they belonged to is gone).
     pub fn clear(&mut self) {
         self.flights.clear();
-    }
-
-    /// Whether no dot is in the air (then a paused page need not render).
-    pub fn is_empty(&self) -> bool {
-        self.flights.is_empty()
     }
 
     /// How many records a dot stands for, on average (for the legend).
@@ -53,16 +99,12 @@ impl FlightLayer {
         self.canvas.clone()
     }
 
-    /// Lands the dots that arrived by wall time `now_ms` and paints the rest, from `stream`'s
-    /// producers to its lanes. `frame` is the number of frames so far: the canvas is measured
-    /// again every [`CANVAS_MEASURE_FRAMES`], or when the number of shards changes.
-    pub fn paint(
-        &mut self,
-        stream: Option<&StreamView>,
-        producers: &[ProducerView],
-        frame: u64,
-        now_ms: f64,
-    ) {
+    /// Lands the dots that arrived and paints the rest, from `stream`'s producers to its lanes.
+    /// `frame` is the number of frames so far: the canvas and the cards and lanes beside it
+    /// are measured again every [`CANVAS_MEASURE_FRAMES`], or when the number of shards
+    /// changes.
+    pub fn paint(&mut self, stream: Option<&StreamView>, producers: &[ProducerView], frame: u64) {
+        let now_ms = self.clock_ms;
         self.flights.retire(now_ms);
         let (Some(canvas), Some(stream)) = (self.canvas.cast::<HtmlCanvasElement>(), stream) else {
             return;
@@ -73,27 +115,28 @@ impl FlightLayer {
             .map(|p| p.name.as_str())
             .collect();
         let shards: Vec<&str> = stream.shards.iter().map(|s| s.id.as_str()).collect();
-        let size = match self.size {
-            Some((size, count, at))
-                if count == shards.len() && frame.saturating_sub(at) < CANVAS_MEASURE_FRAMES =>
-            {
-                size
-            }
-            _ => {
-                let size = css_size(&canvas);
-                self.size = Some((size, shards.len(), frame));
-                size
-            }
+        let fresh = self.measured.as_ref().is_some_and(|m| {
+            m.shards == shards.len() && frame.saturating_sub(m.frame) < CANVAS_MEASURE_FRAMES
+        });
+        if !fresh {
+            let mut measured = measure(&canvas);
+            measured.shards = shards.len();
+            measured.frame = frame;
+            self.measured = Some(measured);
+        }
+        let Some(measured) = &self.measured else {
+            return;
         };
         self.dots = draw(
             &canvas,
-            size,
+            measured,
             &self.flights,
             &producers,
             &shards,
             now_ms,
             super::dom::pixel_ratio(),
         );
+        let _ = canvas.set_attribute("data-dots", &self.dots.len().to_string());
     }
 
     /// The flight of the painted dot nearest to a click, within 12 CSS pixels.
@@ -113,28 +156,59 @@ struct DrawnDot {
 /// Where a throttled dot turns back (share of the way).
 const BOUNCE_AT: f64 = 0.8;
 
-/// The canvas's size in CSS pixels. Reading it makes the browser lay the page out at once,
-/// so the layer reads it only now and then (see [`FlightLayer::paint`]), not every frame.
-fn css_size(canvas: &HtmlCanvasElement) -> (f64, f64) {
-    (
+/// The canvas's size in CSS pixels, and where the producer cards and lanes of its stream
+/// panel sit beside it. Reading them makes the browser lay the page out at once, so the layer
+/// reads them only now and then (see [`FlightLayer::paint`]), not every frame.
+fn measure(canvas: &HtmlCanvasElement) -> Measured {
+    let size = (
         f64::from(canvas.client_width()),
         f64::from(canvas.client_height()),
-    )
+    );
+    let top = canvas.get_bounding_client_rect().top();
+    let centres = |selector: &str, attribute: &str| -> HashMap<String, f64> {
+        let mut found = HashMap::new();
+        let Some(list) = canvas
+            .closest(".stream-panel")
+            .ok()
+            .flatten()
+            .and_then(|panel| panel.query_selector_all(selector).ok())
+        else {
+            return found;
+        };
+        for i in 0..list.length() {
+            let Some(element) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            if let Some(name) = element.get_attribute(attribute) {
+                let rect = element.get_bounding_client_rect();
+                found.insert(name, rect.top() + rect.height() / 2.0 - top);
+            }
+        }
+        found
+    };
+    Measured {
+        size,
+        producers: centres(".producer-card[data-producer]", "data-producer"),
+        lanes: centres(".lanes > .lane[data-shard-id]", "data-shard-id"),
+        shards: 0,
+        frame: 0,
+    }
 }
 
-/// Paints every dot in the air at wall time `now_ms` on a canvas of `(width, height)` CSS
-/// pixels. `producers` and `shards` are in the order the page lists them: the producer cards
-/// and the lanes share the canvas's height evenly, so the i-th of n sits at (i + 0.5) / n
-/// of it.
+/// Paints every dot in the air at flight time `now_ms` on the canvas as `measured`. Dots fly
+/// from the middle of their producer's card to the middle of their shard's lane, where those
+/// were measured; `producers` and `shards` (in the order the page lists them) place any that
+/// were not, sharing the canvas's height evenly: the i-th of n at (i + 0.5) / n of it.
 fn draw(
     canvas: &HtmlCanvasElement,
-    (width, height): (f64, f64),
+    measured: &Measured,
     flights: &Flights,
     producers: &[&str],
     shards: &[&str],
     now_ms: f64,
     pixel_ratio: f64,
 ) -> Vec<DrawnDot> {
+    let (width, height) = measured.size;
     if width <= 0.0 || height <= 0.0 {
         return Vec::new();
     }
@@ -158,16 +232,23 @@ fn draw(
     context.clear_rect(0.0, 0.0, width, height);
 
     let row = |i: usize, n: usize| (i as f64 + 0.5) / n.max(1) as f64 * height;
+    let inside = |y: f64| y.clamp(0.0, height);
     let mut drawn = Vec::with_capacity(flights.len());
     for flight in flights.in_air() {
         let Some(to) = shards.iter().position(|s| *s == flight.shard) else {
             continue;
         };
-        let from_y = producers
-            .iter()
-            .position(|p| *p == flight.producer)
-            .map_or(height / 2.0, |i| row(i, producers.len()));
-        let to_y = row(to, shards.len());
+        let from_y = match measured.producers.get(&flight.producer) {
+            Some(y) => inside(*y),
+            None => producers
+                .iter()
+                .position(|p| *p == flight.producer)
+                .map_or(height / 2.0, |i| row(i, producers.len())),
+        };
+        let to_y = measured
+            .lanes
+            .get(&flight.shard)
+            .map_or_else(|| row(to, shards.len()), |y| inside(*y));
         let p = flight.progress(now_ms);
         // Ease out, so dots arrive gently; a throttled dot turns back short of the shard.
         let (along, alpha) = if flight.throttled {

@@ -1,17 +1,22 @@
-//! One shard's lane: its id and hash key range, its write and read gauges against the
-//! shard limits, its ProvisionedThroughputExceeded counts, and the buttons that reshard it.
+//! One shard's lane: its id and hash key range, its state in a word and a sentence, its write
+//! and read gauges against the shard limits, its ProvisionedThroughputExceeded counts, who
+//! reads it, and the buttons that reshard it.
 //!
 //! The gauges show the last complete simulated second, the same numbers CloudWatch's
-//! per-second view of IncomingRecords, IncomingBytes and GetRecords would give. A lane that
-//! refused a write in the last two seconds is in the throttled state: red, flashing, and
-//! labelled in words (colour is never the only signal).
+//! per-second view of IncomingRecords, IncomingBytes and GetRecords would give. The state
+//! comes from the session ([`LaneState`]): a lane that refused writes or reads in the last two
+//! seconds is THROTTLED (red, flashing, and saying which), a lane over a limit that has not
+//! refused anything yet is OVER LIMIT (amber, spending burst credit), and colour is never the
+//! only signal. A closed shard (after a split or merge) keeps a faded lane until it expires:
+//! it takes no writes, so it has no write gauges and no reshard buttons, but it is still read.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::format;
 use crate::session::commands;
-use crate::session::view::ShardView;
+use crate::session::text::plural;
+use crate::session::view::{reader_label, readers_summary, LaneState, ShardView};
 
 #[derive(Properties, PartialEq)]
 pub struct LaneProps {
@@ -28,7 +33,7 @@ pub struct LaneProps {
     pub on_hover: Callback<Option<String>>,
 }
 
-/// One gauge: `value` of `limit`, with a text alternative.
+/// One gauge: `value` of `limit`, with a text alternative. Over the limit it says so.
 fn gauge(class: &str, label: &str, value: u64, limit: u64, text: String) -> Html {
     let share = if limit == 0 {
         0.0
@@ -38,8 +43,10 @@ fn gauge(class: &str, label: &str, value: u64, limit: u64, text: String) -> Html
     // At (or within 3% of) the limit: a per-second count of a continuously refilled bucket
     // can land just under the limit in a second where records were refused.
     let full = limit > 0 && share >= 0.97;
+    let over = limit > 0 && value > limit;
+    let text = if over { format!("{text} (over)") } else { text };
     html! {
-        <div class={classes!("gauge", class.to_string(), full.then_some("full"))} role="meter"
+        <div class={classes!("gauge", class.to_string(), full.then_some("full"), over.then_some("over"))} role="meter"
             aria-valuemin="0" aria-valuemax={limit.to_string()} aria-valuenow={value.to_string()}
             aria-label={format!("{label}: {text}")} title={format!("{label}: {text}")}>
             <span class="gauge-label" aria-hidden="true">{ label }</span>
@@ -49,6 +56,16 @@ fn gauge(class: &str, label: &str, value: u64, limit: u64, text: String) -> Html
             <span class="gauge-value" aria-hidden="true">{ text }</span>
         </div>
     }
+}
+
+/// The classes of a lane in `state`.
+fn state_classes(state: LaneState, shard: &ShardView) -> Classes {
+    classes!(
+        state.is_refusing().then_some("throttled"),
+        shard.read_throttling.then_some("reads-refused"),
+        (state == LaneState::OverLimit).then_some("over-limit"),
+        (state == LaneState::Closed).then_some("closed"),
+    )
 }
 
 #[component]
@@ -100,40 +117,58 @@ pub fn Lane(props: &LaneProps) -> Html {
         props.on_hover.reform(move |_: MouseEvent| Some(id.clone()))
     };
     let on_leave = props.on_hover.reform(|_: MouseEvent| None);
-    let state = if shard.throttling { "THROTTLED" } else { "OK" };
+    let state = shard.state;
     let range_text = format!(
         "StartingHashKey {}\nEndingHashKey {}",
         shard.starting_hash_key, shard.ending_hash_key
     );
     html! {
-        <li class={classes!("lane", shard.throttling.then_some("throttled"), props.selected.then_some("selected"), props.highlighted.then_some("highlighted"))}
+        <li class={classes!("lane", state_classes(state, shard), props.selected.then_some("selected"), props.highlighted.then_some("highlighted"))}
             onmouseenter={on_enter} onmouseleave={on_leave}
             id={format!("lane-{}", shard.id)} data-shard-id={shard.id.clone()}
             data-starting-hash-key={shard.starting_hash_key.to_string()}
             data-ending-hash-key={shard.ending_hash_key.to_string()}
-            data-throttled={shard.throttling.to_string()}
+            data-throttled={state.is_refusing().to_string()}
+            data-state={state.badge()}
             data-incoming-records={shard.incoming_records.to_string()}
             data-write-throttled-total={shard.write_throttled_total.to_string()}
+            data-read-throttled-total={shard.read_throttled_total.to_string()}
             data-records-held={shard.records_held.to_string()}>
             <div class="lane-head">
-                <label class="lane-select" title="Select two adjacent shards to merge them">
-                    <input type="checkbox" checked={props.selected} onchange={on_select}
-                        aria-label={format!("Select {} for merging", shard.id)} />
+                if shard.open {
+                    <label class="lane-select" title="Select two adjacent shards to merge them">
+                        <input type="checkbox" checked={props.selected} onchange={on_select}
+                            aria-label={format!("Select {} for merging", shard.id)} />
+                        <span class="lane-id">{ &shard.id }</span>
+                    </label>
+                } else {
                     <span class="lane-id">{ &shard.id }</span>
-                </label>
+                }
                 <span class="lane-range" title={range_text.clone()}>
                     { format!("{} – {} ({:.1}% of the keys)",
                         format::short_hash(shard.starting_hash_key),
                         format::short_hash(shard.ending_hash_key), shard.width * 100.0) }
                 </span>
-                <span class={classes!("lane-state", shard.throttling.then_some("bad"))}
-                    aria-live="polite">{ state }</span>
+                <span class="lane-status" aria-live="polite">
+                    <span class={classes!("lane-state", state.is_refusing().then_some("bad"),
+                        (state == LaneState::OverLimit).then_some("warn"), (state == LaneState::Closed).then_some("closed"))}>
+                        { state.badge() }
+                    </span>
+                    if !state.why().is_empty() {
+                        <span class="lane-why">{ state.why() }</span>
+                    }
+                </span>
             </div>
+            if let Some(note) = &shard.note {
+                <p class="lane-note">{ note }</p>
+            }
             <div class="lane-gauges">
-                { gauge("write-records", "write records/s", shard.incoming_records, limits.write_records_per_sec,
-                    format!("{} of {}", format::int(shard.incoming_records), format::int(limits.write_records_per_sec))) }
-                { gauge("write-bytes", "write bytes/s", shard.incoming_bytes, limits.write_bytes_per_sec,
-                    format!("{} of {}", format::bytes(shard.incoming_bytes), format::bytes(limits.write_bytes_per_sec))) }
+                if shard.open {
+                    { gauge("write-records", "write records/s", shard.incoming_records, limits.write_records_per_sec,
+                        format!("{} of {}", format::int(shard.incoming_records), format::int(limits.write_records_per_sec))) }
+                    { gauge("write-bytes", "write bytes/s", shard.incoming_bytes, limits.write_bytes_per_sec,
+                        format!("{} of {}", format::bytes(shard.incoming_bytes), format::bytes(limits.write_bytes_per_sec))) }
+                }
                 { gauge("read-calls", "GetRecords calls/s", shard.read_calls, limits.read_calls_per_sec,
                     format!("{} of {}", shard.read_calls, limits.read_calls_per_sec)) }
                 { gauge("read-bytes", "read bytes/s", shard.read_bytes, limits.read_bytes_per_sec,
@@ -142,26 +177,45 @@ pub fn Lane(props: &LaneProps) -> Html {
             <div class="lane-counts">
                 <span class="exceeded" title="ProvisionedThroughputExceededException: records refused over the write limits, GetRecords calls refused over the read limits">
                     { "ProvisionedThroughputExceeded: " }
-                    <strong class="write-exceeded">{ format::int(shard.write_throttled_total) }</strong>{ " writes" }
+                    <strong class={classes!("write-exceeded", shard.throttling.then_some("bad"))}>{ format::int(shard.write_throttled_total) }</strong>{ " writes" }
                     if shard.write_throttled > 0 {
                         { format!(" ({}/s)", format::int(shard.write_throttled)) }
                     }
-                    { ", " }<strong>{ format::int(shard.read_throttled_total) }</strong>{ " reads" }
+                    { ", " }
+                    <strong class={classes!("read-exceeded", shard.read_throttling.then_some("bad"))}>{ format::int(shard.read_throttled_total) }</strong>{ " reads" }
+                    if shard.read_throttled > 0 {
+                        { format!(" ({}/s)", format::int(shard.read_throttled)) }
+                    }
                 </span>
-                <span class="held">{ format!("{} records held", format::int(shard.records_held)) }</span>
+                <span class="held">{ format!("{} held", plural(shard.records_held, "record", "records")) }</span>
             </div>
-            <div class="lane-actions">
-                <button class="split-button" data-shard={shard.id.clone()} onclick={on_split_mid}
-                    disabled={!props.can_reshard}
-                    title={format!("SplitShard at the middle of {}'s range", shard.id)}>
-                    { "Split in half" }
-                </button>
-                <form class="split-at" onsubmit={on_split_at}>
-                    <input type="text" placeholder="or at a key / hash key" value={(*split_at).clone()}
-                        oninput={on_split_input} aria-label={format!("Where to split {}: a partition key or a decimal hash key", shard.id)} />
-                    <button type="submit" disabled={!props.can_reshard}>{ "Split here" }</button>
-                </form>
+            <div class="lane-readers">
+                <span class="readers-summary">{ readers_summary(&shard.readers, limits.read_calls_per_sec) }</span>
+                if !shard.readers.is_empty() {
+                    <ul aria-label={format!("Readers of {}", shard.id)}>
+                        { for shard.readers.iter().map(|reader| html! {
+                            <li class={classes!("reader", if reader.kcl { "kcl" } else { "consumer" })}
+                                data-reader={reader.name.clone()}>
+                                { reader_label(reader) }
+                            </li>
+                        }) }
+                    </ul>
+                }
             </div>
+            if shard.open {
+                <div class="lane-actions">
+                    <button class="split-button" data-shard={shard.id.clone()} onclick={on_split_mid}
+                        disabled={!props.can_reshard}
+                        title={format!("SplitShard at the middle of {}'s range", shard.id)}>
+                        { "Split in half" }
+                    </button>
+                    <form class="split-at" onsubmit={on_split_at}>
+                        <input type="text" placeholder="or at a key / hash key" value={(*split_at).clone()}
+                            oninput={on_split_input} aria-label={format!("Where to split {}: a partition key or a decimal hash key", shard.id)} />
+                        <button type="submit" disabled={!props.can_reshard}>{ "Split here" }</button>
+                    </form>
+                </div>
+            }
         </li>
     }
 }

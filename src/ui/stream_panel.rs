@@ -1,23 +1,131 @@
 //! The stream on screen: the 128-bit hash key space as a bar cut into the open shards'
 //! ranges (to scale), the producers on the left, records flying across a canvas, and one lane
 //! per shard on the right (keyed by shard id, so a split or merge moves lanes rather than
-//! rebuilding them). Below: the controls that reshard the stream.
+//! rebuilding them), with the closed shards that are still readable faded below them. Below:
+//! the controls that reshard the stream.
+//!
+//! With several streams (one created in the console, say) a picker chooses which one to show;
+//! the page remembers the choice. When the stream on screen is deleted the panel says so and
+//! offers the others. A click on a dot or a hot key marker opens the key's popover right there.
 
-use web_sys::{HtmlInputElement, MouseEvent};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, MouseEvent};
 use yew::prelude::*;
 
+use super::explainer::{Anchor, KeyPopover, Popover, Range};
 use super::field::Field;
+use super::flight_canvas::FlightLayer;
 use super::format;
 use super::lane::Lane;
 use super::palette::KEY_COLOURS;
 use crate::engine::{hash_key_of, StreamStatus, MAX_HASH_KEY};
 use crate::session::flights::key_colour;
-use crate::session::view::{HotKey, ProducerView, StreamView};
+use crate::session::view::{no_stream, HotKey, ProducerView, StreamView};
 use crate::session::{captions, commands};
+
+/// A click on the flight canvas: where on the canvas (to find the dot), and where in the
+/// stream panel (to open the popover there), in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DotClick {
+    pub x: f64,
+    pub y: f64,
+    pub panel_x: f64,
+    pub panel_y: f64,
+}
+
+/// What the stream panel and the hot keys ask of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamMsg {
+    /// A click on the flight canvas (a dot, perhaps).
+    Dot(DotClick),
+    /// A hot key's marker on the hash key bar.
+    Marker(String),
+    /// A hot key in the hot keys table.
+    HotKey(String),
+    ClosePopover,
+    /// Show this stream.
+    Pick(String),
+}
+
+/// What a [`StreamMsg`] changes beyond the [`StreamFocus`]: the key explainer's key and
+/// origin, or the stream on screen.
+pub enum Effect {
+    Nothing,
+    Redraw,
+    Explain(String, Option<String>),
+    Repicked,
+}
+
+/// The page's memory for the stream view: the key popover, the stream the learner picked and
+/// the one last on screen (the view shows the first that exists, or says it was deleted).
+#[derive(Default)]
+pub struct StreamFocus {
+    pub popover: Option<Popover>,
+    choice: Option<String>,
+    shown: Option<String>,
+}
+
+impl StreamFocus {
+    /// The stream the learner wants on screen: picked, else the one last shown.
+    pub fn wanted(&self) -> Option<&str> {
+        self.choice.as_deref().or(self.shown.as_deref())
+    }
+
+    /// Remembers the stream on screen.
+    pub fn showing(&mut self, stream: Option<&StreamView>) {
+        if let Some(stream) = stream {
+            self.shown = Some(stream.name.clone());
+        }
+    }
+
+    /// Closes the popover (Esc); whether one was open.
+    pub fn close(&mut self) -> bool {
+        self.popover.take().is_some()
+    }
+
+    /// A new scenario: its first stream again, no popover.
+    pub fn forget(&mut self) {
+        *self = StreamFocus::default();
+    }
+
+    /// Handles a message; `flights` finds a clicked dot.
+    pub fn update(&mut self, msg: StreamMsg, flights: &FlightLayer) -> Effect {
+        let (key, origin, anchor) = match msg {
+            StreamMsg::Dot(click) => {
+                let Some(flight) = flights.hit(click.x, click.y) else {
+                    return Effect::Nothing;
+                };
+                let (x, y) = (click.panel_x, click.panel_y);
+                let origin = captions::clicked_record(flight);
+                (flight.key.clone(), Some(origin), Anchor::Dot { x, y })
+            }
+            StreamMsg::Marker(key) => (key, None, Anchor::Marker),
+            StreamMsg::HotKey(key) => (key, None, Anchor::HotKeyRow),
+            StreamMsg::ClosePopover if self.close() => return Effect::Redraw,
+            StreamMsg::ClosePopover => return Effect::Nothing,
+            StreamMsg::Pick(name) => {
+                self.choice = Some(name);
+                self.popover = None;
+                return Effect::Repicked;
+            }
+        };
+        self.popover = Some(Popover {
+            key: key.clone(),
+            origin: origin.clone(),
+            anchor,
+        });
+        Effect::Explain(key, origin)
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct StreamPanelProps {
-    pub stream: StreamView,
+    /// The stream on screen; `None` when there is none (or it was deleted).
+    pub stream: Option<StreamView>,
+    /// Every stream's name, for the picker and for what to offer after a deletion.
+    pub streams: Vec<String>,
+    /// The stream the learner was looking at, when it was deleted.
+    pub deleted: Option<String>,
     pub producers: Vec<ProducerView>,
     pub hot_keys: Vec<HotKey>,
     /// The key the explainer shows, marked on the bar.
@@ -28,30 +136,69 @@ pub struct StreamPanelProps {
     pub records_per_dot: f64,
     pub on_run: Callback<String>,
     pub on_select: Callback<String>,
-    pub on_canvas_click: Callback<(f64, f64)>,
-    pub on_explain: Callback<String>,
+    /// Clicks on dots, hot key markers, the popover's close button and the picker.
+    pub on_stream: Callback<StreamMsg>,
+    /// The key popover, when it opens in this panel (at a dot or a marker).
+    pub popover: Option<Popover>,
     /// A shard highlighted from the event history.
     pub highlighted: Option<String>,
     /// The pointer entering (Some) or leaving (None) a lane.
     pub on_hover: Callback<Option<String>>,
 }
 
+/// The open shards' ranges, for the key popover.
+fn ranges(stream: &StreamView) -> Vec<Range> {
+    stream
+        .shards
+        .iter()
+        .map(|shard| Range {
+            id: shard.id.clone(),
+            starting_hash_key: shard.starting_hash_key,
+            ending_hash_key: shard.ending_hash_key,
+        })
+        .collect()
+}
+
 #[component]
 pub fn StreamPanel(props: &StreamPanelProps) -> Html {
-    let stream = &props.stream;
+    let section = use_node_ref();
+    let Some(stream) = &props.stream else {
+        return empty_panel(props);
+    };
     let can_reshard = stream.status == StreamStatus::Active;
-    let on_canvas_click = props
-        .on_canvas_click
-        .reform(|event: MouseEvent| (f64::from(event.offset_x()), f64::from(event.offset_y())));
+    let on_canvas_click = {
+        let section = section.clone();
+        props.on_stream.reform(move |event: MouseEvent| {
+            let (left, top) = section
+                .cast::<web_sys::Element>()
+                .map(|s| {
+                    let rect = s.get_bounding_client_rect();
+                    (rect.left(), rect.top())
+                })
+                .unwrap_or_default();
+            StreamMsg::Dot(DotClick {
+                x: f64::from(event.offset_x()),
+                y: f64::from(event.offset_y()),
+                panel_x: f64::from(event.client_x()) - left,
+                panel_y: f64::from(event.client_y()) - top,
+            })
+        })
+    };
+    let on_close = props.on_stream.reform(|_: ()| StreamMsg::ClosePopover);
     let producers: Vec<&ProducerView> = props
         .producers
         .iter()
         .filter(|p| p.stream == stream.name)
         .collect();
+    let dot_popover = props.popover.as_ref().and_then(|p| match p.anchor {
+        Anchor::Dot { x, y } => Some((p, x, y)),
+        _ => None,
+    });
     html! {
-        <section class="panel stream-panel" aria-labelledby="stream-title">
+        <section ref={section} class="panel stream-panel" aria-labelledby="stream-title" data-stream={stream.name.clone()}>
             <div class="stream-head">
                 <h2 id="stream-title">{ "Stream " }<code>{ &stream.name }</code></h2>
+                { picker(props, &stream.name) }
                 <span id="stream-status" class={classes!("status", stream.status.as_str().to_ascii_lowercase())}
                     title="The stream's StreamStatus, as DescribeStreamSummary reports it">
                     { stream.status.as_str() }
@@ -59,13 +206,13 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                 if stream.status == StreamStatus::Updating {
                     <span class="status-note">{ "Resharding: records still flow; a second split or merge must wait until the stream is ACTIVE again." }</span>
                 }
-                <span class="legend">
+                <span class="legend" id="dot-legend">
                     { "Dots are records, coloured by partition key; " }
                     <span class="legend-throttled">{ "red-ringed dots bounce: throttled" }</span>
                     { captions::dot_legend(props.records_per_dot) }
                 </span>
             </div>
-            { hash_bar(props) }
+            { hash_bar(props, stream) }
             <div class="stream-area">
                 <ul class="producer-column" aria-label="Producers">
                     { for producers.iter().map(|p| producer_card(p)) }
@@ -78,25 +225,94 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                         role="img" aria-label="Records flying from producers to shards; click a dot to see why it went to its shard">
                     </canvas>
                 </div>
-                <ol class="lanes" aria-label="Open shards, in hash key order">
-                    { for stream.shards.iter().map(|shard| html! {
-                        <Lane key={shard.id.clone()} shard={shard.clone()} stream={stream.name.clone()}
-                            selected={props.selected.contains(&shard.id)} {can_reshard}
-                            highlighted={props.highlighted.as_deref() == Some(shard.id.as_str())}
-                            on_run={props.on_run.clone()} on_select={props.on_select.clone()}
-                            on_hover={props.on_hover.clone()} />
-                    }) }
-                </ol>
+                <div class="lane-column">
+                    <ol class="lanes" aria-label="Open shards, in hash key order">
+                        { for stream.shards.iter().map(|shard| html! {
+                            <Lane key={shard.id.clone()} shard={shard.clone()} stream={stream.name.clone()}
+                                selected={props.selected.contains(&shard.id)} {can_reshard}
+                                highlighted={props.highlighted.as_deref() == Some(shard.id.as_str())}
+                                on_run={props.on_run.clone()} on_select={props.on_select.clone()}
+                                on_hover={props.on_hover.clone()} />
+                        }) }
+                    </ol>
+                    if !stream.closed_shards.is_empty() {
+                        <h3 class="closed-lanes-title" id="closed-lanes-title">{ "Closed shards, still readable until retention passes" }</h3>
+                        <ol class="closed-lanes" aria-labelledby="closed-lanes-title">
+                            { for stream.closed_shards.iter().map(|shard| html! {
+                                <Lane key={shard.id.clone()} shard={shard.clone()} stream={stream.name.clone()}
+                                    selected={false} can_reshard={false}
+                                    highlighted={props.highlighted.as_deref() == Some(shard.id.as_str())}
+                                    on_run={props.on_run.clone()} on_select={props.on_select.clone()}
+                                    on_hover={props.on_hover.clone()} />
+                            }) }
+                        </ol>
+                    }
+                </div>
             </div>
-            { reshard_controls(props, can_reshard) }
+            { reshard_controls(props, stream, can_reshard) }
+            if let Some((popover, x, y)) = dot_popover {
+                <KeyPopover popover={popover.clone()} ranges={ranges(stream)} on_close={on_close.clone()}
+                    style={format!("left: clamp(0px, {:.0}px, calc(100% - min(24rem, 100%))); top: {:.0}px", x - 24.0, y + 14.0)} />
+            }
+        </section>
+    }
+}
+
+/// The stream picker, when there are several streams.
+fn picker(props: &StreamPanelProps, shown: &str) -> Html {
+    if props.streams.len() < 2 {
+        return Html::default();
+    }
+    let onchange = props.on_stream.reform(|event: Event| {
+        StreamMsg::Pick(
+            event
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .map(|select| select.value())
+                .unwrap_or_default(),
+        )
+    });
+    html! {
+        <label class="stream-picker">
+            { format!("{} streams; show ", props.streams.len()) }
+            <select id="stream-picker" {onchange}>
+                { for props.streams.iter().map(|name| html! {
+                    <option value={name.clone()} selected={name == shown}>{ name }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// The panel without a stream: none yet, or the one on screen was deleted (with the others).
+fn empty_panel(props: &StreamPanelProps) -> Html {
+    let (title, text) = no_stream(props.deleted.as_deref(), &props.streams);
+    html! {
+        <section class="panel stream-panel empty" aria-labelledby="stream-title" id="no-stream">
+            <h2 id="stream-title">{ title }</h2>
+            <p>{ text }</p>
+            if !props.streams.is_empty() {
+                <p class="other-streams">
+                    { for props.streams.iter().map(|name| {
+                        let pick = name.clone();
+                        let onclick = props
+                            .on_stream
+                            .reform(move |_: MouseEvent| StreamMsg::Pick(pick.clone()));
+                        html! {
+                            <button class="show-stream" data-stream={name.clone()} {onclick}>
+                                { format!("Show {name}") }
+                            </button>
+                        }
+                    }) }
+                </p>
+            }
         </section>
     }
 }
 
 /// The hash key space, cut into the open shards' ranges, with the hot keys and the
-/// explained key marked where they hash.
-fn hash_bar(props: &StreamPanelProps) -> Html {
-    let stream = &props.stream;
+/// explained key marked where they hash, and a hot key's popover under its marker.
+fn hash_bar(props: &StreamPanelProps, stream: &StreamView) -> Html {
     let position = |hash: u128| hash as f64 / MAX_HASH_KEY as f64 * 100.0;
     let explained = hash_key_of(&props.explained_key);
     html! {
@@ -126,12 +342,15 @@ fn hash_bar(props: &StreamPanelProps) -> Html {
                 { for props.hot_keys.iter().take(5).map(|hot| {
                     let hash = hash_key_of(&hot.key);
                     let key = hot.key.clone();
-                    let onclick = props.on_explain.reform(move |_: MouseEvent| key.clone());
+                    let onclick = props
+                        .on_stream
+                        .reform(move |_: MouseEvent| StreamMsg::Marker(key.clone()));
                     html! {
-                        <button class="hash-marker hot" style={format!("left: {:.4}%; --key-colour: {}", position(hash),
+                        <button class="hash-marker hot" data-key={hot.key.clone()}
+                            style={format!("left: {:.4}%; --key-colour: {}", position(hash),
                                 KEY_COLOURS[key_colour(&hot.key) as usize])}
                             title={format!("{}: {:.0} records/s, hashes into {}", hot.key, hot.rate, hot.shard)}
-                            aria-label={format!("Hot key {} hashes into {}", hot.key, hot.shard)} {onclick}>
+                            aria-label={format!("Hot key {}: show where it hashes", hot.key)} {onclick}>
                             <span>{ &hot.key }</span>
                         </button>
                     }
@@ -139,6 +358,11 @@ fn hash_bar(props: &StreamPanelProps) -> Html {
                 <div class="hash-marker explained" style={format!("left: {:.4}%", position(explained))}
                     aria-hidden="true" title={format!("{} hashes here", props.explained_key)}></div>
             </div>
+            if let Some(popover) = props.popover.as_ref().filter(|p| p.anchor == Anchor::Marker) {
+                <KeyPopover popover={popover.clone()} ranges={ranges(stream)} on_close={props.on_stream.reform(|_: ()| StreamMsg::ClosePopover)}
+                    style={format!("left: clamp(0px, calc({:.2}% - 2rem), calc(100% - min(24rem, 100%)))",
+                        position(hash_key_of(&popover.key)))} />
+            }
         </div>
     }
 }
@@ -161,8 +385,7 @@ fn producer_card(p: &ProducerView) -> Html {
 }
 
 /// UpdateShardCount, and merging the two selected shards.
-fn reshard_controls(props: &StreamPanelProps, can_reshard: bool) -> Html {
-    let stream = &props.stream;
+fn reshard_controls(props: &StreamPanelProps, stream: &StreamView, can_reshard: bool) -> Html {
     let open = stream.shards.len() as u32;
     let pair = selected_pair(stream, &props.selected);
     let on_merge = {

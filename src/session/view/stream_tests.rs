@@ -1,0 +1,289 @@
+//! Native tests of the stream view: lane states and their sentences, closed lanes, readers,
+//! which stream is shown, and where a key routes.
+use super::*;
+use crate::session::{Link, Session};
+
+const SPLIT_SHARD_1: &str = "aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001 --new-starting-hash-key 127605887595351923798765477786913079296";
+
+fn shard<'a>(stream: &'a StreamView, id: &str) -> &'a ShardView {
+    stream
+        .shards
+        .iter()
+        .chain(&stream.closed_shards)
+        .find(|s| s.id.ends_with(id))
+        .unwrap_or_else(|| panic!("no shard {id}"))
+}
+
+#[test]
+fn the_hot_shard_says_its_writes_are_refused() {
+    let mut session = Session::new(Link::decode("#seed=1").unwrap());
+    session.advance(15_000);
+    let stream = session.view().stream.unwrap();
+    let hot = shard(&stream, "1");
+    assert_eq!(hot.state, LaneState::WritesRefused);
+    assert_eq!(hot.state.badge(), "THROTTLED");
+    assert_eq!(hot.state.why(), "writes refused");
+    let note = hot.note.as_deref().unwrap();
+    assert!(
+        note.starts_with("Writes refused: ") && note.contains("refused in the last second"),
+        "{note}"
+    );
+    assert_eq!(shard(&stream, "0").state, LaneState::Ok);
+    assert_eq!(shard(&stream, "0").note, None);
+}
+
+#[test]
+fn a_split_child_over_its_limit_spends_burst_credit_then_refuses() {
+    let mut session = Session::new(Link::decode("").unwrap());
+    session.advance(10_000);
+    session.run_command(SPLIT_SHARD_1);
+    session.advance(10_000);
+    let stream = session.view().stream.unwrap();
+    let child = shard(&stream, "5");
+    assert!(child.incoming_records > 1_000, "{}", child.incoming_records);
+    assert_eq!(child.write_throttled_total, 0);
+    assert_eq!(child.state, LaneState::OverLimit);
+    assert_eq!(child.state.why(), "over the limit — spending burst credit");
+    let note = child.note.as_deref().unwrap();
+    assert!(
+        note.contains(&format!(
+            "Taking {} records/s, over the limit of 1,000",
+            int(child.incoming_records)
+        )),
+        "{note}"
+    );
+    assert!(
+        note.contains(
+            "at most one second of capacity (1,000 records) and refills at 1,000 a second"
+        ),
+        "{note}"
+    );
+    // The credit left is what the write bucket holds now: less than its full second.
+    let left: u64 = note
+        .split("bucket held (")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no credit in {note}"));
+    assert!(left < 1_000, "{note}");
+    // Once the credit is spent, the child refuses writes like its parent did.
+    session.advance(60_000);
+    let stream = session.view().stream.unwrap();
+    assert_eq!(shard(&stream, "5").state, LaneState::WritesRefused);
+}
+
+#[test]
+fn a_closed_parent_stays_as_a_closed_lane_with_its_records_and_readers() {
+    let mut session = Session::new(Link::decode("").unwrap());
+    session.advance(10_000);
+    session.run_command(SPLIT_SHARD_1);
+    session.advance(10_000);
+    let stream = session.view().stream.unwrap();
+    assert_eq!(stream.shards.len(), 4 + 1);
+    assert!(stream.shards.iter().all(|s| s.open));
+    assert_eq!(stream.closed_shards.len(), 1);
+    let parent = &stream.closed_shards[0];
+    assert_eq!(parent.id, "shardId-000000000001");
+    assert!(!parent.open);
+    assert_eq!(parent.state, LaneState::Closed);
+    assert!(parent.records_held > 0);
+    assert_eq!(
+        parent.note.as_deref().unwrap(),
+        "Closed by a split into shardId-000000000004 and shardId-000000000005: it takes no more writes, and its records stay readable until each is older than the stream's retention period (24 hours). The KCL reads it to its end before its children."
+    );
+    // The KCL application reads the parent to its end: one of its workers is on the lane.
+    assert!(
+        stream
+            .shards
+            .iter()
+            .chain(&stream.closed_shards)
+            .any(|s| s.readers.iter().any(|r| r.kcl)),
+        "KCL workers are drawn as readers"
+    );
+}
+
+#[test]
+fn a_closed_lane_goes_when_its_shard_expires() {
+    let script = "aws kinesis create-stream --stream-name Foo --shard-count 1\nwait 5s\naws kinesis split-shard --stream-name Foo --shard-to-split shardId-000000000000 --new-starting-hash-key 2\nwait 10s\n";
+    let link = Link {
+        scenario: crate::session::Scenario::Script(script.to_string()),
+        ..Link::decode("").unwrap()
+    };
+    let mut session = Session::new(link);
+    session.advance(20_000);
+    let closed = |session: &Session| session.view().stream.unwrap().closed_shards.len();
+    assert_eq!(closed(&session), 1);
+    session.advance(23 * 3_600_000);
+    assert_eq!(
+        closed(&session),
+        1,
+        "still readable within the 24 h retention"
+    );
+    session.advance(3_600_000);
+    assert_eq!(closed(&session), 0, "expired, no longer listed");
+}
+
+#[test]
+fn five_readers_on_one_shard_are_drawn_and_their_refused_reads_said() {
+    let mut session = Session::new(Link::decode("").unwrap());
+    session.advance(5_000);
+    for i in 1..=5 {
+        session.run_command(&format!(
+            "consumer add reader-{i} --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST"
+        ));
+    }
+    session.advance(5_000);
+    let stream = session.view().stream.unwrap();
+    let lane = shard(&stream, "0");
+    let consumers: Vec<String> = lane
+        .readers
+        .iter()
+        .filter(|r| !r.kcl)
+        .map(reader_label)
+        .collect();
+    assert_eq!(
+        consumers,
+        (1..=5)
+            .map(|i| format!("reader-{i} · 5 calls/s"))
+            .collect::<Vec<_>>()
+    );
+    assert!(lane.read_throttled > 0);
+    assert_eq!(lane.state, LaneState::ReadsRefused);
+    assert_eq!(lane.state.badge(), "THROTTLED");
+    assert_eq!(lane.state.why(), "reads refused");
+    let note = lane.note.as_deref().unwrap();
+    assert!(note.starts_with(&format!("Reads refused: its {} readers asked for {} GetRecords calls in the last second; the shard serves 5 a second", lane.readers.len(), lane.read_calls)), "{note}");
+    assert!(readers_summary(&lane.readers, 5)
+        .starts_with(&format!("{} readers asking for", lane.readers.len())));
+}
+
+#[test]
+fn lane_states_from_their_numbers() {
+    let limits = ShardLimits::AWS;
+    let base = ShardView {
+        id: "shardId-000000000000".into(),
+        index: 0,
+        starting_hash_key: 0,
+        ending_hash_key: u128::MAX,
+        width: 1.0,
+        offset: 0.0,
+        open: true,
+        incoming_records: 900,
+        incoming_bytes: 900 * 100,
+        read_calls: 3,
+        read_bytes: 0,
+        write_throttled: 0,
+        read_throttled: 0,
+        write_throttled_total: 0,
+        read_throttled_total: 0,
+        throttling: false,
+        read_throttling: false,
+        state: LaneState::Ok,
+        note: None,
+        readers: Vec::new(),
+        records_held: 0,
+        limits,
+    };
+    let credit = Credit {
+        records: 412,
+        bytes: 700 * 1024,
+    };
+    assert_eq!(lane_state(&base, credit), (LaneState::Ok, None));
+    let bytes = ShardView {
+        incoming_records: 600,
+        incoming_bytes: 1_153_434,
+        ..base.clone()
+    };
+    let (state, note) = lane_state(&bytes, credit);
+    assert_eq!(state, LaneState::OverLimit);
+    assert!(note
+        .unwrap()
+        .starts_with("Taking 1.10 MiB/s, over the limit of 1 MiB/s, and nothing is refused yet"));
+    let reads = ShardView {
+        read_calls: 7,
+        ..base.clone()
+    };
+    assert_eq!(lane_state(&reads, credit).0, LaneState::OverLimit);
+    let both = ShardView {
+        throttling: true,
+        read_throttling: true,
+        write_throttled: 1,
+        read_calls: 2,
+        read_throttled: 2,
+        ..base.clone()
+    };
+    let (state, note) = lane_state(&both, credit);
+    assert_eq!(state, LaneState::WritesAndReadsRefused);
+    assert_eq!(
+        note.unwrap(),
+        "Writes refused: 1 record refused in the last second with ProvisionedThroughputExceededException, over the limit of 1,000 records and 1 MiB a second. Reads refused: a GetRecords call read more than the shard's 2 MiB a second, and the calls after it are refused with ProvisionedThroughputExceededException until that time has passed."
+    );
+}
+
+#[test]
+fn the_stream_shown_is_the_one_wanted_else_the_first_created() {
+    let mut session = Session::new(Link::decode("").unwrap());
+    session.advance(2_000);
+    session.run_command("aws kinesis create-stream --stream-name Foo --shard-count 1");
+    session.advance(3_000);
+    let names = |view: &crate::session::View| view.stream.as_ref().map(|s| s.name.clone());
+    assert_eq!(
+        names(&session.view()).as_deref(),
+        Some("orders"),
+        "the scenario's first"
+    );
+    let view = crate::session::View::showing(&session, Some("Foo"));
+    assert_eq!(names(&view).as_deref(), Some("Foo"));
+    assert_eq!(view.streams, ["Foo", "orders"]);
+    assert_eq!(view.stream.unwrap().shards.len(), 1);
+    // A name that never existed falls back to the first stream.
+    let view = crate::session::View::showing(&session, Some("Bar"));
+    assert_eq!(names(&view).as_deref(), Some("orders"));
+    assert_eq!(view.stream_deleted, None);
+    // Once deleted, the stream the learner was looking at is said to be deleted.
+    session.run_command("aws kinesis delete-stream --stream-name orders");
+    session.advance(5_000);
+    let view = crate::session::View::showing(&session, Some("orders"));
+    assert!(view.stream.is_none());
+    assert_eq!(view.stream_deleted.as_deref(), Some("orders"));
+    assert_eq!(view.streams, ["Foo"]);
+    let (title, text) = no_stream(view.stream_deleted.as_deref(), &view.streams);
+    assert_eq!(title, "Stream orders was deleted");
+    assert_eq!(
+        text,
+        "DeleteStream removed orders and its records. Other streams: Foo."
+    );
+    assert!(no_stream(None, &[]).1.contains("aws kinesis create-stream"));
+}
+
+#[test]
+fn a_key_routes_to_the_open_shard_whose_range_holds_it() {
+    let shards: Vec<(String, u128, u128)> = crate::engine::HashKeyRange::even_split(4)
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (shard_id(i as u32), r.starting_hash_key, r.ending_hash_key))
+        .collect();
+    let route = route_key("user-42", &shards);
+    assert_eq!(route.md5, md5_hex("user-42"));
+    assert_eq!(route.hash_key, hash_key_of("user-42"));
+    assert_eq!(route.shard.as_ref().unwrap().0, "shardId-000000000001");
+    assert!((25.0..50.0).contains(&route.position));
+    assert!(route_sentence(&route)
+        .starts_with("user-42 goes to shardId-000000000001: its hash key is "));
+    assert!(route_key("user-42", &[]).shard.is_none());
+}
+
+#[test]
+fn readers_read_as_names_and_calls() {
+    let kcl = ReaderView {
+        name: "analytics/worker-1".into(),
+        kcl: true,
+        calls_per_second: 1000.0 / 1500.0,
+    };
+    assert_eq!(reader_label(&kcl), "analytics/worker-1 · 0.7 calls/s (KCL)");
+    assert_eq!(readers_summary(&[], 5), "No reader");
+    assert_eq!(
+        readers_summary(&[kcl.clone(), kcl], 5),
+        "2 readers asking for 1.3 GetRecords calls/s of the shard's 5"
+    );
+}
