@@ -92,11 +92,11 @@ fn draw_on(
     let x0 = chart.first_second as f64;
     let x1 = x0 + seconds.max(2) as f64 - 1.0;
     let y_max = chart.max_value() * 1.1;
-    let font = ("sans-serif", px(11.0)).into_font();
+    let font = ("sans-serif", px(12.0)).into_font();
     let mut builder = ChartBuilder::on(&root);
     builder
         .margin(px(6.0))
-        .x_label_area_size(px(22.0))
+        .x_label_area_size(px(24.0))
         .y_label_area_size(px(46.0));
     let mut plot = builder.build_cartesian_2d(x0..x1, 0.0..y_max)?;
     plot.configure_mesh()
