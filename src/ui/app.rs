@@ -12,6 +12,7 @@
 //! between panels (the shard under the pointer filters the event history; an event picked
 //! there highlights a shard and a worker; a clicked record or hot key fills the explainer).
 //! A panel's own state stays in the panel: the console's line and recall, the history's filter.
+//! Which tabs show is the [`Workspace`]'s; where the panels sit is drawn in `app/page.rs`.
 //!
 //! With `live = false` no frames run by themselves (for tests, which press Step and read the
 //! DOM); everything else is the same.
@@ -25,30 +26,21 @@ use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use super::charts::Charts;
-use super::console::Console;
 use super::dom;
-use super::explainer::{KeyExplainer, Range};
 use super::flight_canvas::FlightLayer;
 use super::frame::{ChartSchedule, FrameTimer};
-use super::help::Help;
-use super::history_panel::{HistoryFeed, HistoryPanel};
-use super::hot_keys::HotKeys;
-use super::kcl_panel::KclPanel;
+use super::history_panel::HistoryFeed;
 use super::keyboard::{shortcut, Shortcut};
-use super::lesson_player::LessonPlayer;
-use super::lineage::Lineage;
-use super::producers::Producers;
-use super::scenarios::Scenarios;
 use super::shared::Shared;
-use super::stream_panel::{Effect, StreamFocus, StreamMsg, StreamPanel};
-use super::timeline::Timeline;
-use super::toolbar::Toolbar;
+use super::stream_panel::{Effect, StreamFocus, StreamMsg};
+use super::workspace::{Workspace, ROUTING};
 use crate::script::complete::{complete, Completion};
 use crate::script::Entry;
 use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
-use crate::session::{captions, charts, Scenario, Session, View};
+use crate::session::{charts, Scenario, Session, View};
+
+mod page;
 
 /// Seconds of history the charts show.
 const CHART_WINDOW_S: u64 = 120;
@@ -94,6 +86,10 @@ pub enum Msg {
     Answer(usize),
     Rewind(u64),
     SelectWorker(String),
+    /// A tab picked in the guide, or below the stream.
+    Guide(&'static str),
+    More(&'static str),
+    ToLessons,
 }
 
 /// The callbacks the panels get, made once: a new `Callback` is a new value, and a panel
@@ -118,6 +114,8 @@ struct Callbacks {
     download: Callback<()>,
     open: Callback<Scenario>,
     to_lessons: Callback<MouseEvent>,
+    guide: Callback<&'static str>,
+    more: Callback<&'static str>,
     back: Callback<()>,
     goto: Callback<usize>,
     answer: Callback<usize>,
@@ -162,18 +160,9 @@ impl Callbacks {
             select_worker: link.callback(Msg::SelectWorker),
             pick_event: link.callback(Msg::PickEvent),
             hover_shard: link.callback(Msg::HoverShard),
-            // Scrolls rather than following the link: the page keeps its state in the URL
-            // fragment, and a plain `#lessons` link would replace it, fire `hashchange`, and
-            // reopen the session from a fragment that names no run.
-            to_lessons: Callback::from(|event: MouseEvent| {
-                event.prevent_default();
-                if let Some(lessons) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("lessons"))
-                {
-                    lessons.scroll_into_view();
-                }
-            }),
+            to_lessons: link.callback(|_| Msg::ToLessons),
+            guide: link.callback(Msg::Guide),
+            more: link.callback(Msg::More),
         }
     }
 }
@@ -212,6 +201,9 @@ pub struct App {
     /// The shard lane under the pointer, which filters the event history.
     hovered_shard: Option<String>,
     history: HistoryFeed,
+    /// The selected tabs, and the guide (the lesson and the console) to scroll after a click.
+    workspace: Workspace,
+    guide: NodeRef,
     live: bool,
     _keydown: Option<EventListener>,
     _hashchange: Option<EventListener>,
@@ -271,6 +263,8 @@ impl Component for App {
             highlighted_shard: None,
             hovered_shard: None,
             history: HistoryFeed::default(),
+            workspace: Workspace::load(),
+            guide: NodeRef::default(),
             live: ctx.props().live,
             _keydown: keydown,
             _hashchange: hashchange,
@@ -367,13 +361,15 @@ impl Component for App {
                 let seed = self.session.borrow().seed();
                 self.focus.forget();
                 self.open(scenario, seed);
-                // The lessons are far down the page: the player comes into view.
+                self.workspace.scenario_opened(true);
+                // The player comes into view, its heading focused.
                 self.player_focus += 1;
                 true
             }
             Msg::Explain(key) => {
                 self.explained_key = key;
                 self.explained_origin = None;
+                self.workspace.show_more(ROUTING);
                 true
             }
             Msg::Stream(msg) => match self.focus.update(msg, &self.flights) {
@@ -420,6 +416,7 @@ impl Component for App {
                 session.set_clock(dom::now_ms);
                 *self.session.borrow_mut() = session;
                 self.after_open();
+                self.workspace.scenario_opened(false);
                 true
             }
             Msg::DownloadCsv => {
@@ -498,83 +495,25 @@ impl Component for App {
                     (self.highlighted_worker.as_deref() != Some(worker.as_str())).then_some(worker);
                 true
             }
+            Msg::Guide(tab) => {
+                self.workspace.pick_guide(tab);
+                true
+            }
+            Msg::More(tab) => {
+                self.workspace.pick_more(tab);
+                // The charts were not painted while hidden: draw them now.
+                self.refresh(true);
+                true
+            }
+            Msg::ToLessons => {
+                self.workspace.show_lessons();
+                true
+            }
         }
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
-        let view = &self.view;
-        let cb = &self.callbacks;
-        let stats = &self.timer.stats;
-
-        let p95 = stats.percentile(95.0);
-        html! {
-            <main id="shardlab-app" class="app"
-                data-frames={stats.frames.to_string()}
-                data-frame-p95-ms={p95.map(|p| format!("{p:.3}")).unwrap_or_default()}
-                data-frame-p50-ms={stats.percentile(50.0).map(|p| format!("{p:.3}")).unwrap_or_default()}
-                data-first-frame-ms={stats.first_frame_ms.map(|t| format!("{t:.1}")).unwrap_or_default()}
-                data-frame-interval-p95-ms={stats.interval_percentile(95.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
-                data-frame-interval-p50-ms={stats.interval_percentile(50.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
-                data-frame-phases-ms={{
-                    let p = stats.mean_phases();
-                    format!("simulate {:.2} view {:.2} render {:.2} paint {:.2}", p.simulate, p.view, p.render, p.paint)
-                }}>
-                <header class="app-header">
-                    <h1>{ "Shardlab" }</h1>
-                    <p class="tagline">{ "Amazon Kinesis Data Streams, simulated in your browser: watch records hash onto shards, throttle, reshard, and get consumed." }</p>
-                    <a class="to-lessons" href="#lessons" onclick={cb.to_lessons.clone()}>{ "Lessons ↓" }</a>
-                </header>
-                <Toolbar time={view.time} catching_up={view.catching_up} waiting_until_ms={view.waiting_until_ms} speed={view.speed}
-                    elapsed_ms={view.elapsed_ms} seed={view.seed}
-                    on_play={cb.play.clone()} on_step={cb.step.clone()}
-                    on_speed={cb.speed.clone()} on_seed={cb.seed.clone()}
-                    on_reset={cb.reset.clone()} on_share={cb.share.clone()}
-                    share_url={self.share_url.clone()} on_share_close={cb.close_share.clone()}
-                    on_help={cb.help.clone()} />
-                <Timeline elapsed_ms={view.elapsed_ms} end_ms={view.timeline_end_ms} on_rewind={cb.rewind.clone()} />
-                <LessonPlayer script={view.script.clone()} lesson={view.lesson.clone()}
-                    notice={view.notice.clone()} on_next={cb.next.clone()} on_back={cb.back.clone()}
-                    on_goto={cb.goto.clone()} on_answer={cb.answer.clone()} on_dismiss={cb.dismiss.clone()}
-                    on_open={cb.open.clone()} focus_request={self.player_focus} />
-                <StreamPanel stream={view.stream.clone()} streams={view.streams.clone()}
-                    deleted={view.stream_deleted.clone()} on_stream={cb.stream.clone()}
-                    producers={view.producers.clone()}
-                    hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
-                    selected={self.selected.clone()} flight_canvas={self.flights.canvas()}
-                    records_per_dot={self.flights.records_per_dot()}
-                    on_run={cb.run.clone()} on_select={cb.select.clone()}
-                    popover={self.focus.popover.clone()}
-                    highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
-                <KclPanel apps={view.apps.clone()} elapsed_ms={view.elapsed_ms}
-                    highlighted={self.highlighted_worker.clone()} on_run={cb.run.clone()}
-                    on_select_worker={cb.select_worker.clone()} />
-                <div class="two-columns">
-                    <KeyExplainer key_text={self.explained_key.clone()} ranges={self.ranges()}
-                        origin={self.explained_origin.clone()} on_key={cb.explain.clone()} />
-                    <HotKeys hot_keys={view.hot_keys.clone()}
-                        shards={view.stream.as_ref().map(|s| s.shards.clone()).unwrap_or_default()}
-                        on_stream={cb.stream.clone()} popover={self.focus.popover.clone()} />
-                </div>
-                <Producers producers={view.producers.clone()} on_run={cb.run.clone()} />
-                if let Some(stream) = &view.stream {
-                    <Lineage lineage={stream.lineage.clone()} />
-                }
-                <Charts charts={self.charts.charts()} canvases={self.charts.canvases()} on_download={cb.download.clone()} />
-                <Scenarios current={self.session.borrow().scenario().clone()} share_url={None::<String>}
-                    on_open={cb.open.clone()} />
-                <HistoryPanel history={self.history.history()} version={self.history.version()}
-                    hovered_shard={self.hovered_shard.clone()} seed={view.seed}
-                    on_pick={cb.pick_event.clone()} />
-                <Console entries={self.transcript.clone()} on_run={cb.run.clone()} on_complete={cb.complete.clone()} />
-                <footer class="app-footer">
-                    <span id="frame-readout">{ captions::frame_work(p95, stats.kept(), stats.first_frame_ms.unwrap_or_default()) }</span>
-                    <span>{ " Shardlab simulates Kinesis Data Streams from AWS's documented behaviour; it does not call AWS." }</span>
-                </footer>
-                if self.help_open {
-                    <Help on_close={cb.help.clone()} />
-                }
-            </main>
-        }
+        self.page()
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
@@ -591,6 +530,7 @@ impl Component for App {
         for _ in 0..if still { self.charts.charts().len() } else { 1 } {
             self.charts.paint_next();
         }
+        self.workspace.after_render(&self.guide);
         self.timer.end(now);
     }
 }
@@ -683,22 +623,5 @@ impl App {
             );
             all
         });
-    }
-
-    fn ranges(&self) -> Vec<Range> {
-        self.view
-            .stream
-            .as_ref()
-            .map(|s| {
-                s.shards
-                    .iter()
-                    .map(|shard| Range {
-                        id: shard.id.clone(),
-                        starting_hash_key: shard.starting_hash_key,
-                        ending_hash_key: shard.ending_hash_key,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
     }
 }

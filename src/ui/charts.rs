@@ -119,7 +119,7 @@ fn draw_on(
     let mut builder = ChartBuilder::on(&root);
     builder
         .margin(px(6.0))
-        .x_label_area_size(px(22.0))
+        .x_label_area_size(px(24.0))
         .y_label_area_size(px(46.0));
     let mut plot = builder.build_cartesian_2d(
         (x0..x1).with_key_points(x_ticks),

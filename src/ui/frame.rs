@@ -129,14 +129,18 @@ impl ChartSchedule {
         self.canvases.clone()
     }
 
-    /// Paints the chart that is due, if any, and makes the next one due.
+    /// Paints the chart that is due, if any, and makes the next one due. A canvas that is not
+    /// laid out (its tab is not the one selected) is skipped: the next rebuild paints it once
+    /// it shows.
     pub fn paint_next(&mut self) {
         let Some(due) = self.due else {
             return;
         };
         if let (Some(chart), Some(node)) = (self.charts.get(due), self.canvases.get(due)) {
             if let Some(canvas) = node.cast::<web_sys::HtmlCanvasElement>() {
-                charts::draw(&canvas, chart);
+                if canvas.client_width() > 0 {
+                    charts::draw(&canvas, chart);
+                }
             }
         }
         self.due = (due + 1 < self.charts.len()).then_some(due + 1);

@@ -7,13 +7,15 @@
 //! silently frozen page.
 //!
 //! One file per panel: [`app`] holds the session, the frame loop and the state two panels
-//! share (the shard under the pointer, what an event highlights, the explained key); each
-//! panel keeps its own state (the console its line and recall, the event history its filter).
-//! `toolbar`, `lesson_player`, `timeline`, `stream_panel` (with `lane` and `flight_canvas`),
-//! `kcl_panel`, `explainer`, `hot_keys`, `producers`, `lineage`, `charts`, `scenarios`,
-//! `history_panel`, `console` and `help` draw; `frame` times the frames and schedules the
-//! charts; `keyboard`, `dom`, `format`, `palette`, `shared` and `frame_stats` are helpers. The
-//! sentences the panels show are built in [`crate::session::captions`], natively tested.
+//! share (the shard under the pointer, what an event highlights, the explained key), and
+//! `app/page.rs` lays the panels out; each panel keeps its own state (the console its line and
+//! recall, the event history its filter). `toolbar`, `lesson_player`, `timeline`,
+//! `stream_panel` (with `lane` and `flight_canvas`), `kcl_panel`, `explainer`, `hot_keys`,
+//! `producers`, `lineage`, `charts`, `scenarios`, `history_panel`, `console` and `help` draw;
+//! `tabs` (accessible tabs) and `workspace` (which tab shows, what a click reveals) are the
+//! layout's; `frame` times the frames and schedules the charts; `keyboard`, `dom`, `format`,
+//! `palette`, `shared` and `frame_stats` are helpers. The sentences the panels show are built
+//! in [`crate::session::captions`], natively tested.
 
 mod app;
 mod charts;
@@ -39,8 +41,10 @@ mod producers;
 mod scenarios;
 mod shared;
 mod stream_panel;
+mod tabs;
 mod timeline;
 mod toolbar;
+mod workspace;
 
 pub use app::{App, AppProps};
 

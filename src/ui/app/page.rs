@@ -1,0 +1,166 @@
+//! The page's layout, drawn from the app's state: a sticky bar with the time controls and the
+//! timeline; the guide (the lesson, with the list of lessons, and the console) beside the
+//! stream on a laptop screen, above it on a narrow one; and every other panel as a tab below
+//! the stream (see [`crate::ui::workspace`] for which tab shows, and static/layout.css
+//! for the sizes).
+//!
+//! Every panel stays a component with its own props; a panel in a tab that is not selected
+//! stays mounted, hidden.
+
+use yew::prelude::*;
+
+use super::App;
+use crate::session::captions;
+use crate::session::Scenario;
+use crate::ui::charts::Charts;
+use crate::ui::console::Console;
+use crate::ui::explainer::{KeyExplainer, Range};
+use crate::ui::help::Help;
+use crate::ui::history_panel::HistoryPanel;
+use crate::ui::hot_keys::HotKeys;
+use crate::ui::kcl_panel::KclPanel;
+use crate::ui::lesson_player::LessonPlayer;
+use crate::ui::lineage::Lineage;
+use crate::ui::producers::Producers;
+use crate::ui::scenarios::Scenarios;
+use crate::ui::stream_panel::StreamPanel;
+use crate::ui::tabs::{tab_panel, TabList};
+use crate::ui::timeline::Timeline;
+use crate::ui::toolbar::Toolbar;
+use crate::ui::workspace::{GUIDE_TABS, MORE_TABS};
+
+impl App {
+    /// The page: the sticky bar (time controls and the timeline), the guide (the lesson and
+    /// the console), the stream, and the other panels as tabs below it.
+    pub(super) fn page(&self) -> Html {
+        let view = &self.view;
+        let cb = &self.callbacks;
+        let stats = &self.timer.stats;
+
+        let p95 = stats.percentile(95.0);
+        let guide = self.workspace.guide();
+        let more = self.workspace.more(!view.apps.is_empty());
+        html! {
+            <main id="shardlab-app" class="app"
+                data-frames={stats.frames.to_string()}
+                data-frame-p95-ms={p95.map(|p| format!("{p:.3}")).unwrap_or_default()}
+                data-frame-p50-ms={stats.percentile(50.0).map(|p| format!("{p:.3}")).unwrap_or_default()}
+                data-first-frame-ms={stats.first_frame_ms.map(|t| format!("{t:.1}")).unwrap_or_default()}
+                data-frame-interval-p95-ms={stats.interval_percentile(95.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
+                data-frame-interval-p50-ms={stats.interval_percentile(50.0).map(|p| format!("{p:.1}")).unwrap_or_default()}
+                data-frame-phases-ms={{
+                    let p = stats.mean_phases();
+                    format!("simulate {:.2} view {:.2} render {:.2} paint {:.2}", p.simulate, p.view, p.render, p.paint)
+                }}>
+                <header class="app-bar">
+                    <h1 class="brand">{ "Shardlab" }</h1>
+                    <Toolbar time={view.time} catching_up={view.catching_up} waiting_until_ms={view.waiting_until_ms} speed={view.speed}
+                        elapsed_ms={view.elapsed_ms} seed={view.seed}
+                        on_play={cb.play.clone()} on_step={cb.step.clone()}
+                        on_speed={cb.speed.clone()} on_seed={cb.seed.clone()}
+                        on_reset={cb.reset.clone()} on_share={cb.share.clone()}
+                        share_url={self.share_url.clone()} on_share_close={cb.close_share.clone()}
+                        on_help={cb.help.clone()} />
+                    <Timeline elapsed_ms={view.elapsed_ms} end_ms={view.timeline_end_ms} on_rewind={cb.rewind.clone()} />
+                </header>
+                <div class="workspace">
+                    <aside class="guide" ref={self.guide.clone()} aria-label="Guide: the lesson and the console">
+                        <div class="guide-head">
+                            <TabList id="guide" label="Guide" tabs={GUIDE_TABS} selected={guide}
+                                on_select={cb.guide.clone()} />
+                            <button class="link to-lessons" onclick={cb.to_lessons.clone()}>{ "All lessons" }</button>
+                        </div>
+                        { tab_panel("guide", "lesson", guide, html! { <>
+                            if *self.session.borrow().scenario() == Scenario::Default {
+                                <p class="intro">{ "Amazon Kinesis Data Streams, simulated in your browser: watch records hash onto shards, throttle, reshard, and get consumed." }</p>
+                            }
+                            <LessonPlayer script={view.script.clone()} lesson={view.lesson.clone()}
+                                notice={view.notice.clone()} on_next={cb.next.clone()} on_back={cb.back.clone()}
+                                on_goto={cb.goto.clone()} on_answer={cb.answer.clone()} on_dismiss={cb.dismiss.clone()}
+                                on_open={cb.open.clone()} focus_request={self.player_focus} />
+                            <Scenarios current={self.session.borrow().scenario().clone()} share_url={None::<String>}
+                                on_open={cb.open.clone()} />
+                        </> }) }
+                        { tab_panel("guide", "console", guide, html! {
+                            <Console entries={self.transcript.clone()} on_run={cb.run.clone()} on_complete={cb.complete.clone()} />
+                        }) }
+                    </aside>
+                    <div class="stage">
+                        <StreamPanel stream={view.stream.clone()} streams={view.streams.clone()}
+                            deleted={view.stream_deleted.clone()} on_stream={cb.stream.clone()}
+                            producers={view.producers.clone()}
+                            hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
+                            selected={self.selected.clone()} flight_canvas={self.flights.canvas()}
+                            records_per_dot={self.flights.records_per_dot()}
+                            on_run={cb.run.clone()} on_select={cb.select.clone()}
+                            popover={self.focus.popover.clone()}
+                            highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
+                        <section class="more" aria-label="More about this run">
+                            <TabList id="more" label="More about this run" tabs={MORE_TABS} selected={more}
+                                on_select={cb.more.clone()} />
+                            { tab_panel("more", "kcl", more, html! { <>
+                                <KclPanel apps={view.apps.clone()} elapsed_ms={view.elapsed_ms}
+                                    highlighted={self.highlighted_worker.clone()} on_run={cb.run.clone()}
+                                    on_select_worker={cb.select_worker.clone()} />
+                                if view.apps.is_empty() {
+                                    <p class="panel hint">{ "This scenario runs no KCL application. In the console, kcl app add starts one on a stream." }</p>
+                                }
+                            </> }) }
+                            { tab_panel("more", "routing", more, html! {
+                                <div class="two-columns">
+                                    <KeyExplainer key_text={self.explained_key.clone()} ranges={self.ranges()}
+                                        origin={self.explained_origin.clone()} on_key={cb.explain.clone()} />
+                                    <HotKeys hot_keys={view.hot_keys.clone()}
+                                        shards={view.stream.as_ref().map(|s| s.shards.clone()).unwrap_or_default()}
+                                        on_stream={cb.stream.clone()} popover={self.focus.popover.clone()} />
+                                </div>
+                            }) }
+                            { tab_panel("more", "producers", more, html! {
+                                <Producers producers={view.producers.clone()} on_run={cb.run.clone()} />
+                            }) }
+                            { tab_panel("more", "lineage", more, html! {
+                                if let Some(stream) = &view.stream {
+                                    <Lineage lineage={stream.lineage.clone()} />
+                                } else {
+                                    <p class="panel hint">{ "No stream yet: the family tree starts with one." }</p>
+                                }
+                            }) }
+                            { tab_panel("more", "metrics", more, html! {
+                                <Charts charts={self.charts.charts()} canvases={self.charts.canvases()} on_download={cb.download.clone()} />
+                            }) }
+                            { tab_panel("more", "history", more, html! {
+                                <HistoryPanel history={self.history.history()} version={self.history.version()}
+                                    hovered_shard={self.hovered_shard.clone()} seed={view.seed}
+                                    on_pick={cb.pick_event.clone()} />
+                            }) }
+                        </section>
+                        <footer class="app-footer">
+                            <span id="frame-readout">{ captions::frame_work(p95, stats.kept(), stats.first_frame_ms.unwrap_or_default()) }</span>
+                            <span>{ " Shardlab simulates Kinesis Data Streams from AWS's documented behaviour; it does not call AWS." }</span>
+                        </footer>
+                    </div>
+                </div>
+                if self.help_open {
+                    <Help on_close={cb.help.clone()} />
+                }
+            </main>
+        }
+    }
+
+    fn ranges(&self) -> Vec<Range> {
+        self.view
+            .stream
+            .as_ref()
+            .map(|s| {
+                s.shards
+                    .iter()
+                    .map(|shard| Range {
+                        id: shard.id.clone(),
+                        starting_hash_key: shard.starting_hash_key,
+                        ending_hash_key: shard.ending_hash_key,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
