@@ -28,6 +28,9 @@ fn style_the_page() {
     style.set_id("shardlab-styles");
     style.set_text_content(Some(concat!(
         include_str!("../static/style.css"),
+        include_str!("../static/layout.css"),
+        include_str!("../static/lesson.css"),
+        include_str!("../static/stream.css"),
         include_str!("../static/details.css")
     )));
     document().head().unwrap().append_child(&style).unwrap();

@@ -176,13 +176,12 @@ async fn the_tab_below_the_stream_fits_the_scenario_until_the_learner_picks_one(
     assert!(!hidden(&root, "more-panel-kcl"));
     find(&root, "#more-panel-kcl .lease-table");
 
-    // A record's route shows where it is explained: a hot key clicked on the bar.
+    // A hot key clicked on the bar is explained where it was clicked (a popover under the
+    // bar), and the tab the learner is on stays.
     console(&root, "wait 5s").await;
     click(&root, ".hash-bar .hash-marker.hot").await;
-    assert_eq!(
-        attr(&find(&root, "#more-tab-routing"), "aria-selected"),
-        "true"
-    );
+    find(&root, ".stream-panel .hash-space #key-popover");
+    assert_eq!(attr(&find(&root, "#more-tab-kcl"), "aria-selected"), "true");
 
     // A pick stays, and is remembered across a reload of the page.
     click(&root, "#more-tab-metrics").await;

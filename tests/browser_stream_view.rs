@@ -218,6 +218,8 @@ async fn a_stream_made_in_the_console_can_be_shown_and_its_deletion_is_said() {
 #[wasm_bindgen_test]
 async fn clicking_a_hot_key_shows_its_shard_next_to_it_and_esc_closes_it() {
     let root = mount("#seed=1&t=15000", false).await;
+    // The hot keys are in the routing tab below the stream.
+    click(&root, "#more-tab-routing").await;
     let row = "#hot-keys-table tr[data-key='user-42']";
     click(&root, &format!("{row} button")).await;
     let popover = find(&root, "#key-popover");
@@ -308,6 +310,8 @@ async fn a_chart_with_nothing_to_plot_says_so_in_words() {
         "No producer writes to this stream, so there is nothing to plot. Add one with `producer add`."
     );
     assert!(find(&root, "#chart-3").has_attribute("hidden"));
+    // The charts are in the metrics tab below the stream (a hidden tab's are not drawn).
+    click(&root, "#more-tab-metrics").await;
     // The charts with values are drawn, every one of them although the page holds still
     // (plotters sizes a canvas it drew to 190 CSS pixels high).
     let ratio = web_sys::window().unwrap().device_pixel_ratio().max(1.0);

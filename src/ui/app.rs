@@ -361,7 +361,8 @@ impl Component for App {
                 let seed = self.session.borrow().seed();
                 self.focus.forget();
                 self.open(scenario, seed);
-                self.workspace.scenario_opened(true);
+                // The guide shows the lesson from its top; the player takes the focus (its heading).
+                self.workspace.scenario_opened(false);
                 // The player comes into view, its heading focused.
                 self.player_focus += 1;
                 true
