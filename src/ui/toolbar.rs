@@ -188,7 +188,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 { "Step" }
             </button>
             <label class="speed" for="speed">
-                { "Speed " }
+                <span class="word">{ "Speed" }</span>
                 <input id="speed" type="range" min={MIN_SPEED.log2().to_string()}
                     max={MAX_SPEED.log2().to_string()} step="1" value={exponent.to_string()}
                     aria-valuetext={speed_text.clone()} oninput={on_speed}
@@ -210,7 +210,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 }
             </div>
             <label class="seed" for="seed" title="The random seed: the same seed gives the same run">
-                { "Seed " }
+                <span class="word">{ "Seed" }</span>
                 <Field id="seed" kind="number" min="0" value={props.seed.to_string()} onchange={on_seed} />
             </label>
             <button id="reset" onclick={on_reset} title="Start this scenario again with the same seed">{ "Reset" }</button>
