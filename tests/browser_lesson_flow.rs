@@ -239,3 +239,12 @@ async fn acting_after_a_rewind_says_the_later_actions_are_gone() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_lessons_checks_do_not_put_records_the_learner_did_not_ask_for() {
+    // Bug 4: getting-started's check of its one put used to put a second record.
+    let root = mount("#lesson=getting-started&seed=1&step=3", false).await;
+    let lane = find(&root, "#lane-shardId-000000000000");
+    assert_eq!(attr(&lane, "data-records-held"), "1", "one put, one record");
+    root.remove();
+}
