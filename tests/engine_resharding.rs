@@ -421,8 +421,12 @@ fn read_shard(k: &mut Kinesis, clock: &mut u64, shard: &str) -> (Vec<String>, Va
     }
 }
 
+/// At a closed shard's end AWS leaves `NextShardIterator` out of the response rather than
+/// sending `null`: kinesalite's AWS-validated test "should work with minimum hash"
+/// (mhart/kinesalite test/splitShard.js) asserts the keys are exactly
+/// `[MillisBehindLatest, Records]` (ChildShards came later, in 2020).
 #[test]
-fn a_closed_shard_ends_with_a_null_iterator_and_its_child_shards() {
+fn a_closed_shard_ends_without_a_next_iterator_and_with_its_child_shards() {
     let (mut k, now) = with_stream("Foo", 1);
     for i in 0..3 {
         ok(
@@ -441,7 +445,9 @@ fn a_closed_shard_ends_with_a_null_iterator_and_its_child_shards() {
     let mut clock = after_reshard(&k, now);
     let (data, last) = read_shard(&mut k, &mut clock, "shardId-000000000000");
     assert_eq!(data.len(), 3, "a closed shard's records stay readable");
-    assert!(last["NextShardIterator"].is_null());
+    let mut keys: Vec<&String> = last.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["ChildShards", "MillisBehindLatest", "Records"]);
     assert_eq!(last["MillisBehindLatest"], 0);
     assert_eq!(
         last["ChildShards"],
@@ -465,7 +471,7 @@ fn a_closed_shard_ends_with_a_null_iterator_and_its_child_shards() {
         "GetRecords",
         json!({"ShardIterator": latest["ShardIterator"]}),
     );
-    assert!(page["NextShardIterator"].is_null());
+    assert_eq!(page.get("NextShardIterator"), None);
     assert_eq!(page["ChildShards"].as_array().unwrap().len(), 2);
 }
 

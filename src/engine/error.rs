@@ -55,7 +55,8 @@ impl ErrorKind {
 
 /// A failed Kinesis API call: AWS's exception name and message.
 ///
-/// Serializes as the JSON body AWS sends: `{"__type": kind, "message": message}`.
+/// Serializes as the JSON body AWS sends: `{"__type": kind, "message": message}`, or only
+/// `{"__type": kind}` when AWS sends no message (UnknownOperationException, InternalFailure).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     kind: ErrorKind,
@@ -126,7 +127,11 @@ impl Serialize for ApiError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serializer.serialize_struct("ApiError", 2)?;
         body.serialize_field("__type", self.kind())?;
-        body.serialize_field("message", &self.message)?;
+        if self.message.is_empty() {
+            body.skip_field("message")?;
+        } else {
+            body.serialize_field("message", &self.message)?;
+        }
         body.end()
     }
 }
@@ -146,6 +151,19 @@ mod tests {
             })
         );
         assert_eq!(error.kind(), "ProvisionedThroughputExceededException");
+    }
+
+    #[test]
+    fn an_error_without_a_message_has_no_message_member() {
+        // AWS answers an unknown operation and an internal failure with `{"__type": ...}`
+        // alone: kinesalite's AWS-validated tests assert exactly that body
+        // (mhart/kinesalite test/connection.js "UnknownOperationException if random action",
+        // test/helpers.js assertInternalFailure).
+        let error = ApiError::new(ErrorKind::InternalFailure, "");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            serde_json::json!({"__type": "InternalFailure"})
+        );
     }
 
     #[test]

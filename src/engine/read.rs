@@ -3,7 +3,7 @@
 //! Reads share the shard's limits with every other reader: five calls per second and
 //! 2 MiB per second. A call may return up to 10 MiB and then leaves the shard in debt, so the
 //! next calls fail with ProvisionedThroughputExceededException until it is repaid. At the end
-//! of a closed shard the next iterator is null and `ChildShards` says where to go next.
+//! of a closed shard there is no next iterator and `ChildShards` says where to go next.
 //!
 //! This is the core under GetRecords, and what the simulation's consumers and KCL workers
 //! call directly: [`Kinesis::read`] visits records without rebuilding their keys and data, so

@@ -60,7 +60,9 @@ impl Serialize for Record {
 #[serde(rename_all = "PascalCase")]
 pub struct GetRecordsOutput {
     pub records: Vec<Record>,
-    /// `None` once a closed shard has been read to its end.
+    /// `None` once a closed shard has been read to its end; AWS then leaves the member out
+    /// of the response (it does not send `null`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_shard_iterator: Option<String>,
     pub millis_behind_latest: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
