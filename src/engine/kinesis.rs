@@ -124,7 +124,12 @@ impl Kinesis {
                 continue;
             };
             match pending.change {
-                Change::Activate => self.set_status(&name, StreamStatus::Active, due_ms),
+                Change::Activate => {
+                    if let Some(stream) = self.streams.get_mut(&name) {
+                        stream.activated = true;
+                    }
+                    self.set_status(&name, StreamStatus::Active, due_ms);
+                }
                 Change::Reshard(reshard) => {
                     if let Some(stream) = self.streams.get_mut(&name) {
                         for step in stream.apply_reshard(&reshard, due_ms) {

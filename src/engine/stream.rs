@@ -73,6 +73,9 @@ pub struct Stream {
     /// Per-shard limits of this stream (AWS's unless a lesson lowered them).
     pub limits: ShardLimits,
     pub pending: Option<Pending>,
+    /// Whether the stream has ever been ACTIVE. Its shards are listed only from then on: a
+    /// stream deleted while still CREATING shows DELETING with no shards, as AWS shows it.
+    pub activated: bool,
     /// Indices of the open shards ordered by StartingHashKey, for routing by binary search.
     open_by_range: Vec<u32>,
 }
@@ -94,6 +97,7 @@ impl Stream {
             shards,
             limits,
             pending: None,
+            activated: false,
             open_by_range: Vec::new(),
         };
         stream.reindex_open_shards();
@@ -133,13 +137,26 @@ impl Stream {
     }
 
     /// Shards the API still lists at `now_ms`: open ones and closed ones within retention,
-    /// ordered by shard index. Nothing is listed while the stream is CREATING.
+    /// ordered by shard index. Nothing is listed before the stream first turns ACTIVE: not
+    /// while it is CREATING, nor when it is deleted while CREATING (kinesalite's
+    /// AWS-validated test "should allow stream to be deleted while it is being created",
+    /// mhart/kinesalite test/deleteStream.js, shows DELETING with `Shards: []`).
     pub fn listed_shards(&self, now_ms: u64) -> impl Iterator<Item = &Shard> {
         let retention_ms = self.retention_ms();
-        let creating = self.status == StreamStatus::Creating;
+        let visible = self.activated;
         self.shards
             .iter()
-            .filter(move |s| !creating && !s.is_expired(now_ms, retention_ms))
+            .filter(move |s| visible && !s.is_expired(now_ms, retention_ms))
+    }
+
+    /// `OpenShardCount` as DescribeStreamSummary reports it: 0 until the stream first turns
+    /// ACTIVE, consistently with [`Stream::listed_shards`].
+    pub fn listed_open_shard_count(&self) -> usize {
+        if self.activated {
+            self.open_shard_count()
+        } else {
+            0
+        }
     }
 
     /// The shard with this index, unless it never existed or has expired.

@@ -140,11 +140,7 @@ fn summary(stream: &Stream) -> StreamDescriptionSummary {
         stream_creation_timestamp: epoch_seconds(stream.created_ms),
         enhanced_monitoring: no_enhanced_monitoring(),
         encryption_type: "NONE",
-        open_shard_count: if stream.status == StreamStatus::Creating {
-            0
-        } else {
-            stream.open_shard_count()
-        },
+        open_shard_count: stream.listed_open_shard_count(),
         consumer_count: 0,
     }
 }
