@@ -5,7 +5,11 @@
 //! shards keep theirs (reference section 2.3).
 //!
 //! On input AWS is lenient: any id whose part after the first `-` is all digits names that
-//! index (`shardId-0`, `shard-1`, even `xyz-2`), as long as the index fits in a Java `int`.
+//! index (`shardId-0`, `shard-1`, even `xyz-2`), and so does an id with no `-` at all that is
+//! all digits (`"1"`, `"00001"`, `"2147483647"`), as long as the index fits in a Java `int`.
+//! kinesalite's AWS-validated tests show both forms (mhart/kinesalite test/getShardIterator.js,
+//! splitShard.js, mergeShards.js: "unknown stream and shard ID just small enough" sends
+//! `"2147483647"` and AWS answers about `shardId-002147483647`).
 
 /// The largest shard index AWS accepts on input (Java's `Integer.MAX_VALUE`).
 pub const MAX_SHARD_INDEX: u32 = i32::MAX as u32;
@@ -35,7 +39,10 @@ impl serde::Serialize for ShardId {
 /// The index a shard id names, accepting the same loose forms AWS does; `None` when the id
 /// names no index (then AWS answers ResourceNotFoundException).
 pub fn parse_shard_id(id: &str) -> Option<u32> {
-    let (_, digits) = id.split_once('-')?;
+    let digits = match id.split_once('-') {
+        Some((_, digits)) => digits,
+        None => id,
+    };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -75,6 +82,13 @@ mod tests {
         assert_eq!(parse_shard_id("shardId-"), None);
         assert_eq!(parse_shard_id("shardId-1a"), None);
         assert_eq!(parse_shard_id("shardId"), None);
+        assert_eq!(parse_shard_id("2147483647"), Some(MAX_SHARD_INDEX));
+        assert_eq!(parse_shard_id("00001"), Some(1));
+        assert_eq!(parse_shard_id("0"), Some(0));
+        assert_eq!(parse_shard_id("2147483648"), None);
+        assert_eq!(parse_shard_id("2.14E4"), None);
+        assert_eq!(parse_shard_id("ABKLFD8"), None);
+        assert_eq!(parse_shard_id("-00002147483647"), Some(MAX_SHARD_INDEX));
         assert_eq!(parse_shard_id("shardId-99999999999999999999999"), None);
     }
 }
