@@ -39,7 +39,8 @@
 //! - [`records`], [`metrics`], `throttle`, [`write_call`]: a shard's record log, its
 //!   CloudWatch metrics, its token buckets, and how a write is charged.
 //! - The vocabulary used throughout: [`hash_key`], [`sequence`], [`shard_id`](mod@shard_id),
-//!   [`iterator`], [`error`], [`config`], [`events`], [`clock_text`], and [`validate`], in
+//!   [`sequence_layouts`] (the older layouts AWS still decodes on input), [`iterator`],
+//!   [`error`], [`config`], [`events`], [`clock_text`], and [`validate`], in
 //!   whose terms the request shapes are written.
 
 mod actions;
@@ -56,6 +57,7 @@ pub mod read;
 pub mod records;
 pub mod reshard;
 pub mod sequence;
+pub mod sequence_layouts;
 pub mod shard;
 pub mod shard_id;
 pub mod stream;

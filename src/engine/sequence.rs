@@ -127,7 +127,7 @@ fn div_rem(limbs: &mut [u64; 3], divisor: u64) -> u64 {
     rem as u64
 }
 
-fn format_decimal_192(mut limbs: [u64; 3]) -> String {
+pub(super) fn format_decimal_192(mut limbs: [u64; 3]) -> String {
     let mut chunks = Vec::with_capacity(4);
     while limbs != [0; 3] {
         chunks.push(div_rem(&mut limbs, TEN_POW_19));
@@ -143,7 +143,7 @@ fn format_decimal_192(mut limbs: [u64; 3]) -> String {
 }
 
 /// Parses a decimal string of digits into 192 bits; `None` if not all digits or too big.
-fn parse_decimal_192(text: &str) -> Option<[u64; 3]> {
+pub(super) fn parse_decimal_192(text: &str) -> Option<[u64; 3]> {
     if text.is_empty() || text.len() > 130 {
         return None;
     }

@@ -19,6 +19,7 @@ mod put;
 mod read;
 mod requests;
 mod retention;
+mod sequence_numbers;
 mod shard_ids;
 
 use common::kinesis::{b64, ok};

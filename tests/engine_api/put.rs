@@ -174,12 +174,12 @@ fn sequence_number_for_ordering_is_checked_and_honoured() {
         now,
         "PutRecord",
         json!({
-        "StreamName": "Foo", "PartitionKey": "k", "Data": b64("2"), "SequenceNumberForOrdering": "12345"}),
+        "StreamName": "Foo", "PartitionKey": "k", "Data": b64("2"), "SequenceNumberForOrdering": "26227199374822427428162556223570313216"}),
     );
     assert_eq!(bad.kind(), "InvalidArgumentException");
     assert_eq!(
         bad.message(),
-        format!("ExclusiveMinimumSequenceNumber 12345 used in PutRecord on stream Foo under account {ACCOUNT} is invalid.")
+        format!("ExclusiveMinimumSequenceNumber 26227199374822427428162556223570313216 used in PutRecord on stream Foo under account {ACCOUNT} is invalid.")
     );
 }
 

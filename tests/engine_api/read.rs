@@ -205,8 +205,9 @@ fn get_shard_iterator_errors_use_aws_wording() {
          "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified AT_SEQUENCE_NUMBER and no StartingSequenceNumber.".to_string()),
         (body("shardId-000000000001", "AT_SEQUENCE_NUMBER", Some(&seq)), "InvalidArgumentException",
          "Invalid StartingSequenceNumber. It encodes shardId-000000000000, while it was used in a call to a shard with shardId-000000000001".to_string()),
-        (body("shardId-000000000000", "AT_SEQUENCE_NUMBER", Some("12345")), "InvalidArgumentException",
-         format!("StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream Foo under account {ACCOUNT} is invalid.")),
+        // A version-0 number whose creation second is too large (tests/engine_api/sequence_numbers.rs).
+        (body("shardId-000000000000", "AT_SEQUENCE_NUMBER", Some("26227199374822427428162556223570313216")), "InvalidArgumentException",
+         format!("StartingSequenceNumber 26227199374822427428162556223570313216 used in GetShardIterator on shard shardId-000000000000 in stream Foo under account {ACCOUNT} is invalid.")),
         (body("shardId-000000000002", "LATEST", None), "ResourceNotFoundException",
          format!("Shard shardId-000000000002 in stream Foo under account {ACCOUNT} does not exist")),
         (body("nonsense", "LATEST", None), "ResourceNotFoundException",

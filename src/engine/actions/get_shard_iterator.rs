@@ -8,10 +8,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{str_of, timestamp_ms_of, SHARD_ID_RULES, STREAM_NAME, TIMESTAMP};
-use crate::engine::error::ApiError;
+use crate::engine::error::{ApiError, ErrorKind};
 use crate::engine::iterator::{IteratorStart, ShardIterator};
 use crate::engine::kinesis::Kinesis;
-use crate::engine::sequence::SequenceNumber;
+use crate::engine::sequence_layouts::{encoded_shard_id, SentSequenceNumber};
 use crate::engine::shard_id::{parse_shard_id, shard_id};
 use crate::engine::validate::{Member, Pattern, Rule, Type};
 
@@ -107,16 +107,28 @@ impl Kinesis {
                         "StartingSequenceNumber {text} used in GetShardIterator on shard {id} in stream {name} under account {account} is invalid{why}."
                     ))
                 };
-                let number = SequenceNumber::parse(text).ok_or_else(|| invalid(""))?;
-                if number.shard_index != index {
+                // Decoded in whichever layout it was written, as AWS decodes it; see
+                // `sequence_layouts` for the answers this reproduces.
+                let sent = SentSequenceNumber::decode(text).ok_or_else(|| invalid(""))?;
+                if sent.shard_index() != index {
                     return Err(ApiError::invalid_argument(format!(
                         "Invalid StartingSequenceNumber. It encodes {}, while it was used in a call to a shard with {id}",
-                        shard_id(number.shard_index)
+                        encoded_shard_id(sent.shard_index())
                     )));
                 }
-                if number.shard_created_secs != shard.sequence_created_secs {
-                    return Err(invalid(" because it did not come from this stream"));
-                }
+                let number = match sent {
+                    SentSequenceNumber::V2(number)
+                        if number.shard_created_secs == shard.sequence_created_secs =>
+                    {
+                        number
+                    }
+                    // AWS fails a version-0 number of the right shard index with an
+                    // InternalFailure and no message.
+                    SentSequenceNumber::V0 { .. } => {
+                        return Err(ApiError::new(ErrorKind::InternalFailure, ""))
+                    }
+                    _ => return Err(invalid(" because it did not come from this stream")),
+                };
                 if kind == "AT_SEQUENCE_NUMBER" {
                     IteratorStart::AtSequenceNumber(number)
                 } else {

@@ -13,6 +13,7 @@ use crate::engine::error::ApiError;
 use crate::engine::hash_key::hash_key_of;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::sequence::{SequenceNumber, ENDING_SEQ_IX};
+use crate::engine::sequence_layouts::SentSequenceNumber;
 use crate::engine::shard_id::ShardId;
 use crate::engine::validate::{self, Member, Pattern, Rule, Type};
 use crate::engine::write::{write_throttled_message, WriteOutcome};
@@ -53,26 +54,37 @@ impl Kinesis {
             None => None,
         };
         let ordering = match str_of(body, "SequenceNumberForOrdering") {
-            Some(text) => Some(self.parse_ordering(now_ms, name, text)?),
+            Some(text) => self.parse_ordering(now_ms, name, text)?,
             None => None,
         };
         self.put_record(now_ms, name, key, &data, hash_key, ordering)
     }
 
+    /// A SequenceNumberForOrdering, decoded in whichever layout it was written as AWS decodes
+    /// it (`sequence_layouts`): the floor it sets for the record's number, if any. AWS accepts
+    /// the older layouts (kinesalite's AWS-validated test "should work with
+    /// SequenceNumberForOrdering all 0 with version 1", mhart/kinesalite test/putRecord.js),
+    /// but only a version-2 number of the record's own shard can order anything.
     fn parse_ordering(
         &self,
         now_ms: u64,
         stream: &str,
         text: &str,
-    ) -> Result<SequenceNumber, ApiError> {
-        SequenceNumber::parse(text)
-            .filter(|s| s.record_secs <= now_ms / 1000 && s.seq_ix < ENDING_SEQ_IX - 1)
-            .ok_or_else(|| {
-                ApiError::invalid_argument(format!(
-                    "ExclusiveMinimumSequenceNumber {text} used in PutRecord on stream {stream} under account {} is invalid.",
-                    self.config.account_id
-                ))
-            })
+    ) -> Result<Option<SequenceNumber>, ApiError> {
+        let invalid = || {
+            ApiError::invalid_argument(format!(
+                "ExclusiveMinimumSequenceNumber {text} used in PutRecord on stream {stream} under account {} is invalid.",
+                self.config.account_id
+            ))
+        };
+        let sent = SentSequenceNumber::decode(text)
+            .filter(|s| s.record_secs().is_none_or(|secs| secs <= now_ms / 1000))
+            .ok_or_else(invalid)?;
+        match sent {
+            SentSequenceNumber::V2(number) if number.seq_ix >= ENDING_SEQ_IX - 1 => Err(invalid()),
+            SentSequenceNumber::V2(number) => Ok(Some(number)),
+            SentSequenceNumber::V1 { .. } | SentSequenceNumber::V0 { .. } => Ok(None),
+        }
     }
 
     /// PutRecord, typed: writes one record or fails with ProvisionedThroughputExceeded.
