@@ -18,6 +18,7 @@ mod metrics;
 mod put;
 mod read;
 mod requests;
+mod reshard;
 mod retention;
 mod sequence_numbers;
 mod shard_ids;

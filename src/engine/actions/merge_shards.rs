@@ -1,15 +1,18 @@
 //! MergeShards: two adjacent open shards become one.
 //!
-//! Adjacent means one's EndingHashKey + 1 is the other's StartingHashKey. Either order of the
-//! two arguments is accepted; the child's `ParentShardId` is always the `ShardToMerge` and its
-//! `AdjacentParentShardId` the other.
+//! Adjacent means the `ShardToMerge`'s EndingHashKey + 1 is the `AdjacentShardToMerge`'s
+//! StartingHashKey: the shard to merge is the lower one. The reversed order is refused with
+//! AWS's "not an adjacent pair" message, as AWS refused it in kinesalite's AWS-validated test
+//! "should return InvalidArgumentException if adjacency is inverted" (mhart/kinesalite
+//! test/mergeShards.js; the README's "How faithful the engine is" weighs the evidence). The
+//! child's `ParentShardId` is the `ShardToMerge` and its `AdjacentParentShardId` the other.
 
 use serde_json::Value;
 
 use super::{str_of, Empty, SHARD_ID_RULES, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
-use crate::engine::reshard::{union_if_adjacent, Reshard};
+use crate::engine::reshard::Reshard;
 use crate::engine::shard_id::shard_id;
 use crate::engine::stream::Change;
 use crate::engine::validate::{Member, Type};
@@ -44,12 +47,11 @@ impl Kinesis {
         let first = self.resolve_open_shard_for_reshard(now_ms, name, first_given)?;
         let second = self.resolve_open_shard_for_reshard(now_ms, name, second_given)?;
         let stream = self.find_stream(name)?;
-        let adjacent = first != second
-            && union_if_adjacent(
-                stream.shards[first as usize].range,
-                stream.shards[second as usize].range,
-            )
-            .is_some();
+        let (lower, upper) = (
+            stream.shards[first as usize].range,
+            stream.shards[second as usize].range,
+        );
+        let adjacent = lower.ending_hash_key.checked_add(1) == Some(upper.starting_hash_key);
         if !adjacent {
             return Err(ApiError::invalid_argument(format!(
                 "Shards {} and {} in stream {name} under account {} are not an adjacent pair of shards eligible for merging",
