@@ -84,7 +84,16 @@ impl ShardIterator {
     }
 
     /// Reads an iterator string; `None` for anything Shardlab did not issue.
+    ///
+    /// An iterator wrapped in one pair of double quotes is read as the iterator inside, as
+    /// AWS reads it: a shell's `X=$(aws kinesis get-shard-iterator ... --query ShardIterator)`
+    /// keeps the JSON quotes, and AWS's GetRecords accepts the result (LocalStack's test
+    /// validated against AWS, localstack/localstack#9884; etspaceman/kinesis-mock#689).
     pub fn decode(text: &str) -> Option<ShardIterator> {
+        let text = text
+            .strip_prefix('"')
+            .and_then(|inner| inner.strip_suffix('"'))
+            .unwrap_or(text);
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text)
             .ok()?;

@@ -75,6 +75,28 @@ fn an_iterator_is_a_position_that_can_be_reused() {
     );
 }
 
+/// GetRecords reads an iterator wrapped in double quotes as the iterator inside, as AWS does:
+/// in bash, `IT=$(aws kinesis get-shard-iterator ... --query ShardIterator)` keeps the JSON
+/// quotes, and AWS accepts `--shard-iterator $IT` anyway (LocalStack's test validated against
+/// AWS, localstack/localstack#9884, "Even though this is not technically correct, both the
+/// CLI and AWS allow this"; etspaceman/kinesis-mock#689).
+#[test]
+fn an_iterator_in_double_quotes_reads_as_the_iterator_inside() {
+    let (mut k, now) = with_stream("Foo", 1);
+    put(&mut k, now, "Foo", "k", "one");
+    let it = iterator(&mut k, now, "Foo", "shardId-000000000000", "TRIM_HORIZON");
+    let quoted = ok(
+        &mut k,
+        now + 300,
+        "GetRecords",
+        json!({"ShardIterator": format!("\"{it}\"")}),
+    );
+    let records = quoted["Records"].as_array().unwrap();
+    assert_eq!(records.iter().map(data_of).collect::<Vec<_>>(), ["one"]);
+    let next = quoted["NextShardIterator"].as_str().unwrap();
+    assert!(!next.starts_with('"'), "the next iterator is bare: {next}");
+}
+
 #[test]
 fn latest_sees_only_later_records_and_after_sequence_number_skips_one() {
     let (mut k, now) = with_stream("Foo", 1);
