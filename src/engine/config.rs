@@ -48,6 +48,12 @@ pub struct Config {
     pub stream_shard_limits: std::collections::BTreeMap<String, ShardLimits>,
     /// How long a new stream stays CREATING.
     pub create_duration_ms: u64,
+    /// How long before its CreateStream call a stream's shards were created, as the creation
+    /// time in their sequence numbers says. AWS encodes a second 2 to 7 s before the call
+    /// (kinesalite's AWS-validated test "should create a basic 3-shard stream",
+    /// mhart/kinesalite test/createStream.js);
+    /// AWS documents nothing, so Shardlab takes 4 s, inside that window.
+    pub sequence_creation_lead_ms: u64,
     /// How long a deleted stream stays DELETING before it is gone.
     pub delete_duration_ms: u64,
     /// How long SplitShard or MergeShards keeps the stream UPDATING.
@@ -83,6 +89,7 @@ impl Default for Config {
             shard_limits: ShardLimits::AWS,
             stream_shard_limits: std::collections::BTreeMap::new(),
             create_duration_ms: 2_000,
+            sequence_creation_lead_ms: 4_000,
             delete_duration_ms: 2_000,
             reshard_duration_ms: 5_000,
             update_shard_count_duration_ms: 30_000,

@@ -95,6 +95,13 @@ impl Kinesis {
 
     /// Starts an asynchronous change of stream `name`: it shows the change's status (CREATING,
     /// DELETING or UPDATING) until the change applies, `duration_ms` from `now_ms`.
+    ///
+    /// A reshard applies on the next whole second from then. The parents' last second is
+    /// then the one before it and the children's first second is that one, so a child never
+    /// holds a record numbered with a second before its own creation second, and its
+    /// StartingSequenceNumber is one second after its parents' EndingSequenceNumber, as on
+    /// AWS (kinesalite's AWS-validated mergeShards and splitShard tests, where AWS keeps
+    /// writing to the parents until the children's creation second comes).
     pub(crate) fn begin_change(
         &mut self,
         now_ms: u64,
@@ -103,11 +110,12 @@ impl Kinesis {
         duration_ms: u64,
     ) -> Result<(), ApiError> {
         let status = change.pending_status();
+        let mut due_ms = now_ms.saturating_add(duration_ms);
+        if matches!(change, Change::Reshard(_)) {
+            due_ms = due_ms.div_ceil(1000).saturating_mul(1000);
+        }
         let stream = self.find_stream_mut(name)?;
-        stream.pending = Some(Pending {
-            due_ms: now_ms.saturating_add(duration_ms),
-            change,
-        });
+        stream.pending = Some(Pending { due_ms, change });
         self.set_status(name, status, now_ms);
         Ok(())
     }

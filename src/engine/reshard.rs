@@ -3,8 +3,10 @@
 //! Kinesis never edits a shard's range. A split closes the parent and opens two children
 //! (lower range first, the next two shard indices); a merge closes two adjacent parents and
 //! opens one child whose `ParentShardId` is the ShardToMerge and `AdjacentParentShardId` the
-//! other. The parents keep their records, readable until retention, and a child's
-//! `StartingSequenceNumber` carries a time one second after its parents closed.
+//! other. The parents keep their records, readable until retention. A reshard applies on a
+//! whole second (see `Kinesis::begin_change`): the parents' EndingSequenceNumber carries the
+//! second before it, their last, and the children's StartingSequenceNumber that second, one
+//! second later, as AWS shows it.
 //!
 //! UpdateShardCount with UNIFORM_SCALING ends with exactly the ranges CreateStream would give
 //! the target count. AWS documents that it "performs splits or merges on individual shards"
@@ -49,10 +51,6 @@ pub enum ReshardStep {
     Split { parent: u32, children: [u32; 2] },
     Merge { parents: [u32; 2], child: u32 },
 }
-
-/// The gap between a parent's close and the creation time its children's sequence numbers
-/// carry, as observed on AWS. The children take writes from the moment the parents close.
-const CHILD_DELAY_MS: u64 = 1_000;
 
 /// Applies a reshard at `at_ms` to a stream's shards and returns its steps in order. New
 /// children get `limits`; the caller reindexes its open shards afterwards.
@@ -106,11 +104,10 @@ impl Family<'_> {
         u32::try_from(self.shards.len()).unwrap_or(u32::MAX)
     }
 
-    /// A child opening at `opened_ms`, the moment its parents closed.
+    /// A child opening at `opened_ms`, the moment its parents closed (a whole second, so its
+    /// creation second is the one after its parents' last).
     fn new_child(&self, index: u32, range: HashKeyRange, opened_ms: u64) -> Shard {
-        let mut child = Shard::new(index, range, opened_ms, self.limits, opened_ms);
-        child.sequence_created_secs = opened_ms.saturating_add(CHILD_DELAY_MS) / 1000;
-        child
+        Shard::new(index, range, opened_ms, self.limits, opened_ms)
     }
 
     /// Splits open shard `parent` so the upper child starts at `at`.

@@ -84,8 +84,9 @@ pub struct Shard {
     pub children: Vec<u32>,
     /// When the shard opened.
     pub created_ms: u64,
-    /// The creation second its sequence numbers carry. For a child of a split or merge it is
-    /// one second after its parents closed, as AWS shows it; otherwise `created_ms / 1000`.
+    /// The creation second its sequence numbers carry: `created_ms / 1000`, except for a
+    /// stream's first shards, which AWS dates a few seconds before the CreateStream call
+    /// (`Config::sequence_creation_lead_ms`).
     pub sequence_created_secs: u64,
     /// When the shard was closed by a split or merge; `None` while open.
     pub closed_ms: Option<u64>,
@@ -163,9 +164,12 @@ impl Shard {
         self.sequence_number(0, self.sequence_created_secs.saturating_mul(1000))
     }
 
+    /// A closed shard's EndingSequenceNumber: the end of the counter, and the last second in
+    /// which the shard took writes (the one before it closed, since reshards close shards on
+    /// a whole second).
     pub fn ending_sequence_number(&self) -> Option<SequenceNumber> {
         self.closed_ms
-            .map(|closed| self.sequence_number(ENDING_SEQ_IX, closed))
+            .map(|closed| self.sequence_number(ENDING_SEQ_IX, closed.saturating_sub(1)))
     }
 
     /// Records metric values at `now_ms`.

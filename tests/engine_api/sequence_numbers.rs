@@ -1,12 +1,12 @@
-//! Sequence numbers a caller sends: the three layouts AWS still decodes, and what it answers
-//! for numbers it did not write. Every case is one of kinesalite's tests that its author ran
+//! Sequence numbers: the three layouts AWS still decodes in a request and what it answers for
+//! numbers it did not write, and the times the numbers it writes carry. Every case is one of kinesalite's tests that its author ran
 //! against real Kinesis (mhart/kinesalite test/getShardIterator.js and test/putRecord.js);
 //! the hex strings are the ones those tests write, converted here to decimal.
 
 use serde_json::{json, Value};
-use shardlab::engine::{ApiError, Kinesis};
+use shardlab::engine::{ApiError, Config, Kinesis, SequenceNumber};
 
-use crate::common::kinesis::{ok, with_stream, ACCOUNT};
+use crate::common::kinesis::{ok, with_stream, ACCOUNT, T0};
 
 /// The decimal of a hex sequence number, as kinesalite's tests build theirs with BigNumber.
 fn decimal(hex: &str) -> String {
@@ -171,4 +171,97 @@ fn a_small_number_orders_nothing_but_is_accepted() {
             json!({"StreamName": "Foo", "PartitionKey": "a", "Data": "", "SequenceNumberForOrdering": seq}),
         );
     }
+}
+
+/// The decoded sequence number at `field` ("StartingSequenceNumber", ...) of `shard`.
+fn range_number(shard: &Value, field: &str) -> SequenceNumber {
+    SequenceNumber::parse(shard["SequenceNumberRange"][field].as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn a_streams_shards_are_dated_a_few_seconds_before_create_stream() {
+    // kinesalite's AWS-validated test "should create a basic 3-shard stream" (mhart/kinesalite
+    // test/createStream.js): the creation second in a new shard's StartingSequenceNumber lies
+    // strictly between 7 and 2 seconds before the call, and is the same for every shard.
+    let mut k = Kinesis::new(Config::default());
+    let called_ms = T0 + 500;
+    ok(
+        &mut k,
+        called_ms,
+        "CreateStream",
+        json!({"StreamName": "Foo", "ShardCount": 3}),
+    );
+    let ready = called_ms + k.config().create_duration_ms;
+    let listed = ok(&mut k, ready, "ListShards", json!({"StreamName": "Foo"}));
+    let starts: Vec<SequenceNumber> = listed["Shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| range_number(s, "StartingSequenceNumber"))
+        .collect();
+    let lead = starts[0].shard_created_secs as f64 - called_ms as f64 / 1000.0;
+    assert!(-7.0 < lead && lead < -2.0, "{lead}");
+    for (index, start) in starts.iter().enumerate() {
+        assert_eq!(start.shard_index, index as u32);
+        assert_eq!(start.shard_created_secs, starts[0].shard_created_secs);
+        assert_eq!(start.record_secs, start.shard_created_secs);
+        assert_eq!(start.seq_ix, 0);
+    }
+}
+
+#[test]
+fn a_child_never_numbers_a_record_before_its_creation_second() {
+    // kinesalite's AWS-validated mergeShards test "should work with standard merge"
+    // (mhart/kinesalite test/mergeShards.js): the child's creation second is its parents'
+    // ending second + 1, and AWS keeps writing to the parents until that second comes, so
+    // the parents' records are numbered no later than their ending second and the child's no
+    // earlier than its creation second. Shardlab completes a reshard on a whole second.
+    let (mut k, ready) = with_stream("Foo", 2);
+    let asked = ready + 1_234; // not on a whole second
+    ok(
+        &mut k,
+        asked,
+        "MergeShards",
+        json!({"StreamName": "Foo", "ShardToMerge": "shardId-000000000000",
+            "AdjacentShardToMerge": "shardId-000000000001"}),
+    );
+    // Put a record every 100 ms across the end of the UPDATING period.
+    let mut numbers = Vec::new();
+    for t in (asked + 4_000..asked + 7_000).step_by(100) {
+        let out = ok(
+            &mut k,
+            t,
+            "PutRecord",
+            json!({"StreamName": "Foo", "PartitionKey": "k", "Data": "",
+                "ExplicitHashKey": "0"}),
+        );
+        let number = SequenceNumber::parse(out["SequenceNumber"].as_str().unwrap()).unwrap();
+        numbers.push((out["ShardId"].as_str().unwrap().to_string(), number));
+    }
+    let listed = ok(
+        &mut k,
+        asked + 7_000,
+        "ListShards",
+        json!({"StreamName": "Foo"}),
+    );
+    let shards = listed["Shards"].as_array().unwrap();
+    let parent_end = range_number(&shards[0], "EndingSequenceNumber");
+    let child_start = range_number(&shards[2], "StartingSequenceNumber");
+    assert_eq!(child_start.shard_created_secs, parent_end.record_secs + 1);
+    assert_eq!(child_start.record_secs, child_start.shard_created_secs);
+    let (mut to_parent, mut to_child) = (0, 0);
+    for (shard, number) in &numbers {
+        if shard == "shardId-000000000000" {
+            to_parent += 1;
+            assert!(number.record_secs <= parent_end.record_secs, "{number:?}");
+        } else {
+            assert_eq!(shard, "shardId-000000000002");
+            to_child += 1;
+            assert!(
+                number.record_secs >= child_start.shard_created_secs,
+                "{number:?}"
+            );
+        }
+    }
+    assert!(to_parent > 0 && to_child > 0, "{to_parent} {to_child}");
 }

@@ -92,10 +92,17 @@ impl Kinesis {
             return Err(self.shard_limit_error(open, shard_count as usize));
         }
         let limits = self.config.limits_for(name);
+        // The creation second in the shards' sequence numbers lies a few seconds before the
+        // call, as on AWS (`Config::sequence_creation_lead_ms`).
+        let created_secs = now_ms.saturating_sub(self.config.sequence_creation_lead_ms) / 1000;
         let shards = HashKeyRange::even_split(shard_count)
             .into_iter()
             .zip(0..)
-            .map(|(range, index)| Shard::new(index, range, now_ms, &limits, now_ms))
+            .map(|(range, index)| {
+                let mut shard = Shard::new(index, range, now_ms, &limits, now_ms);
+                shard.sequence_created_secs = created_secs;
+                shard
+            })
             .collect();
         let stream = Stream::new(
             name.to_string(),
