@@ -2,45 +2,17 @@
 //! UpdateShardCount, UPDATING, closed and expired shards, ChildShards and ShardFilter.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-
-use proptest::prelude::*;
 use serde_json::{json, Value};
 use shardlab::engine::{Kinesis, LineageState, SequenceNumber, MAX_HASH_KEY};
 
 mod common;
-use common::kinesis::{b64, create_stream_ranges, data_of, err, ok, with_stream, ACCOUNT};
+use common::kinesis::{
+    create_stream_ranges, err, ok, open_ranges, read_shard, with_stream, ACCOUNT,
+};
 
 fn shards(k: &mut Kinesis, now: u64) -> Vec<Value> {
     let out = ok(k, now, "ListShards", json!({"StreamName": "Foo"}));
     out["Shards"].as_array().unwrap().clone()
-}
-
-fn open_ranges(k: &mut Kinesis, now: u64) -> Vec<(String, String, String)> {
-    let out = ok(
-        k,
-        now,
-        "ListShards",
-        json!({"StreamName": "Foo", "ShardFilter": {"Type": "AT_LATEST"}}),
-    );
-    out["Shards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["ShardId"].as_str().unwrap().to_string(),
-                s["HashKeyRange"]["StartingHashKey"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-                s["HashKeyRange"]["EndingHashKey"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-            )
-        })
-        .collect()
 }
 
 fn ranges_only(open: &[(String, String, String)]) -> Vec<(String, String)> {
@@ -256,7 +228,7 @@ fn merging_the_three_shard_stream() {
             );
         }
         assert_eq!(
-            ranges_only(&open_ranges(&mut k, done)),
+            ranges_only(&open_ranges(&mut k, done, "Foo")),
             [
                 (
                     "0".to_string(),
@@ -328,7 +300,7 @@ fn four_to_eight_splits_each_parent_in_hash_order() {
         assert_eq!(end, start.wrapping_add(width).wrapping_sub(1));
     }
     assert_eq!(
-        ranges_only(&open_ranges(&mut k, done)),
+        ranges_only(&open_ranges(&mut k, done, "Foo")),
         create_stream_ranges(8)
     );
 }
@@ -345,7 +317,7 @@ fn two_to_three_and_five_to_three_end_with_create_stream_ranges() {
         );
         let done = now + k.config().update_shard_count_duration_ms;
         assert_eq!(
-            ranges_only(&open_ranges(&mut k, done)),
+            ranges_only(&open_ranges(&mut k, done, "Foo")),
             create_stream_ranges(to),
             "{from} -> {to}"
         );
@@ -384,42 +356,6 @@ fn update_shard_count_limits_use_aws_wording() {
     assert_eq!(bad_type.message(), "1 validation error detected: Value 'SIDEWAYS' at 'scalingType' failed to satisfy constraint: Member must satisfy enum value set: [UNIFORM_SCALING]");
 }
 
-/// Reads a shard from TRIM_HORIZON to its end; returns the data and the final page.
-fn read_shard(k: &mut Kinesis, clock: &mut u64, shard: &str) -> (Vec<String>, Value) {
-    let mut it = ok(
-        k,
-        *clock,
-        "GetShardIterator",
-        json!({"StreamName": "Foo", "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}),
-    )["ShardIterator"]
-        .clone();
-    let mut data = Vec::new();
-    loop {
-        *clock += 1_000;
-        let page = ok(
-            k,
-            *clock,
-            "GetRecords",
-            json!({"ShardIterator": it, "Limit": 50}),
-        );
-        for record in page["Records"].as_array().unwrap() {
-            data.push(data_of(record));
-        }
-        match page["NextShardIterator"].as_str() {
-            Some(next)
-                if !page["Records"].as_array().unwrap().is_empty()
-                    || page.get("ChildShards").is_none() =>
-            {
-                if page["Records"].as_array().unwrap().is_empty() {
-                    return (data, page); // an open shard read to its tip
-                }
-                it = json!(next);
-            }
-            _ => return (data, page),
-        }
-    }
-}
-
 /// At a closed shard's end AWS leaves `NextShardIterator` out of the response rather than
 /// sending `null`: kinesalite's AWS-validated test "should work with minimum hash"
 /// (mhart/kinesalite test/splitShard.js) asserts the keys are exactly
@@ -442,7 +378,7 @@ fn a_closed_shard_ends_without_a_next_iterator_and_with_its_child_shards() {
         json!({"StreamName": "Foo", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": (1u128 << 127).to_string()}),
     );
     let mut clock = after_reshard(&k, now);
-    let (data, last) = read_shard(&mut k, &mut clock, "shardId-000000000000");
+    let (data, last) = read_shard(&mut k, &mut clock, "Foo", "shardId-000000000000");
     assert_eq!(data.len(), 3, "a closed shard's records stay readable");
     let mut keys: Vec<&String> = last.as_object().unwrap().keys().collect();
     keys.sort();
@@ -484,7 +420,7 @@ fn a_merge_child_lists_both_parents_in_child_shards() {
         json!({"StreamName": "Foo", "ShardToMerge": "shardId-000000000000", "AdjacentShardToMerge": "shardId-000000000001"}),
     );
     let mut clock = after_reshard(&k, now);
-    let (_, last) = read_shard(&mut k, &mut clock, "shardId-000000000001");
+    let (_, last) = read_shard(&mut k, &mut clock, "Foo", "shardId-000000000001");
     assert_eq!(last["ChildShards"][0]["ShardId"], "shardId-000000000002");
     assert_eq!(
         last["ChildShards"][0]["ParentShards"],
@@ -618,108 +554,4 @@ fn list_shards_filters_follow_the_lineage() {
         json!({"StreamName": "Foo", "ShardFilter": {"Type": "AT_TIMESTAMP"}}),
     );
     assert_eq!(missing.kind(), "InvalidArgumentException");
-}
-
-// ---------------------------------------------------------------- properties
-
-#[derive(Clone, Debug)]
-enum Step {
-    Put(String),
-    Split { pick: usize, at: f64 },
-    Merge { pick: usize },
-    Scale { factor: f64 },
-    Wait(u64),
-}
-
-fn steps() -> impl Strategy<Value = Vec<Step>> {
-    let step = prop_oneof![
-        6 => "[a-z]{1,6}".prop_map(Step::Put),
-        1 => (any::<usize>(), 0.0f64..1.0).prop_map(|(pick, at)| Step::Split { pick, at }),
-        1 => any::<usize>().prop_map(|pick| Step::Merge { pick }),
-        1 => (0.5f64..2.0).prop_map(|factor| Step::Scale { factor }),
-        2 => (0u64..40_000).prop_map(Step::Wait),
-    ];
-    proptest::collection::vec(step, 1..80)
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
-
-    /// After any splits, merges and scalings: the open shards tile the hash key space exactly
-    /// once, and reading every root shard from TRIM_HORIZON and following ChildShards reads
-    /// every acknowledged record exactly once, in per-shard order.
-    #[test]
-    fn resharding_keeps_coverage_and_every_record(start in 1u32..5, plan in steps()) {
-        let (mut k, mut now) = with_stream("Foo", start);
-        let mut acknowledged: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut n = 0;
-        for step in plan {
-            now += 10;
-            match step {
-                Step::Put(key) => {
-                    n += 1;
-                    let data = format!("{n}");
-                    let body = json!({"StreamName": "Foo", "PartitionKey": key, "Data": b64(&data)});
-                    if let Ok(out) = k.call(now, "PutRecord", &body) {
-                        acknowledged.entry(out["ShardId"].as_str().unwrap().to_string()).or_default().push(data);
-                    }
-                }
-                Step::Split { pick, at } => {
-                    let open = open_ranges(&mut k, now);
-                    let (id, s, e) = &open[pick % open.len()];
-                    let (s, e): (u128, u128) = (s.parse().unwrap(), e.parse().unwrap());
-                    if e - s > 4 {
-                        let key = s + 2 + ((e - s - 3) as f64 * at) as u128;
-                        let _ = k.call(now, "SplitShard", &json!({"StreamName": "Foo", "ShardToSplit": id, "NewStartingHashKey": key.to_string()}));
-                    }
-                }
-                Step::Merge { pick } => {
-                    let mut open = open_ranges(&mut k, now);
-                    open.sort_by_key(|(_, s, _)| s.parse::<u128>().unwrap());
-                    if open.len() > 1 {
-                        let i = pick % (open.len() - 1);
-                        let _ = k.call(now, "MergeShards", &json!({"StreamName": "Foo", "ShardToMerge": open[i].0, "AdjacentShardToMerge": open[i + 1].0}));
-                    }
-                }
-                Step::Scale { factor } => {
-                    let count = open_ranges(&mut k, now).len();
-                    let target = ((count as f64 * factor).round() as usize).clamp(count.div_ceil(2), (count * 2).min(24)).max(1);
-                    let _ = k.call(now, "UpdateShardCount", &json!({"StreamName": "Foo", "TargetShardCount": target, "ScalingType": "UNIFORM_SCALING"}));
-                }
-                Step::Wait(ms) => now += ms,
-            }
-        }
-        now += k.config().update_shard_count_duration_ms;
-
-        // Coverage: the open shards tile 0..2^128-1 with no gap and no overlap.
-        let mut open: Vec<(u128, u128)> = open_ranges(&mut k, now)
-            .iter()
-            .map(|(_, s, e)| (s.parse().unwrap(), e.parse().unwrap()))
-            .collect();
-        open.sort();
-        prop_assert_eq!(open[0].0, 0);
-        prop_assert_eq!(open.last().unwrap().1, MAX_HASH_KEY);
-        for pair in open.windows(2) {
-            prop_assert_eq!(pair[0].1 + 1, pair[1].0);
-        }
-
-        // Follow the lineage from the roots, reading each shard once.
-        let mut queue: VecDeque<String> = (0..start).map(|i| format!("shardId-{i:012}")).collect();
-        let mut visited = BTreeSet::new();
-        let mut read: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut clock = now;
-        while let Some(shard) = queue.pop_front() {
-            if !visited.insert(shard.clone()) {
-                continue;
-            }
-            let (data, last) = read_shard(&mut k, &mut clock, &shard);
-            if !data.is_empty() {
-                read.insert(shard.clone(), data);
-            }
-            if let Some(children) = last["ChildShards"].as_array() {
-                queue.extend(children.iter().map(|c| c["ShardId"].as_str().unwrap().to_string()));
-            }
-        }
-        prop_assert_eq!(read, acknowledged);
-    }
 }

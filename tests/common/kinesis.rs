@@ -73,3 +73,72 @@ pub fn create_stream_ranges(n: u32) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// The open shards of `stream` (ListShards AT_LATEST): id, starting and ending hash key.
+pub fn open_ranges(k: &mut Kinesis, now: u64, stream: &str) -> Vec<(String, String, String)> {
+    let out = ok(
+        k,
+        now,
+        "ListShards",
+        json!({"StreamName": stream, "ShardFilter": {"Type": "AT_LATEST"}}),
+    );
+    out["Shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["ShardId"].as_str().unwrap().to_string(),
+                s["HashKeyRange"]["StartingHashKey"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                s["HashKeyRange"]["EndingHashKey"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Reads a shard of `stream` from TRIM_HORIZON to its end; returns the data and the final page.
+pub fn read_shard(
+    k: &mut Kinesis,
+    clock: &mut u64,
+    stream: &str,
+    shard: &str,
+) -> (Vec<String>, Value) {
+    let mut it = ok(
+        k,
+        *clock,
+        "GetShardIterator",
+        json!({"StreamName": stream, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}),
+    )["ShardIterator"]
+        .clone();
+    let mut data = Vec::new();
+    loop {
+        *clock += 1_000;
+        let page = ok(
+            k,
+            *clock,
+            "GetRecords",
+            json!({"ShardIterator": it, "Limit": 50}),
+        );
+        for record in page["Records"].as_array().unwrap() {
+            data.push(data_of(record));
+        }
+        match page["NextShardIterator"].as_str() {
+            Some(next)
+                if !page["Records"].as_array().unwrap().is_empty()
+                    || page.get("ChildShards").is_none() =>
+            {
+                if page["Records"].as_array().unwrap().is_empty() {
+                    return (data, page); // an open shard read to its tip
+                }
+                it = json!(next);
+            }
+            _ => return (data, page),
+        }
+    }
+}
