@@ -330,6 +330,7 @@ fn aws_command(command: &aws_cli::CliCommand, options: &[CliOption]) -> String {
     page.effect(command.effect, "  ");
     let lines: Vec<(String, String)> = options
         .iter()
+        .filter(|option| option.documented && option.simulated)
         .map(|option| {
             let required = if option.required { "; required" } else { "" };
             let head = match (option.kind, option.value) {
@@ -340,13 +341,27 @@ fn aws_command(command: &aws_cli::CliCommand, options: &[CliOption]) -> String {
                     format!("{} {}", option.flag, value.placeholder(&option.flag))
                 }
             };
-            (
-                head,
-                format!("{}{}{required}", option.member, cli_kind(option)),
-            )
+            let what = match option.flag.as_str() {
+                "--starting-token" => "where to go on from: the NextToken --max-items printed",
+                "--page-size" => "items asked for per call (all pages are still fetched)",
+                "--max-items" => "print at most this many items, and a NextToken",
+                _ => option.member,
+            };
+            (head, format!("{what}{}{required}", cli_kind(option)))
         })
         .collect();
     page.aligned("  ", &lines);
+    let others: Vec<&str> = options
+        .iter()
+        .filter(|option| option.documented && !option.simulated)
+        .map(|option| option.flag.as_str())
+        .collect();
+    if !others.is_empty() {
+        page.line(&format!(
+            "  The real CLI also takes {}, which Shardlab does not simulate.",
+            others.join(", ")
+        ));
+    }
     page.line("  and the CLI's global options (help aws lists them)");
     page.finish()
 }
@@ -354,8 +369,11 @@ fn aws_command(command: &aws_cli::CliCommand, options: &[CliOption]) -> String {
 /// What a CLI option's text is, where its placeholder does not say.
 fn cli_kind(option: &CliOption) -> String {
     match (option.kind, option.value) {
-        (Kind::Blob, _) => ": raw text, or base64 with --cli-binary-format base64".to_string(),
-        (Kind::Records, _) => {
+        (Kind::Blob, _) => {
+            ": raw text (AWS CLI v1); base64 under sim cli v2, unless --cli-binary-format raw-in-base64-out"
+                .to_string()
+        }
+        (Kind::List, _) => {
             ": Data=...,PartitionKey=... for each record, or a JSON list".to_string()
         }
         (Kind::Struct, Some(Value::OneOf(forms))) => {

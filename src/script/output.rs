@@ -21,6 +21,13 @@ impl OutputFormat {
     }
 }
 
+/// Checks a JMESPath expression, as the CLI compiles `--query` before it runs anything.
+pub fn compile(expression: &str) -> Result<(), String> {
+    jmespath::compile(expression)
+        .map(|_| ())
+        .map_err(|e| first_line(&e.to_string()).to_string())
+}
+
 /// Applies a JMESPath expression, as `--query` does.
 pub fn query(value: &Value, expression: &str) -> Result<Value, String> {
     let compiled = jmespath::compile(expression).map_err(|e| {
