@@ -312,3 +312,73 @@ fn b7_arguments_as_argparse_reads_them() {
         failed(255, "\nError parsing parameter '--records': Invalid JSON: Expecting ',' delimiter: line 1 column 14 (char 13)\nJSON received: [{\"Data\":\"x\" \"PartitionKey\":\"k\"}]\n")
     );
 }
+
+#[test]
+fn b5_query_results_keep_the_services_member_order() {
+    let (mut world, mut runner) = console();
+    // Observed: `aws kinesis list-shards --stream-name Foo --query 'Shards[0]'` prints the
+    // shard's members in the response's order, HashKeyRange with StartingHashKey first
+    // (jmespath.py keeps Python's dict order; the jmespath crate sorted them).
+    let shard = run(
+        &mut world,
+        &mut runner,
+        "aws kinesis list-shards --stream-name Foo --query 'Shards[0]'",
+    );
+    assert!(
+        shard.stdout.starts_with("{\n    \"ShardId\": \"shardId-000000000000\",\n    \"HashKeyRange\": {\n        \"StartingHashKey\": \"0\",\n        \"EndingHashKey\": \"170141183460469231731687303715884105727\"\n    },\n    \"SequenceNumberRange\": {\n"),
+        "{}",
+        shard.stdout
+    );
+    // Observed: `*` and a multi-select hash keep their orders too.
+    let values = run(&mut world, &mut runner, "aws kinesis list-shards --stream-name Foo --query 'Shards[0].HashKeyRange.*' --output text");
+    assert_eq!(
+        values.stdout,
+        "0\t170141183460469231731687303715884105727\n"
+    );
+    let picked = run(&mut world, &mut runner, "aws kinesis list-shards --stream-name Foo --query 'Shards[].{E: HashKeyRange.EndingHashKey, S: ShardId}' --output text");
+    assert_eq!(
+        picked.stdout,
+        "170141183460469231731687303715884105727\tshardId-000000000000\n340282366920938463463374607431768211455\tshardId-000000000001\n"
+    );
+    // Observed: jmespath.py's own error texts after "Bad value for --query" (exit 255).
+    assert_eq!(
+        run(&mut world, &mut runner, "aws kinesis describe-stream --stream-name Foo --query 'Shards['"),
+        failed(255, "\nBad value for --query Shards[: Invalid jmespath expression: Incomplete expression:\n\"Shards[\"\n        ^\n")
+    );
+    // Observed: an error while searching comes after the call, as Python's exception.
+    assert_eq!(
+        run(
+            &mut world,
+            &mut runner,
+            "aws kinesis describe-stream --stream-name Foo --query 'length(@, @)'"
+        ),
+        failed(
+            255,
+            "\nExpected 1 argument for function length(), received 2\n"
+        )
+    );
+}
+
+#[test]
+fn b6_a_backquoted_literal_that_is_not_json_is_a_string() {
+    // Observed: jmespath.py reads `B` as "B" (JEP-12's deprecated form; its
+    // PendingDeprecationWarning is not shown), so the CLI filters with it.
+    let (mut world, mut runner) = console();
+    run(
+        &mut world,
+        &mut runner,
+        "aws kinesis create-stream --stream-name Bar --shard-count 1",
+    );
+    assert_eq!(
+        run(
+            &mut world,
+            &mut runner,
+            "aws kinesis list-streams --query 'StreamNames[?starts_with(@, `B`)]'"
+        ),
+        Printed {
+            stdout: "[\n    \"Bar\"\n]\n".to_string(),
+            stderr: String::new(),
+            status: 0
+        }
+    );
+}

@@ -32,7 +32,6 @@ mod commands;
 mod model;
 mod operation;
 mod paginate;
-mod pyjson;
 mod shorthand;
 mod validate;
 
@@ -41,6 +40,7 @@ pub use commands::{
 };
 pub(crate) use commands::{find, table, waiter_options, CliCommand, CliOption, Kind, GLOBAL};
 
+pub(crate) use argparse::{py_repr, python_int};
 use argparse::{Arg, Nargs, Parser};
 use model::GlobalKind;
 

@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use super::model::{self, Operation, Paginator, Shape};
 use super::{validate, CliVersion, Failure, Globals};
 use crate::script::output::{self, OutputFormat};
+use crate::script::pyjson;
 use crate::sim::World;
 
 /// A paginated call's settings.
@@ -155,7 +156,10 @@ pub(super) fn call(
     };
     let Some(paging) = paging else {
         let response = request(world, operation, &params)?;
-        return Ok(format.map_or_else(String::new, |f| print(&response, f, globals)));
+        return match format {
+            Some(format) => print(&response, format, globals),
+            None => Ok(String::new()),
+        };
     };
     let pages = pages(world, operation, params, &paging)?;
     let Some(format) = format else {
@@ -163,7 +167,7 @@ pub(super) fn call(
     };
     let paginator = paging.paginator;
     Ok(match format {
-        OutputFormat::Json => print(&full_result(&pages, paginator), format, globals),
+        OutputFormat::Json => print(&full_result(&pages, paginator), format, globals)?,
         OutputFormat::Text => {
             let mut out = String::new();
             for (i, page) in pages.responses.iter().enumerate() {
@@ -179,27 +183,28 @@ pub(super) fn call(
                         search(page, key).cloned().unwrap_or(Value::Null),
                     );
                 }
-                out.push_str(&print(&current, format, globals));
+                out.push_str(&print(&current, format, globals)?);
             }
             if let Some(token) = &pages.resume_token {
                 let next = serde_json::json!({"NextToken": {"NextToken": token}});
-                out.push_str(&print(&next, format, globals));
+                out.push_str(&print(&next, format, globals)?);
             }
             out
         }
     })
 }
 
-/// `--query`, then the formatter; the JSON formatter prints nothing for `{}`.
-fn print(value: &Value, format: OutputFormat, globals: &Globals) -> String {
+/// `--query`, then the formatter; the JSON formatter prints nothing for `{}`. An error while
+/// searching is raised to the CLI's `main`, after the call was made.
+fn print(value: &Value, format: OutputFormat, globals: &Globals) -> Result<String, Failure> {
     let value = match &globals.query {
-        Some(expression) => output::query(value, expression).unwrap_or(Value::Null),
+        Some(expression) => output::query(value, expression).map_err(Failure::General)?,
         None => value.clone(),
     };
     if format == OutputFormat::Json && value.as_object().is_some_and(Map::is_empty) {
-        return String::new();
+        return Ok(String::new());
     }
-    output::render(&value, format)
+    Ok(output::render(&value, format))
 }
 
 /// The pages of a paginated call.
@@ -433,54 +438,7 @@ fn set_path(value: &mut Value, path: &str, new: Value) {
 
 /// botocore.paginate `TokenEncoder.encode`: `json.dumps` then base64.
 fn encode_token(token: &Value) -> String {
-    base64(python_dumps(token).as_bytes())
-}
-
-/// `json.dumps` with Python's default separators and `ensure_ascii`.
-fn python_dumps(value: &Value) -> String {
-    match value {
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!(
-                    "{}: {}",
-                    python_dumps(&Value::String(k.clone())),
-                    python_dumps(v)
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(python_dumps)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::String(text) => {
-            let mut out = String::from("\"");
-            for c in text.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                        let mut units = [0u16; 2];
-                        for unit in c.encode_utf16(&mut units) {
-                            out.push_str(&format!("\\u{unit:04x}"));
-                        }
-                    }
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
-        }
-        other => other.to_string(),
-    }
+    base64(pyjson::dumps(token, false).as_bytes())
 }
 
 /// `TokenDecoder.decode`, or the token itself as the service's token (botocore's
@@ -579,8 +537,9 @@ mod tests {
             "2016-04-04T19:58:46.480000+00:00"
         );
         assert_eq!(
-            python_dumps(
-                &serde_json::json!({"ExclusiveStartShardId": "shardId-000000000001", "boto_truncate_amount": 1})
+            pyjson::dumps(
+                &serde_json::json!({"ExclusiveStartShardId": "shardId-000000000001", "boto_truncate_amount": 1}),
+                false
             ),
             "{\"ExclusiveStartShardId\": \"shardId-000000000001\", \"boto_truncate_amount\": 1}"
         );

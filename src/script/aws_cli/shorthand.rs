@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use super::argparse::{py_repr, python_int};
 use super::model::{self, Shape};
-use super::{pyjson, Failure};
+use super::Failure;
+use crate::script::pyjson;
 
 /// `ParamError`: "Error parsing parameter '--flag': ...".
 fn param_error(flag: &str, message: impl std::fmt::Display) -> Failure {

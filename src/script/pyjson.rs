@@ -1,5 +1,5 @@
 //! Python's `json.loads` (CPython 3.11, its C scanner), for the JSON a learner types after
-//! `--records` or `--shard-filter`: the same values (members in the order given, a repeated
+//! `--records` or `--shard-filter` and in a `--query`'s backquoted literal: the same values (members in the order given, a repeated
 //! key keeping its first place and its last value, `NaN` and `Infinity` accepted) and the
 //! same errors, which the CLI prints after "Invalid JSON: ": `Expecting value: line 1
 //! column 2 (char 1)`, "Expecting ',' delimiter", "Unterminated string starting at", ...
@@ -19,7 +19,7 @@ fn error(text: &[char], message: &str, at: usize) -> String {
 }
 
 /// Parses `text` as `json.loads(text, object_pairs_hook=OrderedDict)` does.
-pub(super) fn loads(text: &str) -> Result<Value, String> {
+pub(crate) fn loads(text: &str) -> Result<Value, String> {
     let chars: Vec<char> = text.chars().collect();
     if chars.first() == Some(&'\u{feff}') {
         return Err(error(
@@ -286,6 +286,102 @@ impl Scanner<'_> {
     }
 }
 
+/// Python's `json.dumps(value)` (`ensure_ascii`), with its default separators `, ` and
+/// `: `, or the compact `,` and `:`.
+pub(crate) fn dumps(value: &Value, compact: bool) -> String {
+    let (item, key) = if compact { (",", ":") } else { (", ", ": ") };
+    match value {
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}{key}{}", dumps_str(k), dumps(v, compact)))
+                .collect::<Vec<_>>()
+                .join(item)
+        ),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|v| dumps(v, compact))
+                .collect::<Vec<_>>()
+                .join(item)
+        ),
+        Value::String(text) => dumps_str(text),
+        Value::Number(n) if n.is_f64() => float_repr(n.as_f64().unwrap_or_default()),
+        other => other.to_string(),
+    }
+}
+
+/// A JSON string as Python's `json.dumps` writes it: `\uXXXX` for anything not ASCII.
+fn dumps_str(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Python's `repr(float)`: the shortest digits that read back, in fixed notation while the
+/// decimal point is between 4 places left and 16 places right of the first digit, else as
+/// `1e+16` (with a two-digit exponent at least).
+pub(crate) fn float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".to_string();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() {
+            "-0.0"
+        } else {
+            "0.0"
+        }
+        .to_string();
+    }
+    let scientific = format!("{:e}", value.abs());
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if value < 0.0 { "-" } else { "" };
+    let decpt = exponent + 1;
+    if !(-3..=16).contains(&decpt) {
+        let (first, rest) = digits.split_at(1);
+        let fraction = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exponent < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{fraction}e{esign}{:02}", exponent.abs());
+    }
+    let n = digits.len() as i32;
+    if decpt <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-decpt) as usize))
+    } else if decpt >= n {
+        format!("{sign}{digits}{}.0", "0".repeat((decpt - n) as usize))
+    } else {
+        let (whole, fraction) = digits.split_at(decpt as usize);
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
 fn float(value: f64) -> Value {
     Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
@@ -342,5 +438,24 @@ mod tests {
             "{\"b\":3,\"a\":2}"
         );
         assert_eq!(loads(" [1.0, -0, 5] ").unwrap().to_string(), "[1.0,0,5]");
+    }
+
+    /// Each as CPython 3.11's `repr` prints it.
+    #[test]
+    fn floats_as_python_prints_them() {
+        for (value, expected) in [
+            (1767225600.0, "1767225600.0"),
+            (1459799926.48, "1459799926.48"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-2.5, "-2.5"),
+            (1.5e300, "1.5e+300"),
+            (0.1, "0.1"),
+            (123.0, "123.0"),
+        ] {
+            assert_eq!(float_repr(value), expected, "{value}");
+        }
     }
 }
