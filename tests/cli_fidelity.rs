@@ -382,3 +382,88 @@ fn b6_a_backquoted_literal_that_is_not_json_is_a_string() {
         }
     );
 }
+
+/// aws-cli v2's usage (its awscli/argparser.py `USAGE`): no note, no carriage return.
+const USAGE_V2: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  aws help\n  aws <command> help\n  aws <command> <subcommand> help\n";
+
+#[test]
+fn sim_cli_v2_reads_data_as_base64_and_exits_as_v2() {
+    // Each observed with aws-cli 2.36.7, built from aws/aws-cli's v2 branch, against the
+    // same kinesalite (awscli/errorhandler.py, awscli/errorformat.py, awscli/constants.py:
+    // service errors 254, parameter and usage errors 252, the rest 255, each message after
+    // a blank line and "aws: [ERROR]: ").
+    let (mut world, mut runner) = console();
+    run(&mut world, &mut runner, "sim cli v2");
+    // --data is base64 (awscli/customizations/binaryformat.py): "hello" is not.
+    assert_eq!(
+        run(
+            &mut world,
+            &mut runner,
+            "aws kinesis put-record --stream-name Foo --partition-key a --data hello"
+        ),
+        failed(255, "\naws: [ERROR]: Invalid base64: \"hello\"\n")
+    );
+    // ... and "testdata" is, so six bytes are stored; raw-in-base64-out stores the text.
+    let shard = "--shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON";
+    run(
+        &mut world,
+        &mut runner,
+        "aws kinesis put-record --stream-name Foo --partition-key a --data testdata",
+    );
+    run(&mut world, &mut runner, "aws kinesis put-record --stream-name Foo --partition-key a --data hello --cli-binary-format raw-in-base64-out");
+    run(
+        &mut world,
+        &mut runner,
+        &format!(
+            "IT=$(aws kinesis get-shard-iterator --stream-name Foo {shard} --query ShardIterator)"
+        ),
+    );
+    let data = run(
+        &mut world,
+        &mut runner,
+        "aws kinesis get-records --shard-iterator $IT --query 'Records[].Data' --output text",
+    );
+    assert_eq!(data.stdout, "testdata\taGVsbG8=\n");
+    // Timestamps are ISO 8601 (v2's cli_timestamp_format).
+    let created = run(&mut world, &mut runner, "aws kinesis describe-stream-summary --stream-name Foo --query StreamDescriptionSummary.StreamCreationTimestamp");
+    assert_eq!(created.stdout, "\"2026-01-01T00:00:00+00:00\"\n");
+    assert_eq!(
+        run(&mut world, &mut runner, "aws kinesis describe-stream --stream-name Nope"),
+        failed(
+            254,
+            "\naws: [ERROR]: An error occurred (ResourceNotFoundException) when calling the DescribeStream operation: Stream Nope under account 123456789012 not found.\n"
+        )
+    );
+    assert_eq!(
+        run(&mut world, &mut runner, "aws kinesis create-stream --stream-name Bar --shard-count 0"),
+        failed(
+            252,
+            "\naws: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\nInvalid value for parameter ShardCount, value: 0, valid min value: 1\n"
+        )
+    );
+    assert_eq!(
+        run(&mut world, &mut runner, "aws kinesis describe-stream --stream Foo"),
+        failed(
+            252,
+            &format!("\naws: [ERROR]: An error occurred (ParamValidation): ambiguous option: --stream could match --stream-name, --stream-arn, --stream-id\n\n{USAGE_V2}")
+        )
+    );
+    assert_eq!(
+        run(
+            &mut world,
+            &mut runner,
+            "aws kinesis describe-stream --stream-name Foo --bogus 1"
+        ),
+        failed(
+            252,
+            &format!("\n{USAGE_V2}\n\naws: [ERROR]: Unknown options: --bogus, 1\n")
+        )
+    );
+    // Back to v1: --cli-binary-format is unknown again, and errors exit 255.
+    run(&mut world, &mut runner, "sim cli v1");
+    let v1 = run(&mut world, &mut runner, "aws kinesis put-record --stream-name Foo --partition-key a --data x --cli-binary-format raw-in-base64-out");
+    assert_eq!(v1.status, 255);
+    assert!(v1
+        .stderr
+        .ends_with("\nUnknown options: --cli-binary-format, raw-in-base64-out\n"));
+}

@@ -186,13 +186,22 @@ pub(crate) struct Globals {
 /// Runs `aws ...` (the words after `aws`).
 pub fn run(world: &mut World, args: &[String]) -> Outcome {
     let version = world.cli_version();
-    match cli(world, args, version) {
+    // What the CLI writes to stderr on the way and goes on (a warning).
+    let mut warnings = String::new();
+    let mut outcome = match cli(world, args, version, &mut warnings) {
         Ok(stdout) => Outcome::success(stdout),
         Err(failure) => failure.outcome(version),
-    }
+    };
+    outcome.stderr.insert_str(0, &warnings);
+    outcome
 }
 
-fn cli(world: &mut World, args: &[String], version: CliVersion) -> Result<String, Failure> {
+fn cli(
+    world: &mut World,
+    args: &[String],
+    version: CliVersion,
+    warnings: &mut String,
+) -> Result<String, Failure> {
     let main_args = global_args(version);
     let main = Parser {
         args: &main_args,
@@ -249,14 +258,20 @@ fn cli(world: &mut World, args: &[String], version: CliVersion) -> Result<String
     .map_err(Failure::Usage)?;
     let name = service.text("operation").unwrap_or_default();
     match name {
-        "wait" => operation::wait(world, &service.extras, &globals, version),
+        "wait" => operation::wait(world, &service.extras, &globals, version, warnings),
         "help" => Err(Failure::General(
             "Shardlab's console has no man pages: type help aws, or help aws COMMAND".to_string(),
         )),
         _ => match find(name) {
-            Some((command, options)) => {
-                operation::run(world, command, options, &service.extras, &globals, version)
-            }
+            Some((command, options)) => operation::run(
+                world,
+                command,
+                options,
+                &service.extras,
+                &globals,
+                version,
+                warnings,
+            ),
             None => Err(Failure::General(format!(
                 "Shardlab does not simulate aws kinesis {name}"
             ))),

@@ -78,8 +78,28 @@ fn overview() -> String {
         .map(|c| (c.name.to_string(), c.help.to_string()))
         .collect();
     page.aligned("  ", &lines);
+    page.line("Variables: NAME=value, NAME=$(command), $NAME, ${NAME}, $? (the last status).");
+    page.line(&format!("  {SUBSTITUTION}"));
+    page.line(&format!(
+        "The console imitates {IMITATES} (help aws tells more)."
+    ));
     page.finish()
 }
+
+/// Which CLI the console imitates, as help and the page say it.
+pub const IMITATES: &str = "AWS CLI v1 (1.x) by default; sim cli v2 switches to AWS CLI v2 (2.x)";
+
+/// How `$(...)` differs from a real shell.
+const SUBSTITUTION: &str = "A $(...) whose output is a JSON string (a --query of a string) gives the bare string here; a real shell keeps the quotes, and there --output text gives the bare value.";
+
+/// What changes under `sim cli v2`, for `help aws`.
+const V2: &[&str] = &[
+    "AWS CLI v1, byte for byte: an error is a blank line then the message on stderr, exit 255",
+    "(argparse's usage errors: 2); --data is raw text.",
+    "Under sim cli v2, AWS CLI v2: --data is base64 unless --cli-binary-format raw-in-base64-out;",
+    "messages follow \"aws: [ERROR]: \"; service errors exit 254, usage and parameter errors 252;",
+    "timestamps print in ISO 8601.",
+];
 
 /// What an option's line adds about its value: the choices its placeholder does not show.
 fn choices(flag: &str, value: Value) -> String {
@@ -318,6 +338,11 @@ fn aws_overview() -> String {
     page.line("Every command also takes the CLI's global options:");
     let globals: Vec<&Opt> = aws_cli::GLOBAL.iter().collect();
     page.details(&[], &globals);
+    page.line(&format!("The console imitates {IMITATES}:"));
+    for line in V2 {
+        page.line(&format!("  {line}"));
+    }
+    page.line(&format!("  {SUBSTITUTION}"));
     page.finish()
 }
 

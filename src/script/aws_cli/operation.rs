@@ -86,12 +86,13 @@ pub(super) fn run(
     words: &[String],
     globals: &Globals,
     version: CliVersion,
+    warnings: &mut String,
 ) -> Result<String, Failure> {
     let parsed = parse(options, words, version)?;
     let operation = model::operation_of(command.action)
         .ok_or_else(|| Failure::General(format!("no model for {}", command.action)))?;
-    let paging = paging(operation, options, &parsed, globals)?;
-    let params = parameters(operation, options, &parsed, globals, version)?;
+    let paging = paging(operation, options, &parsed, globals, version)?;
+    let params = parameters(operation, options, &parsed, globals, version, warnings)?;
     paginate::call(world, operation, params, paging, globals)
 }
 
@@ -103,6 +104,7 @@ fn paging(
     options: &[CliOption],
     parsed: &super::argparse::Parsed,
     globals: &Globals,
+    version: CliVersion,
 ) -> Result<Option<Paging>, Failure> {
     let Some(paginator) = &operation.paginator else {
         return Ok(None);
@@ -143,10 +145,15 @@ fn paging(
     .map(|(flag, _)| *flag)
     .collect();
     if !used.is_empty() {
-        return Err(Failure::General(format!(
-            "Error during pagination: Cannot specify --no-paginate along with pagination arguments: {}",
+        // botocore's PaginationError in v1; awscli's ParamValidationError in v2.
+        let message = format!(
+            "Cannot specify --no-paginate along with pagination arguments: {}",
             used.join(", ")
-        )));
+        );
+        return Err(match version {
+            CliVersion::V1 => Failure::General(format!("Error during pagination: {message}")),
+            CliVersion::V2 => Failure::Param(message),
+        });
     }
     Ok(None)
 }
@@ -159,6 +166,7 @@ fn parameters(
     parsed: &super::argparse::Parsed,
     globals: &Globals,
     version: CliVersion,
+    warnings: &mut String,
 ) -> Result<Map<String, Value>, Failure> {
     let mut params = Map::new();
     for option in options {
@@ -166,6 +174,14 @@ fn parameters(
             continue;
         };
         if matches!(option.kind, Kind::Paging { .. }) {
+            // awscli/customizations/paginate.py `PageArgument.add_to_params`.
+            let non_positive =
+                matches!(got, Got::One(text) if python_int(text).is_some_and(|n| n <= 0));
+            if option.flag == "--max-items" && non_positive {
+                warnings.push_str(
+                    "warning: Non-positive values for --max-items may result in undefined behavior.\n",
+                );
+            }
             continue;
         }
         if !option.simulated {
@@ -177,7 +193,7 @@ fn parameters(
                 ),
             }));
         }
-        if let Some(value) = unpack(option, got)? {
+        if let Some(value) = unpack(option, got, version)? {
             params.insert(option.member.to_string(), value);
         }
     }
@@ -198,13 +214,13 @@ fn parameters(
 
 /// One option's value as a parameter (awscli/argprocess.py `unpack_argument`), as Python
 /// would hold it: text, a number, a switch, a structure or a list.
-fn unpack(option: &CliOption, got: &Got) -> Result<Option<Value>, Failure> {
+fn unpack(option: &CliOption, got: &Got, version: CliVersion) -> Result<Option<Value>, Failure> {
     let text = match got {
         Got::One(text) => text.as_str(),
         Got::Switch(on) => return Ok(Some(Value::Bool(*on))),
         Got::Many(words) => {
             let shape = model::shape(option.shape).ok_or_else(no_shape)?;
-            return shorthand::list(&option.flag, words, shape).map(Some);
+            return shorthand::list(&option.flag, words, shape, version).map(Some);
         }
         Got::Nothing => return Ok(None),
     };
@@ -231,7 +247,7 @@ fn unpack(option: &CliOption, got: &Got) -> Result<Option<Value>, Failure> {
         },
         Kind::Struct | Kind::Map | Kind::List => {
             let shape = model::shape(option.shape).ok_or_else(no_shape)?;
-            shorthand::structure(&option.flag, text, shape)?
+            shorthand::structure(&option.flag, text, shape, version)?
         }
         _ => Value::String(text.to_string()),
     }))
@@ -281,6 +297,7 @@ pub(super) fn wait(
     words: &[String],
     globals: &Globals,
     version: CliVersion,
+    warnings: &mut String,
 ) -> Result<String, Failure> {
     let mut subcommand = Arg::positional("subcommand", Nargs::Maybe);
     subcommand.choices = Some(model::WAITERS.iter().map(|w| w.0.to_string()).collect());
@@ -292,17 +309,25 @@ pub(super) fn wait(
     .parse(words)
     .map_err(Failure::Usage)?;
     let Some(Got::One(name)) = parsed.get("subcommand") else {
-        // awscli/customizations/commands.py `BasicCommand.__call__`.
+        // awscli/customizations/commands.py `BasicCommand.__call__`, then `WaitCommand.
+        // _run_main` (a ValueError in v1, v2's `_raise_usage_error`).
         if !parsed.extras.is_empty() {
-            return Err(Failure::General(format!(
-                "Unknown options: {}",
-                parsed.extras.join(",")
-            )));
+            let message = format!("Unknown options: {}", parsed.extras.join(","));
+            return Err(match version {
+                CliVersion::V1 => Failure::General(message),
+                CliVersion::V2 => Failure::Param(message),
+            });
         }
-        return Err(Failure::General(
-            "usage: aws [options] <command> <subcommand> [parameters]\naws: error: too few arguments"
-                .to_string(),
-        ));
+        return Err(match version {
+            CliVersion::V1 => Failure::General(
+                "usage: aws [options] <command> <subcommand> [parameters]\naws: error: too few arguments"
+                    .to_string(),
+            ),
+            CliVersion::V2 => Failure::Param(
+                "usage: aws [options] kinesis wait <subcommand> [parameters]\naws: [ERROR]: too few arguments"
+                    .to_string(),
+            ),
+        });
     };
     let Some(&(_, waiter_name, wait_for)) = model::WAITERS.iter().find(|w| w.0 == name) else {
         return Err(Failure::Usage(format!("argument subcommand: {name}")));
@@ -312,7 +337,7 @@ pub(super) fn wait(
     let parsed = parse(options, &parsed.extras, version)?;
     let operation = model::operation_of(WAITER_ACTION)
         .ok_or_else(|| Failure::General("no waiter".to_string()))?;
-    let params = parameters(operation, options, &parsed, globals, version)?;
+    let params = parameters(operation, options, &parsed, globals, version, warnings)?;
     for attempt in 0..18 {
         if attempt > 0 {
             world.advance_by(10_000);

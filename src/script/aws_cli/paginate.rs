@@ -244,12 +244,19 @@ fn pages(
     loop {
         let mut page = request(world, operation, &params)?;
         if result.responses.is_empty() {
-            if starting_truncation > 0 || paging.starting_token.is_some() {
+            if paging.starting_token.is_some() {
                 // `_handle_first_request`: the items before the token's index go, and the
                 // other result keys are emptied.
+                // `all_data[starting_truncation:]`, Python's slice.
                 let kept = match search(&page, primary) {
                     Some(Value::Array(items)) => {
-                        Value::Array(items.iter().skip(starting_truncation).cloned().collect())
+                        let len = items.len() as i64;
+                        let from = if starting_truncation >= 0 {
+                            starting_truncation.min(len)
+                        } else {
+                            (len + starting_truncation).max(0)
+                        };
+                        Value::Array(items[from as usize..].to_vec())
                     }
                     _ => Value::Null,
                 };
@@ -275,18 +282,26 @@ fn pages(
         if let Some(max) = paging.max_items {
             let truncate = total + count - max;
             if truncate > 0 {
-                let keep = (count - truncate).max(0) as usize;
+                // `_truncate_response`: `original[:amount_to_keep]`, a negative amount
+                // counting from the end as Python's slices do.
+                let keep = count - truncate;
                 if let Some(Value::Array(items)) = search_mut(&mut page, primary) {
-                    items.truncate(keep);
+                    let len = items.len() as i64;
+                    let end = if keep >= 0 {
+                        keep.min(len)
+                    } else {
+                        (len + keep).max(0)
+                    };
+                    items.truncate(end as usize);
                 }
                 // The next call starts where this page began, skipping what was printed.
                 let mut token = Map::new();
-                let index = keep
-                    + if result.responses.is_empty() {
-                        starting_truncation
-                    } else {
-                        0
-                    };
+                let first = if result.responses.is_empty() {
+                    starting_truncation
+                } else {
+                    0
+                };
+                let index = keep + first;
                 let start = match &previous {
                     Some(token) => token.clone(),
                     None => params
@@ -444,7 +459,7 @@ fn encode_token(token: &Value) -> String {
 /// `TokenDecoder.decode`, or the token itself as the service's token (botocore's
 /// `_parse_starting_token_deprecated`, which passes an opaque token along), and the items of
 /// the first page to skip.
-fn decode_token(token: &str, input_token: &str) -> (Option<Value>, usize) {
+fn decode_token(token: &str, input_token: &str) -> (Option<Value>, i64) {
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(token)
         .ok()
@@ -454,8 +469,8 @@ fn decode_token(token: &str, input_token: &str) -> (Option<Value>, usize) {
         Some(Value::Object(map)) => {
             let index = map
                 .get("boto_truncate_amount")
-                .and_then(Value::as_u64)
-                .unwrap_or(0) as usize;
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
             (
                 map.get(input_token).cloned().filter(|v| !v.is_null()),
                 index,

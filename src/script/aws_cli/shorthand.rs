@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::argparse::{py_repr, python_int};
 use super::model::{self, Shape};
-use super::Failure;
+use super::{CliVersion, Failure};
 use crate::script::pyjson;
 
 /// `ParamError`: "Error parsing parameter '--flag': ...".
@@ -22,7 +22,12 @@ fn param_error(flag: &str, message: impl std::fmt::Display) -> Failure {
 }
 
 /// A structure or map given as one word.
-pub(super) fn structure(flag: &str, text: &str, shape: Shape) -> Result<Value, Failure> {
+pub(super) fn structure(
+    flag: &str,
+    text: &str,
+    shape: Shape,
+    version: CliVersion,
+) -> Result<Value, Failure> {
     if looks_like_json(text) {
         // `_unpack_complex_cli_arg`: a structure or a map must be a JSON object.
         return match text.trim_start().starts_with('{') {
@@ -31,7 +36,7 @@ pub(super) fn structure(flag: &str, text: &str, shape: Shape) -> Result<Value, F
         };
     }
     let mut parsed = Value::Object(
-        ShorthandParser::new(text)
+        ShorthandParser::new(text, version)
             .parse()
             .map_err(|e| param_error(flag, e))?,
     );
@@ -40,7 +45,12 @@ pub(super) fn structure(flag: &str, text: &str, shape: Shape) -> Result<Value, F
 }
 
 /// A list given as words (`nargs='*'`).
-pub(super) fn list(flag: &str, words: &[String], shape: Shape) -> Result<Value, Failure> {
+pub(super) fn list(
+    flag: &str,
+    words: &[String],
+    shape: Shape,
+    version: CliVersion,
+) -> Result<Value, Failure> {
     let Shape::List { member, .. } = shape else {
         return Err(param_error(flag, "not a list"));
     };
@@ -74,7 +84,7 @@ pub(super) fn list(flag: &str, words: &[String], shape: Shape) -> Result<Value, 
     let mut items = Vec::with_capacity(words.len());
     for word in words {
         items.push(Value::Object(
-            ShorthandParser::new(word)
+            ShorthandParser::new(word, version)
                 .parse()
                 .map_err(|e| param_error(flag, e))?,
         ));
@@ -157,6 +167,8 @@ fn back_compat(value: &mut Value, shape: Shape) -> Result<(), String> {
 struct ShorthandParser {
     text: Vec<char>,
     index: usize,
+    /// v2 puts a space before the input in a syntax error (its shorthand.py).
+    version: CliVersion,
 }
 
 /// Where a `ShorthandParseError` points: the input and a caret (`_error_location`).
@@ -179,16 +191,22 @@ fn error_location(text: &[char], index: usize) -> String {
 }
 
 impl ShorthandParser {
-    fn new(text: &str) -> ShorthandParser {
+    fn new(text: &str, version: CliVersion) -> ShorthandParser {
         ShorthandParser {
             text: text.chars().collect(),
             index: 0,
+            version,
         }
     }
 
     fn syntax_error(&self, expected: &str, actual: &str) -> String {
+        let space = if self.version == CliVersion::V2 {
+            " "
+        } else {
+            ""
+        };
         format!(
-            "Expected: '{expected}', received: '{actual}' for input:\n{}",
+            "Expected: '{expected}', received: '{actual}' for input:\n{space}{}",
             error_location(&self.text, self.index)
         )
     }
@@ -472,7 +490,13 @@ mod tests {
     #[test]
     fn shorthand_as_the_cli_reads_it() {
         assert_eq!(
-            structure("--shard-filter", "Type=AT_LATEST", shape("ShardFilter")).unwrap(),
+            structure(
+                "--shard-filter",
+                "Type=AT_LATEST",
+                shape("ShardFilter"),
+                CliVersion::V1
+            )
+            .unwrap(),
             json!({"Type": "AT_LATEST"})
         );
         let words = [
@@ -480,12 +504,18 @@ mod tests {
             "Data=yo,PartitionKey=k2".to_string(),
         ];
         assert_eq!(
-            list("--records", &words, shape("PutRecordsRequestEntryList")).unwrap(),
+            list(
+                "--records",
+                &words,
+                shape("PutRecordsRequestEntryList"),
+                CliVersion::V1
+            )
+            .unwrap(),
             json!([{"Data": "hi", "PartitionKey": "k1"}, {"Data": "yo", "PartitionKey": "k2"}])
         );
         // awscli/shorthand.py's own error (observed: aws kinesis list-shards --shard-filter Type).
         assert_eq!(
-            structure("--shard-filter", "Type", shape("ShardFilter")).unwrap_err(),
+            structure("--shard-filter", "Type", shape("ShardFilter"), CliVersion::V1).unwrap_err(),
             Failure::Param(
                 "Error parsing parameter '--shard-filter': Expected: '=', received: 'EOF' for input:\nType\n    ^"
                     .to_string()

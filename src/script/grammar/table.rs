@@ -272,7 +272,7 @@ pub const KCL: Command = group(
 
 pub const SIM: Command = group(
     "sim",
-    "the simulated world: a snapshot, its time, shard limits, its seed",
+    "the simulated world: a snapshot, its time, shard limits, its seed, the AWS CLI it imitates",
     &[
         command("describe", "print the world as JSON", &[]).options(&[
             option(
