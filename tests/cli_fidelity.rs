@@ -467,3 +467,52 @@ fn sim_cli_v2_reads_data_as_base64_and_exits_as_v2() {
         .stderr
         .ends_with("\nUnknown options: --cli-binary-format, raw-in-base64-out\n"));
 }
+
+#[test]
+fn cli_input_json_and_the_cli_paginators_own_ways() {
+    let (mut world, mut runner) = console();
+    // Observed: --cli-input-json fills what the options did not set and makes nothing
+    // required (awscli/customizations/cliinputjson.py, arguments.py).
+    assert_eq!(
+        run(&mut world, &mut runner, "aws kinesis put-record --cli-input-json '{\"StreamName\":\"Foo\",\"Data\":\"x\",\"PartitionKey\":\"k\"}' --query ShardId"),
+        Printed {
+            stdout: "\"shardId-000000000001\"\n".to_string(),
+            stderr: String::new(),
+            status: 0
+        }
+    );
+    assert_eq!(
+        run(&mut world, &mut runner, "aws kinesis put-record --cli-input-json '{\"StreamName\":\"Foo\",\"Data\":\"x\",\"PartitionKey\":\"\",\"Bogus\":1}'"),
+        failed(255, "\nParameter validation failed:\nUnknown parameter in input: \"Bogus\", must be one of: StreamName, Data, PartitionKey, ExplicitHashKey, SequenceNumberForOrdering, StreamARN, StreamId\nInvalid length for parameter PartitionKey, value: 0, valid min length: 1\n")
+    );
+    assert_eq!(
+        run(
+            &mut world,
+            &mut runner,
+            "aws kinesis put-record --cli-input-json '[1]'"
+        ),
+        failed(255, "\n'list' object has no attribute 'keys'\n")
+    );
+    // Observed: a non-positive --max-items warns on stderr and goes on.
+    let none = run(
+        &mut world,
+        &mut runner,
+        "aws kinesis list-streams --max-items 0 --query StreamNames",
+    );
+    assert_eq!(
+        none,
+        Printed {
+            stdout: "[]\n".to_string(),
+            stderr:
+                "warning: Non-positive values for --max-items may result in undefined behavior.\n"
+                    .to_string(),
+            status: 0
+        }
+    );
+    // botocore's ListShards paginator keeps StreamName beside the NextToken it follows,
+    // which the service refuses (aws/aws-cli#9635): the real CLI fails so against AWS.
+    assert_eq!(
+        run(&mut world, &mut runner, "aws kinesis list-shards --stream-name Foo --page-size 1"),
+        failed(255, "\nAn error occurred (InvalidArgumentException) when calling the ListShards operation: NextToken and StreamName cannot be provided together.\n")
+    );
+}

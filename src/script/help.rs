@@ -370,6 +370,7 @@ fn aws_command(command: &aws_cli::CliCommand, options: &[CliOption]) -> String {
                 "--starting-token" => "where to go on from: the NextToken --max-items printed",
                 "--page-size" => "items asked for per call (all pages are still fetched)",
                 "--max-items" => "print at most this many items, and a NextToken",
+                "--cli-input-json" => "the request as JSON; the options given win",
                 _ => option.member,
             };
             (head, format!("{what}{}{required}", cli_kind(option)))

@@ -43,7 +43,9 @@ pub(crate) enum Kind {
     Paging {
         int: bool,
     },
-    /// `--cli-input-json`, `--generate-cli-skeleton`: CLI features Shardlab leaves out.
+    /// `--cli-input-json`: the request as JSON, under the options given.
+    InputJson,
+    /// `--generate-cli-skeleton`: a CLI feature Shardlab leaves out.
     Unsupported,
 }
 
@@ -366,7 +368,7 @@ fn derive(action: &str) -> Vec<CliOption> {
         .collect();
     options.push(cli_option(
         "--cli-input-json",
-        Kind::Unsupported,
+        Kind::InputJson,
         Some(Value::Text),
     ));
     if operation.paginator.is_some() {

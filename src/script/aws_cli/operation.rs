@@ -18,13 +18,18 @@ use super::{shorthand, CliVersion, Failure, Globals};
 use crate::sim::World;
 
 /// The parser of an operation: its options in the arg table's order (a boolean member is two
-/// switches, `--x` and `--no-x`), and the `help` positional awscli adds.
-fn parser_args(options: &[CliOption]) -> Vec<Arg> {
+/// switches, `--x` and `--no-x`), and the `help` positional awscli adds. With
+/// `--cli-input-json` or `--generate-cli-skeleton` among the words, nothing is required
+/// (awscli/customizations/arguments.py `OverrideRequiredArgsArgument`).
+fn parser_args(options: &[CliOption], words: &[String]) -> Vec<Arg> {
+    let overridden = words
+        .iter()
+        .any(|w| w == "--cli-input-json" || w == "--generate-cli-skeleton");
     let mut args = Vec::new();
     for option in options {
         let mut arg = Arg::option(option.flag.clone(), Nargs::One);
         arg.dest = option.flag.clone();
-        arg.required = option.required;
+        arg.required = option.required && !overridden;
         match option.kind {
             Kind::Bool => {
                 arg.nargs = Nargs::Switch(true);
@@ -55,7 +60,7 @@ fn parse(
     words: &[String],
     version: CliVersion,
 ) -> Result<super::argparse::Parsed, Failure> {
-    let args = parser_args(options);
+    let args = parser_args(options, words);
     let mut parsed = Parser {
         args: &args,
         version,
@@ -91,8 +96,18 @@ pub(super) fn run(
     let parsed = parse(options, words, version)?;
     let operation = model::operation_of(command.action)
         .ok_or_else(|| Failure::General(format!("no model for {}", command.action)))?;
-    let paging = paging(operation, options, &parsed, globals, version)?;
+    let mut paging = paging(operation, options, &parsed, globals, version)?;
     let params = parameters(operation, options, &parsed, globals, version, warnings)?;
+    // v2 turns paging off when --cli-input-json brings the paginator's own members
+    // (its customizations/paginate.py `check_should_enable_pagination_call_parameters`).
+    if version == CliVersion::V2 {
+        if let Some(config) = &paging {
+            let own = [config.paginator.input_token, config.paginator.limit_key];
+            if own.iter().any(|member| params.contains_key(*member)) {
+                paging = None;
+            }
+        }
+    }
     paginate::call(world, operation, params, paging, globals)
 }
 
@@ -169,10 +184,15 @@ fn parameters(
     warnings: &mut String,
 ) -> Result<Map<String, Value>, Failure> {
     let mut params = Map::new();
+    let mut input_json = None;
     for option in options {
         let Some(got) = parsed.get(&option.flag) else {
             continue;
         };
+        if let (Kind::InputJson, Got::One(text)) = (option.kind, got) {
+            input_json = Some(text.clone());
+            continue;
+        }
         if matches!(option.kind, Kind::Paging { .. }) {
             // awscli/customizations/paginate.py `PageArgument.add_to_params`.
             let non_positive =
@@ -197,6 +217,9 @@ fn parameters(
             params.insert(option.member.to_string(), value);
         }
     }
+    if let Some(text) = input_json {
+        add_input_json(&mut params, &text, options)?;
+    }
     // Blobs go on the wire as base64: v1 encodes the text (botocore's serializer); v2 reads
     // it as base64 unless `--cli-binary-format raw-in-base64-out` (aws-cli v2
     // awscli/customizations/binaryformat.py `Base64DecodeVisitor`, before validation).
@@ -210,6 +233,51 @@ fn parameters(
         Value::Object(map) => map,
         _ => Map::new(),
     })
+}
+
+/// `--cli-input-json` (awscli/customizations/cliinputjson.py): the JSON's members join the
+/// parameters the options did not set, in the JSON's order.
+fn add_input_json(
+    params: &mut Map<String, Value>,
+    text: &str,
+    options: &[CliOption],
+) -> Result<(), Failure> {
+    if text.starts_with("file://") || text.starts_with("fileb://") {
+        return Err(Failure::General(
+            "Error parsing parameter 'cli-input-json': Shardlab runs in a browser and reads no files; give the JSON inline".to_string(),
+        ));
+    }
+    let input = crate::script::pyjson::loads(text).map_err(|e| {
+        Failure::Param(format!(
+            "Error parsing parameter 'cli-input-json': Invalid JSON: {e}\nJSON received: {text}"
+        ))
+    })?;
+    let Value::Object(input) = input else {
+        return Err(Failure::General(format!(
+            "'{}' object has no attribute 'keys'",
+            match input {
+                Value::Array(_) => "list",
+                Value::String(_) => "str",
+                Value::Bool(_) => "bool",
+                Value::Null => "NoneType",
+                Value::Number(n) if n.is_f64() => "float",
+                _ => "int",
+            }
+        )));
+    };
+    for (key, value) in input {
+        if params.contains_key(&key) {
+            continue;
+        }
+        if let Some(option) = options.iter().find(|o| o.member == key && !o.simulated) {
+            return Err(Failure::General(format!(
+                "Shardlab does not simulate {} (a stream is named with StreamName)",
+                option.member
+            )));
+        }
+        params.insert(key, value);
+    }
+    Ok(())
 }
 
 /// One option's value as a parameter (awscli/argprocess.py `unpack_argument`), as Python
