@@ -225,6 +225,15 @@ const CONSOLE_LINES: &[&str] = &[
     "help kcl",
     "help aws put-record",
     "help prodcer",
+    "help aws",
+    "help sim cli",
+    "sim cli v2",
+    "aws kinesis put-record --stream-name orders --partition-key a --data hello",
+    "aws kinesis describe-stream --stream-name nope",
+    "aws kinesis describe-stream --stream orders",
+    "aws kinesis describe-stream-summary --stream-name orders --query StreamDescriptionSummary.StreamCreationTimestamp",
+    "sim cli v1",
+    "sim cli v3",
 ];
 
 #[test]

@@ -376,7 +376,7 @@ fn aws(args: &[&str], prefix: &str, world: &World) -> Vec<String> {
     if sub == "wait" {
         // `aws kinesis wait stream-exists --stream-name S` takes nothing else.
         let options = aws_cli::waiter_options();
-        let flags: Vec<&str> = options.iter().map(|o| o.flag.as_str()).collect();
+        let flags = aws_cli::waiter_option_names();
         let Some((_, given)) = rest.split_first() else {
             return owned(aws_cli::WAITERS);
         };
@@ -405,7 +405,7 @@ fn aws(args: &[&str], prefix: &str, world: &World) -> Vec<String> {
         return aws_cli::option_value(option).map_or_else(Vec::new, |v| values(v, &named, world));
     }
     if prefix.is_empty() || prefix.starts_with('-') {
-        return missing(&aws_cli::option_names(sub), rest);
+        return missing(&aws_cli::option_names(sub, world.cli_version()), rest);
     }
     Vec::new()
 }

@@ -423,7 +423,14 @@ pub fn effect_of<S: AsRef<str>>(words: &[S]) -> (String, Effect) {
         return (String::new(), Effect::Observes);
     };
     if *first == AWS.name {
-        let name = rest.get(1).copied().unwrap_or_default();
+        // The word after the service, wherever global options put it (`aws --region x
+        // kinesis put-record ...`).
+        let name = rest
+            .iter()
+            .position(|w| *w == "kinesis")
+            .and_then(|at| rest.get(at + 1))
+            .copied()
+            .unwrap_or_default();
         return (name.to_string(), super::aws_cli::effect(name));
     }
     let Some(mut found) = command_named(first) else {

@@ -78,8 +78,28 @@ fn overview() -> String {
         .map(|c| (c.name.to_string(), c.help.to_string()))
         .collect();
     page.aligned("  ", &lines);
+    page.line("Variables: NAME=value, NAME=$(command), $NAME, ${NAME}, $? (the last status).");
+    page.line(&format!("  {SUBSTITUTION}"));
+    page.line(&format!(
+        "The console imitates {IMITATES} (help aws tells more)."
+    ));
     page.finish()
 }
+
+/// Which CLI the console imitates, as help and the page say it.
+pub const IMITATES: &str = "AWS CLI v1 (1.x) by default; sim cli v2 switches to AWS CLI v2 (2.x)";
+
+/// How `$(...)` differs from a real shell.
+const SUBSTITUTION: &str = "A $(...) whose output is a JSON string (a --query of a string) gives the bare string here; a real shell keeps the quotes, and there --output text gives the bare value.";
+
+/// What changes under `sim cli v2`, for `help aws`.
+const V2: &[&str] = &[
+    "AWS CLI v1, byte for byte: an error is a blank line then the message on stderr, exit 255",
+    "(argparse's usage errors: 2); --data is raw text.",
+    "Under sim cli v2, AWS CLI v2: --data is base64 unless --cli-binary-format raw-in-base64-out;",
+    "messages follow \"aws: [ERROR]: \"; service errors exit 254, usage and parameter errors 252;",
+    "timestamps print in ISO 8601.",
+];
 
 /// What an option's line adds about its value: the choices its placeholder does not show.
 fn choices(flag: &str, value: Value) -> String {
@@ -318,6 +338,11 @@ fn aws_overview() -> String {
     page.line("Every command also takes the CLI's global options:");
     let globals: Vec<&Opt> = aws_cli::GLOBAL.iter().collect();
     page.details(&[], &globals);
+    page.line(&format!("The console imitates {IMITATES}:"));
+    for line in V2 {
+        page.line(&format!("  {line}"));
+    }
+    page.line(&format!("  {SUBSTITUTION}"));
     page.finish()
 }
 
@@ -330,6 +355,7 @@ fn aws_command(command: &aws_cli::CliCommand, options: &[CliOption]) -> String {
     page.effect(command.effect, "  ");
     let lines: Vec<(String, String)> = options
         .iter()
+        .filter(|option| option.documented && option.simulated)
         .map(|option| {
             let required = if option.required { "; required" } else { "" };
             let head = match (option.kind, option.value) {
@@ -340,13 +366,28 @@ fn aws_command(command: &aws_cli::CliCommand, options: &[CliOption]) -> String {
                     format!("{} {}", option.flag, value.placeholder(&option.flag))
                 }
             };
-            (
-                head,
-                format!("{}{}{required}", option.member, cli_kind(option)),
-            )
+            let what = match option.flag.as_str() {
+                "--starting-token" => "where to go on from: the NextToken --max-items printed",
+                "--page-size" => "items asked for per call (all pages are still fetched)",
+                "--max-items" => "print at most this many items, and a NextToken",
+                "--cli-input-json" => "the request as JSON; the options given win",
+                _ => option.member,
+            };
+            (head, format!("{what}{}{required}", cli_kind(option)))
         })
         .collect();
     page.aligned("  ", &lines);
+    let others: Vec<&str> = options
+        .iter()
+        .filter(|option| option.documented && !option.simulated)
+        .map(|option| option.flag.as_str())
+        .collect();
+    if !others.is_empty() {
+        page.line(&format!(
+            "  The real CLI also takes {}, which Shardlab does not simulate.",
+            others.join(", ")
+        ));
+    }
     page.line("  and the CLI's global options (help aws lists them)");
     page.finish()
 }
@@ -354,8 +395,11 @@ fn aws_command(command: &aws_cli::CliCommand, options: &[CliOption]) -> String {
 /// What a CLI option's text is, where its placeholder does not say.
 fn cli_kind(option: &CliOption) -> String {
     match (option.kind, option.value) {
-        (Kind::Blob, _) => ": raw text, or base64 with --cli-binary-format base64".to_string(),
-        (Kind::Records, _) => {
+        (Kind::Blob, _) => {
+            ": raw text (AWS CLI v1); base64 under sim cli v2, unless --cli-binary-format raw-in-base64-out"
+                .to_string()
+        }
+        (Kind::List, _) => {
             ": Data=...,PartitionKey=... for each record, or a JSON list".to_string()
         }
         (Kind::Struct, Some(Value::OneOf(forms))) => {

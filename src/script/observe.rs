@@ -101,6 +101,12 @@ mod tests {
             refused("expect $(aws kinesis wait stream-exists --stream-name s) == x")
                 .contains("wait lets simulated time pass;")
         );
+        // Global options may come before the service, as in the CLI.
+        assert!(refused(
+            "expect $(aws --region eu-west-1 kinesis put-record --stream-name s --partition-key k --data d) == x"
+        )
+        .contains("put-record writes to the stream;"));
+        assert!(refused("expect $(sim cli v2) == x").contains("sim cli changes how aws commands"));
     }
 
     #[test]

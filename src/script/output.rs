@@ -1,8 +1,11 @@
-//! Printing responses as the AWS CLI does: `--query` (JMESPath), then `--output json` (4-space
-//! indented JSON, keys in the response's order) or `--output text` (tab-separated, the CLI's
-//! own layout rules, ported from awscli's text formatter).
+//! Printing responses as the AWS CLI does: `--query` (JMESPath, as jmespath.py runs it, see
+//! [`super::jmespath`]), then `--output json` (4-space indented JSON, keys in the response's
+//! order, as Python's `json.dump` writes it) or `--output text` (tab-separated, the CLI's own
+//! layout rules, ported from awscli's `text.py`).
 
 use serde_json::Value;
+
+use super::{jmespath, pyjson};
 
 /// The CLI's output formats that Shardlab prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,33 +24,62 @@ impl OutputFormat {
     }
 }
 
-/// Applies a JMESPath expression, as `--query` does.
+/// Checks a `--query` as the CLI compiles it before running anything: `Err` is
+/// jmespath.py's error text.
+pub fn compile(expression: &str) -> Result<(), String> {
+    jmespath::compile(expression).map(|_| ())
+}
+
+/// Applies a JMESPath expression, as `--query` does: a bad expression is the CLI's "Bad
+/// value for --query", an error while searching (an unknown function, a wrong argument) is
+/// jmespath.py's own text.
 pub fn query(value: &Value, expression: &str) -> Result<Value, String> {
-    let compiled = jmespath::compile(expression).map_err(|e| {
-        format!(
-            "Bad value for --query {expression}: {}",
-            first_line(&e.to_string())
-        )
-    })?;
-    let data = jmespath::Variable::from_serializable(value)
+    let node = jmespath::compile(expression)
         .map_err(|e| format!("Bad value for --query {expression}: {e}"))?;
-    let result = compiled.search(data).map_err(|e| {
-        format!(
-            "Bad value for --query {expression}: {}",
-            first_line(&e.to_string())
-        )
-    })?;
-    serde_json::to_value(&*result).map_err(|e| e.to_string())
+    jmespath::search(&node, value)
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or_default()
+/// Python's `json.dump(indent=4)`: serde's pretty printer, with floats as Python writes them
+/// (`1e+16`, not `1e16`).
+struct PythonFormatter(serde_json::ser::PrettyFormatter<'static>);
+
+macro_rules! delegate {
+    ($($name:ident $(, $arg:ident: $ty:ty)*;)*) => {
+        $(
+            fn $name<W: ?Sized + std::io::Write>(&mut self, writer: &mut W $(, $arg: $ty)*) -> std::io::Result<()> {
+                self.0.$name(writer $(, $arg)*)
+            }
+        )*
+    };
 }
 
-/// JSON as the CLI prints it: four spaces of indent, a newline at the end.
+impl serde_json::ser::Formatter for PythonFormatter {
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        writer.write_all(pyjson::float_repr(value).as_bytes())
+    }
+
+    delegate! {
+        begin_array;
+        end_array;
+        begin_array_value, first: bool;
+        end_array_value;
+        begin_object;
+        end_object;
+        begin_object_key, first: bool;
+        begin_object_value;
+        end_object_value;
+    }
+}
+
+/// JSON as the CLI prints it (`json.dump(..., indent=4, ensure_ascii=False)`): four spaces
+/// of indent, floats as Python writes them, a newline at the end.
 pub fn json(value: &Value) -> String {
     let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let formatter = PythonFormatter(serde_json::ser::PrettyFormatter::with_indent(b"    "));
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     if serde::Serialize::serialize(value, &mut serializer).is_err() {
         return String::new();
@@ -76,6 +108,7 @@ fn scalar(value: &Value) -> String {
         Value::Bool(true) => "True".to_string(),
         Value::Bool(false) => "False".to_string(),
         Value::String(s) => s.clone(),
+        Value::Number(n) if n.is_f64() => pyjson::float_repr(n.as_f64().unwrap_or_default()),
         Value::Number(n) => n.to_string(),
         other => other.to_string(),
     }

@@ -352,7 +352,9 @@ impl Runner {
                     .to_string(),
             );
         }
+        let cli = world.cli_version();
         *world = World::with_config(seed, world.kinesis().config().clone());
+        world.set_cli_version(cli);
         self.started_ms = Some(world.now_ms());
         Outcome::success(String::new())
     }

@@ -18,7 +18,7 @@ use super::Outcome;
 use crate::engine::ShardLimits;
 use crate::kcl::{CheckpointPolicy, InitialPosition, KclConfig};
 use crate::sim::{
-    Batching, ConsumerConfig, KeyDistribution, ProducerConfig, RetryPolicy, SizeSpec,
+    Batching, CliVersion, ConsumerConfig, KeyDistribution, ProducerConfig, RetryPolicy, SizeSpec,
     StartPosition, World,
 };
 
@@ -510,6 +510,24 @@ pub fn sim(world: &mut World, words: &[String]) -> Outcome {
             })();
             match result {
                 Ok(text) => ok(text),
+                Err(message) => fail("sim", message),
+            }
+        }
+        "cli" => {
+            let args = match Args::parse(&path, sub, Some(&SIM), rest) {
+                Ok(args) => args,
+                Err(message) => return fail("sim", message),
+            };
+            match args.word(0) {
+                Ok("v1") => {
+                    world.set_cli_version(CliVersion::V1);
+                    ok("aws commands now behave as AWS CLI v1 (1.x): --data is raw text; errors exit with 255".to_string())
+                }
+                Ok("v2") => {
+                    world.set_cli_version(CliVersion::V2);
+                    ok("aws commands now behave as AWS CLI v2 (2.x): --data is base64 unless --cli-binary-format raw-in-base64-out; errors exit with 254, usage errors with 252".to_string())
+                }
+                Ok(other) => fail("sim", format!("sim cli takes v1 or v2, not '{other}'")),
                 Err(message) => fail("sim", message),
             }
         }

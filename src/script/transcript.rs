@@ -126,6 +126,36 @@ impl Entry {
     }
 }
 
+/// What a terminal shows for printed text: a carriage return sends the cursor back to the
+/// start of its line, and what follows overwrites what was there. The AWS CLI v1 prints its
+/// usage as `usage: \rNote: AWS CLI version 2, ...`, which a terminal shows as `Note: AWS CLI
+/// version 2, ...`; the transcript keeps the bytes, the page's console shows this.
+pub fn as_a_terminal_shows(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            let mut shown: Vec<char> = Vec::with_capacity(line.len());
+            let mut column = 0;
+            for c in line.chars() {
+                if c == '\r' {
+                    column = 0;
+                    continue;
+                }
+                match shown.get_mut(column) {
+                    Some(slot) => *slot = c,
+                    None => shown.push(c),
+                }
+                column += 1;
+            }
+            shown.into_iter().collect()
+        })
+        .collect();
+    lines.join("\n")
+}
+
 /// A question and its numbered choices, one a line.
 fn question_text(question: &str, choices: &[String]) -> String {
     let mut text = format!("? {question}\n");
@@ -133,4 +163,19 @@ fn question_text(question: &str, choices: &[String]) -> String {
         text.push_str(&format!("  {}) {choice}\n", i + 1));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_carriage_return_overwrites_the_line_as_in_a_terminal() {
+        assert_eq!(
+            as_a_terminal_shows("usage: \rNote: AWS CLI version 2\n\nusage: aws"),
+            "Note: AWS CLI version 2\n\nusage: aws"
+        );
+        assert_eq!(as_a_terminal_shows("abcdef\rXY"), "XYcdef");
+        assert_eq!(as_a_terminal_shows("\nplain\n"), "\nplain\n");
+    }
 }

@@ -381,3 +381,34 @@ fn a_console_wait_until_checks_over_frames_and_reports_when_it_held() {
         "a wait is pace, not an action"
     );
 }
+
+#[test]
+fn the_cli_the_console_imitates_belongs_to_the_run() {
+    use crate::sim::CliVersion;
+    let mut first = Session::new(Link::decode("#seed=4").unwrap());
+    assert_eq!(first.world.cli_version(), CliVersion::V1, "v1 unless told");
+    for _ in 0..10 {
+        first.frame(50.0);
+    }
+    first.run_command("sim cli v2");
+    assert_eq!(first.world.cli_version(), CliVersion::V2);
+    // A shared link keeps it (the command is one of the link's actions)...
+    let link = first.link();
+    assert_eq!(link.actions.len(), 1);
+    assert_eq!(opened(&link).world.cli_version(), CliVersion::V2);
+    // Rewinding replays the run from its seed: to a moment after the command it holds,
+    // before it the console is v1 again, as it was then.
+    for _ in 0..10 {
+        first.frame(50.0);
+    }
+    first.rewind_to(first.world.elapsed_ms() - 100);
+    while first.catching_up() {
+        first.frame(16.0);
+    }
+    assert_eq!(first.world.cli_version(), CliVersion::V2);
+    first.rewind_to(100);
+    while first.catching_up() {
+        first.frame(16.0);
+    }
+    assert_eq!(first.world.cli_version(), CliVersion::V1);
+}

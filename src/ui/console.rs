@@ -10,6 +10,12 @@
 //! its answer ([`Entry::render_for_learner`]): the lesson player gives the outcome once
 //! answered.
 //!
+//! It says which AWS CLI its `aws` commands imitate (AWS CLI v1 by default), and its toggle
+//! switches to v2 and back by running `sim cli v2` or `sim cli v1` through the console, as
+//! every click does, so the switch shows in the transcript and travels in a link. Printed
+//! bytes are shown as a terminal shows them ([`as_a_terminal_shows`]): v1's usage begins
+//! with a carriage return, and an error's blank line stays.
+//!
 //! The line being typed, the lines typed before (up and down go through them) and Tab's last
 //! choices are the console's own state, a [`ConsoleLine`] changed only by a [`LineAction`]
 //! (`use_reducer`): no other panel reads them. Completing a word needs the world, which the
@@ -23,6 +29,7 @@ use yew::prelude::*;
 use super::format;
 use super::shared::Shared;
 use crate::script::complete::Completion;
+use crate::script::transcript::as_a_terminal_shows;
 use crate::script::Entry;
 
 #[derive(Properties, PartialEq)]
@@ -32,6 +39,8 @@ pub struct ConsoleProps {
     pub on_run: Callback<String>,
     /// What Tab offers for a line, against the world as it is now.
     pub on_complete: Callback<String, Completion>,
+    /// Whether the run's `aws` commands imitate AWS CLI v2 (`sim cli v2`), not v1.
+    pub cli_v2: bool,
 }
 
 /// The console's input line: what is typed, what was typed before, where up and down are in
@@ -166,10 +175,31 @@ pub fn Console(props: &ConsoleProps) -> Html {
             }
         })
     };
+    let on_toggle = {
+        let (on_run, v2) = (props.on_run.clone(), props.cli_v2);
+        Callback::from(move |_: MouseEvent| {
+            on_run.emit(if v2 { "sim cli v1" } else { "sim cli v2" }.to_string());
+        })
+    };
+    let (imitated, rest) = if props.cli_v2 {
+        (
+            "AWS CLI v2 (2.x)",
+            " (sim cli v2); AWS CLI v1 (1.x) is the default.",
+        )
+    } else {
+        ("AWS CLI v1 (1.x)", " by default, byte for byte.")
+    };
     html! {
         <section class="panel console" aria-labelledby="console-title">
             <h2 id="console-title">{ "Console" }</h2>
             <p class="hint">{ "Type any command: aws kinesis ..., producer ..., kcl worker ..., NAME=$(...), wait until .... Tab completes, up and down go through the history. Everything the scenario and your clicks ran is here too." }</p>
+            <p class="cli-version">
+                <span id="cli-imitated">{ "The console imitates " }<strong>{ imitated }</strong>{ rest }</span>
+                <button type="button" id="cli-toggle" aria-pressed={props.cli_v2.to_string()}
+                    aria-describedby="cli-imitated" onclick={on_toggle}>
+                    { "AWS CLI v2" }
+                </button>
+            </p>
             <pre id="console-output" ref={output} tabindex="0" aria-live="polite" aria-label="Console output">
                 { for props.entries.iter().map(entry) }
             </pre>
@@ -190,8 +220,8 @@ pub fn Console(props: &ConsoleProps) -> Html {
 fn entry(entry: &Entry) -> Html {
     match entry {
         Entry::Command { text, .. } => html! { <div class="cmd">{ format!("$ {text}") }</div> },
-        Entry::Output { text } => html! { <div class="out">{ text.trim_end() }</div> },
-        Entry::Error { text } => html! { <div class="err">{ text.trim_end() }</div> },
+        Entry::Output { text } => html! { <div class="out">{ shown(text) }</div> },
+        Entry::Error { text } => html! { <div class="err">{ shown(text) }</div> },
         Entry::Say { text } => html! { <div class="say">{ format!("» {text}") }</div> },
         Entry::Step { number, title } => {
             html! { <div class="step">{ format!("== Step {number}: {title} ==") }</div> }
@@ -206,4 +236,11 @@ fn entry(entry: &Entry) -> Html {
         },
         other => html! { <div class="say">{ other.render_for_learner().trim_end() }</div> },
     }
+}
+
+/// Printed text as a terminal shows it, without the last line's newline (each entry is a
+/// block of its own); a leading blank line, as before "An error occurred", stays.
+fn shown(text: &str) -> String {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    as_a_terminal_shows(text)
 }

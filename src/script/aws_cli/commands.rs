@@ -1,22 +1,28 @@
-//! The `aws kinesis` commands and their options, derived from the engine's request shapes.
+//! The `aws kinesis` commands and their options, as the AWS CLI builds them from its model.
 //!
-//! A CLI option is a request member: its flag is the member's name in kebab case
-//! (`StreamName` is `--stream-name`), a `NotNull` member is required, the member's type says
-//! how the text becomes JSON, and an `Enum` rule lists what Tab offers. So the console and the
-//! engine cannot disagree on what a request holds. This file states only what the CLI does
-//! differently: each command's name and action, the order the CLI lists its options in (the
-//! API model's, where the engine keeps the order it checks them in), the members it hides or
-//! does not require, the shorthand values Tab offers for structures, and the CLI's own global
-//! options and waiters; and, as the language's command table does for its own commands, what
-//! each command does to the stream ([`Effect`]: a check may run only those that look).
+//! A CLI option is a member of the action's input shape in the CLI's own copy of the API
+//! model ([`super::model`]): its flag is the member's name in kebab case (`StreamName` is
+//! `--stream-name`), it is required if the model says so (so `describe-stream-summary`
+//! without `--stream-name` is sent, and the service answers), the member's shape says how
+//! the text becomes JSON, and the options come in the model's order, which is the order
+//! argparse matches abbreviations against. The engine's request shapes say which members
+//! Shardlab simulates (not `--stream-arn`, `--tags`, ...) and what Tab offers (an `Enum`
+//! rule, a stream's or a shard's name); a test checks that every member the engine reads is
+//! an option. This file states the rest: each command's name, action and line of help, the
+//! shorthand values Tab offers for structures, the global options help and Tab list, the
+//! waiters; and, as the language's command table does for its own commands, what each
+//! command does to the stream ([`Effect`]: a check may run only those that look).
 
 use std::sync::OnceLock;
 
+use super::model::{self, Shape};
+use super::CliVersion;
 use crate::engine::request_shape;
 use crate::engine::validate::{Member, Pattern, Rule, Type};
 use crate::script::grammar::{Effect, Opt, Value, TIME_PASSES};
 
-/// How an option's text becomes a request member.
+/// How an option's text becomes a request member (the model's type of the member), or what
+/// else the option is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     Str,
@@ -25,53 +31,59 @@ pub(crate) enum Kind {
     Timestamp,
     /// `--flag` / `--no-flag`.
     Bool,
-    /// A JSON list of PutRecords entries, or the shorthand `Data=x,PartitionKey=k ...`.
-    Records,
+    /// A list: JSON, or shorthand words (`Data=x,PartitionKey=k ...`), as the CLI reads
+    /// `nargs='*'` arguments.
+    List,
     /// A structure as JSON or shorthand `Key=value,Key=value`.
     Struct,
+    /// A map as JSON or shorthand `Key=value,...`.
+    Map,
+    /// `--starting-token`, `--page-size`, `--max-items`: the CLI's own paging options (the
+    /// last two converted by argparse with `int`).
+    Paging {
+        int: bool,
+    },
+    /// `--cli-input-json`: the request as JSON, under the options given.
+    InputJson,
+    /// `--generate-cli-skeleton`: a CLI feature Shardlab leaves out.
+    Unsupported,
 }
 
-/// An `aws kinesis` command, as far as it is not its action's request shape.
+/// An `aws kinesis` command: its name, action, a line of help and what it does to the world;
+/// its options come from the action's input shape in the CLI's model ([`super::model`]).
 pub(crate) struct CliCommand {
     pub name: &'static str,
     pub action: &'static str,
     pub help: &'static str,
-    /// Its members in the order the CLI lists them (and names the missing ones).
-    order: &'static [&'static str],
-    /// Members the CLI does not take: it pages through every result itself.
-    hidden: &'static [&'static str],
-    /// Members the API requires but the CLI lets a command go without (the service then
-    /// answers for them).
-    not_required: &'static [&'static str],
     /// What it does to the world: reading (GetRecords) removes nothing, so only the writes,
     /// the reshards and the stream's own changes change it.
     pub effect: Effect,
 }
 
-/// One option of a command: a member of its action's request.
+/// One option of a command, in the order the CLI adds it to its parser.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CliOption {
     pub flag: String,
+    /// The request member it sets (empty for the CLI's own options).
     pub member: &'static str,
+    /// The member's shape in the model (empty for the CLI's own options).
+    pub shape: &'static str,
     pub kind: Kind,
     pub required: bool,
+    /// Listed in the CLI's help (the paging members a paginator replaces are not, though
+    /// they still work).
+    pub documented: bool,
+    /// The engine simulates the member (not StreamARN, StreamId, Tags, ...).
+    pub simulated: bool,
     /// What Tab offers for it and help calls it; `None` for a switch.
     pub value: Option<Value>,
 }
 
-const fn command(
-    name: &'static str,
-    action: &'static str,
-    help: &'static str,
-    order: &'static [&'static str],
-) -> CliCommand {
+const fn command(name: &'static str, action: &'static str, help: &'static str) -> CliCommand {
     CliCommand {
         name,
         action,
         help,
-        order,
-        hidden: &[],
-        not_required: &[],
         effect: Effect::Observes,
     }
 }
@@ -87,135 +99,79 @@ impl CliCommand {
 }
 
 pub(crate) static COMMANDS: &[CliCommand] = &[
-    CliCommand {
-        // Required by the API, optional in the CLI (on-demand streams have no shard count).
-        not_required: &["ShardCount"],
-        ..command(
-            "create-stream",
-            "CreateStream",
-            "create a stream with some shards",
-            &["StreamName", "ShardCount", "StreamModeDetails"],
-        )
-        .changes("creates a stream")
-    },
     command(
-        "delete-stream",
-        "DeleteStream",
-        "delete a stream",
-        &["StreamName", "EnforceConsumerDeletion"],
+        "create-stream",
+        "CreateStream",
+        "create a stream with some shards",
     )
-    .changes("deletes a stream"),
+    .changes("creates a stream"),
+    command("delete-stream", "DeleteStream", "delete a stream").changes("deletes a stream"),
     command(
         "describe-stream",
         "DescribeStream",
         "a stream's status and shards",
-        &["StreamName", "ExclusiveStartShardId", "Limit"],
     ),
     command(
         "describe-stream-summary",
         "DescribeStreamSummary",
         "a stream's status and counts, without its shards",
-        &["StreamName"],
     ),
     command(
         "describe-limits",
         "DescribeLimits",
         "the account's shard limit and how many shards are open",
-        &[],
     ),
-    CliCommand {
-        hidden: &["NextToken"],
-        ..command(
-            "list-streams",
-            "ListStreams",
-            "the account's streams",
-            &["ExclusiveStartStreamName", "Limit"],
-        )
-    },
+    command("list-streams", "ListStreams", "the account's streams"),
     command(
         "list-shards",
         "ListShards",
         "a stream's shards, all of them or those a filter picks",
-        &[
-            "StreamName",
-            "NextToken",
-            "ExclusiveStartShardId",
-            "MaxResults",
-            "StreamCreationTimestamp",
-            "ShardFilter",
-        ],
     ),
-    command(
-        "put-record",
-        "PutRecord",
-        "write one record",
-        &[
-            "StreamName",
-            "Data",
-            "PartitionKey",
-            "ExplicitHashKey",
-            "SequenceNumberForOrdering",
-        ],
-    )
-    .changes("writes to the stream"),
+    command("put-record", "PutRecord", "write one record").changes("writes to the stream"),
     command(
         "put-records",
         "PutRecords",
         "write up to 500 records in one call",
-        &["StreamName", "Records"],
     )
     .changes("writes to the stream"),
     command(
         "get-shard-iterator",
         "GetShardIterator",
         "an iterator to read a shard from a place in it",
-        &[
-            "StreamName",
-            "ShardId",
-            "ShardIteratorType",
-            "StartingSequenceNumber",
-            "Timestamp",
-        ],
     ),
     command(
         "get-records",
         "GetRecords",
         "read records with an iterator; the answer holds the next one",
-        &["ShardIterator", "Limit"],
     ),
     command(
         "split-shard",
         "SplitShard",
         "split a shard's hash key range in two",
-        &["StreamName", "ShardToSplit", "NewStartingHashKey"],
     )
     .changes("reshards the stream"),
     command(
         "merge-shards",
         "MergeShards",
         "merge two adjacent shards into one",
-        &["StreamName", "ShardToMerge", "AdjacentShardToMerge"],
     )
     .changes("reshards the stream"),
     command(
         "update-shard-count",
         "UpdateShardCount",
         "split or merge shards evenly to reach a count",
-        &["StreamName", "TargetShardCount", "ScalingType"],
     )
     .changes("reshards the stream"),
     command(
         "increase-stream-retention-period",
         "IncreaseStreamRetentionPeriod",
         "keep records longer",
-        &["StreamName", "RetentionPeriodHours"],
     )
     .changes("changes how long the stream keeps records"),
     command(
         "decrease-stream-retention-period",
         "DecreaseStreamRetentionPeriod",
         "keep records for less long",
-        &["StreamName", "RetentionPeriodHours"],
     )
     .changes("changes how long the stream keeps records"),
 ];
@@ -252,7 +208,7 @@ pub(crate) const GLOBAL: &[Opt] = &[
     global(
         "--cli-binary-format",
         Some(Value::OneOf(&["base64", "raw-in-base64-out"])),
-        "whether --data is base64 already (raw text unless told)",
+        "AWS CLI v2 only (sim cli v2): whether --data is base64 (the default) or raw text",
     ),
     global("--region", Some(Value::Text), "accepted and ignored"),
     global("--profile", Some(Value::Text), "accepted and ignored"),
@@ -261,7 +217,11 @@ pub(crate) const GLOBAL: &[Opt] = &[
         None,
         "one page of a long answer, not all of them",
     ),
-    global("--no-cli-pager", None, "accepted (nothing is paged)"),
+    global(
+        "--no-cli-pager",
+        None,
+        "AWS CLI v2 only (sim cli v2): accepted (nothing is paged)",
+    ),
     global("--endpoint-url", Some(Value::Text), "accepted and ignored"),
 ];
 
@@ -278,9 +238,9 @@ const fn global(flag: &'static str, value: Option<Value>, help: &'static str) ->
 /// `aws kinesis wait WAITER --stream-name S`.
 pub const WAITERS: &[&str] = &["stream-exists", "stream-not-exists"];
 
-/// What a waiter calls to see the stream (the CLI's call DescribeStream; the summary is
-/// enough here). Its request's one member is the waiter's one option, `--stream-name`.
-pub(crate) const WAITER_ACTION: &str = "DescribeStreamSummary";
+/// What a waiter calls to see the stream (`waiters-2.json`); its options are that
+/// command's.
+pub(crate) const WAITER_ACTION: &str = "DescribeStream";
 
 /// A member's name as a CLI flag: `StreamName` is `--stream-name`.
 pub(crate) fn flag_of(member: &str) -> String {
@@ -300,15 +260,16 @@ pub(crate) fn flag_of(member: &str) -> String {
     flag
 }
 
-fn kind_of(ty: Type) -> Kind {
-    match ty {
-        Type::String => Kind::Str,
-        Type::Integer => Kind::Int,
-        Type::Boolean => Kind::Bool,
-        Type::Blob => Kind::Blob,
-        Type::Timestamp => Kind::Timestamp,
-        Type::List(..) => Kind::Records,
-        Type::Structure(_) => Kind::Struct,
+fn kind_of(shape: Shape) -> Kind {
+    match shape {
+        Shape::String { .. } => Kind::Str,
+        Shape::Integer { .. } | Shape::Long { .. } => Kind::Int,
+        Shape::Boolean => Kind::Bool,
+        Shape::Blob => Kind::Blob,
+        Shape::Timestamp => Kind::Timestamp,
+        Shape::List { .. } => Kind::List,
+        Shape::Structure { .. } => Kind::Struct,
+        Shape::Map { .. } => Kind::Map,
     }
 }
 
@@ -340,38 +301,105 @@ fn value_of(member: &Member) -> Option<Value> {
     })
 }
 
-/// A command's options, from its action's request shape, in the CLI's order.
-fn derive(command: &CliCommand) -> Vec<CliOption> {
-    let shape = request_shape(command.action).unwrap_or_default();
-    let position = |member: &Member| {
-        command
-            .order
-            .iter()
-            .position(|name| *name == member.name)
-            .unwrap_or(command.order.len())
+/// What Tab and help say of a member the engine does not simulate: its kind in the model.
+fn model_value(kind: Kind) -> Option<Value> {
+    match kind {
+        Kind::Bool => None,
+        Kind::Int => Some(Value::Number),
+        Kind::Timestamp => Some(Value::Timestamp),
+        _ => Some(Value::Text),
+    }
+}
+
+/// A CLI option that is no member of the request.
+fn cli_option(flag: &str, kind: Kind, value: Option<Value>) -> CliOption {
+    CliOption {
+        flag: flag.to_string(),
+        member: "",
+        shape: "",
+        kind,
+        required: false,
+        documented: true,
+        simulated: kind != Kind::Unsupported,
+        value,
+    }
+}
+
+/// A command's options as the CLI builds its argument table (`ServiceOperation.
+/// _create_argument_table` in awscli/clidriver.py, then the `building-argument-table`
+/// handlers): the input members in the model's order (required if the model says so), then
+/// `--cli-input-json`, the paging options of a paginated command
+/// (awscli/customizations/paginate.py, which also hides the members they replace), then
+/// `--generate-cli-skeleton`. The engine's request shape says which members are simulated
+/// and what Tab offers for them.
+fn derive(action: &str) -> Vec<CliOption> {
+    let Some(operation) = model::operation_of(action) else {
+        return Vec::new();
     };
-    let mut members: Vec<&Member> = shape
+    let engine = request_shape(action).unwrap_or_default();
+    let input = model::shape(operation.input);
+    let required = match input {
+        Some(Shape::Structure { required, .. }) => required,
+        _ => &[],
+    };
+    let paging: Vec<&str> = operation
+        .paginator
         .iter()
-        .filter(|member| !command.hidden.contains(&member.name))
+        .flat_map(|p| [p.input_token, p.limit_key])
         .collect();
-    members.sort_by_key(|member| position(member));
-    members
-        .into_iter()
-        .map(|member| CliOption {
-            flag: flag_of(member.name),
-            member: member.name,
-            kind: kind_of(member.ty),
-            required: member.rules.iter().any(|r| matches!(r, Rule::NotNull))
-                && !command.not_required.contains(&member.name),
-            value: value_of(member),
+    let mut options: Vec<CliOption> = input
+        .map(Shape::members)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&(member, shape_name)| {
+            let kind = kind_of(model::shape(shape_name)?);
+            let simulated = engine.iter().find(|m| m.name == member);
+            Some(CliOption {
+                flag: flag_of(member),
+                member,
+                shape: shape_name,
+                kind,
+                required: required.contains(&member),
+                documented: !paging.contains(&member),
+                simulated: simulated.is_some(),
+                value: simulated.map_or_else(|| model_value(kind), value_of),
+            })
         })
-        .collect()
+        .collect();
+    options.push(cli_option(
+        "--cli-input-json",
+        Kind::InputJson,
+        Some(Value::Text),
+    ));
+    if operation.paginator.is_some() {
+        options.push(cli_option(
+            "--starting-token",
+            Kind::Paging { int: false },
+            Some(Value::Text),
+        ));
+        options.push(cli_option(
+            "--page-size",
+            Kind::Paging { int: true },
+            Some(Value::Number),
+        ));
+        options.push(cli_option(
+            "--max-items",
+            Kind::Paging { int: true },
+            Some(Value::Number),
+        ));
+    }
+    options.push(cli_option(
+        "--generate-cli-skeleton",
+        Kind::Unsupported,
+        Some(Value::OneOf(&["input", "output"])),
+    ));
+    options
 }
 
 /// Every command with its derived options, worked out once.
 pub(crate) fn table() -> &'static [(&'static CliCommand, Vec<CliOption>)] {
     static TABLE: OnceLock<Vec<(&'static CliCommand, Vec<CliOption>)>> = OnceLock::new();
-    TABLE.get_or_init(|| COMMANDS.iter().map(|c| (c, derive(c))).collect())
+    TABLE.get_or_init(|| COMMANDS.iter().map(|c| (c, derive(c.action))).collect())
 }
 
 /// The command named `name` and its options.
@@ -381,10 +409,12 @@ pub(crate) fn find(name: &str) -> Option<&'static (&'static CliCommand, Vec<CliO
 
 /// The options of `aws kinesis wait WAITER`: those of the action it calls.
 pub(crate) fn waiter_options() -> &'static [CliOption] {
-    table()
-        .iter()
-        .find(|(command, _)| command.action == WAITER_ACTION)
-        .map_or(&[], |(_, options)| options.as_slice())
+    find_action(WAITER_ACTION).map_or(&[], |(_, options)| options.as_slice())
+}
+
+/// The command of an action and its options.
+pub(crate) fn find_action(action: &str) -> Option<&'static (&'static CliCommand, Vec<CliOption>)> {
+    table().iter().find(|(command, _)| command.action == action)
 }
 
 /// What the `aws kinesis` command `name` does to the world; a waiter lets time pass while it
@@ -406,13 +436,37 @@ pub fn command_names() -> Vec<&'static str> {
     names
 }
 
-/// The options of a subcommand, for completion: its own, then the global ones.
-pub fn option_names(command: &str) -> Vec<&'static str> {
+/// Global options only AWS CLI v2 has.
+pub(crate) const V2_ONLY: &[&str] = &["--cli-binary-format", "--no-cli-pager"];
+
+/// The options of a subcommand, for completion: its own that the CLI documents and Shardlab
+/// simulates, then the global ones of that version of the CLI.
+pub fn option_names(command: &str, version: CliVersion) -> Vec<&'static str> {
     let mut names: Vec<&str> = find(command)
-        .map(|(_, options)| options.iter().map(|o| o.flag.as_str()).collect())
+        .map(|(_, options)| {
+            options
+                .iter()
+                .filter(|o| o.documented && o.simulated)
+                .map(|o| o.flag.as_str())
+                .collect()
+        })
         .unwrap_or_default();
-    names.extend(GLOBAL.iter().map(|o| o.flag));
+    names.extend(
+        GLOBAL
+            .iter()
+            .map(|o| o.flag)
+            .filter(|flag| version == CliVersion::V2 || !V2_ONLY.contains(flag)),
+    );
     names
+}
+
+/// The options of `aws kinesis wait WAITER` that Tab offers: the stream's.
+pub fn waiter_option_names() -> Vec<&'static str> {
+    waiter_options()
+        .iter()
+        .filter(|o| o.documented && o.simulated && !o.member.is_empty())
+        .map(|o| o.flag.as_str())
+        .collect()
 }
 
 /// Whether a flag takes no value: `--no-...`, or a boolean member of any command.

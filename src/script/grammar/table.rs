@@ -272,7 +272,7 @@ pub const KCL: Command = group(
 
 pub const SIM: Command = group(
     "sim",
-    "the simulated world: a snapshot, its time, shard limits, its seed",
+    "the simulated world: a snapshot, its time, shard limits, its seed, the AWS CLI it imitates",
     &[
         command("describe", "print the world as JSON", &[]).options(&[
             option(
@@ -310,6 +310,12 @@ pub const SIM: Command = group(
             &[word("N", Value::Number, "a whole number")],
         )
         .changes("starts the world again"),
+        command(
+            "cli",
+            "which AWS CLI the console imitates: v1 (1.x, the default) or v2 (2.x)",
+            &[word("VERSION", Value::OneOf(&["v1", "v2"]), "v1 or v2")],
+        )
+        .changes("changes how aws commands read --data and report errors"),
     ],
 );
 

@@ -226,6 +226,7 @@ fn what_each_command_does_to_the_world_is_written_in_the_table() {
             "kcl worker remove",
             "sim limits",
             "sim seed",
+            "sim cli",
             "wait",
             "wait until",
             "at",

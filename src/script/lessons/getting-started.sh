@@ -31,5 +31,5 @@ aws kinesis describe-stream-summary --stream-name Foo
 expect $(aws kinesis describe-stream-summary --stream-name Foo --query StreamDescriptionSummary.StreamStatus) == DELETING
 wait 5s
 aws kinesis describe-stream-summary --stream-name Foo
-expect $? == 254
+expect $? == 255
 say "Once deleted, the stream is gone: ResourceNotFoundException."

@@ -27,5 +27,5 @@ say "An ExplicitHashKey skips the MD5: the number you give decides the shard. 2^
 SHARD=$(aws kinesis put-record --stream-name keys --partition-key a --data five --explicit-hash-key 340282366920938463463374607431768211455 --query ShardId)
 expect $SHARD == shardId-000000000003
 aws kinesis put-record --stream-name keys --partition-key a --data six --explicit-hash-key 340282366920938463463374607431768211456
-expect $? == 254
+expect $? == 255
 say "A hash key above 2^128-1 is refused with AWS's own InvalidArgumentException."

@@ -38,5 +38,5 @@ wait 1s
 OLD=$(aws kinesis get-shard-iterator --stream-name events --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON --query ShardIterator)
 wait 6m
 aws kinesis get-records --shard-iterator $OLD
-expect $? == 254
+expect $? == 255
 say "An iterator is good for five minutes. Every GetRecords returns a fresh NextShardIterator; keep using that one."

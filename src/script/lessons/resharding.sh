@@ -15,7 +15,7 @@ aws kinesis split-shard --stream-name orders --shard-to-split shardId-0000000000
 expect $(aws kinesis describe-stream-summary --stream-name orders --query StreamDescriptionSummary.StreamStatus) == UPDATING
 say "While the stream is UPDATING it still shows and serves the old shards; another reshard has to wait."
 aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001 --new-starting-hash-key 255211775190703847597530955573826158592
-expect $? == 254
+expect $? == 255
 wait until status orders ACTIVE --every 1s
 aws kinesis list-shards --stream-name orders --query 'Shards[].[ShardId, ParentShardId, SequenceNumberRange.EndingSequenceNumber]' --output text
 expect $(aws kinesis list-shards --stream-name orders --query 'length(Shards)') == 4

@@ -22,4 +22,4 @@ aws kinesis increase-stream-retention-period --stream-name logs --retention-peri
 expect $(aws kinesis describe-stream-summary --stream-name logs --query StreamDescriptionSummary.RetentionPeriodHours) == 48
 say "Retention runs from 24 hours to 8,760 (a year). Records already trimmed never come back."
 aws kinesis decrease-stream-retention-period --stream-name logs --retention-period-hours 12
-expect $? == 254
+expect $? == 255

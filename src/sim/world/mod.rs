@@ -38,6 +38,18 @@ pub const START_MS: u64 = 1_767_225_600_000;
 /// Events kept in the log.
 pub const EVENT_LOG_CAPACITY: usize = 20_000;
 
+/// Which AWS CLI the console imitates (`sim cli v1|v2`). It belongs to the run, like the
+/// seed: a script or a link that sets it gets the same output again; it is no part of the
+/// snapshot, which describes the service and the actors, not how a console prints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CliVersion {
+    /// AWS CLI v1 (1.x): the default.
+    #[default]
+    V1,
+    /// AWS CLI v2 (2.x).
+    V2,
+}
+
 /// The whole simulation.
 #[derive(Debug)]
 pub struct World {
@@ -54,6 +66,8 @@ pub struct World {
     log: EventLog,
     /// Every KCL event, unbounded, when a test asked for it with [`World::trace_kcl`].
     kcl_trace: Option<Vec<(u64, KclEvent)>>,
+    /// The AWS CLI the console imitates.
+    cli_version: CliVersion,
 }
 
 impl World {
@@ -77,7 +91,18 @@ impl World {
             retry_wakes: BTreeMap::new(),
             log: EventLog::new(EVENT_LOG_CAPACITY),
             kcl_trace: None,
+            cli_version: CliVersion::default(),
         }
+    }
+
+    /// The AWS CLI the console imitates.
+    pub fn cli_version(&self) -> CliVersion {
+        self.cli_version
+    }
+
+    /// Makes the console imitate another AWS CLI (`sim cli v2`).
+    pub fn set_cli_version(&mut self, version: CliVersion) {
+        self.cli_version = version;
     }
 
     pub fn seed(&self) -> u64 {

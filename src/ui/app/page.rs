@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::App;
 use crate::session::captions;
 use crate::session::Scenario;
+use crate::sim::CliVersion;
 use crate::ui::charts::Charts;
 use crate::ui::console::Console;
 use crate::ui::explainer::{KeyExplainer, Range};
@@ -82,7 +83,8 @@ impl App {
                                 on_open={cb.open.clone()} />
                         </> }) }
                         { tab_panel("guide", "console", guide, html! {
-                            <Console entries={self.transcript.clone()} on_run={cb.run.clone()} on_complete={cb.complete.clone()} />
+                            <Console entries={self.transcript.clone()} on_run={cb.run.clone()} on_complete={cb.complete.clone()}
+                                cli_v2={self.session.borrow().world.cli_version() == CliVersion::V2} />
                         }) }
                     </aside>
                     <div class="stage">
