@@ -15,7 +15,8 @@ const USAGE: &str = r#"usage: shardlab run [--per-command] FILE...
        shardlab repl
        shardlab route PARTITION_KEY [--shards N]
        shardlab link FILE|--lesson NAME [--seed N] [--t MS] [--play]
-       shardlab call [--start-ms MS]
+       shardlab call [--start-ms MS] [--create-ms MS] [--delete-ms MS] [--update-ms MS]
+                     [--shard-limit N]
        shardlab help
 
 run       run scenario scripts and print their transcripts; exit 1 if a script does
@@ -34,7 +35,10 @@ call      the Kinesis JSON API on stdin/stdout, one request a line:
             {"action": "PutRecord", "body": {...}}  ->  {"status": 200, "body": {...}}
           errors as AWS sends them: {"status": 400, "body": {"__type": ..., "message": ...}};
           simulated time starts at --start-ms (default 2026-01-01T00:00:00Z) and moves
-          only by {"wait_ms": N} (alone, or beside an action: the clock moves first)"#;
+          only by {"wait_ms": N} (alone, or beside an action: the clock moves first);
+          the engine is AWS's but for how long streams stay CREATING, DELETING and
+          UPDATING (by default 2000, 2000, and 5000 ms after a split or merge, 30000
+          after UpdateShardCount; --update-ms sets both) and the shard quota (20000)"#;
 
 /// Runs one command line and returns the process exit code (0 ok, 1 failed checks, 2 usage).
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {

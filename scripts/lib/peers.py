@@ -27,7 +27,9 @@ def kinesalite_package():
     """kinesalite's package folder: $KINESALITE_DIR, else .tools/node_modules/kinesalite."""
     path = os.environ.get("KINESALITE_DIR") or os.path.join(TOOLS, "node_modules", "kinesalite")
     if not os.path.isfile(os.path.join(path, "index.js")):
-        raise SystemExit(f"error: no kinesalite in {path} (scripts/lib/bootstrap.sh: ensure_kinesalite)")
+        raise SystemExit(
+            f"error: no kinesalite in {path} (scripts/lib/bootstrap.sh: ensure_kinesalite)"
+        )
     return path
 
 
@@ -49,10 +51,18 @@ class Kinesalite:
         env = dict(os.environ, AWS_ACCOUNT_ID=ACCOUNT_ID, AWS_DEFAULT_REGION=REGION)
         env.pop("AWS_REGION", None)
         self.process = subprocess.Popen(
-            ["node", os.path.join(HERE, "kinesalite-loopback.js"), kinesalite_package(),
-             json.dumps(self.options)],
-            stdout=subprocess.PIPE, stderr=self.log or subprocess.DEVNULL, env=env,
-            start_new_session=True, text=True)
+            [
+                "node",
+                os.path.join(HERE, "kinesalite-loopback.js"),
+                kinesalite_package(),
+                json.dumps(self.options),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=self.log or subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+            text=True,
+        )
         line = self.process.stdout.readline().strip()
         if not line.isdigit():
             self.stop()
@@ -84,13 +94,19 @@ class Kinesalite:
     def call(self, action, body, timeout=30):
         """One Kinesis JSON 1.1 call: (HTTP status, parsed body or None, raw text)."""
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + "/", data=data, method="POST", headers={
-            "X-Amz-Target": f"Kinesis_20131202.{action}",
-            "Content-Type": "application/x-amz-json-1.1",
-            # kinesalite checks that a request is signed, not the signature.
-            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=0",
-            "X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
-        })
+        request = urllib.request.Request(
+            self.url + "/",
+            data=data,
+            method="POST",
+            headers={
+                "X-Amz-Target": f"Kinesis_20131202.{action}",
+                "Content-Type": "application/x-amz-json-1.1",
+                # kinesalite checks that a request is signed, not the signature.
+                "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/"
+                "kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=0",
+                "X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 status, raw = response.status, response.read()

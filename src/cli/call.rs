@@ -21,6 +21,11 @@
 //! with the new time) or a request carries `"wait_ms"` beside its action (the clock moves
 //! first). So a run is deterministic: the same lines give the same answers.
 //!
+//! The engine is AWS's (`Config::default()`) but for what a comparison must line up with its
+//! peer, named as kinesalite names them: how long a stream stays CREATING (`--create-ms`),
+//! DELETING (`--delete-ms`) and UPDATING after SplitShard, MergeShards or UpdateShardCount
+//! (`--update-ms`), and the account's shard quota (`--shard-limit`).
+//!
 //! A line that is not a JSON object with a string `action` (or a `wait_ms`) gets AWS's
 //! answer to a body it cannot read, a SerializationException; the process goes on. It ends
 //! at the end of its input.
@@ -31,22 +36,35 @@ use serde_json::{json, Map, Value};
 use shardlab::engine::{ApiError, Config, ErrorKind, Kinesis};
 use shardlab::sim::START_MS;
 
-/// `shardlab call [--start-ms MS]`: reads requests from `input` until its end.
+/// `shardlab call [--start-ms MS] [--create-ms MS] [--delete-ms MS] [--update-ms MS]
+/// [--shard-limit N]`: reads requests from `input` until its end.
 pub fn call(args: &[String], input: &mut dyn BufRead, out: &mut dyn Write) -> Result<(), String> {
     let mut now_ms = START_MS;
+    let mut config = Config::default();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
+        let mut number = |what: &str| -> Result<u64, String> {
+            rest.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("{arg} needs {what}"))
+        };
         match arg.as_str() {
-            "--start-ms" => {
-                now_ms = rest
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or("--start-ms needs epoch milliseconds")?;
+            "--start-ms" => now_ms = number("epoch milliseconds")?,
+            "--create-ms" => config.create_duration_ms = number("milliseconds")?,
+            "--delete-ms" => config.delete_duration_ms = number("milliseconds")?,
+            "--update-ms" => {
+                let ms = number("milliseconds")?;
+                config.reshard_duration_ms = ms;
+                config.update_shard_count_duration_ms = ms;
+            }
+            "--shard-limit" => {
+                config.shard_limit = u32::try_from(number("a number of shards")?)
+                    .map_err(|_| "--shard-limit is too large".to_string())?;
             }
             other => return Err(format!("unexpected argument '{other}'")),
         }
     }
-    let mut kinesis = Kinesis::new(Config::default());
+    let mut kinesis = Kinesis::new(config);
     let mut line = String::new();
     loop {
         line.clear();
@@ -193,8 +211,36 @@ mod tests {
     }
 
     #[test]
+    fn state_changes_take_the_durations_given() {
+        let answers = run(
+            &[
+                "--create-ms",
+                "0",
+                "--update-ms",
+                "100",
+                "--shard-limit",
+                "2",
+            ],
+            concat!(
+                r#"{"action": "CreateStream", "body": {"StreamName": "Foo", "ShardCount": 2}}"#,
+                "\n",
+                r#"{"action": "DescribeStreamSummary", "body": {"StreamName": "Foo"}}"#,
+                "\n",
+                r#"{"action": "CreateStream", "body": {"StreamName": "Bar", "ShardCount": 1}}"#,
+                "\n",
+            ),
+        )
+        .unwrap();
+        let status = "/body/StreamDescriptionSummary/StreamStatus";
+        assert_eq!(answers[1].pointer(status), Some(&json!("ACTIVE")));
+        assert_eq!(answers[2]["body"]["__type"], "LimitExceededException");
+    }
+
+    #[test]
     fn bad_arguments_are_usage_errors() {
         assert!(run(&["--start-ms"], "").is_err());
+        assert!(run(&["--create-ms", "-1"], "").is_err());
+        assert!(run(&["--shard-limit", "99999999999"], "").is_err());
         assert!(run(&["--start-ms", "x"], "").is_err());
         assert!(run(&["--frobnicate"], "").is_err());
     }
