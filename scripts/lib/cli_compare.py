@@ -434,42 +434,34 @@ def compare_script(script, options, work):
 
 
 def summarise(a, b):
-    """What differs in one rendered command, in a few words: for stdout and stderr the first
-    change (a line only the CLI prints: -, only Shardlab: +, or one for the other: ~), and
-    the exit codes."""
+    """What differs in one rendered command, in a few words: for stdout and stderr each change
+    (up to three): a line only the CLI prints (-), only Shardlab (+), or one for the other
+    (~); then the exit codes."""
 
     def show(line, prefix):
-        return "`" + (line.removeprefix(prefix).strip()[:80] or "(blank line)") + "`"
+        return "`" + (line.removeprefix(prefix).strip()[:70] or "(blank line)") + "`"
 
     parts = []
     for name, prefix in (("stdout", "1>"), ("stderr", "2>")):
         x = [line for line in a if line.startswith(prefix)]
         y = [line for line in b if line.startswith(prefix)]
-        if x == y:
-            continue
-        if not x or not y:
+        changes = []
+        matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            more = max(i2 - i1, j2 - j1) - 1
+            extra = f" (+{more} lines)" if more > 0 else ""
+            if tag == "delete":
+                changes.append(f"-{show(x[i1], prefix)}{extra}")
+            elif tag == "insert":
+                changes.append(f"+{show(y[j1], prefix)}{extra}")
+            elif tag == "replace":
+                changes.append(
+                    f"~ aws {show(x[i1], prefix)} / shardlab {show(y[j1], prefix)}{extra}"
+                )
+        if changes:
             parts.append(
-                f"{name}: only {'shardlab' if not x else 'aws'} prints "
-                f"{show((x or y)[0], prefix)}..."
+                f"{name}: " + ", ".join(changes[:3]) + (", ..." if len(changes) > 3 else "")
             )
-            continue
-        tag, i1, i2, j1, j2 = next(
-            op
-            for op in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes()
-            if op[0] != "equal"
-        )
-        if tag == "delete":
-            parts.append(
-                f"{name}: -{show(x[i1], prefix)}"
-                + (f" (+{i2 - i1 - 1} lines)" if i2 - i1 > 1 else "")
-            )
-        elif tag == "insert":
-            parts.append(
-                f"{name}: +{show(y[j1], prefix)}"
-                + (f" (+{j2 - j1 - 1} lines)" if j2 - j1 > 1 else "")
-            )
-        else:
-            parts.append(f"{name}: ~ aws {show(x[i1], prefix)} / shardlab {show(y[j1], prefix)}")
     if a[-1] != b[-1]:
         parts.append(f"aws {a[-1]} / shardlab {b[-1]}")
     return "; ".join(parts)

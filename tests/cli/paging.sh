@@ -4,8 +4,9 @@
 # {"NextToken": ..., "boto_truncate_amount": N}); --starting-token resumes from it;
 # --no-paginate prints the service's raw response.
 # Not here: --page-size, --limit and --max-results, which kinesalite ignores for
-# DescribeStream and ListShards (differential.md class 2), and more than 10 streams
-# (kinesalite's ListStreams pages by 10, AWS by 100).
+# DescribeStream and ListShards, a --starting-token that is not the CLI's own (botocore sends
+# it as the service's NextToken, which kinesalite's ListStreams ignores), and more than 10
+# streams (kinesalite's ListStreams pages by 10, AWS by 100): differential.md class 2.
 aws kinesis create-stream --stream-name Paged --shard-count 5
 aws kinesis create-stream --stream-name Alpha --shard-count 1
 aws kinesis create-stream --stream-name Beta --shard-count 1
@@ -17,7 +18,6 @@ aws kinesis list-streams --max-items 2
 aws kinesis list-streams --max-items 2 --query NextToken --output text
 aws kinesis list-streams --starting-token eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==
 aws kinesis list-streams --starting-token eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ== --max-items 1
-aws kinesis list-streams --starting-token not-a-token
 aws kinesis list-streams --no-paginate
 aws kinesis list-streams --max-items 1 --output text
 aws kinesis list-shards --stream-name Paged --max-items 2
