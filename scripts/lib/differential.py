@@ -55,6 +55,7 @@ class Side:
     def reset(self):
         self.iterators, self.sequences, self.marks, self.tokens = [], [], [], []
         self.origins = {}
+        self.started_ms = self.now_ms()
 
     def context(self, action, request):
         """The (stream, shard) an answer's sequence numbers belong to, as far as known."""
@@ -95,8 +96,9 @@ class Side:
             )
         if "$time" in value:
             mark = pick(self.marks, value["$time"])
-            # No mark yet: a second ago, safely in the past on both clocks.
-            return (mark if mark is not None else self.now_ms() - 1000) / 1000
+            # No mark yet: a second before the sequence began, on this side's clock, so that
+            # it means the same on both (before every record of the sequence).
+            return (mark if mark is not None else self.started_ms - 1000) / 1000
         if "$now" in value:
             return (self.now_ms() + value["$now"]) / 1000
         if "$token" in value:
@@ -173,8 +175,8 @@ class KinesaliteSide(Side):
 
 class ShardlabSide(Side):
     def __init__(self, binary, start_ms):
-        super().__init__("shardlab")
         self.clock = start_ms
+        super().__init__("shardlab")
         self.process = subprocess.Popen(
             [
                 binary,
