@@ -7,6 +7,8 @@ aws kinesis create-stream --stream-name Foo --shard-count 1
 aws kinesis describe-stream-summary --stream-name Foo
 sleep 3
 aws kinesis describe-stream-summary --stream-name Foo
+# The waiter finds the stream ACTIVE at its first DescribeStream: silent, exit 0.
+aws kinesis wait stream-exists --stream-name Foo
 aws kinesis list-streams
 aws kinesis put-record --stream-name Foo --partition-key 123 --data testdata
 aws kinesis get-shard-iterator --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON --stream-name Foo
@@ -22,3 +24,4 @@ aws kinesis describe-stream-summary --stream-name Foo
 sleep 3
 aws kinesis describe-stream-summary --stream-name Foo
 echo $?
+aws kinesis wait stream-not-exists --stream-name Foo
