@@ -6,29 +6,50 @@ use shardlab::engine::{hash_key_of, md5_hex, shard_id, HashKeyRange};
 use shardlab::script::{lesson, lessons, Entry, Runner};
 use shardlab::sim::World;
 
-const USAGE: &str = "\
-usage: shardlab run FILE...
+mod call;
+mod per_command;
+
+const USAGE: &str = r#"usage: shardlab run [--per-command] FILE...
        shardlab lessons
        shardlab lesson NAME
        shardlab repl
        shardlab route PARTITION_KEY [--shards N]
        shardlab link FILE|--lesson NAME [--seed N] [--t MS] [--play]
+       shardlab call [--start-ms MS] [--create-ms MS] [--delete-ms MS] [--update-ms MS]
+                     [--shard-limit N]
        shardlab help
 
 run       run scenario scripts and print their transcripts; exit 1 if a script does
-          not parse or an expect fails
+          not parse or an expect fails. --per-command prints instead one JSON object
+          a line per command: {"script", "line", "command", "stdout", "stderr", "exit"},
+          exactly what the command wrote to each stream and its exit status (what
+          scripts/cli-compare compares with the real AWS CLI)
 lessons   list the built-in lessons
 lesson    run a built-in lesson
 repl      an interactive console: aws kinesis ..., producer ..., wait 10s, ...
 route     show how Kinesis routes a partition key: its MD5, the 128-bit hash key,
           and the shard of an evenly split N-shard stream (default 4) that owns it
 link      print the URL fragment that opens a script (or a lesson) in the page, with
-          a seed, a time to replay up to, and whether to play on from there";
+          a seed, a time to replay up to, and whether to play on from there
+call      the Kinesis JSON API on stdin/stdout, one request a line:
+            {"action": "PutRecord", "body": {...}}  ->  {"status": 200, "body": {...}}
+          errors as AWS sends them: {"status": 400, "body": {"__type": ..., "message": ...}};
+          simulated time starts at --start-ms (default 2026-01-01T00:00:00Z) and moves
+          only by {"wait_ms": N} (alone, or beside an action: the clock moves first);
+          the engine is AWS's but for how long streams stay CREATING, DELETING and
+          UPDATING (by default 2000, 2000, and 5000 ms after a split or merge, 30000
+          after UpdateShardCount; --update-ms sets both) and the shard quota (20000)"#;
 
 /// Runs one command line and returns the process exit code (0 ok, 1 failed checks, 2 usage).
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match args.first().map(String::as_str) {
         Some("route") => route(&args[1..], out).map(|_| 0),
+        Some("run") if args.get(1).map(String::as_str) == Some("--per-command") => {
+            match &args[2..] {
+                [] => Err("run --per-command needs at least one script file".to_string()),
+                files => Ok(per_command::run(files, out, err)),
+            }
+        }
         Some("run") if args.len() > 1 => Ok(run_files(&args[1..], out, err)),
         Some("run") => Err("run needs at least one script file".to_string()),
         Some("lessons") => list_lessons(out).map(|_| 0),
@@ -41,6 +62,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         },
         Some("repl") => repl(out).map(|_| 0),
         Some("link") => link(&args[1..], out).map(|_| 0),
+        Some("call") => call::call(&args[1..], &mut std::io::stdin().lock(), out).map(|_| 0),
         Some("help" | "--help" | "-h") | None => writeln!(out, "{USAGE}")
             .map(|_| 0)
             .map_err(|e| e.to_string()),

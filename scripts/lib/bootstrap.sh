@@ -1,13 +1,16 @@
 # shellcheck shell=bash
 # Installs, idempotently, the tools Shardlab's page and tests need on a fresh machine.
-# Sourced by scripts/serve and scripts/test; each ensure_* function does nothing when its
-# tool is already there at the right version, so a second run costs seconds.
+# Sourced by scripts/serve, scripts/test, scripts/cli-compare and scripts/differential; each
+# ensure_* function does nothing when its tool is already there at the right version, so a
+# second run costs seconds.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-TOOLS="$ROOT/.tools"                # ignored by git: npm packages installed for this project
+TOOLS="$ROOT/.tools"                # ignored by git: npm packages and the AWS CLI's virtualenv
 TRUNK_VERSION="0.21.14"             # 0.22 needs a newer rustc than the machine's
 BINARYEN_VERSION="132.0.0"
-CARGO_FUZZ_VERSION="0.13.2"         # libFuzzer runner; works on stable with --sanitizer none          # Debian's binaryen (108) is too old for rustc 1.95's output
+CARGO_FUZZ_VERSION="0.13.2"         # libFuzzer runner; works on stable with --sanitizer none
+AWSCLI_V1_VERSION="1.46.3"          # the CLI the console imitates (pip awscli; v1 runs from PyPI)
+KINESALITE_VERSION="3.3.3"          # the Kinesis the CLI comparison talks to (npm kinesalite)
 
 export PATH="$TOOLS/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
@@ -46,6 +49,7 @@ ensure_wasm_bindgen() {
   fi
 }
 
+# Debian's binaryen (108) is too old for rustc 1.95's output.
 ensure_wasm_opt() {
   if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
     say "installing wasm-opt from the npm package binaryen@$BINARYEN_VERSION into .tools/"
@@ -53,6 +57,33 @@ ensure_wasm_opt() {
     mkdir -p "$TOOLS"
     npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
   fi
+}
+
+# The real AWS CLI v1, pinned, in a Python virtualenv of its own: .tools/awscli/bin/aws.
+ensure_awscli_v1() {
+  local venv="$TOOLS/awscli"
+  if [ -x "$venv/bin/aws" ] &&
+    compgen -G "$venv/lib/python3*/site-packages/awscli-$AWSCLI_V1_VERSION.dist-info" >/dev/null; then
+    return
+  fi
+  say "installing the AWS CLI v1 (pip awscli==$AWSCLI_V1_VERSION) into .tools/awscli"
+  command -v python3 >/dev/null || die "python3 (with venv and pip) is needed for the AWS CLI v1"
+  rm -rf "$venv"
+  mkdir -p "$TOOLS"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "awscli==$AWSCLI_V1_VERSION"
+}
+
+# kinesalite, an in-memory Kinesis for Node.js: .tools/node_modules/kinesalite.
+ensure_kinesalite() {
+  local package="$TOOLS/node_modules/kinesalite/package.json"
+  if [ -f "$package" ] && grep -q "\"version\": \"$KINESALITE_VERSION\"" "$package"; then
+    return
+  fi
+  say "installing kinesalite@$KINESALITE_VERSION from npm into .tools/"
+  command -v npm >/dev/null || die "npm is needed to install kinesalite"
+  mkdir -p "$TOOLS"
+  npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "kinesalite@$KINESALITE_VERSION"
 }
 
 ensure_chromium() {
