@@ -118,7 +118,7 @@ fn the_getting_started_outputs_have_the_aws_cli_shapes() {
     };
     assert_eq!(
         find("aws kinesis put-record"),
-        serde_json::json!({"ShardId": "string", "SequenceNumber": "string", "EncryptionType": "string"})
+        serde_json::json!({"ShardId": "string", "SequenceNumber": "string"})
     );
     assert_eq!(
         find("aws kinesis get-shard-iterator"),

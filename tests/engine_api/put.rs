@@ -21,7 +21,9 @@ fn records_land_in_the_shards_of_the_reference_examples() {
         let out = put(&mut k, now, "Foo", key, "hello");
         assert_eq!(out["ShardId"], shard, "key {key}");
         assert_eq!(out["SequenceNumber"].as_str().unwrap().len(), 56);
-        assert_eq!(out["EncryptionType"], "NONE");
+        // AWS leaves EncryptionType out for a stream without server-side encryption
+        // (localstack's AWS-recorded snapshot test_apigateway_kinesis.snapshot.json, 2024).
+        assert!(out.get("EncryptionType").is_none(), "{out}");
     }
 }
 
@@ -351,7 +353,10 @@ fn put_records_fails_only_the_entries_that_do_not_fit_in_order() {
         )
     );
     assert!(results[9].get("SequenceNumber").is_none());
-    assert_eq!(out["EncryptionType"], "NONE");
+    assert!(
+        out.get("EncryptionType").is_none(),
+        "no encryption, no member: {out}"
+    );
 }
 
 #[test]

@@ -36,7 +36,14 @@ pub static SHAPE: [Member; 5] = [
 pub struct PutRecordOutput {
     pub shard_id: ShardId,
     pub sequence_number: SequenceNumber,
-    pub encryption_type: &'static str,
+    /// Left out, as AWS leaves it out for a stream without server-side encryption (the only
+    /// kind Shardlab simulates): localstack's API Gateway-to-Kinesis test recorded AWS's
+    /// PutRecord answer as `{SequenceNumber, ShardId}` in 2024 and skips the member in its own
+    /// (tests/aws/services/apigateway/test_apigateway_kinesis.snapshot.json: "PutRecord does
+    /// not return EncryptionType, but it's documented as such"); kinesalite's AWS-validated
+    /// tests expect no such member either. `Some("KMS")` would be a stream encrypted with KMS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption_type: Option<&'static str>,
 }
 
 impl Kinesis {
@@ -116,7 +123,7 @@ impl Kinesis {
             } => Ok(PutRecordOutput {
                 shard_id: ShardId(shard_index),
                 sequence_number,
-                encryption_type: "NONE",
+                encryption_type: None,
             }),
             WriteOutcome::Throttled { shard_index } => Err(ApiError::throughput_exceeded(
                 write_throttled_message(stream_name, shard_index, &config.account_id),
