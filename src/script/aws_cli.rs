@@ -11,6 +11,8 @@
 //! - `operation.rs`: turning the words into parameters as awscli's `argprocess.py` does
 //!   (`int()`, shorthand and JSON structures, blobs), botocore's client-side validation
 //!   (`validate.rs`: "Parameter validation failed"), the call, and the waiters;
+//! - `retry.rs`: botocore's retries of throttling and server errors, with the backoff
+//!   taken in simulated time;
 //! - `paginate.rs`: botocore's response parser (members in the model's order, nulls
 //!   dropped) and its paginators, and the CLI's formatters (`--query` on the whole result,
 //!   or page by page with `--output text`).
@@ -32,6 +34,7 @@ mod commands;
 mod model;
 mod operation;
 mod paginate;
+mod retry;
 mod shorthand;
 mod validate;
 
@@ -70,11 +73,13 @@ pub(crate) enum Failure {
     /// Botocore's "Parameter validation failed", awscli's "Error parsing parameter" and a bad
     /// `--query` (one class in v2: `ParamValidationErrorsHandler`).
     Param(String),
-    /// The service's answer (`ClientError`).
+    /// The service's answer (`ClientError`), and the retries made when the CLI gave up on
+    /// an error it retries (see `retry.rs`).
     Service {
         code: String,
         action: String,
         message: String,
+        max_retries_reached: Option<u32>,
     },
     /// Anything else (a Python `ValueError`, a waiter, pagination, what Shardlab leaves out).
     General(String),
@@ -129,10 +134,16 @@ impl Failure {
                     code,
                     action,
                     message,
+                    max_retries_reached,
                 },
             ) => {
+                // botocore/exceptions.py `ClientError.MSG_TEMPLATE` and `_get_retry_info`.
+                let retry_info = match max_retries_reached {
+                    Some(retries) => format!(" (reached max retries: {retries})"),
+                    None => String::new(),
+                };
                 let text = format!(
-                    "An error occurred ({code}) when calling the {action} operation: {message}"
+                    "An error occurred ({code}) when calling the {action} operation{retry_info}: {message}"
                 );
                 match version {
                     CliVersion::V1 => Outcome::failure(255, format!("\n{text}\n")),

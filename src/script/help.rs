@@ -95,7 +95,8 @@ const SUBSTITUTION: &str = "A $(...) whose output is a JSON string (a --query of
 /// What changes under `sim cli v2`, for `help aws`.
 const V2: &[&str] = &[
     "AWS CLI v1, byte for byte: an error is a blank line then the message on stderr, exit 255",
-    "(argparse's usage errors: 2); --data is raw text.",
+    "(argparse's usage errors: 2); --data is raw text. Throttling and server errors are retried",
+    "as the CLI retries them, in simulated time: 4 retries, at most 15 s (v2: 2, at most 3 s).",
     "Under sim cli v2, AWS CLI v2: --data is base64 unless --cli-binary-format raw-in-base64-out;",
     "messages follow \"aws: [ERROR]: \"; service errors exit 254, usage and parameter errors 252;",
     "timestamps print in ISO 8601.",

@@ -1,7 +1,8 @@
 //! The call and what the CLI prints of its answer.
 //!
 //! - The request: botocore validates the parameters (`validate.rs`), then serializes them
-//!   (a timestamp as epoch seconds; blobs are base64 already, see `operation.rs`).
+//!   (a timestamp as epoch seconds; blobs are base64 already, see `operation.rs`) and
+//!   sends them, again after a throttling or server error (`retry.rs`).
 //! - The answer: botocore's JSON parser builds the response member by member in the model's
 //!   order, leaving out members the model does not have and members that are `null`
 //!   (botocore/parsers.py `BaseJSONParser._handle_structure`); the CLI prints that, not the
@@ -19,7 +20,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::model::{self, Operation, Paginator, Shape};
-use super::{validate, CliVersion, Failure, Globals};
+use super::{retry, validate, CliVersion, Failure, Globals};
 use crate::script::output::{self, OutputFormat};
 use crate::script::pyjson;
 use crate::sim::World;
@@ -32,7 +33,7 @@ pub(super) struct Paging {
     pub max_items: Option<i64>,
 }
 
-/// Validates, sends and parses one request.
+/// Validates, sends (retrying as botocore does, see `retry.rs`) and parses one request.
 pub(super) fn request(
     world: &mut World,
     operation: &Operation,
@@ -42,17 +43,11 @@ pub(super) fn request(
     validate::validate(&params, operation.input).map_err(Failure::Param)?;
     let mut body = params;
     serialize(&mut body, operation.input);
-    match world.call(operation.action, &body) {
-        Ok(response) => Ok(match operation.output {
-            Some(shape) => parse(&response, shape, world.cli_version()),
-            None => Value::Object(Map::new()),
-        }),
-        Err(error) => Err(Failure::Service {
-            code: error.kind().to_string(),
-            action: operation.action.to_string(),
-            message: error.message().to_string(),
-        }),
-    }
+    let response = retry::send(world, operation.action, &body)?;
+    Ok(match operation.output {
+        Some(shape) => parse(&response, shape, world.cli_version()),
+        None => Value::Object(Map::new()),
+    })
 }
 
 /// Botocore's serializer: timestamps as epoch seconds.

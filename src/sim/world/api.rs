@@ -3,8 +3,10 @@
 //!
 //! Separate because it is the one way into the world that is not scheduled: a call runs at
 //! the current simulated time, straight against the engine, and only its logging (single
-//! puts and their throttles, for the page to animate) belongs to the world.
+//! puts and their throttles, for the page to animate) belongs to the world, with the random
+//! numbers the console's AWS CLI waits by between retries (its own seeded stream).
 
+use rand::Rng;
 use serde_json::Value;
 
 use super::World;
@@ -12,6 +14,15 @@ use crate::engine::{ApiError, ErrorKind};
 use crate::sim::log::EventKind;
 
 impl World {
+    /// The next random number in [0, 1) for the console's AWS CLI to scale its retry backoff
+    /// by (botocore's `random.random()`). It comes from a generator of its own, seeded from the
+    /// world's seed: the console's retries take nothing from the producers', consumers' and
+    /// workers' random streams and shift none of them, and a run replayed from its seed and
+    /// its commands (a link, a rewind, `shardlab run` again) waits exactly as long again.
+    pub fn cli_retry_jitter(&mut self) -> f64 {
+        self.cli_retry_rng.random::<f64>()
+    }
+
     /// Calls the Kinesis API at the current simulated time, as the console and scripts do,
     /// logging single puts for the page to animate.
     pub fn call(&mut self, action: &str, body: &Value) -> Result<Value, ApiError> {

@@ -26,6 +26,9 @@ mod producers;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+
 use self::clock::Scheduled;
 use super::consumer::Consumer;
 use super::log::{EventLog, EventsSince};
@@ -37,6 +40,10 @@ use crate::kcl::{KclApp, KclEvent};
 pub const START_MS: u64 = 1_767_225_600_000;
 /// Events kept in the log.
 pub const EVENT_LOG_CAPACITY: usize = 20_000;
+/// The name the console's retry backoff draws its seed under (see
+/// [`World::cli_retry_jitter`]): no producer, consumer or KCL application can have it, since
+/// their names have no spaces, so its stream of random numbers is no one else's.
+const CLI_RETRY_SEED_NAME: &str = "aws cli retries";
 
 /// Which AWS CLI the console imitates (`sim cli v1|v2`). It belongs to the run, like the
 /// seed: a script or a link that sets it gets the same output again; it is no part of the
@@ -68,6 +75,8 @@ pub struct World {
     kcl_trace: Option<Vec<(u64, KclEvent)>>,
     /// The AWS CLI the console imitates.
     cli_version: CliVersion,
+    /// The console's own random numbers, for the AWS CLI's retry backoff.
+    cli_retry_rng: Pcg64Mcg,
 }
 
 impl World {
@@ -92,6 +101,10 @@ impl World {
             log: EventLog::new(EVENT_LOG_CAPACITY),
             kcl_trace: None,
             cli_version: CliVersion::default(),
+            cli_retry_rng: Pcg64Mcg::seed_from_u64(crate::seeds::seed_for(
+                seed,
+                CLI_RETRY_SEED_NAME,
+            )),
         }
     }
 
