@@ -159,7 +159,7 @@ fn a_put_record_to_a_shard_throttled_for_a_moment_succeeds_on_a_retry_and_says_n
     let members: Vec<&String> = response.as_object().unwrap().keys().collect();
     assert_eq!(
         members,
-        ["ShardId", "SequenceNumber", "EncryptionType"],
+        ["ShardId", "SequenceNumber"],
         "the response alone: {}",
         printed.stdout
     );
