@@ -57,6 +57,10 @@ impl ErrorKind {
 ///
 /// Serializes as the JSON body AWS sends: `{"__type": kind, "message": message}`, or only
 /// `{"__type": kind}` when AWS sends no message (UnknownOperationException, InternalFailure).
+/// A SerializationException (a member of the wrong JSON type) spells the member `Message`,
+/// as AWS's Coral layer does: kinesalite's AWS-validated type tests expect
+/// `{"__type": "SerializationException", "Message": ...}` (mhart/kinesalite
+/// validations/index.js `typeError`). The SDKs and the CLI read either spelling.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     kind: ErrorKind,
@@ -127,10 +131,14 @@ impl Serialize for ApiError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serializer.serialize_struct("ApiError", 2)?;
         body.serialize_field("__type", self.kind())?;
+        let member = match self.kind {
+            ErrorKind::Serialization => "Message",
+            _ => "message",
+        };
         if self.message.is_empty() {
-            body.skip_field("message")?;
+            body.skip_field(member)?;
         } else {
-            body.serialize_field("message", &self.message)?;
+            body.serialize_field(member, &self.message)?;
         }
         body.end()
     }
@@ -163,6 +171,20 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&error).unwrap(),
             serde_json::json!({"__type": "InternalFailure"})
+        );
+    }
+
+    #[test]
+    fn a_serialization_exception_spells_its_member_message_with_a_capital() {
+        // kinesalite's AWS-validated type tests (test/helpers.js assertSerialization) expect
+        // `Message`, as AWS's Coral layer writes it for a member of the wrong JSON type.
+        let error = ApiError::serialization("Start of list found where not expected");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            serde_json::json!({
+                "__type": "SerializationException",
+                "Message": "Start of list found where not expected"
+            })
         );
     }
 

@@ -15,6 +15,9 @@ aws kinesis get-shard-iterator --stream-name Errors --shard-id shardId-000000000
 aws kinesis get-shard-iterator --stream-name Errors --shard-id shardId-000000000000 --shard-iterator-type AT_SEQUENCE_NUMBER
 aws kinesis get-shard-iterator --stream-name Errors --shard-id shardId-000000000000 --shard-iterator-type AT_SEQUENCE_NUMBER --starting-sequence-number 12345
 aws kinesis get-shard-iterator --stream-name Errors --shard-id shardId-000000000000 --shard-iterator-type AT_TIMESTAMP
+# "0" is an InternalFailure (HTTP 500) on AWS: the CLI retries it four times, sleeping up to
+# 15 s in all, then says so: "(reached max retries: 4)".
+aws kinesis get-shard-iterator --stream-name Errors --shard-id shardId-000000000000 --shard-iterator-type AT_SEQUENCE_NUMBER --starting-sequence-number 0
 aws kinesis get-shard-iterator --stream-name Errors --shard-id 1 --shard-iterator-type LATEST --query 'length(ShardIterator) > `0`'
 aws kinesis get-shard-iterator --stream-name Errors --shard-id 00001 --shard-iterator-type LATEST --query 'length(ShardIterator) > `0`'
 aws kinesis get-records --shard-iterator bogus
