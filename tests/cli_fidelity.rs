@@ -5,16 +5,11 @@
 //! (sequence numbers, timestamps, kinesalite's own gaps) differs, and none of that is here.
 #![cfg(not(target_arch = "wasm32"))]
 
-use shardlab::script::{Entry, Runner};
-use shardlab::sim::World;
+mod common;
+use common::console::{run, Printed};
 
-/// What one line printed: stdout, stderr, `$?`.
-#[derive(Debug, PartialEq, Eq)]
-struct Printed {
-    stdout: String,
-    stderr: String,
-    status: i32,
-}
+use shardlab::script::Runner;
+use shardlab::sim::World;
 
 /// A console with stream `Foo` of two shards, ACTIVE.
 fn console() -> (World, Runner) {
@@ -27,24 +22,6 @@ fn console() -> (World, Runner) {
         runner.run_line(line, &mut world, &mut Vec::new());
     }
     (world, runner)
-}
-
-fn run(world: &mut World, runner: &mut Runner, line: &str) -> Printed {
-    let mut entries = Vec::new();
-    runner.run_line(line, world, &mut entries);
-    let mut printed = Printed {
-        stdout: String::new(),
-        stderr: String::new(),
-        status: runner.status(),
-    };
-    for entry in entries {
-        match entry {
-            Entry::Output { text } => printed.stdout.push_str(&text),
-            Entry::Error { text } => printed.stderr.push_str(&text),
-            _ => {}
-        }
-    }
-    printed
 }
 
 /// Runs one line on a fresh console.

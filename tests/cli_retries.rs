@@ -15,36 +15,13 @@
 //! retries: 2)").
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+use common::console::{run, Printed};
+
 use shardlab::script::{Entry, Runner};
 use shardlab::session::{Link, Scenario, Session};
 use shardlab::sim::log::EventKind;
 use shardlab::sim::World;
-
-/// What one line printed: stdout, stderr, `$?`.
-#[derive(Debug, PartialEq, Eq)]
-struct Printed {
-    stdout: String,
-    stderr: String,
-    status: i32,
-}
-
-fn run(world: &mut World, runner: &mut Runner, line: &str) -> Printed {
-    let mut entries = Vec::new();
-    runner.run_line(line, world, &mut entries);
-    let mut printed = Printed {
-        stdout: String::new(),
-        stderr: String::new(),
-        status: runner.status(),
-    };
-    for entry in entries {
-        match entry {
-            Entry::Output { text } => printed.stdout.push_str(&text),
-            Entry::Error { text } => printed.stderr.push_str(&text),
-            _ => {}
-        }
-    }
-    printed
-}
 
 /// A console on a world of `seed` after `lines`, each of which must succeed.
 fn console(seed: u64, lines: &[&str]) -> (World, Runner) {

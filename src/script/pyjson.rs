@@ -386,6 +386,39 @@ fn float(value: f64) -> Value {
     Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
+/// Python's `str(value)` of a value read by [`loads`]: what the CLI's messages, botocore's
+/// validation and jmespath.py's errors print.
+pub(crate) fn py_str(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => py_repr(other),
+    }
+}
+
+/// Python's `repr(value)`: `None`, `True`, floats as [`float_repr`], strings quoted as
+/// Python quotes them.
+fn py_repr(value: &Value) -> String {
+    match value {
+        Value::Null => "None".to_string(),
+        Value::Bool(true) => "True".to_string(),
+        Value::Bool(false) => "False".to_string(),
+        Value::Number(n) if n.is_f64() => float_repr(n.as_f64().unwrap_or_default()),
+        Value::Number(n) => n.to_string(),
+        Value::String(text) => crate::script::aws_cli::py_repr(text),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", crate::script::aws_cli::py_repr(k), py_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,8 @@
 //! binary uses only part of it, hence `allow(dead_code)`.
 #![allow(dead_code)]
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod console;
 pub mod kinesis;
 pub mod world;
 

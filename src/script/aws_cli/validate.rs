@@ -11,6 +11,8 @@
 
 use serde_json::Value;
 
+use crate::script::pyjson::py_str;
+
 use super::model::{self, Shape};
 
 /// Validates `params` against the input shape `shape_name`; `Err` is the whole report.
@@ -185,36 +187,6 @@ fn py_type(value: &Value) -> &'static str {
         Value::String(_) => "<class 'str'>",
         Value::Array(_) => "<class 'list'>",
         Value::Object(_) => "<class 'dict'>",
-    }
-}
-
-/// Python's `str(value)`.
-pub(super) fn py_str(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => py_repr(other),
-    }
-}
-
-/// Python's `repr(value)`.
-fn py_repr(value: &Value) -> String {
-    match value {
-        Value::Null => "None".to_string(),
-        Value::Bool(true) => "True".to_string(),
-        Value::Bool(false) => "False".to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(text) => super::argparse::py_repr(text),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
-        ),
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", super::argparse::py_repr(k), py_repr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 

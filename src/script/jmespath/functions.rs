@@ -12,7 +12,7 @@ use super::interpret::{
     int_or_float, jmes_type, number, py_cmp, py_eq, type_error, type_name, visit, Arg,
 };
 use crate::script::aws_cli::python_int;
-use crate::script::pyjson;
+use crate::script::pyjson::{self, py_str};
 
 fn items<'a>(arg: &'a Arg) -> &'a [Value] {
     arg.value().as_array().map_or(&[], Vec::as_slice)
@@ -208,7 +208,7 @@ fn by_key(name: &str, args: &[Arg]) -> Result<Value, String> {
         if !matches!(required, "number" | "string") {
             return Err(type_error(
                 "sort_by",
-                &super::py_str(first),
+                &py_str(first),
                 required,
                 &["string", "number"],
             ));
@@ -222,7 +222,7 @@ fn by_key(name: &str, args: &[Arg]) -> Result<Value, String> {
         let key = visit(expression, item)?;
         let key_type = jmes_type(type_name(&key));
         if !allowed.contains(&key_type) {
-            return Err(type_error(name, &super::py_str(&key), key_type, &allowed));
+            return Err(type_error(name, &py_str(&key), key_type, &allowed));
         }
         keyed.push((key, item));
     }

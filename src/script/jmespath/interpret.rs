@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use serde_json::{Map, Number, Value};
 
 use super::parser::{Comparator, Node};
-use crate::script::pyjson::float_repr;
+use crate::script::pyjson::py_str;
 
 /// Walks the tree over `value` (`TreeInterpreter.visit`).
 pub(super) fn visit(node: &Node, value: &Value) -> Result<Value, String> {
@@ -313,37 +313,6 @@ pub(super) fn jmes_type(name: &str) -> &'static str {
         "float" | "int" => "number",
         "_Expression" => "expref",
         _ => "unknown",
-    }
-}
-
-/// Python's `str(value)`.
-pub(crate) fn py_str(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => py_repr(other),
-    }
-}
-
-/// Python's `repr(value)`.
-fn py_repr(value: &Value) -> String {
-    match value {
-        Value::Null => "None".to_string(),
-        Value::Bool(true) => "True".to_string(),
-        Value::Bool(false) => "False".to_string(),
-        Value::Number(n) if n.is_f64() => float_repr(n.as_f64().unwrap_or_default()),
-        Value::Number(n) => n.to_string(),
-        Value::String(text) => crate::script::aws_cli::py_repr(text),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
-        ),
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", crate::script::aws_cli::py_repr(k), py_repr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 

@@ -182,7 +182,7 @@ pub(super) fn tokenize(expression: &str) -> Result<Vec<Token>, Failure> {
                     position: start,
                     message: format!("Bad token {lexeme}"),
                 })?;
-            let mut token = Token::new("literal", super::interpret::py_str(&value), start);
+            let mut token = Token::new("literal", crate::script::pyjson::py_str(&value), start);
             token.literal = value;
             tokens.push(token);
         } else if c.is_ascii_digit() || c == '-' {

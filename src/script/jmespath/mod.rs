@@ -23,7 +23,6 @@ mod parser;
 
 use serde_json::Value;
 
-pub(crate) use interpret::py_str;
 pub(crate) use parser::Node;
 
 /// Why an expression does not compile (`jmespath/exceptions.py`).
