@@ -22,11 +22,14 @@ fn outputs(entries: &[Entry]) -> Vec<String> {
         .collect()
 }
 
+/// What went to stderr: errors, and script errors as the transcript shows them (`line N: `
+/// before the message).
 fn errors(entries: &[Entry]) -> Vec<String> {
     entries
         .iter()
         .filter_map(|e| match e {
             Entry::Error { text } => Some(text.clone()),
+            Entry::ScriptError { .. } => Some(e.render()),
             _ => None,
         })
         .collect()
@@ -443,9 +446,9 @@ fn the_native_runner_reports_with_its_exit_code() {
         1
     );
     let (code, _, err) = shardlab(&["run", broken.to_str().unwrap()]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a script that does not parse is a script error");
     assert!(
-        err.contains("line 1, column 5: this ' is never closed"),
+        err.contains("broken.sh:1:5: this ' is never closed"),
         "{err}"
     );
     let (code, out, _) = shardlab(&["lessons"]);
@@ -458,6 +461,77 @@ fn the_native_runner_reports_with_its_exit_code() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(shardlab(&["lesson", "nope"]).0, 2);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Issue 17: an instructor checks scripts in CI with `shardlab run`. Every script error
+/// says `FILE:LINE:` (and the column where it is known) before its message, the script runs
+/// to its end, and the run exits 2; a service error is part of the scenario and fails the
+/// run only under `--strict`.
+#[test]
+fn script_errors_name_file_and_line_and_exit_2_after_the_script() {
+    let dir = std::env::temp_dir().join(format!("shardlab-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let typos = dir.join("typos.sh");
+    std::fs::write(
+        &typos,
+        "aws kinesis create-stream --stream-name s --shard-count 1\n\
+         \x20 prodcer add p --stream s --rate 1\n\
+         aws kinesis put-recrod --stream-name s --partition-key k --data x\n\
+         echo $NOPE\n\
+         producer add p --stream s --rate 1 --kyes random\n\
+         aws kinesis describe-stream-summary --stream-nam s --bogus\n\
+         wait 30\n\
+         echo still running\n",
+    )
+    .unwrap();
+    let file = typos.to_str().unwrap();
+    let (code, out, _) = shardlab(&["run", file]);
+    assert_eq!(code, 2, "{out}");
+    for expected in [
+        format!("{file}:2:3: prodcer: command not found; did you mean 'producer'?"),
+        format!("{file}:3: aws: error: argument operation: Invalid choice"),
+        format!("{file}:4:6: $NOPE is not set (it expands to nothing)"),
+        format!("{file}:5: producer: unknown option --kyes; did you mean --keys?"),
+        format!("{file}:6: Unknown options: --bogus"),
+        format!("{file}:7: '30' needs a unit"),
+        "still running".to_string(),
+        "6 script error(s)".to_string(),
+    ] {
+        assert!(out.contains(&expected), "{expected}\nin\n{out}");
+    }
+    // The CLI's usage still comes first, as the real one prints it; the place goes before
+    // the message.
+    assert!(out.contains("usage: "), "{out}");
+
+    let service = dir.join("service.sh");
+    std::fs::write(
+        &service,
+        "aws kinesis describe-stream-summary --stream-name nope\nexpect $? == 255\n",
+    )
+    .unwrap();
+    let file = service.to_str().unwrap();
+    let (code, out, _) = shardlab(&["run", file]);
+    assert_eq!(code, 0, "a service error is part of the scenario: {out}");
+    assert!(out.contains("ResourceNotFoundException"), "{out}");
+    let (code, out, _) = shardlab(&["run", "--strict", file]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("1 aws command(s) failed (--strict)"), "{out}");
+    let (code, _, err) = shardlab(&["run", "--strict", "/nonexistent/x.sh"]);
+    assert_eq!(code, 2, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn no_lesson_has_a_script_error() {
+    for lesson in lessons() {
+        let (_, runner, entries) = run_script(lesson.source).unwrap();
+        let mistakes: Vec<String> = entries
+            .iter()
+            .filter(|e| matches!(e, Entry::ScriptError { .. }))
+            .map(Entry::render)
+            .collect();
+        assert_eq!(runner.script_errors, 0, "{}: {mistakes:?}", lesson.name);
+    }
 }
 
 mod common;

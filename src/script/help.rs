@@ -32,7 +32,7 @@ pub fn run(words: &[String]) -> Outcome {
     };
     match text {
         Ok(text) => Outcome::success(text),
-        Err(message) => Outcome::failure(2, format!("help: {message}\n")),
+        Err(message) => Outcome::misread(2, format!("help: {message}\n"), 0),
     }
 }
 

@@ -44,6 +44,12 @@ pub struct Outcome {
     pub stdout: String,
     pub stderr: String,
     pub status: i32,
+    /// `Some(at)` when the command was not understood as written (an unknown command,
+    /// subcommand or option, a value it cannot read): a script error, which the script's
+    /// author must fix, unlike a service error, which is part of the scenario. Its message
+    /// starts at byte `at` of `stderr` (after the usage text the CLI prints before it), where
+    /// `shardlab run` puts `FILE:LINE:`.
+    pub script_error: Option<usize>,
 }
 
 impl Outcome {
@@ -52,6 +58,7 @@ impl Outcome {
             stdout,
             stderr: String::new(),
             status: 0,
+            script_error: None,
         }
     }
 
@@ -60,6 +67,16 @@ impl Outcome {
             stdout: String::new(),
             stderr,
             status,
+            script_error: None,
+        }
+    }
+
+    /// A command not understood as written (see [`Outcome::script_error`]), its message at
+    /// byte `at` of `stderr`.
+    pub fn misread(status: i32, stderr: String, at: usize) -> Self {
+        Outcome {
+            script_error: Some(at.min(stderr.len())),
+            ..Outcome::failure(status, stderr)
         }
     }
 }

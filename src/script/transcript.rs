@@ -30,6 +30,17 @@ pub enum Entry {
     Error {
         text: String,
     },
+    /// A script error: a command not understood as written (an unknown command, subcommand
+    /// or option, a value it cannot read), an unset variable, a malformed `wait`, `ask` or
+    /// `wait until`. `text` is what was printed, its message starting at byte `message_at`
+    /// (after any usage text); `line` is 0 for a console line, and `column` is known for
+    /// some errors (an unset variable, an unknown command).
+    ScriptError {
+        line: usize,
+        column: Option<usize>,
+        text: String,
+        message_at: usize,
+    },
     Say {
         text: String,
     },
@@ -72,6 +83,13 @@ impl Entry {
         match self {
             Entry::Command { text, .. } => format!("$ {text}\n"),
             Entry::Output { text } | Entry::Error { text } => text.clone(),
+            Entry::ScriptError { line: 0, text, .. } => text.clone(),
+            Entry::ScriptError {
+                line,
+                text,
+                message_at,
+                ..
+            } => insert_at(text, *message_at, &format!("line {line}: ")),
             Entry::Say { text } => format!("» {text}\n"),
             Entry::Step { number, title } => format!("\n== Step {number}: {title} ==\n"),
             Entry::Expect {
@@ -110,6 +128,24 @@ impl Entry {
                 "  you answered {chosen}: {}\n",
                 if *correct { "right" } else { "not quite" }
             ),
+        }
+    }
+
+    /// The entry as `shardlab run FILE` prints it: as [`Entry::render`], but a script error
+    /// says where it is as compilers do, `FILE:LINE:COLUMN: ` (the column where it is known)
+    /// before its message.
+    pub fn render_in(&self, file: &str) -> String {
+        match self {
+            Entry::ScriptError {
+                line,
+                column,
+                text,
+                message_at,
+            } => {
+                let column = column.map(|c| format!(":{c}")).unwrap_or_default();
+                insert_at(text, *message_at, &format!("{file}:{line}{column}: "))
+            }
+            other => other.render(),
         }
     }
 
@@ -154,6 +190,17 @@ pub fn as_a_terminal_shows(text: &str) -> String {
         })
         .collect();
     lines.join("\n")
+}
+
+/// `text` with `prefix` put at byte `at` (at its end if `at` is past it or not at a
+/// character's boundary).
+fn insert_at(text: &str, at: usize, prefix: &str) -> String {
+    let at = if text.is_char_boundary(at) {
+        at
+    } else {
+        text.len()
+    };
+    format!("{}{prefix}{}", &text[..at], &text[at..])
 }
 
 /// A question and its numbered choices, one a line.
