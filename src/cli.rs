@@ -30,7 +30,7 @@ run       run scenario scripts and print their transcripts. A script error (a pa
           a line per command: {"script", "line", "command", "stdout", "stderr", "exit"},
           exactly what the command wrote to each stream and its exit status (what
           scripts/cli-compare compares with the real AWS CLI)
-lessons   list the built-in lessons
+lessons   list the built-in lessons: name, title, goal and summary
 lesson    run a built-in lesson
 repl      an interactive console: aws kinesis ..., producer ..., wait 10s, ...
 route     show how Kinesis routes a partition key: its MD5, the 128-bit hash key,
@@ -144,9 +144,11 @@ fn list_lessons(out: &mut dyn Write) -> Result<(), String> {
     for found in lessons() {
         writeln!(
             out,
-            "{:<20} {}\n{:<20} {}",
+            "{:<20} {}\n{:<20} Goal: {}\n{:<20} {}",
             found.name,
             found.title(),
+            "",
+            found.goal(),
             "",
             found.summary()
         )

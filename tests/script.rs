@@ -40,7 +40,7 @@ fn every_lesson_parses_and_all_its_checks_hold() {
     assert!(lessons().len() >= 10);
     for lesson in lessons() {
         assert!(
-            !lesson.title().is_empty() && !lesson.summary().is_empty(),
+            !lesson.title().is_empty() && !lesson.summary().is_empty() && !lesson.goal().is_empty(),
             "{}",
             lesson.name
         );
@@ -457,8 +457,20 @@ fn the_native_runner_reports_with_its_exit_code() {
         out.contains("getting-started") && out.contains("kcl-zombie"),
         "{out}"
     );
+    // Each lesson with its goal.
+    for lesson in lessons() {
+        assert!(
+            out.contains(&format!("Goal: {}\n", lesson.goal())),
+            "{}: {out}",
+            lesson.name
+        );
+    }
     let (code, out, _) = shardlab(&["lesson", "partition-keys"]);
     assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("Goal: Predict which shard a record goes to"),
+        "the transcript starts with the goal: {out}"
+    );
     assert_eq!(shardlab(&["lesson", "nope"]).0, 2);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -19,6 +19,7 @@ mod compare;
 pub mod complete;
 pub mod duration;
 pub mod grammar;
+pub mod header;
 pub mod help;
 mod jmespath;
 pub mod lessons;

@@ -148,6 +148,7 @@ pub fn parse_script(source: &str) -> Result<Vec<Statement>, ScriptError> {
             "",
         ));
     }
+    super::header::Header::read(source).check(source)?;
     let lines: Vec<&str> = source.lines().collect();
     let mut statements = Vec::new();
     let mut index = 0;

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::duration::parse_duration;
+use super::header::Header;
 use super::parse::{parse_line, parse_script, Action, Command, Part, ScriptError, Statement, Word};
 use super::script_commands;
 use super::suggest::did_you_mean;
@@ -45,6 +46,10 @@ pub enum Pause {
 #[derive(Clone, Debug)]
 pub struct Runner {
     statements: Vec<Statement>,
+    /// The header's `# goal:`, until it has been said (at the start of the first run).
+    goal: Option<String>,
+    /// The header's goal, kept for the page.
+    header_goal: Option<String>,
     next: usize,
     vars: BTreeMap<String, String>,
     status: i32,
@@ -80,8 +85,11 @@ struct UntilInProgress {
 
 impl Runner {
     pub fn new(source: &str) -> Result<Runner, ScriptError> {
+        let goal = Header::read(source).goal().map(str::to_string);
         Ok(Runner {
             statements: parse_script(source)?,
+            goal: goal.clone(),
+            header_goal: goal,
             next: 0,
             vars: BTreeMap::new(),
             status: 0,
@@ -102,6 +110,8 @@ impl Runner {
     pub fn console() -> Runner {
         Runner {
             statements: Vec::new(),
+            goal: None,
+            header_goal: None,
             next: 0,
             vars: BTreeMap::new(),
             status: 0,
@@ -138,6 +148,11 @@ impl Runner {
             .collect()
     }
 
+    /// What the script's header says the learner will be able to do (a lesson's `# goal:`).
+    pub fn goal(&self) -> Option<&str> {
+        self.header_goal.as_deref()
+    }
+
     /// `$?` now.
     pub fn status(&self) -> i32 {
         self.status
@@ -150,6 +165,9 @@ impl Runner {
     /// Runs statements until a step, a wait or the end.
     pub fn run_until_pause(&mut self, world: &mut World, out: &mut Vec<Entry>) -> Pause {
         let started = *self.started_ms.get_or_insert(world.now_ms());
+        if let Some(text) = self.goal.take() {
+            out.push(Entry::Goal { text });
+        }
         while let Some(statement) = self.statements.get(self.next).cloned() {
             self.current = Some(self.next);
             self.next += 1;

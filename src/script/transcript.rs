@@ -19,6 +19,10 @@ use super::duration::human;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind")]
 pub enum Entry {
+    /// What the learner will be able to do: a lesson's `# goal:`, said when it starts.
+    Goal {
+        text: String,
+    },
     /// A command as written (variables not expanded), and its line.
     Command {
         line: usize,
@@ -81,6 +85,7 @@ impl Entry {
     /// The entry as the native runner prints it.
     pub fn render(&self) -> String {
         match self {
+            Entry::Goal { text } => format!("Goal: {text}\n"),
             Entry::Command { text, .. } => format!("$ {text}\n"),
             Entry::Output { text } | Entry::Error { text } => text.clone(),
             Entry::ScriptError { line: 0, text, .. } => text.clone(),

@@ -10,8 +10,8 @@
 mod lesson;
 
 pub use lesson::{
-    after_lesson, countdown, forked, held_at_question, held_at_step, next_lesson_button,
-    play_button, scenario_done, waiting_for, PlayButton, TimeState,
+    after_lesson, countdown, forked, held_at_question, held_at_step, lesson_goal,
+    next_lesson_button, play_button, scenario_done, waiting_for, PlayButton, TimeState,
 };
 
 use super::charts::Chart;

@@ -28,6 +28,8 @@ pub const NARRATION_KEPT: usize = 24;
 pub struct LessonView {
     /// The lesson's title; `None` for the opening scene or a script.
     pub title: Option<String>,
+    /// What the learner will be able to do (the script's `# goal:`), as the player says it.
+    pub goal: Option<String>,
     /// Step titles in order (the table of contents); empty for a scenario without steps.
     pub steps: Vec<String>,
     /// The number of the last step reached (0 before the first).
@@ -215,6 +217,7 @@ impl Session {
         let complete = title.is_some() && self.script == ScriptState::Done;
         LessonView {
             title,
+            goal: self.runner.goal().map(captions::lesson_goal),
             steps: self.step_titles(),
             current: self.current_step(),
             at_step: matches!(self.script, ScriptState::AtStep { .. }),

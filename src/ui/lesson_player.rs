@@ -84,6 +84,9 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                 class={if lesson.title.is_some() { "lesson-title" } else { "visually-hidden" }}>
                 { lesson.title.as_deref().unwrap_or("Narration") }
             </h2>
+            if let Some(goal) = &lesson.goal {
+                <p class="lesson-goal" id="lesson-goal">{ goal }</p>
+            }
             if let Some(notice) = &props.notice {
                 <p class="notice" id="notice" role="alert">
                     { notice }{ " " }<button class="link" onclick={on_dismiss}>{ "Dismiss" }</button>

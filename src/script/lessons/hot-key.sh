@@ -1,6 +1,6 @@
 # title: A hot key throttles one shard
 # summary: Each shard takes 1,000 records per second. One key sending more than that burns its own shard while the others idle; splitting cannot help a single key, spreading the keys does.
-
+# goal: Tell a hot key from a stream short of shards, and cool it by spreading the key's records rather than by splitting its shard.
 step "Four shards, evenly loaded"
 aws kinesis create-stream --stream-name clicks --shard-count 4
 aws kinesis wait stream-exists --stream-name clicks

@@ -1,6 +1,6 @@
 # title: Retention: how long records stay
 # summary: Records stay readable for the stream's retention period, 24 hours by default, then they are gone, whether anyone read them or not.
-
+# goal: Tell how long a stream keeps its records and change its retention period.
 step "A record that will age"
 aws kinesis create-stream --stream-name logs --shard-count 1
 aws kinesis wait stream-exists --stream-name logs

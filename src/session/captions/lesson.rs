@@ -137,6 +137,11 @@ pub fn scenario_done(lesson: bool, default_scene: bool) -> String {
     }
 }
 
+/// A lesson's goal, under its title.
+pub fn lesson_goal(goal: &str) -> String {
+    format!("Goal: {goal}")
+}
+
 /// After "Lesson complete.": the next lesson of the course, or that there is none.
 pub fn after_lesson(next_title: Option<&str>) -> String {
     match next_title {

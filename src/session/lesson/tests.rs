@@ -360,3 +360,23 @@ fn the_page_prints_a_question_without_its_answer_the_command_line_with_it() {
         "? Which shard?\n  1) shard 0\n  2) shard 1\n  answer: 1 (MD5 of 'a' is in the first quarter)\n"
     );
 }
+
+#[test]
+fn a_lesson_says_its_goal_from_the_start() {
+    let session = Session::new(Link::decode("#lesson=hot-key").unwrap());
+    let goal = lesson("hot-key").unwrap().goal();
+    assert_eq!(
+        session.lesson_view().goal,
+        Some(format!("Goal: {goal}")),
+        "the player shows the goal under the title"
+    );
+    let (transcript, _) = session.transcript();
+    assert_eq!(
+        transcript.front(),
+        Some(&Entry::Goal {
+            text: goal.to_string()
+        }),
+        "the transcript starts with it"
+    );
+    assert_eq!(script("say hi\n").lesson_view().goal, None);
+}
