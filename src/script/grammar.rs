@@ -34,7 +34,7 @@ mod table;
 pub use table::{
     ask, checkpoint, comparison, condition, keys, position, retry, ASK, AT, AWS, COMMANDS,
     CONSUMER, EXPECT, KCL, OPERATORS, PRODUCER, SIM, SLEEP, TIME_PASSES, UNTIL_EVERY,
-    UNTIL_TIMEOUT, WAIT, WAIT_UNTIL,
+    UNTIL_TIMEOUT, WAIT, WAIT_FAST, WAIT_UNTIL,
 };
 
 /// What a word or an option's value is: what help calls it and what Tab offers for it.

@@ -36,7 +36,7 @@ pub mod until;
 
 pub use lessons::{lesson, lessons, Lesson};
 pub use parse::{parse_script, Position, ScriptError};
-pub use runner::{run_script, Pause, Runner};
+pub use runner::{run_script, Pause, Runner, Waiting};
 pub use transcript::Entry;
 
 /// What a command printed, and its exit status (`$?`).

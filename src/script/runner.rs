@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::duration::parse_duration;
 use super::header::Header;
 use super::parse::{parse_line, parse_script, Action, Command, Part, ScriptError, Statement, Word};
-use super::script_commands;
+use super::script_commands::{self, TimeWait};
 use super::suggest::did_you_mean;
 use super::until::Baseline;
 use super::{aws_cli, grammar, help, sim_commands, Outcome};
@@ -42,6 +42,21 @@ pub enum Pause {
     Done,
 }
 
+/// What the script waits for while it waits: what the page shows (a countdown and Skip, a
+/// fast-forward, the condition waited for).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    /// `wait DURATION`, `sleep` or `at`: simulated time from `from_ms` to `until_ms` (the
+    /// world's clock); `fast` for `wait DURATION --fast`, which the page fast-forwards.
+    Time {
+        from_ms: u64,
+        until_ms: u64,
+        fast: bool,
+    },
+    /// `wait until CONDITION`: the condition as written.
+    Until { condition: String },
+}
+
 /// Runs one script.
 #[derive(Clone, Debug)]
 pub struct Runner {
@@ -68,6 +83,8 @@ pub struct Runner {
     current: Option<usize>,
     /// A `wait until` in progress.
     until: Option<UntilInProgress>,
+    /// What the script waits for, while it waits.
+    waiting: Option<Waiting>,
     /// A console `wait until` line being checked again as time passes (see
     /// [`Runner::start_line`]).
     pending: Option<Statement>,
@@ -101,6 +118,7 @@ impl Runner {
             service_errors: 0,
             current: None,
             until: None,
+            waiting: None,
             pending: None,
         })
     }
@@ -123,6 +141,7 @@ impl Runner {
             service_errors: 0,
             current: None,
             until: None,
+            waiting: None,
             pending: None,
         }
     }
@@ -153,6 +172,11 @@ impl Runner {
         self.header_goal.as_deref()
     }
 
+    /// What the script waits for, while [`Runner::run_until_pause`] has returned a wait.
+    pub fn waiting(&self) -> Option<&Waiting> {
+        self.waiting.as_ref()
+    }
+
     /// `$?` now.
     pub fn status(&self) -> i32 {
         self.status
@@ -168,6 +192,7 @@ impl Runner {
         if let Some(text) = self.goal.take() {
             out.push(Entry::Goal { text });
         }
+        self.waiting = None;
         while let Some(statement) = self.statements.get(self.next).cloned() {
             self.current = Some(self.next);
             self.next += 1;
@@ -508,16 +533,24 @@ impl Runner {
                 })
             }
             "wait" if args.first().map(String::as_str) == Some("until") => {
-                self.wait_until(at.line_only(), &args[1..], world, out)
+                self.wait_until(at.line_only(), text, &args[1..], world, out)
             }
             "ask" => self.ask(at.line_only(), args, out),
             "wait" | "sleep" => match script_commands::pause(name, args) {
-                Ok(ms) => {
+                Ok(TimeWait { ms, fast }) => {
                     self.status = 0;
                     let until_ms = now.saturating_add(ms);
+                    if fast {
+                        out.push(Entry::FastForward { ms });
+                    }
                     out.push(Entry::Waited {
                         ms,
                         now_ms: until_ms.saturating_sub(started),
+                    });
+                    self.waiting = Some(Waiting::Time {
+                        from_ms: now,
+                        until_ms,
+                        fast,
                     });
                     Some(Pause::Wait { until_ms })
                 }
@@ -545,6 +578,11 @@ impl Runner {
                             out.push(Entry::Waited {
                                 ms: until_ms - now,
                                 now_ms: ms,
+                            });
+                            self.waiting = Some(Waiting::Time {
+                                from_ms: now,
+                                until_ms,
+                                fast: false,
                             });
                             Some(Pause::Wait { until_ms })
                         }

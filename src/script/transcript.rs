@@ -61,6 +61,10 @@ pub enum Entry {
         ms: u64,
         now_ms: u64,
     },
+    /// A `wait DURATION --fast`: the page fast-forwards over it, whatever the speed.
+    FastForward {
+        ms: u64,
+    },
     /// A `wait until` whose condition came true, and how long it took.
     Reached {
         condition: String,
@@ -107,6 +111,7 @@ impl Entry {
                 message,
                 ..
             } => format!("✗ {message}\n"),
+            Entry::FastForward { ms } => format!("… fast-forwarding {}\n", human(*ms)),
             Entry::Waited { ms, now_ms } => {
                 format!("… {} passed (t = {})\n", human(*ms), human(*now_ms))
             }

@@ -91,7 +91,8 @@ impl Until {
     /// condition.
     pub fn parse(words: &[String]) -> Result<Until, String> {
         let path = format!("{} {}", WAIT.name, WAIT_UNTIL.name);
-        let args = Args::parse(&path, &WAIT_UNTIL, Some(&WAIT), words)?;
+        // Not `wait`'s own options (`--fast`): a condition takes only its own.
+        let args = Args::parse(&path, &WAIT_UNTIL, None, words)?;
         let mut timeout_ms = DEFAULT_TIMEOUT_MS;
         let mut every_ms = DEFAULT_EVERY_MS;
         for (flag, value) in args.given() {

@@ -10,7 +10,7 @@
 mod lesson;
 
 pub use lesson::{
-    after_lesson, countdown, forked, held_at_question, held_at_step, lesson_goal,
+    after_lesson, countdown, fast_forwarding, forked, held_at_question, held_at_step, lesson_goal,
     next_lesson_button, play_button, scenario_done, waiting_for, PlayButton, TimeState,
 };
 

@@ -17,7 +17,11 @@ use serde::Serialize;
 use super::captions::{self, TimeState};
 use super::{Scenario, ScriptState, Session};
 use crate::script::lessons::{lesson, lessons};
-use crate::script::Entry;
+use crate::script::{Entry, Waiting};
+
+/// A plain `wait` longer than this (simulated) offers Skip: watching a shorter one is the
+/// point, a longer one the learner may want to fast-forward.
+pub const SKIPPABLE_MS: u64 = 10_000;
 
 /// The most lines of narration kept for one step (a step says a handful; a scenario without
 /// steps, or a learner typing `say` at the console, could say many more: the latest are kept).
@@ -42,6 +46,9 @@ pub struct LessonView {
     pub narration: Narration,
     /// A lesson whose script has run to its end.
     pub complete: bool,
+    /// Whether the player offers Skip: the script waits a plain `wait` longer than
+    /// [`SKIPPABLE_MS`], played at the speed (see [`Session::skip_wait`]).
+    pub skip: bool,
     /// The lesson after this one in the course (offered at the end).
     pub next_lesson: Option<NextLesson>,
 }
@@ -179,9 +186,15 @@ impl Session {
     /// `wait until` waits for, a step or a question holding time, or its end.
     pub fn script_caption(&self) -> String {
         match &self.script {
-            ScriptState::Waiting { until_ms } => match &self.script_until {
-                Some(condition) => captions::waiting_for(condition),
-                None => captions::countdown(
+            ScriptState::Waiting { until_ms } => match self.runner.waiting() {
+                Some(Waiting::Until { condition }) => captions::waiting_for(condition),
+                Some(Waiting::Time { from_ms, .. }) if self.fast_forwarding() => {
+                    captions::fast_forwarding(
+                        until_ms.saturating_sub(*from_ms),
+                        until_ms.saturating_sub(self.world.now_ms()),
+                    )
+                }
+                _ => captions::countdown(
                     until_ms.saturating_sub(self.world.now_ms()),
                     self.speed(),
                     self.time_state(),
@@ -193,6 +206,28 @@ impl Session {
                 matches!(self.scenario(), Scenario::Lesson(_)),
                 *self.scenario() == Scenario::Default,
             ),
+        }
+    }
+
+    /// Whether the script's wait under way is a plain `wait` longer than [`SKIPPABLE_MS`]
+    /// that plays at the speed: the player offers Skip (it shows the time left already).
+    pub fn can_skip(&self) -> bool {
+        matches!(self.script, ScriptState::Waiting { .. })
+            && !self.fast_forwarding()
+            && matches!(
+                self.runner.waiting(),
+                Some(Waiting::Time { from_ms, until_ms, fast: false })
+                    if until_ms.saturating_sub(*from_ms) > SKIPPABLE_MS
+            )
+    }
+
+    /// Skip: the rest of the script's plain wait is fast-forwarded over frames, as a `wait
+    /// --fast` is; time plays if it was paused. The world is the same at the wait's end
+    /// either way (the model is deterministic), so a link needs no record of it.
+    pub fn skip_wait(&mut self) {
+        if self.can_skip() {
+            self.skipping = true;
+            self.playing = true;
         }
     }
 
@@ -232,21 +267,13 @@ impl Session {
             },
             narration: self.narration(),
             complete,
+            skip: self.can_skip(),
             next_lesson: if complete { self.next_lesson() } else { None },
         }
     }
 }
 
-/// What a script's `wait until` waits for, from the command as written (`wait until status
-/// orders ACTIVE --every 1s` waits for `status orders ACTIVE`); `None` for any other line.
-pub(super) fn wait_until_condition(command: &str) -> Option<String> {
-    let mut words = command.split_whitespace();
-    if (words.next(), words.next()) != (Some("wait"), Some("until")) {
-        return None;
-    }
-    let condition: Vec<&str> = words.take_while(|w| !w.starts_with("--")).collect();
-    Some(condition.join(" "))
-}
-
+#[cfg(test)]
+mod play_tests;
 #[cfg(test)]
 mod tests;

@@ -39,7 +39,8 @@ use std::collections::VecDeque;
 
 pub use link::{Action, Link, Scenario, TimedAction};
 pub use playback::{
-    CATCH_UP_BUDGET_MS, CATCH_UP_SLICE_MS, MAX_FRAME_WALL_MS, STEP_MS, TIMED_SLICE_MS,
+    CATCH_UP_BUDGET_MS, CATCH_UP_SLICE_MS, FAST_SLICE_MS, MAX_FAST_SLICE_MS, MAX_FRAME_WALL_MS,
+    MIN_FAST_SLICE_MS, STEP_MS, TIMED_SLICE_MS,
 };
 pub use timeline::StepArrival;
 pub use view::View;
@@ -163,8 +164,11 @@ pub struct Session {
     /// The last question answered, until Next or the next question (its feedback belongs to
     /// its step).
     pub answered: Option<Answered>,
-    /// What the script's `wait until` under way waits for (see [`lesson`]).
-    script_until: Option<String>,
+    /// Whether the learner pressed Skip on the script's wait under way: the page
+    /// fast-forwards over the rest of it (see [`Session::skip_wait`]).
+    skipping: bool,
+    /// How much simulated time a slice of a fast wait runs (see [`Session::frame`]).
+    fast_slice_ms: u64,
     /// The lesson steps reached, in order.
     arrivals: Vec<StepArrival>,
     /// Whether an action being done comes from the replay (not from the learner now).
@@ -209,7 +213,8 @@ impl Session {
             journal: Vec::new(),
             replay,
             answered: None,
-            script_until: None,
+            skipping: false,
+            fast_slice_ms: TIMED_SLICE_MS,
             link,
             runner,
             script: ScriptState::Done,
@@ -293,15 +298,7 @@ impl Session {
     fn resume_script(&mut self) {
         let mut entries = Vec::new();
         let pause = self.runner.run_until_pause(&mut self.world, &mut entries);
-        // A `wait until` is checked again and again; its command is written once, when it
-        // starts, and each check that finds it still false writes nothing.
-        self.script_until = match (&pause, entries.last()) {
-            (Pause::Wait { .. }, Some(Entry::Command { text, .. })) => {
-                lesson::wait_until_condition(text)
-            }
-            (Pause::Wait { .. }, None) => self.script_until.take(),
-            _ => None,
-        };
+        self.skipping = false;
         self.record(entries);
         self.script = match pause {
             Pause::Wait { until_ms } => ScriptState::Waiting { until_ms },

@@ -67,6 +67,7 @@ pub enum Msg {
     SetSeed(u64),
     Reset,
     NextStep,
+    SkipWait,
     Run(String),
     Open(Scenario),
     Explain(String),
@@ -108,6 +109,7 @@ struct Callbacks {
     close_share: Callback<()>,
     help: Callback<()>,
     next: Callback<()>,
+    skip: Callback<()>,
     dismiss: Callback<()>,
     select: Callback<String>,
     stream: Callback<StreamMsg>,
@@ -148,6 +150,7 @@ impl Callbacks {
             close_share: link.callback(|_| Msg::CloseShare),
             help: link.callback(|_| Msg::ToggleHelp),
             next: link.callback(|_| Msg::NextStep),
+            skip: link.callback(|_| Msg::SkipWait),
             dismiss: link.callback(|_| Msg::DismissNotice),
             select: link.callback(Msg::Select),
             stream: link.callback(Msg::Stream),
@@ -341,6 +344,11 @@ impl Component for App {
             }
             Msg::NextStep => {
                 self.session.borrow_mut().next_step();
+                self.refresh(true);
+                true
+            }
+            Msg::SkipWait => {
+                self.session.borrow_mut().skip_wait();
                 self.refresh(true);
                 true
             }

@@ -33,6 +33,8 @@ pub struct LessonPlayerProps {
     pub on_goto: Callback<usize>,
     pub on_answer: Callback<usize>,
     pub on_dismiss: Callback<()>,
+    /// Skip: fast-forwards over the rest of the script's long plain wait.
+    pub on_skip: Callback<()>,
     /// Opens another scenario (the next lesson, at the end of this one).
     pub on_open: Callback<Scenario>,
     /// Each new value brings the player into view and gives the focus to what the learner
@@ -168,6 +170,10 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                 if lesson.at_step {
                     { " " }<button id="next-step" class="primary" onclick={on_next}
                         title="Run the next step (n)">{ "Next" }</button>
+                }
+                if lesson.skip {
+                    { " " }<button id="skip-wait" onclick={props.on_skip.reform(|_: MouseEvent| ())}
+                        title="Fast-forward to the end of this wait">{ "Skip" }</button>
                 }
             </p>
         </section>

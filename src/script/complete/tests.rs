@@ -448,7 +448,8 @@ fn sim_subcommands_and_options() {
 fn wait_until_conditions() {
     let world = world();
     assert_eq!(offered("wait ", &world), ["until"]);
-    assert!(offered("wait 30s ", &world).is_empty());
+    assert_eq!(offered("wait 30s ", &world), ["--fast"]);
+    assert!(offered("wait 30s --fast ", &world).is_empty());
     assert_eq!(
         offered("wait until ", &world),
         ["lease", "read-throttled", "status", "throttled"]

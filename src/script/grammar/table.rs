@@ -327,9 +327,11 @@ pub mod position {
     pub const AT_TIMESTAMP: &str = "AT_TIMESTAMP";
 }
 
-/// `wait DURATION`, or `wait until ...`.
+/// `wait DURATION [--fast]`, or `wait until ...`.
 pub const WAIT: Command = Command {
     words: &[word("DURATION", Value::Duration, "a duration")],
+    syntax: Syntax::Options,
+    options: &[WAIT_FAST],
     effect: Effect::Changes(TIME_PASSES),
     ..group(
         "wait",
@@ -337,6 +339,13 @@ pub const WAIT: Command = Command {
         &[WAIT_UNTIL],
     )
 };
+
+/// `wait DURATION --fast`: the page fast-forwards over the wait, whatever its speed, as a
+/// console `wait` does (for the hours and days a lesson must skip).
+pub const WAIT_FAST: Opt = switch(
+    "--fast",
+    "fast-forward over the wait in the page, whatever the speed (for hours and days)",
+);
 
 /// `wait until CONDITION [--timeout DURATION] [--every DURATION]`: the conditions are its
 /// subcommands, and `VALUE OP VALUE` the form it takes without one ([`super::super::until`]).

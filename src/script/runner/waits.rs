@@ -5,7 +5,7 @@
 //! its own machinery: a statement run again at each check, a baseline taken when the wait
 //! begins, a deadline.
 
-use super::{located, Pause, Runner, Spot, UntilInProgress};
+use super::{located, Pause, Runner, Spot, UntilInProgress, Waiting};
 use crate::script::duration::human;
 use crate::script::until::Until;
 use crate::script::Entry;
@@ -17,6 +17,7 @@ impl Runner {
     pub(super) fn wait_until(
         &mut self,
         at: Spot,
+        text: &str,
         args: &[String],
         world: &World,
         out: &mut Vec<Entry>,
@@ -79,6 +80,9 @@ impl Runner {
                 None
             }
             Ok(false) => {
+                self.waiting = Some(Waiting::Until {
+                    condition: written_condition(text).unwrap_or(condition),
+                });
                 // Run this statement again at the next check.
                 if self.current.is_some() {
                     self.next -= 1;
@@ -89,5 +93,36 @@ impl Runner {
             }
             Err(message) => fail(self, out, message),
         }
+    }
+}
+
+/// What a `wait until` waits for, from the command as written (`wait until status orders
+/// ACTIVE --every 1s` waits for `status orders ACTIVE`, and a `$(...)` stays as it is
+/// written); `None` for any other line.
+fn written_condition(command: &str) -> Option<String> {
+    let mut words = command.split_whitespace();
+    if (words.next(), words.next()) != (Some("wait"), Some("until")) {
+        return None;
+    }
+    let condition: Vec<&str> = words.take_while(|w| !w.starts_with("--")).collect();
+    Some(condition.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_condition_of_a_wait_until_is_read_from_its_command() {
+        assert_eq!(
+            written_condition("wait until status orders ACTIVE --every 1s").as_deref(),
+            Some("status orders ACTIVE")
+        );
+        assert_eq!(
+            written_condition("wait  until lease app shardId-000000000000 moves").as_deref(),
+            Some("lease app shardId-000000000000 moves")
+        );
+        assert_eq!(written_condition("wait 5s"), None);
+        assert_eq!(written_condition("waiter until x"), None);
     }
 }

@@ -109,6 +109,16 @@ pub fn countdown(remaining_ms: u64, speed: f64, time: TimeState) -> String {
     }
 }
 
+/// While the page fast-forwards over a `wait --fast` (or a wait the learner skipped):
+/// how long the wait is, and how much of it is left.
+pub fn fast_forwarding(total_ms: u64, left_ms: u64) -> String {
+    format!(
+        "fast-forwarding {} ({} to go)",
+        human(total_ms),
+        human(left_ms)
+    )
+}
+
 /// While the scenario's script waits for a condition (`wait until ...`): what it waits for.
 /// It checks again every so often, so a countdown to the next check would mislead.
 pub fn waiting_for(condition: &str) -> String {

@@ -329,20 +329,6 @@ fn acting_after_a_rewind_says_the_later_actions_are_gone() {
 }
 
 #[test]
-fn the_condition_of_a_wait_until_is_read_from_its_command() {
-    assert_eq!(
-        wait_until_condition("wait until status orders ACTIVE --every 1s").as_deref(),
-        Some("status orders ACTIVE")
-    );
-    assert_eq!(
-        wait_until_condition("wait  until lease app shardId-000000000000 moves").as_deref(),
-        Some("lease app shardId-000000000000 moves")
-    );
-    assert_eq!(wait_until_condition("wait 5s"), None);
-    assert_eq!(wait_until_condition("waiter until x"), None);
-}
-
-#[test]
 fn the_page_prints_a_question_without_its_answer_the_command_line_with_it() {
     let ask = Entry::Ask {
         line: 3,
