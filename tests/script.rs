@@ -413,7 +413,7 @@ fn a_console_runs_line_by_line_and_keeps_variables() {
         .contains("line 1, column 5: this ' is never closed"));
 }
 
-fn shardlab(args: &[&str]) -> (i32, String, String) {
+pub(crate) fn shardlab(args: &[&str]) -> (i32, String, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_shardlab"))
         .args(args)
         .output()
@@ -473,77 +473,6 @@ fn the_native_runner_reports_with_its_exit_code() {
     );
     assert_eq!(shardlab(&["lesson", "nope"]).0, 2);
     std::fs::remove_dir_all(&dir).ok();
-}
-
-/// Issue 17: an instructor checks scripts in CI with `shardlab run`. Every script error
-/// says `FILE:LINE:` (and the column where it is known) before its message, the script runs
-/// to its end, and the run exits 2; a service error is part of the scenario and fails the
-/// run only under `--strict`.
-#[test]
-fn script_errors_name_file_and_line_and_exit_2_after_the_script() {
-    let dir = std::env::temp_dir().join(format!("shardlab-errors-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let typos = dir.join("typos.sh");
-    std::fs::write(
-        &typos,
-        "aws kinesis create-stream --stream-name s --shard-count 1\n\
-         \x20 prodcer add p --stream s --rate 1\n\
-         aws kinesis put-recrod --stream-name s --partition-key k --data x\n\
-         echo $NOPE\n\
-         producer add p --stream s --rate 1 --kyes random\n\
-         aws kinesis describe-stream-summary --stream-nam s --bogus\n\
-         wait 30\n\
-         echo still running\n",
-    )
-    .unwrap();
-    let file = typos.to_str().unwrap();
-    let (code, out, _) = shardlab(&["run", file]);
-    assert_eq!(code, 2, "{out}");
-    for expected in [
-        format!("{file}:2:3: prodcer: command not found; did you mean 'producer'?"),
-        format!("{file}:3: aws: error: argument operation: Invalid choice"),
-        format!("{file}:4:6: $NOPE is not set (it expands to nothing)"),
-        format!("{file}:5: producer: unknown option --kyes; did you mean --keys?"),
-        format!("{file}:6: Unknown options: --bogus"),
-        format!("{file}:7: '30' needs a unit"),
-        "still running".to_string(),
-        "6 script error(s)".to_string(),
-    ] {
-        assert!(out.contains(&expected), "{expected}\nin\n{out}");
-    }
-    // The CLI's usage still comes first, as the real one prints it; the place goes before
-    // the message.
-    assert!(out.contains("usage: "), "{out}");
-
-    let service = dir.join("service.sh");
-    std::fs::write(
-        &service,
-        "aws kinesis describe-stream-summary --stream-name nope\nexpect $? == 255\n",
-    )
-    .unwrap();
-    let file = service.to_str().unwrap();
-    let (code, out, _) = shardlab(&["run", file]);
-    assert_eq!(code, 0, "a service error is part of the scenario: {out}");
-    assert!(out.contains("ResourceNotFoundException"), "{out}");
-    let (code, out, _) = shardlab(&["run", "--strict", file]);
-    assert_eq!(code, 1, "{out}");
-    assert!(out.contains("1 aws command(s) failed (--strict)"), "{out}");
-    let (code, _, err) = shardlab(&["run", "--strict", "/nonexistent/x.sh"]);
-    assert_eq!(code, 2, "{err}");
-    std::fs::remove_dir_all(&dir).ok();
-}
-
-#[test]
-fn no_lesson_has_a_script_error() {
-    for lesson in lessons() {
-        let (_, runner, entries) = run_script(lesson.source).unwrap();
-        let mistakes: Vec<String> = entries
-            .iter()
-            .filter(|e| matches!(e, Entry::ScriptError { .. }))
-            .map(Entry::render)
-            .collect();
-        assert_eq!(runner.script_errors, 0, "{}: {mistakes:?}", lesson.name);
-    }
 }
 
 mod common;
@@ -691,53 +620,6 @@ echo still here
 }
 
 #[test]
-fn ask_shows_a_question_and_natively_its_answer() {
-    let (_, entries) = transcript(
-        "ask \"Which shard gets user-42?\" \"shard 0\" \"shard 1\" \"shard 2\" answer 2 because \"MD5 puts it in the second quarter\"
-echo after
-",
-    );
-    let Entry::Ask {
-        line,
-        question,
-        choices,
-        answer,
-        explanation,
-    } = &entries[0]
-    else {
-        panic!("{entries:?}");
-    };
-    assert_eq!(
-        (*line, question.as_str(), choices.len(), *answer),
-        (1, "Which shard gets user-42?", 3, 2)
-    );
-    assert_eq!(explanation, "MD5 puts it in the second quarter");
-    let shown = entries[0].render();
-    assert!(shown.contains("  2) shard 1\n"), "{shown}");
-    assert!(
-        shown.ends_with("  answer: 2 (MD5 puts it in the second quarter)\n"),
-        "{shown}"
-    );
-    assert_eq!(outputs(&entries), ["after\n"]);
-}
-
-#[test]
-fn a_malformed_ask_is_an_error_with_its_line() {
-    let (_, entries) = transcript(
-        "echo one
-ask \"Q?\" \"only one\" answer 1
-ask \"Q?\" a b answer 3
-ask \"Q?\" a b
-",
-    );
-    let errs = errors(&entries);
-    assert_eq!(errs.len(), 3, "{errs:?}");
-    assert!(errs[0].starts_with("line 2: ask takes a question, two or more choices"));
-    assert!(errs[1].starts_with("line 3: ask: answer 3 is not one of the 2 choices"));
-    assert!(errs[2].starts_with("line 4: ask takes"));
-}
-
-#[test]
 fn a_console_waits_until_a_condition() {
     let mut world = World::new(1);
     let mut console = Runner::console();
@@ -784,3 +666,5 @@ fn at_least_five_lessons_ask_and_wait_for_the_simulation() {
 mod checks;
 #[path = "script/help.rs"]
 mod help;
+#[path = "script/play.rs"]
+mod play;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::duration::parse_duration;
 use super::header::Header;
 use super::parse::{parse_line, parse_script, Action, Command, Part, ScriptError, Statement, Word};
-use super::script_commands::{self, TimeWait};
+use super::script_commands::{self, Question, TimeWait};
 use super::suggest::did_you_mean;
 use super::until::Baseline;
 use super::{aws_cli, grammar, help, sim_commands, Outcome};
@@ -85,6 +85,8 @@ pub struct Runner {
     until: Option<UntilInProgress>,
     /// What the script waits for, while it waits.
     waiting: Option<Waiting>,
+    /// The question asked last, until what happened is said (see `runner/lesson.rs`).
+    to_reveal: Option<Question>,
     /// A console `wait until` line being checked again as time passes (see
     /// [`Runner::start_line`]).
     pending: Option<Statement>,
@@ -119,6 +121,7 @@ impl Runner {
             current: None,
             until: None,
             waiting: None,
+            to_reveal: None,
             pending: None,
         })
     }
@@ -142,6 +145,7 @@ impl Runner {
             current: None,
             until: None,
             waiting: None,
+            to_reveal: None,
             pending: None,
         }
     }
@@ -200,6 +204,7 @@ impl Runner {
                 return pause;
             }
         }
+        self.reveal(out);
         Pause::Done
     }
 
@@ -521,6 +526,7 @@ impl Runner {
                 None
             }
             "step" => {
+                self.reveal(out);
                 self.steps += 1;
                 let title = args.join(" ");
                 out.push(Entry::Step {

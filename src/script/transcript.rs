@@ -5,9 +5,10 @@
 //! only read them.
 //!
 //! A question (`ask`) is printed two ways. [`Entry::render`], for the command line
-//! (`shardlab run`, `shardlab lesson`) and the golden transcripts, prints its answer and why:
-//! natively nobody answers (the script goes straight on), so the transcript is the lesson's
-//! answer key, for its author or a teacher. [`Entry::render_for_learner`], for the page's
+//! (`shardlab run`, `shardlab lesson`) and the golden transcripts, prints its answer: natively
+//! nobody answers (the script goes straight on), so the transcript is the lesson's answer key,
+//! for its author or a teacher; the explanation comes where the lesson shows what happened
+//! ([`Entry::Reveal`]). [`Entry::render_for_learner`], for the page's
 //! console, prints only the question and its choices: nothing a learner can read before
 //! answering may give the answer away; the lesson player shows the outcome once answered.
 
@@ -78,10 +79,21 @@ pub enum Entry {
         answer: usize,
         explanation: String,
     },
-    /// The learner's answer to the last question (1-based).
+    /// The learner's answer to the last question (1-based): a prediction, whose outcome is
+    /// said only once the lesson has shown what happens ([`Entry::Reveal`]).
     Answered {
         chosen: usize,
         correct: bool,
+    },
+    /// What happened, for the question asked last, at the lesson's next reveal point (see
+    /// `runner/lesson.rs`): the right choice and the explanation, beside the learner's
+    /// prediction (`chosen`, 1-based, filled in by the page; `None` where nobody answers).
+    Reveal {
+        question: String,
+        choices: Vec<String>,
+        answer: usize,
+        chosen: Option<usize>,
+        explanation: String,
     },
 }
 
@@ -123,21 +135,39 @@ impl Entry {
                 question,
                 choices,
                 answer,
+                ..
+            } => {
+                // The explanation waits for what happened (Entry::Reveal).
+                let mut text = question_text(question, choices);
+                text.push_str(&format!("  answer: {answer}\n"));
+                text
+            }
+            Entry::Answered { chosen, .. } => format!("  you predicted {chosen}\n"),
+            Entry::Reveal {
+                choices,
+                answer,
+                chosen,
                 explanation,
                 ..
             } => {
-                let mut text = question_text(question, choices);
-                text.push_str(&format!("  answer: {answer}"));
+                let choice = |n: usize| {
+                    n.checked_sub(1)
+                        .and_then(|i| choices.get(i))
+                        .map_or("", String::as_str)
+                };
+                let mut text = match chosen {
+                    Some(chosen) => format!(
+                        "= You predicted: {} — what happened: {}\n",
+                        choice(*chosen),
+                        choice(*answer)
+                    ),
+                    None => format!("= What happened: {}\n", choice(*answer)),
+                };
                 if !explanation.is_empty() {
-                    text.push_str(&format!(" ({explanation})"));
+                    text.push_str(&format!("  {explanation}\n"));
                 }
-                text.push('\n');
                 text
             }
-            Entry::Answered { chosen, correct } => format!(
-                "  you answered {chosen}: {}\n",
-                if *correct { "right" } else { "not quite" }
-            ),
         }
     }
 

@@ -60,14 +60,19 @@ pub struct Question {
     pub choices: Vec<String>,
 }
 
-/// An answered question: what was chosen, what was right, and why.
+/// A question once the lesson has shown what happens: what the learner predicted, what
+/// happened, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AnsweredView {
     pub question: String,
     pub choices: Vec<String>,
-    /// Both 1-based.
-    pub chosen: usize,
+    /// The learner's prediction (1-based); `None` when it was not answered here (a link
+    /// replayed past it).
+    pub chosen: Option<usize>,
+    /// 1-based.
     pub answer: usize,
+    /// "You predicted: … — what happened: …." (see [`captions::revealed`]).
+    pub outcome: String,
     pub explanation: String,
 }
 
@@ -86,8 +91,12 @@ pub struct Narration {
 pub enum NarrationLine {
     /// A `say`.
     Say { text: String },
-    /// The learner's answer to the step's question, with the outcome and why.
-    Answered(AnsweredView),
+    /// The learner's answer to a question, before the lesson has shown what happens: the
+    /// prediction only, nothing that says whether it was right.
+    Predicted { question: String, text: String },
+    /// The question once the lesson has shown what happens: the prediction beside what
+    /// happened, and why. It takes the place of the prediction's line.
+    Revealed(AnsweredView),
 }
 
 /// The lesson after this one, in course order.
@@ -155,24 +164,38 @@ impl Session {
         for entry in transcript.range(from..to) {
             match entry {
                 Entry::Say { text } => lines.push(NarrationLine::Say { text: text.clone() }),
-                Entry::Ask { .. } => asked = Some(entry),
+                Entry::Ask {
+                    question, choices, ..
+                } => asked = Some((question, choices)),
                 Entry::Answered { chosen, .. } => {
-                    if let Some(Entry::Ask {
-                        question,
-                        choices,
-                        answer,
-                        explanation,
-                        ..
-                    }) = asked.take()
-                    {
-                        lines.push(NarrationLine::Answered(AnsweredView {
+                    if let Some((question, choices)) = asked.take() {
+                        lines.push(NarrationLine::Predicted {
                             question: question.clone(),
-                            choices: choices.clone(),
-                            chosen: *chosen,
-                            answer: *answer,
-                            explanation: explanation.clone(),
-                        }));
+                            text: captions::predicted(choice(choices, *chosen)),
+                        });
                     }
+                }
+                Entry::Reveal {
+                    question,
+                    choices,
+                    answer,
+                    chosen,
+                    explanation,
+                } => {
+                    lines.retain(|line| {
+                        !matches!(line, NarrationLine::Predicted { question: q, .. } if q == question)
+                    });
+                    lines.push(NarrationLine::Revealed(AnsweredView {
+                        question: question.clone(),
+                        choices: choices.clone(),
+                        chosen: *chosen,
+                        answer: *answer,
+                        outcome: captions::revealed(
+                            chosen.map(|chosen| choice(choices, chosen)),
+                            choice(choices, *answer),
+                        ),
+                        explanation: explanation.clone(),
+                    }));
                 }
                 _ => {}
             }
@@ -275,5 +298,12 @@ impl Session {
 
 #[cfg(test)]
 mod play_tests;
+/// The `n`th of `choices` (1-based), or nothing.
+fn choice(choices: &[String], n: usize) -> &str {
+    n.checked_sub(1)
+        .and_then(|i| choices.get(i))
+        .map_or("", String::as_str)
+}
+
 #[cfg(test)]
 mod tests;

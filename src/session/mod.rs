@@ -161,8 +161,8 @@ pub struct Session {
     journal: Vec<TimedAction>,
     /// Actions from the link still to be done again, at their moments.
     replay: std::collections::VecDeque<TimedAction>,
-    /// The last question answered, until Next or the next question (its feedback belongs to
-    /// its step).
+    /// The last question answered, until Next or the next question: what happened is said
+    /// beside this prediction.
     pub answered: Option<Answered>,
     /// Whether the learner pressed Skip on the script's wait under way: the page
     /// fast-forwards over the rest of it (see [`Session::skip_wait`]).
@@ -343,8 +343,9 @@ impl Session {
         }
     }
 
-    /// Answers the question the script is asking (`chosen` counts from 1); the run goes on
-    /// and the outcome and explanation stay on show until the next step or question.
+    /// Answers the question the script is asking (`chosen` counts from 1): a prediction. The
+    /// run goes on; the outcome and the explanation are shown once the lesson has shown what
+    /// happens (see `script/runner/lesson.rs`), and stay on show until the next step.
     pub fn answer(&mut self, chosen: usize) {
         let ScriptState::Asking {
             question,
@@ -363,18 +364,19 @@ impl Session {
             at_ms: self.world.elapsed_ms(),
             action: Action::Answer(chosen),
         });
-        self.record(vec![Entry::Answered {
-            chosen,
-            correct: chosen == answer,
-        }]);
-        self.resume_script();
-        self.answered.get_or_insert(Answered {
+        // Kept before the run goes on: what happened is said beside it (Entry::Reveal).
+        self.answered = Some(Answered {
             question,
             choices,
             chosen,
             answer,
             explanation,
         });
+        self.record(vec![Entry::Answered {
+            chosen,
+            correct: chosen == answer,
+        }]);
+        self.resume_script();
         self.playing = true;
     }
 
@@ -405,7 +407,16 @@ impl Session {
         if entries.is_empty() {
             return;
         }
-        for entry in entries {
+        for mut entry in entries {
+            // What happened after a question the learner answered: beside their prediction.
+            if let Entry::Reveal {
+                question, chosen, ..
+            } = &mut entry
+            {
+                if let Some(answered) = self.answered.as_ref().filter(|a| a.question == *question) {
+                    *chosen = Some(answered.chosen);
+                }
+            }
             if self.transcript.len() >= TRANSCRIPT_KEPT {
                 self.transcript.pop_front();
             }

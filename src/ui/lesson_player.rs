@@ -180,22 +180,28 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
     }
 }
 
-/// One line of the narration: a `say`, or the feedback on the step's question.
+/// One line of the narration: a `say`, a prediction, or a question once the lesson has
+/// shown what happens.
 fn line(line: &NarrationLine) -> Html {
     match line {
         NarrationLine::Say { text } => html! { <p class="say">{ text }</p> },
-        NarrationLine::Answered(answered) => feedback(answered),
+        NarrationLine::Predicted { text, .. } => {
+            html! { <p class="predicted" id="predicted">{ text }</p> }
+        }
+        NarrationLine::Revealed(answered) => feedback(answered),
     }
 }
 
-/// Whether the prediction was right, the right choice, and why.
+/// What the learner predicted beside what happened, whether it was right, and why.
 fn feedback(answered: &AnsweredView) -> Html {
-    let right = answered.chosen == answered.answer;
+    let right = answered.chosen.map(|chosen| chosen == answered.answer);
     html! {
-        <div class={classes!("answered", if right { "right" } else { "wrong" })} id="answered">
+        <div class={classes!("answered", match right { Some(true) => "right", Some(false) => "wrong", None => "shown" })} id="answered">
             <p>
-                <strong>{ if right { "Right. " } else { "Not quite. " } }</strong>
-                { captions::the_answer(&answered.choices, answered.answer) }
+                if let Some(right) = right {
+                    <strong>{ if right { "Right. " } else { "Not quite. " } }</strong>
+                }
+                { &answered.outcome }
             </p>
             if !answered.explanation.is_empty() {
                 <p class="explanation">{ &answered.explanation }</p>

@@ -1,4 +1,11 @@
-//! The runner's lesson commands: questions (`ask`) and checks (`expect`).
+//! The runner's lesson commands: questions (`ask`) and what happened after them, and checks
+//! (`expect`).
+//!
+//! Predict, observe, explain: a question's explanation (its `because`) is not shown when
+//! the learner answers but once the lesson has shown what happens, at the next reveal point:
+//! the next `task`, `step` or `recap` (before it), the next `wait until` (once it is over),
+//! the next question, or the end of the script. There the runner writes [`Entry::Reveal`],
+//! which the page shows with the learner's prediction beside what happened.
 //!
 //! Apart from the runner's core (`runner.rs`) because these talk to the learner and the
 //! author rather than to the world: they are read by `script_commands.rs` and turned into
@@ -19,6 +26,13 @@ impl Runner {
                 explanation,
             }) => {
                 self.status = 0;
+                self.reveal(out);
+                self.to_reveal = Some(Question {
+                    question: question.clone(),
+                    choices: choices.clone(),
+                    answer,
+                    explanation: explanation.clone(),
+                });
                 out.push(Entry::Ask {
                     line: at.line,
                     question: question.clone(),
@@ -38,6 +52,20 @@ impl Runner {
                 self.script_error(out, at, format!("{message}\n"), 0);
                 None
             }
+        }
+    }
+
+    /// At a reveal point: what happened for the question asked last, with its explanation,
+    /// if it is still to be said.
+    pub(super) fn reveal(&mut self, out: &mut Vec<Entry>) {
+        if let Some(asked) = self.to_reveal.take() {
+            out.push(Entry::Reveal {
+                question: asked.question,
+                choices: asked.choices,
+                answer: asked.answer,
+                chosen: None,
+                explanation: asked.explanation,
+            });
         }
     }
 

@@ -62,6 +62,7 @@ impl Runner {
                     condition,
                     after_ms: now - waiting.started_ms,
                 });
+                self.reveal(out);
                 None
             }
             Ok(false) if now >= waiting.deadline_ms => {
@@ -77,6 +78,7 @@ impl Runner {
                         ),
                     ),
                 });
+                self.reveal(out);
                 None
             }
             Ok(false) => {

@@ -147,6 +147,21 @@ pub fn scenario_done(lesson: bool, default_scene: bool) -> String {
     }
 }
 
+/// The learner's prediction, before the lesson shows what happens: nothing yet about whether
+/// it was right.
+pub fn predicted(choice: &str) -> String {
+    format!("You predicted: {choice}. Now watch what happens.")
+}
+
+/// A question once the lesson has shown what happens: the prediction (if the learner made
+/// one here) beside what happened.
+pub fn revealed(predicted: Option<&str>, happened: &str) -> String {
+    match predicted {
+        Some(predicted) => format!("You predicted: {predicted} — what happened: {happened}."),
+        None => format!("What happened: {happened}."),
+    }
+}
+
 /// A lesson's goal, under its title.
 pub fn lesson_goal(goal: &str) -> String {
     format!("Goal: {goal}")

@@ -193,14 +193,6 @@ fn the_records_after_the_checkpoint_are_the_ones_processed_again() {
 }
 
 #[test]
-fn the_answer_names_the_right_choice() {
-    let choices = ["one shard".to_string(), "every shard".to_string()];
-    assert_eq!(the_answer(&choices, 2), "The answer is: every shard.");
-    assert_eq!(the_answer(&choices, 3), "The answer is: .");
-    assert_eq!(the_answer(&choices, 0), "The answer is: .");
-}
-
-#[test]
 fn a_script_too_large_says_its_size_and_the_limit() {
     assert_eq!(
         script_too_large(Some("big.sh"), 300_001, 262_144),

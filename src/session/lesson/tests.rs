@@ -103,18 +103,24 @@ fn a_step_that_finishes_at_once_keeps_its_narration_and_answer_feedback_until_ne
     );
     let narration = session.narration();
     assert_eq!(narration.step, 2);
-    let NarrationLine::Answered(answered) = &narration.lines[0] else {
-        panic!("{narration:?}");
-    };
-    assert_eq!((answered.chosen, answered.answer), (2, 1));
-    assert!(answered.explanation.starts_with("0x0c... is about 5%"));
+    // The step's narration, then (the step is over: what it showed is what happened) the
+    // prediction beside what happened, and why.
     assert_eq!(
-        narration.lines[1..],
+        narration.lines[..2],
         says(&[
             "The MD5 of 'a' is 0cc175b9..., a number in the first quarter of the space: shard 0.",
             "The same key always goes to the same shard. That is how the records of one key stay in order.",
         ])
     );
+    let NarrationLine::Revealed(answered) = &narration.lines[2] else {
+        panic!("{narration:?}");
+    };
+    assert_eq!((answered.chosen, answered.answer), (Some(2), 1));
+    assert_eq!(
+        answered.outcome,
+        "You predicted: shardId-000000000001 — what happened: shardId-000000000000."
+    );
+    assert!(answered.explanation.starts_with("0x0c... is about 5%"));
     // The feedback belongs to step 2: gone after Next.
     session.next_step();
     play_until_held(&mut session);
@@ -340,10 +346,35 @@ fn the_page_prints_a_question_without_its_answer_the_command_line_with_it() {
     let page = ask.render_for_learner();
     assert_eq!(page, "? Which shard?\n  1) shard 0\n  2) shard 1\n");
     assert!(!page.contains("answer") && !page.contains("first quarter"));
-    // Natively nobody answers: `shardlab lesson` prints the answer key.
+    // Natively nobody answers: `shardlab lesson` prints the answer key, and the explanation
+    // where the lesson shows what happened.
     assert_eq!(
         ask.render(),
-        "? Which shard?\n  1) shard 0\n  2) shard 1\n  answer: 1 (MD5 of 'a' is in the first quarter)\n"
+        "? Which shard?\n  1) shard 0\n  2) shard 1\n  answer: 1\n"
+    );
+    let reveal = |chosen| Entry::Reveal {
+        question: "Which shard?".to_string(),
+        choices: vec!["shard 0".to_string(), "shard 1".to_string()],
+        answer: 1,
+        chosen,
+        explanation: "MD5 of 'a' is in the first quarter".to_string(),
+    };
+    assert_eq!(
+        reveal(None).render(),
+        "= What happened: shard 0\n  MD5 of 'a' is in the first quarter\n"
+    );
+    assert_eq!(
+        reveal(Some(2)).render_for_learner(),
+        "= You predicted: shard 1 — what happened: shard 0\n  MD5 of 'a' is in the first quarter\n"
+    );
+    assert_eq!(
+        Entry::Answered {
+            chosen: 2,
+            correct: false
+        }
+        .render_for_learner(),
+        "  you predicted 2\n",
+        "the console does not say whether a prediction was right before it is revealed"
     );
 }
 

@@ -1,0 +1,77 @@
+//! Browser tests of the lessons a learner plays (issue 17): a question's explanation appears
+//! only once the lesson has shown what happens. Apps are mounted with `live = false`: time
+//! moves only when the test presses Step.
+#![cfg(target_arch = "wasm32")]
+
+mod browser;
+
+use browser::*;
+use shardlab::session::{Link, Scenario};
+use wasm_bindgen_test::*;
+use web_sys::Element;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The page's link for a script.
+fn script_link(source: &str) -> String {
+    format!(
+        "#{}",
+        Link::start(Scenario::Script(source.to_string()), 1).encode()
+    )
+}
+
+fn page_text(root: &Element) -> String {
+    root.text_content().unwrap_or_default()
+}
+
+const EXPLANATION: &str = "A shard takes 1,000 records a second";
+
+const PREDICT_THEN_OBSERVE: &str = "\
+aws kinesis create-stream --stream-name s --shard-count 1
+aws kinesis wait stream-exists --stream-name s
+ask \"A producer sends 1,500 records a second to this one shard. What happens?\" \"All get in\" \"The shard refuses some\" answer 2 because \"A shard takes 1,000 records a second; it refuses the rest.\"
+producer add p --stream s --rate 1500 --keys uniform:100 --retry none
+wait until throttled s --timeout 1m
+say \"There: refused writes.\"
+wait 1h
+";
+
+#[wasm_bindgen_test]
+async fn the_explanation_appears_only_after_the_observation() {
+    let root = mount(&script_link(PREDICT_THEN_OBSERVE), false).await;
+    assert!(text_of(&root, "#question-text").contains("What happens?"));
+    assert!(!page_text(&root).contains(EXPLANATION));
+    click(&root, "#choice-1").await;
+    // The prediction, and nothing yet about whether it was right.
+    assert_eq!(
+        text_of(&root, "#predicted"),
+        "You predicted: All get in. Now watch what happens."
+    );
+    assert!(root.query_selector("#answered").unwrap().is_none());
+    assert!(!page_text(&root).contains(EXPLANATION));
+    assert!(!page_text(&root).contains("Not quite"));
+    let observed = |root: &Element| text_of(root, "#console-output").contains("later: throttled s");
+    assert!(!observed(&root), "nothing observed yet");
+    let mut explained = false;
+    for _ in 0..100 {
+        click(&root, "#step").await;
+        explained = page_text(&root).contains(EXPLANATION);
+        assert!(
+            !explained || observed(&root),
+            "the explanation shows before the throttle was seen"
+        );
+        if explained {
+            break;
+        }
+    }
+    assert!(explained, "the explanation came once the throttle was seen");
+    let answered = text_of(&root, "#answered");
+    assert!(
+        answered.contains("Not quite.")
+            && answered
+                .contains("You predicted: All get in — what happened: The shard refuses some."),
+        "{answered}"
+    );
+    assert!(root.query_selector("#predicted").unwrap().is_none());
+    root.remove();
+}
