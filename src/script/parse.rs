@@ -148,7 +148,8 @@ pub fn parse_script(source: &str) -> Result<Vec<Statement>, ScriptError> {
             "",
         ));
     }
-    super::header::Header::read(source).check(source)?;
+    let header = super::header::Header::read(source);
+    header.check(source)?;
     let lines: Vec<&str> = source.lines().collect();
     let mut statements = Vec::new();
     let mut index = 0;
@@ -218,6 +219,7 @@ pub fn parse_script(source: &str) -> Result<Vec<Statement>, ScriptError> {
             action,
         });
     }
+    super::rules::check(&statements, &lines, header.is_lesson())?;
     Ok(statements)
 }
 

@@ -327,7 +327,7 @@ impl Runner {
                 let quiet = rechecking
                     || matches!(
                         command.words.first().and_then(Word::literal).as_deref(),
-                        Some("say" | "step" | "ask")
+                        Some("say" | "step" | "ask" | "recap" | "task" | "point" | "show")
                     );
                 if !quiet {
                     out.push(Entry::Command {
@@ -523,6 +523,15 @@ impl Runner {
                 out.push(Entry::Say {
                     text: args.join(" "),
                 });
+                None
+            }
+            "recap" => {
+                // The lesson's end: what happened last is said first, and nothing runs after.
+                self.reveal(out);
+                out.push(Entry::Recap {
+                    text: args.join(" "),
+                });
+                self.next = self.statements.len();
                 None
             }
             "step" => {

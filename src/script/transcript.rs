@@ -53,6 +53,10 @@ pub enum Entry {
         number: usize,
         title: String,
     },
+    /// A lesson's `recap`: what was learned; the lesson ends there.
+    Recap {
+        text: String,
+    },
     Expect {
         line: usize,
         passed: bool,
@@ -113,6 +117,7 @@ impl Entry {
             } => insert_at(text, *message_at, &format!("line {line}: ")),
             Entry::Say { text } => format!("» {text}\n"),
             Entry::Step { number, title } => format!("\n== Step {number}: {title} ==\n"),
+            Entry::Recap { text } => format!("\n== Recap ==\n{text}\n"),
             Entry::Expect {
                 passed: true,
                 message,

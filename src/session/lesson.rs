@@ -46,6 +46,9 @@ pub struct LessonView {
     pub narration: Narration,
     /// A lesson whose script has run to its end.
     pub complete: bool,
+    /// The lesson's `recap`, once its script has reached it: what was learned, shown with
+    /// the way to the next lesson.
+    pub recap: Option<String>,
     /// Whether the player offers Skip: the script waits a plain `wait` longer than
     /// [`SKIPPABLE_MS`], played at the speed (see [`Session::skip_wait`]).
     pub skip: bool,
@@ -290,6 +293,7 @@ impl Session {
             },
             narration: self.narration(),
             complete,
+            recap: self.recap.clone(),
             skip: self.can_skip(),
             next_lesson: if complete { self.next_lesson() } else { None },
         }

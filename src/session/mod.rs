@@ -169,6 +169,8 @@ pub struct Session {
     skipping: bool,
     /// How much simulated time a slice of a fast wait runs (see [`Session::frame`]).
     fast_slice_ms: u64,
+    /// The lesson's `recap`, once reached.
+    recap: Option<String>,
     /// The lesson steps reached, in order.
     arrivals: Vec<StepArrival>,
     /// Whether an action being done comes from the replay (not from the learner now).
@@ -215,6 +217,7 @@ impl Session {
             answered: None,
             skipping: false,
             fast_slice_ms: TIMED_SLICE_MS,
+            recap: None,
             link,
             runner,
             script: ScriptState::Done,
@@ -408,6 +411,9 @@ impl Session {
             return;
         }
         for mut entry in entries {
+            if let Entry::Recap { text } = &entry {
+                self.recap = Some(text.clone());
+            }
             // What happened after a question the learner answered: beside their prediction.
             if let Entry::Reveal {
                 question, chosen, ..

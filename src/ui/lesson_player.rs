@@ -142,6 +142,12 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                     </div>
                 }
             </div>
+            if let Some(recap) = &lesson.recap {
+                <div class="recap" id="recap">
+                    <h3>{ "Recap" }</h3>
+                    <p>{ recap }</p>
+                </div>
+            }
             if lesson.complete {
                 <div class="lesson-complete" id="lesson-complete" role="status">
                     <p>

@@ -165,3 +165,15 @@ ask \"Q?\" a b
     assert!(errs[1].starts_with("line 3: ask: answer 3 is not one of the 2 choices"));
     assert!(errs[2].starts_with("line 4: ask takes"));
 }
+
+#[test]
+fn a_recap_ends_the_script() {
+    let lines = rendered("say a\nrecap \"What we learned.\"\n");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("\n== Recap ==\nWhat we learned.\n")
+    );
+    // What was asked is told before it.
+    let lines = rendered("ask \"Q?\" a b answer 1\nrecap \"Done.\"\n");
+    assert!(at(&lines, "= What happened: a") < at(&lines, "== Recap =="));
+}

@@ -7,8 +7,8 @@ use crate::sim::CliVersion;
 // What the commands take, written out here so that the table is checked against it.
 
 const COMMANDS: &[&str] = &[
-    "aws", "producer", "consumer", "kcl", "sim", "wait", "at", "say", "step", "ask", "expect",
-    "echo", "sleep", "help",
+    "aws", "producer", "consumer", "kcl", "sim", "wait", "at", "say", "step", "ask", "task",
+    "point", "show", "recap", "expect", "echo", "sleep", "help",
 ];
 
 const OPERATORS: &[&str] = &["==", "!=", "<", "<=", ">", ">=", "contains"];
@@ -93,7 +93,7 @@ fn is_aws_switch(flag: &str) -> bool {
 
 /// Two streams (orders with 2 shards, payments with 3), a producer, a consumer and a KCL
 /// application with two workers, a minute in.
-fn world() -> World {
+pub(super) fn world() -> World {
     let mut world = World::new(1);
     let mut console = Runner::console();
     let mut out = Vec::new();
@@ -116,12 +116,12 @@ fn world() -> World {
 fn assert_errors_free(out: &[Entry]) {
     let errors: Vec<&Entry> = out
         .iter()
-        .filter(|e| matches!(e, Entry::Error { .. }))
+        .filter(|e| matches!(e, Entry::Error { .. } | Entry::ScriptError { .. }))
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
 
-fn offered(line: &str, world: &World) -> Vec<String> {
+pub(super) fn offered(line: &str, world: &World) -> Vec<String> {
     complete(line, world).candidates
 }
 
@@ -150,7 +150,10 @@ const PAYMENTS_SHARDS: &[&str] = &[
 fn the_first_word_is_one_of_the_languages_commands() {
     let world = World::new(1);
     assert_eq!(offered("", &world), strings(COMMANDS));
-    assert_eq!(offered("s", &world), ["say", "sim", "sleep", "step"]);
+    assert_eq!(
+        offered("s", &world),
+        ["say", "show", "sim", "sleep", "step"]
+    );
     assert_eq!(offered("aw", &world), ["aws"]);
     assert_eq!(offered("  k", &world), ["kcl"]);
     assert_eq!(complete("  k", &world).start, 2);

@@ -94,3 +94,26 @@ fn the_retention_lesson_fast_forwards_its_day() {
     assert!(session.world.elapsed_ms() > 25 * 3_600_000);
     assert!(session.lesson_view().complete);
 }
+
+#[test]
+fn a_recap_ends_the_lesson_with_the_way_to_the_next() {
+    let source = "# title: T\n# goal: Do it.\nstep One\nsay a\nrecap \"You did it.\"\n";
+    let mut session = script(source);
+    session.next_step();
+    assert_eq!(session.script, ScriptState::Done);
+    let view = session.lesson_view();
+    assert_eq!(view.recap.as_deref(), Some("You did it."));
+    // A built-in lesson offers the next one with its recap.
+    let mut lesson = Session::new(Link::decode("#lesson=partition-keys").unwrap());
+    assert_eq!(lesson.lesson_view().recap, None);
+    for _ in 0..20 {
+        match lesson.script {
+            ScriptState::AtStep { .. } => lesson.next_step(),
+            ScriptState::Asking { .. } => lesson.answer(1),
+            ScriptState::Waiting { .. } => lesson.frame(100.0),
+            ScriptState::Done => break,
+        }
+    }
+    assert!(lesson.lesson_view().complete);
+    assert!(lesson.lesson_view().next_lesson.is_some());
+}
