@@ -75,3 +75,49 @@ async fn the_explanation_appears_only_after_the_observation() {
     assert!(root.query_selector("#predicted").unwrap().is_none());
     root.remove();
 }
+
+/// hot-key's task, played by clicking the lane's own Split button (not Show me): the task
+/// box comes, the click splits shard 1, and the lesson goes on to its next step.
+#[wasm_bindgen_test]
+async fn a_lessons_task_is_done_by_clicking_the_real_control() {
+    let root = mount("#lesson=hot-key&seed=1&step=3", false).await;
+    assert!(text_of(&root, "#step-title").starts_with("Step 3"));
+    click(&root, "#next-step").await;
+    if root.query_selector("#question").unwrap().is_some() {
+        click(&root, "#choice-2").await;
+    }
+    // Time plays until the task comes (the step may say things first).
+    for _ in 0..50 {
+        if root.query_selector("#task").unwrap().is_some() {
+            break;
+        }
+        click(&root, "#step").await;
+    }
+    let task = text_of(&root, "#task-text");
+    assert!(task.starts_with("Your turn: Split shard 1"), "{task}");
+    assert!(root.query_selector("#show-me").unwrap().is_some());
+    // Nothing happens by itself.
+    steps(&root, 20).await;
+    assert!(
+        root.query_selector("#task").unwrap().is_some(),
+        "the task waits for the learner"
+    );
+    click(&root, ".split-button[data-shard='shardId-000000000001']").await;
+    // The reshard takes a few seconds; the console's wait stops at the next step.
+    console(&root, "wait 2m").await;
+    assert!(root.query_selector("#task").unwrap().is_none());
+    assert!(
+        text_of(&root, "#step-title").starts_with("Step 4"),
+        "the lesson went on: {}",
+        text_of(&root, "#step-title")
+    );
+    let said = text_of(&root, "#narration-text");
+    assert!(said.contains("Done: Split shard 1"), "{said}");
+    let console_text = text_of(&root, "#console-output");
+    assert_eq!(
+        console_text.matches("$ aws kinesis split-shard").count(),
+        1,
+        "one split, the lane's button: {console_text}"
+    );
+    root.remove();
+}

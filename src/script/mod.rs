@@ -27,6 +27,7 @@ mod observe;
 pub mod output;
 pub mod parse;
 pub mod play_commands;
+pub mod pointing;
 pub(crate) mod pyjson;
 mod rules;
 pub mod runner;
@@ -38,7 +39,7 @@ pub mod until;
 
 pub use lessons::{lesson, lessons, Lesson};
 pub use parse::{parse_script, Position, ScriptError};
-pub use runner::{run_script, Pause, Runner, Waiting};
+pub use runner::{run_script, Pause, Runner, TaskWaiting, Waiting};
 pub use transcript::Entry;
 
 /// What a command printed, and its exit status (`$?`).

@@ -21,7 +21,10 @@ use super::duration::human;
 pub use super::transcript::Entry;
 
 mod lesson;
+mod play;
 mod waits;
+
+pub use play::TaskWaiting;
 
 /// Why the runner stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +58,8 @@ pub enum Waiting {
     },
     /// `wait until CONDITION`: the condition as written.
     Until { condition: String },
+    /// `task`: the learner's turn.
+    Task(TaskWaiting),
 }
 
 /// Runs one script.
@@ -87,6 +92,8 @@ pub struct Runner {
     waiting: Option<Waiting>,
     /// The question asked last, until what happened is said (see `runner/lesson.rs`).
     to_reveal: Option<Question>,
+    /// A `task` under way (see `runner/play.rs`).
+    task: Option<play::TaskInProgress>,
     /// A console `wait until` line being checked again as time passes (see
     /// [`Runner::start_line`]).
     pending: Option<Statement>,
@@ -122,6 +129,7 @@ impl Runner {
             until: None,
             waiting: None,
             to_reveal: None,
+            task: None,
             pending: None,
         })
     }
@@ -146,6 +154,7 @@ impl Runner {
             until: None,
             waiting: None,
             to_reveal: None,
+            task: None,
             pending: None,
         }
     }
@@ -213,6 +222,8 @@ impl Runner {
         loop {
             match self.run_until_pause(world, out) {
                 Pause::Done => return,
+                // Natively nobody clicks: a task is done as "Show me" would do it.
+                Pause::Wait { .. } if self.show_task(world, out) => {}
                 Pause::Wait { until_ms } => world.advance_to(until_ms),
                 // Natively nobody answers: the transcript shows the question and its answer.
                 Pause::Step { .. } | Pause::Ask { .. } => {}
@@ -323,7 +334,8 @@ impl Runner {
             Action::Run(command) => {
                 // Narration is not echoed as a command, nor is each new check of a
                 // `wait until`.
-                let rechecking = self.until.as_ref().is_some_and(|u| u.index == self.current);
+                let rechecking = self.until.as_ref().is_some_and(|u| u.index == self.current)
+                    || self.task.as_ref().is_some_and(|t| t.index == self.current);
                 let quiet = rechecking
                     || matches!(
                         command.words.first().and_then(Word::literal).as_deref(),
@@ -551,6 +563,15 @@ impl Runner {
                 self.wait_until(at.line_only(), text, &args[1..], world, out)
             }
             "ask" => self.ask(at.line_only(), args, out),
+            "task" => self.task(at.line_only(), text, args, world, out),
+            "point" => {
+                self.point(at.line_only(), args, world, out);
+                None
+            }
+            "show" => {
+                self.show(at.line_only(), args, out);
+                None
+            }
             "wait" | "sleep" => match script_commands::pause(name, args) {
                 Ok(TimeWait { ms, fast }) => {
                     self.status = 0;

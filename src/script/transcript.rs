@@ -57,6 +57,26 @@ pub enum Entry {
     Recap {
         text: String,
     },
+    /// A `task` begins: the learner's turn, until `condition` holds.
+    Task {
+        line: usize,
+        text: String,
+        condition: String,
+    },
+    /// The task's condition held, `after_ms` after it began.
+    TaskDone {
+        text: String,
+        after_ms: u64,
+    },
+    /// `point KIND NAME`: what the narration talks about (`what` is the kind).
+    Point {
+        what: String,
+        name: String,
+    },
+    /// `show PANEL...`: the panels the step needs (none: every panel).
+    Show {
+        panels: Vec<String>,
+    },
     Expect {
         line: usize,
         passed: bool,
@@ -118,6 +138,15 @@ impl Entry {
             Entry::Say { text } => format!("» {text}\n"),
             Entry::Step { number, title } => format!("\n== Step {number}: {title} ==\n"),
             Entry::Recap { text } => format!("\n== Recap ==\n{text}\n"),
+            Entry::Task {
+                text, condition, ..
+            } => format!("▶ Task: {text}\n  (the lesson goes on when: {condition})\n"),
+            Entry::TaskDone { text, after_ms } => {
+                format!("… done after {}: {text}\n", human(*after_ms))
+            }
+            Entry::Point { what, name } => format!("☞ look at the {what} {name}\n"),
+            Entry::Show { panels } if panels.is_empty() => "▣ every panel shown\n".to_string(),
+            Entry::Show { panels } => format!("▣ panels shown: {}\n", panels.join(", ")),
             Entry::Expect {
                 passed: true,
                 message,

@@ -10,9 +10,9 @@
 mod lesson;
 
 pub use lesson::{
-    after_lesson, countdown, fast_forwarding, forked, held_at_question, held_at_step, lesson_goal,
-    next_lesson_button, play_button, predicted, revealed, scenario_done, waiting_for, PlayButton,
-    TimeState,
+    after_lesson, countdown, fast_forwarding, forked, held_at_question, held_at_step, hint,
+    lesson_goal, next_lesson_button, play_button, predicted, revealed, scenario_done, task,
+    task_waiting, waiting_for, PlayButton, TimeState,
 };
 
 use super::charts::Chart;

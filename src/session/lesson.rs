@@ -15,6 +15,7 @@
 use serde::Serialize;
 
 use super::captions::{self, TimeState};
+use super::play::TaskView;
 use super::{Scenario, ScriptState, Session};
 use crate::script::lessons::{lesson, lessons};
 use crate::script::{Entry, Waiting};
@@ -44,6 +45,8 @@ pub struct LessonView {
     pub question: Option<Question>,
     /// What the step on show said, in order, with the feedback on its question.
     pub narration: Narration,
+    /// The task under way: the learner's turn.
+    pub task: Option<TaskView>,
     /// A lesson whose script has run to its end.
     pub complete: bool,
     /// The lesson's `recap`, once its script has reached it: what was learned, shown with
@@ -94,6 +97,8 @@ pub struct Narration {
 pub enum NarrationLine {
     /// A `say`.
     Say { text: String },
+    /// A task: "Your turn: ..." while it is under way, "Done: ..." once it is done.
+    Task { text: String, done: bool },
     /// The learner's answer to a question, before the lesson has shown what happens: the
     /// prediction only, nothing that says whether it was right.
     Predicted { question: String, text: String },
@@ -142,31 +147,29 @@ impl Session {
     /// question, in order (the latest [`NARRATION_KEPT`]). While time is held at a step it is
     /// the previous step's, which has just run, until Next. Without steps, everything said.
     pub fn narration(&self) -> Narration {
+        let (from, to) = self.narration_span();
+        let step = self.narration_step();
         let transcript = &self.transcript;
-        let mut steps = transcript
-            .iter()
-            .enumerate()
-            .rev()
-            .filter_map(|(i, e)| match e {
-                Entry::Step { number, .. } => Some((i, *number)),
-                _ => None,
-            });
-        let (last, before) = (steps.next(), steps.next());
-        let held = matches!(self.script, ScriptState::AtStep { .. });
-        let (from, to, step) = match last {
-            Some((at, _)) if held => (
-                before.map_or(0, |(i, _)| i + 1),
-                at,
-                before.map_or(0, |b| b.1),
-            ),
-            Some((at, number)) => (at + 1, transcript.len(), number),
-            None => (0, transcript.len(), 0),
-        };
         let mut lines = Vec::new();
         let mut asked = None;
         for entry in transcript.range(from..to) {
             match entry {
                 Entry::Say { text } => lines.push(NarrationLine::Say { text: text.clone() }),
+                Entry::Task { text, .. } => lines.push(NarrationLine::Task {
+                    text: captions::task(text, false),
+                    done: false,
+                }),
+                Entry::TaskDone { text, .. } => {
+                    let doing = captions::task(text, false);
+                    if let Some(NarrationLine::Task { text: shown, done }) = lines
+                        .iter_mut()
+                        .rev()
+                        .find(|line| matches!(line, NarrationLine::Task { text: t, done: false } if *t == doing))
+                    {
+                        *shown = captions::task(text, true);
+                        *done = true;
+                    }
+                }
                 Entry::Ask {
                     question, choices, ..
                 } => asked = Some((question, choices)),
@@ -208,12 +211,50 @@ impl Session {
         Narration { step, lines }
     }
 
+    /// The stretch of the transcript the narration on show comes from (the current step's,
+    /// or while time is held at a step the previous one's), and the step it belongs to.
+    fn narration_bounds(&self) -> (usize, usize, usize) {
+        let transcript = &self.transcript;
+        let mut steps = transcript
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, e)| match e {
+                Entry::Step { number, .. } => Some((i, *number)),
+                _ => None,
+            });
+        let (last, before) = (steps.next(), steps.next());
+        let held = matches!(self.script, ScriptState::AtStep { .. });
+        let (from, to, step) = match last {
+            Some((at, _)) if held => (
+                before.map_or(0, |(i, _)| i + 1),
+                at,
+                before.map_or(0, |b| b.1),
+            ),
+            Some((at, number)) => (at + 1, transcript.len(), number),
+            None => (0, transcript.len(), 0),
+        };
+        (from, to, step)
+    }
+
+    /// The transcript's stretch the narration on show comes from.
+    pub(super) fn narration_span(&self) -> (usize, usize) {
+        let (from, to, _) = self.narration_bounds();
+        (from, to)
+    }
+
+    /// The step the narration on show belongs to.
+    fn narration_step(&self) -> usize {
+        self.narration_bounds().2
+    }
+
     /// The scenario's state in words: when it goes on (in wall time at the speed), what a
     /// `wait until` waits for, a step or a question holding time, or its end.
     pub fn script_caption(&self) -> String {
         match &self.script {
             ScriptState::Waiting { until_ms } => match self.runner.waiting() {
                 Some(Waiting::Until { condition }) => captions::waiting_for(condition),
+                Some(Waiting::Task(_)) => captions::task_waiting(),
                 Some(Waiting::Time { from_ms, .. }) if self.fast_forwarding() => {
                     captions::fast_forwarding(
                         until_ms.saturating_sub(*from_ms),
@@ -292,6 +333,7 @@ impl Session {
                 _ => None,
             },
             narration: self.narration(),
+            task: self.task_view(),
             complete,
             recap: self.recap.clone(),
             skip: self.can_skip(),

@@ -29,6 +29,7 @@ pub mod history;
 pub mod kcl_view;
 pub mod lesson;
 pub mod link;
+pub mod play;
 pub mod text;
 pub mod view;
 
@@ -115,6 +116,9 @@ struct Prefs {
     /// The page's wall clock in milliseconds (`performance.now()`), which bounds the work one
     /// frame does while fast-forwarding. Without one, each frame fast-forwards one fixed slice.
     clock: Option<fn() -> f64>,
+    /// The learner pressed "show everything": every panel, whatever the lesson's `show`s say,
+    /// until another scenario opens.
+    every_panel: bool,
 }
 
 /// The ways a run starts again (see [`Session::rebuild`]), by what each keeps of the run it
@@ -138,6 +142,7 @@ impl Default for Prefs {
         Prefs {
             speed: DEFAULT_SPEED,
             clock: None,
+            every_panel: false,
         }
     }
 }
@@ -171,6 +176,8 @@ pub struct Session {
     fast_slice_ms: u64,
     /// The lesson's `recap`, once reached.
     recap: Option<String>,
+    /// The panels the last `show` named (see [`Session::panels`]).
+    panels: Option<Vec<String>>,
     /// The lesson steps reached, in order.
     arrivals: Vec<StepArrival>,
     /// Whether an action being done comes from the replay (not from the learner now).
@@ -218,6 +225,7 @@ impl Session {
             skipping: false,
             fast_slice_ms: TIMED_SLICE_MS,
             recap: None,
+            panels: None,
             link,
             runner,
             script: ScriptState::Done,
@@ -264,6 +272,7 @@ impl Session {
         self.prefs.clock = prefs.clock;
         if restart != Restart::Open {
             self.prefs.speed = prefs.speed;
+            self.prefs.every_panel = prefs.every_panel;
         }
         match restart {
             Restart::Open | Restart::Step => {}
@@ -414,6 +423,7 @@ impl Session {
             if let Entry::Recap { text } = &entry {
                 self.recap = Some(text.clone());
             }
+            self.note_play(&entry);
             // What happened after a question the learner answered: beside their prediction.
             if let Entry::Reveal {
                 question, chosen, ..

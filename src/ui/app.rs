@@ -68,6 +68,7 @@ pub enum Msg {
     Reset,
     NextStep,
     SkipWait,
+    ShowMe,
     Run(String),
     Open(Scenario),
     Explain(String),
@@ -110,6 +111,7 @@ struct Callbacks {
     help: Callback<()>,
     next: Callback<()>,
     skip: Callback<()>,
+    show_me: Callback<()>,
     dismiss: Callback<()>,
     select: Callback<String>,
     stream: Callback<StreamMsg>,
@@ -151,6 +153,7 @@ impl Callbacks {
             help: link.callback(|_| Msg::ToggleHelp),
             next: link.callback(|_| Msg::NextStep),
             skip: link.callback(|_| Msg::SkipWait),
+            show_me: link.callback(|_| Msg::ShowMe),
             dismiss: link.callback(|_| Msg::DismissNotice),
             select: link.callback(Msg::Select),
             stream: link.callback(Msg::Stream),
@@ -349,6 +352,17 @@ impl Component for App {
             }
             Msg::SkipWait => {
                 self.session.borrow_mut().skip_wait();
+                self.refresh(true);
+                true
+            }
+            Msg::ShowMe => {
+                {
+                    let mut session = self.session.borrow_mut();
+                    session.show_me();
+                    if !self.live {
+                        session.finish_catch_up();
+                    }
+                }
                 self.refresh(true);
                 true
             }

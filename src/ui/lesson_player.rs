@@ -35,6 +35,8 @@ pub struct LessonPlayerProps {
     pub on_dismiss: Callback<()>,
     /// Skip: fast-forwards over the rest of the script's long plain wait.
     pub on_skip: Callback<()>,
+    /// Show me: runs the task's `--show` line through the console.
+    pub on_show_me: Callback<()>,
     /// Opens another scenario (the next lesson, at the end of this one).
     pub on_open: Callback<Scenario>,
     /// Each new value brings the player into view and gives the focus to what the learner
@@ -129,6 +131,18 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                     { coming.unwrap_or_default() }
                     { lines }
                 }
+                if let Some(task) = &lesson.task {
+                    <div class="task-box" id="task" role="group" aria-label="Your turn">
+                        <p id="task-text"><strong>{ &task.text }</strong></p>
+                        if let Some(hint) = &task.hint {
+                            <p class="hint" id="task-hint">{ hint }</p>
+                        }
+                        if task.show {
+                            <button id="show-me" onclick={props.on_show_me.reform(|_: MouseEvent| ())}
+                                title="Do it for me: runs the command through the console, as a click does">{ "Show me" }</button>
+                        }
+                    </div>
+                }
                 if let Some(question) = &lesson.question {
                     <div class="question" id="question" role="group" aria-labelledby="question-text">
                         <p id="question-text"><strong>{ "Predict: " }</strong>{ &question.question }</p>
@@ -191,6 +205,9 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
 fn line(line: &NarrationLine) -> Html {
     match line {
         NarrationLine::Say { text } => html! { <p class="say">{ text }</p> },
+        NarrationLine::Task { text, done } => html! {
+            <p class={classes!("task", done.then_some("done"))} data-done={done.to_string()}>{ text }</p>
+        },
         NarrationLine::Predicted { text, .. } => {
             html! { <p class="predicted" id="predicted">{ text }</p> }
         }

@@ -177,3 +177,52 @@ fn a_recap_ends_the_script() {
     let lines = rendered("ask \"Q?\" a b answer 1\nrecap \"Done.\"\n");
     assert!(at(&lines, "= What happened: a") < at(&lines, "== Recap =="));
 }
+
+/// Every task of every lesson: its condition does not hold when the task begins (the
+/// learner has something to do), and its `--show` line, run at once where nobody clicks,
+/// makes it hold: the task is done, the lesson goes on, and no script error says otherwise.
+#[test]
+fn every_lessons_task_is_done_by_its_show_line_and_not_before() {
+    let mut tasks = 0;
+    for lesson in lessons() {
+        let (_, runner, entries) = run_script(lesson.source).unwrap();
+        for (at, entry) in entries.iter().enumerate() {
+            let Entry::Task { text, .. } = entry else {
+                continue;
+            };
+            tasks += 1;
+            let rest = &entries[at + 1..];
+            let done = rest
+                .iter()
+                .position(|e| matches!(e, Entry::TaskDone { text: t, .. } if t == text))
+                .unwrap_or_else(|| panic!("{}: task '{text}' was never done", lesson.name));
+            // Before: the condition was false, so the show line ran (a command) first.
+            assert!(
+                matches!(rest.first(), Some(Entry::Command { .. })) && done > 0,
+                "{}: task '{text}' held before its --show line ran",
+                lesson.name
+            );
+        }
+        assert_eq!(runner.script_errors, 0, "{}", lesson.name);
+    }
+    assert!(tasks >= 1, "some lesson has a task");
+}
+
+#[test]
+fn a_task_without_show_waits_and_says_so_where_nobody_clicks() {
+    let (_, runner, entries) = run_script(
+        "aws kinesis create-stream --stream-name s --shard-count 1\n\
+         task \"Split it\" until status s UPDATING\necho after\n",
+    )
+    .unwrap();
+    let said: Vec<String> = entries.iter().map(Entry::render).collect();
+    assert!(
+        said.iter().any(|line| line.contains(
+            "line 2: task 'Split it': 'status s UPDATING' did not happen within 10 min \
+             (nobody does a task here: give it --show)"
+        )),
+        "{said:#?}"
+    );
+    assert_eq!(runner.script_errors, 1);
+    assert_eq!(said.last().map(String::as_str), Some("after\n"));
+}

@@ -162,6 +162,25 @@ pub fn revealed(predicted: Option<&str>, happened: &str) -> String {
     }
 }
 
+/// A task in the narration: the learner's turn, then done.
+pub fn task(text: &str, done: bool) -> String {
+    if done {
+        format!("Done: {text}")
+    } else {
+        format!("Your turn: {text}")
+    }
+}
+
+/// A task's hint, once it is due.
+pub fn hint(text: &str) -> String {
+    format!("Hint: {text}")
+}
+
+/// While the script waits for the learner's task: time plays on.
+pub fn task_waiting() -> String {
+    "the lesson goes on once you have done the task (time plays on meanwhile)".to_string()
+}
+
 /// A lesson's goal, under its title.
 pub fn lesson_goal(goal: &str) -> String {
     format!("Goal: {goal}")

@@ -117,3 +117,76 @@ fn a_recap_ends_the_lesson_with_the_way_to_the_next() {
     assert!(lesson.lesson_view().complete);
     assert!(lesson.lesson_view().next_lesson.is_some());
 }
+
+const TASK: &str = "aws kinesis create-stream --stream-name s --shard-count 1
+aws kinesis wait stream-exists --stream-name s
+task \"Split the shard\" until $(aws kinesis describe-stream-summary --stream-name s --query StreamDescriptionSummary.OpenShardCount) == 2 --hint-after 20s \"The Split button is on the lane.\" --show \"aws kinesis split-shard --stream-name s --shard-to-split shardId-000000000000 --new-starting-hash-key 5\"
+say \"Two shards now.\"
+";
+
+#[test]
+fn a_task_plays_on_until_the_learner_does_it() {
+    let mut session = script(TASK);
+    let task = session.lesson_view().task.expect("a task under way");
+    assert_eq!(task.text, "Your turn: Split the shard");
+    assert_eq!(task.hint, None, "the hint waits");
+    assert!(task.show);
+    assert_eq!(
+        session.script_caption(),
+        "the lesson goes on once you have done the task (time plays on meanwhile)"
+    );
+    assert!(session.playing, "time plays while the learner works");
+    let start = session.world.elapsed_ms();
+    for _ in 0..210 {
+        session.frame(100.0);
+    }
+    assert!(session.world.elapsed_ms() >= start + 21_000);
+    assert_eq!(
+        session.lesson_view().task.and_then(|t| t.hint).as_deref(),
+        Some("Hint: The Split button is on the lane.")
+    );
+    // The learner does it their own way, in the console, splitting elsewhere.
+    session.run_command(
+        "aws kinesis split-shard --stream-name s --shard-to-split shardId-000000000000 --new-starting-hash-key 99",
+    );
+    for _ in 0..100 {
+        session.frame(100.0);
+    }
+    assert_eq!(session.script, ScriptState::Done, "the lesson went on");
+    assert_eq!(session.lesson_view().task, None);
+    let narration = session.narration();
+    assert_eq!(
+        narration.lines,
+        vec![
+            NarrationLine::Task {
+                text: "Done: Split the shard".to_string(),
+                done: true
+            },
+            NarrationLine::Say {
+                text: "Two shards now.".to_string()
+            }
+        ]
+    );
+}
+
+#[test]
+fn show_me_runs_the_show_line_through_the_console() {
+    let mut session = script(TASK);
+    let entries = session.show_me();
+    assert!(matches!(
+        entries.first(),
+        Some(Entry::Command { text, .. }) if text.starts_with("aws kinesis split-shard --stream-name s")
+    ));
+    assert!(
+        matches!(
+            session.journal().last().map(|a| &a.action),
+            Some(crate::session::Action::Command(_))
+        ),
+        "journaled as a click is, so a link replays it"
+    );
+    for _ in 0..100 {
+        session.frame(100.0);
+    }
+    assert_eq!(session.script, ScriptState::Done);
+    assert!(session.show_me().is_empty(), "no task, nothing to show");
+}

@@ -78,7 +78,7 @@ impl App {
                             <LessonPlayer script={view.script.clone()} lesson={view.lesson.clone()}
                                 notice={view.notice.clone()} on_next={cb.next.clone()} on_back={cb.back.clone()}
                                 on_goto={cb.goto.clone()} on_answer={cb.answer.clone()} on_dismiss={cb.dismiss.clone()}
-                                on_skip={cb.skip.clone()}
+                                on_skip={cb.skip.clone()} on_show_me={cb.show_me.clone()}
                                 on_open={cb.open.clone()} focus_request={self.player_focus} />
                             <Scenarios current={self.session.borrow().scenario().clone()} share_url={None::<String>}
                                 on_open={cb.open.clone()} />
