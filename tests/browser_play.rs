@@ -121,3 +121,49 @@ async fn a_lessons_task_is_done_by_clicking_the_real_control() {
     );
     root.remove();
 }
+
+const POINTING: &str = "\
+aws kinesis create-stream --stream-name s --shard-count 2
+aws kinesis wait stream-exists --stream-name s
+kcl app add app --stream s --workers 1
+step \"Look\"
+point shard shardId-000000000001
+say \"This lane.\"
+wait 10s
+step \"Elsewhere\"
+point lease shardId-000000000000
+say \"This lease.\"
+wait 10s
+";
+
+#[wasm_bindgen_test]
+async fn point_outlines_the_named_lane_while_its_narration_is_shown() {
+    let root = mount(&script_link(POINTING), false).await;
+    assert!(root.query_selector("[data-pointed]").unwrap().is_none());
+    click(&root, "#next-step").await;
+    let lane = find(&root, "#lane-shardId-000000000001");
+    assert_eq!(attr(&lane, "data-pointed"), "true", "the lane is outlined");
+    assert_eq!(
+        root.query_selector_all("[data-pointed]").unwrap().length(),
+        1,
+        "only that lane"
+    );
+    // It stays through the step's frames, and while held at the next step.
+    steps(&root, 5).await;
+    console(&root, "wait 20s").await;
+    assert!(text_of(&root, "#step-title").starts_with("Step 2"));
+    assert_eq!(
+        attr(&find(&root, "#lane-shardId-000000000001"), "data-pointed"),
+        "true"
+    );
+    // The next step points elsewhere: a lease row, its tab opened.
+    click(&root, "#next-step").await;
+    assert!(!find(&root, "#lane-shardId-000000000001").has_attribute("data-pointed"));
+    let row = find(&root, ".lease-table tr[data-lease='shardId-000000000000']");
+    assert_eq!(attr(&row, "data-pointed"), "true");
+    assert!(
+        !find(&root, "#more-panel-kcl").has_attribute("hidden"),
+        "the KCL tab shows"
+    );
+    root.remove();
+}

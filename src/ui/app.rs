@@ -31,6 +31,7 @@ use super::flight_canvas::FlightLayer;
 use super::frame::{ChartSchedule, FrameTimer};
 use super::history_panel::HistoryFeed;
 use super::keyboard::{shortcut, Shortcut};
+use super::pointer;
 use super::shared::Shared;
 use super::stream_panel::{Effect, StreamFocus, StreamMsg};
 use super::workspace::{Workspace, ROUTING};
@@ -38,6 +39,7 @@ use crate::script::complete::{complete, Completion};
 use crate::script::Entry;
 use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
+use crate::session::view::Pointer;
 use crate::session::{charts, Scenario, Session, View};
 
 mod page;
@@ -210,6 +212,12 @@ pub struct App {
     /// The selected tabs, and the guide (the lesson and the console) to scroll after a click.
     workspace: Workspace,
     guide: NodeRef,
+    /// The page's `<main>`, where a pointer's element is looked for.
+    main: NodeRef,
+    /// What the narration points at, as last outlined, and whether it still has to be
+    /// brought into view (it changed since).
+    pointed: Option<Pointer>,
+    scroll_pointer: bool,
     live: bool,
     _keydown: Option<EventListener>,
     _hashchange: Option<EventListener>,
@@ -271,6 +279,9 @@ impl Component for App {
             history: HistoryFeed::default(),
             workspace: Workspace::load(),
             guide: NodeRef::default(),
+            main: NodeRef::default(),
+            pointed: None,
+            scroll_pointer: false,
             live: ctx.props().live,
             _keydown: keydown,
             _hashchange: hashchange,
@@ -554,6 +565,11 @@ impl Component for App {
             self.charts.paint_next();
         }
         self.workspace.after_render(&self.guide);
+        if let Some(main) = self.main.cast::<web_sys::Element>() {
+            if pointer::outline(&main, self.pointed.as_ref(), self.scroll_pointer) {
+                self.scroll_pointer = false;
+            }
+        }
         self.timer.end(now);
     }
 }
@@ -617,6 +633,14 @@ impl App {
             session.new_events()
         };
         self.focus.showing(self.view.stream.as_ref());
+        // A new pointer: its tab shows, and it is brought into view once drawn.
+        if self.view.pointer != self.pointed {
+            self.pointed = self.view.pointer.clone();
+            self.scroll_pointer = self.pointed.is_some();
+            if let Some(tab) = self.pointed.as_ref().and_then(|p| pointer::target(p).tab) {
+                self.workspace.show_more(tab);
+            }
+        }
         self.history.push(&events);
         self.history.publish(now);
         let now_ms = self.session.borrow().world.now_ms();

@@ -226,3 +226,27 @@ fn a_task_without_show_waits_and_says_so_where_nobody_clicks() {
     assert_eq!(runner.script_errors, 1);
     assert_eq!(said.last().map(String::as_str), Some("after\n"));
 }
+
+#[test]
+fn point_says_what_to_look_at_and_a_name_that_does_not_exist_is_an_error_with_its_line() {
+    let (_, runner, entries) = run_script(
+        "aws kinesis create-stream --stream-name s --shard-count 2\n\
+         point shard shardId-000000000001\n\
+         point shard shardId-000000000009\n\
+         point panel hot-keys\n\
+         echo after\n",
+    )
+    .unwrap();
+    let said: Vec<String> = entries.iter().map(Entry::render).collect();
+    assert!(
+        said.contains(&"☞ look at the shard shardId-000000000001\n".to_string()),
+        "{said:#?}"
+    );
+    assert!(
+        said.contains(&"line 3: point: there is no shard named shardId-000000000009\n".to_string()),
+        "{said:#?}"
+    );
+    assert!(said.contains(&"☞ look at the panel hot-keys\n".to_string()));
+    assert_eq!(runner.script_errors, 1);
+    assert_eq!(said.last().map(String::as_str), Some("after\n"));
+}

@@ -97,6 +97,7 @@ fn the_history_notes_say_what_is_listed() {
 
 fn chart(lines: Vec<Line>) -> Chart {
     Chart {
+        name: "IncomingRecords",
         title: "IncomingRecords",
         unit: "records/s",
         first_second: 0,

@@ -190,3 +190,43 @@ fn show_me_runs_the_show_line_through_the_console() {
     assert_eq!(session.script, ScriptState::Done);
     assert!(session.show_me().is_empty(), "no task, nothing to show");
 }
+
+#[test]
+fn a_pointer_lasts_as_long_as_its_narration() {
+    let mut session = script(
+        "aws kinesis create-stream --stream-name s --shard-count 2
+aws kinesis wait stream-exists --stream-name s
+step One
+point shard shardId-000000000001
+say \"This lane.\"
+wait 5s
+step Two
+say \"Something else.\"
+wait 5s
+",
+    );
+    assert_eq!(session.pointer(), None);
+    session.next_step();
+    assert_eq!(
+        session.pointer(),
+        Some(crate::session::play::Pointer {
+            kind: "shard".to_string(),
+            name: "shardId-000000000001".to_string()
+        })
+    );
+    assert_eq!(session.view().pointer, session.pointer());
+    for _ in 0..60 {
+        session.frame(100.0);
+    }
+    assert!(
+        matches!(session.script, ScriptState::AtStep { number: 2, .. }),
+        "held at step 2, step one's narration still on show"
+    );
+    assert!(session.pointer().is_some());
+    session.next_step();
+    assert_eq!(
+        session.pointer(),
+        None,
+        "step two talks about something else"
+    );
+}

@@ -42,7 +42,7 @@ impl App {
         let guide = self.workspace.guide();
         let more = self.workspace.more(!view.apps.is_empty());
         html! {
-            <main id="shardlab-app" class="app"
+            <main id="shardlab-app" class="app" ref={self.main.clone()}
                 data-frames={stats.frames.to_string()}
                 data-frame-p95-ms={p95.map(|p| format!("{p:.3}")).unwrap_or_default()}
                 data-frame-p50-ms={stats.percentile(50.0).map(|p| format!("{p:.3}")).unwrap_or_default()}
