@@ -167,3 +167,57 @@ async fn point_outlines_the_named_lane_while_its_narration_is_shown() {
     );
     root.remove();
 }
+
+const SHOWING: &str = "\
+aws kinesis create-stream --stream-name s --shard-count 2
+aws kinesis wait stream-exists --stream-name s
+step \"The stream alone\"
+show stream
+say \"Only the stream.\"
+wait 5s
+step \"The charts too\"
+show stream charts
+say \"And the charts.\"
+wait 5s
+";
+
+fn hidden(root: &Element, selector: &str) -> bool {
+    let element = find(root, selector);
+    element.closest("[hidden]").unwrap().is_some()
+}
+
+fn tab_shown(root: &Element, key: &str) -> bool {
+    root.query_selector(&format!("#more-tab-{key}"))
+        .unwrap()
+        .is_some()
+}
+
+#[wasm_bindgen_test]
+async fn show_hides_the_other_panels_and_reveals_them_again() {
+    let root = mount(&script_link(SHOWING), false).await;
+    // Before any show, every panel.
+    assert!(tab_shown(&root, "routing") && tab_shown(&root, "metrics"));
+    assert!(root.query_selector("#show-everything").unwrap().is_none());
+    click(&root, "#next-step").await;
+    // The stream alone: no tab below it, no console tab, the stream on show.
+    assert!(!hidden(&root, "#lane-shardId-000000000000"));
+    assert!(hidden(&root, "section.more"));
+    assert!(root.query_selector("#guide-tab-console").unwrap().is_none());
+    assert!(!tab_shown(&root, "metrics"));
+    // The next step adds the charts: their tab, and only it.
+    console(&root, "wait 10s").await;
+    click(&root, "#next-step").await;
+    assert!(!hidden(&root, "section.more"));
+    assert!(tab_shown(&root, "metrics"));
+    assert!(!tab_shown(&root, "routing") && !tab_shown(&root, "kcl"));
+    assert!(
+        !hidden(&root, "section.panel.charts"),
+        "the only tab is selected"
+    );
+    // Show everything brings every panel back.
+    click(&root, "#show-everything").await;
+    assert!(tab_shown(&root, "routing") && tab_shown(&root, "history"));
+    assert!(root.query_selector("#guide-tab-console").unwrap().is_some());
+    assert!(root.query_selector("#show-everything").unwrap().is_none());
+    root.remove();
+}

@@ -71,6 +71,7 @@ pub enum Msg {
     NextStep,
     SkipWait,
     ShowMe,
+    ShowEverything,
     Run(String),
     Open(Scenario),
     Explain(String),
@@ -114,6 +115,7 @@ struct Callbacks {
     next: Callback<()>,
     skip: Callback<()>,
     show_me: Callback<()>,
+    show_everything: Callback<MouseEvent>,
     dismiss: Callback<()>,
     select: Callback<String>,
     stream: Callback<StreamMsg>,
@@ -156,6 +158,7 @@ impl Callbacks {
             next: link.callback(|_| Msg::NextStep),
             skip: link.callback(|_| Msg::SkipWait),
             show_me: link.callback(|_| Msg::ShowMe),
+            show_everything: link.callback(|_| Msg::ShowEverything),
             dismiss: link.callback(|_| Msg::DismissNotice),
             select: link.callback(Msg::Select),
             stream: link.callback(Msg::Stream),
@@ -363,6 +366,11 @@ impl Component for App {
             }
             Msg::SkipWait => {
                 self.session.borrow_mut().skip_wait();
+                self.refresh(true);
+                true
+            }
+            Msg::ShowEverything => {
+                self.session.borrow_mut().show_everything();
                 self.refresh(true);
                 true
             }

@@ -106,3 +106,25 @@ fn in_view(element: &Element) -> bool {
         .unwrap_or(f64::MAX);
     rect.top() >= 0.0 && rect.bottom() <= height
 }
+
+/// Whether the page shows panel `name` (`panels` is the view's: `None` for every panel).
+pub fn shows(panels: Option<&[String]>, name: &str) -> bool {
+    panels.is_none_or(|panels| panels.iter().any(|p| p == name))
+}
+
+/// The tabs below the stream that `panels` hide: a tab goes when every panel on it goes
+/// (routing and hot keys share one).
+pub fn hidden_more_tabs(panels: Option<&[String]>) -> Vec<&'static str> {
+    let tabs: [(&'static str, &[&str]); 6] = [
+        (KCL, &[panel::KCL]),
+        (ROUTING, &[panel::EXPLAINER, panel::HOT_KEYS]),
+        ("producers", &[panel::PRODUCERS]),
+        ("lineage", &[panel::TREE]),
+        (METRICS, &[panel::CHARTS]),
+        ("history", &[panel::HISTORY]),
+    ];
+    tabs.iter()
+        .filter(|(_, on)| !on.iter().any(|name| shows(panels, name)))
+        .map(|(tab, _)| *tab)
+        .collect()
+}

@@ -250,3 +250,15 @@ fn point_says_what_to_look_at_and_a_name_that_does_not_exist_is_an_error_with_it
     assert_eq!(runner.script_errors, 1);
     assert_eq!(said.last().map(String::as_str), Some("after\n"));
 }
+
+#[test]
+fn show_says_which_panels_natively() {
+    let lines = rendered("show stream producers\nshow all\n");
+    assert_eq!(
+        lines,
+        [
+            "▣ panels shown: stream, producers\n",
+            "▣ every panel shown\n"
+        ]
+    );
+}

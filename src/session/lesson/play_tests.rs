@@ -230,3 +230,58 @@ wait 5s
         "step two talks about something else"
     );
 }
+
+#[test]
+fn show_keeps_the_panels_a_step_needs_until_the_lesson_ends_or_show_everything() {
+    let source = "step One\nshow stream producers\nwait 5s\nstep Two\nshow stream kcl charts\nwait 5s\nstep Three\nshow all\nwait 5s\nstep Four\nshow stream\nwait 5s\n";
+    let mut session = script(source);
+    assert_eq!(session.panels(), None, "every panel before any show");
+    session.next_step();
+    assert_eq!(
+        session.panels(),
+        Some(vec!["stream".to_string(), "producers".to_string()])
+    );
+    assert_eq!(session.view().panels, session.panels());
+    play_to_next_step(&mut session);
+    session.next_step();
+    assert_eq!(
+        session.panels(),
+        Some(vec![
+            "stream".to_string(),
+            "kcl".to_string(),
+            "charts".to_string()
+        ])
+    );
+    play_to_next_step(&mut session);
+    session.next_step();
+    assert_eq!(session.panels(), None, "show all");
+    play_to_next_step(&mut session);
+    session.next_step();
+    assert_eq!(session.panels(), Some(vec!["stream".to_string()]));
+    // Back keeps what the learner chose for the page.
+    session.show_everything();
+    assert_eq!(session.panels(), None);
+    session.back();
+    session.finish_catch_up();
+    assert_eq!(session.panels(), None, "show everything stays through Back");
+    // The lesson's end shows everything.
+    let mut ended = script("show stream\nwait 1s\n");
+    assert!(ended.panels().is_some());
+    for _ in 0..20 {
+        ended.frame(100.0);
+    }
+    assert_eq!(ended.script, ScriptState::Done);
+    assert_eq!(ended.panels(), None);
+}
+
+fn play_to_next_step(session: &mut Session) {
+    for _ in 0..1_000 {
+        if matches!(
+            session.script,
+            ScriptState::AtStep { .. } | ScriptState::Done
+        ) {
+            return;
+        }
+        session.frame(100.0);
+    }
+}
