@@ -262,3 +262,60 @@ fn show_says_which_panels_natively() {
         ]
     );
 }
+
+/// A malformed task, point or show is an error when the script is read: its line and column,
+/// the line with a caret, and in CI `FILE:LINE:COLUMN:` with exit status 2.
+#[test]
+fn a_malformed_task_point_or_show_gives_its_line_and_column() {
+    use shardlab::script::Runner;
+    for (source, line, column, start) in [
+        (
+            "say a\n  task \"Split\" untill status s ACTIVE --show \"echo x\"\n",
+            2,
+            16,
+            "task takes what to do, then until and a condition",
+        ),
+        (
+            "task \"Split\" until status s ACTIVE --hint-after 30s\n",
+            1,
+            36,
+            "--hint-after needs a duration and a hint",
+        ),
+        (
+            "say a\nsay b\npoint lane shardId-000000000001\n",
+            3,
+            7,
+            "point: unknown subcommand 'lane'",
+        ),
+        ("point shard\n", 1, 7, "point shard takes one name"),
+        ("show stream chart\n", 1, 13, "show knows the panels"),
+    ] {
+        let error = Runner::new(source).unwrap_err();
+        assert_eq!(
+            (error.position.line, error.position.column),
+            (line, column),
+            "{source:?}: {error}"
+        );
+        assert!(error.message.starts_with(start), "{source:?}: {error}");
+        assert!(
+            error.to_string().trim_end().ends_with('^'),
+            "a caret: {error}"
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("shardlab-malformed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("lesson.sh");
+    std::fs::write(
+        &file,
+        "# title: T\n# goal: Split a shard.\ntask \"Split\" until status s ACTIVE\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let (code, _, err) = shardlab(&["run", file]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with(&format!("{file}:3:1: a task in a lesson file needs --show")),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
