@@ -319,3 +319,23 @@ fn a_malformed_task_point_or_show_gives_its_line_and_column() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_task_at_the_console_says_it_is_a_lessons() {
+    use shardlab::script::Runner;
+    use shardlab::sim::World;
+    let mut world = World::new(1);
+    let mut console = Runner::console();
+    let mut out = Vec::new();
+    console.run_line(
+        "task \"Split\" until 1 == 2 --show \"echo x\"",
+        &mut world,
+        &mut out,
+    );
+    let said: Vec<String> = out.iter().map(Entry::render).collect();
+    assert_eq!(
+        said,
+        ["task is a lesson's: it waits for the learner to act; at the console, just do it\n"]
+    );
+    assert_eq!(world.elapsed_ms(), 0, "no time passed");
+}

@@ -51,6 +51,14 @@ impl Runner {
         out: &mut Vec<Entry>,
     ) -> Option<Pause> {
         let now = world.now_ms();
+        if self.current.is_none() {
+            // A console line: nobody waits for the learner there, who can simply do it.
+            self.status = 2;
+            let message = "task is a lesson's: it waits for the learner to act; at the \
+                           console, just do it\n";
+            self.script_error(out, at, message.to_string(), 0);
+            return None;
+        }
         // Read afresh at each check: a `$(...)` in the condition runs again.
         let task = match Task::parse(args) {
             Ok(task) => task,
