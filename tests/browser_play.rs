@@ -93,8 +93,8 @@ async fn a_lessons_task_is_done_by_clicking_the_real_control() {
         }
         click(&root, "#step").await;
     }
-    let task = text_of(&root, "#task-text");
-    assert!(task.starts_with("Your turn: Split shard 1"), "{task}");
+    let said = text_of(&root, "#narration-text");
+    assert!(said.contains("Your turn: Split shard 1"), "{said}");
     assert!(root.query_selector("#show-me").unwrap().is_some());
     // Nothing happens by itself.
     steps(&root, 20).await;

@@ -131,9 +131,10 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                     { coming.unwrap_or_default() }
                     { lines }
                 }
+                // The narration says what to do; here, the help with it.
                 if let Some(task) = &lesson.task {
-                    <div class="task-box" id="task" role="group" aria-label="Your turn">
-                        <p id="task-text"><strong>{ &task.text }</strong></p>
+                    <div class="task-box" id="task" role="group" aria-label={task.text.clone()}
+                        hidden={task.hint.is_none() && !task.show}>
                         if let Some(hint) = &task.hint {
                             <p class="hint" id="task-hint">{ hint }</p>
                         }

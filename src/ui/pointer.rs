@@ -91,21 +91,60 @@ pub fn outline(root: &Element, pointer: Option<&Pointer>, scroll: bool) -> bool 
     if !element.has_attribute(POINTED) {
         let _ = element.set_attribute(POINTED, "true");
     }
-    if scroll && !in_view(&element) {
-        element.scroll_into_view_with_bool(false);
+    if scroll {
+        bring_into_view(&element);
     }
     true
 }
 
-/// Whether all of `element` is inside the window.
-fn in_view(element: &Element) -> bool {
+/// Scrolls as little as brings `element` into view: the stream's column when it scrolls on
+/// its own (beside the guide on a laptop screen, so the narration stays put), else the page,
+/// below its sticky bar.
+fn bring_into_view(element: &Element) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let rect = element.get_bounding_client_rect();
-    let height = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
+    let (top, bottom) = (rect.top(), rect.bottom());
+    // How far to scroll for [top, bottom] to show within [from, to]: nothing when it does;
+    // its top first when it is taller than the room.
+    let delta = |from: f64, to: f64| {
+        if top < from {
+            top - from - MARGIN
+        } else if bottom > to {
+            (bottom - to + MARGIN).min(top - from - MARGIN)
+        } else {
+            0.0
+        }
+    };
+    let column = element
+        .closest(".stage")
+        .ok()
+        .flatten()
+        .filter(|stage| stage.scroll_height() > stage.client_height());
+    if let Some(column) = column {
+        let area = column.get_bounding_client_rect();
+        let by = delta(area.top(), area.bottom());
+        column.set_scroll_top(column.scroll_top() + by.round() as i32);
+        return;
+    }
+    let bar_bottom = window
+        .document()
+        .and_then(|d| d.query_selector(".app-bar").ok().flatten())
+        .map_or(0.0, |bar| bar.get_bounding_client_rect().bottom());
+    let height = window
+        .inner_height()
+        .ok()
         .and_then(|h| h.as_f64())
-        .unwrap_or(f64::MAX);
-    rect.top() >= 0.0 && rect.bottom() <= height
+        .unwrap_or(0.0);
+    let by = delta(bar_bottom, height);
+    if by != 0.0 {
+        window.scroll_by_with_x_and_y(0.0, by);
+    }
 }
+
+/// Room left around an element brought into view, in CSS pixels.
+const MARGIN: f64 = 8.0;
 
 /// Whether the page shows panel `name` (`panels` is the view's: `None` for every panel).
 pub fn shows(panels: Option<&[String]>, name: &str) -> bool {
