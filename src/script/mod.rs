@@ -11,7 +11,15 @@
 //! wait 30s
 //! say "Shard 1 is throttled."
 //! step "Split the hot shard"
+//! point shard shardId-000000000001
+//! task "Split shard 1" until status Foo UPDATING --show "aws kinesis split-shard ..."
+//! recap "A hot key burns one shard; spreading its records cools it."
 //! ```
+//!
+//! A lesson file is such a script with a header (`# title:`, `# summary:`, `# goal:`, see
+//! [`header`]); what a script must be beyond each line's words is checked when it is read
+//! (`rules.rs`), and a mistake in it is a script error with its line, natively `FILE:LINE:`
+//! and `shardlab run`'s exit status 2.
 
 mod args;
 pub mod aws_cli;

@@ -3,7 +3,7 @@
 //!
 //! Each reader says which word a problem is about (its index among the words after the
 //! command), so the same reading serves twice: when a script is read, where the index gives
-//! the error its column ([`super::rules`]), and when the line runs, with its words expanded.
+//! the error its column (`rules.rs`), and when the line runs, with its words expanded.
 //! What the runner does with them is in `runner/play.rs`.
 
 use super::duration::parse_duration;

@@ -15,8 +15,11 @@
 //! - `timeline.rs`: what the learner did and the ways back: Reset, Back, going to a step,
 //!   rewinding to a moment, forking a new future;
 //! - `link.rs`: the shareable URL fragment; `view.rs` and `kcl_view.rs`: what the page draws;
-//! - `lesson.rs`: the lesson player's side: the step's narration, what time is doing, the
-//!   scenario's state in words and the end of a lesson;
+//! - `lesson.rs`: the lesson player's side: the step's narration (predictions, and what
+//!   happened once the lesson has shown it), what time is doing, Skip, the scenario's state
+//!   in words and the end of a lesson with its recap;
+//! - `play.rs`: a lesson the learner plays: the task under way and "Show me", what the
+//!   narration points at, and which panels a step shows;
 //! - `history/`: the event history in sentences; `charts.rs`: the per-second charts and CSV;
 //!   `flights.rs`: the records in flight; `commands.rs`: the command lines the page's clicks
 //!   run; `text.rs`: numbers and lists in words; `captions.rs`: the panels' other sentences.
