@@ -59,7 +59,8 @@ pub(crate) fn check(
         let (typed, expanded) = literals(rest);
         let misread: Option<Misread> = match name.as_str() {
             n if n == TASK.name => match Task::parse(&typed) {
-                Ok(task) if lesson && task.show.is_none() && !expanded.iter().any(|e| *e) => {
+                // `--show` is a word written as it is, whatever the condition expands to.
+                Ok(task) if lesson && task.show.is_none() => {
                     return Err(error(
                         first.position,
                         format!(
@@ -161,6 +162,12 @@ mod tests {
         assert!(
             message.starts_with("a task in a lesson file needs --show"),
             "{message}"
+        );
+        let expanding = "# title: T\n# goal: Do it.\ntask \"Split\" until $(sim time) == 1\n";
+        assert_eq!(
+            error(expanding).0,
+            3,
+            "a condition that expands changes nothing"
         );
         assert!(
             parse_script("task \"Split\" until 1 == 1\n").is_ok(),
