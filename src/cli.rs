@@ -9,7 +9,8 @@ use shardlab::sim::World;
 mod call;
 mod per_command;
 
-const USAGE: &str = r#"usage: shardlab run [--per-command] FILE...
+const USAGE: &str = r#"usage: shardlab run [--strict] FILE...
+       shardlab run --per-command FILE...
        shardlab lessons
        shardlab lesson NAME
        shardlab repl
@@ -19,12 +20,17 @@ const USAGE: &str = r#"usage: shardlab run [--per-command] FILE...
                      [--shard-limit N]
        shardlab help
 
-run       run scenario scripts and print their transcripts; exit 1 if a script does
-          not parse or an expect fails. --per-command prints instead one JSON object
+run       run scenario scripts and print their transcripts. A script error (a parse
+          error, an unknown command, subcommand or option, a value a command cannot
+          read, an unset variable) is printed as FILE:LINE: message, and the script
+          goes on. Exit status: 0 when every script ran cleanly; 1 when an expect
+          failed (with --strict, also when an aws command failed: a service error);
+          2 when a script had a script error, or a file could not be read; the
+          highest of these over all the files. --per-command prints instead one JSON object
           a line per command: {"script", "line", "command", "stdout", "stderr", "exit"},
           exactly what the command wrote to each stream and its exit status (what
           scripts/cli-compare compares with the real AWS CLI)
-lessons   list the built-in lessons
+lessons   list the built-in lessons: name, title, goal and summary
 lesson    run a built-in lesson
 repl      an interactive console: aws kinesis ..., producer ..., wait 10s, ...
 route     show how Kinesis routes a partition key: its MD5, the 128-bit hash key,
@@ -50,11 +56,18 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 files => Ok(per_command::run(files, out, err)),
             }
         }
-        Some("run") if args.len() > 1 => Ok(run_files(&args[1..], out, err)),
-        Some("run") => Err("run needs at least one script file".to_string()),
+        Some("run") => {
+            let strict = args.get(1).map(String::as_str) == Some("--strict");
+            let files = &args[if strict { 2 } else { 1 }..];
+            if files.is_empty() {
+                Err("run needs at least one script file".to_string())
+            } else {
+                Ok(run_files(files, strict, out, err))
+            }
+        }
         Some("lessons") => list_lessons(out).map(|_| 0),
         Some("lesson") => match args.get(1).and_then(|name| lesson(name)) {
-            Some(found) => Ok(run_source(found.name, found.source, out, err)),
+            Some(found) => Ok(run_source(found.name, found.source, false, out, err)),
             None => Err(format!(
                 "no lesson named '{}'; `shardlab lessons` lists them",
                 args.get(1).map_or("", String::as_str)
@@ -131,9 +144,11 @@ fn list_lessons(out: &mut dyn Write) -> Result<(), String> {
     for found in lessons() {
         writeln!(
             out,
-            "{:<20} {}\n{:<20} {}",
+            "{:<20} {}\n{:<20} Goal: {}\n{:<20} {}",
             found.name,
             found.title(),
+            "",
+            found.goal(),
             "",
             found.summary()
         )
@@ -142,43 +157,72 @@ fn list_lessons(out: &mut dyn Write) -> Result<(), String> {
     Ok(())
 }
 
-fn run_files(files: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+/// `shardlab run`'s exit status when a check failed (or, with `--strict`, an `aws` command).
+const FAILED: u8 = 1;
+/// `shardlab run`'s exit status when a script had a script error, or could not be read.
+const SCRIPT_ERROR: u8 = 2;
+
+fn run_files(files: &[String], strict: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut code = 0;
     for file in files {
         let source = match std::fs::read_to_string(file) {
             Ok(source) => source,
             Err(e) => {
                 let _ = writeln!(err, "shardlab: cannot read {file}: {e}");
-                code = 1;
+                code = SCRIPT_ERROR;
                 continue;
             }
         };
-        code = code.max(run_source(file, &source, out, err));
+        code = code.max(run_source(file, &source, strict, out, err));
     }
     code
 }
 
-/// Runs one script; 0 when it parsed and every expect held, 1 otherwise.
-fn run_source(name: &str, source: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+/// Runs one script to its end and prints its transcript, a script error with `NAME:LINE:`
+/// before its message. Returns 0 when it ran cleanly, [`FAILED`] when an expect failed (with
+/// `strict`, also when an `aws` command failed), [`SCRIPT_ERROR`] when it does not parse or
+/// had a script error (it still runs to its end).
+fn run_source(
+    name: &str,
+    source: &str,
+    strict: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let mut runner = match Runner::new(source) {
         Ok(runner) => runner,
         Err(error) => {
-            let _ = writeln!(err, "{name}: {error}");
-            return 1;
+            let _ = writeln!(err, "{}", error.located(name));
+            return SCRIPT_ERROR;
         }
     };
     let mut world = World::new(1);
     let mut entries = Vec::new();
     runner.run_to_end(&mut world, &mut entries);
     for entry in &entries {
-        let _ = write!(out, "{}", entry.render());
+        let _ = write!(out, "{}", entry.render_in(name));
     }
-    let _ = writeln!(
-        out,
-        "\n{name}: {} expect(s) held, {} failed",
+    let mut summary = format!(
+        "{name}: {} expect(s) held, {} failed",
         runner.expects_passed, runner.expects_failed
     );
-    u8::from(runner.expects_failed > 0)
+    if runner.script_errors > 0 {
+        summary.push_str(&format!("; {} script error(s)", runner.script_errors));
+    }
+    if strict && runner.service_errors > 0 {
+        summary.push_str(&format!(
+            "; {} aws command(s) failed (--strict)",
+            runner.service_errors
+        ));
+    }
+    let _ = writeln!(out, "\n{summary}");
+    if runner.script_errors > 0 {
+        SCRIPT_ERROR
+    } else if runner.expects_failed > 0 || (strict && runner.service_errors > 0) {
+        FAILED
+    } else {
+        0
+    }
 }
 
 fn repl(out: &mut dyn Write) -> Result<(), String> {

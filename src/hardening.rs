@@ -50,6 +50,8 @@ pub fn script_text(text: &str, budget_ms: u64) -> Vec<Entry> {
     loop {
         match runner.run_until_pause(&mut world, &mut out) {
             Pause::Done => break,
+            // A task is done as `shardlab run` does it: its --show line at once.
+            Pause::Wait { .. } if runner.show_task(&mut world, &mut out) => {}
             Pause::Wait { until_ms } => {
                 if until_ms > deadline {
                     break;
@@ -205,6 +207,10 @@ pub fn grammar_script(data: &[u8]) -> String {
             break;
         }
     }
+    // A recap ends a script: nothing may follow it.
+    if data.len() % 2 == 1 {
+        lines.push("recap \"That was the scenario.\"".to_string());
+    }
     lines.join("\n")
 }
 
@@ -248,6 +254,14 @@ const TEMPLATES: &[&str] = &[
     "ask \"{T}\" \"a\" \"b\" answer {N}",
     "X=$(sim describe --query {T} --output text)",
     "echo $X {T}",
+    "wait {D} --fast",
+    "task \"{T}\" until throttled s --hint-after {D} \"{T}\" --show \"producer add p{N} --stream s --rate {N}\"",
+    "task {T} until status s {T} --show \"aws kinesis split-shard --stream-name s --shard-to-split {S} --new-starting-hash-key {N}\"",
+    "point shard {S}",
+    "point {T} {T}",
+    "point chart {T}",
+    "show stream {T}",
+    "show all",
 ];
 
 const NUMBERS: &[&str] = &[

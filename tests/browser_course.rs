@@ -139,14 +139,17 @@ async fn an_ask_holds_the_simulation_until_it_is_answered() {
     assert!(root.query_selector("#answered").unwrap().is_none());
     click(&root, "#choice-2").await;
     assert!(root.query_selector("#question").unwrap().is_none());
+    // A prediction; the outcome waits for the throttle to be seen (issue 17).
+    assert!(root.query_selector("#answered").unwrap().is_none());
+    assert!(text_of(&root, "#predicted").starts_with("You predicted: "));
+    steps(&root, 30).await;
+    assert!(elapsed_ms(&root) > held, "the run goes on after the answer");
     let answered = find(&root, "#answered");
     assert!(attr(&answered, "class").contains("wrong"));
     assert!(answered
         .text_content()
         .unwrap()
         .contains("spare room in other shards does not help"));
-    steps(&root, 5).await;
-    assert!(elapsed_ms(&root) > held, "the run goes on after the answer");
     root.remove();
 }
 

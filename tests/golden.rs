@@ -346,19 +346,30 @@ fn tab_completes_the_same() {
     golden("completion.txt", &out);
 }
 
-/// Plays a session as a learner who always presses Next and answers 1, and writes what the
-/// page would show: the event history's sentences, the view model, the KCL view, the CSV.
+/// Plays a session as a learner who always presses Next, answers 1 and presses Show me at a
+/// task, and writes what the page would show: the event history's sentences, the view
+/// model, the KCL view, the CSV.
 fn played(fragment: &str, frames: usize, frame_ms: f64, out: &mut String, full_view: bool) {
     let mut session = Session::from_fragment(fragment);
     if let Some(notice) = &session.notice {
         writeln!(out, "notice: {notice}").unwrap();
     }
     let mut history = history::History::new(2_000);
+    let mut shown = false;
     for frame in 0..frames {
         session.frame(frame_ms);
         match session.script {
             ScriptState::AtStep { .. } => session.next_step(),
             ScriptState::Asking { .. } => session.answer(1),
+            _ => {}
+        }
+        // Show me, once for each task.
+        match session.task_view() {
+            Some(_) if !shown => {
+                session.show_me();
+                shown = true;
+            }
+            None => shown = false,
             _ => {}
         }
         history.push(&session.new_events());

@@ -22,11 +22,14 @@ fn outputs(entries: &[Entry]) -> Vec<String> {
         .collect()
 }
 
+/// What went to stderr: errors, and script errors as the transcript shows them (`line N: `
+/// before the message).
 fn errors(entries: &[Entry]) -> Vec<String> {
     entries
         .iter()
         .filter_map(|e| match e {
             Entry::Error { text } => Some(text.clone()),
+            Entry::ScriptError { .. } => Some(e.render()),
             _ => None,
         })
         .collect()
@@ -37,7 +40,7 @@ fn every_lesson_parses_and_all_its_checks_hold() {
     assert!(lessons().len() >= 10);
     for lesson in lessons() {
         assert!(
-            !lesson.title().is_empty() && !lesson.summary().is_empty(),
+            !lesson.title().is_empty() && !lesson.summary().is_empty() && !lesson.goal().is_empty(),
             "{}",
             lesson.name
         );
@@ -410,7 +413,7 @@ fn a_console_runs_line_by_line_and_keeps_variables() {
         .contains("line 1, column 5: this ' is never closed"));
 }
 
-fn shardlab(args: &[&str]) -> (i32, String, String) {
+pub(crate) fn shardlab(args: &[&str]) -> (i32, String, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_shardlab"))
         .args(args)
         .output()
@@ -443,9 +446,9 @@ fn the_native_runner_reports_with_its_exit_code() {
         1
     );
     let (code, _, err) = shardlab(&["run", broken.to_str().unwrap()]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a script that does not parse is a script error");
     assert!(
-        err.contains("line 1, column 5: this ' is never closed"),
+        err.contains("broken.sh:1:5: this ' is never closed"),
         "{err}"
     );
     let (code, out, _) = shardlab(&["lessons"]);
@@ -454,8 +457,20 @@ fn the_native_runner_reports_with_its_exit_code() {
         out.contains("getting-started") && out.contains("kcl-zombie"),
         "{out}"
     );
+    // Each lesson with its goal.
+    for lesson in lessons() {
+        assert!(
+            out.contains(&format!("Goal: {}\n", lesson.goal())),
+            "{}: {out}",
+            lesson.name
+        );
+    }
     let (code, out, _) = shardlab(&["lesson", "partition-keys"]);
     assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("Goal: Predict which shard a record goes to"),
+        "the transcript starts with the goal: {out}"
+    );
     assert_eq!(shardlab(&["lesson", "nope"]).0, 2);
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -605,53 +620,6 @@ echo still here
 }
 
 #[test]
-fn ask_shows_a_question_and_natively_its_answer() {
-    let (_, entries) = transcript(
-        "ask \"Which shard gets user-42?\" \"shard 0\" \"shard 1\" \"shard 2\" answer 2 because \"MD5 puts it in the second quarter\"
-echo after
-",
-    );
-    let Entry::Ask {
-        line,
-        question,
-        choices,
-        answer,
-        explanation,
-    } = &entries[0]
-    else {
-        panic!("{entries:?}");
-    };
-    assert_eq!(
-        (*line, question.as_str(), choices.len(), *answer),
-        (1, "Which shard gets user-42?", 3, 2)
-    );
-    assert_eq!(explanation, "MD5 puts it in the second quarter");
-    let shown = entries[0].render();
-    assert!(shown.contains("  2) shard 1\n"), "{shown}");
-    assert!(
-        shown.ends_with("  answer: 2 (MD5 puts it in the second quarter)\n"),
-        "{shown}"
-    );
-    assert_eq!(outputs(&entries), ["after\n"]);
-}
-
-#[test]
-fn a_malformed_ask_is_an_error_with_its_line() {
-    let (_, entries) = transcript(
-        "echo one
-ask \"Q?\" \"only one\" answer 1
-ask \"Q?\" a b answer 3
-ask \"Q?\" a b
-",
-    );
-    let errs = errors(&entries);
-    assert_eq!(errs.len(), 3, "{errs:?}");
-    assert!(errs[0].starts_with("line 2: ask takes a question, two or more choices"));
-    assert!(errs[1].starts_with("line 3: ask: answer 3 is not one of the 2 choices"));
-    assert!(errs[2].starts_with("line 4: ask takes"));
-}
-
-#[test]
 fn a_console_waits_until_a_condition() {
     let mut world = World::new(1);
     let mut console = Runner::console();
@@ -698,3 +666,5 @@ fn at_least_five_lessons_ask_and_wait_for_the_simulation() {
 mod checks;
 #[path = "script/help.rs"]
 mod help;
+#[path = "script/play.rs"]
+mod play;

@@ -54,7 +54,9 @@ pub fn run(files: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             for entry in &entries {
                 match entry {
                     Entry::Output { text } => stdout.push_str(text),
-                    Entry::Error { text } => stderr.push_str(text),
+                    Entry::Error { text } | Entry::ScriptError { text, .. } => {
+                        stderr.push_str(text)
+                    }
                     _ => {}
                 }
             }

@@ -19,7 +19,8 @@ pub(crate) struct Args {
     /// The options it reads: its own, and its parent's and siblings' where they are shared.
     read: Vec<&'static Opt>,
     pub positional: Vec<String>,
-    /// The options given with a value, in the order given.
+    /// The options given with a value, in the order given (of an option that takes two
+    /// values, the first: the commands that have one read their words themselves).
     options: Vec<(&'static str, String)>,
     switches: Vec<&'static str>,
     /// An option of a [`Syntax::Condition`] given last, with no value after it.
@@ -97,16 +98,21 @@ impl Args {
     }
 
     /// A condition's words: the command's options wherever they are (each flag alone, the
-    /// last of one given twice counting), every other word the condition's.
+    /// last of one given twice counting), every other word the condition's. An option that
+    /// takes two values ([`Opt::then`]) takes the two words after it.
     fn read_condition(&mut self, words: &[String]) {
         let mut rest = words.iter();
         while let Some(word) = rest.next() {
             match self.read.iter().copied().find(|o| o.flag == word.as_str()) {
                 None => self.positional.push(word.clone()),
                 Some(option) if option.value.is_none() => self.switches.push(option.flag),
-                Some(option) => match rest.next() {
-                    Some(value) => self.options.push((option.flag, value.clone())),
-                    None => self.missing_value = Some(option),
+                Some(option) => match (rest.next(), option.then) {
+                    (Some(value), None) => self.options.push((option.flag, value.clone())),
+                    (Some(value), Some(_)) => match rest.next() {
+                        Some(_) => self.options.push((option.flag, value.clone())),
+                        None => self.missing_value = Some(option),
+                    },
+                    (None, _) => self.missing_value = Some(option),
                 },
             }
         }

@@ -63,7 +63,9 @@ fn usage(version: CliVersion) -> String {
 }
 
 /// Why a command failed, by the CLI's classes of errors: each is printed, and numbered, its
-/// own way.
+/// own way. All but a service error and a run that went wrong ([`Failure::Runtime`]) are the
+/// script's own mistakes (see [`Outcome::script_error`]): the CLI did not understand the
+/// command as written, and nothing was asked of the service.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Failure {
     /// argparse's own error: a missing value, an ambiguous option, an invalid choice.
@@ -81,7 +83,11 @@ pub(crate) enum Failure {
         message: String,
         max_retries_reached: Option<u32>,
     },
-    /// Anything else (a Python `ValueError`, a waiter, pagination, what Shardlab leaves out).
+    /// A command understood and sent that went wrong on the way: a waiter that gave up, a
+    /// paginator given the same token twice. Printed as [`Failure::General`], but part of
+    /// the scenario, as a service error is.
+    Runtime(String),
+    /// Anything else (a Python `ValueError`, what Shardlab leaves out).
     General(String),
 }
 
@@ -91,43 +97,58 @@ impl Failure {
         // aws-cli v2 awscli/errorformat.py `write_error`: a blank line, `aws: [ERROR]: `,
         // the message stripped of surrounding whitespace.
         let v2 = |message: &str| format!("\naws: [ERROR]: {}\n", message.trim());
+        // A script error, its message at `at`: after the usage, or the blank line, before it.
+        let misread = |status: i32, text: String, at: usize| Outcome::misread(status, text, at);
         match (version, self) {
             (CliVersion::V1, Failure::Usage(message)) => {
-                Outcome::failure(2, format!("{}aws: error: {message}\n", usage(version)))
+                let usage = usage(version);
+                let at = usage.len();
+                misread(2, format!("{usage}aws: error: {message}\n"), at)
             }
             (CliVersion::V2, Failure::Usage(message)) => {
                 // argparser.py `CLIArgParser.error` raises ArgParseException(message, usage),
                 // which errorhandler.py reports as a ParamValidation error.
                 let text = format!("{message}\n\n{}", usage(version));
-                Outcome::failure(
+                misread(
                     252,
                     v2(&format!("An error occurred (ParamValidation): {text}")),
+                    1,
                 )
             }
-            (CliVersion::V1, Failure::Unknown(words)) => Outcome::failure(
-                255,
-                format!(
-                    "usage: {}\nUnknown options: {}\n",
-                    &usage(version)["usage: ".len()..],
-                    words.join(", ")
-                ),
-            ),
-            (CliVersion::V2, Failure::Unknown(words)) => Outcome::failure(
-                252,
-                format!(
-                    "\n{}\n{}",
-                    usage(version),
-                    v2(&format!("Unknown options: {}", words.join(", ")))
-                ),
-            ),
+            (CliVersion::V1, Failure::Unknown(words)) => {
+                let head = format!("usage: {}\n", &usage(version)["usage: ".len()..]);
+                let at = head.len();
+                misread(
+                    255,
+                    format!("{head}Unknown options: {}\n", words.join(", ")),
+                    at,
+                )
+            }
+            (CliVersion::V2, Failure::Unknown(words)) => {
+                let head = format!("\n{}\n", usage(version));
+                let at = head.len() + 1;
+                misread(
+                    252,
+                    format!(
+                        "{head}{}",
+                        v2(&format!("Unknown options: {}", words.join(", ")))
+                    ),
+                    at,
+                )
+            }
             (CliVersion::V1, Failure::Param(message) | Failure::General(message)) => {
+                misread(255, format!("\n{message}\n"), 1)
+            }
+            (CliVersion::V1, Failure::Runtime(message)) => {
                 Outcome::failure(255, format!("\n{message}\n"))
             }
-            (CliVersion::V2, Failure::Param(message)) => Outcome::failure(
+            (CliVersion::V2, Failure::Param(message)) => misread(
                 252,
                 v2(&format!("An error occurred (ParamValidation): {message}")),
+                1,
             ),
-            (CliVersion::V2, Failure::General(message)) => Outcome::failure(255, v2(&message)),
+            (CliVersion::V2, Failure::General(message)) => misread(255, v2(&message), 1),
+            (CliVersion::V2, Failure::Runtime(message)) => Outcome::failure(255, v2(&message)),
             (
                 version,
                 Failure::Service {
@@ -204,6 +225,9 @@ pub fn run(world: &mut World, args: &[String]) -> Outcome {
         Err(failure) => failure.outcome(version),
     };
     outcome.stderr.insert_str(0, &warnings);
+    if let Some(at) = &mut outcome.script_error {
+        *at += warnings.len();
+    }
     outcome
 }
 

@@ -155,11 +155,12 @@ fn values(value: Value, named: &Named, world: &World) -> Vec<String> {
                     .map(move |worker| format!("{}/{worker}", app.name))
             })
             .collect(),
-        Value::Lease => named
-            .app
-            .and_then(|app| world.app(app))
-            .map(|app| app.table.rows().map(|l| l.lease_key.clone()).collect())
-            .unwrap_or_default(),
+        // The leases of the application named on the line, or of every application.
+        Value::Lease => world
+            .apps()
+            .filter(|app| named.app.is_none_or(|name| app.name == name))
+            .flat_map(|app| app.table.rows().map(|l| l.lease_key.clone()))
+            .collect(),
         fixed => fixed.fixed_offers(),
     }
 }
@@ -273,8 +274,9 @@ fn node(
     if command.syntax == Syntax::Options {
         return with_options(command, parent, args, prefix, world);
     }
-    // Every word is positional.
-    match command.words.get(args.len()) {
+    // Every word is positional; a last word named `...` repeats (`show PANEL...`).
+    let repeating = command.words.last().filter(|w| w.name.ends_with("..."));
+    match command.words.get(args.len()).or(repeating) {
         Some(word) => values(word.value, &Named::among(command.words, args), world),
         None => Vec::new(),
     }
@@ -347,10 +349,15 @@ fn condition(command: &'static Command, args: &[&str], prefix: &str, world: &Wor
     let words = Args::parse(command.name, command, None, &typed)
         .map(|read| read.positional)
         .unwrap_or_default();
+    // The words a command leads with before its condition (`task "WHAT TO DO" until`).
+    if let Some(lead) = command.lead.get(words.len()) {
+        return values(lead.value, &Named::default(), world);
+    }
+    let words = &words[command.lead.len()..];
     if words.is_empty() {
         return owned(&command.subcommand_names());
     }
-    let (form, typed) = command.form(&words);
+    let (form, typed) = command.form(words);
     let typed: Vec<&str> = typed.iter().map(String::as_str).collect();
     match form.words.get(typed.len()) {
         Some(word) => values(word.value, &Named::among(form.words, &typed), world),
@@ -433,3 +440,6 @@ fn help(args: &[&str]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod lesson_tests;

@@ -29,12 +29,17 @@ use super::duration::written;
 use super::suggest::did_you_mean;
 use crate::engine::StreamStatus;
 
+mod lessons;
 mod table;
 
+pub use lessons::{
+    ask, panel, point, ASK, POINT, RECAP, SAY, SHOW, STEP, TASK, TASK_HINT_AFTER, TASK_SHOW,
+    TASK_UNTIL,
+};
 pub use table::{
-    ask, checkpoint, comparison, condition, keys, position, retry, ASK, AT, AWS, COMMANDS,
-    CONSUMER, EXPECT, KCL, OPERATORS, PRODUCER, SIM, SLEEP, TIME_PASSES, UNTIL_EVERY,
-    UNTIL_TIMEOUT, WAIT, WAIT_UNTIL,
+    checkpoint, comparison, condition, keys, position, retry, AT, AWS, COMMANDS, CONSUMER, EXPECT,
+    KCL, OPERATORS, PRODUCER, SIM, SLEEP, TIME_PASSES, UNTIL_EVERY, UNTIL_TIMEOUT, WAIT, WAIT_FAST,
+    WAIT_UNTIL,
 };
 
 /// What a word or an option's value is: what help calls it and what Tab offers for it.
@@ -235,6 +240,9 @@ pub struct Opt {
     pub flag: &'static str,
     /// `None` for a switch.
     pub value: Option<Value>,
+    /// A second value after the first, for an option that takes two (`--hint-after 30s
+    /// "Click Split on shard 1"`): what help calls it and its kind.
+    pub then: Option<(&'static str, Value)>,
     /// A missing required option is an error (`producer add needs --stream`; a number says
     /// what it counts: `producer add needs --rate (records per second)`).
     pub required: bool,
@@ -316,6 +324,9 @@ pub struct Command {
     pub shared_options: bool,
     /// What running it does (for a group, what it does without a subcommand).
     pub effect: Effect,
+    /// For a [`Syntax::Condition`]: the words before its condition (`task "WHAT TO DO"
+    /// until CONDITION`); none for `wait until CONDITION`.
+    pub lead: &'static [Arg],
 }
 
 impl Command {

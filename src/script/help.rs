@@ -32,7 +32,7 @@ pub fn run(words: &[String]) -> Outcome {
     };
     match text {
         Ok(text) => Outcome::success(text),
-        Err(message) => Outcome::failure(2, format!("help: {message}\n")),
+        Err(message) => Outcome::misread(2, format!("help: {message}\n"), 0),
     }
 }
 
@@ -200,8 +200,12 @@ impl Page {
                     Some(value) => {
                         self.durations |= value == Value::Duration;
                         self.times |= value == Value::Timestamp;
+                        let then = option
+                            .then
+                            .map(|(name, _)| format!(" {name}"))
+                            .unwrap_or_default();
                         (
-                            format!("{} {}", option.flag, value.placeholder(option.flag)),
+                            format!("{} {}{then}", option.flag, value.placeholder(option.flag)),
                             format!(
                                 "{}{limits}{}{required}",
                                 option.help,
@@ -219,17 +223,26 @@ impl Page {
         self.aligned("      ", &lines);
     }
 
-    /// `wait until CONDITION`: the conditions it knows are its subcommands.
+    /// `wait until CONDITION` (and `task WHAT TO DO until CONDITION`): the conditions it
+    /// knows are its subcommands, after the words it leads with.
     fn condition(&mut self, path: &str, command: &Command, top: bool) {
         let options: Vec<&Opt> = command.options.iter().collect();
         let flags: Vec<String> = options
             .iter()
-            .map(|o| match o.value {
-                Some(value) => format!("[{} {}]", o.flag, value.placeholder(o.flag)),
-                None => format!("[{}]", o.flag),
+            .map(|o| match (o.value, o.then) {
+                (Some(value), Some((then, _))) => {
+                    format!("[{} {} {then}]", o.flag, value.placeholder(o.flag))
+                }
+                (Some(value), None) => format!("[{} {}]", o.flag, value.placeholder(o.flag)),
+                (None, _) => format!("[{}]", o.flag),
             })
             .collect();
-        self.line(&format!("  {path} CONDITION {}", flags.join(" ")));
+        let lead: Vec<String> = command.lead.iter().map(Arg::usage).collect();
+        let head = std::iter::once(path.to_string())
+            .chain(lead)
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.line(&format!("  {head} CONDITION {}", flags.join(" ")));
         if !top {
             self.line(&format!("      {}", command.help));
         }

@@ -1,7 +1,10 @@
 //! The built-in lessons: scripts with steps, narration and checks, embedded in the binary.
 //!
-//! Each lesson file starts with `# title:` and `# summary:` lines. Every lesson's checks pass
-//! in the test suite, so a lesson can never teach something the simulator does not do.
+//! Each lesson file starts with `# title:`, `# summary:` and `# goal:` lines (see
+//! [`super::header`]). Every lesson's checks pass in the test suite, so a lesson can never
+//! teach something the simulator does not do.
+
+use super::header;
 
 /// One built-in lesson.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,20 +20,23 @@ impl Lesson {
             .lines()
             .take_while(|l| l.starts_with('#'))
             .find_map(|l| {
-                l.strip_prefix('#')
-                    .map(str::trim)
-                    .and_then(|l| l.strip_prefix(key))
+                let (found, value) = l.strip_prefix('#')?.split_once(':')?;
+                (found.trim() == key).then(|| value.trim())
             })
-            .map(str::trim)
             .unwrap_or_default()
     }
 
     pub fn title(&self) -> &'static str {
-        self.header("title:")
+        self.header(header::TITLE)
     }
 
     pub fn summary(&self) -> &'static str {
-        self.header("summary:")
+        self.header(header::SUMMARY)
+    }
+
+    /// What the learner will be able to do, in one sentence.
+    pub fn goal(&self) -> &'static str {
+        self.header(header::GOAL)
     }
 }
 

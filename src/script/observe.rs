@@ -1,4 +1,5 @@
-//! Checks only look: `expect` and `wait until` refuse a `$(...)` that changes the world.
+//! Checks only look: `expect`, `wait until` and a `task`'s condition refuse a `$(...)` that
+//! changes the world.
 //!
 //! A lesson's checks used to run commands: `expect $(aws kinesis put-record ... --query
 //! ShardId) == shardId-000000000000` put a second record, so the learner who had put one saw
@@ -13,7 +14,7 @@
 //! runs and is let through; a command that is no command is an error when it runs, which
 //! changes nothing.
 
-use super::grammar::{effect_of, Effect, EXPECT, WAIT, WAIT_UNTIL};
+use super::grammar::{effect_of, Effect, EXPECT, TASK, WAIT, WAIT_UNTIL};
 use super::parse::{Command, Part, Position, Word};
 
 /// `Err` with where and why when `command` is a check (`expect`, `wait until`) with a
@@ -22,6 +23,8 @@ pub(crate) fn only_observes(command: &Command) -> Result<(), (Position, String)>
     let literal = |i: usize| command.words.get(i).and_then(Word::literal);
     let check = match (literal(0).as_deref(), literal(1).as_deref()) {
         (Some(name), _) if name == EXPECT.name => EXPECT.name.to_string(),
+        // A task's condition is a check; its --show line is what the learner would do.
+        (Some(name), _) if name == TASK.name => TASK.name.to_string(),
         (Some(name), Some(sub)) if name == WAIT.name && sub == WAIT_UNTIL.name => {
             format!("{} {}", WAIT.name, WAIT_UNTIL.name)
         }

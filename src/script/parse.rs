@@ -43,6 +43,19 @@ impl ScriptError {
     }
 }
 
+impl ScriptError {
+    /// The error as `shardlab run FILE` prints it, where compilers put the place:
+    /// `FILE:LINE:COLUMN: message`, then the line with a caret under the problem.
+    pub fn located(&self, file: &str) -> String {
+        let shown = self.to_string();
+        let rest = shown.split_once(": ").map_or("", |(_, rest)| rest);
+        format!(
+            "{file}:{}:{}: {rest}",
+            self.position.line, self.position.column
+        )
+    }
+}
+
 impl fmt::Display for ScriptError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -135,6 +148,8 @@ pub fn parse_script(source: &str) -> Result<Vec<Statement>, ScriptError> {
             "",
         ));
     }
+    let header = super::header::Header::read(source);
+    header.check(source)?;
     let lines: Vec<&str> = source.lines().collect();
     let mut statements = Vec::new();
     let mut index = 0;
@@ -204,6 +219,7 @@ pub fn parse_script(source: &str) -> Result<Vec<Statement>, ScriptError> {
             action,
         });
     }
+    super::rules::check(&statements, &lines, header.is_lesson())?;
     Ok(statements)
 }
 

@@ -9,15 +9,22 @@
 use std::collections::BTreeMap;
 
 use super::duration::parse_duration;
+use super::header::Header;
 use super::parse::{parse_line, parse_script, Action, Command, Part, ScriptError, Statement, Word};
-use super::script_commands::{self, Question};
+use super::script_commands::{self, Question, TimeWait};
 use super::suggest::did_you_mean;
-use super::until::{Baseline, Until};
+use super::until::Baseline;
 use super::{aws_cli, grammar, help, sim_commands, Outcome};
 use crate::sim::World;
 
 use super::duration::human;
 pub use super::transcript::Entry;
+
+mod lesson;
+mod play;
+mod waits;
+
+pub use play::TaskWaiting;
 
 /// Why the runner stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,10 +45,31 @@ pub enum Pause {
     Done,
 }
 
+/// What the script waits for while it waits: what the page shows (a countdown and Skip, a
+/// fast-forward, the condition waited for).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    /// `wait DURATION`, `sleep` or `at`: simulated time from `from_ms` to `until_ms` (the
+    /// world's clock); `fast` for `wait DURATION --fast`, which the page fast-forwards.
+    Time {
+        from_ms: u64,
+        until_ms: u64,
+        fast: bool,
+    },
+    /// `wait until CONDITION`: the condition as written.
+    Until { condition: String },
+    /// `task`: the learner's turn.
+    Task(TaskWaiting),
+}
+
 /// Runs one script.
 #[derive(Clone, Debug)]
 pub struct Runner {
     statements: Vec<Statement>,
+    /// The header's `# goal:`, until it has been said (at the start of the first run).
+    goal: Option<String>,
+    /// The header's goal, kept for the page.
+    header_goal: Option<String>,
     next: usize,
     vars: BTreeMap<String, String>,
     status: i32,
@@ -50,10 +78,22 @@ pub struct Runner {
     steps: usize,
     pub expects_passed: usize,
     pub expects_failed: usize,
+    /// Script errors so far: commands not understood as written, unset variables, malformed
+    /// waits and questions (see [`Entry::ScriptError`]).
+    pub script_errors: usize,
+    /// `aws` commands the service (or a waiter) failed: part of a scenario, counted for
+    /// `shardlab run --strict`.
+    pub service_errors: usize,
     /// The statement being run (`None` for a console line).
     current: Option<usize>,
     /// A `wait until` in progress.
     until: Option<UntilInProgress>,
+    /// What the script waits for, while it waits.
+    waiting: Option<Waiting>,
+    /// The question asked last, until what happened is said (see `runner/lesson.rs`).
+    to_reveal: Option<Question>,
+    /// A `task` under way (see `runner/play.rs`).
+    task: Option<play::TaskInProgress>,
     /// A console `wait until` line being checked again as time passes (see
     /// [`Runner::start_line`]).
     pending: Option<Statement>,
@@ -71,8 +111,11 @@ struct UntilInProgress {
 
 impl Runner {
     pub fn new(source: &str) -> Result<Runner, ScriptError> {
+        let goal = Header::read(source).goal().map(str::to_string);
         Ok(Runner {
             statements: parse_script(source)?,
+            goal: goal.clone(),
+            header_goal: goal,
             next: 0,
             vars: BTreeMap::new(),
             status: 0,
@@ -80,8 +123,13 @@ impl Runner {
             steps: 0,
             expects_passed: 0,
             expects_failed: 0,
+            script_errors: 0,
+            service_errors: 0,
             current: None,
             until: None,
+            waiting: None,
+            to_reveal: None,
+            task: None,
             pending: None,
         })
     }
@@ -91,6 +139,8 @@ impl Runner {
     pub fn console() -> Runner {
         Runner {
             statements: Vec::new(),
+            goal: None,
+            header_goal: None,
             next: 0,
             vars: BTreeMap::new(),
             status: 0,
@@ -98,8 +148,13 @@ impl Runner {
             steps: 0,
             expects_passed: 0,
             expects_failed: 0,
+            script_errors: 0,
+            service_errors: 0,
             current: None,
             until: None,
+            waiting: None,
+            to_reveal: None,
+            task: None,
             pending: None,
         }
     }
@@ -125,6 +180,16 @@ impl Runner {
             .collect()
     }
 
+    /// What the script's header says the learner will be able to do (a lesson's `# goal:`).
+    pub fn goal(&self) -> Option<&str> {
+        self.header_goal.as_deref()
+    }
+
+    /// What the script waits for, while [`Runner::run_until_pause`] has returned a wait.
+    pub fn waiting(&self) -> Option<&Waiting> {
+        self.waiting.as_ref()
+    }
+
     /// `$?` now.
     pub fn status(&self) -> i32 {
         self.status
@@ -137,6 +202,10 @@ impl Runner {
     /// Runs statements until a step, a wait or the end.
     pub fn run_until_pause(&mut self, world: &mut World, out: &mut Vec<Entry>) -> Pause {
         let started = *self.started_ms.get_or_insert(world.now_ms());
+        if let Some(text) = self.goal.take() {
+            out.push(Entry::Goal { text });
+        }
+        self.waiting = None;
         while let Some(statement) = self.statements.get(self.next).cloned() {
             self.current = Some(self.next);
             self.next += 1;
@@ -144,6 +213,7 @@ impl Runner {
                 return pause;
             }
         }
+        self.reveal(out);
         Pause::Done
     }
 
@@ -152,6 +222,8 @@ impl Runner {
         loop {
             match self.run_until_pause(world, out) {
                 Pause::Done => return,
+                // Natively nobody clicks: a task is done as "Show me" would do it.
+                Pause::Wait { .. } if self.show_task(world, out) => {}
                 Pause::Wait { until_ms } => world.advance_to(until_ms),
                 // Natively nobody answers: the transcript shows the question and its answer.
                 Pause::Step { .. } | Pause::Ask { .. } => {}
@@ -196,8 +268,12 @@ impl Runner {
             Ok(None) => None,
             Err(error) => {
                 self.status = 2;
-                out.push(Entry::Error {
+                self.script_errors += 1;
+                out.push(Entry::ScriptError {
+                    line: 0,
+                    column: Some(error.position.column),
                     text: format!("{error}\n"),
+                    message_at: 0,
                 });
                 None
             }
@@ -239,24 +315,31 @@ impl Runner {
         world: &mut World,
         out: &mut Vec<Entry>,
     ) -> Option<Pause> {
+        // A console line has no line number to give.
+        let line = if self.current.is_some() {
+            statement.line
+        } else {
+            0
+        };
         match &statement.action {
             Action::Assign { name, value } => {
                 out.push(Entry::Command {
                     line: statement.line,
                     text: statement.text.clone(),
                 });
-                let value = self.expand(value, world, out);
+                let value = self.expand(value, line, true, world, out);
                 self.vars.insert(name.clone(), value);
                 None
             }
             Action::Run(command) => {
                 // Narration is not echoed as a command, nor is each new check of a
                 // `wait until`.
-                let rechecking = self.until.as_ref().is_some_and(|u| u.index == self.current);
+                let rechecking = self.until.as_ref().is_some_and(|u| u.index == self.current)
+                    || self.task.as_ref().is_some_and(|t| t.index == self.current);
                 let quiet = rechecking
                     || matches!(
                         command.words.first().and_then(Word::literal).as_deref(),
-                        Some("say" | "step" | "ask")
+                        Some("say" | "step" | "ask" | "recap" | "task" | "point" | "show")
                     );
                 if !quiet {
                     out.push(Entry::Command {
@@ -267,14 +350,27 @@ impl Runner {
                 let words: Vec<String> = command
                     .words
                     .iter()
-                    .map(|w| self.expand(w, world, out))
+                    .map(|w| self.expand(w, line, !rechecking, world, out))
                     .collect();
-                self.run_words(statement.line, &statement.text, &words, started, world, out)
+                let at = Spot {
+                    line,
+                    column: command.words.first().map(|w| w.position.column),
+                };
+                self.run_words(at, &statement.text, &words, started, world, out)
             }
         }
     }
 
-    fn expand(&mut self, word: &Word, world: &mut World, out: &mut Vec<Entry>) -> String {
+    /// A word's text, its variables and `$(...)` expanded; an unset variable is a script
+    /// error (said once: not at each new check of a `wait until`, where `report` is false).
+    fn expand(
+        &mut self,
+        word: &Word,
+        line: usize,
+        report: bool,
+        world: &mut World,
+        out: &mut Vec<Entry>,
+    ) -> String {
         let mut text = String::new();
         for part in &word.parts {
             match part {
@@ -282,30 +378,92 @@ impl Runner {
                 Part::Status => text.push_str(&self.status.to_string()),
                 Part::Var(name) => match self.vars.get(name) {
                     Some(value) => text.push_str(value),
-                    None => out.push(Entry::Error {
-                        text: format!("warning: ${name} is not set (it expands to nothing)\n"),
-                    }),
+                    None if report => self.script_error(
+                        out,
+                        Spot {
+                            line,
+                            column: Some(word.position.column),
+                        },
+                        format!("${name} is not set (it expands to nothing)\n"),
+                        0,
+                    ),
+                    None => {}
                 },
-                Part::Command(command) => text.push_str(&self.capture(command, world, out)),
+                Part::Command(command) => {
+                    text.push_str(&self.capture(command, line, report, world, out))
+                }
             }
         }
         text
     }
 
+    /// Notes a script error at `at`: `text` as printed, its message at byte `message_at`.
+    pub(super) fn script_error(
+        &mut self,
+        out: &mut Vec<Entry>,
+        at: Spot,
+        text: String,
+        message_at: usize,
+    ) {
+        self.script_errors += 1;
+        out.push(Entry::ScriptError {
+            line: at.line,
+            column: at.column,
+            text,
+            message_at,
+        });
+    }
+
+    /// What a command printed on stderr, as a script error when it did not understand its
+    /// words; an `aws` command the service failed is counted for `--strict`.
+    fn report(&mut self, name: &str, outcome: &Outcome, at: Spot, out: &mut Vec<Entry>) {
+        if name == grammar::AWS.name && outcome.status != 0 && outcome.script_error.is_none() {
+            self.service_errors += 1;
+        }
+        if outcome.stderr.is_empty() {
+            return;
+        }
+        match outcome.script_error {
+            Some(message_at) => {
+                // Only a command that is not found is known to be the line's first word.
+                let column = at.column.filter(|_| outcome.status == NOT_FOUND);
+                self.script_error(
+                    out,
+                    Spot { column, ..at },
+                    outcome.stderr.clone(),
+                    message_at,
+                );
+            }
+            None => out.push(Entry::Error {
+                text: outcome.stderr.clone(),
+            }),
+        }
+    }
+
     /// `$(command)`: runs it and returns its output, without the trailing newline; a JSON
     /// string (what `--query` of a string prints) loses its quotes, as with `--output text`.
-    fn capture(&mut self, command: &Command, world: &mut World, out: &mut Vec<Entry>) -> String {
+    fn capture(
+        &mut self,
+        command: &Command,
+        line: usize,
+        report: bool,
+        world: &mut World,
+        out: &mut Vec<Entry>,
+    ) -> String {
         let words: Vec<String> = command
             .words
             .iter()
-            .map(|w| self.expand(w, world, out))
+            .map(|w| self.expand(w, line, report, world, out))
             .collect();
         let outcome = self.dispatch(&words, world);
         self.status = outcome.status;
-        if !outcome.stderr.is_empty() {
-            out.push(Entry::Error {
-                text: outcome.stderr,
-            });
+        if report {
+            let at = Spot {
+                line,
+                column: command.words.first().map(|w| w.position.column),
+            };
+            let name = words.first().map(String::as_str).unwrap_or_default();
+            self.report(name, &outcome, at, out);
         }
         let text = outcome.stdout.trim_end_matches('\n').to_string();
         match serde_json::from_str::<serde_json::Value>(&text) {
@@ -335,7 +493,7 @@ impl Runner {
                 let hint = did_you_mean(name, grammar::command_names())
                     .map(|s| format!("; did you mean '{s}'?"))
                     .unwrap_or_default();
-                Outcome::failure(127, format!("{name}: command not found{hint}\n"))
+                Outcome::misread(NOT_FOUND, format!("{name}: command not found{hint}\n"), 0)
             }
         }
     }
@@ -343,13 +501,14 @@ impl Runner {
     /// `sim seed N`: a fresh world with that seed, allowed before anything has happened.
     fn seed(&mut self, world: &mut World, args: &[String]) -> Outcome {
         let Some(seed) = args.first().and_then(|s| s.parse::<u64>().ok()) else {
-            return Outcome::failure(2, "sim: sim seed needs a whole number\n".to_string());
+            return Outcome::misread(2, "sim: sim seed needs a whole number\n".to_string(), 0);
         };
         if !world.is_pristine() {
-            return Outcome::failure(
+            return Outcome::misread(
                 2,
                 "sim: the seed can only be set before anything has happened (put sim seed first)\n"
                     .to_string(),
+                0,
             );
         }
         let cli = world.cli_version();
@@ -359,10 +518,9 @@ impl Runner {
         Outcome::success(String::new())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn run_words(
         &mut self,
-        line: usize,
+        at: Spot,
         text: &str,
         words: &[String],
         started: u64,
@@ -379,7 +537,17 @@ impl Runner {
                 });
                 None
             }
+            "recap" => {
+                // The lesson's end: what happened last is said first, and nothing runs after.
+                self.reveal(out);
+                out.push(Entry::Recap {
+                    text: args.join(" "),
+                });
+                self.next = self.statements.len();
+                None
+            }
             "step" => {
+                self.reveal(out);
                 self.steps += 1;
                 let title = args.join(" ");
                 out.push(Entry::Step {
@@ -392,61 +560,78 @@ impl Runner {
                 })
             }
             "wait" if args.first().map(String::as_str) == Some("until") => {
-                self.wait_until(line, &args[1..], world, out)
+                self.wait_until(at.line_only(), text, &args[1..], world, out)
             }
-            "ask" => self.ask(line, args, out),
+            "ask" => self.ask(at.line_only(), args, out),
+            "task" => self.task(at.line_only(), text, args, world, out),
+            "point" => {
+                self.point(at.line_only(), args, world, out);
+                None
+            }
+            "show" => {
+                self.show(at.line_only(), args, out);
+                None
+            }
             "wait" | "sleep" => match script_commands::pause(name, args) {
-                Ok(ms) => {
+                Ok(TimeWait { ms, fast }) => {
                     self.status = 0;
                     let until_ms = now.saturating_add(ms);
+                    if fast {
+                        out.push(Entry::FastForward { ms });
+                    }
                     out.push(Entry::Waited {
                         ms,
                         now_ms: until_ms.saturating_sub(started),
+                    });
+                    self.waiting = Some(Waiting::Time {
+                        from_ms: now,
+                        until_ms,
+                        fast,
                     });
                     Some(Pause::Wait { until_ms })
                 }
                 Err(message) => {
                     self.status = 2;
-                    out.push(Entry::Error {
-                        text: format!("line {line}: {message}\n"),
-                    });
+                    self.script_error(out, at.line_only(), format!("{message}\n"), 0);
                     None
                 }
             },
-            "at" => match script_commands::at(args) {
-                Ok(time) => match parse_duration(time) {
-                    Ok(ms) => {
+            "at" => {
+                let at = at.line_only();
+                let read = script_commands::at(args)
+                    .and_then(|time| parse_duration(time).map(|ms| (time, ms)));
+                match read {
+                    Ok((time, ms)) => {
                         let until_ms = started.saturating_add(ms);
                         if until_ms < now {
-                            out.push(Entry::Error {
-                                text: format!("line {line}: at {time} is already past (it is {} since the start)\n", human(now - started)),
-                            });
+                            let message = format!(
+                                "at {time} is already past (it is {} since the start)\n",
+                                human(now - started)
+                            );
+                            self.script_error(out, at, message, 0);
                             None
                         } else {
                             out.push(Entry::Waited {
                                 ms: until_ms - now,
                                 now_ms: ms,
                             });
+                            self.waiting = Some(Waiting::Time {
+                                from_ms: now,
+                                until_ms,
+                                fast: false,
+                            });
                             Some(Pause::Wait { until_ms })
                         }
                     }
                     Err(message) => {
                         self.status = 2;
-                        out.push(Entry::Error {
-                            text: format!("line {line}: {message}\n"),
-                        });
+                        self.script_error(out, at, format!("{message}\n"), 0);
                         None
                     }
-                },
-                Err(message) => {
-                    out.push(Entry::Error {
-                        text: format!("line {line}: {message}\n"),
-                    });
-                    None
                 }
-            },
+            }
             "expect" => {
-                self.expect(line, text, args, out);
+                self.expect(at.line, text, args, out);
                 None
             }
             _ => {
@@ -454,155 +639,43 @@ impl Runner {
                 self.status = outcome.status;
                 if !outcome.stdout.is_empty() {
                     out.push(Entry::Output {
-                        text: outcome.stdout,
+                        text: outcome.stdout.clone(),
                     });
                 }
-                if !outcome.stderr.is_empty() {
-                    out.push(Entry::Error {
-                        text: outcome.stderr,
-                    });
-                }
+                self.report(name, &outcome, at, out);
                 None
             }
         }
     }
+}
 
-    /// One check of a `wait until`: `None` when the script goes on (the condition held, or
-    /// it timed out, or it could not be read), a wait for the next check otherwise.
-    fn wait_until(
-        &mut self,
-        line: usize,
-        args: &[String],
-        world: &World,
-        out: &mut Vec<Entry>,
-    ) -> Option<Pause> {
-        let now = world.now_ms();
-        let fail = |runner: &mut Runner, out: &mut Vec<Entry>, message: String| {
-            runner.status = 2;
-            runner.until = None;
-            out.push(Entry::Error {
-                text: format!("line {line}: {message}\n"),
-            });
-            None
-        };
-        let until = match Until::parse(args) {
-            Ok(until) => until,
-            Err(message) => return fail(self, out, message),
-        };
-        let first = self.until.as_ref().is_none_or(|u| u.index != self.current);
-        if first {
-            match until.baseline(world) {
-                Ok(baseline) => {
-                    self.until = Some(UntilInProgress {
-                        index: self.current,
-                        baseline,
-                        started_ms: now,
-                        deadline_ms: now.saturating_add(until.timeout_ms),
-                    })
-                }
-                Err(message) => return fail(self, out, message),
-            }
-        }
-        let waiting = self.until.clone()?;
-        let condition = args
-            .iter()
-            .take_while(|a| !a.starts_with("--"))
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ");
-        match until.holds(&waiting.baseline, world) {
-            Ok(true) => {
-                self.status = 0;
-                self.until = None;
-                out.push(Entry::Reached {
-                    condition,
-                    after_ms: now - waiting.started_ms,
-                });
-                None
-            }
-            Ok(false) if now >= waiting.deadline_ms => {
-                let message = format!(
-                    "waited {} and '{condition}' never happened; going on",
-                    human(until.timeout_ms)
-                );
-                let outcome = fail(self, out, message);
-                self.status = 1;
-                outcome
-            }
-            Ok(false) => {
-                // Run this statement again at the next check.
-                if self.current.is_some() {
-                    self.next -= 1;
-                }
-                Some(Pause::Wait {
-                    until_ms: now.saturating_add(until.every_ms).min(waiting.deadline_ms),
-                })
-            }
-            Err(message) => fail(self, out, message),
+/// Where in the script a command is: its line (0 for a console line) and, where it is
+/// known, the column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Spot {
+    pub line: usize,
+    pub column: Option<usize>,
+}
+
+impl Spot {
+    /// The line alone, for an error about the command as a whole, not one of its words.
+    pub fn line_only(self) -> Spot {
+        Spot {
+            column: None,
+            ..self
         }
     }
+}
 
-    /// `ask "question" "choice" "choice" ... answer N [because "explanation"]`.
-    fn ask(&mut self, line: usize, args: &[String], out: &mut Vec<Entry>) -> Option<Pause> {
-        match script_commands::question(args) {
-            Ok(Question {
-                question,
-                choices,
-                answer,
-                explanation,
-            }) => {
-                self.status = 0;
-                out.push(Entry::Ask {
-                    line,
-                    question: question.clone(),
-                    choices: choices.clone(),
-                    answer,
-                    explanation: explanation.clone(),
-                });
-                Some(Pause::Ask {
-                    question,
-                    choices,
-                    answer,
-                    explanation,
-                })
-            }
-            Err(message) => {
-                self.status = 2;
-                out.push(Entry::Error {
-                    text: format!("line {line}: {message}\n"),
-                });
-                None
-            }
-        }
-    }
+/// The status of a command that is not found, as in a shell.
+const NOT_FOUND: i32 = 127;
 
-    fn expect(&mut self, line: usize, text: &str, args: &[String], out: &mut Vec<Entry>) {
-        match script_commands::expect(args) {
-            Ok((true, shown)) => {
-                self.expects_passed += 1;
-                out.push(Entry::Expect {
-                    line,
-                    passed: true,
-                    message: format!("line {line}: {shown}"),
-                });
-            }
-            Ok((false, shown)) => {
-                self.expects_failed += 1;
-                out.push(Entry::Expect {
-                    line,
-                    passed: false,
-                    message: format!("line {line}: expect failed: {shown} is false\n    {text}"),
-                });
-            }
-            Err(message) => {
-                self.expects_failed += 1;
-                out.push(Entry::Expect {
-                    line,
-                    passed: false,
-                    message: format!("line {line}: {message}\n    {text}"),
-                });
-            }
-        }
+/// `line 7: text`, or the text alone for a console line (line 0).
+fn located(line: usize, text: &str) -> String {
+    if line > 0 {
+        format!("line {line}: {text}")
+    } else {
+        text.to_string()
     }
 }
 

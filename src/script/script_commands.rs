@@ -8,9 +8,10 @@
 //! their own, read here with the words the table names (`answer`, `because`, the comparisons),
 //! which help and Tab read as well. `wait until` has a file of its own ([`super::until`]).
 
+use super::args::Args;
 use super::compare::compare;
 use super::duration::parse_duration;
-use super::grammar::{ask, Command, ASK, AT, EXPECT, OPERATORS, SLEEP, WAIT};
+use super::grammar::{ask, Command, ASK, AT, EXPECT, OPERATORS, SLEEP, WAIT, WAIT_FAST};
 
 /// The one word `command` takes, when `args` are just that.
 fn one_word<'a>(command: &Command, args: &'a [String]) -> Option<&'a str> {
@@ -19,16 +20,36 @@ fn one_word<'a>(command: &Command, args: &'a [String]) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-/// `wait DURATION` or `sleep SECONDS` (`name` says which): how long, in milliseconds.
-pub(crate) fn pause(name: &str, args: &[String]) -> Result<u64, String> {
+/// A wait for a time: how long, in milliseconds, and whether the page fast-forwards over it
+/// (`wait 25h --fast`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TimeWait {
+    pub ms: u64,
+    pub fast: bool,
+}
+
+/// `wait DURATION [--fast]` or `sleep SECONDS` (`name` says which).
+pub(crate) fn pause(name: &str, args: &[String]) -> Result<TimeWait, String> {
     let sleep = name == SLEEP.name;
-    let command = if sleep { &SLEEP } else { &WAIT };
-    let Some(word) = one_word(command, args) else {
-        return Err(format!("{name} takes one duration, as in: wait 30s"));
+    let wrong = || {
+        format!(
+            "{name} takes one duration, and optionally {}, as in: wait 30s or wait 25h {}",
+            WAIT_FAST.flag, WAIT_FAST.flag
+        )
     };
     if !sleep {
-        return parse_duration(word);
+        let read = Args::parse(WAIT.name, &WAIT, None, args)?;
+        let [word] = read.positional.as_slice() else {
+            return Err(wrong());
+        };
+        return Ok(TimeWait {
+            ms: parse_duration(word)?,
+            fast: read.has(WAIT_FAST.flag),
+        });
     }
+    let Some(word) = one_word(&SLEEP, args) else {
+        return Err("sleep takes one number of seconds, as in: sleep 5".to_string());
+    };
     word.parse::<f64>()
         .ok()
         .filter(|s| s.is_finite() && *s >= 0.0)
@@ -37,6 +58,7 @@ pub(crate) fn pause(name: &str, args: &[String]) -> Result<u64, String> {
             parse_duration(&format!("{}ms", (s * 1000.0).round()))
                 .map_err(|_| format!("sleep {word} is longer than the 400 days a script may wait"))
         })
+        .map(|ms| TimeWait { ms, fast: false })
 }
 
 /// `at TIME`: the word naming the time since the start, or the error for any other number
@@ -124,15 +146,22 @@ mod tests {
 
     #[test]
     fn time_takes_one_word_as_the_table_says() {
-        assert_eq!(pause("wait", &words("30s")), Ok(30_000));
-        assert_eq!(pause("sleep", &words("1.5")), Ok(1_500));
+        let waits = |ms: u64, fast: bool| Ok(TimeWait { ms, fast });
+        assert_eq!(pause("wait", &words("30s")), waits(30_000, false));
+        assert_eq!(pause("wait", &words("25h --fast")), waits(90_000_000, true));
+        assert_eq!(pause("wait", &words("--fast 2m")), waits(120_000, true));
+        assert_eq!(pause("sleep", &words("1.5")), waits(1_500, false));
         assert_eq!(
             pause("wait", &words("2 parsecs")).unwrap_err(),
-            "wait takes one duration, as in: wait 30s"
+            "wait takes one duration, and optionally --fast, as in: wait 30s or wait 25h --fast"
+        );
+        assert_eq!(
+            pause("wait", &words("2h --fsat")).unwrap_err(),
+            "unknown option --fsat; did you mean --fast?"
         );
         assert_eq!(
             pause("sleep", &[]).unwrap_err(),
-            "sleep takes one duration, as in: wait 30s"
+            "sleep takes one number of seconds, as in: sleep 5"
         );
         assert_eq!(
             pause("sleep", &words("-1")).unwrap_err(),

@@ -30,8 +30,10 @@ fn ok(text: String) -> Outcome {
     })
 }
 
+/// A simulator command that failed: always the script's mistake (a misspelt subcommand or
+/// option, a value it cannot read, a name that does not exist), never part of the scenario.
 fn fail(command: &str, message: impl AsRef<str>) -> Outcome {
-    Outcome::failure(2, format!("{command}: {}\n", message.as_ref()))
+    Outcome::misread(2, format!("{command}: {}\n", message.as_ref()), 0)
 }
 
 /// Parses a key distribution: `uniform:N`, `random`, `zipf:S:N`, `hot:KEY:FRACTION[:N]`.

@@ -5,9 +5,10 @@
 //! only read them.
 //!
 //! A question (`ask`) is printed two ways. [`Entry::render`], for the command line
-//! (`shardlab run`, `shardlab lesson`) and the golden transcripts, prints its answer and why:
-//! natively nobody answers (the script goes straight on), so the transcript is the lesson's
-//! answer key, for its author or a teacher. [`Entry::render_for_learner`], for the page's
+//! (`shardlab run`, `shardlab lesson`) and the golden transcripts, prints its answer: natively
+//! nobody answers (the script goes straight on), so the transcript is the lesson's answer key,
+//! for its author or a teacher; the explanation comes where the lesson shows what happened
+//! ([`Entry::Reveal`]). [`Entry::render_for_learner`], for the page's
 //! console, prints only the question and its choices: nothing a learner can read before
 //! answering may give the answer away; the lesson player shows the outcome once answered.
 
@@ -19,6 +20,10 @@ use super::duration::human;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind")]
 pub enum Entry {
+    /// What the learner will be able to do: a lesson's `# goal:`, said when it starts.
+    Goal {
+        text: String,
+    },
     /// A command as written (variables not expanded), and its line.
     Command {
         line: usize,
@@ -30,12 +35,47 @@ pub enum Entry {
     Error {
         text: String,
     },
+    /// A script error: a command not understood as written (an unknown command, subcommand
+    /// or option, a value it cannot read), an unset variable, a malformed `wait`, `ask` or
+    /// `wait until`. `text` is what was printed, its message starting at byte `message_at`
+    /// (after any usage text); `line` is 0 for a console line, and `column` is known for
+    /// some errors (an unset variable, an unknown command).
+    ScriptError {
+        line: usize,
+        column: Option<usize>,
+        text: String,
+        message_at: usize,
+    },
     Say {
         text: String,
     },
     Step {
         number: usize,
         title: String,
+    },
+    /// A lesson's `recap`: what was learned; the lesson ends there.
+    Recap {
+        text: String,
+    },
+    /// A `task` begins: the learner's turn, until `condition` holds.
+    Task {
+        line: usize,
+        text: String,
+        condition: String,
+    },
+    /// The task's condition held, `after_ms` after it began.
+    TaskDone {
+        text: String,
+        after_ms: u64,
+    },
+    /// `point KIND NAME`: what the narration talks about (`what` is the kind).
+    Point {
+        what: String,
+        name: String,
+    },
+    /// `show PANEL...`: the panels the step needs (none: every panel).
+    Show {
+        panels: Vec<String>,
     },
     Expect {
         line: usize,
@@ -45,6 +85,10 @@ pub enum Entry {
     Waited {
         ms: u64,
         now_ms: u64,
+    },
+    /// A `wait DURATION --fast`: the page fast-forwards over it, whatever the speed.
+    FastForward {
+        ms: u64,
     },
     /// A `wait until` whose condition came true, and how long it took.
     Reached {
@@ -59,10 +103,21 @@ pub enum Entry {
         answer: usize,
         explanation: String,
     },
-    /// The learner's answer to the last question (1-based).
+    /// The learner's answer to the last question (1-based): a prediction, whose outcome is
+    /// said only once the lesson has shown what happens ([`Entry::Reveal`]).
     Answered {
         chosen: usize,
         correct: bool,
+    },
+    /// What happened, for the question asked last, at the lesson's next reveal point (see
+    /// `runner/lesson.rs`): the right choice and the explanation, beside the learner's
+    /// prediction (`chosen`, 1-based, filled in by the page; `None` where nobody answers).
+    Reveal {
+        question: String,
+        choices: Vec<String>,
+        answer: usize,
+        chosen: Option<usize>,
+        explanation: String,
     },
 }
 
@@ -70,10 +125,28 @@ impl Entry {
     /// The entry as the native runner prints it.
     pub fn render(&self) -> String {
         match self {
+            Entry::Goal { text } => format!("Goal: {text}\n"),
             Entry::Command { text, .. } => format!("$ {text}\n"),
             Entry::Output { text } | Entry::Error { text } => text.clone(),
+            Entry::ScriptError { line: 0, text, .. } => text.clone(),
+            Entry::ScriptError {
+                line,
+                text,
+                message_at,
+                ..
+            } => insert_at(text, *message_at, &format!("line {line}: ")),
             Entry::Say { text } => format!("» {text}\n"),
             Entry::Step { number, title } => format!("\n== Step {number}: {title} ==\n"),
+            Entry::Recap { text } => format!("\n== Recap ==\n{text}\n"),
+            Entry::Task {
+                text, condition, ..
+            } => format!("▶ Task: {text}\n  (the lesson goes on when: {condition})\n"),
+            Entry::TaskDone { text, after_ms } => {
+                format!("… done after {}: {text}\n", human(*after_ms))
+            }
+            Entry::Point { what, name } => format!("☞ look at the {what} {name}\n"),
+            Entry::Show { panels } if panels.is_empty() => "▣ every panel shown\n".to_string(),
+            Entry::Show { panels } => format!("▣ panels shown: {}\n", panels.join(", ")),
             Entry::Expect {
                 passed: true,
                 message,
@@ -84,6 +157,7 @@ impl Entry {
                 message,
                 ..
             } => format!("✗ {message}\n"),
+            Entry::FastForward { ms } => format!("… fast-forwarding {}\n", human(*ms)),
             Entry::Waited { ms, now_ms } => {
                 format!("… {} passed (t = {})\n", human(*ms), human(*now_ms))
             }
@@ -95,21 +169,57 @@ impl Entry {
                 question,
                 choices,
                 answer,
+                ..
+            } => {
+                // The explanation waits for what happened (Entry::Reveal).
+                let mut text = question_text(question, choices);
+                text.push_str(&format!("  answer: {answer}\n"));
+                text
+            }
+            Entry::Answered { chosen, .. } => format!("  you predicted {chosen}\n"),
+            Entry::Reveal {
+                choices,
+                answer,
+                chosen,
                 explanation,
                 ..
             } => {
-                let mut text = question_text(question, choices);
-                text.push_str(&format!("  answer: {answer}"));
+                let choice = |n: usize| {
+                    n.checked_sub(1)
+                        .and_then(|i| choices.get(i))
+                        .map_or("", String::as_str)
+                };
+                let mut text = match chosen {
+                    Some(chosen) => format!(
+                        "= You predicted: {} — what happened: {}\n",
+                        choice(*chosen),
+                        choice(*answer)
+                    ),
+                    None => format!("= What happened: {}\n", choice(*answer)),
+                };
                 if !explanation.is_empty() {
-                    text.push_str(&format!(" ({explanation})"));
+                    text.push_str(&format!("  {explanation}\n"));
                 }
-                text.push('\n');
                 text
             }
-            Entry::Answered { chosen, correct } => format!(
-                "  you answered {chosen}: {}\n",
-                if *correct { "right" } else { "not quite" }
-            ),
+        }
+    }
+
+    /// The entry as `shardlab run FILE` prints it: as [`Entry::render`], but a script error
+    /// says where it is as compilers do, `FILE:LINE:COLUMN: ` (the column where it is known)
+    /// before its message.
+    pub fn render_in(&self, file: &str) -> String {
+        match self {
+            Entry::ScriptError {
+                line,
+                column,
+                text,
+                message_at,
+            } => {
+                let column = column.map(|c| format!(":{c}")).unwrap_or_default();
+                insert_at(text, *message_at, &format!("{file}:{line}{column}: "))
+            }
+            other => other.render(),
         }
     }
 
@@ -154,6 +264,17 @@ pub fn as_a_terminal_shows(text: &str) -> String {
         })
         .collect();
     lines.join("\n")
+}
+
+/// `text` with `prefix` put at byte `at` (at its end if `at` is past it or not at a
+/// character's boundary).
+fn insert_at(text: &str, at: usize, prefix: &str) -> String {
+    let at = if text.is_char_boundary(at) {
+        at
+    } else {
+        text.len()
+    };
+    format!("{}{prefix}{}", &text[..at], &text[at..])
 }
 
 /// A question and its numbered choices, one a line.

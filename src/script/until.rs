@@ -25,7 +25,8 @@ use super::args::Args;
 use super::compare::compare;
 use super::duration::{parse_duration, written};
 use super::grammar::{
-    condition, stream_status, Arg, Value, OPERATORS, UNTIL_EVERY, UNTIL_TIMEOUT, WAIT, WAIT_UNTIL,
+    condition, stream_status, Arg, Opt, Value, OPERATORS, UNTIL_EVERY, UNTIL_TIMEOUT, WAIT,
+    WAIT_UNTIL,
 };
 use crate::engine::metrics::Metric;
 use crate::engine::StreamStatus;
@@ -91,7 +92,8 @@ impl Until {
     /// condition.
     pub fn parse(words: &[String]) -> Result<Until, String> {
         let path = format!("{} {}", WAIT.name, WAIT_UNTIL.name);
-        let args = Args::parse(&path, &WAIT_UNTIL, Some(&WAIT), words)?;
+        // Not `wait`'s own options (`--fast`): a condition takes only its own.
+        let args = Args::parse(&path, &WAIT_UNTIL, None, words)?;
         let mut timeout_ms = DEFAULT_TIMEOUT_MS;
         let mut every_ms = DEFAULT_EVERY_MS;
         for (flag, value) in args.given() {
@@ -119,7 +121,8 @@ impl Until {
             let flag = option.flag;
             return Err(format!("{flag} needs a duration, as in {flag} 2m"));
         }
-        let condition = read_condition(&args.positional).ok_or_else(|| forms(&path))?;
+        let condition =
+            read_condition(&args.positional).ok_or_else(|| forms(&path, WAIT_UNTIL.options))?;
         Ok(Until {
             condition,
             timeout_ms,
@@ -171,7 +174,7 @@ impl Until {
 
 /// The condition `words` (the options taken out) are: the form their first word names when
 /// they fit it, else `VALUE OP VALUE` when they fit that.
-fn read_condition(words: &[String]) -> Option<Condition> {
+pub(crate) fn read_condition(words: &[String]) -> Option<Condition> {
     let (form, rest) = match WAIT_UNTIL.form(words) {
         (form, rest) if form.takes(rest) => (form, rest),
         _ if WAIT_UNTIL.takes(words) => (&WAIT_UNTIL, words),
@@ -205,8 +208,9 @@ fn read_condition(words: &[String]) -> Option<Condition> {
 
 /// The error for words that are no condition, listing the table's forms: `wait until takes a
 /// condition: throttled STREAM [SHARD], ..., or VALUE OP VALUE (==, ...); then optionally
-/// --timeout DURATION and --every DURATION`.
-fn forms(path: &str) -> String {
+/// --timeout DURATION and --every DURATION` (the `options` of the command the condition is
+/// of: `task`'s are its own).
+pub(crate) fn forms(path: &str, options: &[Opt]) -> String {
     // A lease is named by the shard id it is keyed by, and the error has always said so.
     let shown = |word: &Arg| match word.value {
         Value::Lease => "SHARD".to_string(),
@@ -218,12 +222,14 @@ fn forms(path: &str) -> String {
         .iter()
         .map(|form| format!("{} {}", form.name, usage(form.words)))
         .collect();
-    let options: Vec<String> = WAIT_UNTIL
-        .options
+    let options: Vec<String> = options
         .iter()
-        .map(|option| match option.value {
-            Some(value) => format!("{} {}", option.flag, value.placeholder(option.flag)),
-            None => option.flag.to_string(),
+        .map(|option| match (option.value, option.then) {
+            (Some(value), Some((name, _))) => {
+                format!("{} {} {name}", option.flag, value.placeholder(option.flag))
+            }
+            (Some(value), None) => format!("{} {}", option.flag, value.placeholder(option.flag)),
+            (None, _) => option.flag.to_string(),
         })
         .collect();
     format!(

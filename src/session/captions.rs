@@ -10,8 +10,9 @@
 mod lesson;
 
 pub use lesson::{
-    after_lesson, countdown, forked, held_at_question, held_at_step, next_lesson_button,
-    play_button, scenario_done, waiting_for, PlayButton, TimeState,
+    after_lesson, countdown, fast_forwarding, forked, held_at_question, held_at_step, hint,
+    lesson_goal, next_lesson_button, play_button, predicted, revealed, scenario_done, task,
+    task_waiting, waiting_for, PlayButton, TimeState,
 };
 
 use super::charts::Chart;
@@ -175,15 +176,6 @@ pub fn lease_since_checkpoint(owner: Option<&str>, records: u64) -> String {
         "If {} died now, these {records} records would be processed again",
         owner.unwrap_or_default()
     )
-}
-
-/// After a question was answered: the right choice (`answer` is 1-based).
-pub fn the_answer(choices: &[String], answer: usize) -> String {
-    let right = answer
-        .checked_sub(1)
-        .and_then(|i| choices.get(i))
-        .map_or("", String::as_str);
-    format!("The answer is: {right}.")
 }
 
 /// Why a script file or a pasted script was not run: it is larger than `most` bytes. `name` is

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use crate::engine::metrics::Metric;
 use crate::engine::{shard_id, Stream};
 use crate::kcl::app::AppSeries;
+use crate::script::grammar::point;
 use crate::sim::consumer::ConsumerSeries;
 use crate::sim::producer::ProducerSeries;
 use crate::sim::world::START_MS;
@@ -33,6 +34,8 @@ pub struct Line {
 /// One chart: lines over the same seconds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {
+    /// What `point chart NAME` calls it (see [`crate::script::grammar::point::CHARTS`]).
+    pub name: &'static str,
     pub title: &'static str,
     pub unit: &'static str,
     /// The elapsed simulated second of the first value.
@@ -226,6 +229,7 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
 
     vec![
         Chart {
+            name: point::CHARTS[0],
             title: INCOMING_TITLE,
             unit: "records/s",
             first_second,
@@ -233,6 +237,7 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
             limit: Some((limit, format!("the limit, {limit} records/s per shard"))),
         },
         Chart {
+            name: point::CHARTS[1],
             title: WRITE_EXCEEDED_TITLE,
             unit: "records/s",
             first_second,
@@ -240,6 +245,7 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
             limit: None,
         },
         Chart {
+            name: point::CHARTS[2],
             title: BEHIND_TITLE,
             unit: "ms",
             first_second,
@@ -247,6 +253,7 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
             limit: None,
         },
         Chart {
+            name: point::CHARTS[3],
             title: PRODUCERS_TITLE,
             unit: "records/s",
             first_second,
@@ -284,6 +291,7 @@ pub fn leases_chart(world: &World, app: &crate::kcl::KclApp, window: u64) -> Cha
         })
         .collect();
     Chart {
+        name: point::CHARTS[4],
         title: LEASES_TITLE,
         unit: "leases",
         first_second: from.saturating_sub(START_MS / 1000),

@@ -15,8 +15,11 @@
 //! - `timeline.rs`: what the learner did and the ways back: Reset, Back, going to a step,
 //!   rewinding to a moment, forking a new future;
 //! - `link.rs`: the shareable URL fragment; `view.rs` and `kcl_view.rs`: what the page draws;
-//! - `lesson.rs`: the lesson player's side: the step's narration, what time is doing, the
-//!   scenario's state in words and the end of a lesson;
+//! - `lesson.rs`: the lesson player's side: the step's narration (predictions, and what
+//!   happened once the lesson has shown it), what time is doing, Skip, the scenario's state
+//!   in words and the end of a lesson with its recap;
+//! - `play.rs`: a lesson the learner plays: the task under way and "Show me", what the
+//!   narration points at, and which panels a step shows;
 //! - `history/`: the event history in sentences; `charts.rs`: the per-second charts and CSV;
 //!   `flights.rs`: the records in flight; `commands.rs`: the command lines the page's clicks
 //!   run; `text.rs`: numbers and lists in words; `captions.rs`: the panels' other sentences.
@@ -29,6 +32,7 @@ pub mod history;
 pub mod kcl_view;
 pub mod lesson;
 pub mod link;
+pub mod play;
 pub mod text;
 pub mod view;
 
@@ -39,7 +43,8 @@ use std::collections::VecDeque;
 
 pub use link::{Action, Link, Scenario, TimedAction};
 pub use playback::{
-    CATCH_UP_BUDGET_MS, CATCH_UP_SLICE_MS, MAX_FRAME_WALL_MS, STEP_MS, TIMED_SLICE_MS,
+    CATCH_UP_BUDGET_MS, CATCH_UP_SLICE_MS, FAST_SLICE_MS, MAX_FAST_SLICE_MS, MAX_FRAME_WALL_MS,
+    MIN_FAST_SLICE_MS, STEP_MS, TIMED_SLICE_MS,
 };
 pub use timeline::StepArrival;
 pub use view::View;
@@ -114,6 +119,9 @@ struct Prefs {
     /// The page's wall clock in milliseconds (`performance.now()`), which bounds the work one
     /// frame does while fast-forwarding. Without one, each frame fast-forwards one fixed slice.
     clock: Option<fn() -> f64>,
+    /// The learner pressed "show everything": every panel, whatever the lesson's `show`s say,
+    /// until another scenario opens.
+    every_panel: bool,
 }
 
 /// The ways a run starts again (see [`Session::rebuild`]), by what each keeps of the run it
@@ -137,6 +145,7 @@ impl Default for Prefs {
         Prefs {
             speed: DEFAULT_SPEED,
             clock: None,
+            every_panel: false,
         }
     }
 }
@@ -160,11 +169,18 @@ pub struct Session {
     journal: Vec<TimedAction>,
     /// Actions from the link still to be done again, at their moments.
     replay: std::collections::VecDeque<TimedAction>,
-    /// The last question answered, until Next or the next question (its feedback belongs to
-    /// its step).
+    /// The last question answered, until Next or the next question: what happened is said
+    /// beside this prediction.
     pub answered: Option<Answered>,
-    /// What the script's `wait until` under way waits for (see [`lesson`]).
-    script_until: Option<String>,
+    /// Whether the learner pressed Skip on the script's wait under way: the page
+    /// fast-forwards over the rest of it (see [`Session::skip_wait`]).
+    skipping: bool,
+    /// How much simulated time a slice of a fast wait runs (see [`Session::frame`]).
+    fast_slice_ms: u64,
+    /// The lesson's `recap`, once reached.
+    recap: Option<String>,
+    /// The panels the last `show` named (see [`Session::panels`]).
+    panels: Option<Vec<String>>,
     /// The lesson steps reached, in order.
     arrivals: Vec<StepArrival>,
     /// Whether an action being done comes from the replay (not from the learner now).
@@ -209,7 +225,10 @@ impl Session {
             journal: Vec::new(),
             replay,
             answered: None,
-            script_until: None,
+            skipping: false,
+            fast_slice_ms: TIMED_SLICE_MS,
+            recap: None,
+            panels: None,
             link,
             runner,
             script: ScriptState::Done,
@@ -256,6 +275,7 @@ impl Session {
         self.prefs.clock = prefs.clock;
         if restart != Restart::Open {
             self.prefs.speed = prefs.speed;
+            self.prefs.every_panel = prefs.every_panel;
         }
         match restart {
             Restart::Open | Restart::Step => {}
@@ -293,15 +313,7 @@ impl Session {
     fn resume_script(&mut self) {
         let mut entries = Vec::new();
         let pause = self.runner.run_until_pause(&mut self.world, &mut entries);
-        // A `wait until` is checked again and again; its command is written once, when it
-        // starts, and each check that finds it still false writes nothing.
-        self.script_until = match (&pause, entries.last()) {
-            (Pause::Wait { .. }, Some(Entry::Command { text, .. })) => {
-                lesson::wait_until_condition(text)
-            }
-            (Pause::Wait { .. }, None) => self.script_until.take(),
-            _ => None,
-        };
+        self.skipping = false;
         self.record(entries);
         self.script = match pause {
             Pause::Wait { until_ms } => ScriptState::Waiting { until_ms },
@@ -346,8 +358,9 @@ impl Session {
         }
     }
 
-    /// Answers the question the script is asking (`chosen` counts from 1); the run goes on
-    /// and the outcome and explanation stay on show until the next step or question.
+    /// Answers the question the script is asking (`chosen` counts from 1): a prediction. The
+    /// run goes on; the outcome and the explanation are shown once the lesson has shown what
+    /// happens (see `script/runner/lesson.rs`), and stay on show until the next step.
     pub fn answer(&mut self, chosen: usize) {
         let ScriptState::Asking {
             question,
@@ -366,18 +379,19 @@ impl Session {
             at_ms: self.world.elapsed_ms(),
             action: Action::Answer(chosen),
         });
-        self.record(vec![Entry::Answered {
-            chosen,
-            correct: chosen == answer,
-        }]);
-        self.resume_script();
-        self.answered.get_or_insert(Answered {
+        // Kept before the run goes on: what happened is said beside it (Entry::Reveal).
+        self.answered = Some(Answered {
             question,
             choices,
             chosen,
             answer,
             explanation,
         });
+        self.record(vec![Entry::Answered {
+            chosen,
+            correct: chosen == answer,
+        }]);
+        self.resume_script();
         self.playing = true;
     }
 
@@ -408,7 +422,20 @@ impl Session {
         if entries.is_empty() {
             return;
         }
-        for entry in entries {
+        for mut entry in entries {
+            if let Entry::Recap { text } = &entry {
+                self.recap = Some(text.clone());
+            }
+            self.note_play(&entry);
+            // What happened after a question the learner answered: beside their prediction.
+            if let Entry::Reveal {
+                question, chosen, ..
+            } = &mut entry
+            {
+                if let Some(answered) = self.answered.as_ref().filter(|a| a.question == *question) {
+                    *chosen = Some(answered.chosen);
+                }
+            }
             if self.transcript.len() >= TRANSCRIPT_KEPT {
                 self.transcript.pop_front();
             }

@@ -10,7 +10,7 @@
 
 use super::{Action, ScriptState, Session};
 use crate::script::duration::human;
-use crate::script::Entry;
+use crate::script::{Entry, Waiting};
 use crate::sim::START_MS;
 
 /// How much simulated time one press of "step" advances.
@@ -27,6 +27,14 @@ pub const CATCH_UP_SLICE_MS: u64 = 5_000;
 pub const TIMED_SLICE_MS: u64 = 1_000;
 /// Wall time one frame may spend fast-forwarding.
 pub const CATCH_UP_BUDGET_MS: f64 = 25.0;
+/// Simulated time a frame fast-forwards over a script's `wait --fast` (or a skipped wait)
+/// when the session has no wall clock (native tests: 25 h in 150 frames).
+pub const FAST_SLICE_MS: u64 = 600_000;
+/// With a wall clock, a script's fast wait goes in slices that grow while they are quick
+/// (an idle world moves a day in a few slices) and shrink when they are slow (a busy one
+/// keeps the page responsive), between these.
+pub const MIN_FAST_SLICE_MS: u64 = STEP_MS;
+pub const MAX_FAST_SLICE_MS: u64 = 3_600_000;
 
 /// Where a link's replay is going: a moment, or a lesson step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,11 +179,57 @@ impl Session {
                 }
             }
         }
-        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
+        if !self.playing {
+            return;
+        }
+        if self.fast_forwarding() {
+            self.fast_forward();
+            return;
+        }
+        if !wall_ms.is_finite() || wall_ms <= 0.0 {
             return;
         }
         let simulated = wall_ms.min(MAX_FRAME_WALL_MS) * self.prefs.speed;
         self.advance(simulated.round() as u64);
+    }
+
+    /// Whether the page fast-forwards over the script's wait under way: a `wait --fast`, or
+    /// a wait the learner skipped. It does while time plays (Pause pauses it).
+    pub fn fast_forwarding(&self) -> bool {
+        matches!(self.script, ScriptState::Waiting { .. })
+            && matches!(self.runner.waiting(), Some(Waiting::Time { fast, .. }) if *fast || self.skipping)
+    }
+
+    /// One frame of a script's fast wait: as far as the frame's budget of wall time goes
+    /// (one [`FAST_SLICE_MS`] without a wall clock), through the waits after it if they are
+    /// fast too, whatever the speed.
+    fn fast_forward(&mut self) {
+        let clock = self.prefs.clock;
+        let started = clock.map(|clock| clock());
+        while self.fast_forwarding() {
+            let ScriptState::Waiting { until_ms } = self.script else {
+                return;
+            };
+            let (Some(clock), Some(started)) = (clock, started) else {
+                let left = until_ms.saturating_sub(self.world.now_ms());
+                self.advance(left.min(FAST_SLICE_MS));
+                return;
+            };
+            let before = clock();
+            let left = until_ms.saturating_sub(self.world.now_ms());
+            self.advance(left.min(self.fast_slice_ms));
+            let took = clock() - before;
+            self.fast_slice_ms = if took < CATCH_UP_BUDGET_MS / 8.0 {
+                (self.fast_slice_ms * 2).min(MAX_FAST_SLICE_MS)
+            } else if took > CATCH_UP_BUDGET_MS / 2.0 {
+                (self.fast_slice_ms / 2).max(MIN_FAST_SLICE_MS)
+            } else {
+                self.fast_slice_ms
+            };
+            if clock() - started >= CATCH_UP_BUDGET_MS {
+                return;
+            }
+        }
     }
 
     /// One slice of a fast-forward: a link's replay or a console `wait`.

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::captions::TimeState;
 pub use super::lesson::{AnsweredView, LessonView, Narration, NarrationLine, Question};
+pub use super::play::{Pointer, TaskView};
 use super::Session;
 
 mod stream;
@@ -42,6 +43,10 @@ pub struct View {
     pub lesson: LessonView,
     /// The furthest moment of the run's timeline (the rewind slider's end).
     pub timeline_end_ms: u64,
+    /// What the narration on show points at (`point KIND NAME`).
+    pub pointer: Option<Pointer>,
+    /// The panels the lesson's step shows (`show`); `None` for every panel.
+    pub panels: Option<Vec<String>>,
 }
 
 impl View {
@@ -73,6 +78,8 @@ impl View {
             apps: super::kcl_view::apps(world),
             lesson: session.lesson_view(),
             timeline_end_ms: session.timeline_end_ms(),
+            pointer: session.pointer(),
+            panels: session.panels(),
         }
     }
 }

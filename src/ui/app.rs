@@ -31,6 +31,7 @@ use super::flight_canvas::FlightLayer;
 use super::frame::{ChartSchedule, FrameTimer};
 use super::history_panel::HistoryFeed;
 use super::keyboard::{shortcut, Shortcut};
+use super::pointer;
 use super::shared::Shared;
 use super::stream_panel::{Effect, StreamFocus, StreamMsg};
 use super::workspace::{Workspace, ROUTING};
@@ -38,6 +39,7 @@ use crate::script::complete::{complete, Completion};
 use crate::script::Entry;
 use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
+use crate::session::view::Pointer;
 use crate::session::{charts, Scenario, Session, View};
 
 mod page;
@@ -67,6 +69,9 @@ pub enum Msg {
     SetSeed(u64),
     Reset,
     NextStep,
+    SkipWait,
+    ShowMe,
+    ShowEverything,
     Run(String),
     Open(Scenario),
     Explain(String),
@@ -108,6 +113,9 @@ struct Callbacks {
     close_share: Callback<()>,
     help: Callback<()>,
     next: Callback<()>,
+    skip: Callback<()>,
+    show_me: Callback<()>,
+    show_everything: Callback<MouseEvent>,
     dismiss: Callback<()>,
     select: Callback<String>,
     stream: Callback<StreamMsg>,
@@ -148,6 +156,9 @@ impl Callbacks {
             close_share: link.callback(|_| Msg::CloseShare),
             help: link.callback(|_| Msg::ToggleHelp),
             next: link.callback(|_| Msg::NextStep),
+            skip: link.callback(|_| Msg::SkipWait),
+            show_me: link.callback(|_| Msg::ShowMe),
+            show_everything: link.callback(|_| Msg::ShowEverything),
             dismiss: link.callback(|_| Msg::DismissNotice),
             select: link.callback(Msg::Select),
             stream: link.callback(Msg::Stream),
@@ -204,6 +215,12 @@ pub struct App {
     /// The selected tabs, and the guide (the lesson and the console) to scroll after a click.
     workspace: Workspace,
     guide: NodeRef,
+    /// The page's `<main>`, where a pointer's element is looked for.
+    main: NodeRef,
+    /// What the narration points at, as last outlined, and whether it still has to be
+    /// brought into view (it changed since).
+    pointed: Option<Pointer>,
+    scroll_pointer: bool,
     live: bool,
     _keydown: Option<EventListener>,
     _hashchange: Option<EventListener>,
@@ -265,6 +282,9 @@ impl Component for App {
             history: HistoryFeed::default(),
             workspace: Workspace::load(),
             guide: NodeRef::default(),
+            main: NodeRef::default(),
+            pointed: None,
+            scroll_pointer: false,
             live: ctx.props().live,
             _keydown: keydown,
             _hashchange: hashchange,
@@ -341,6 +361,27 @@ impl Component for App {
             }
             Msg::NextStep => {
                 self.session.borrow_mut().next_step();
+                self.refresh(true);
+                true
+            }
+            Msg::SkipWait => {
+                self.session.borrow_mut().skip_wait();
+                self.refresh(true);
+                true
+            }
+            Msg::ShowEverything => {
+                self.session.borrow_mut().show_everything();
+                self.refresh(true);
+                true
+            }
+            Msg::ShowMe => {
+                {
+                    let mut session = self.session.borrow_mut();
+                    session.show_me();
+                    if !self.live {
+                        session.finish_catch_up();
+                    }
+                }
                 self.refresh(true);
                 true
             }
@@ -532,6 +573,11 @@ impl Component for App {
             self.charts.paint_next();
         }
         self.workspace.after_render(&self.guide);
+        if let Some(main) = self.main.cast::<web_sys::Element>() {
+            if pointer::outline(&main, self.pointed.as_ref(), self.scroll_pointer) {
+                self.scroll_pointer = false;
+            }
+        }
         self.timer.end(now);
     }
 }
@@ -595,6 +641,14 @@ impl App {
             session.new_events()
         };
         self.focus.showing(self.view.stream.as_ref());
+        // A new pointer: its tab shows, and it is brought into view once drawn.
+        if self.view.pointer != self.pointed {
+            self.pointed = self.view.pointer.clone();
+            self.scroll_pointer = self.pointed.is_some();
+            if let Some(tab) = self.pointed.as_ref().and_then(|p| pointer::target(p).tab) {
+                self.workspace.show_more(tab);
+            }
+        }
         self.history.push(&events);
         self.history.publish(now);
         let now_ms = self.session.borrow().world.now_ms();

@@ -46,7 +46,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
                 { for props.charts.iter().zip(props.canvases.iter()).enumerate().map(|(i, (chart, node))| {
                     let empty = nothing_to_plot(chart);
                     html! {
-                        <figure class={classes!("chart", empty.is_some().then_some("empty"))}>
+                        <figure class={classes!("chart", empty.is_some().then_some("empty"))} data-chart={chart.name}>
                             <canvas ref={node.clone()} id={format!("chart-{i}")} role="img" hidden={empty.is_some()}
                                 aria-label={captions::chart_summary(chart)}></canvas>
                             if let Some(empty) = empty {

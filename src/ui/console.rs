@@ -222,6 +222,7 @@ fn entry(entry: &Entry) -> Html {
         Entry::Command { text, .. } => html! { <div class="cmd">{ format!("$ {text}") }</div> },
         Entry::Output { text } => html! { <div class="out">{ shown(text) }</div> },
         Entry::Error { text } => html! { <div class="err">{ shown(text) }</div> },
+        Entry::ScriptError { .. } => html! { <div class="err">{ shown(&entry.render()) }</div> },
         Entry::Say { text } => html! { <div class="say">{ format!("» {text}") }</div> },
         Entry::Step { number, title } => {
             html! { <div class="step">{ format!("== Step {number}: {title} ==") }</div> }

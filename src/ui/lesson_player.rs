@@ -33,6 +33,10 @@ pub struct LessonPlayerProps {
     pub on_goto: Callback<usize>,
     pub on_answer: Callback<usize>,
     pub on_dismiss: Callback<()>,
+    /// Skip: fast-forwards over the rest of the script's long plain wait.
+    pub on_skip: Callback<()>,
+    /// Show me: runs the task's `--show` line through the console.
+    pub on_show_me: Callback<()>,
     /// Opens another scenario (the next lesson, at the end of this one).
     pub on_open: Callback<Scenario>,
     /// Each new value brings the player into view and gives the focus to what the learner
@@ -84,6 +88,9 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                 class={if lesson.title.is_some() { "lesson-title" } else { "visually-hidden" }}>
                 { lesson.title.as_deref().unwrap_or("Narration") }
             </h2>
+            if let Some(goal) = &lesson.goal {
+                <p class="lesson-goal" id="lesson-goal">{ goal }</p>
+            }
             if let Some(notice) = &props.notice {
                 <p class="notice" id="notice" role="alert">
                     { notice }{ " " }<button class="link" onclick={on_dismiss}>{ "Dismiss" }</button>
@@ -124,6 +131,19 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                     { coming.unwrap_or_default() }
                     { lines }
                 }
+                // The narration says what to do; here, the help with it.
+                if let Some(task) = &lesson.task {
+                    <div class="task-box" id="task" role="group" aria-label={task.text.clone()}
+                        hidden={task.hint.is_none() && !task.show}>
+                        if let Some(hint) = &task.hint {
+                            <p class="hint" id="task-hint">{ hint }</p>
+                        }
+                        if task.show {
+                            <button id="show-me" onclick={props.on_show_me.reform(|_: MouseEvent| ())}
+                                title="Do it for me: runs the command through the console, as a click does">{ "Show me" }</button>
+                        }
+                    </div>
+                }
                 if let Some(question) = &lesson.question {
                     <div class="question" id="question" role="group" aria-labelledby="question-text">
                         <p id="question-text"><strong>{ "Predict: " }</strong>{ &question.question }</p>
@@ -137,6 +157,12 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                     </div>
                 }
             </div>
+            if let Some(recap) = &lesson.recap {
+                <div class="recap" id="recap">
+                    <h3>{ "Recap" }</h3>
+                    <p>{ recap }</p>
+                </div>
+            }
             if lesson.complete {
                 <div class="lesson-complete" id="lesson-complete" role="status">
                     <p>
@@ -166,27 +192,40 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                     { " " }<button id="next-step" class="primary" onclick={on_next}
                         title="Run the next step (n)">{ "Next" }</button>
                 }
+                if lesson.skip {
+                    { " " }<button id="skip-wait" onclick={props.on_skip.reform(|_: MouseEvent| ())}
+                        title="Fast-forward to the end of this wait">{ "Skip" }</button>
+                }
             </p>
         </section>
     }
 }
 
-/// One line of the narration: a `say`, or the feedback on the step's question.
+/// One line of the narration: a `say`, a prediction, or a question once the lesson has
+/// shown what happens.
 fn line(line: &NarrationLine) -> Html {
     match line {
         NarrationLine::Say { text } => html! { <p class="say">{ text }</p> },
-        NarrationLine::Answered(answered) => feedback(answered),
+        NarrationLine::Task { text, done } => html! {
+            <p class={classes!("task", done.then_some("done"))} data-done={done.to_string()}>{ text }</p>
+        },
+        NarrationLine::Predicted { text, .. } => {
+            html! { <p class="predicted" id="predicted">{ text }</p> }
+        }
+        NarrationLine::Revealed(answered) => feedback(answered),
     }
 }
 
-/// Whether the prediction was right, the right choice, and why.
+/// What the learner predicted beside what happened, whether it was right, and why.
 fn feedback(answered: &AnsweredView) -> Html {
-    let right = answered.chosen == answered.answer;
+    let right = answered.chosen.map(|chosen| chosen == answered.answer);
     html! {
-        <div class={classes!("answered", if right { "right" } else { "wrong" })} id="answered">
+        <div class={classes!("answered", match right { Some(true) => "right", Some(false) => "wrong", None => "shown" })} id="answered">
             <p>
-                <strong>{ if right { "Right. " } else { "Not quite. " } }</strong>
-                { captions::the_answer(&answered.choices, answered.answer) }
+                if let Some(right) = right {
+                    <strong>{ if right { "Right. " } else { "Not quite. " } }</strong>
+                }
+                { &answered.outcome }
             </p>
             if !answered.explanation.is_empty() {
                 <p class="explanation">{ &answered.explanation }</p>

@@ -13,7 +13,7 @@
 //! `stream_panel` (with `lane` and `flight_canvas`), `kcl_panel`, `explainer`, `hot_keys`,
 //! `producers`, `lineage`, `charts`, `scenarios`, `history_panel`, `console` and `help` draw;
 //! `tabs` (accessible tabs) and `workspace` (which tab shows, what a click reveals) are the
-//! layout's; `frame` times the frames and schedules the charts; `keyboard`, `dom`, `format`,
+//! layout's, `pointer` where a lesson's `point` and `show` land; `frame` times the frames and schedules the charts; `keyboard`, `dom`, `format`,
 //! `palette`, `shared` and `frame_stats` are helpers. The sentences the panels show are built
 //! in [`crate::session::captions`], natively tested.
 
@@ -37,6 +37,7 @@ mod lesson_player;
 mod lineage;
 pub mod palette;
 pub mod panic_banner;
+mod pointer;
 mod producers;
 mod scenarios;
 mod shared;

@@ -33,6 +33,9 @@ pub struct TabListProps {
     /// The selected tab's key.
     pub selected: &'static str,
     pub on_select: Callback<&'static str>,
+    /// Tabs a lesson step hides (`show`): not drawn, not reached by the arrows.
+    #[prop_or_default]
+    pub hidden: Vec<&'static str>,
 }
 
 /// The id of a tab button.
@@ -48,7 +51,14 @@ pub fn panel_id(list: &str, key: &str) -> String {
 #[component]
 pub fn TabList(props: &TabListProps) -> Html {
     let onkeydown = {
-        let (tabs, selected, on_select) = (props.tabs, props.selected, props.on_select.clone());
+        let selected = props.selected;
+        let on_select = props.on_select.clone();
+        let tabs: Vec<Tab> = props
+            .tabs
+            .iter()
+            .filter(|t| !props.hidden.contains(&t.key))
+            .copied()
+            .collect();
         Callback::from(move |event: KeyboardEvent| {
             let Some(now) = tabs.iter().position(|t| t.key == selected) else {
                 return;
@@ -88,7 +98,7 @@ pub fn TabList(props: &TabListProps) -> Html {
     };
     html! {
         <div class="tablist" role="tablist" aria-label={props.label} {onkeydown}>
-            { for props.tabs.iter().map(|tab| {
+            { for props.tabs.iter().filter(|t| !props.hidden.contains(&t.key)).map(|tab| {
                 let selected = tab.key == props.selected;
                 let key = tab.key;
                 let onclick = props.on_select.reform(move |_: MouseEvent| key);

@@ -24,7 +24,9 @@ pub fn run(world: &mut World, runner: &mut Runner, line: &str) -> Printed {
     for entry in entries {
         match entry {
             Entry::Output { text } => printed.stdout.push_str(&text),
-            Entry::Error { text } => printed.stderr.push_str(&text),
+            Entry::Error { text } | Entry::ScriptError { text, .. } => {
+                printed.stderr.push_str(&text)
+            }
             _ => {}
         }
     }

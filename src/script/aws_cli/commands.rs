@@ -229,6 +229,7 @@ const fn global(flag: &'static str, value: Option<Value>, help: &'static str) ->
     Opt {
         flag,
         value,
+        then: None,
         required: false,
         help,
         limits: None,

@@ -418,7 +418,7 @@ pub(super) fn wait(
                 true
             }
             (Err(Failure::Service { code, message, .. }), _) => {
-                return Err(Failure::General(format!(
+                return Err(Failure::Runtime(format!(
                     "Waiter {waiter_name} failed: An error occurred ({code}): {message}"
                 )))
             }
@@ -429,7 +429,7 @@ pub(super) fn wait(
             return Ok(String::new());
         }
     }
-    Err(Failure::General(format!(
+    Err(Failure::Runtime(format!(
         "Waiter {waiter_name} failed: Max attempts exceeded"
     )))
 }

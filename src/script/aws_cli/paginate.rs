@@ -323,7 +323,7 @@ fn pages(
             break;
         }
         if previous.as_ref() == Some(&next) {
-            return Err(Failure::General(format!(
+            return Err(Failure::Runtime(format!(
                 "Error during pagination: The same next token was received twice: {{'{}': '{}'}}",
                 paginator.input_token,
                 next.as_str().unwrap_or_default()

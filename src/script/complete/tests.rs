@@ -7,11 +7,11 @@ use crate::sim::CliVersion;
 // What the commands take, written out here so that the table is checked against it.
 
 const COMMANDS: &[&str] = &[
-    "aws", "producer", "consumer", "kcl", "sim", "wait", "at", "say", "step", "ask", "expect",
-    "echo", "sleep", "help",
+    "aws", "producer", "consumer", "kcl", "sim", "wait", "at", "say", "step", "ask", "task",
+    "point", "show", "recap", "expect", "echo", "sleep", "help",
 ];
 
-const OPERATORS: &[&str] = &["==", "!=", "<", "<=", ">", ">=", "contains"];
+pub(super) const OPERATORS: &[&str] = &["==", "!=", "<", "<=", ">", ">=", "contains"];
 
 const ITERATOR_TYPES: &[&str] = &[
     "AT_SEQUENCE_NUMBER",
@@ -93,7 +93,7 @@ fn is_aws_switch(flag: &str) -> bool {
 
 /// Two streams (orders with 2 shards, payments with 3), a producer, a consumer and a KCL
 /// application with two workers, a minute in.
-fn world() -> World {
+pub(super) fn world() -> World {
     let mut world = World::new(1);
     let mut console = Runner::console();
     let mut out = Vec::new();
@@ -116,16 +116,16 @@ fn world() -> World {
 fn assert_errors_free(out: &[Entry]) {
     let errors: Vec<&Entry> = out
         .iter()
-        .filter(|e| matches!(e, Entry::Error { .. }))
+        .filter(|e| matches!(e, Entry::Error { .. } | Entry::ScriptError { .. }))
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
 
-fn offered(line: &str, world: &World) -> Vec<String> {
+pub(super) fn offered(line: &str, world: &World) -> Vec<String> {
     complete(line, world).candidates
 }
 
-fn strings(words: &[&str]) -> Vec<String> {
+pub(super) fn strings(words: &[&str]) -> Vec<String> {
     let mut words = owned(words);
     words.sort();
     words
@@ -139,7 +139,7 @@ fn transcript(line: &str) -> String {
     format!("{out:?}")
 }
 
-const ORDERS_SHARDS: &[&str] = &["shardId-000000000000", "shardId-000000000001"];
+pub(super) const ORDERS_SHARDS: &[&str] = &["shardId-000000000000", "shardId-000000000001"];
 const PAYMENTS_SHARDS: &[&str] = &[
     "shardId-000000000000",
     "shardId-000000000001",
@@ -150,7 +150,10 @@ const PAYMENTS_SHARDS: &[&str] = &[
 fn the_first_word_is_one_of_the_languages_commands() {
     let world = World::new(1);
     assert_eq!(offered("", &world), strings(COMMANDS));
-    assert_eq!(offered("s", &world), ["say", "sim", "sleep", "step"]);
+    assert_eq!(
+        offered("s", &world),
+        ["say", "show", "sim", "sleep", "step"]
+    );
     assert_eq!(offered("aw", &world), ["aws"]);
     assert_eq!(offered("  k", &world), ["kcl"]);
     assert_eq!(complete("  k", &world).start, 2);
@@ -442,66 +445,6 @@ fn sim_subcommands_and_options() {
     );
     assert!(offered("sim time ", &world).is_empty());
     assert_eq!(offered("sim cli ", &world), ["v1", "v2"]);
-}
-
-#[test]
-fn wait_until_conditions() {
-    let world = world();
-    assert_eq!(offered("wait ", &world), ["until"]);
-    assert!(offered("wait 30s ", &world).is_empty());
-    assert_eq!(
-        offered("wait until ", &world),
-        ["lease", "read-throttled", "status", "throttled"]
-    );
-    assert_eq!(
-        offered("wait until throttled ", &world),
-        ["orders", "payments"]
-    );
-    assert_eq!(
-        offered("wait until read-throttled orders ", &world),
-        ORDERS_SHARDS
-    );
-    assert_eq!(
-        offered("wait until status orders ", &world),
-        ["ACTIVE", "CREATING", "DELETING", "UPDATING"]
-    );
-    assert_eq!(offered("wait until lease ", &world), ["analytics"]);
-    let leases: Vec<String> = world
-        .app("analytics")
-        .map(|app| app.table.rows().map(|l| l.lease_key.clone()).collect())
-        .unwrap_or_default();
-    assert_eq!(leases, ORDERS_SHARDS, "the KCL took a lease per shard");
-    assert_eq!(offered("wait until lease analytics ", &world), leases);
-    assert!(offered("wait until lease nobody ", &world).is_empty());
-    assert_eq!(
-        offered("wait until lease analytics shardId-000000000001 ", &world),
-        ["moves"]
-    );
-    assert_eq!(
-        offered(
-            "wait until lease analytics shardId-000000000001 moves ",
-            &world
-        ),
-        ["--every", "--timeout"]
-    );
-    assert_eq!(
-        offered(
-            "wait until --timeout 5m throttled orders shardId-000000000000 --",
-            &world
-        ),
-        ["--every"]
-    );
-    assert!(
-        offered("wait until --timeout ", &world).is_empty(),
-        "a duration"
-    );
-    // `wait until VALUE OP VALUE` and `expect` offer the comparisons.
-    assert_eq!(
-        offered("wait until $(sim time) ", &world),
-        strings(OPERATORS)
-    );
-    assert_eq!(offered("expect $X ", &world), strings(OPERATORS));
-    assert_eq!(offered("expect $X c", &world), ["contains"]);
 }
 
 #[test]

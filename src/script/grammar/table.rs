@@ -6,6 +6,7 @@
 //! `wait until`, `ask`'s `answer`, the comparisons) are constants here, in small modules named
 //! after what they choose, so that the table and the code doing what they say share them.
 
+use super::lessons::{ASK, POINT, RECAP, SAY, SHOW, STEP, TASK};
 use super::{Arg, Command, Effect, Limits, Opt, Syntax, Value};
 use crate::script::until::{DEFAULT_EVERY_MS, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_EVERY_MS};
 
@@ -18,17 +19,13 @@ pub static COMMANDS: &[Command] = &[
     SIM,
     WAIT,
     AT,
-    command(
-        "say",
-        "narrate: say \"Shard 1 is throttled.\"",
-        &[text("TEXT...")],
-    ),
-    command(
-        "step",
-        "begin a lesson step, which waits for Next: step \"Split the hot shard\"",
-        &[text("TITLE...")],
-    ),
+    SAY,
+    STEP,
     ASK,
+    TASK,
+    POINT,
+    SHOW,
+    RECAP,
     EXPECT,
     command(
         "echo",
@@ -53,30 +50,6 @@ pub const AT: Command = command(
     &[word("TIME", Value::Duration, "a time since the start")],
 )
 .changes(TIME_PASSES);
-
-/// `ask "question" "choice" "choice" ... answer N [because "explanation"]`.
-pub const ASK: Command = command(
-    "ask",
-    "ask a question before showing what answers it",
-    &[
-        text("QUESTION"),
-        text("CHOICE CHOICE..."),
-        Arg {
-            preceded_by: Some(ask::ANSWER),
-            ..text("N")
-        },
-        Arg {
-            preceded_by: Some(ask::BECAUSE),
-            ..optional_word("WHY", Value::Text)
-        },
-    ],
-);
-
-/// The words of `ask` after its choices.
-pub mod ask {
-    pub const ANSWER: &str = "answer";
-    pub const BECAUSE: &str = "because";
-}
 
 /// `expect VALUE OP VALUE`.
 pub const EXPECT: Command = command(
@@ -327,9 +300,11 @@ pub mod position {
     pub const AT_TIMESTAMP: &str = "AT_TIMESTAMP";
 }
 
-/// `wait DURATION`, or `wait until ...`.
+/// `wait DURATION [--fast]`, or `wait until ...`.
 pub const WAIT: Command = Command {
     words: &[word("DURATION", Value::Duration, "a duration")],
+    syntax: Syntax::Options,
+    options: &[WAIT_FAST],
     effect: Effect::Changes(TIME_PASSES),
     ..group(
         "wait",
@@ -337,6 +312,13 @@ pub const WAIT: Command = Command {
         &[WAIT_UNTIL],
     )
 };
+
+/// `wait DURATION --fast`: the page fast-forwards over the wait, whatever its speed, as a
+/// console `wait` does (for the hours and days a lesson must skip).
+pub const WAIT_FAST: Opt = switch(
+    "--fast",
+    "fast-forward over the wait in the page, whatever the speed (for hours and days)",
+);
 
 /// `wait until CONDITION [--timeout DURATION] [--every DURATION]`: the conditions are its
 /// subcommands, and `VALUE OP VALUE` the form it takes without one ([`super::super::until`]).
@@ -434,7 +416,7 @@ pub mod comparison {
     pub const CONTAINS: &str = "contains";
 }
 
-const COMPARISON: [Arg; 3] = [
+pub(super) const COMPARISON: [Arg; 3] = [
     text("VALUE"),
     word("OP", Value::OneOf(OPERATORS), "an operator"),
     text("VALUE"),
@@ -591,7 +573,11 @@ pub mod checkpoint {
 // ------------------------------------------------------------------ writing the table
 
 /// A command whose words are all positional.
-const fn command(name: &'static str, help: &'static str, words: &'static [Arg]) -> Command {
+pub(super) const fn command(
+    name: &'static str,
+    help: &'static str,
+    words: &'static [Arg],
+) -> Command {
     Command {
         name,
         help,
@@ -601,11 +587,16 @@ const fn command(name: &'static str, help: &'static str, words: &'static [Arg]) 
         subcommands: &[],
         shared_options: false,
         effect: Effect::Observes,
+        lead: &[],
     }
 }
 
 /// A command that is only its subcommands.
-const fn group(name: &'static str, help: &'static str, subcommands: &'static [Command]) -> Command {
+pub(super) const fn group(
+    name: &'static str,
+    help: &'static str,
+    subcommands: &'static [Command],
+) -> Command {
     Command {
         subcommands,
         ..command(name, help, &[])
@@ -614,7 +605,7 @@ const fn group(name: &'static str, help: &'static str, subcommands: &'static [Co
 
 impl Command {
     /// The command with `--option value` pairs among its words.
-    const fn options(self, options: &'static [Opt]) -> Command {
+    pub(super) const fn options(self, options: &'static [Opt]) -> Command {
         Command {
             syntax: Syntax::Options,
             options,
@@ -623,7 +614,7 @@ impl Command {
     }
 
     /// The command changes the world, as `how` says (`starts a producer`).
-    const fn changes(self, how: &'static str) -> Command {
+    pub(super) const fn changes(self, how: &'static str) -> Command {
         Command {
             effect: Effect::Changes(how),
             ..self
@@ -631,7 +622,7 @@ impl Command {
     }
 }
 
-const fn word(name: &'static str, value: Value, needs: &'static str) -> Arg {
+pub(super) const fn word(name: &'static str, value: Value, needs: &'static str) -> Arg {
     Arg {
         name,
         value,
@@ -641,7 +632,7 @@ const fn word(name: &'static str, value: Value, needs: &'static str) -> Arg {
     }
 }
 
-const fn optional_word(name: &'static str, value: Value) -> Arg {
+pub(super) const fn optional_word(name: &'static str, value: Value) -> Arg {
     Arg {
         name,
         value,
@@ -651,7 +642,7 @@ const fn optional_word(name: &'static str, value: Value) -> Arg {
     }
 }
 
-const fn text(name: &'static str) -> Arg {
+pub(super) const fn text(name: &'static str) -> Arg {
     word(name, Value::Text, "text")
 }
 
@@ -659,10 +650,11 @@ const fn pause_for(needs: &'static str) -> Arg {
     word("DURATION", Value::Duration, needs)
 }
 
-const fn option(flag: &'static str, value: Value, help: &'static str) -> Opt {
+pub(super) const fn option(flag: &'static str, value: Value, help: &'static str) -> Opt {
     Opt {
         flag,
         value: Some(value),
+        then: None,
         required: false,
         help,
         limits: None,
@@ -676,10 +668,11 @@ const fn required(option: Opt) -> Opt {
     }
 }
 
-const fn switch(flag: &'static str, help: &'static str) -> Opt {
+pub(super) const fn switch(flag: &'static str, help: &'static str) -> Opt {
     Opt {
         flag,
         value: None,
+        then: None,
         required: false,
         help,
         limits: None,

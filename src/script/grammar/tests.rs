@@ -230,6 +230,7 @@ fn what_each_command_does_to_the_world_is_written_in_the_table() {
             "wait",
             "wait until",
             "at",
+            "task",
             "sleep",
         ]
     );

@@ -1,6 +1,6 @@
 # title: Getting started: the AWS CLI tutorial
 # summary: Create a stream, put a record, read it back with a shard iterator, delete the stream. These are the commands of the AWS tutorial, word for word.
-
+# goal: Create a stream, put a record, read it back with a shard iterator and delete the stream with the AWS CLI.
 step "Create a stream"
 say "A stream is made of shards. This one has a single shard."
 aws kinesis create-stream --stream-name Foo --shard-count 1

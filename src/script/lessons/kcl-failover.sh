@@ -1,6 +1,6 @@
 # title: KCL: leases, renewals and failover
 # summary: KCL workers hold a lease per shard and renew it every 3.3 seconds. When a worker dies, its lease counter freezes, and another worker takes the lease 20 to 40 seconds later.
-
+# goal: Read a KCL 2.x lease table and tell how long a dead worker's lease waits before another worker takes it.
 step "Three workers, three shards"
 aws kinesis create-stream --stream-name s --shard-count 3
 aws kinesis wait stream-exists --stream-name s

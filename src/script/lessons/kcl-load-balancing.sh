@@ -1,6 +1,6 @@
 # title: KCL: a worker joins
 # summary: A new worker takes no free leases (there are none) so it steals, one lease per 20-second taker run, from the most loaded worker, until the load is as even as it can be.
-
+# goal: Predict how KCL 2.x moves leases to a worker that joins: one steal per taker run until the load is as even as it can be.
 step "Two workers, ten shards"
 aws kinesis create-stream --stream-name s --shard-count 10
 aws kinesis wait stream-exists --stream-name s

@@ -1,6 +1,6 @@
 # title: KCL: parents before children
 # summary: After a split, the KCL processes a child shard only when its parent is finished (checkpointed at SHARD_END), so a key's records stay in order across the split.
-
+# goal: Explain why the KCL processes a child shard only after its parent is checkpointed at SHARD_END, and see it in the lease table.
 step "An application reading two shards"
 aws kinesis create-stream --stream-name s --shard-count 2
 aws kinesis wait stream-exists --stream-name s

@@ -1,6 +1,6 @@
 # title: KCL: a zombie after a long pause
 # summary: A worker frozen longer than the failover time (a long garbage collection) loses its lease without knowing. When it wakes it finishes its batch, so two workers processed the same records, and its checkpoint fails.
-
+# goal: Recognise a zombie KCL worker: one that lost its lease during a long pause, finishes its batch anyway, and fails to checkpoint.
 step "Slow processing"
 aws kinesis create-stream --stream-name s --shard-count 1
 aws kinesis wait stream-exists --stream-name s

@@ -1,6 +1,6 @@
 # title: Partition keys and MD5
 # summary: Kinesis puts a record in the shard whose hash key range holds the MD5 of its partition key, read as a 128-bit number. Same key, same shard, always.
-
+# goal: Predict which shard a record goes to from the MD5 of its partition key, and send a record to a shard of your choice with an explicit hash key.
 step "A stream of four shards"
 aws kinesis create-stream --stream-name keys --shard-count 4
 aws kinesis wait stream-exists --stream-name keys

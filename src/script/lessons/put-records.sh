@@ -1,6 +1,6 @@
 # title: PutRecords: partial failures and retries
 # summary: A PutRecords call succeeds even when some of its records are refused. Each result says which; retrying only the failed entries is your job.
-
+# goal: Read a PutRecords answer's FailedRecordCount and per-record errors, and resend only the records that failed.
 step "A small shard"
 aws kinesis create-stream --stream-name orders --shard-count 1
 aws kinesis wait stream-exists --stream-name orders

@@ -1,6 +1,6 @@
 # title: Too many readers on one shard
 # summary: A shard serves five GetRecords calls a second in all, shared by everyone reading it. One reader polling five times a second is fine; five of them throttle each other.
-
+# goal: Explain why readers of one shard throttle each other at five GetRecords calls a second in all, and relieve it with fewer or slower readers.
 step "One reader"
 aws kinesis create-stream --stream-name feed --shard-count 1
 aws kinesis wait stream-exists --stream-name feed

@@ -1,6 +1,6 @@
 # title: Resharding: splits, merges and the family tree
 # summary: Shards are never changed: a split closes a shard and opens two children, a merge closes two and opens one. Closed shards stay readable and point to their children.
-
+# goal: Split and merge shards, read a closed parent shard and find its children, and resize a stream with UpdateShardCount.
 step "A stream of two shards"
 aws kinesis create-stream --stream-name orders --shard-count 2
 aws kinesis wait stream-exists --stream-name orders

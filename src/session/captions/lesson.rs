@@ -109,6 +109,16 @@ pub fn countdown(remaining_ms: u64, speed: f64, time: TimeState) -> String {
     }
 }
 
+/// While the page fast-forwards over a `wait --fast` (or a wait the learner skipped):
+/// how long the wait is, and how much of it is left.
+pub fn fast_forwarding(total_ms: u64, left_ms: u64) -> String {
+    format!(
+        "fast-forwarding {} ({} to go)",
+        human(total_ms),
+        human(left_ms)
+    )
+}
+
 /// While the scenario's script waits for a condition (`wait until ...`): what it waits for.
 /// It checks again every so often, so a countdown to the next check would mislead.
 pub fn waiting_for(condition: &str) -> String {
@@ -135,6 +145,45 @@ pub fn scenario_done(lesson: bool, default_scene: bool) -> String {
     } else {
         "the script has run to its end; the simulation goes on".to_string()
     }
+}
+
+/// The learner's prediction, before the lesson shows what happens: nothing yet about whether
+/// it was right.
+pub fn predicted(choice: &str) -> String {
+    format!("You predicted: {choice}. Now watch what happens.")
+}
+
+/// A question once the lesson has shown what happens: the prediction (if the learner made
+/// one here) beside what happened.
+pub fn revealed(predicted: Option<&str>, happened: &str) -> String {
+    match predicted {
+        Some(predicted) => format!("You predicted: {predicted} — what happened: {happened}."),
+        None => format!("What happened: {happened}."),
+    }
+}
+
+/// A task in the narration: the learner's turn, then done.
+pub fn task(text: &str, done: bool) -> String {
+    if done {
+        format!("Done: {text}")
+    } else {
+        format!("Your turn: {text}")
+    }
+}
+
+/// A task's hint, once it is due.
+pub fn hint(text: &str) -> String {
+    format!("Hint: {text}")
+}
+
+/// While the script waits for the learner's task: time plays on.
+pub fn task_waiting() -> String {
+    "the lesson goes on once you have done the task (time plays on meanwhile)".to_string()
+}
+
+/// A lesson's goal, under its title.
+pub fn lesson_goal(goal: &str) -> String {
+    format!("Goal: {goal}")
 }
 
 /// After "Lesson complete.": the next lesson of the course, or that there is none.

@@ -103,18 +103,24 @@ fn a_step_that_finishes_at_once_keeps_its_narration_and_answer_feedback_until_ne
     );
     let narration = session.narration();
     assert_eq!(narration.step, 2);
-    let NarrationLine::Answered(answered) = &narration.lines[0] else {
-        panic!("{narration:?}");
-    };
-    assert_eq!((answered.chosen, answered.answer), (2, 1));
-    assert!(answered.explanation.starts_with("0x0c... is about 5%"));
+    // The step's narration, then (the step is over: what it showed is what happened) the
+    // prediction beside what happened, and why.
     assert_eq!(
-        narration.lines[1..],
+        narration.lines[..2],
         says(&[
             "The MD5 of 'a' is 0cc175b9..., a number in the first quarter of the space: shard 0.",
             "The same key always goes to the same shard. That is how the records of one key stay in order.",
         ])
     );
+    let NarrationLine::Revealed(answered) = &narration.lines[2] else {
+        panic!("{narration:?}");
+    };
+    assert_eq!((answered.chosen, answered.answer), (Some(2), 1));
+    assert_eq!(
+        answered.outcome,
+        "You predicted: shardId-000000000001 — what happened: shardId-000000000000."
+    );
+    assert!(answered.explanation.starts_with("0x0c... is about 5%"));
     // The feedback belongs to step 2: gone after Next.
     session.next_step();
     play_until_held(&mut session);
@@ -329,20 +335,6 @@ fn acting_after_a_rewind_says_the_later_actions_are_gone() {
 }
 
 #[test]
-fn the_condition_of_a_wait_until_is_read_from_its_command() {
-    assert_eq!(
-        wait_until_condition("wait until status orders ACTIVE --every 1s").as_deref(),
-        Some("status orders ACTIVE")
-    );
-    assert_eq!(
-        wait_until_condition("wait  until lease app shardId-000000000000 moves").as_deref(),
-        Some("lease app shardId-000000000000 moves")
-    );
-    assert_eq!(wait_until_condition("wait 5s"), None);
-    assert_eq!(wait_until_condition("waiter until x"), None);
-}
-
-#[test]
 fn the_page_prints_a_question_without_its_answer_the_command_line_with_it() {
     let ask = Entry::Ask {
         line: 3,
@@ -354,9 +346,54 @@ fn the_page_prints_a_question_without_its_answer_the_command_line_with_it() {
     let page = ask.render_for_learner();
     assert_eq!(page, "? Which shard?\n  1) shard 0\n  2) shard 1\n");
     assert!(!page.contains("answer") && !page.contains("first quarter"));
-    // Natively nobody answers: `shardlab lesson` prints the answer key.
+    // Natively nobody answers: `shardlab lesson` prints the answer key, and the explanation
+    // where the lesson shows what happened.
     assert_eq!(
         ask.render(),
-        "? Which shard?\n  1) shard 0\n  2) shard 1\n  answer: 1 (MD5 of 'a' is in the first quarter)\n"
+        "? Which shard?\n  1) shard 0\n  2) shard 1\n  answer: 1\n"
     );
+    let reveal = |chosen| Entry::Reveal {
+        question: "Which shard?".to_string(),
+        choices: vec!["shard 0".to_string(), "shard 1".to_string()],
+        answer: 1,
+        chosen,
+        explanation: "MD5 of 'a' is in the first quarter".to_string(),
+    };
+    assert_eq!(
+        reveal(None).render(),
+        "= What happened: shard 0\n  MD5 of 'a' is in the first quarter\n"
+    );
+    assert_eq!(
+        reveal(Some(2)).render_for_learner(),
+        "= You predicted: shard 1 — what happened: shard 0\n  MD5 of 'a' is in the first quarter\n"
+    );
+    assert_eq!(
+        Entry::Answered {
+            chosen: 2,
+            correct: false
+        }
+        .render_for_learner(),
+        "  you predicted 2\n",
+        "the console does not say whether a prediction was right before it is revealed"
+    );
+}
+
+#[test]
+fn a_lesson_says_its_goal_from_the_start() {
+    let session = Session::new(Link::decode("#lesson=hot-key").unwrap());
+    let goal = lesson("hot-key").unwrap().goal();
+    assert_eq!(
+        session.lesson_view().goal,
+        Some(format!("Goal: {goal}")),
+        "the player shows the goal under the title"
+    );
+    let (transcript, _) = session.transcript();
+    assert_eq!(
+        transcript.front(),
+        Some(&Entry::Goal {
+            text: goal.to_string()
+        }),
+        "the transcript starts with it"
+    );
+    assert_eq!(script("say hi\n").lesson_view().goal, None);
 }

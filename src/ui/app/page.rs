@@ -10,6 +10,7 @@
 use yew::prelude::*;
 
 use super::App;
+use crate::script::grammar::panel;
 use crate::session::captions;
 use crate::session::Scenario;
 use crate::sim::CliVersion;
@@ -22,13 +23,14 @@ use crate::ui::hot_keys::HotKeys;
 use crate::ui::kcl_panel::KclPanel;
 use crate::ui::lesson_player::LessonPlayer;
 use crate::ui::lineage::Lineage;
+use crate::ui::pointer;
 use crate::ui::producers::Producers;
 use crate::ui::scenarios::Scenarios;
 use crate::ui::stream_panel::StreamPanel;
 use crate::ui::tabs::{tab_panel, TabList};
 use crate::ui::timeline::Timeline;
 use crate::ui::toolbar::Toolbar;
-use crate::ui::workspace::{GUIDE_TABS, MORE_TABS};
+use crate::ui::workspace::{CONSOLE, GUIDE_TABS, LESSON, MORE_TABS};
 
 impl App {
     /// The page: the sticky bar (time controls and the timeline), the guide (the lesson and
@@ -39,10 +41,29 @@ impl App {
         let stats = &self.timer.stats;
 
         let p95 = stats.percentile(95.0);
-        let guide = self.workspace.guide();
-        let more = self.workspace.more(!view.apps.is_empty());
+        // The panels a lesson's step shows (`show`): the others' tabs and panels go.
+        let panels = view.panels.as_deref();
+        let hidden_more = pointer::hidden_more_tabs(panels);
+        let hidden_guide = if pointer::shows(panels, panel::CONSOLE) {
+            Vec::new()
+        } else {
+            vec![CONSOLE]
+        };
+        let guide = match self.workspace.guide() {
+            tab if hidden_guide.contains(&tab) => LESSON,
+            tab => tab,
+        };
+        let more = match self.workspace.more(!view.apps.is_empty()) {
+            tab if hidden_more.contains(&tab) => MORE_TABS
+                .iter()
+                .map(|t| t.key)
+                .find(|key| !hidden_more.contains(key))
+                .unwrap_or(tab),
+            tab => tab,
+        };
+        let every_more_hidden = hidden_more.len() == MORE_TABS.len();
         html! {
-            <main id="shardlab-app" class="app"
+            <main id="shardlab-app" class="app" ref={self.main.clone()}
                 data-frames={stats.frames.to_string()}
                 data-frame-p95-ms={p95.map(|p| format!("{p:.3}")).unwrap_or_default()}
                 data-frame-p50-ms={stats.percentile(50.0).map(|p| format!("{p:.3}")).unwrap_or_default()}
@@ -68,8 +89,12 @@ impl App {
                     <aside class="guide" ref={self.guide.clone()} aria-label="Guide: the lesson and the console">
                         <div class="guide-head">
                             <TabList id="guide" label="Guide" tabs={GUIDE_TABS} selected={guide}
-                                on_select={cb.guide.clone()} />
+                                on_select={cb.guide.clone()} hidden={hidden_guide} />
                             <button class="link to-lessons" onclick={cb.to_lessons.clone()}>{ "All lessons" }</button>
+                            if panels.is_some() {
+                                <button class="link" id="show-everything" onclick={cb.show_everything.clone()}
+                                    title="This step shows only the panels it needs: show every panel">{ "Show everything" }</button>
+                            }
                         </div>
                         { tab_panel("guide", "lesson", guide, html! { <>
                             if *self.session.borrow().scenario() == Scenario::Default {
@@ -78,6 +103,7 @@ impl App {
                             <LessonPlayer script={view.script.clone()} lesson={view.lesson.clone()}
                                 notice={view.notice.clone()} on_next={cb.next.clone()} on_back={cb.back.clone()}
                                 on_goto={cb.goto.clone()} on_answer={cb.answer.clone()} on_dismiss={cb.dismiss.clone()}
+                                on_skip={cb.skip.clone()} on_show_me={cb.show_me.clone()}
                                 on_open={cb.open.clone()} focus_request={self.player_focus} />
                             <Scenarios current={self.session.borrow().scenario().clone()} share_url={None::<String>}
                                 on_open={cb.open.clone()} />
@@ -88,6 +114,7 @@ impl App {
                         }) }
                     </aside>
                     <div class="stage">
+                        <div class="stream-slot" hidden={!pointer::shows(panels, panel::STREAM)}>
                         <StreamPanel stream={view.stream.clone()} streams={view.streams.clone()}
                             deleted={view.stream_deleted.clone()} on_stream={cb.stream.clone()}
                             producers={view.producers.clone()}
@@ -97,9 +124,10 @@ impl App {
                             on_run={cb.run.clone()} on_select={cb.select.clone()}
                             popover={self.focus.popover.clone()}
                             highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
-                        <section class="more" aria-label="More about this run">
+                        </div>
+                        <section class="more" aria-label="More about this run" hidden={every_more_hidden}>
                             <TabList id="more" label="More about this run" tabs={MORE_TABS} selected={more}
-                                on_select={cb.more.clone()} />
+                                on_select={cb.more.clone()} hidden={hidden_more.clone()} />
                             { tab_panel("more", "kcl", more, html! { <>
                                 <KclPanel apps={view.apps.clone()} elapsed_ms={view.elapsed_ms}
                                     highlighted={self.highlighted_worker.clone()} on_run={cb.run.clone()}
@@ -110,11 +138,15 @@ impl App {
                             </> }) }
                             { tab_panel("more", "routing", more, html! {
                                 <div class="two-columns">
+                                    <div class="explainer-slot" hidden={!pointer::shows(panels, panel::EXPLAINER)}>
                                     <KeyExplainer key_text={self.explained_key.clone()} ranges={self.ranges()}
                                         origin={self.explained_origin.clone()} on_key={cb.explain.clone()} />
+                                    </div>
+                                    <div class="hot-keys-slot" hidden={!pointer::shows(panels, panel::HOT_KEYS)}>
                                     <HotKeys hot_keys={view.hot_keys.clone()}
                                         shards={view.stream.as_ref().map(|s| s.shards.clone()).unwrap_or_default()}
                                         on_stream={cb.stream.clone()} popover={self.focus.popover.clone()} />
+                                    </div>
                                 </div>
                             }) }
                             { tab_panel("more", "producers", more, html! {
