@@ -118,7 +118,7 @@ pub(crate) struct Parser<'a> {
 /// word, or `--`.
 #[derive(Clone, Debug)]
 enum Kind<'a> {
-    Option(Option<&'a Arg>, String, Option<String>),
+    Option(Option<&'a Arg>, Option<String>),
     Word,
     DoubleDash,
 }
@@ -136,7 +136,7 @@ impl<'a> Parser<'a> {
                 kinds.push(Kind::DoubleDash);
             } else {
                 kinds.push(match self.parse_optional(word)? {
-                    Some((arg, flag, explicit)) => Kind::Option(arg, flag, explicit),
+                    Some((arg, _flag, explicit)) => Kind::Option(arg, explicit),
                     None => Kind::Word,
                 });
             }
@@ -182,7 +182,7 @@ impl<'a> Parser<'a> {
                     .extend(words[start..next_option].iter().cloned());
                 start = next_option;
             }
-            let Kind::Option(arg, flag, explicit) = &kinds[start] else {
+            let Kind::Option(arg, explicit) = &kinds[start] else {
                 break;
             };
             let Some(arg) = arg else {
@@ -209,7 +209,6 @@ impl<'a> Parser<'a> {
                     )
                 }
             };
-            let _ = flag;
             self.take(arg, values, &mut parsed, &mut seen)?;
             start = stop;
         }
