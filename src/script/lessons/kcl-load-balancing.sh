@@ -7,6 +7,7 @@ aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 500
 kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON
 wait 150s
+say "This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead."
 expect $(sim describe --query "length(apps.app.leases[?leaseOwner=='worker-1'])") == 5
 expect $(sim describe --query "length(apps.app.leases[?leaseOwner=='worker-2'])") == 5
 
@@ -19,4 +20,4 @@ wait 20s
 expect $(sim describe --query "length(apps.app.leases[?leaseOwner=='worker-3'])") == 2
 wait 60s
 expect $(sim describe --query "length(apps.app.leases[?leaseOwner=='worker-3'])") == 3
-say "4, 3, 3: as even as ten leases get. Each steal made the new owner restart from the last checkpoint."
+say "4, 3, 3: as even as ten leases get, counting leases. KCL 2.x balances the number of leases, not the traffic in them: a worker with three busy shards and one with three idle ones count the same. Each steal made the new owner restart from the last checkpoint."
