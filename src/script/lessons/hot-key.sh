@@ -1,5 +1,5 @@
 # title: A hot key throttles one shard
-# summary: Each shard takes 1,000 records per second. One key sending more than that burns its own shard while the others idle; splitting cannot help a single key, spreading the keys does.
+# summary: Each shard takes 1,000 records per second. One key sending more than that burns its own shard while the others idle; splitting cannot help a key that alone is over the limit, spreading the keys does.
 
 step "Four shards, evenly loaded"
 aws kinesis create-stream --stream-name clicks --shard-count 4

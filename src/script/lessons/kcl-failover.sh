@@ -1,5 +1,5 @@
 # title: KCL: leases, renewals and failover
-# summary: KCL workers hold a lease per shard and renew it every 3.3 seconds. When a worker dies, its lease counter freezes, and another worker takes the lease 20 to 40 seconds later.
+# summary: KCL 2.x workers hold a lease per shard and renew it every 3.3 seconds. When a worker dies, its lease counter freezes, and another worker takes the lease about 20 to 40 seconds later with the default settings.
 
 step "Three workers, three shards"
 aws kinesis create-stream --stream-name s --shard-count 3

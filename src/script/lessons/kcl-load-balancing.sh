@@ -1,5 +1,5 @@
 # title: KCL: a worker joins
-# summary: A new worker takes no free leases (there are none) so it steals, one lease per 20-second taker run, from the most loaded worker, until the load is as even as it can be.
+# summary: In KCL 2.x a new worker takes no free leases (there are none) so it steals, one lease per 20-second taker run, from the most loaded worker, until the lease counts are as even as they can be: counts of leases, not of traffic.
 
 step "Two workers, ten shards"
 aws kinesis create-stream --stream-name s --shard-count 10

@@ -1,5 +1,5 @@
 # title: KCL: parents before children
-# summary: After a split, the KCL processes a child shard only when its parent is finished (checkpointed at SHARD_END), so a key's records stay in order across the split.
+# summary: After a split, the KCL processes a child shard only when its parent is finished (the application checkpointed it at SHARD_END), so a key's records stay in order across the split.
 
 step "An application reading two shards"
 aws kinesis create-stream --stream-name s --shard-count 2

@@ -1,5 +1,5 @@
 # title: Partition keys and MD5
-# summary: Kinesis puts a record in the shard whose hash key range holds the MD5 of its partition key, read as a 128-bit number. Same key, same shard, always.
+# summary: Kinesis puts a record in the shard whose hash key range holds the MD5 of its partition key, read as a 128-bit number. Same key, same shard, until a split or a merge changes the shards.
 
 step "A stream of four shards"
 aws kinesis create-stream --stream-name keys --shard-count 4

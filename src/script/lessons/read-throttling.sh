@@ -1,5 +1,5 @@
 # title: Too many readers on one shard
-# summary: A shard serves five GetRecords calls a second in all, shared by everyone reading it. One reader polling five times a second is fine; five of them throttle each other.
+# summary: A shard serves five GetRecords calls a second in all, shared by everyone reading it. One reader polling five times a second takes them all; five of them throttle each other.
 
 step "One reader"
 aws kinesis create-stream --stream-name feed --shard-count 1
