@@ -4,6 +4,13 @@
 //! draw among the keys that hash into shard `s`, its size a draw from the producer's size
 //! range, its data a short JSON text padded to that size. The engine stores only
 //! (source, shard, n) and calls back here when someone reads the record.
+//!
+//! (shard, n) is also the record's place in the producer's sending, which is what lets a
+//! reader count records of one key it gets out of order without anyone storing a send time:
+//! a producer numbers each shard's records in the order it first sends them (a retry keeps
+//! its number), and a key only ever moves to a shard made later, with a larger index (a
+//! child of a split or a merge). A source made later (new keys or sizes) sent later still,
+//! so the position is (source serial, shard, n).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -11,7 +18,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::keys::{mix, record_hash, KeyTable, ShardKeys};
-use crate::engine::{HashKeyRange, RecordSource};
+use crate::engine::{HashKeyRange, RecordSource, SendOrder};
 
 /// The data size of each record, in bytes (the partition key comes on top).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +67,11 @@ impl fmt::Display for SizeSpec {
 /// makes a new source; changing only the rate keeps it.
 pub struct ProducerSource {
     producer: String,
+    /// The producer's number in its world, the same for all its versions: with the key, the
+    /// identity of a send order.
+    producer_id: u64,
+    /// This version's number in its world: versions made later have larger ones.
+    serial: u64,
     seed: u64,
     keys: Rc<KeyTable>,
     sizes: SizeSpec,
@@ -81,6 +93,7 @@ impl fmt::Debug for ProducerSource {
 impl ProducerSource {
     pub fn new(
         producer: &str,
+        (producer_id, serial): (u64, u64),
         seed: u64,
         keys: Rc<KeyTable>,
         sizes: SizeSpec,
@@ -88,12 +101,19 @@ impl ProducerSource {
     ) -> Self {
         ProducerSource {
             producer: producer.to_string(),
+            producer_id,
+            serial,
             seed,
             keys,
             sizes,
             explicit_hash_key,
             shards: RefCell::new(BTreeMap::new()),
         }
+    }
+
+    /// The producer's number in its world.
+    pub fn producer_id(&self) -> u64 {
+        self.producer_id
     }
 
     pub fn keys(&self) -> &Rc<KeyTable> {
@@ -167,5 +187,17 @@ impl RecordSource for ProducerSource {
     fn hash_key(&self, shard: u32, ordinal: u64) -> u128 {
         self.explicit_hash_key
             .unwrap_or_else(|| self.keys.hash_of(self.key_index(shard, ordinal)))
+    }
+
+    fn send_order(&self, shard: u32, ordinal: u64) -> Option<SendOrder> {
+        let key = self
+            .keys
+            .distribution
+            .key_identity(self.key_index(shard, ordinal));
+        let serial = u128::from(self.serial.min(u64::from(u32::MAX)));
+        Some(SendOrder {
+            key: u128::from(self.producer_id) << 64 | u128::from(key),
+            position: serial << 96 | u128::from(shard) << 64 | u128::from(ordinal),
+        })
     }
 }
