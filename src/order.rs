@@ -13,9 +13,35 @@
 //! sending: [`crate::engine::SendOrder`]) because this is the reader's side, shared by the
 //! world's consumers and the KCL's applications.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::engine::RecordRef;
+use crate::seeds::mix;
+
+/// A hasher for the keys' numbers, which are already well spread: one mix of their bits.
+/// (The standard SipHash costs more than the rest of the check; nothing iterates the maps, so
+/// their order never shows.)
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = mix(self.0 ^ u64::from(byte));
+        }
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.0 = mix(self.0 ^ (n as u64) ^ mix((n >> 64) as u64));
+    }
+}
+
+type KeyMap = HashMap<u128, u128, BuildHasherDefault<KeyHasher>>;
 
 /// Keys remembered per generation: a reader remembers the 8,192 to 16,384 keys it got most
 /// recently. A key it has not got for that many other keys is forgotten, and its next record
@@ -33,9 +59,9 @@ pub struct DeliveryOrder {
     /// Per shard: the highest sequence index delivered. A record at or below it was
     /// delivered before (a KCL worker starting again from a checkpoint): that is a
     /// duplicate, counted elsewhere, not a reordering.
-    delivered_upto: BTreeMap<u32, u64>,
-    recent: BTreeMap<u128, u128>,
-    older: BTreeMap<u128, u128>,
+    delivered_upto: Vec<(u32, u64)>,
+    recent: KeyMap,
+    older: KeyMap,
     violations: u64,
 }
 
@@ -47,12 +73,19 @@ impl DeliveryOrder {
 
     /// Notes a record read from shard `shard`, in the order the reader gets them.
     pub fn deliver(&mut self, shard: u32, record: &RecordRef<'_>) {
-        match self.delivered_upto.get_mut(&shard) {
-            Some(upto) if record.seq_ix <= *upto => return,
-            Some(upto) => *upto = record.seq_ix,
-            None => {
-                self.delivered_upto.insert(shard, record.seq_ix);
+        // A reader reads a few shards at a time: the one just read is first, a short scan
+        // finds the others.
+        match self.delivered_upto.iter().position(|(s, _)| *s == shard) {
+            Some(i) => {
+                if record.seq_ix <= self.delivered_upto[i].1 {
+                    return;
+                }
+                self.delivered_upto[i].1 = record.seq_ix;
+                if i > 0 {
+                    self.delivered_upto.swap(0, i);
+                }
             }
+            None => self.delivered_upto.insert(0, (shard, record.seq_ix)),
         }
         let Some(order) = record.send_order() else {
             return;

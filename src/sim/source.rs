@@ -12,7 +12,7 @@
 //! child of a split or a merge). A source made later (new keys or sizes) sent later still,
 //! so the position is (source serial, shard, n).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
@@ -78,6 +78,9 @@ pub struct ProducerSource {
     explicit_hash_key: Option<u128>,
     /// Each shard's key sampler, made the first time the producer writes to the shard.
     shards: RefCell<BTreeMap<u32, Option<ShardKeys>>>,
+    /// The last key drawn, as (shard, ordinal, key index): a reader asks for a record's size
+    /// and then for its send order, and the draw is the costly part of both.
+    last_key: Cell<Option<(u32, u64, u32)>>,
 }
 
 impl fmt::Debug for ProducerSource {
@@ -108,6 +111,7 @@ impl ProducerSource {
             sizes,
             explicit_hash_key,
             shards: RefCell::new(BTreeMap::new()),
+            last_key: Cell::new(None),
         }
     }
 
@@ -134,17 +138,26 @@ impl ProducerSource {
         shards
             .entry(index)
             .or_insert_with(|| self.keys.sampler_for(range));
+        self.last_key.set(None);
     }
 
     /// The key index of record `ordinal` of `shard`.
     pub fn key_index(&self, shard: u32, ordinal: u64) -> u32 {
-        let hash = record_hash(self.seed, shard, ordinal);
-        if self.explicit_hash_key.is_some() {
-            return self.keys.draw(None, hash);
+        if let Some((s, o, index)) = self.last_key.get() {
+            if (s, o) == (shard, ordinal) {
+                return index;
+            }
         }
-        let shards = self.shards.borrow();
-        self.keys
-            .draw(shards.get(&shard).and_then(Option::as_ref), hash)
+        let hash = record_hash(self.seed, shard, ordinal);
+        let index = if self.explicit_hash_key.is_some() {
+            self.keys.draw(None, hash)
+        } else {
+            let shards = self.shards.borrow();
+            self.keys
+                .draw(shards.get(&shard).and_then(Option::as_ref), hash)
+        };
+        self.last_key.set(Some((shard, ordinal, index)));
+        index
     }
 
     fn data_len(&self, shard: u32, ordinal: u64) -> u64 {
