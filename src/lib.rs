@@ -10,6 +10,7 @@
 //!
 //! * [`engine`]: the Kinesis service model, pure and deterministic (no browser, no clock);
 //! * [`kcl`]: the Kinesis Client Library's lease protocol, workers and shard consumers;
+//! * [`order`]: what readers (consumers, KCL applications) got out of their producers' order;
 //! * [`script`]: the scenario language (the `aws kinesis` CLI, simulator commands, lessons);
 //! * [`session`]: the page's model without the page: play, pause, speed, links, the view;
 //! * [`sim`]: the world around it: a virtual clock, producers, consumers, an event log;
@@ -21,6 +22,7 @@
 pub mod engine;
 pub mod hardening;
 pub mod kcl;
+pub mod order;
 pub mod script;
 mod seeds;
 pub mod session;

@@ -79,7 +79,7 @@ pub use hash_key::{hash_key_of, md5_hex, HashKeyRange, MAX_HASH_KEY};
 pub use iterator::{IteratorStart, ShardIterator};
 pub use kinesis::Kinesis;
 pub use read::{ChildShard, ReadOutcome};
-pub use records::{RecordRef, RecordSource, TickPart};
+pub use records::{RecordRef, RecordSource, SendOrder, TickPart};
 pub use reshard::{LineageNode, LineageState, Reshard, ReshardStep};
 pub use sequence::SequenceNumber;
 pub use shard_id::{parse_shard_id, shard_id};

@@ -30,6 +30,26 @@ pub trait RecordSource: fmt::Debug {
     fn record(&self, shard: u32, ordinal: u64) -> (String, Vec<u8>);
     /// Its hash key (MD5 of the partition key, or the producer's ExplicitHashKey).
     fn hash_key(&self, shard: u32, ordinal: u64) -> u128;
+    /// Where it stands in its producer's send order, for counting the records a reader gets
+    /// out of that order; `None` (the default) for a source that keeps no such order.
+    fn send_order(&self, shard: u32, ordinal: u64) -> Option<SendOrder> {
+        let _ = (shard, ordinal);
+        None
+    }
+}
+
+/// A producer record's place in its producer's sending, as a reader needs it to tell whether
+/// the records of one partition key reach it in the order they were first sent.
+///
+/// Two records compare only when their `key`s are equal (same producer, same partition key);
+/// then the one with the smaller `position` was first sent earlier. A retry keeps its
+/// record's position, so a record resent late comes out as out of order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SendOrder {
+    /// The producer and the partition key, as one number.
+    pub key: u128,
+    /// Grows with the moment the producer first sent the record.
+    pub position: u128,
 }
 
 /// One record a person or script put, kept whole: key and data share one allocation.
@@ -319,6 +339,19 @@ impl RecordRef<'_> {
                 shard,
                 ordinal,
             } => source.record(shard, ordinal),
+        }
+    }
+
+    /// Its place in its producer's send order; `None` for records typed by hand, whose
+    /// sender Shardlab does not know.
+    pub fn send_order(&self) -> Option<SendOrder> {
+        match self.body {
+            RecordBody::Stored(_) => None,
+            RecordBody::Generated {
+                source,
+                shard,
+                ordinal,
+            } => source.send_order(shard, ordinal),
         }
     }
 

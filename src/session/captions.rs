@@ -149,6 +149,11 @@ pub fn processed_again_causes(duplicates: &[(String, u64)]) -> String {
     format!(" ({})", causes.join(", "))
 }
 
+/// A reader's count of records out of their producer's order: `3 out of order`.
+pub fn out_of_order(violations: u64) -> String {
+    format!("{} out of order", int(violations))
+}
+
 /// After a lease's owner, for a while after it changed hands: from whom, and whether it was
 /// stolen from a live worker.
 pub fn lease_moved(stolen: bool, from: Option<&str>) -> String {

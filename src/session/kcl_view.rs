@@ -90,6 +90,9 @@ pub struct AppView {
     /// overlap).
     pub duplicates: Vec<(String, u64)>,
     pub overlaps: u64,
+    /// Records of one key processed after a record of that key sent later
+    /// ([`OUT_OF_ORDER`]).
+    pub order_violations: u64,
     /// The last time records were processed again, and why, while the event log still holds
     /// it.
     pub last_processed_again: Option<Cause>,
@@ -208,6 +211,7 @@ fn app_view(world: &World, app: &KclApp, causes: &Causes) -> AppView {
             .map(|(reason, n)| (reason.as_str().to_string(), *n))
             .collect(),
         overlaps: app.stats.overlaps,
+        order_violations: app.order.violations(),
         last_processed_again: causes
             .processed_again
             .get(app.name.as_str())
@@ -308,6 +312,13 @@ pub const OVERLAPS: &str =
     "An overlap: two workers processing the same shard at the same time. A worker that lost \
      its lease keeps processing until it notices, at its next renewal, or later if it was \
      frozen (a zombie, after a long garbage collection), so a batch can be processed by both.";
+
+/// What "out of order" means for a KCL application.
+pub const OUT_OF_ORDER: &str =
+    "Out of order: records of one partition key processed after a record of that key which \
+     their producer sent later, as when PutRecords entries are resent behind newer ones. The \
+     KCL reads each shard in order and a child shard only after its parents, so it does not \
+     reorder a key itself. Records processed again count as processed again, not here.";
 
 /// How a worker came to process records again; `from` says from whom and when it took the
 /// lease (` from worker-1 at 0:00:10.0`), when that is known.
@@ -437,6 +448,27 @@ mod tests {
             0.0,
             "renewed by its new owner"
         );
+    }
+
+    #[test]
+    fn an_application_counts_the_records_it_processed_out_of_order() {
+        let script = "\
+aws kinesis create-stream --stream-name s --shard-count 1
+wait 5s
+kcl app add app --stream s --workers 1 --initial-position TRIM_HORIZON
+producer add p --stream s --rate 1500 --keys uniform:5 --batch 500 --linger 100ms --retry backoff --attempts 30
+wait 30s
+";
+        let mut session = Session::new(Link::start(
+            crate::session::Scenario::Script(script.into()),
+            1,
+        ));
+        session.advance(40_000);
+        let view = apps(&session.world).remove(0);
+        let counted = session.world.app("app").unwrap().order.violations();
+        assert!(counted > 0, "resent entries came late");
+        assert_eq!(view.order_violations, counted);
+        assert!(OUT_OF_ORDER.starts_with("Out of order: records of one partition key"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::series;
 use crate::engine::metrics::Series;
 use crate::engine::{parse_shard_id, ShardIterator};
+use crate::order::DeliveryOrder;
 
 /// Where a consumer starts reading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -160,6 +161,8 @@ pub struct Consumer {
     pub generation: u64,
     pub counters: ConsumerCounters,
     pub series: Series<5>,
+    /// The order its records came in, for `order_violations`.
+    pub order: DeliveryOrder,
     /// Polls wander by up to a tenth of the idle time, as real loops do (their work takes
     /// varying time); drawn from this consumer's own seeded generator.
     jitter: Pcg64Mcg,
@@ -185,6 +188,7 @@ impl Consumer {
             generation: 0,
             counters: ConsumerCounters::default(),
             series: Series::new(ConsumerSeries::ALL.map(ConsumerSeries::is_maximum)),
+            order: DeliveryOrder::default(),
             jitter: Pcg64Mcg::seed_from_u64(seed),
             config,
         })

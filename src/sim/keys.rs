@@ -30,6 +30,30 @@ pub fn record_hash(seed: u64, shard: u32, ordinal: u64) -> u64 {
     mix(seed ^ mix(u64::from(shard).wrapping_mul(0x2545_f491_4f6c_dd1d) ^ mix(ordinal)))
 }
 
+/// The number [`KeyDistribution::key_identity`] gives the key named `name`: `N` for the
+/// names `user-N` the distributions make (N below 2^32, written without leading zeros), and
+/// otherwise a 63-bit FNV-1a hash of the name with the top bit set, so the two never meet.
+fn name_identity(name: &[u8]) -> u64 {
+    if let Some(digits) = name.strip_prefix(b"user-") {
+        let canonical = !digits.is_empty()
+            && digits.len() <= 10
+            && digits.iter().all(u8::is_ascii_digit)
+            && (digits == b"0" || digits[0] != b'0');
+        if canonical {
+            let n = digits
+                .iter()
+                .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+            if n <= u64::from(u32::MAX) {
+                return n;
+            }
+        }
+    }
+    let hash = name.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (1 << 63) | hash
+}
+
 /// How a producer picks partition keys.
 #[derive(Clone, Debug, PartialEq)]
 pub enum KeyDistribution {
@@ -60,6 +84,31 @@ impl KeyDistribution {
             KeyDistribution::Hot { key, .. } if index == 0 => key.clone(),
             KeyDistribution::Hot { .. } => format!("user-{}", index - 1),
             _ => format!("user-{index}"),
+        }
+    }
+
+    /// A number that stands for key `index`'s name: equal names give equal numbers in every
+    /// distribution (`user-7` of a uniform, a Zipf or a hot distribution alike, and a hot key
+    /// named `user-7`), so a producer that changes its keys still has one order per key.
+    /// Computed without building the name: this runs for every record a reader gets.
+    pub fn key_identity(&self, index: u32) -> u64 {
+        match self {
+            KeyDistribution::Random => {
+                let value = mix(u64::from(index) ^ 0x5eed);
+                let mut hex = [0u8; 16];
+                for (i, digit) in hex.iter_mut().enumerate() {
+                    let nibble = ((value >> (60 - 4 * i)) & 0xf) as u8;
+                    *digit = if nibble < 10 {
+                        b'0' + nibble
+                    } else {
+                        b'a' + nibble - 10
+                    };
+                }
+                name_identity(&hex)
+            }
+            KeyDistribution::Hot { key, .. } if index == 0 => name_identity(key.as_bytes()),
+            KeyDistribution::Hot { .. } => u64::from(index - 1),
+            _ => u64::from(index),
         }
     }
 
@@ -367,6 +416,43 @@ mod tests {
         let ranges = HashKeyRange::even_split(4);
         assert!(table.share_of(&ranges[1]) > 0.6);
         assert!(table.share_of(&ranges[0]) < 0.2);
+    }
+
+    #[test]
+    fn a_keys_identity_follows_its_name_in_every_distribution() {
+        let hot = |key: &str| KeyDistribution::Hot {
+            key: key.into(),
+            fraction: 0.5,
+            n: 100,
+        };
+        let distributions = [
+            KeyDistribution::Uniform(100),
+            KeyDistribution::Zipf { s: 1.0, n: 100 },
+            KeyDistribution::Random,
+            hot("user-42"),
+            hot("user-042"),
+            hot("héllo"),
+        ];
+        for distribution in &distributions {
+            for index in [0, 1, 42, 99] {
+                let name = distribution.key_name(index);
+                assert_eq!(
+                    distribution.key_identity(index),
+                    name_identity(name.as_bytes()),
+                    "{distribution} {name}"
+                );
+            }
+        }
+        // The same name, the same number, whichever distribution made it.
+        assert_eq!(hot("user-42").key_identity(0), 42);
+        assert_eq!(KeyDistribution::Uniform(100).key_identity(42), 42);
+        // Names that only look alike differ.
+        assert_ne!(hot("user-042").key_identity(0), 42);
+        assert_ne!(name_identity(b"user-"), name_identity(b"user-0"));
+        assert_ne!(
+            name_identity(b"user-4294967296"),
+            4_294_967_296 & u64::from(u32::MAX)
+        );
     }
 
     #[test]

@@ -251,9 +251,17 @@ pub struct Producer {
 }
 
 impl Producer {
-    pub fn new(name: &str, config: ProducerConfig, seed: u64, now_ms: u64) -> Result<Self, String> {
+    /// A producer from its `seed`; `serial` is its number in its world (see
+    /// [`ProducerSource`]: it orders its records for the readers' order checks).
+    pub fn new(
+        name: &str,
+        config: ProducerConfig,
+        seed: u64,
+        now_ms: u64,
+        serial: u64,
+    ) -> Result<Self, String> {
         config.validate()?;
-        let source = Rc::new(Self::make_source(name, &config, seed)?);
+        let source = Rc::new(Self::make_source(name, &config, seed, serial)?);
         let interval = config.interval_ms();
         Ok(Producer {
             name: name.to_string(),
@@ -278,11 +286,13 @@ impl Producer {
         name: &str,
         config: &ProducerConfig,
         seed: u64,
+        serial: u64,
     ) -> Result<ProducerSource, String> {
         let table = KeyTable::new(config.keys.clone())
             .ok_or_else(|| format!("cannot build the keys {}", config.keys))?;
         Ok(ProducerSource::new(
             name,
+            (serial, serial),
             seed,
             Rc::new(table),
             config.size,
@@ -291,12 +301,13 @@ impl Producer {
     }
 
     /// Applies a new configuration. Keys, sizes or hash key make a new record source (new
-    /// ordinals); a new rate or batching keeps it.
+    /// ordinals, numbered `serial` in the world); a new rate or batching keeps it.
     pub fn reconfigure(
         &mut self,
         config: ProducerConfig,
         seed: u64,
         now_ms: u64,
+        serial: u64,
     ) -> Result<(), String> {
         config.validate()?;
         let recipe_changed = config.keys != self.config.keys
@@ -314,6 +325,7 @@ impl Producer {
             let version_seed = seed ^ self.generation.wrapping_add(1).wrapping_mul(0x9e37_79b9);
             self.source = Rc::new(ProducerSource::new(
                 &self.name,
+                (self.source.producer_id(), serial),
                 version_seed,
                 keys,
                 config.size,

@@ -10,8 +10,9 @@
 //! producers.{name}: stream, rate, keys, batching, paused, sent, succeeded, throttled,
 //!     retried, failed, calls, latency_ms_mean, latency_ms_max, pending_retries
 //! consumers.{name}: stream, shards[], records, bytes, calls, read_throttles,
-//!     iterators_expired, MillisBehindLatest, paused
+//!     iterators_expired, MillisBehindLatest, order_violations, paused
 //! apps.{name}: stream, processed, duplicates, duplicates_by_reason.{reason}, overlaps,
+//!     order_violations,
 //!     workers[]: id, state (running|paused|dead), leases[], processed,
 //!                consumers.{lease}: state, reason
 //!     leases[]: the lease table rows with the KCL's attribute names (leaseKey, leaseOwner,
@@ -46,6 +47,9 @@ pub struct AppSnapshot {
     pub duplicates: u64,
     pub duplicates_by_reason: BTreeMap<&'static str, u64>,
     pub overlaps: u64,
+    /// Records of one partition key processed after a record of that key its producer sent
+    /// later (records processed again are duplicates, not counted here): see [`crate::order`].
+    pub order_violations: u64,
     pub workers: Vec<WorkerSnapshot>,
     pub leases: Vec<Lease>,
 }
@@ -126,6 +130,9 @@ pub struct ConsumerSnapshot {
     pub iterators_expired: u64,
     #[serde(rename = "MillisBehindLatest")]
     pub millis_behind_latest: u64,
+    /// Records of one partition key read after a record of that key its producer sent later:
+    /// see [`crate::order`].
+    pub order_violations: u64,
     pub paused: bool,
 }
 
@@ -202,6 +209,7 @@ impl World {
                         read_throttles: c.counters.read_throttles,
                         iterators_expired: c.counters.iterators_expired,
                         millis_behind_latest: c.counters.millis_behind_latest,
+                        order_violations: c.order.violations(),
                         paused: c.is_paused(now),
                     },
                 )
@@ -246,6 +254,7 @@ impl World {
                             .map(|(reason, n)| (reason.as_str(), *n))
                             .collect(),
                         overlaps: app.stats.overlaps,
+                        order_violations: app.order.violations(),
                         workers,
                         leases: app.table.scan(),
                     },

@@ -4,14 +4,21 @@
 //! draw among the keys that hash into shard `s`, its size a draw from the producer's size
 //! range, its data a short JSON text padded to that size. The engine stores only
 //! (source, shard, n) and calls back here when someone reads the record.
+//!
+//! (shard, n) is also the record's place in the producer's sending, which is what lets a
+//! reader count records of one key it gets out of order without anyone storing a send time:
+//! a producer numbers each shard's records in the order it first sends them (a retry keeps
+//! its number), and a key only ever moves to a shard made later, with a larger index (a
+//! child of a split or a merge). A source made later (new keys or sizes) sent later still,
+//! so the position is (source serial, shard, n).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
 use super::keys::{mix, record_hash, KeyTable, ShardKeys};
-use crate::engine::{HashKeyRange, RecordSource};
+use crate::engine::{HashKeyRange, RecordSource, SendOrder};
 
 /// The data size of each record, in bytes (the partition key comes on top).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,12 +67,20 @@ impl fmt::Display for SizeSpec {
 /// makes a new source; changing only the rate keeps it.
 pub struct ProducerSource {
     producer: String,
+    /// The producer's number in its world, the same for all its versions: with the key, the
+    /// identity of a send order.
+    producer_id: u64,
+    /// This version's number in its world: versions made later have larger ones.
+    serial: u64,
     seed: u64,
     keys: Rc<KeyTable>,
     sizes: SizeSpec,
     explicit_hash_key: Option<u128>,
     /// Each shard's key sampler, made the first time the producer writes to the shard.
     shards: RefCell<BTreeMap<u32, Option<ShardKeys>>>,
+    /// The last key drawn, as (shard, ordinal, key index): a reader asks for a record's size
+    /// and then for its send order, and the draw is the costly part of both.
+    last_key: Cell<Option<(u32, u64, u32)>>,
 }
 
 impl fmt::Debug for ProducerSource {
@@ -81,6 +96,7 @@ impl fmt::Debug for ProducerSource {
 impl ProducerSource {
     pub fn new(
         producer: &str,
+        (producer_id, serial): (u64, u64),
         seed: u64,
         keys: Rc<KeyTable>,
         sizes: SizeSpec,
@@ -88,12 +104,20 @@ impl ProducerSource {
     ) -> Self {
         ProducerSource {
             producer: producer.to_string(),
+            producer_id,
+            serial,
             seed,
             keys,
             sizes,
             explicit_hash_key,
             shards: RefCell::new(BTreeMap::new()),
+            last_key: Cell::new(None),
         }
+    }
+
+    /// The producer's number in its world.
+    pub fn producer_id(&self) -> u64 {
+        self.producer_id
     }
 
     pub fn keys(&self) -> &Rc<KeyTable> {
@@ -114,17 +138,26 @@ impl ProducerSource {
         shards
             .entry(index)
             .or_insert_with(|| self.keys.sampler_for(range));
+        self.last_key.set(None);
     }
 
     /// The key index of record `ordinal` of `shard`.
     pub fn key_index(&self, shard: u32, ordinal: u64) -> u32 {
-        let hash = record_hash(self.seed, shard, ordinal);
-        if self.explicit_hash_key.is_some() {
-            return self.keys.draw(None, hash);
+        if let Some((s, o, index)) = self.last_key.get() {
+            if (s, o) == (shard, ordinal) {
+                return index;
+            }
         }
-        let shards = self.shards.borrow();
-        self.keys
-            .draw(shards.get(&shard).and_then(Option::as_ref), hash)
+        let hash = record_hash(self.seed, shard, ordinal);
+        let index = if self.explicit_hash_key.is_some() {
+            self.keys.draw(None, hash)
+        } else {
+            let shards = self.shards.borrow();
+            self.keys
+                .draw(shards.get(&shard).and_then(Option::as_ref), hash)
+        };
+        self.last_key.set(Some((shard, ordinal, index)));
+        index
     }
 
     fn data_len(&self, shard: u32, ordinal: u64) -> u64 {
@@ -167,5 +200,17 @@ impl RecordSource for ProducerSource {
     fn hash_key(&self, shard: u32, ordinal: u64) -> u128 {
         self.explicit_hash_key
             .unwrap_or_else(|| self.keys.hash_of(self.key_index(shard, ordinal)))
+    }
+
+    fn send_order(&self, shard: u32, ordinal: u64) -> Option<SendOrder> {
+        let key = self
+            .keys
+            .distribution
+            .key_identity(self.key_index(shard, ordinal));
+        let serial = u128::from(self.serial.min(u64::from(u32::MAX)));
+        Some(SendOrder {
+            key: u128::from(self.producer_id) << 64 | u128::from(key),
+            position: serial << 96 | u128::from(shard) << 64 | u128::from(ordinal),
+        })
     }
 }

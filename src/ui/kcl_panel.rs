@@ -8,7 +8,7 @@
 //! checkpoint are counted on the row: they are the ones the next owner will process again.
 //! Every button is a `kcl worker ...` command.
 //!
-//! The panel explains itself: "processed again" and "overlaps" are buttons that open a line
+//! The panel explains itself: "processed again", "overlaps" and "out of order" are buttons that open a line
 //! saying what they are in the KCL's model and the last event behind them, with its time; each
 //! column heading of the lease table has its meaning as a tooltip, and all of them are written
 //! out under the table for keyboards and touch screens. The sentences are
@@ -21,7 +21,7 @@ use super::format;
 use crate::kcl::{ConsumerState, WorkerState};
 use crate::session::captions;
 use crate::session::kcl_view::{
-    AppView, Cause, LeaseRow, WorkerView, LEASE_COLUMNS, OVERLAPS, PROCESSED_AGAIN,
+    AppView, Cause, LeaseRow, WorkerView, LEASE_COLUMNS, OUT_OF_ORDER, OVERLAPS, PROCESSED_AGAIN,
 };
 
 #[derive(Properties, PartialEq)]
@@ -69,6 +69,9 @@ fn app_view(props: &KclPanelProps, app: &AppView) -> Html {
                 <Explained id={format!("overlaps-{}", app.name)} bad={app.overlaps > 0}
                     label={format!("{} overlaps", format::int(app.overlaps))}
                     explanation={OVERLAPS} cause={app.last_overlap.clone()} />
+                <Explained id={format!("order-{}", app.name)} bad={app.order_violations > 0}
+                    label={captions::out_of_order(app.order_violations)}
+                    explanation={OUT_OF_ORDER} cause={None::<Cause>} />
                 <span>{ format!("failoverTimeMillis {}", app.failover_ms) }</span>
             </div>
             <ul class="workers" aria-label={format!("Workers of {}", app.name)}>

@@ -16,7 +16,9 @@ use yew::prelude::*;
 use super::format;
 use crate::session::commands;
 use crate::session::text::plural;
-use crate::session::view::{reader_label, readers_summary, LaneState, ShardView};
+use crate::session::view::{
+    reader_label, readers_out_of_order_note, readers_summary, LaneState, ShardView,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct LaneProps {
@@ -200,6 +202,9 @@ pub fn Lane(props: &LaneProps) -> Html {
                             </li>
                         }) }
                     </ul>
+                }
+                if let Some(note) = readers_out_of_order_note(&shard.readers) {
+                    <p class="order-note">{ note }</p>
                 }
             </div>
             if shard.open {

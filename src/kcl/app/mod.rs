@@ -55,6 +55,7 @@ use super::table::LeaseTable;
 use super::taker::Acquisition;
 use crate::engine::metrics::Series;
 use crate::engine::Kinesis;
+use crate::order::DeliveryOrder;
 use worker::Held;
 
 /// One KCL application consuming one stream.
@@ -87,6 +88,9 @@ pub struct KclApp {
     /// consumer reported) and GetRecords calls that succeeded (a second without reads has no
     /// MillisBehindLatest, as in CloudWatch). See [`APP_SERIES`].
     pub series: Series<3>,
+    /// The order its record processors got records in, for `order_violations`: one for the
+    /// application, since the order that matters is the order it processed a key's records.
+    pub order: DeliveryOrder,
 }
 
 /// What the application reports, each event with the time it happened.
@@ -111,6 +115,7 @@ impl KclApp {
             renewals: VecDeque::new(),
             series: Series::new(AppSeries::ALL.map(AppSeries::is_maximum)),
             activity: LeaseActivity::default(),
+            order: DeliveryOrder::default(),
         })
     }
 

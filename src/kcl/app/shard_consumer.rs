@@ -279,7 +279,10 @@ impl KclApp {
             self.set_state(id, key, ConsumerState::Initializing, None, now, events);
             return Some(now);
         };
-        match kinesis.read(now, &iterator, self.config.max_records, |_| {}) {
+        let order = &mut self.order;
+        match kinesis.read(now, &iterator, self.config.max_records, |record| {
+            order.deliver(shard, record);
+        }) {
             Ok(outcome) => {
                 let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
                 consumer.throttled = false;

@@ -13,7 +13,7 @@ expect $(aws kinesis describe-stream-summary --stream-name Foo --query StreamDes
 aws kinesis list-streams
 
 step "Put a record"
-say "--data takes raw text here, as AWS CLI version 1 does. The answer names the shard and the record's sequence number."
+say "--data takes raw text here, as AWS CLI version 1 does; version 2 reads --data as base64 unless you add --cli-binary-format raw-in-base64-out. The answer names the shard and the record's sequence number."
 aws kinesis put-record --stream-name Foo --partition-key 123 --data testdata
 expect $(sim describe --query 'streams.Foo.shards[0].records') == 1
 

@@ -1,5 +1,5 @@
 # title: A hot key throttles one shard
-# summary: Each shard takes 1,000 records per second. One key sending more than that burns its own shard while the others idle; splitting cannot help a single key, spreading the keys does.
+# summary: Each shard takes 1,000 records per second. One key sending more than that burns its own shard while the others idle; splitting cannot help a key that alone is over the limit, spreading the keys does.
 # goal: Tell a hot key from a stream short of shards, and cool it by spreading the key's records rather than by splitting its shard.
 step "Four shards, evenly loaded"
 aws kinesis create-stream --stream-name clicks --shard-count 4
@@ -21,15 +21,15 @@ expect $(sim describe --query 'streams.clicks.shards[1].totals.WriteProvisionedT
 expect $(sim describe --query 'streams.clicks.shards[0].totals.WriteProvisionedThroughputExceeded') == 0
 expect $(sim describe --query 'streams.clicks.shards[2].totals.WriteProvisionedThroughputExceeded') == 0
 
-step "Splitting does not cool a single key"
-ask "Split shard 1 in two halves. Will user-42 stop throttling?" "Yes: each half takes half of user-42" "No: user-42 lands in one half, which still gets all of it" answer 2 because "A key's hash is one number, so it lands in exactly one of the halves."
+step "Splitting does not cool a key over 1,000 a second"
+ask "Split shard 1 in two halves. Will user-42 stop throttling?" "Yes: each half takes half of user-42" "No: user-42 lands in one half, which still gets all of it" answer 2 because "A key's hash is one number, so it lands in exactly one of the halves, and user-42 alone sends 1,200 records a second, more than any one shard takes."
 say "Split shard 1 in two. A key's hash is one number, so it lands in exactly one of the halves."
 task "Split shard 1 in two: press Split on its lane" until $(aws kinesis describe-stream-summary --stream-name clicks --query StreamDescriptionSummary.OpenShardCount) == 5 --hint-after 20s "The Split button is on the red lane, shardId-000000000001." --show "aws kinesis split-shard --stream-name clicks --shard-to-split shardId-000000000001 --new-starting-hash-key 127605887595351923798765477786913079296"
 wait 10s
 BEFORE=$(sim describe --query producers.viral.throttled)
 wait 20s
 expect $(sim describe --query producers.viral.throttled) > $BEFORE
-say "Still throttled: all of user-42 is in one child shard."
+say "Still throttled: all of user-42 is in one child shard, and its 1,200 a second are more than a shard's 1,000. A split helps a shard hot with many keys; it cannot help one key that alone is over the limit."
 
 step "Spreading the key"
 say "Give the same traffic many keys and it spreads over every shard."

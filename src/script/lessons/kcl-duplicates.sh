@@ -7,6 +7,7 @@ aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 200
 kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --checkpoint every:1000
 wait 60s
+say "This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead."
 BEFORE=$(sim describe --query apps.app.duplicates)
 sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, checkpoint]' --output text
 

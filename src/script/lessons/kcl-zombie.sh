@@ -7,6 +7,7 @@ aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 100
 kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --processing 8ms
 wait 40s
+say "This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead."
 OWNER=$(sim describe --query 'apps.app.leases[0].leaseOwner')
 
 step "Freeze the owner for 50 seconds"
@@ -19,4 +20,4 @@ step "The zombie wakes up"
 wait 20s
 expect $(sim describe --query apps.app.overlaps) >= 1
 expect $(sim describe --query 'apps.app.duplicates_by_reason."zombie overlap"') > 0
-say "On waking it finished its batch (records the new owner had processed too), found its lease expired by its own clock, and its checkpoint failed: LEASE_LOST."
+say "On waking it finished its batch (records the new owner had processed too) and found its lease expired by its own clock. Its checkpoint threw ShutdownException, because it no longer held the lease, and the KCL shut its shard consumer down with the reason LEASE_LOST."

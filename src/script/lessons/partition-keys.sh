@@ -1,5 +1,5 @@
 # title: Partition keys and MD5
-# summary: Kinesis puts a record in the shard whose hash key range holds the MD5 of its partition key, read as a 128-bit number. Same key, same shard, always.
+# summary: Kinesis puts a record in the shard whose hash key range holds the MD5 of its partition key, read as a 128-bit number. Same key, same shard, until a split or a merge changes the shards.
 # goal: Predict which shard a record goes to from the MD5 of its partition key, and send a record to a shard of your choice with an explicit hash key.
 step "A stream of four shards"
 aws kinesis create-stream --stream-name keys --shard-count 4
@@ -18,7 +18,7 @@ SHARD=$(aws kinesis put-record --stream-name keys --partition-key héllo --data 
 expect $SHARD == shardId-000000000002
 SHARD=$(aws kinesis put-record --stream-name keys --partition-key partitionKey-0 --data four --query ShardId)
 expect $SHARD == shardId-000000000003
-say "The same key always goes to the same shard. That is how the records of one key stay in order."
+say "The same key always goes to the same shard, as long as no split or merge changes the shards: after one, the key goes to a new shard. A shard returns its records in the order it stored them; records sent in one PutRecords call, at the same moment, or retried can be stored in another order than they were sent."
 SHARD=$(aws kinesis put-record --stream-name keys --partition-key user-42 --data again --query ShardId)
 expect $SHARD == shardId-000000000001
 

@@ -17,10 +17,10 @@ step "Retry just the failed entries"
 wait 1s
 aws kinesis put-records --stream-name orders --records Data=f,PartitionKey=k6 Data=g,PartitionKey=k7 Data=h,PartitionKey=k8
 expect $(sim describe --query 'streams.orders.shards[0].records') == 8
-say "Now all eight are in, each once. With PutRecords in the AWS SDKs, resending the failed entries is your code's job (with exponential backoff); the KPL does it for you."
+say "Now all eight are in, each once. The AWS SDKs retry a request that failed as a whole, not the entries a successful PutRecords refused: check FailedRecordCount and resend those entries yourself (with exponential backoff). The KPL is the one that resends them for you."
 
 step "A producer that retries"
-ask "A producer sends 8 records a second to this 5-a-second shard and retries refused records with backoff. Once it slows to 2 a second, what happens to the refused ones?" "They are lost" "They get in, late" "They are put twice" answer 2 because "A refused record is not stored, so retrying it is safe; backoff keeps trying until there is room."
+ask "A producer sends 8 records a second to this 5-a-second shard and resends refused records with backoff, up to 30 attempts each. Once it slows to 2 a second, what happens to the refused ones?" "They are lost" "They get in, late" "They are put twice" answer 2 because "A refused entry was not stored, so resending it does not store it twice. With 30 attempts the retries outlast the overload here; with 3, the default of the AWS SDKs' standard retry mode, a record refused three times would be dropped. Retries are still a source of duplicates when a put succeeded but its answer was lost: AWS counts producer retries among them."
 producer add shop --stream orders --rate 8 --batch 8 --linger 1s --retry backoff --attempts 30
 wait until throttled orders --timeout 1m
 wait 10s
@@ -28,4 +28,4 @@ producer set shop --rate 2
 wait 30s
 expect $(sim describe --query producers.shop.throttled) > 0
 expect $(sim describe --query producers.shop.failed) == 0
-say "Some records were refused at 8 a second, but backoff kept retrying them, and once the rate fell below 5 a second they all got in: none was lost."
+say "Some records were refused at 8 a second, but the producer kept resending them, up to 30 times each, and once the rate fell below 5 a second they all got in: none was lost, none was stored twice."

@@ -1,5 +1,5 @@
 # title: Too many readers on one shard
-# summary: A shard serves five GetRecords calls a second in all, shared by everyone reading it. One reader polling five times a second is fine; five of them throttle each other.
+# summary: A shard serves five GetRecords calls a second in all, shared by everyone reading it. One reader polling five times a second takes them all; five of them throttle each other.
 # goal: Explain why readers of one shard throttle each other at five GetRecords calls a second in all, and relieve it with fewer or slower readers.
 step "One reader"
 aws kinesis create-stream --stream-name feed --shard-count 1
@@ -7,7 +7,7 @@ aws kinesis wait stream-exists --stream-name feed
 producer add p --stream feed --rate 100
 consumer add c1 --stream feed --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON
 wait 20s
-say "c1 calls GetRecords every 200 ms: five calls a second, the whole of the shard's read calls, and never throttled."
+say "c1 calls GetRecords every 200 ms: five calls a second. It is never throttled, but it uses the whole of the shard's five read calls a second, leaving none for any other reader. Readers that share a shard should each poll it about once a second, as Firehose (1 s) and the KCL (1 to 1.5 s) do."
 expect $(sim describe --query consumers.c1.read_throttles) == 0
 
 step "Four more readers"
@@ -27,4 +27,4 @@ step "Fewer, slower readers"
 consumer remove c3
 consumer remove c4
 consumer remove c5
-say "Read less often (the KCL waits 1.5 s between reads), or give each application its own throughput with enhanced fan-out."
+say "Read less often: KCL 2.x, when it polls, waits 1.5 s between reads of a shard (KCL 1.x: 1 s). Or give each application its own 2 MiB/s per shard with enhanced fan-out, which does not use the five GetRecords calls; KCL 2.x and 3.x read with enhanced fan-out unless told to poll."

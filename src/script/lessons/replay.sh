@@ -1,5 +1,5 @@
 # title: Iterators and replay: a stream is not a queue
-# summary: Reading does not remove records. Any number of readers can read the same records, each from its own position, and read them again.
+# summary: Reading does not remove records. Several readers can read the same records, each from its own position, and read them again.
 # goal: Read the same records again, from any position, with the right shard iterator type, and explain why reading a stream removes nothing.
 step "A few records"
 aws kinesis create-stream --stream-name events --shard-count 1

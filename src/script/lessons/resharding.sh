@@ -13,7 +13,7 @@ ask "Shard 0 is split in two. What happens to the records already in it?" "They 
 say "Split shard 0 at the middle of its range: 2^126."
 aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000000 --new-starting-hash-key 85070591730234615865843651857942052864
 expect $(aws kinesis describe-stream-summary --stream-name orders --query StreamDescriptionSummary.StreamStatus) == UPDATING
-say "While the stream is UPDATING it still shows and serves the old shards; another reshard has to wait."
+say "While the stream is UPDATING it still shows and serves the old shards. Another reshard is not queued: it is refused with ResourceInUseException until the stream is ACTIVE again."
 aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001 --new-starting-hash-key 255211775190703847597530955573826158592
 expect $? == 255
 wait until status orders ACTIVE --every 1s
@@ -39,7 +39,7 @@ expect $(aws kinesis list-shards --stream-name orders --shard-filter Type=AT_LAT
 
 step "UpdateShardCount"
 aws kinesis update-shard-count --stream-name orders --target-shard-count 3 --scaling-type UNIFORM_SCALING
-say "UpdateShardCount splits and merges for you until the open shards are exactly what CreateStream would give three shards."
+say "UpdateShardCount splits and merges shards for you until the open shards are equal in size: here the same ranges CreateStream gives three shards. AWS does not document which shards it makes on the way (it warns of short-lived ones); the ones in between here are Shardlab's model."
 wait 40s
 expect $(aws kinesis list-shards --stream-name orders --shard-filter Type=AT_LATEST --query 'length(Shards)') == 3
 expect $(aws kinesis list-shards --stream-name orders --shard-filter Type=AT_LATEST --query 'Shards[0].HashKeyRange.EndingHashKey') == 113427455640312821154458202477256070484

@@ -167,6 +167,12 @@ fn the_causes_of_processing_again_are_counted() {
 }
 
 #[test]
+fn a_count_out_of_order_reads_as_a_number() {
+    assert_eq!(out_of_order(0), "0 out of order");
+    assert_eq!(out_of_order(12_345), "12,345 out of order");
+}
+
+#[test]
 fn a_moved_lease_says_from_whom_and_whether_it_was_stolen() {
     assert_eq!(lease_moved(true, Some("worker-1")), " stolen from worker-1");
     assert_eq!(lease_moved(false, Some("worker-2")), " taken from worker-2");

@@ -109,7 +109,7 @@ fn a_step_that_finishes_at_once_keeps_its_narration_and_answer_feedback_until_ne
         narration.lines[..2],
         says(&[
             "The MD5 of 'a' is 0cc175b9..., a number in the first quarter of the space: shard 0.",
-            "The same key always goes to the same shard. That is how the records of one key stay in order.",
+            "The same key always goes to the same shard, as long as no split or merge changes the shards: after one, the key goes to a new shard. A shard returns its records in the order it stored them; records sent in one PutRecords call, at the same moment, or retried can be stored in another order than they were sent.",
         ])
     );
     let NarrationLine::Revealed(answered) = &narration.lines[2] else {

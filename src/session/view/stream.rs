@@ -17,6 +17,7 @@ use crate::engine::{
     hash_key_of, md5_hex, shard_id, LineageNode, ShardLimits, Stream, StreamStatus, MAX_HASH_KEY,
 };
 use crate::kcl::app::{ConsumerState, WorkerState};
+use crate::session::captions::out_of_order;
 use crate::session::text::{and_list, int, plural};
 use crate::sim::producer::ProducerSeries;
 use crate::sim::{EventKind, World};
@@ -82,6 +83,9 @@ pub struct ReaderView {
     pub kcl: bool,
     /// GetRecords calls a second it asks for on this shard (from its poll interval).
     pub calls_per_second: f64,
+    /// A consumer's records out of their producer's order (a KCL application's are in the
+    /// KCL panel, so 0 for a worker).
+    pub order_violations: u64,
 }
 
 /// One shard as the stream view draws it.
@@ -408,6 +412,7 @@ fn readers(world: &World, stream: &Stream, index: u32) -> Vec<ReaderView> {
                 name: consumer.name.clone(),
                 kcl: false,
                 calls_per_second: 1000.0 / consumer.config.idle_ms.max(1) as f64,
+                order_violations: consumer.order.violations(),
             });
         }
     }
@@ -432,6 +437,7 @@ fn readers(world: &World, stream: &Stream, index: u32) -> Vec<ReaderView> {
                     name: format!("{}/{}", app.name, worker.id),
                     kcl: true,
                     calls_per_second: per_second,
+                    order_violations: 0,
                 });
             }
         }
@@ -439,7 +445,8 @@ fn readers(world: &World, stream: &Stream, index: u32) -> Vec<ReaderView> {
     readers
 }
 
-/// A reader as a lane labels it: `c1 · 5 calls/s`, `analytics/worker-1 · 0.7 calls/s (KCL)`.
+/// A reader as a lane labels it: `c1 · 5 calls/s`, `analytics/worker-1 · 0.7 calls/s (KCL)`,
+/// and, once a consumer got records out of order, `c1 · 5 calls/s · 12 out of order`.
 pub fn reader_label(reader: &ReaderView) -> String {
     let rate = reader.calls_per_second;
     let rate = if (rate - rate.round()).abs() < 0.05 {
@@ -447,12 +454,31 @@ pub fn reader_label(reader: &ReaderView) -> String {
     } else {
         format!("{rate:.1}")
     };
-    format!(
+    let mut label = format!(
         "{} · {rate} calls/s{}",
         reader.name,
         if reader.kcl { " (KCL)" } else { "" }
-    )
+    );
+    if reader.order_violations > 0 {
+        label.push_str(" · ");
+        label.push_str(&out_of_order(reader.order_violations));
+    }
+    label
 }
+
+/// Under a lane whose consumers got records out of order: what that count means.
+pub fn readers_out_of_order_note(readers: &[ReaderView]) -> Option<&'static str> {
+    readers
+        .iter()
+        .any(|r| r.order_violations > 0)
+        .then_some(READER_OUT_OF_ORDER)
+}
+
+/// What "out of order" means for a consumer.
+pub const READER_OUT_OF_ORDER: &str =
+    "Out of order: records of one partition key that a consumer got after a record of that key \
+     which their producer sent later: PutRecords entries resent behind newer ones, or a child \
+     shard read before its parents were read to their end.";
 
 /// The readers of a lane in one line, for its heading: none, or how many and the calls a
 /// second they ask for together against the shard's limit.

@@ -279,11 +279,29 @@ fn readers_read_as_names_and_calls() {
         name: "analytics/worker-1".into(),
         kcl: true,
         calls_per_second: 1000.0 / 1500.0,
+        order_violations: 0,
     };
     assert_eq!(reader_label(&kcl), "analytics/worker-1 · 0.7 calls/s (KCL)");
     assert_eq!(readers_summary(&[], 5), "No reader");
     assert_eq!(
-        readers_summary(&[kcl.clone(), kcl], 5),
+        readers_summary(&[kcl.clone(), kcl.clone()], 5),
         "2 readers asking for 1.3 GetRecords calls/s of the shard's 5"
     );
+    // A consumer that got records out of order says how many, and the lane says what that
+    // means; in order, neither says anything.
+    let consumer = ReaderView {
+        name: "c1".into(),
+        kcl: false,
+        calls_per_second: 5.0,
+        order_violations: 1_234,
+    };
+    assert_eq!(
+        reader_label(&consumer),
+        "c1 · 5 calls/s · 1,234 out of order"
+    );
+    assert_eq!(
+        readers_out_of_order_note(&[kcl.clone(), consumer]),
+        Some(READER_OUT_OF_ORDER)
+    );
+    assert_eq!(readers_out_of_order_note(&[kcl]), None);
 }

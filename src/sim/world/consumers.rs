@@ -132,11 +132,14 @@ impl World {
             out.push(cursor);
             return;
         };
-        let result = self.kinesis.read(now, &iterator, limit, |_| {});
-        let id = shard_id(cursor.shard);
         let Some(consumer) = self.consumers.get_mut(name) else {
             return;
         };
+        let shard = cursor.shard;
+        let result = self.kinesis.read(now, &iterator, limit, |record| {
+            consumer.order.deliver(shard, record);
+        });
+        let id = shard_id(cursor.shard);
         consumer.counters.calls += 1;
         match result {
             Ok(outcome) => {

@@ -77,6 +77,9 @@ pub struct World {
     cli_version: CliVersion,
     /// The console's own random numbers, for the AWS CLI's retry backoff.
     cli_retry_rng: Pcg64Mcg,
+    /// Producer record sources made so far: each gets the next number, which orders their
+    /// records for the readers' order checks (see `sim::source`).
+    sources_made: u64,
 }
 
 impl World {
@@ -105,6 +108,7 @@ impl World {
                 seed,
                 CLI_RETRY_SEED_NAME,
             )),
+            sources_made: 0,
         }
     }
 

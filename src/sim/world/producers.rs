@@ -39,15 +39,25 @@ impl Actor for Producer {
 impl World {
     /// Adds a producer; it sends from its next interval on.
     pub fn add_producer(&mut self, name: &str, config: ProducerConfig) -> Result<(), String> {
-        self.add_actor(name, |seed, now| Producer::new(name, config, seed, now))
+        let serial = self.next_source_serial();
+        self.add_actor(name, |seed, now| {
+            Producer::new(name, config, seed, now, serial)
+        })
+    }
+
+    /// The number of the next producer record source made (see `sim::source`).
+    fn next_source_serial(&mut self) -> u64 {
+        self.sources_made += 1;
+        self.sources_made
     }
 
     /// Changes a producer's configuration while it runs.
     pub fn set_producer(&mut self, name: &str, config: ProducerConfig) -> Result<(), String> {
         let seed = self.seed_for(name);
         let now = self.now_ms;
+        let serial = self.next_source_serial();
         let producer = self.actor_mut::<Producer>(name)?;
-        producer.reconfigure(config, seed, now)?;
+        producer.reconfigure(config, seed, now, serial)?;
         let (at, send) = producer.next_task(name);
         self.schedule(at, send);
         self.fault(Producer::KIND, name, FaultAction::Changed);

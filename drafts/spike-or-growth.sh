@@ -1,0 +1,43 @@
+# title: Spike or growth?
+# summary: A shard's limits hold every second, not on average. A short burst is refused for a moment and gets in on the producer's retries; traffic that keeps growing needs more shards.
+# goal: Tell from the charts whether throttling is a burst that retries absorb or growth that needs more shards, and act on it.
+# Draft for issue 17 (not registered yet): existing syntax and `ask` only. The comments
+# "task:" and "recap:" mark where the other half of the issue's forms will go.
+
+step "Steady traffic"
+aws kinesis create-stream --stream-name clicks --shard-count 2
+aws kinesis wait stream-exists --stream-name clicks
+producer add web --stream clicks --rate 1200 --retry backoff --attempts 10
+wait 20s
+say "1,200 records a second over two shards: about 600 each, of their 1,000. The producer resends refused records with exponential backoff, up to 10 attempts each."
+expect $(sim describe --query producers.web.throttled) == 0
+
+step "A burst"
+ask "For 3 seconds the traffic jumps to 3,000 a second, then falls back. Over the minute that averages under 1,300 a second, within the two shards' 2,000. Can records be refused?" "No: the minute's average is under the limit" "Yes: the limit holds for every second, and for 3 seconds it is exceeded" answer 2 because "A shard's limits are per second. CloudWatch shows one-minute sums, so a short burst that is refused can hide inside a minute that looks fine."
+producer set web --rate 3000
+wait 3s
+producer set web --rate 1200
+wait 30s
+sim describe --query 'producers.web.{throttled: throttled, retried: retried, failed: failed}'
+expect $(sim describe --query producers.web.throttled) > 0
+expect $(sim describe --query producers.web.failed) == 0
+say "Refused for a few seconds, then every refused record got in on a retry: nothing lost. A burst like this needs no new shards, only a producer that retries with backoff."
+
+step "Growth"
+ask "Now the traffic grows to 3,000 a second and stays there. Will the retries absorb it again?" "Yes, with enough attempts" "No: every second brings more than the shards take, so the backlog of retries only grows" answer 2 because "Retries only move records to a later second. When every second is over the limit, there is no later second with room."
+producer set web --rate 3000
+wait 60s
+expect $(sim describe --query producers.web.failed) > 1000
+say "Records are being dropped after their 10 attempts. This is growth: the stream needs more shards. 3,000 records a second need at least three shards of 1,000."
+# task: the learner reads the charts and scales the stream (update-shard-count or splits), until the refusals stop.
+aws kinesis update-shard-count --stream-name clicks --target-shard-count 4 --scaling-type UNIFORM_SCALING
+wait until status clicks ACTIVE --every 1s --timeout 5m
+wait 60s
+BEFORE=$(sim describe --query producers.web.throttled)
+wait 30s
+sim describe --query 'producers.web.{throttled: throttled, pending_retries: pending_retries}'
+expect $(sim describe --query producers.web.throttled) == $BEFORE
+say "Four shards, about 750 records a second each: nothing refused."
+# recap: Throttling for a moment that retries absorb is a spike; throttling that keeps up,
+# with retries that fail, is growth, and the fix is more shards. Limits are per second: a
+# minute's average can hide a burst.
