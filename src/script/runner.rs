@@ -92,6 +92,9 @@ pub struct Runner {
     waiting: Option<Waiting>,
     /// The question asked last, until what happened is said (see `runner/lesson.rs`).
     to_reveal: Option<Question>,
+    /// When (world ms) that question was asked: a `task` reveals it only if time has passed
+    /// since, for the learner's action is not yet what the question predicts.
+    asked_ms: u64,
     /// A `task` under way (see `runner/play.rs`).
     task: Option<play::TaskInProgress>,
     /// A console `wait until` line being checked again as time passes (see
@@ -129,6 +132,7 @@ impl Runner {
             until: None,
             waiting: None,
             to_reveal: None,
+            asked_ms: 0,
             task: None,
             pending: None,
         })
@@ -154,6 +158,7 @@ impl Runner {
             until: None,
             waiting: None,
             to_reveal: None,
+            asked_ms: 0,
             task: None,
             pending: None,
         }
@@ -562,7 +567,7 @@ impl Runner {
             "wait" if args.first().map(String::as_str) == Some("until") => {
                 self.wait_until(at.line_only(), text, &args[1..], world, out)
             }
-            "ask" => self.ask(at.line_only(), args, out),
+            "ask" => self.ask(at.line_only(), args, now, out),
             "task" => self.task(at.line_only(), text, args, world, out),
             "point" => {
                 self.point(at.line_only(), args, world, out);

@@ -3,8 +3,11 @@
 //!
 //! Predict, observe, explain: a question's explanation (its `because`) is not shown when
 //! the learner answers but once the lesson has shown what happens, at the next reveal point:
-//! the next `task`, `step` or `recap` (before it), the next `wait until` (once it is over),
-//! the next question, or the end of the script. There the runner writes [`Entry::Reveal`],
+//! the next `step` or `recap` (before it), the next `wait until` (once it is over), the next
+//! `task` (before it, if simulated time has passed since the question: a task asked about
+//! right away is the learner's action, not yet what the question predicts, so the
+//! explanation waits for the next reveal point after it), the next question, or the end of
+//! the script. There the runner writes [`Entry::Reveal`],
 //! which the page shows with the learner's prediction beside what happened.
 //!
 //! Apart from the runner's core (`runner.rs`) because these talk to the learner and the
@@ -17,7 +20,13 @@ use crate::script::Entry;
 
 impl Runner {
     /// `ask "question" "choice" "choice" ... answer N [because "explanation"]`.
-    pub(super) fn ask(&mut self, at: Spot, args: &[String], out: &mut Vec<Entry>) -> Option<Pause> {
+    pub(super) fn ask(
+        &mut self,
+        at: Spot,
+        args: &[String],
+        now_ms: u64,
+        out: &mut Vec<Entry>,
+    ) -> Option<Pause> {
         match script_commands::question(args) {
             Ok(Question {
                 question,
@@ -27,6 +36,7 @@ impl Runner {
             }) => {
                 self.status = 0;
                 self.reveal(out);
+                self.asked_ms = now_ms;
                 self.to_reveal = Some(Question {
                     question: question.clone(),
                     choices: choices.clone(),

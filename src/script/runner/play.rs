@@ -71,8 +71,11 @@ impl Runner {
         };
         let first = self.task.as_ref().is_none_or(|t| t.index != self.current);
         if first {
-            // The learner's turn: what they predicted has been seen by now.
-            self.reveal(out);
+            // The learner's turn. A question asked some time ago has been watched by now; one
+            // asked just before predicts what this task's action will do, so it waits.
+            if now > self.asked_ms {
+                self.reveal(out);
+            }
             out.push(Entry::Task {
                 line: at.line,
                 text: task.text.clone(),

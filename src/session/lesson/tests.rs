@@ -289,8 +289,8 @@ fn a_lesson_ends_complete_with_the_next_lesson() {
     assert_eq!(
         view.next_lesson,
         Some(NextLesson {
-            name: "hot-key".to_string(),
-            title: lesson("hot-key").unwrap().title().to_string()
+            name: "put-records".to_string(),
+            title: lesson("put-records").unwrap().title().to_string()
         })
     );
     assert_eq!(session.script_caption(), "Lesson complete.");

@@ -1,9 +1,6 @@
 # title: KCL: how often to checkpoint
 # summary: After a worker dies, its leases' new owners start from the last checkpoint, so everything processed since then is processed again. Checkpointing more often means fewer records processed twice and more writes to the lease table.
 # goal: Choose a checkpoint frequency by weighing the records processed twice after a failure against the writes to the lease table, and make processing idempotent.
-# Draft for issue 17 (not registered yet): existing syntax and `ask` only. The comments
-# "task:" and "recap:" mark where the other half of the issue's forms will go.
-
 step "Two applications, two checkpoint policies"
 aws kinesis create-stream --stream-name payments --shard-count 1
 aws kinesis wait stream-exists --stream-name payments

@@ -1,9 +1,6 @@
 # title: Ordering: what keeps a key's records in order, and what does not
 # summary: A shard keeps its records in the order it stored them, and a key goes to one shard. Records resent after a refusal can be stored behind newer ones, and a reader that reads a child shard before its parents gets newer records first.
 # goal: Tell when a key's records reach a reader in the order they were sent, and keep them in order for a key too hot for one shard.
-# Draft for issue 17 (not registered yet): existing syntax and `ask` only. The comments
-# "task:" and "recap:" mark where the other half of the issue's forms will go.
-
 step "One key, sent one record at a time"
 aws kinesis create-stream --stream-name events --shard-count 1
 aws kinesis wait stream-exists --stream-name events

@@ -1,10 +1,6 @@
 # title: The consumer that fell behind
 # summary: A consumer slower than its producers falls further behind every second. More workers do not help past one per shard, and once it is further behind than the retention period, records are trimmed before it reads them: lost.
 # goal: Notice a consumer falling behind from its iterator age, know what adding workers, raising retention and resharding each do about it, and act before records are lost.
-# Draft for issue 17 (not registered yet): existing syntax and `ask` only. The comments
-# "task:" and "recap:" mark where the other half of the issue's forms will go. The long
-# waits below become `wait ... --fast` once that form lands.
-
 step "A slow record processor"
 aws kinesis create-stream --stream-name events --shard-count 1
 aws kinesis wait stream-exists --stream-name events
@@ -26,7 +22,7 @@ say "worker-2 holds nothing and processes nothing; worker-1 still processes abou
 
 step "A day behind"
 ask "It falls half a second further behind every second. What happens to the records once it is more than 24 hours behind, the stream's retention period?" "They wait for it, however long" "They are trimmed at 24 hours whether anyone read them or not: lost" "Kinesis slows the producer down" answer 2 because "Retention is how long a record stays readable. A consumer's position does not hold records back: Kinesis trims them when they are older than the retention period."
-wait 50h
+wait 50h --fast
 sim describe --query '{processed: apps.slow.processed, held: streams.events.shards[0].records, received: streams.events.shards[0].totals.IncomingRecords}'
 expect $(sim describe --query 'sum([apps.slow.processed, streams.events.shards[0].records])') < $(sim describe --query streams.events.shards[0].totals.IncomingRecords)
 say "Processed plus still held is less than what the shard received: the difference was trimmed before anyone read it. Those records are gone."
@@ -36,7 +32,7 @@ ask "You raise the retention to 7 days (168 hours). What does that do?" "It brin
 # task: the learner raises the retention (increase-stream-retention-period), until it is at least 48 hours.
 aws kinesis increase-stream-retention-period --stream-name events --retention-period-hours 168
 HELD=$(sim describe --query streams.events.shards[0].records)
-wait 2h
+wait 2h --fast
 expect $(sim describe --query streams.events.shards[0].records) > $HELD
 say "The shard now holds more than a day of records: nothing more is trimmed for a week. The consumer is still a day behind, and still falling behind."
 

@@ -1,9 +1,6 @@
 # title: KCL: say SHARD_END
 # summary: When a shard is closed by a split or a merge, the KCL calls the record processor's shardEnded, and the application must checkpoint there. If it does not, the parent's lease never reaches SHARD_END and the children are never processed.
 # goal: Diagnose children stuck behind a parent from the lease table, and name the fix.
-# Draft for issue 17 (not registered yet): existing syntax and `ask` only. The comments
-# "task:" and "recap:" mark where the other half of the issue's forms will go.
-
 step "An application that forgets"
 aws kinesis create-stream --stream-name s --shard-count 1
 aws kinesis wait stream-exists --stream-name s

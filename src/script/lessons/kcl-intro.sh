@@ -1,9 +1,6 @@
 # title: KCL: what the Kinesis Client Library does
 # summary: A KCL application keeps a lease per shard in a DynamoDB table named after it; each worker holds some leases and runs a record processor for each, which checkpoints how far it got.
 # goal: Say what a KCL worker, a lease, the lease table and a checkpoint are, and find each on the page.
-# Draft for issue 17 (not registered yet): existing syntax and `ask` only. The comments
-# "task:" and "recap:" mark where the other half of the issue's forms will go.
-
 step "A stream, and an application that reads it"
 aws kinesis create-stream --stream-name orders --shard-count 2
 aws kinesis wait stream-exists --stream-name orders

@@ -1,9 +1,6 @@
 # title: Two applications, one stream
 # summary: Every application reading a stream gets every record; the workers of one application share its shards. A stream is not a queue such as SQS, where each message goes to one consumer.
 # goal: Tell two applications reading one stream from two workers of one application, and predict what each one gets.
-# Draft for issue 17 (not registered yet): existing syntax and `ask` only. The comments
-# "task:" and "recap:" mark where the other half of the issue's forms will go.
-
 step "One application"
 aws kinesis create-stream --stream-name orders --shard-count 2
 aws kinesis wait stream-exists --stream-name orders

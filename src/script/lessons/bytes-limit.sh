@@ -1,9 +1,6 @@
 # title: Bytes or records: the two write limits
 # summary: A shard takes 1 MiB a second or 1,000 records a second, whichever comes first. 600 records a second of 2 KB are under the record limit and over the byte limit.
 # goal: Size a stream's shard count from both its records a second and its bytes a second.
-# Draft for issue 17 (not registered yet): existing syntax and `ask` only. The comments
-# "task:" and "recap:" mark where the other half of the issue's forms will go.
-
 step "Small records"
 aws kinesis create-stream --stream-name logs --shard-count 1
 aws kinesis wait stream-exists --stream-name logs

@@ -1,9 +1,6 @@
 # title: Spike or growth?
 # summary: A shard's limits hold every second, not on average. A short burst is refused for a moment and gets in on the producer's retries; traffic that keeps growing needs more shards.
 # goal: Tell from the charts whether throttling is a burst that retries absorb or growth that needs more shards, and act on it.
-# Draft for issue 17 (not registered yet): existing syntax and `ask` only. The comments
-# "task:" and "recap:" mark where the other half of the issue's forms will go.
-
 step "Steady traffic"
 aws kinesis create-stream --stream-name clicks --shard-count 2
 aws kinesis wait stream-exists --stream-name clicks
