@@ -37,5 +37,5 @@ expect $(sim describe --query "length(apps.billing.leases[?leaseOwner=='worker-1
 expect $(sim describe --query "apps.billing.workers[?id=='worker-2'].processed | [0]") > 0
 AGAIN=$(sim describe --query apps.billing.duplicates)
 point worker billing/worker-2
-say "One lease each. worker-2 took its lease from worker-1 and started right after the lease's last checkpoint, so the records worker-1 had processed past that checkpoint were processed again ($AGAIN here, 'processed again' in the panel): the lesson kcl-duplicates is about them."
+say "One lease each. worker-2 took its lease from worker-1 and started right after the lease's last checkpoint, so the records worker-1 processed after that checkpoint, until its next renewal told it the lease was gone, were processed again ($AGAIN here, 'processed again' in the panel): the lesson kcl-duplicates is about them."
 recap "A KCL application keeps one lease per shard in a DynamoDB table named after it, and its workers share those leases. For each lease a worker runs a record processor, which processes the shard's records and checkpoints how far it got: that checkpoint is where the next owner starts."
