@@ -25,7 +25,7 @@ say "In one minute often's lease was written $OFTEN_WRITES times, rarely's $RARE
 step "often's owner dies"
 ask "often's $OFTEN_OWNER, which holds its lease, dies. Where will the worker that takes the lease start reading?" "Right after the checkpoint in the lease" "At the newest record, as LATEST" "At the start of the shard: the initial position, TRIM_HORIZON" answer 1 because "A new owner starts right after the checkpoint in the lease; the initial position only applies to a lease that has no checkpoint yet. often checkpointed after its last batch, so the new owner repeats at most the batch that was in progress."
 point worker often/$OFTEN_OWNER
-task "Kill often's $OFTEN_OWNER: press Kill on its card under often in the KCL panel" until $(sim describe --query "apps.often.workers[?id=='$OFTEN_OWNER'].state | [0]") == dead --hint-after 20s "It is the worker of often that holds shardId-000000000000; or type in the console: kcl worker kill often/$OFTEN_OWNER" --show "kcl worker kill often/$OFTEN_OWNER"
+task "Kill often's $OFTEN_OWNER: press Kill on its card under often in the KCL panel" until $(sim describe --query "apps.often.workers[?id=='$OFTEN_OWNER'].state | [0]") == dead --hint-after 20s "Under often in the KCL panel, $OFTEN_OWNER is the worker whose card lists the shard's lease; its Kill button is on that card." --show "kcl worker kill often/$OFTEN_OWNER"
 wait until lease often shardId-000000000000 moves --timeout 2m
 wait 10s
 OFTEN_AGAIN=$(sim describe --query apps.often.duplicates)
@@ -35,7 +35,7 @@ expect $(sim describe --query apps.often.duplicates) < 400
 step "rarely's owner dies"
 ask "Now rarely's $RARELY_OWNER dies. Will rarely process more records twice than often did?" "Yes: everything since its last checkpoint, up to 5,000 records" "No, the same: at most a batch" "No: the KCL delivers each record once" answer 1 because "The new owner starts after the last checkpoint. rarely's last checkpoint can be up to 5,000 records behind (20 seconds at 250 a second), often's at most about a batch."
 point worker rarely/$RARELY_OWNER
-task "Kill rarely's $RARELY_OWNER: press Kill on its card under rarely in the KCL panel" until $(sim describe --query "apps.rarely.workers[?id=='$RARELY_OWNER'].state | [0]") == dead --hint-after 20s "It is the worker of rarely that holds shardId-000000000000; or type in the console: kcl worker kill rarely/$RARELY_OWNER" --show "kcl worker kill rarely/$RARELY_OWNER"
+task "Kill rarely's $RARELY_OWNER: press Kill on its card under rarely in the KCL panel" until $(sim describe --query "apps.rarely.workers[?id=='$RARELY_OWNER'].state | [0]") == dead --hint-after 20s "Under rarely in the KCL panel, $RARELY_OWNER is the worker whose card lists the shard's lease; its Kill button is on that card." --show "kcl worker kill rarely/$RARELY_OWNER"
 wait until lease rarely shardId-000000000000 moves --timeout 2m
 wait 30s
 sim describe --query '{often: apps.often.duplicates, rarely: apps.rarely.duplicates}'

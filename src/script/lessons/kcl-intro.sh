@@ -30,7 +30,7 @@ say "This application checkpoints after every batch. A worker that takes over a 
 
 step "A second worker"
 ask "A second worker of billing starts. What does it do?" "It reads both shards too, so each record is processed twice" "It takes one of the two leases, and each worker processes one shard" "Nothing: the first worker already holds every lease" answer 2 because "Workers of one application share its leases. In KCL 2.x the newcomer's lease taker finds no free lease, so it takes one from the worker that holds the most, and from then on each shard has one owner."
-task "Start a second worker of billing: press + Add a worker under billing in the KCL panel" until $(sim describe --query "length(apps.billing.leases[?leaseOwner=='worker-2'])") == 1 --hint-after 20s "The + Add a worker button is under billing's workers in the KCL panel; or type in the console: kcl worker add billing worker-2" --show "kcl worker add billing worker-2"
+task "Start a second worker of billing: press + Add a worker under billing in the KCL panel" until $(sim describe --query "length(apps.billing.leases[?leaseOwner=='worker-2'])") == 1 --hint-after 20s "The + Add a worker button is under billing's workers in the KCL panel, above its lease table." --show "kcl worker add billing worker-2"
 wait until $(sim describe --query "length(apps.billing.leases[?leaseOwner=='worker-1'])") == 1 --timeout 1m
 wait 10s
 expect $(sim describe --query "length(apps.billing.leases[?leaseOwner=='worker-1'])") == 1
