@@ -1,17 +1,17 @@
 # title: A hot key throttles one shard
 # summary: Each shard takes 1,000 records per second. One key sending more than that burns its own shard while the others idle; splitting cannot help a key that alone is over the limit, spreading the keys does.
 # goal: Tell a hot key from a stream short of shards, and cool it by spreading the key's records rather than by splitting its shard.
-show stream producers
+show stream producers hot-keys console
 step "Four shards, evenly loaded"
 aws kinesis create-stream --stream-name clicks --shard-count 4
 aws kinesis wait stream-exists --stream-name clicks
 producer add steady --stream clicks --rate 2000 --keys uniform:10000 --retry none
 wait 20s
-say "2,000 records a second over four shards is about 500 per shard: half of each shard's 1,000."
+say "2,000 records a second over 10,000 keys: no key stands out, and the four shards get about 500 each, half of each shard's 1,000."
 expect $(sim describe --query producers.steady.throttled) == 0
 
 step "One key gets hot"
-show stream producers charts
+show stream producers hot-keys charts console
 say "A new producer sends 1,200 records a second, all with the key user-42."
 ask "The stream takes 4,000 records a second in all and gets 3,200. What happens?" "Nothing: there is room to spare" "Every shard throttles a little" "The one shard user-42 hashes into throttles; the others do not" answer 3 because "A key's records all go to the one shard whose range holds its MD5, and each shard has its own 1,000 records/s: spare room in other shards does not help."
 producer add viral --stream clicks --rate 1200 --keys hot:user-42:1.0:0 --retry none
