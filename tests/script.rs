@@ -664,6 +664,8 @@ fn at_least_five_lessons_ask_and_wait_for_the_simulation() {
 
 #[path = "script/checks.rs"]
 mod checks;
+#[path = "script/course.rs"]
+mod course;
 #[path = "script/help.rs"]
 mod help;
 #[path = "script/play.rs"]

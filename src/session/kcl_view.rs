@@ -495,10 +495,7 @@ wait 30s
 
         // A zombie: a worker frozen past failoverTimeMillis finishes a batch after waking.
         let mut session = Session::new(Link::decode("#lesson=kcl-zombie").unwrap());
-        for _ in 0..20 {
-            session.next_step();
-            session.advance(60_000);
-        }
+        session.play_like_a_learner(100_000);
         let view = apps(&session.world).remove(0);
         let again = view.last_processed_again.expect("a cause");
         assert!(

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::captions;
 use super::{ScriptState, Session};
+use crate::script::grammar::point;
 use crate::script::Entry;
 
 /// The task under way, as the player shows it.
@@ -86,6 +87,35 @@ impl Session {
             })
     }
 
+    /// The stream an element pointed at belongs to, for a shard, a producer or a consumer:
+    /// the page puts that stream on screen, since it shows one stream at a time. A shard id
+    /// names a shard of every stream that has that many shards: the stream on screen
+    /// (`shown`) if it is one of them, else the first by name.
+    pub fn pointer_stream(&self, shown: Option<&str>) -> Option<String> {
+        let pointer = self.pointer()?;
+        let world = &self.world;
+        match pointer.kind.as_str() {
+            point::SHARD => {
+                let mut having = world
+                    .kinesis()
+                    .streams()
+                    .filter(|stream| stream.shards.iter().any(|s| s.id() == pointer.name))
+                    .map(|stream| stream.name.as_str());
+                let first = having.next()?;
+                let shown_has =
+                    shown.is_some_and(|shown| first == shown || having.any(|name| name == shown));
+                Some(if shown_has { shown? } else { first }.to_string())
+            }
+            point::PRODUCER => world
+                .producer(&pointer.name)
+                .map(|p| p.config.stream.clone()),
+            point::CONSUMER => world
+                .consumer(&pointer.name)
+                .map(|c| c.config.stream.clone()),
+            _ => None,
+        }
+    }
+
     /// The panels on show: `None` for every panel (no `show` yet, `show all`, the lesson
     /// over, or the learner pressed "show everything"), else the last `show`'s.
     pub fn panels(&self) -> Option<Vec<String>> {
@@ -105,6 +135,27 @@ impl Session {
     pub(super) fn note_play(&mut self, entry: &Entry) {
         if let Entry::Show { panels } = entry {
             self.panels = Some(panels.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+impl Session {
+    /// Plays the script as a learner in a hurry would, for at most `frames` frames of 100 ms:
+    /// Next at each step, the first choice at each question, Show me at each task.
+    pub(crate) fn play_like_a_learner(&mut self, frames: usize) {
+        for _ in 0..frames {
+            match self.script {
+                ScriptState::AtStep { .. } => self.next_step(),
+                ScriptState::Asking { .. } => self.answer(1),
+                ScriptState::Waiting { .. } => {
+                    if self.task_view().is_some_and(|task| task.show) {
+                        self.show_me();
+                    }
+                    self.frame(100.0);
+                }
+                ScriptState::Done => return,
+            }
         }
     }
 }

@@ -637,6 +637,12 @@ impl App {
     fn refresh(&mut self, now: bool) {
         let events = {
             let mut session = self.session.borrow_mut();
+            // A new pointer at an element of another stream puts that stream on screen.
+            if session.pointer().as_ref() != self.pointed.as_ref() {
+                if let Some(stream) = session.pointer_stream(self.focus.wanted()) {
+                    self.focus.follow(stream);
+                }
+            }
             self.view = Rc::new(View::showing(&session, self.focus.wanted()));
             session.new_events()
         };

@@ -78,6 +78,17 @@ impl StreamFocus {
         }
     }
 
+    /// Puts `name` on screen, as if the learner had picked it (a lesson points at one of its
+    /// shards, producers or consumers); whether that changed the stream on screen.
+    pub fn follow(&mut self, name: String) -> bool {
+        if self.wanted() == Some(name.as_str()) {
+            return false;
+        }
+        self.choice = Some(name);
+        self.popover = None;
+        true
+    }
+
     /// Closes the popover (Esc); whether one was open.
     pub fn close(&mut self) -> bool {
         self.popover.take().is_some()

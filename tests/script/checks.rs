@@ -95,6 +95,8 @@ fn play(name: &str, mut at_step: impl FnMut(usize, &World)) -> Vec<Entry> {
     loop {
         match runner.run_until_pause(&mut world, &mut out) {
             Pause::Done => break,
+            // A task is done as "Show me" does it, as `shardlab run` does.
+            Pause::Wait { .. } if runner.show_task(&mut world, &mut out) => {}
             Pause::Wait { until_ms } => world.advance_to(until_ms),
             Pause::Step { number, .. } => at_step(number, &world),
             Pause::Ask { .. } => {}
