@@ -89,22 +89,34 @@ impl Session {
 
     /// The stream an element pointed at belongs to, for a shard, a producer or a consumer:
     /// the page puts that stream on screen, since it shows one stream at a time. A shard id
-    /// names a shard of every stream that has that many shards: the stream on screen
-    /// (`shown`) if it is one of them, else the first by name.
+    /// names a shard of every stream that has that many shards; narration talks about lanes
+    /// that take writes, so an open shard of that id wins: the stream on screen (`shown`) if
+    /// its shard is open, else the first by name whose shard is, else the same among closed
+    /// ones.
     pub fn pointer_stream(&self, shown: Option<&str>) -> Option<String> {
         let pointer = self.pointer()?;
         let world = &self.world;
         match pointer.kind.as_str() {
             point::SHARD => {
-                let mut having = world
+                // (stream, whether its shard of that id is open), in name order.
+                let having: Vec<(&str, bool)> = world
                     .kinesis()
                     .streams()
-                    .filter(|stream| stream.shards.iter().any(|s| s.id() == pointer.name))
-                    .map(|stream| stream.name.as_str());
-                let first = having.next()?;
-                let shown_has =
-                    shown.is_some_and(|shown| first == shown || having.any(|name| name == shown));
-                Some(if shown_has { shown? } else { first }.to_string())
+                    .filter_map(|stream| {
+                        let shard = stream.shards.iter().find(|s| s.id() == pointer.name)?;
+                        Some((stream.name.as_str(), shard.is_open()))
+                    })
+                    .collect();
+                let pick = |open_only: bool| {
+                    let fits = |(_, open): &&(&str, bool)| !open_only || *open;
+                    having
+                        .iter()
+                        .filter(fits)
+                        .find(|(name, _)| Some(*name) == shown)
+                        .or_else(|| having.iter().find(fits))
+                        .map(|(name, _)| name.to_string())
+                };
+                pick(true).or_else(|| pick(false))
             }
             point::PRODUCER => world
                 .producer(&pointer.name)

@@ -35,11 +35,12 @@ step "A reader that reads a child before its parents"
 show stream producers kcl tree
 aws kinesis create-stream --stream-name clicks --shard-count 1
 aws kinesis wait stream-exists --stream-name clicks
-say "A new stream, clicks, with two producers, one in each half of the hash key space; the busy one sends 400 records a second. The consumer naive reads at most 20 records a call, so it falls behind on the busy half. A KCL application, app, reads the same stream. The stream panel shows one stream at a time: pick clicks in its 'show' list to watch it."
 producer add quiet --stream clicks --rate 20 --keys uniform:3 --explicit-hash-key 1
 producer add busy --stream clicks --rate 400 --keys uniform:3 --explicit-hash-key 170141183460469231731687303715884105729
 consumer add naive --stream clicks --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON --limit 20
 kcl app add app --stream clicks --workers 2 --initial-position TRIM_HORIZON
+point producer busy
+say "A new stream, clicks, with two producers, one in each half of the hash key space; the busy one sends 400 records a second. The consumer naive reads at most 20 records a call, so it falls behind on the busy half. A KCL application, app, reads the same stream."
 wait 10s
 aws kinesis split-shard --stream-name clicks --shard-to-split shardId-000000000000 --new-starting-hash-key 170141183460469231731687303715884105728
 wait until status clicks ACTIVE --every 1s
@@ -65,7 +66,7 @@ consumer add r0 --stream users --shard-id shardId-000000000000 --shard-iterator-
 producer add user42 --stream users --rate 1500 --keys hot:user-42:1.0:0 --retry none
 wait 10s
 point shard shardId-000000000001
-say "A new stream, users, with four shards. One user, user-42, sends 1,500 records a second: more than a shard takes, so its one shard refuses a third of them while the other three idle. One key cannot carry them. (Pick users in the stream panel's 'show' list to watch it.)"
+say "A new stream, users, with four shards. One user, user-42, sends 1,500 records a second: more than a shard takes, so its one shard refuses a third of them while the other three idle. One key cannot carry them."
 expect $(sim describe --query producers.user42.throttled) > 1000
 ask "Which keys spread user-42's records over the shards and still keep an order a reader can rebuild?" "A random key per record (a new UUID, say)" "Four salted keys, user-42#0 to user-42#3, with a sequence number in the data" answer 2 because "A random key spreads the records evenly, but each key then holds a single record, so nothing keeps the user's order. Four salted keys each stay in order in their own shard, and the reader merges the four by the sequence number the producer put in the data."
 point producer user42
