@@ -177,6 +177,9 @@ pub struct Session {
     skipping: bool,
     /// How much simulated time a slice of a fast wait runs (see [`Session::frame`]).
     fast_slice_ms: u64,
+    /// The task (by when it began, world ms) a link's replay did as Show me does, on its way
+    /// to a later step (see `playback.rs`).
+    shown_on_the_way: Option<u64>,
     /// The lesson's `recap`, once reached.
     recap: Option<String>,
     /// The panels the last `show` named (see [`Session::panels`]).
@@ -227,6 +230,7 @@ impl Session {
             answered: None,
             skipping: false,
             fast_slice_ms: TIMED_SLICE_MS,
+            shown_on_the_way: None,
             recap: None,
             panels: None,
             link,

@@ -36,6 +36,10 @@ pub const FAST_SLICE_MS: u64 = 600_000;
 pub const MIN_FAST_SLICE_MS: u64 = STEP_MS;
 pub const MAX_FAST_SLICE_MS: u64 = 3_600_000;
 
+/// How long a task done on the way to a link's step may take to get done (simulated ms): as
+/// long as `shardlab run` gives a task after its `--show` line.
+const SHOWN_TASK_GRACE_MS: u64 = 10 * 60 * 1_000;
+
 /// Where a link's replay is going: a moment, or a lesson step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum CatchUp {
@@ -283,10 +287,47 @@ impl Session {
                     self.replay.clear();
                     self.playing = false;
                 } else {
-                    self.advance(slice);
+                    self.pass_a_task_or_advance(target, slice);
                 }
             }
             None => {}
+        }
+    }
+
+    /// On the way to a link's step: a task under way with none of the learner's actions left
+    /// to replay would wait for ever, so the page does it as "Show me" does (visibly, in the
+    /// console, and kept in the run's actions so a shared link reproduces it). A task that
+    /// has no `--show`, or whose `--show` did not get it done within ten simulated minutes,
+    /// ends the replay there: the learner is at the task.
+    fn pass_a_task_or_advance(&mut self, target: usize, slice: u64) {
+        let task = match (&self.script, self.replay.is_empty()) {
+            (ScriptState::Waiting { .. }, true) => self.runner.task_waiting(),
+            _ => None,
+        };
+        let Some(task) = task else {
+            self.advance(slice);
+            return;
+        };
+        let now = self.world.now_ms();
+        let stuck = match (self.shown_on_the_way, &task.show) {
+            (Some(began), _) if began == task.started_ms => now >= began + SHOWN_TASK_GRACE_MS,
+            (_, Some(line)) => {
+                self.shown_on_the_way = Some(task.started_ms);
+                let line = line.clone();
+                self.run_command(&line);
+                return;
+            }
+            (_, None) => true,
+        };
+        if stuck {
+            self.notice = Some(format!(
+                "Step {target} comes after a task for you to do: {}",
+                task.text
+            ));
+            self.catch_up = None;
+            self.playing = false;
+        } else {
+            self.advance(slice);
         }
     }
 

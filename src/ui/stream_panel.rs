@@ -215,7 +215,7 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                     { stream.status.as_str() }
                 </span>
                 if stream.status == StreamStatus::Updating {
-                    <span class="status-note">{ "Resharding: records still flow; a second split or merge must wait until the stream is ACTIVE again." }</span>
+                    <span class="status-note">{ "Resharding: records still flow; a second split or merge is refused (ResourceInUseException) until the stream is ACTIVE again." }</span>
                 }
                 <span class="legend" id="dot-legend">
                     { "Dots are records, coloured by partition key; " }

@@ -34,7 +34,7 @@ say "Processed plus still held is less than what the shard received: the differe
 
 step "Keep the records longer"
 ask "You raise the retention to 7 days (168 hours). What does that do?" "It brings back the trimmed records" "It stops further loss while the consumer catches up, and costs more per shard-hour" "It makes the consumer faster" answer 2 because "Trimmed records never come back. Longer retention only keeps the ones still held for longer; retention past 24 hours is billed extra."
-task "Raise the retention of events to 7 days: in the console, type: aws kinesis increase-stream-retention-period --stream-name events --retention-period-hours 168" until $(aws kinesis describe-stream-summary --stream-name events --query StreamDescriptionSummary.RetentionPeriodHours) >= 48 --hint-after 30s "Retention has no button: type the aws kinesis increase-stream-retention-period line in the console, with --retention-period-hours 168." --show "aws kinesis increase-stream-retention-period --stream-name events --retention-period-hours 168"
+task "Raise the retention of events to 7 days: in the console, type: aws kinesis increase-stream-retention-period --stream-name events --retention-period-hours 168" until $(aws kinesis describe-stream-summary --stream-name events --query StreamDescriptionSummary.RetentionPeriodHours) >= 168 --hint-after 30s "Retention has no button: type the aws kinesis increase-stream-retention-period line in the console, with --retention-period-hours 168." --show "aws kinesis increase-stream-retention-period --stream-name events --retention-period-hours 168"
 HELD=$(sim describe --query streams.events.shards[0].records)
 wait 2h --fast
 expect $(sim describe --query streams.events.shards[0].records) > $HELD

@@ -1,5 +1,5 @@
 # title: Getting started: the AWS CLI tutorial
-# summary: Create a stream, put a record, read it back with a shard iterator, delete the stream. These are the commands of the AWS tutorial, word for word.
+# summary: Create a stream, put a record, read it back with a shard iterator, delete the stream. These are the commands of the AWS CLI tutorial, with describe-stream-summary in place of describe-stream.
 # goal: Create a stream, put a record, read it back with a shard iterator and delete the stream with the AWS CLI.
 show stream console
 step "Create a stream"

@@ -27,7 +27,7 @@ expect $(sim describe --query 'streams.clicks.shards[2].totals.WriteProvisionedT
 step "Splitting does not cool a key over 1,000 a second"
 ask "You will split shard 1 in two halves. Will user-42 stop throttling?" "Yes: each half takes half of user-42" "No: user-42 lands in one half, which still gets all of it" answer 2 because "A key's hash is one number, so it lands in exactly one of the halves, and user-42 alone sends 1,200 records a second, more than any one shard takes."
 point shard shardId-000000000001
-task "Split shard 1 in two: press Split on its lane, shardId-000000000001" until $(aws kinesis describe-stream-summary --stream-name clicks --query StreamDescriptionSummary.OpenShardCount) >= 5 --hint-after 20s "The Split button is on the red lane, shardId-000000000001." --show "aws kinesis split-shard --stream-name clicks --shard-to-split shardId-000000000001 --new-starting-hash-key 127605887595351923798765477786913079296"
+task "Split shard 1 in two: press 'Split in half' on its lane, shardId-000000000001" until $(aws kinesis describe-stream-summary --stream-name clicks --query StreamDescriptionSummary.OpenShardCount) >= 5 --hint-after 20s "The 'Split in half' button is on the red lane, shardId-000000000001." --show "aws kinesis split-shard --stream-name clicks --shard-to-split shardId-000000000001 --new-starting-hash-key 127605887595351923798765477786913079296"
 say "Shard 1 is closed; its two children take its hash keys. Watch them."
 wait until throttled clicks --timeout 1m
 BEFORE=$(sim describe --query producers.viral.throttled)

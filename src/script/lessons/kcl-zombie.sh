@@ -33,7 +33,7 @@ say "On waking $OWNER finished its batch: $ZOMBIE records $NEWOWNER had processe
 
 step "A short pause"
 show stream kcl console
-ask "What if $NEWOWNER freezes for only 5 s? Does it lose its lease?" "Yes, like $OWNER" "No: 5 s is well under failoverTimeMillis (10 s), and it renews as soon as it wakes" "Only if a taker run falls during the pause" answer 2 because "A lease is lost only when its counter has stood still for more than failoverTimeMillis (10 s): by another worker's scans, or by the owner's own clock (it never renews a lease its clock says expired). Its last write came at most 3.3 s before the pause, and 5 s more stays under 10 s, so its next renewal succeeds."
+ask "What if $NEWOWNER freezes for only 5 s? Does it lose its lease?" "Yes, like $OWNER" "No: 5 s is well under failoverTimeMillis (10 s), and it renews as soon as it wakes" "Only if a taker run falls during the pause" answer 2 because "A pause costs a lease only when its counter stands still for more than failoverTimeMillis (10 s): by another worker's scans, or by the owner's own clock (it never renews a lease its clock says expired). Its last write came at most 3.3 s before the pause, and 5 s more stays under 10 s, so its next renewal succeeds."
 point worker app/$NEWOWNER
 task "Pause $NEWOWNER for 5 s: on its card in the KCL panel choose 5s in the list beside Pause, then press Pause" until $(sim describe --query "apps.app.workers[?id=='$NEWOWNER'].state | [0]") == paused --hint-after 20s "The list beside the Pause button on $NEWOWNER's card starts at 15s: pick 5s first." --show "kcl worker pause app/$NEWOWNER 5s"
 COUNTER=$(sim describe --query 'apps.app.leases[0].leaseCounter')

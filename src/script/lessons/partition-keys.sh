@@ -22,7 +22,7 @@ expect $SHARD == shardId-000000000002
 SHARD=$(aws kinesis put-record --stream-name keys --partition-key partitionKey-0 --data four --query ShardId)
 echo "partitionKey-0 went to $SHARD"
 expect $SHARD == shardId-000000000003
-say "The same key always goes to the same shard, as long as no split or merge changes the shards: after one, the key goes to a new shard. A shard returns its records in the order it stored them; records sent in one PutRecords call, at the same moment, or retried can be stored in another order than they were sent."
+say "The same key always goes to the same shard, as long as its shard is not split or merged: after that, the key goes to the child shard whose range holds its hash. A shard returns its records in the order it stored them; records sent in one PutRecords call, at the same moment, or retried can be stored in another order than they were sent."
 SHARD=$(aws kinesis put-record --stream-name keys --partition-key user-42 --data again --query ShardId)
 echo "user-42 again went to $SHARD"
 expect $SHARD == shardId-000000000001

@@ -29,7 +29,7 @@ say "The producer shop sends 8 records a second to this 5-a-second shard, in Put
 wait until throttled orders --timeout 1m
 wait 10s
 point producer shop
-ask "You are about to slow shop down to 2 records a second. What happens to the records the shard refused?" "They are lost" "They get in, late" "They are put twice" answer 2 because "A refused entry was not stored, so resending it does not store it twice. With 30 attempts the retries outlast the overload here; with 3, the default of the AWS SDKs' standard retry mode, a record refused three times would be dropped. Retries are still a source of duplicates when a put succeeded but its answer was lost: AWS counts producer retries among them."
+ask "You are about to slow shop down to 2 records a second. What happens to the records the shard refused?" "They are lost" "They get in, late" "They are put twice" answer 2 because "A refused entry was not stored, so resending it does not store it twice. With 30 attempts the retries outlast the overload here; a resend loop that allows only a few attempts would drop records refused that often. (The SDKs' own retries cover a call that fails as a whole, not the refused entries of a PutRecords that succeeded; the KPL resends entries until their RecordTtl, 30 s by default, runs out.) Retries are still a source of duplicates when a put succeeded but its answer was lost: AWS counts producer retries among them."
 task "Slow shop down: set its records/s to 2 in its form (Producers panel) and press Apply" until $(sim describe --query producers.shop.rate) <= 4 --hint-after 20s "In the console: producer set shop --rate 2" --show "producer set shop --rate 2"
 wait until $(sim describe --query producers.shop.pending_retries) == 0 --timeout 2m
 wait 10s

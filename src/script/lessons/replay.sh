@@ -37,7 +37,7 @@ wait 1s
 SEQ=$(aws kinesis put-record --stream-name events --partition-key k5 --data five --query SequenceNumber)
 echo "k5's sequence number: $SEQ"
 aws kinesis put-record --stream-name events --partition-key k6 --data six
-ask "An AFTER_SEQUENCE_NUMBER iterator with k5's sequence number: which record does it read first?" "k5" "k6" "k1, the oldest" answer 2 because "AT_SEQUENCE_NUMBER starts at the record with that number, AFTER_SEQUENCE_NUMBER right after it. A consumer that saved the sequence number of the last record it processed (a checkpoint) resumes with AFTER_SEQUENCE_NUMBER and reads nothing twice."
+ask "An AFTER_SEQUENCE_NUMBER iterator with k5's sequence number: which record does it read first?" "k5" "k6" "k1, the oldest" answer 2 because "AT_SEQUENCE_NUMBER starts at the record with that number, AFTER_SEQUENCE_NUMBER right after it. A consumer that saved the sequence number of the last record it processed (a checkpoint) resumes just after it with AFTER_SEQUENCE_NUMBER, so it does not read again what it checkpointed; records it processed after its last checkpoint are read again."
 AT=$(aws kinesis get-shard-iterator --stream-name events --shard-id shardId-000000000000 --shard-iterator-type AT_SEQUENCE_NUMBER --starting-sequence-number $SEQ --query ShardIterator)
 AFTER=$(aws kinesis get-shard-iterator --stream-name events --shard-id shardId-000000000000 --shard-iterator-type AFTER_SEQUENCE_NUMBER --starting-sequence-number $SEQ --query ShardIterator)
 aws kinesis get-records --shard-iterator $AT --query 'Records[].PartitionKey'

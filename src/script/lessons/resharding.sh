@@ -11,10 +11,10 @@ expect $SHARD == shardId-000000000000
 say "Two records with the key a, both in shard 0."
 
 step "Split shard 0"
-say "A split closes a shard and opens two children, each with part of its hash key range. The lane's Split button splits at the middle of the range: here 2^126."
+say "A split closes a shard and opens two children, each with part of its hash key range. The lane's 'Split in half' button splits at the middle of the range: here 2^126."
 ask "Right after your split, while the stream is UPDATING, the lesson asks for a second split, of shard 1. What happens?" "It waits its turn and runs once the first is done" "It is refused with ResourceInUseException" "Both splits run at once" answer 2 because "A stream reshards one operation at a time. While it is UPDATING, another SplitShard, MergeShards or UpdateShardCount is not queued: it is refused with ResourceInUseException, and you try again once the stream is ACTIVE."
 point shard shardId-000000000000
-task "Split shard 0 in two: press Split on its lane, shardId-000000000000" until $(aws kinesis describe-stream-summary --stream-name orders --query StreamDescriptionSummary.StreamStatus) == UPDATING --hint-after 20s "The Split button is on the first lane, shardId-000000000000." --show "aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000000 --new-starting-hash-key 85070591730234615865843651857942052864"
+task "Split shard 0 in two: press 'Split in half' on its lane, shardId-000000000000" until $(aws kinesis describe-stream-summary --stream-name orders --query StreamDescriptionSummary.StreamStatus) == UPDATING --hint-after 20s "The 'Split in half' button is on the first lane, shardId-000000000000." --show "aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000000 --new-starting-hash-key 85070591730234615865843651857942052864"
 say "While the stream is UPDATING it still shows and serves the old shards. Now a second split:"
 aws kinesis split-shard --stream-name orders --shard-to-split shardId-000000000001 --new-starting-hash-key 255211775190703847597530955573826158592
 expect $? == 255

@@ -14,7 +14,7 @@ expect $(sim describe --query apps.app.processed) > 1000
 
 step "Split the shard"
 ask "When the shard is split, the producer's records go to its two children. What happens to app's processing?" "It goes on, in the two children" "It stops: the children's records are not processed" "Each record is processed twice, in the parent and in a child" answer 2 because "The parent's records were all processed, then nothing more: the children's records wait in the stream, unread. The lease table says why: that is the next question."
-task "Split the shard: press Split on its lane, shardId-000000000000" until $(aws kinesis describe-stream-summary --stream-name s --query StreamDescriptionSummary.OpenShardCount) == 2 --hint-after 20s "The Split button is on the lane of shardId-000000000000, in the stream panel." --show "aws kinesis split-shard --stream-name s --shard-to-split shardId-000000000000 --new-starting-hash-key 170141183460469231731687303715884105728"
+task "Split the shard: press 'Split in half' on its lane, shardId-000000000000" until $(aws kinesis describe-stream-summary --stream-name s --query StreamDescriptionSummary.OpenShardCount) == 2 --hint-after 20s "The 'Split in half' button is on the lane of shardId-000000000000, in the stream panel." --show "aws kinesis split-shard --stream-name s --shard-to-split shardId-000000000000 --new-starting-hash-key 170141183460469231731687303715884105728"
 wait 15s
 BEFORE=$(sim describe --query apps.app.processed)
 wait 80s

@@ -40,4 +40,4 @@ sim describe --query 'producers.web.{throttled: throttled, pending_retries: pend
 expect $(sim describe --query producers.web.throttled) == $BEFORE
 point chart WriteProvisionedThroughputExceeded
 say "Four shards, about 750 records a second each: the refusals stop on this chart once the retries queued during the growth have got in, and nothing is refused any more."
-recap "Throttling for a moment that retries absorb is a spike; throttling that keeps up, with records that fail after their last retry, is growth, and the fix is more shards. Limits hold every second: a minute's average can hide a burst, so read the per-second charts."
+recap "Throttling for a moment that retries absorb is a spike; throttling that keeps up, with records that fail after their last retry, is growth, and the fix is more shards. Limits hold every second: a minute's average can hide a burst, so watch the throttling metrics (WriteProvisionedThroughputExceeded, PutRecords.ThrottledRecords), not the average rate."

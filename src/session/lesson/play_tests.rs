@@ -1,7 +1,7 @@
 //! Unit tests of what issue 17 adds to the lesson player: long waits (fast-forward, the time
 //! left and Skip), and the rest of the lessons the learner plays rather than watches.
 use super::*;
-use crate::session::{Link, Scenario, FAST_SLICE_MS};
+use crate::session::{Action, Link, Scenario, FAST_SLICE_MS};
 
 fn script(source: &str) -> Session {
     Session::new(Link::start(Scenario::Script(source.into()), 1))
@@ -308,7 +308,10 @@ wait 1s
     session.next_step();
     assert_eq!(session.pointer_stream(None).as_deref(), Some("zebra"));
     session.play_like_a_learner(1_000);
-    assert!(matches!(session.script, ScriptState::Done | ScriptState::Waiting { .. }));
+    assert!(matches!(
+        session.script,
+        ScriptState::Done | ScriptState::Waiting { .. }
+    ));
     // Every stream has a shard 0, but events' is closed (split): the first open one.
     assert_eq!(
         session.pointer_stream(Some("events")).as_deref(),
@@ -317,5 +320,49 @@ wait 1s
     assert_eq!(
         session.pointer_stream(Some("zebra")).as_deref(),
         Some("zebra")
+    );
+}
+
+/// Catches up with a link as the page does without frames, with a bound.
+fn catch_up(session: &mut Session) {
+    for _ in 0..100_000 {
+        if !session.catching_up() {
+            return;
+        }
+        session.frame(0.0);
+    }
+    panic!("the link's replay never arrived");
+}
+
+#[test]
+fn a_link_to_a_step_past_a_task_does_the_task_as_show_me_on_the_way() {
+    // hot-key's step 3 is the learner's split: a link to step 4 passes it.
+    let mut session = Session::new(Link::decode("#lesson=hot-key&seed=1&step=4").unwrap());
+    catch_up(&mut session);
+    assert!(
+        matches!(session.script, ScriptState::AtStep { number: 4, .. }),
+        "{:?}",
+        session.script
+    );
+    let (transcript, _) = session.transcript();
+    assert!(transcript.iter().any(
+        |e| matches!(e, Entry::Command { text, .. } if text.starts_with("aws kinesis split-shard"))
+    ));
+    // The split is one of the run's actions: the link made now reproduces it.
+    assert!(session.link().actions.iter().any(
+        |done| matches!(&done.action, Action::Command(line) if line.starts_with("aws kinesis split-shard"))
+    ));
+
+    // A task with no --show: the replay stops there and says why.
+    let source = "step One\ntask \"Put a record\" until $(sim time) == never\nstep Two\nsay b\n";
+    let link = Link {
+        step: Some(2),
+        ..Link::start(Scenario::Script(source.into()), 1)
+    };
+    let mut session = Session::new(link);
+    catch_up(&mut session);
+    assert_eq!(
+        session.notice.as_deref(),
+        Some("Step 2 comes after a task for you to do: Put a record")
     );
 }
