@@ -116,7 +116,7 @@ fn a_step_that_finishes_at_once_keeps_its_narration_and_answer_feedback_until_ne
         narration.lines[..2],
         says(&[
             "Three more keys, three other shards:",
-            "The same key always goes to the same shard, as long as no split or merge changes the shards: after one, the key goes to a new shard. A shard returns its records in the order it stored them; records sent in one PutRecords call, at the same moment, or retried can be stored in another order than they were sent.",
+            "The same key always goes to the same shard, as long as its shard is not split or merged: after that, the key goes to the child shard whose range holds its hash. A shard returns its records in the order it stored them; records sent in one PutRecords call, at the same moment, or retried can be stored in another order than they were sent.",
         ])
     );
     let NarrationLine::Revealed(answered) = &narration.lines[2] else {
