@@ -668,5 +668,7 @@ mod checks;
 mod course;
 #[path = "script/help.rs"]
 mod help;
+#[path = "script/modes.rs"]
+mod modes;
 #[path = "script/play.rs"]
 mod play;

@@ -60,6 +60,16 @@ pub struct Config {
     pub reshard_duration_ms: u64,
     /// How long UpdateShardCount keeps the stream UPDATING ("a few minutes" on AWS).
     pub update_shard_count_duration_ms: u64,
+    /// How many shards a new ON_DEMAND stream starts with. AWS documents 4 MB/s of write
+    /// capacity at creation (1 MB/s per shard), and 4 shards were observed (reference
+    /// modern-kinesis.md section 1).
+    pub on_demand_initial_shard_count: u32,
+    /// How long UpdateStreamMode keeps the stream UPDATING. AWS documents no duration;
+    /// Shardlab's choice.
+    pub update_stream_mode_duration_ms: u64,
+    /// How many UpdateStreamMode calls a stream accepts in a rolling 24 hours: twice, as
+    /// documented.
+    pub stream_mode_switches_per_day: usize,
     /// How long a shard iterator stays valid: 5 minutes.
     pub iterator_lifetime_ms: u64,
     /// How long a ListShards NextToken stays valid: 5 minutes.
@@ -93,6 +103,9 @@ impl Default for Config {
             delete_duration_ms: 2_000,
             reshard_duration_ms: 5_000,
             update_shard_count_duration_ms: 30_000,
+            on_demand_initial_shard_count: 4,
+            update_stream_mode_duration_ms: 30_000,
+            stream_mode_switches_per_day: 2,
             iterator_lifetime_ms: 300_000,
             next_token_lifetime_ms: 300_000,
             metrics_seconds_kept: super::metrics::SERIES_KEPT.0,

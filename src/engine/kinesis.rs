@@ -163,6 +163,12 @@ impl Kinesis {
                     }
                     self.set_status(&name, StreamStatus::Active, due_ms);
                 }
+                Change::SwitchMode(mode) => {
+                    if let Some(stream) = self.streams.get_mut(&name) {
+                        stream.mode = mode;
+                    }
+                    self.set_status(&name, StreamStatus::Active, due_ms);
+                }
                 Change::Remove => {
                     self.streams.remove(&name);
                     self.events.push(EngineEvent::StreamDeleted {

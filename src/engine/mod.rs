@@ -83,6 +83,6 @@ pub use records::{RecordRef, RecordSource, SendOrder, TickPart};
 pub use reshard::{LineageNode, LineageState, Reshard, ReshardStep};
 pub use sequence::SequenceNumber;
 pub use shard_id::{parse_shard_id, shard_id};
-pub use stream::{Stream, StreamStatus};
+pub use stream::{Stream, StreamMode, StreamStatus};
 pub use write::WriteOutcome;
 pub use write_call::WriteCall;

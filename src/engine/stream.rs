@@ -31,6 +31,34 @@ impl StreamStatus {
     }
 }
 
+/// `StreamMode`: how the stream's capacity is managed. A provisioned stream has the shards its
+/// owner asks for; an on-demand stream is resharded by the service alone, so SplitShard,
+/// MergeShards and UpdateShardCount refuse it (reference modern-kinesis.md section 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StreamMode {
+    Provisioned,
+    OnDemand,
+}
+
+impl StreamMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreamMode::Provisioned => "PROVISIONED",
+            StreamMode::OnDemand => "ON_DEMAND",
+        }
+    }
+
+    /// The mode an API request names (its enum already checked).
+    pub fn parse(text: &str) -> Option<StreamMode> {
+        match text {
+            "PROVISIONED" => Some(StreamMode::Provisioned),
+            "ON_DEMAND" => Some(StreamMode::OnDemand),
+            _ => None,
+        }
+    }
+}
+
 /// An asynchronous change waiting for its due time.
 #[derive(Clone, Debug)]
 pub struct Pending {
@@ -46,6 +74,8 @@ pub enum Change {
     Remove,
     /// UPDATING -> ACTIVE, with the new shards.
     Reshard(Reshard),
+    /// UPDATING -> ACTIVE in the new capacity mode, with the same shards (UpdateStreamMode).
+    SwitchMode(StreamMode),
 }
 
 impl Change {
@@ -54,7 +84,7 @@ impl Change {
         match self {
             Change::Activate => StreamStatus::Creating,
             Change::Remove => StreamStatus::Deleting,
-            Change::Reshard(_) => StreamStatus::Updating,
+            Change::Reshard(_) | Change::SwitchMode(_) => StreamStatus::Updating,
         }
     }
 }
@@ -65,6 +95,10 @@ pub struct Stream {
     pub name: String,
     pub arn: String,
     pub status: StreamStatus,
+    /// The capacity mode; a switch shows only once its UPDATING is over.
+    pub mode: StreamMode,
+    /// When UpdateStreamMode calls were accepted, for the limit of switches per 24 hours.
+    pub mode_switches_ms: Vec<u64>,
     /// When CreateStream was called (`StreamCreationTimestamp`).
     pub created_ms: u64,
     pub retention_hours: u32,
@@ -92,6 +126,8 @@ impl Stream {
             name,
             arn,
             status: StreamStatus::Creating,
+            mode: StreamMode::Provisioned,
+            mode_switches_ms: Vec::new(),
             created_ms,
             retention_hours: 24,
             shards,
@@ -176,6 +212,19 @@ impl Stream {
     /// Whether data-plane calls are served (ACTIVE or UPDATING).
     pub fn is_serving(&self) -> bool {
         matches!(self.status, StreamStatus::Active | StreamStatus::Updating)
+    }
+
+    /// The error for SplitShard, MergeShards or UpdateShardCount on an ON_DEMAND stream:
+    /// ValidationException, as documented; the text is Shardlab's (README's known unknowns).
+    pub fn require_provisioned(&self, action: &str, account: &str) -> Result<(), ApiError> {
+        if self.mode == StreamMode::Provisioned {
+            Ok(())
+        } else {
+            Err(ApiError::validation(format!(
+                "{action} is not supported for stream {} under account {account} because it is in ON_DEMAND capacity mode.",
+                self.name
+            )))
+        }
     }
 
     /// The error for a control-plane change while the stream is not ACTIVE.

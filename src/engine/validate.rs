@@ -38,6 +38,10 @@ pub enum Type {
 #[derive(Clone, Copy, Debug)]
 pub enum Rule {
     NotNull,
+    /// Required unless the named sibling member is given: `StreamName` when no `StreamARN`
+    /// is. AWS's model lets either address the stream; with neither it answers the
+    /// `StreamName` null error (observed, see tests/cli_fidelity.rs).
+    NotNullUnless(&'static str),
     MinLength(u64),
     MaxLength(u64),
     MinValue(i64),
@@ -55,6 +59,8 @@ pub enum Pattern {
     HashKey,
     /// `0|([1-9]\d{0,128})`: sequence numbers.
     SequenceNumber,
+    /// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+`: stream ARNs.
+    StreamArn,
 }
 
 impl Pattern {
@@ -63,6 +69,7 @@ impl Pattern {
             Pattern::Name => "[a-zA-Z0-9_.-]+",
             Pattern::HashKey => "0|([1-9]\\d{0,38})",
             Pattern::SequenceNumber => "0|([1-9]\\d{0,128})",
+            Pattern::StreamArn => "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+",
         }
     }
 
@@ -76,8 +83,33 @@ impl Pattern {
             }
             Pattern::HashKey => decimal_without_leading_zero(text, 39),
             Pattern::SequenceNumber => decimal_without_leading_zero(text, 129),
+            Pattern::StreamArn => is_stream_arn(text),
         }
     }
+}
+
+/// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+` without a regex engine: some `:stream/` with a
+/// non-blank tail, preceded by `:` and twelve digits, preceded by `arn:aws…:kinesis:`.
+fn is_stream_arn(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("arn:aws") else {
+        return false;
+    };
+    let no_line_break = |s: &str| !s.contains(['\n', '\r']);
+    rest.match_indices(":stream/").any(|(at, marker)| {
+        let tail = &rest[at + marker.len()..];
+        let head = &rest[..at];
+        let Some(account_start) = head.len().checked_sub(13) else {
+            return false;
+        };
+        let (before, account) = head.split_at(account_start);
+        !tail.is_empty()
+            && !tail.chars().any(char::is_whitespace)
+            && account.starts_with(':')
+            && account[1..].bytes().all(|b| b.is_ascii_digit())
+            && before
+                .match_indices(":kinesis:")
+                .any(|(k, m)| k + m.len() <= before.len() && no_line_break(before))
+    })
 }
 
 fn decimal_without_leading_zero(text: &str, max_digits: usize) -> bool {
@@ -247,7 +279,12 @@ fn check_members(body: &Value, members: &'static [Member], parent: &str, errors:
                 return;
             }
             let Some(value) = value else {
-                if matches!(rule, Rule::NotNull) {
+                let required = match rule {
+                    Rule::NotNull => true,
+                    Rule::NotNullUnless(other) => body.get(*other).is_none_or(Value::is_null),
+                    _ => false,
+                };
+                if required {
                     errors.push(format!(
                         "Value null at '{path}' failed to satisfy constraint: Member must not be null"
                     ));
@@ -291,7 +328,7 @@ fn rule_failure(rule: Rule, value: &Value, ty: Type) -> Option<String> {
     };
     let number = || integer_value(value) as f64;
     match rule {
-        Rule::NotNull => None,
+        Rule::NotNull | Rule::NotNullUnless(_) => None,
         Rule::MinLength(min) => (length() < min)
             .then(|| format!("Member must have length greater than or equal to {min}")),
         Rule::MaxLength(max) => {
@@ -428,6 +465,14 @@ mod tests {
         assert!(!Pattern::HashKey.matches("01"));
         assert!(Pattern::Name.matches("my.stream_1-x"));
         assert!(!Pattern::Name.matches("my stream"));
+        let arn = "arn:aws:kinesis:us-east-1:123456789012:stream/Foo";
+        assert!(Pattern::StreamArn.matches(arn));
+        assert!(Pattern::StreamArn.matches("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/a"));
+        assert!(!Pattern::StreamArn.matches("arn:aws:kinesis:us-east-1:12345678901:stream/Foo"));
+        assert!(!Pattern::StreamArn.matches("arn:aws:kinesis:us-east-1:123456789012:stream/"));
+        assert!(!Pattern::StreamArn.matches("arn:aws:kinesis:us-east-1:123456789012:stream/a b"));
+        assert!(!Pattern::StreamArn.matches("arn:aws:sqs:us-east-1:123456789012:stream/Foo"));
+        assert!(!Pattern::StreamArn.matches("Foo"));
     }
 
     #[test]

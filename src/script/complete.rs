@@ -381,7 +381,8 @@ fn aws(args: &[&str], prefix: &str, world: &World) -> Vec<String> {
         return owned(&aws_cli::command_names());
     };
     if sub == "wait" {
-        // `aws kinesis wait stream-exists --stream-name S` takes nothing else.
+        // `aws kinesis wait stream-exists --stream-name S` (or `--stream-arn ARN`) takes
+        // nothing else.
         let options = aws_cli::waiter_options();
         let flags = aws_cli::waiter_option_names();
         let Some((_, given)) = rest.split_first() else {
@@ -394,7 +395,11 @@ fn aws(args: &[&str], prefix: &str, world: &World) -> Vec<String> {
                 .and_then(|o| o.value);
             return value.map_or_else(Vec::new, |v| values(v, &Named::default(), world));
         }
-        if prefix.is_empty() || prefix.starts_with('-') {
+        // The stream is named once, by --stream-name or --stream-arn.
+        let named = given
+            .iter()
+            .any(|word| flags.iter().any(|flag| word.starts_with(flag)));
+        if !named && (prefix.is_empty() || prefix.starts_with('-')) {
             return missing(&flags, given);
         }
         return Vec::new();

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! time_ms, elapsed_ms, seed
-//! streams.{name}: status, retention_hours, open_shard_count,
+//! streams.{name}: status, mode (PROVISIONED or ON_DEMAND), retention_hours, open_shard_count,
 //!     shards[]: ShardId, HashKeyRange, ParentShardId?, AdjacentParentShardId?, open,
 //!               records (held now), totals.{CloudWatch metric name}
 //! producers.{name}: stream, rate, keys, batching, paused, sent, succeeded, throttled,
@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use super::world::World;
 use crate::engine::metrics::Metric;
-use crate::engine::{shard_id, HashKeyRange, StreamStatus};
+use crate::engine::{shard_id, HashKeyRange, StreamMode, StreamStatus};
 use crate::kcl::{ConsumerState, Lease, ShutdownReason, WorkerState};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -77,6 +77,8 @@ pub struct ConsumerStateSnapshot {
 pub struct StreamSnapshot {
     /// Serialized as the API writes it (`ACTIVE`, ...).
     pub status: StreamStatus,
+    /// The capacity mode as the API writes it (`PROVISIONED`, `ON_DEMAND`).
+    pub mode: StreamMode,
     pub retention_hours: u32,
     pub open_shard_count: usize,
     pub shards: Vec<ShardSnapshot>,
@@ -163,6 +165,7 @@ impl World {
                     stream.name.clone(),
                     StreamSnapshot {
                         status: stream.status,
+                        mode: stream.mode,
                         retention_hours: stream.retention_hours,
                         open_shard_count: stream.open_shard_count(),
                         shards,

@@ -11,10 +11,12 @@ use shardlab::engine::Kinesis;
 #[path = "../common/mod.rs"]
 mod common;
 
+mod arns;
 mod create;
 mod delete;
 mod list;
 mod metrics;
+mod modes;
 mod put;
 mod read;
 mod requests;

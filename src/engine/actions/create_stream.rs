@@ -2,16 +2,23 @@
 //!
 //! The call returns at once with the stream CREATING; it turns ACTIVE after
 //! `Config::create_duration_ms`. Until then it lists no shards and refuses reads and writes.
+//!
+//! `StreamModeDetails` chooses the capacity mode. PROVISIONED (the default) needs a
+//! `ShardCount`; ON_DEMAND takes none and starts with `Config::on_demand_initial_shard_count`
+//! shards (4, AWS's 4 MB/s of write capacity at creation). A ShardCount with ON_DEMAND is
+//! refused with a ValidationException whose text is Shardlab's (README's known unknowns).
 
 use serde_json::Value;
 
-use super::{int_of, str_of, Empty, STREAM_NAME};
+use super::{int_of, str_of, Empty, NEW_STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::hash_key::HashKeyRange;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::shard::Shard;
-use crate::engine::stream::{Change, Stream, StreamStatus};
+use crate::engine::stream::{Change, Stream, StreamMode, StreamStatus};
 use crate::engine::validate::{Member, Rule, Type};
+
+use super::describe_limits::ON_DEMAND_STREAM_COUNT_LIMIT;
 
 /// More than this many streams CREATING at once is refused (reference section 1.5).
 const MAX_STREAMS_CREATING: usize = 5;
@@ -20,17 +27,22 @@ pub static SHAPE: [Member; 3] = [
     Member {
         name: "ShardCount",
         ty: Type::Integer,
-        rules: &[Rule::NotNull, Rule::MinValue(1), Rule::MaxValue(100_000)],
+        // Required for PROVISIONED streams only; with no mode given, AWS's null error.
+        rules: &[
+            Rule::NotNullUnless("StreamModeDetails"),
+            Rule::MinValue(1),
+            Rule::MaxValue(100_000),
+        ],
     },
     Member {
         name: "StreamModeDetails",
         ty: Type::Structure(&STREAM_MODE_DETAILS),
         rules: &[],
     },
-    STREAM_NAME,
+    NEW_STREAM_NAME,
 ];
 
-static STREAM_MODE_DETAILS: [Member; 1] = [Member {
+pub(super) static STREAM_MODE_DETAILS: [Member; 1] = [Member {
     name: "StreamMode",
     ty: Type::String,
     rules: &[Rule::NotNull, Rule::Enum(&["PROVISIONED", "ON_DEMAND"])],
@@ -46,18 +58,40 @@ impl Kinesis {
         let mode = body
             .get("StreamModeDetails")
             .and_then(|d| str_of(d, "StreamMode"))
-            .unwrap_or("PROVISIONED");
-        if mode == "ON_DEMAND" {
-            return Err(ApiError::invalid_argument(
-                "Shardlab simulates provisioned streams only; create the stream with --shard-count instead of ON_DEMAND mode.",
-            ));
-        }
-        let Some(count) = int_of(body, "ShardCount") else {
-            return Err(ApiError::invalid_argument(
-                "ShardCount is required for a stream in PROVISIONED mode.",
-            ));
+            .and_then(StreamMode::parse)
+            .unwrap_or(StreamMode::Provisioned);
+        let count = int_of(body, "ShardCount");
+        let count = match (mode, count) {
+            (StreamMode::OnDemand, Some(_)) => {
+                return Err(ApiError::validation(
+                    "ShardCount cannot be specified for a stream in ON_DEMAND mode.",
+                ))
+            }
+            (StreamMode::OnDemand, None) => self.config.on_demand_initial_shard_count,
+            (StreamMode::Provisioned, Some(count)) => u32::try_from(count).unwrap_or(u32::MAX),
+            (StreamMode::Provisioned, None) => {
+                return Err(ApiError::invalid_argument(
+                    "ShardCount is required for a stream in PROVISIONED mode.",
+                ))
+            }
         };
-        self.create_stream(now_ms, name, u32::try_from(count).unwrap_or(u32::MAX))?;
+        if mode == StreamMode::OnDemand {
+            let on_demand = self
+                .streams
+                .values()
+                .filter(|s| s.mode == StreamMode::OnDemand)
+                .count();
+            if on_demand >= ON_DEMAND_STREAM_COUNT_LIMIT as usize {
+                return Err(ApiError::limit_exceeded(format!(
+                    "This request would exceed the limit of {ON_DEMAND_STREAM_COUNT_LIMIT} ON_DEMAND streams for account {}.",
+                    self.config.account_id
+                )));
+            }
+        }
+        self.create_stream(now_ms, name, count)?;
+        if let Some(stream) = self.streams.get_mut(name) {
+            stream.mode = mode;
+        }
         Ok(Empty {})
     }
 

@@ -3,19 +3,20 @@
 
 use serde_json::Value;
 
-use super::{str_of, Empty, STREAM_NAME};
+use super::{Empty, STREAM_ARN, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::stream::{Change, StreamStatus};
 use crate::engine::validate::{Member, Type};
 
-pub static SHAPE: [Member; 2] = [
+pub static SHAPE: [Member; 3] = [
     Member {
         name: "EnforceConsumerDeletion",
         ty: Type::Boolean,
         rules: &[],
     },
     STREAM_NAME,
+    STREAM_ARN,
 ];
 
 impl Kinesis {
@@ -24,7 +25,7 @@ impl Kinesis {
         now_ms: u64,
         body: &Value,
     ) -> Result<Empty, ApiError> {
-        self.delete_stream(now_ms, str_of(body, "StreamName").unwrap_or_default())?;
+        self.delete_stream(now_ms, &self.stream_name_of(body)?)?;
         Ok(Empty {})
     }
 

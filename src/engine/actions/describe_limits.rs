@@ -4,9 +4,10 @@ use serde::Serialize;
 
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
+use crate::engine::stream::StreamMode;
 
-/// On-demand streams allowed per account by default (Shardlab creates none).
-const ON_DEMAND_STREAM_COUNT_LIMIT: u32 = 50;
+/// On-demand streams allowed per account by default .
+pub(super) const ON_DEMAND_STREAM_COUNT_LIMIT: u32 = 50;
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -22,7 +23,11 @@ impl Kinesis {
         Ok(DescribeLimitsOutput {
             shard_limit: self.config.shard_limit,
             open_shard_count: self.open_shards_in_account(),
-            on_demand_stream_count: 0,
+            on_demand_stream_count: self
+                .streams
+                .values()
+                .filter(|s| s.mode == StreamMode::OnDemand)
+                .count() as u32,
             on_demand_stream_count_limit: ON_DEMAND_STREAM_COUNT_LIMIT,
         })
     }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{
     epoch_seconds, int_of, str_of, ShardDescription, StreamModeDetails, EXCLUSIVE_START_SHARD_ID,
-    LIMIT, STREAM_NAME,
+    LIMIT, STREAM_ARN, STREAM_NAME,
 };
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
@@ -20,9 +20,9 @@ use crate::engine::validate::Member;
 /// At most this many shards per DescribeStream page, whatever `Limit` says.
 const MAX_SHARDS_PER_PAGE: usize = 100;
 
-pub static DESCRIBE_SHAPE: [Member; 3] = [LIMIT, EXCLUSIVE_START_SHARD_ID, STREAM_NAME];
+pub static DESCRIBE_SHAPE: [Member; 4] = [LIMIT, EXCLUSIVE_START_SHARD_ID, STREAM_NAME, STREAM_ARN];
 
-pub static SUMMARY_SHAPE: [Member; 1] = [STREAM_NAME];
+pub static SUMMARY_SHAPE: [Member; 2] = [STREAM_NAME, STREAM_ARN];
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -86,7 +86,7 @@ impl Kinesis {
         now_ms: u64,
         body: &Value,
     ) -> Result<DescribeStreamOutput, ApiError> {
-        let name = str_of(body, "StreamName").unwrap_or_default();
+        let name = &self.stream_name_of(body)?;
         let limit = int_of(body, "Limit").map_or(MAX_SHARDS_PER_PAGE, |l| {
             usize::try_from(l).unwrap_or(1).min(MAX_SHARDS_PER_PAGE)
         });
@@ -107,7 +107,7 @@ impl Kinesis {
                 stream_name: stream.name.clone(),
                 stream_arn: stream.arn.clone(),
                 stream_status: stream.status,
-                stream_mode_details: StreamModeDetails::provisioned(),
+                stream_mode_details: StreamModeDetails::of(stream),
                 shards,
                 has_more_shards,
                 retention_period_hours: stream.retention_hours,
@@ -123,7 +123,7 @@ impl Kinesis {
         _now_ms: u64,
         body: &Value,
     ) -> Result<DescribeStreamSummaryOutput, ApiError> {
-        let stream = self.find_stream(str_of(body, "StreamName").unwrap_or_default())?;
+        let stream = self.find_stream(&self.stream_name_of(body)?)?;
         Ok(DescribeStreamSummaryOutput {
             stream_description_summary: summary(stream),
         })
@@ -135,7 +135,7 @@ fn summary(stream: &Stream) -> StreamDescriptionSummary {
         stream_name: stream.name.clone(),
         stream_arn: stream.arn.clone(),
         stream_status: stream.status,
-        stream_mode_details: StreamModeDetails::provisioned(),
+        stream_mode_details: StreamModeDetails::of(stream),
         retention_period_hours: stream.retention_hours,
         stream_creation_timestamp: epoch_seconds(stream.created_ms),
         enhanced_monitoring: no_enhanced_monitoring(),

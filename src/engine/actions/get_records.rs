@@ -9,7 +9,7 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use super::{epoch_seconds, int_of, str_of};
+use super::{epoch_seconds, int_of, str_of, STREAM_ARN};
 use crate::engine::error::ApiError;
 use crate::engine::iterator::ShardIterator;
 use crate::engine::kinesis::Kinesis;
@@ -17,7 +17,7 @@ use crate::engine::read::{ChildShard, MAX_LIMIT};
 use crate::engine::sequence::SequenceNumber;
 use crate::engine::validate::{Member, Rule, Type};
 
-pub static SHAPE: [Member; 2] = [
+pub static SHAPE: [Member; 3] = [
     Member {
         name: "Limit",
         ty: Type::Integer,
@@ -28,6 +28,8 @@ pub static SHAPE: [Member; 2] = [
         ty: Type::String,
         rules: &[Rule::NotNull, Rule::MinLength(1), Rule::MaxLength(512)],
     },
+    // Accepted and checked against the model; the iterator itself names the stream.
+    STREAM_ARN,
 ];
 
 /// A record as GetRecords returns it.

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{str_of, timestamp_ms_of, SHARD_ID_RULES, STREAM_NAME, TIMESTAMP};
+use super::{str_of, timestamp_ms_of, SHARD_ID_RULES, STREAM_ARN, STREAM_NAME, TIMESTAMP};
 use crate::engine::error::{ApiError, ErrorKind};
 use crate::engine::iterator::{IteratorStart, ShardIterator};
 use crate::engine::kinesis::Kinesis;
@@ -24,7 +24,7 @@ pub const ITERATOR_TYPES: &[&str] = &[
     "TRIM_HORIZON",
 ];
 
-pub static SHAPE: [Member; 5] = [
+pub static SHAPE: [Member; 6] = [
     Member {
         name: "ShardId",
         ty: Type::String,
@@ -41,6 +41,7 @@ pub static SHAPE: [Member; 5] = [
         rules: &[Rule::Pattern(Pattern::SequenceNumber)],
     },
     STREAM_NAME,
+    STREAM_ARN,
     TIMESTAMP,
 ];
 
@@ -57,7 +58,7 @@ impl Kinesis {
         body: &Value,
     ) -> Result<GetShardIteratorOutput, ApiError> {
         let account = self.config.account_id.clone();
-        let name = str_of(body, "StreamName").unwrap_or_default();
+        let name = &self.stream_name_of(body)?;
         let given_id = str_of(body, "ShardId").unwrap_or_default();
         let kind = str_of(body, "ShardIteratorType").unwrap_or_default();
         let sequence = str_of(body, "StartingSequenceNumber");

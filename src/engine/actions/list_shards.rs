@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{
     int_of, str_of, timestamp_ms_of, ShardDescription, EXCLUSIVE_START_SHARD_ID, NAME_RULES,
-    NEXT_TOKEN, TIMESTAMP,
+    NEXT_TOKEN, STREAM_ARN, TIMESTAMP,
 };
 use crate::engine::error::{ApiError, ErrorKind};
 use crate::engine::kinesis::Kinesis;
@@ -45,7 +45,7 @@ static SHARD_FILTER: [Member; 3] = [
     TIMESTAMP,
 ];
 
-pub static SHAPE: [Member; 6] = [
+pub static SHAPE: [Member; 7] = [
     EXCLUSIVE_START_SHARD_ID,
     Member {
         name: "MaxResults",
@@ -69,6 +69,7 @@ pub static SHAPE: [Member; 6] = [
         ty: Type::Structure(&SHARD_FILTER),
         rules: &[],
     },
+    STREAM_ARN,
 ];
 
 #[derive(Serialize)]
@@ -179,7 +180,10 @@ impl Kinesis {
     ) -> Result<ListShardsOutput, ApiError> {
         let page_size = int_of(body, "MaxResults")
             .map_or(MAX_PAGE, |m| usize::try_from(m).unwrap_or(1).min(MAX_PAGE));
-        let (name, filter, after) = match (str_of(body, "NextToken"), str_of(body, "StreamName")) {
+        let (name, filter, after) = match (
+            str_of(body, "NextToken"),
+            self.addressed_stream_name(body)?,
+        ) {
             (None, None) => {
                 return Err(ApiError::invalid_argument(
                     "Either NextToken or StreamName should be provided.",
@@ -233,7 +237,7 @@ impl Kinesis {
             (None, Some(name)) => {
                 let filter = self.shard_filter(body)?;
                 let after = str_of(body, "ExclusiveStartShardId").and_then(parse_shard_id);
-                (name.to_string(), filter, after)
+                (name, filter, after)
             }
         };
         let stream = self.find_stream(&name)?;

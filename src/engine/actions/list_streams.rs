@@ -73,7 +73,7 @@ impl Kinesis {
                     stream_name: s.name.clone(),
                     stream_arn: s.arn.clone(),
                     stream_status: s.status,
-                    stream_mode_details: StreamModeDetails::provisioned(),
+                    stream_mode_details: StreamModeDetails::of(s),
                     stream_creation_timestamp: epoch_seconds(s.created_ms),
                 })
                 .collect(),

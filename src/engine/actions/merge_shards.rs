@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use super::{str_of, Empty, SHARD_ID_RULES, STREAM_NAME};
+use super::{str_of, Empty, SHARD_ID_RULES, STREAM_ARN, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::reshard::Reshard;
@@ -17,7 +17,7 @@ use crate::engine::shard_id::shard_id;
 use crate::engine::stream::Change;
 use crate::engine::validate::{Member, Type};
 
-pub static SHAPE: [Member; 3] = [
+pub static SHAPE: [Member; 4] = [
     Member {
         name: "ShardToMerge",
         ty: Type::String,
@@ -29,6 +29,7 @@ pub static SHAPE: [Member; 3] = [
         rules: SHARD_ID_RULES,
     },
     STREAM_NAME,
+    STREAM_ARN,
 ];
 
 impl Kinesis {
@@ -37,15 +38,17 @@ impl Kinesis {
         now_ms: u64,
         body: &Value,
     ) -> Result<Empty, ApiError> {
-        let name = str_of(body, "StreamName").unwrap_or_default();
+        let name = &self.stream_name_of(body)?;
         let first_given = str_of(body, "ShardToMerge").unwrap_or_default();
         let second_given = str_of(body, "AdjacentShardToMerge").unwrap_or_default();
         // Both ids must name shards before the stream's state is looked at, as on AWS.
         for given in [first_given, second_given] {
             self.parse_shard_for_reshard(name, given)?;
         }
-        let first = self.resolve_open_shard_for_reshard(now_ms, name, first_given)?;
-        let second = self.resolve_open_shard_for_reshard(now_ms, name, second_given)?;
+        let first =
+            self.resolve_open_shard_for_reshard(now_ms, "MergeShards", name, first_given)?;
+        let second =
+            self.resolve_open_shard_for_reshard(now_ms, "MergeShards", name, second_given)?;
         let stream = self.find_stream(name)?;
         let (lower, upper) = (
             stream.shards[first as usize].range,

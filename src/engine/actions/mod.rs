@@ -28,7 +28,9 @@ mod put_record;
 mod put_records;
 mod retention;
 mod split_shard;
+mod stream_ref;
 mod update_shard_count;
+mod update_stream_mode;
 
 pub use get_records::{GetRecordsOutput, Record};
 pub use get_shard_iterator::GetShardIteratorOutput;
@@ -45,10 +47,11 @@ use super::hash_key::HashKeyRange;
 use super::kinesis::Kinesis;
 use super::sequence::SequenceNumber;
 use super::shard::Shard;
+use super::stream::Stream;
 use super::validate::{self, Member, Pattern, Rule, Type};
 
 /// Every action `call` understands, in the order of the AWS API reference.
-pub const ACTIONS: [&str; 16] = [
+pub const ACTIONS: [&str; 17] = [
     "CreateStream",
     "DecreaseStreamRetentionPeriod",
     "DeleteStream",
@@ -65,6 +68,7 @@ pub const ACTIONS: [&str; 16] = [
     "PutRecords",
     "SplitShard",
     "UpdateShardCount",
+    "UpdateStreamMode",
 ];
 
 /// The request shape of an action: its members in the order AWS checks them, with their JSON
@@ -88,6 +92,7 @@ pub fn request_shape(action: &str) -> Option<&'static [Member]> {
         "SplitShard" => &split_shard::SHAPE,
         "MergeShards" => &merge_shards::SHAPE,
         "UpdateShardCount" => &update_shard_count::SHAPE,
+        "UpdateStreamMode" => &update_stream_mode::SHAPE,
         _ => return None,
     })
 }
@@ -126,6 +131,7 @@ impl Kinesis {
             "SplitShard" => self.json(body, shape, |k, b| k.split_shard_json(now, b)),
             "MergeShards" => self.json(body, shape, |k, b| k.merge_shards_json(now, b)),
             "UpdateShardCount" => self.json(body, shape, |k, b| k.update_shard_count_json(now, b)),
+            "UpdateStreamMode" => self.json(body, shape, |k, b| k.update_stream_mode_json(now, b)),
             _ => Err(ApiError::new(ErrorKind::UnknownOperation, "")),
         }
     }
@@ -161,12 +167,14 @@ impl Kinesis {
     fn resolve_open_shard_for_reshard(
         &mut self,
         now_ms: u64,
+        action: &str,
         stream: &str,
         given: &str,
     ) -> Result<u32, ApiError> {
         let index = self.parse_shard_for_reshard(stream, given)?;
         let account = self.config.account_id.clone();
         let found = self.find_stream(stream)?;
+        found.require_provisioned(action, &account)?;
         found.require_active(&account)?;
         let id = super::shard_id::shard_id(index);
         let shard = found.live_shard(index, now_ms).ok_or_else(|| {
@@ -265,10 +273,9 @@ pub struct StreamModeDetails {
 }
 
 impl StreamModeDetails {
-    /// Every stream Shardlab makes is provisioned.
-    fn provisioned() -> Self {
+    fn of(stream: &Stream) -> Self {
         StreamModeDetails {
-            stream_mode: "PROVISIONED",
+            stream_mode: stream.mode.as_str(),
         }
     }
 }
@@ -299,11 +306,27 @@ const SHARD_ID_RULES: &[Rule] = STREAM_NAME_RULES;
 /// The largest data blob of a record: 1 MiB.
 const MAX_DATA_BYTES: u64 = 1024 * 1024;
 
+/// The `StreamName` of a stream-addressed action: required unless a `StreamARN` names the
+/// stream (see [`stream_ref`]).
 const STREAM_NAME: Member = Member {
+    name: "StreamName",
+    ty: Type::String,
+    rules: &[
+        Rule::NotNullUnless("StreamARN"),
+        Rule::Pattern(Pattern::Name),
+        Rule::MinLength(1),
+        Rule::MaxLength(128),
+    ],
+};
+
+/// CreateStream's `StreamName`, which no ARN can stand in for.
+const NEW_STREAM_NAME: Member = Member {
     name: "StreamName",
     ty: Type::String,
     rules: STREAM_NAME_RULES,
 };
+
+use stream_ref::STREAM_ARN;
 
 /// A record's partition key (PutRecord, and each PutRecords entry).
 const PARTITION_KEY: Member = Member {

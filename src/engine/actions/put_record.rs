@@ -8,7 +8,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{parse_explicit_hash_key, str_of, DATA, EXPLICIT_HASH_KEY, PARTITION_KEY, STREAM_NAME};
+use super::{
+    parse_explicit_hash_key, str_of, DATA, EXPLICIT_HASH_KEY, PARTITION_KEY, STREAM_ARN,
+    STREAM_NAME,
+};
 use crate::engine::error::ApiError;
 use crate::engine::hash_key::hash_key_of;
 use crate::engine::kinesis::Kinesis;
@@ -19,7 +22,7 @@ use crate::engine::validate::{self, Member, Pattern, Rule, Type};
 use crate::engine::write::{write_throttled_message, WriteOutcome};
 use crate::engine::write_call::WriteCall;
 
-pub static SHAPE: [Member; 5] = [
+pub static SHAPE: [Member; 6] = [
     Member {
         name: "SequenceNumberForOrdering",
         ty: Type::String,
@@ -29,6 +32,7 @@ pub static SHAPE: [Member; 5] = [
     EXPLICIT_HASH_KEY,
     DATA,
     STREAM_NAME,
+    STREAM_ARN,
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -52,7 +56,7 @@ impl Kinesis {
         now_ms: u64,
         body: &Value,
     ) -> Result<PutRecordOutput, ApiError> {
-        let name = str_of(body, "StreamName").unwrap_or_default();
+        let name = &self.stream_name_of(body)?;
         let key = str_of(body, "PartitionKey").unwrap_or_default();
         let data = validate::decode_blob(str_of(body, "Data").unwrap_or_default())?;
         self.serving_stream_mut(name)?;

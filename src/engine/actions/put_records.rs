@@ -8,7 +8,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{parse_explicit_hash_key, str_of, DATA, EXPLICIT_HASH_KEY, PARTITION_KEY, STREAM_NAME};
+use super::{
+    parse_explicit_hash_key, str_of, DATA, EXPLICIT_HASH_KEY, PARTITION_KEY, STREAM_ARN,
+    STREAM_NAME,
+};
 use crate::engine::error::ApiError;
 use crate::engine::hash_key::hash_key_of;
 use crate::engine::kinesis::Kinesis;
@@ -31,7 +34,7 @@ static ENTRY_MEMBER: Member = Member {
     rules: &[],
 };
 
-pub static SHAPE: [Member; 2] = [
+pub static SHAPE: [Member; 3] = [
     Member {
         name: "Records",
         ty: Type::List(
@@ -45,6 +48,7 @@ pub static SHAPE: [Member; 2] = [
         ],
     },
     STREAM_NAME,
+    STREAM_ARN,
 ];
 
 /// One entry of a PutRecords request, typed.
@@ -90,7 +94,7 @@ impl Kinesis {
         now_ms: u64,
         body: &Value,
     ) -> Result<PutRecordsOutput, ApiError> {
-        let name = str_of(body, "StreamName").unwrap_or_default();
+        let name = &self.stream_name_of(body)?;
         self.serving_stream_mut(name)?;
         let items = body
             .get("Records")

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{int_of, str_of, Empty, STREAM_NAME};
+use super::{int_of, Empty, STREAM_ARN, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::validate::{Member, Rule, Type};
@@ -14,13 +14,14 @@ use crate::engine::validate::{Member, Rule, Type};
 pub const MIN_RETENTION_HOURS: i64 = 24;
 pub const MAX_RETENTION_HOURS: i64 = 8760;
 
-pub static SHAPE: [Member; 2] = [
+pub static SHAPE: [Member; 3] = [
     Member {
         name: "RetentionPeriodHours",
         ty: Type::Integer,
         rules: &[Rule::NotNull, Rule::MinValue(1)],
     },
     STREAM_NAME,
+    STREAM_ARN,
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +37,7 @@ impl Kinesis {
         body: &Value,
         direction: Direction,
     ) -> Result<Empty, ApiError> {
-        let name = str_of(body, "StreamName").unwrap_or_default();
+        let name = &self.stream_name_of(body)?;
         let hours = int_of(body, "RetentionPeriodHours").unwrap_or_default();
         self.change_retention(now_ms, name, hours, direction)?;
         Ok(Empty {})

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{str_of, Empty, SHARD_ID_RULES, STREAM_NAME};
+use super::{str_of, Empty, SHARD_ID_RULES, STREAM_ARN, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::reshard::Reshard;
@@ -14,13 +14,14 @@ use crate::engine::shard_id::shard_id;
 use crate::engine::stream::Change;
 use crate::engine::validate::{Member, Pattern, Rule, Type};
 
-pub static SHAPE: [Member; 3] = [
+pub static SHAPE: [Member; 4] = [
     Member {
         name: "NewStartingHashKey",
         ty: Type::String,
         rules: &[Rule::NotNull, Rule::Pattern(Pattern::HashKey)],
     },
     STREAM_NAME,
+    STREAM_ARN,
     Member {
         name: "ShardToSplit",
         ty: Type::String,
@@ -34,10 +35,10 @@ impl Kinesis {
         now_ms: u64,
         body: &Value,
     ) -> Result<Empty, ApiError> {
-        let name = str_of(body, "StreamName").unwrap_or_default();
+        let name = &self.stream_name_of(body)?;
         let given = str_of(body, "ShardToSplit").unwrap_or_default();
         let key_text = str_of(body, "NewStartingHashKey").unwrap_or_default();
-        let index = self.resolve_open_shard_for_reshard(now_ms, name, given)?;
+        let index = self.resolve_open_shard_for_reshard(now_ms, "SplitShard", name, given)?;
         let account = self.config.account_id.clone();
         let open = self.open_shards_in_account();
         if open + 1 > self.config.shard_limit as usize {

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{int_of, str_of, STREAM_NAME};
+use super::{int_of, STREAM_ARN, STREAM_NAME};
 use crate::engine::error::ApiError;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::reshard::Reshard;
@@ -17,13 +17,14 @@ use crate::engine::validate::{Member, Rule, Type};
 /// The most open shards a stream may reach through UpdateShardCount.
 pub const MAX_SHARDS_PER_STREAM: usize = 10_000;
 
-pub static SHAPE: [Member; 3] = [
+pub static SHAPE: [Member; 4] = [
     Member {
         name: "ScalingType",
         ty: Type::String,
         rules: &[Rule::NotNull, Rule::Enum(&["UNIFORM_SCALING"])],
     },
     STREAM_NAME,
+    STREAM_ARN,
     Member {
         name: "TargetShardCount",
         ty: Type::Integer,
@@ -47,7 +48,7 @@ impl Kinesis {
         now_ms: u64,
         body: &Value,
     ) -> Result<UpdateShardCountOutput, ApiError> {
-        let name = str_of(body, "StreamName").unwrap_or_default();
+        let name = &self.stream_name_of(body)?;
         let target = int_of(body, "TargetShardCount").unwrap_or_default();
         self.update_shard_count(now_ms, name, usize::try_from(target).unwrap_or(0))
     }
@@ -62,6 +63,7 @@ impl Kinesis {
         self.advance_to(now_ms);
         let account = self.config.account_id.clone();
         let stream = self.find_stream(name)?;
+        stream.require_provisioned("UpdateShardCount", &account)?;
         stream.require_active(&account)?;
         let current = stream.open_shard_count();
         let arn = stream.arn.clone();

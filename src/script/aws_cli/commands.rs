@@ -73,7 +73,7 @@ pub(crate) struct CliOption {
     /// Listed in the CLI's help (the paging members a paginator replaces are not, though
     /// they still work).
     pub documented: bool,
-    /// The engine simulates the member (not StreamARN, StreamId, Tags, ...).
+    /// The engine simulates the member (not StreamId, Tags, ...).
     pub simulated: bool,
     /// What Tab offers for it and help calls it; `None` for a switch.
     pub value: Option<Value>,
@@ -163,6 +163,12 @@ pub(crate) static COMMANDS: &[CliCommand] = &[
     )
     .changes("reshards the stream"),
     command(
+        "update-stream-mode",
+        "UpdateStreamMode",
+        "switch a stream between PROVISIONED and ON_DEMAND capacity",
+    )
+    .changes("changes the stream's capacity mode"),
+    command(
         "increase-stream-retention-period",
         "IncreaseStreamRetentionPeriod",
         "keep records longer",
@@ -189,8 +195,10 @@ const SHORTHAND: &[(&str, &[&str])] = &[
             "Type=FROM_TIMESTAMP,Timestamp=",
         ],
     ),
-    // Shardlab simulates provisioned streams only.
-    ("StreamModeDetails", &["StreamMode=PROVISIONED"]),
+    (
+        "StreamModeDetails",
+        &["StreamMode=PROVISIONED", "StreamMode=ON_DEMAND"],
+    ),
 ];
 
 /// Options every command accepts (the CLI's global options).

@@ -9,7 +9,7 @@
 //! see `validate.rs`), the order members are printed in (botocore parses a response member
 //! by member in the model's order, dropping nulls, see `paginate.rs`), and how pages are
 //! put together. Copied from botocore 1.43.62 (aws-cli 1.46.3):
-//! `botocore/data/kinesis/2013-12-02/service-2.json` (the shapes reachable from the sixteen
+//! `botocore/data/kinesis/2013-12-02/service-2.json` (the shapes reachable from the seventeen
 //! operations Shardlab simulates; `max` and `enum` are left out because botocore does not
 //! check them), `paginators-1.json`, and `awscli/data/cli.json` (the global options).
 
@@ -144,6 +144,7 @@ static SHAPES: &[(&str, Shape)] = &[
     ("Timestamp", Shape::Timestamp),
     ("UpdateShardCountInput", Shape::Structure { members: &[("StreamName", "StreamName"), ("TargetShardCount", "PositiveIntegerObject"), ("ScalingType", "ScalingType"), ("StreamARN", "StreamARN"), ("StreamId", "StreamId")], required: &["TargetShardCount", "ScalingType"] }),
     ("UpdateShardCountOutput", Shape::Structure { members: &[("StreamName", "StreamName"), ("CurrentShardCount", "PositiveIntegerObject"), ("TargetShardCount", "PositiveIntegerObject"), ("StreamARN", "StreamARN")], required: &[] }),
+    ("UpdateStreamModeInput", Shape::Structure { members: &[("StreamARN", "StreamARN"), ("StreamId", "StreamId"), ("StreamModeDetails", "StreamModeDetails"), ("WarmThroughputMiBps", "NaturalIntegerObject")], required: &["StreamARN", "StreamModeDetails"] }),
     ("WarmThroughputObject", Shape::Structure { members: &[("TargetMiBps", "NaturalIntegerObject"), ("CurrentMiBps", "NaturalIntegerObject")], required: &[] }),
 ];
 
@@ -264,6 +265,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         "UpdateShardCountInput",
         Some("UpdateShardCountOutput"),
     ),
+    op("UpdateStreamMode", "UpdateStreamModeInput", None),
     op(
         "IncreaseStreamRetentionPeriod",
         "IncreaseStreamRetentionPeriodInput",

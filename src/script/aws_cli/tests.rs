@@ -38,6 +38,7 @@ const EXPECTED: &[(&str, &[(&str, bool)])] = &[
     ("split-shard", &[("--stream-name", false), ("--shard-to-split", true), ("--new-starting-hash-key", true), ("--stream-arn", false), ("--stream-id", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
     ("merge-shards", &[("--stream-name", false), ("--shard-to-merge", true), ("--adjacent-shard-to-merge", true), ("--stream-arn", false), ("--stream-id", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
     ("update-shard-count", &[("--stream-name", false), ("--target-shard-count", true), ("--scaling-type", true), ("--stream-arn", false), ("--stream-id", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
+    ("update-stream-mode", &[("--stream-arn", true), ("--stream-id", false), ("--stream-mode-details", true), ("--warm-throughput-mi-bps", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
     ("increase-stream-retention-period", &[("--stream-name", false), ("--retention-period-hours", true), ("--stream-arn", false), ("--stream-id", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
     ("decrease-stream-retention-period", &[("--stream-name", false), ("--retention-period-hours", true), ("--stream-arn", false), ("--stream-id", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
 ];

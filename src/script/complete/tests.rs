@@ -180,7 +180,7 @@ fn aws_kinesis_subcommands_and_waiters() {
     );
     assert_eq!(
         offered("aws kinesis wait stream-exists ", &world),
-        ["--stream-name"]
+        ["--stream-arn", "--stream-name"]
     );
     assert_eq!(
         offered("aws kinesis wait stream-exists --stream-name ", &world),
