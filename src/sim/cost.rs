@@ -16,7 +16,7 @@
 //! [`capacity_mode`] (every stream is PROVISIONED until the engine has modes) and
 //! [`fan_out_consumers`] (no stream has fan-out consumers until the engine registers them).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
@@ -138,9 +138,11 @@ pub struct Meter {
     /// Each stream's counters at the last look, with its creation time (a stream deleted and
     /// created again under the same name starts from zero).
     seen: BTreeMap<String, (u64, Usage)>,
-    /// Data charges at the start of the previous and the current simulated minute, for the
-    /// rate per hour of traffic: (when, dollars of data charges by then).
-    minute_marks: [(u64, f64); 2],
+    /// Dollars of charges by the amount at the meter's last look in each of the last 60-odd
+    /// simulated seconds, oldest first, for the rate per hour of traffic: (when, dollars).
+    /// The charges only grow at the meter's looks, so the last entry at or before a moment
+    /// gives the charges at that moment.
+    history: VecDeque<(u64, f64)>,
 }
 
 /// The bill so far, as the snapshot's `cost` shows it.
@@ -148,7 +150,7 @@ pub struct Meter {
 pub struct Bill {
     pub total_usd: f64,
     /// The hourly charges of the streams as they are now, plus the data charges of the last
-    /// one to two simulated minutes at their pace.
+    /// simulated minute at their pace.
     pub per_hour_usd: f64,
     /// Items billed so far (a quantity above zero), in the price table's order.
     pub items: Vec<BillItem>,
@@ -163,6 +165,9 @@ pub struct BillItem {
     pub amount_usd: f64,
 }
 
+/// How far back the rate per hour looks at traffic: one simulated minute.
+const TRAFFIC_WINDOW_MS: u64 = 60_000;
+
 /// Rounds dollars to a millionth of a cent, so the snapshot shows no float dust.
 fn usd(x: f64) -> f64 {
     (x * 1e8).round() / 1e8
@@ -174,7 +179,7 @@ impl Meter {
             last_ms: start_ms,
             so_far: Quantities::default(),
             seen: BTreeMap::new(),
-            minute_marks: [(start_ms, 0.0); 2],
+            history: VecDeque::from([(start_ms, 0.0)]),
         }
     }
 
@@ -204,9 +209,18 @@ impl Meter {
             .streams()
             .map(|s| (s.name.clone(), (s.created_ms, s.usage)))
             .collect();
-        let minute = now_ms / 60_000 * 60_000;
-        if minute > self.minute_marks[1].0 {
-            self.minute_marks = [self.minute_marks[1], (now_ms, self.data_usd(&self.so_far))];
+        let mark = (now_ms, self.data_usd(&self.so_far));
+        match self.history.back_mut() {
+            Some(last) if last.0 / 1000 == now_ms / 1000 => *last = mark,
+            _ => self.history.push_back(mark),
+        }
+        let window_start = now_ms.saturating_sub(TRAFFIC_WINDOW_MS);
+        while self
+            .history
+            .get(1)
+            .is_some_and(|next| next.0 <= window_start)
+        {
+            self.history.pop_front();
         }
     }
 
@@ -242,9 +256,18 @@ impl Meter {
         for stream in kinesis.streams() {
             next_hour.add_time(stream, HOUR_MS as u64);
         }
-        let (mark_ms, mark_usd) = self.minute_marks[0];
-        let traffic_per_hour = if now_ms > mark_ms {
-            (self.data_usd(&q) - mark_usd) * HOUR_MS / (now_ms - mark_ms) as f64
+        // Traffic at the pace of the last minute (or of the time since the start, if less).
+        let window_start = now_ms.saturating_sub(TRAFFIC_WINDOW_MS);
+        let (first_ms, _) = self.history.front().copied().unwrap_or((now_ms, 0.0));
+        let before = self
+            .history
+            .iter()
+            .take_while(|(at, _)| *at <= window_start)
+            .last()
+            .map_or(0.0, |(_, usd)| *usd);
+        let window = now_ms - window_start.max(first_ms.min(now_ms));
+        let traffic_per_hour = if window > 0 {
+            (self.data_usd(&q) - before) * HOUR_MS / window as f64
         } else {
             0.0
         };
