@@ -205,6 +205,12 @@ fn sim_cost_prints_what_the_snapshot_says() {
     );
     let rate = format!("${} per hour now", cost["per_hour_usd"].as_f64().unwrap());
     assert!(lines.last().unwrap().contains(&rate), "{}", printed.stdout);
+    let check = run(
+        &mut world,
+        &mut console,
+        "expect $(sim describe --query cost.total_usd) < 0.05",
+    );
+    assert_eq!((check.status, check.stderr.as_str()), (0, ""), "{check:?}");
     // Traffic counts in the rate: 100 units a second (0.36 million an hour at $0.014 a
     // million) beside two shard-hours an hour.
     let per_hour = cost["per_hour_usd"].as_f64().unwrap();
