@@ -77,10 +77,15 @@ impl Kinesis {
             share_capacity(shard, now_ms, &sizes, &calls)
         };
         let mut accepted_bytes = 0;
+        let mut usage = found.usage;
         for ((part, sizes), &taken) in parts.iter_mut().zip(&sizes).zip(&accepted) {
             part.accepted = taken;
-            accepted_bytes += sizes.iter().take(taken as usize).sum::<u64>();
+            for &size in sizes.iter().take(taken as usize) {
+                accepted_bytes += size;
+                usage.record_put(size);
+            }
         }
+        found.usage = usage;
         let total: u64 = accepted.iter().sum();
         let throttled = offered - total;
         let first_seq_ix = shard.next_seq_ix;
@@ -141,9 +146,11 @@ impl Kinesis {
             .records
             .push_generated(seq_ix, now_ms, source.clone(), origin_shard, ordinal);
         shard.count(config, now_ms, &call.metrics(1, size, 0));
+        let sequence_number = shard.sequence_number(seq_ix, now_ms);
+        found.usage.record_put(size);
         Ok(WriteOutcome::Accepted {
             shard_index,
-            sequence_number: shard.sequence_number(seq_ix, now_ms),
+            sequence_number,
         })
     }
 }

@@ -41,7 +41,8 @@
 //! - The vocabulary used throughout: [`hash_key`], [`sequence`], [`shard_id`](mod@shard_id),
 //!   [`sequence_layouts`] (the older layouts AWS still decodes on input), [`iterator`],
 //!   [`error`], [`config`], [`events`], [`clock_text`], and [`validate`], in
-//!   whose terms the request shapes are written.
+//!   whose terms the request shapes are written; [`usage`]: what a stream used that AWS
+//!   bills by the amount (PUT payload units, KB in, bytes out).
 
 mod actions;
 pub mod clock_text;
@@ -62,6 +63,7 @@ pub mod shard;
 pub mod shard_id;
 pub mod stream;
 mod throttle;
+pub mod usage;
 pub mod validate;
 pub mod write;
 pub mod write_call;
@@ -84,5 +86,6 @@ pub use reshard::{LineageNode, LineageState, Reshard, ReshardStep};
 pub use sequence::SequenceNumber;
 pub use shard_id::{parse_shard_id, shard_id};
 pub use stream::{Stream, StreamMode, StreamStatus};
+pub use usage::Usage;
 pub use write::WriteOutcome;
 pub use write_call::WriteCall;

@@ -182,6 +182,8 @@ impl Kinesis {
                 child_shards: Some(child_shards),
             });
         }
+        // (A closed shard read to its end returned nothing: no bytes to count above.)
+        stream.usage.record_read(bytes);
         Ok(ReadOutcome {
             shard_index,
             count,

@@ -9,6 +9,7 @@ use super::config::ShardLimits;
 use super::error::ApiError;
 use super::reshard::{self, LineageNode, Reshard, ReshardStep};
 use super::shard::Shard;
+use super::usage::Usage;
 
 /// `StreamStatus` as the API reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -110,6 +111,8 @@ pub struct Stream {
     /// Whether the stream has ever been ACTIVE. Its shards are listed only from then on: a
     /// stream deleted while still CREATING shows DELETING with no shards, as AWS shows it.
     pub activated: bool,
+    /// What it used that AWS bills by the amount, for the cost meter.
+    pub usage: Usage,
     /// Indices of the open shards ordered by StartingHashKey, for routing by binary search.
     open_by_range: Vec<u32>,
 }
@@ -134,6 +137,7 @@ impl Stream {
             limits,
             pending: None,
             activated: false,
+            usage: Usage::default(),
             open_by_range: Vec::new(),
         };
         stream.reindex_open_shards();

@@ -103,9 +103,11 @@ impl Stream {
             .records
             .push_stored(seq_ix, StoredRecord::new(now_ms, partition_key, data));
         shard.count(config, now_ms, &call.metrics(1, size, 0));
+        let sequence_number = shard.sequence_number(seq_ix, now_ms);
+        self.usage.record_put(size);
         WriteOutcome::Accepted {
             shard_index,
-            sequence_number: shard.sequence_number(seq_ix, now_ms),
+            sequence_number,
         }
     }
 }

@@ -442,7 +442,7 @@ pub fn kcl(world: &mut World, words: &[String]) -> Outcome {
     }
 }
 
-/// `sim describe`, `sim time`, `sim limits` (`sim seed` needs the runner: it replaces the world).
+/// `sim describe`, `sim time`, `sim cost`, `sim limits` (`sim seed` needs the runner: it replaces the world).
 pub fn sim(world: &mut World, words: &[String]) -> Outcome {
     let (sub, rest) = match SIM.find_subcommand(words) {
         Ok(found) => found,
@@ -471,6 +471,7 @@ pub fn sim(world: &mut World, words: &[String]) -> Outcome {
             Outcome::success(output::render(&value, format))
         }
         "time" => ok(format!("{} ms since the start", world.elapsed_ms())),
+        "cost" => ok(world.bill().render()),
         "limits" => {
             let args = match Args::parse(&path, sub, Some(&SIM), rest) {
                 Ok(args) => args,

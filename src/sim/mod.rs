@@ -16,8 +16,10 @@
 //! - `log`, `snapshot`: the event log, and the whole world as JSON.
 
 pub mod consumer;
+pub mod cost;
 pub mod keys;
 pub mod log;
+pub mod prices;
 pub mod producer;
 pub mod series;
 pub mod snapshot;

@@ -18,12 +18,15 @@
 //!     leases[]: the lease table rows with the KCL's attribute names (leaseKey, leaseOwner,
 //!               leaseCounter, checkpoint, checkpointSubSequenceNumber,
 //!               ownerSwitchesSinceCheckpoint, parentShardIds, childShardIds)
+//! cost: total_usd, per_hour_usd,
+//!     items[]: name, quantity, unit, unit_price_usd, amount_usd (see `sim::cost`)
 //! ```
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::cost::Bill;
 use super::world::World;
 use crate::engine::metrics::Metric;
 use crate::engine::{shard_id, HashKeyRange, StreamMode, StreamStatus};
@@ -38,6 +41,8 @@ pub struct Snapshot {
     pub producers: BTreeMap<String, ProducerSnapshot>,
     pub consumers: BTreeMap<String, ConsumerSnapshot>,
     pub apps: BTreeMap<String, AppSnapshot>,
+    /// What the streams would cost on AWS so far, and per hour now.
+    pub cost: Bill,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -272,6 +277,7 @@ impl World {
             producers,
             consumers,
             apps,
+            cost: self.bill(),
         }
     }
 }

@@ -431,7 +431,7 @@ fn sim_subcommands_and_options() {
     let world = world();
     assert_eq!(
         offered("sim ", &world),
-        ["cli", "describe", "limits", "seed", "time"]
+        ["cli", "cost", "describe", "limits", "seed", "time"]
     );
     assert_eq!(offered("sim describe ", &world), ["--output", "--query"]);
     assert_eq!(offered("sim describe --output ", &world), ["json", "text"]);

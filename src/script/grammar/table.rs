@@ -245,7 +245,7 @@ pub const KCL: Command = group(
 
 pub const SIM: Command = group(
     "sim",
-    "the simulated world: a snapshot, its time, shard limits, its seed, the AWS CLI it imitates",
+    "the simulated world: a snapshot, its time, its cost, shard limits, its seed, the AWS CLI it imitates",
     &[
         command("describe", "print the world as JSON", &[]).options(&[
             option(
@@ -260,6 +260,11 @@ pub const SIM: Command = group(
             ),
         ]),
         command("time", "how much simulated time has passed", &[]),
+        command(
+            "cost",
+            "the bill so far by item, and the rate per hour now (illustrative us-east-1 prices)",
+            &[],
+        ),
         command(
             "limits",
             "change what each shard of a stream accepts and serves per second",

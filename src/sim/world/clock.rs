@@ -4,7 +4,8 @@
 //! only code that moves time. [`World::advance_to`] pops the tasks due in time order (ties in
 //! the order they were scheduled, by a sequence number), lets the engine catch up to each
 //! task's moment first, and hands the task to the producers, consumers or KCL code that runs
-//! it. Those schedule their next tasks here, with `World::schedule`.
+//! it. Those schedule their next tasks here, with `World::schedule`. The cost meter is brought
+//! up to every moment the clock stops at, and to every engine change in between.
 
 use std::cmp::Reverse;
 
@@ -120,6 +121,13 @@ impl World {
 
     fn set_clock(&mut self, at_ms: u64) {
         self.now_ms = at_ms;
+        // The meter reaches each of the engine's changes before it applies, so every stretch
+        // of time is billed under the state it really had.
+        while let Some(due) = self.kinesis.next_change_ms().filter(|due| *due <= at_ms) {
+            self.meter.accrue(&self.kinesis, due);
+            self.kinesis.advance_to(due);
+        }
+        self.meter.accrue(&self.kinesis, at_ms);
         self.kinesis.advance_to(at_ms);
         for event in self.kinesis.drain_events() {
             self.log.push(at_ms, EventKind::Service { event });

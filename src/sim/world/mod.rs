@@ -31,6 +31,7 @@ use rand_pcg::Pcg64Mcg;
 
 use self::clock::Scheduled;
 use super::consumer::Consumer;
+use super::cost::{Bill, Meter};
 use super::log::{EventLog, EventsSince};
 use super::producer::Producer;
 use crate::engine::{Config, Kinesis};
@@ -80,6 +81,8 @@ pub struct World {
     /// Producer record sources made so far: each gets the next number, which orders their
     /// records for the readers' order checks (see `sim::source`).
     sources_made: u64,
+    /// What the streams would cost on AWS so far (see `sim::cost`).
+    meter: Meter,
 }
 
 impl World {
@@ -109,6 +112,7 @@ impl World {
                 CLI_RETRY_SEED_NAME,
             )),
             sources_made: 0,
+            meter: Meter::new(START_MS),
         }
     }
 
@@ -178,5 +182,10 @@ impl World {
 
     pub fn log(&self) -> &EventLog {
         &self.log
+    }
+
+    /// The bill so far: what the streams would have cost on AWS (illustrative prices).
+    pub fn bill(&self) -> Bill {
+        self.meter.bill(&self.kinesis, self.now_ms)
     }
 }
