@@ -209,3 +209,21 @@ fn a_huge_console_line_is_refused_before_it_is_run() {
         "{text}"
     );
 }
+
+/// A fuzzed script's account has AWS's default shard quota (500): a task checking a
+/// 20,000-shard world every second was a fuzz timeout (`fuzz/corpus/script/task-checks-a-
+/// 20000-shard-world.sh`, 30 s; with the quota, milliseconds).
+#[test]
+fn a_fuzzed_script_has_the_default_shard_quota() {
+    let entries = hardening::script_text(
+        "aws kinesis create-stream --stream-name t --shard-count 20000\n\
+         aws kinesis create-stream --stream-name u --shard-count 500\n",
+        hardening::SCRIPT_BUDGET_MS,
+    );
+    let text: String = entries
+        .iter()
+        .map(shardlab::script::Entry::render)
+        .collect();
+    assert!(text.contains("LimitExceededException"), "{text}");
+    assert_eq!(text.matches("LimitExceededException").count(), 1, "{text}");
+}
