@@ -225,6 +225,21 @@ impl Kinesis {
                     continue;
                 };
                 for step in stream.apply_reshard(&reshard, due_ms) {
+                    let sentence = match &step {
+                        ReshardStep::Split { parent, children } => format!(
+                            "{} split into {} and {} ({reason})",
+                            shard_id(*parent),
+                            shard_id(children[0]),
+                            shard_id(children[1])
+                        ),
+                        ReshardStep::Merge { parents, child } => format!(
+                            "{} and {} merged into {} ({reason})",
+                            shard_id(parents[0]),
+                            shard_id(parents[1]),
+                            shard_id(*child)
+                        ),
+                    };
+                    stream.scaler.applied(sentence);
                     let event = reshard_event(&name, step, due_ms, Some(reason.clone()));
                     self.events.push(event);
                 }

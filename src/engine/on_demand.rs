@@ -72,6 +72,8 @@ pub struct OnDemandScaler {
     peaks: VecDeque<(u64, u64)>,
     /// When the scaler last merged, for the pace of scale-down.
     last_merge_ms: Option<u64>,
+    /// The latest change it made, as a sentence for the page.
+    latest: Option<String>,
 }
 
 impl OnDemandScaler {
@@ -89,6 +91,17 @@ impl OnDemandScaler {
     /// When the next look is due, if the scaler is watching.
     pub fn next_check_ms(&self) -> Option<u64> {
         (self.next_check_ms > 0).then_some(self.next_check_ms)
+    }
+
+    /// The latest split or merge the service made and why ("shardId-... split into ... and
+    /// ... (on-demand scaling: ...)"), while the stream is ON_DEMAND.
+    pub fn latest(&self) -> Option<&str> {
+        self.latest.as_deref()
+    }
+
+    /// Remembers the change just applied, for [`OnDemandScaler::latest`].
+    pub(crate) fn applied(&mut self, sentence: String) {
+        self.latest = Some(sentence);
     }
 
     /// The peak write rate (bytes/s, per-minute average) within the window, for the snapshot.
@@ -248,13 +261,11 @@ fn dominant_key_share(stream: &Stream, index: u32, minute_start: u64) -> u64 {
     busiest * 100 / total.max(1)
 }
 
-/// "0.6 MB/s", "480 KB/s": rates as the AWS documentation writes them (1 MB = 2^20 bytes,
-/// as in the shard limit of 1 MB/s).
+/// "716 KB/s", "1.4 MB/s": rates as the AWS documentation writes them, the threshold being
+/// "500 KB/s" (1 KB = 1,024 bytes, 1 MB = 2^20 bytes, as in the shard limit of 1 MB/s).
 fn rate_text(bytes_per_sec: u64) -> String {
     if bytes_per_sec >= 1024 * 1024 {
         format!("{:.1} MB/s", bytes_per_sec as f64 / (1024.0 * 1024.0))
-    } else if bytes_per_sec >= 100 * 1024 {
-        format!("{:.2} MB/s", bytes_per_sec as f64 / (1024.0 * 1024.0))
     } else {
         format!("{} KB/s", bytes_per_sec / 1024)
     }
