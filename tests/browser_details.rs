@@ -266,3 +266,30 @@ async fn the_list_holds_still_while_the_pointer_is_over_it() {
     assert_ne!(newest_line(&root), before);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_cost_meter_shows_the_rate_and_total_and_its_items_on_click() {
+    let root = mount("", false).await;
+    steps(&root, 30).await;
+    let meter = find(&root, "#cost-meter");
+    let text = meter.text_content().unwrap_or_default();
+    assert!(
+        text.starts_with('$') && text.contains("/h · $") && text.ends_with(" so far"),
+        "{text}"
+    );
+    // Four provisioned shards cost 4 x $0.015 an hour before any traffic is counted.
+    let per_hour: f64 = attr(&meter, "data-per-hour-usd").parse().unwrap();
+    assert!(per_hour >= 0.06, "{per_hour}");
+    let total: f64 = attr(&meter, "data-total-usd").parse().unwrap();
+    assert!(total > 0.0, "{total}");
+    assert!(root.query_selector("#cost-breakdown").unwrap().is_none());
+    click(&root, "#cost-meter").await;
+    assert_eq!(attr(&find(&root, "#cost-meter"), "aria-expanded"), "true");
+    let bill = text_of(&root, "#cost-breakdown");
+    assert!(bill.contains("shard-hours") && bill.contains("at $0.015"), "{bill}");
+    assert!(bill.contains("PUT payload units"), "{bill}");
+    assert!(bill.contains("Prices are illustrative"), "{bill}");
+    click(&root, "#cost-breakdown .close").await;
+    assert!(root.query_selector("#cost-breakdown").unwrap().is_none());
+    root.remove();
+}

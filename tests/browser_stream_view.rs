@@ -330,3 +330,44 @@ async fn a_chart_with_nothing_to_plot_says_so_in_words() {
     }
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn an_on_demand_stream_shows_its_mode_and_how_it_scales_and_cannot_be_split_by_hand() {
+    let root = mount("", false).await;
+    console(
+        &root,
+        "aws kinesis create-stream --stream-name od --stream-mode-details StreamMode=ON_DEMAND",
+    )
+    .await;
+    steps(&root, 25).await;
+    let picker: HtmlSelectElement = find(&root, "#stream-picker").dyn_into().unwrap();
+    picker.set_value("od");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    picker
+        .dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "#stream-title"), "Stream od");
+    // Four shards to start with, as AWS gives a new on-demand stream.
+    assert_eq!(lanes(&root).len(), 4);
+    assert_eq!(text_of(&root, "#stream-mode"), "ON_DEMAND");
+    assert_eq!(
+        text_of(&root, "#scaling-note"),
+        "On-demand: the service splits a shard that takes more than 500 KB/s for 15 minutes; SplitShard, MergeShards and UpdateShardCount are refused."
+    );
+    let split = find(&root, "#lane-shardId-000000000000 .split-button");
+    assert!(
+        split.has_attribute("disabled"),
+        "split is refused on ON_DEMAND"
+    );
+    // The scenario's provisioned stream has neither.
+    picker.set_value("orders");
+    picker
+        .dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    assert!(root.query_selector("#stream-mode").unwrap().is_none());
+    assert!(root.query_selector("#scaling-note").unwrap().is_none());
+    root.remove();
+}

@@ -30,12 +30,16 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde_json::json;
 use shardlab::engine::metrics::Metric;
+use shardlab::engine::stream::StreamMode;
+use shardlab::engine::EngineEvent;
 use shardlab::engine::{
-    shard_id, IteratorStart, LineageNode, LineageState, ShardIterator, ShardLimits, MAX_HASH_KEY,
+    shard_id, Config, IteratorStart, LineageNode, LineageState, ShardIterator, ShardLimits,
+    MAX_HASH_KEY,
 };
 use shardlab::kcl::{
     CheckpointPolicy, Delivery, InitialPosition, KclConfig, KclEvent, WorkerAction, WorkerState,
 };
+use shardlab::sim::log::EventKind;
 use shardlab::sim::{Batching, KeyDistribution, ProducerConfig, RetryPolicy, World};
 
 mod common;
@@ -59,6 +63,9 @@ struct Run {
     /// When the faults stopped.
     calm_ms: u64,
     failover_ms: u64,
+    /// Whether the stream started ON_DEMAND, and whether the service resharded it by itself.
+    on_demand: bool,
+    self_scaled: bool,
 }
 
 fn marks_now(world: &World) -> Mark {
@@ -129,10 +136,37 @@ fn producer_config(rng: &mut Pcg64Mcg) -> ProducerConfig {
 /// One seed's run: set-up, random faults, then calm and catch-up.
 fn run(seed: u64) -> Run {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
-    let mut world = World::new(seed);
+    // Some streams are ON_DEMAND, with the scaler's thresholds and windows shrunk to what a
+    // short run at small rates reaches, so that it splits and merges shards on its own
+    // among the faults.
+    let on_demand = rng.random_bool(0.3);
+    let config = if on_demand {
+        Config {
+            on_demand_split_bytes_per_sec: rng.random_range(500..3_000),
+            on_demand_split_after_ms: 60_000,
+            on_demand_peak_window_ms: rng.random_range(2..6) * 60_000,
+            on_demand_merge_interval_ms: 60_000,
+            ..Config::default()
+        }
+    } else {
+        Config::default()
+    };
+    let mut world = World::with_config(seed, config);
     world.trace_kcl();
-    let shards = rng.random_range(1..=4);
-    create_stream(&mut world, "s", shards);
+    let shards = if on_demand {
+        world
+            .call(
+                "CreateStream",
+                &json!({"StreamName": "s", "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}),
+            )
+            .unwrap();
+        world.advance_by(world.kinesis().config().create_duration_ms);
+        world.kinesis().config().on_demand_initial_shard_count
+    } else {
+        let shards = rng.random_range(1..=4);
+        create_stream(&mut world, "s", shards);
+        shards
+    };
     // Lower write limits make hot keys throttle at the rates a quick test can afford.
     if rng.random_bool(0.5) {
         world
@@ -146,7 +180,15 @@ fn run(seed: u64) -> Run {
             )
             .unwrap();
     }
-    let mut schedule = vec![format!("{shards} shards")];
+    let mut schedule = vec![if on_demand {
+        let c = world.kinesis().config();
+        format!(
+            "{shards} shards, ON_DEMAND (split over {} B/s after {} ms, peak window {} ms)",
+            c.on_demand_split_bytes_per_sec, c.on_demand_split_after_ms, c.on_demand_peak_window_ms
+        )
+    } else {
+        format!("{shards} shards")
+    }];
     let producers = rng.random_range(1..=2);
     for i in 0..producers {
         let config = producer_config(&mut rng);
@@ -179,7 +221,7 @@ fn run(seed: u64) -> Run {
         let all = workers(&world, None);
         let pick = (!all.is_empty()).then(|| all[rng.random_range(0..all.len())].clone());
         let at = world.elapsed_ms();
-        let (what, outcome): (String, Result<(), String>) = match (rng.random_range(0..16), pick) {
+        let (what, outcome): (String, Result<(), String>) = match (rng.random_range(0..17), pick) {
             (0 | 1, Some(w)) => (format!("kill {w}"), world.kill_worker("app", &w)),
             (2 | 3, Some(w)) => {
                 let ms = rng.random_range(1_000..45_000);
@@ -300,6 +342,22 @@ fn run(seed: u64) -> Run {
                 }
                 (format!("everything stops for {gap} ms"), Ok(()))
             }
+            (15, _) => {
+                let stream = world.kinesis().stream("s").unwrap();
+                let (arn, mode) = (stream.arn.clone(), stream.mode);
+                let to = match mode {
+                    StreamMode::OnDemand => "PROVISIONED",
+                    StreamMode::Provisioned => "ON_DEMAND",
+                };
+                (
+                    format!("switch to {to}"),
+                    api(
+                        &mut world,
+                        "UpdateStreamMode",
+                        json!({"StreamARN": arn, "StreamModeDetails": {"StreamMode": to}}),
+                    ),
+                )
+            }
             _ => ("nothing".into(), Ok(())),
         };
         let outcome = match outcome {
@@ -337,12 +395,28 @@ fn run(seed: u64) -> Run {
         }
     }
     marks.push(marks_now(&world));
+    let self_scaled = world.log().iter().any(|e| {
+        matches!(
+            &e.kind,
+            EventKind::Service {
+                event: EngineEvent::ShardSplit {
+                    reason: Some(_),
+                    ..
+                } | EngineEvent::ShardsMerged {
+                    reason: Some(_),
+                    ..
+                }
+            }
+        )
+    });
     Run {
         world,
         schedule,
         marks,
         calm_ms,
         failover_ms,
+        on_demand,
+        self_scaled,
     }
 }
 
@@ -808,8 +882,11 @@ fn no_two_workers_act_on_a_lease_at_once_unless_one_is_paused(
 
 fn run_seeds(seeds: impl Iterator<Item = u64>) {
     let mut failures = Vec::new();
+    let (mut on_demand, mut self_scaled) = (0, 0);
     for seed in seeds {
         let mut run = run(seed);
+        on_demand += usize::from(run.on_demand);
+        self_scaled += usize::from(run.on_demand && run.self_scaled);
         if let Err(problem) = check(&mut run) {
             failures.push(format!(
                 "seed {seed}: {problem}\n  reproduce: SHARDLAB_FAULT_SEED={seed} cargo test --release --test faults reproduce -- --ignored --nocapture"
@@ -820,6 +897,11 @@ fn run_seeds(seeds: impl Iterator<Item = u64>) {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    // The ON_DEMAND runs are there to put the scaler among the faults: some must scale.
+    assert!(
+        on_demand == 0 || self_scaled > 0,
+        "none of {on_demand} ON_DEMAND runs split or merged a shard by itself"
+    );
 }
 
 fn seeds_in_part(part: u64) -> impl Iterator<Item = u64> {

@@ -670,5 +670,7 @@ mod course;
 mod help;
 #[path = "script/modes.rs"]
 mod modes;
+#[path = "script/on_demand.rs"]
+mod on_demand;
 #[path = "script/play.rs"]
 mod play;

@@ -64,6 +64,24 @@ pub struct Config {
     /// capacity at creation (1 MB/s per shard), and 4 shards were observed (reference
     /// modern-kinesis.md section 1).
     pub on_demand_initial_shard_count: u32,
+    /// How often an ON_DEMAND stream's scaler looks at the minute that just ended (see
+    /// [`super::on_demand`]): CloudWatch's one-minute period. Shardlab's choice.
+    pub on_demand_check_interval_ms: u64,
+    /// The write rate above which an ON_DEMAND stream splits a shard: 500 KB/s, as documented
+    /// (Shardlab reads KB as 1,024 bytes, as AWS's 1 MB/s shard limit is 2^20 bytes).
+    pub on_demand_split_bytes_per_sec: u64,
+    /// How long a shard must stay above that rate before it is split: 15 minutes, the
+    /// documented "within 15 minutes" at its longest.
+    pub on_demand_split_after_ms: u64,
+    /// A shard whose busiest partition key wrote at least this share (percent) of its bytes
+    /// is not split: a split cannot relieve one key. Undocumented; Shardlab's choice.
+    pub on_demand_hot_key_share_percent: u32,
+    /// The window of the peak whose double an ON_DEMAND stream keeps room for: 30 days, as
+    /// documented.
+    pub on_demand_peak_window_ms: u64,
+    /// The fastest pace at which an ON_DEMAND stream merges shards it no longer needs: one
+    /// merge an hour. Scale-down is undocumented; Shardlab's choice.
+    pub on_demand_merge_interval_ms: u64,
     /// How long UpdateStreamMode keeps the stream UPDATING. AWS documents no duration;
     /// Shardlab's choice.
     pub update_stream_mode_duration_ms: u64,
@@ -104,6 +122,12 @@ impl Default for Config {
             reshard_duration_ms: 5_000,
             update_shard_count_duration_ms: 30_000,
             on_demand_initial_shard_count: 4,
+            on_demand_check_interval_ms: 60_000,
+            on_demand_split_bytes_per_sec: 500 * 1024,
+            on_demand_split_after_ms: 15 * 60_000,
+            on_demand_hot_key_share_percent: 90,
+            on_demand_peak_window_ms: 30 * 24 * 3_600_000,
+            on_demand_merge_interval_ms: 3_600_000,
             update_stream_mode_duration_ms: 30_000,
             stream_mode_switches_per_day: 2,
             iterator_lifetime_ms: 300_000,

@@ -22,6 +22,9 @@ pub enum EngineEvent {
         stream: String,
         parent: String,
         children: [String; 2],
+        /// Why the service split it by itself (on-demand scaling); absent for SplitShard.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// A merge completed: two adjacent parents closed and one child opened.
     ShardsMerged {
@@ -29,6 +32,9 @@ pub enum EngineEvent {
         stream: String,
         parents: [String; 2],
         child: String,
+        /// Why the service merged them by itself (on-demand scaling); absent for MergeShards.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// Records passed retention and were trimmed.
     RecordsExpired {

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use super::config::{Config, ShardLimits};
 use super::error::ApiError;
 use super::events::EngineEvent;
-use super::reshard::ReshardStep;
+use super::on_demand::Scaling;
+use super::reshard::{Reshard, ReshardStep};
 use super::shard_id::shard_id;
-use super::stream::{Change, Pending, Stream, StreamStatus};
+use super::stream::{Change, Pending, Stream, StreamMode, StreamStatus};
 
 /// The simulated Kinesis Data Streams service of one account in one region.
 ///
@@ -62,7 +63,13 @@ impl Kinesis {
     pub fn next_change_ms(&self) -> Option<u64> {
         self.streams
             .values()
-            .filter_map(|s| s.pending.as_ref().map(|p| p.due_ms))
+            .flat_map(|s| {
+                let scaling = (s.mode == StreamMode::OnDemand)
+                    .then(|| s.scaler.next_check_ms())
+                    .flatten();
+                [s.pending.as_ref().map(|p| p.due_ms), scaling]
+            })
+            .flatten()
             .min()
     }
 
@@ -85,6 +92,7 @@ impl Kinesis {
         while let Some(due) = self.next_change_ms().filter(|due| *due <= target) {
             self.now_ms = self.now_ms.max(due);
             self.apply_due_changes(due);
+            self.scale_on_demand_streams(due);
         }
         self.now_ms = target;
         if target / 1000 > self.last_trim_second {
@@ -141,24 +149,7 @@ impl Kinesis {
                 Change::Reshard(reshard) => {
                     if let Some(stream) = self.streams.get_mut(&name) {
                         for step in stream.apply_reshard(&reshard, due_ms) {
-                            self.events.push(match step {
-                                ReshardStep::Split { parent, children } => {
-                                    EngineEvent::ShardSplit {
-                                        at_ms: due_ms,
-                                        stream: name.clone(),
-                                        parent: shard_id(parent),
-                                        children: children.map(shard_id),
-                                    }
-                                }
-                                ReshardStep::Merge { parents, child } => {
-                                    EngineEvent::ShardsMerged {
-                                        at_ms: due_ms,
-                                        stream: name.clone(),
-                                        parents: parents.map(shard_id),
-                                        child: shard_id(child),
-                                    }
-                                }
-                            });
+                            self.events.push(reshard_event(&name, step, due_ms, None));
                         }
                     }
                     self.set_status(&name, StreamStatus::Active, due_ms);
@@ -166,6 +157,10 @@ impl Kinesis {
                 Change::SwitchMode(mode) => {
                     if let Some(stream) = self.streams.get_mut(&name) {
                         stream.mode = mode;
+                        match mode {
+                            StreamMode::OnDemand => stream.scaler.start(due_ms, &self.config),
+                            StreamMode::Provisioned => stream.scaler.stop(),
+                        }
                     }
                     self.set_status(&name, StreamStatus::Active, due_ms);
                 }
@@ -175,6 +170,78 @@ impl Kinesis {
                         at_ms: due_ms,
                         stream: name,
                     });
+                }
+            }
+        }
+    }
+
+    /// Runs the scaler of every ON_DEMAND stream whose look is due at `due_ms` and applies
+    /// what it decides at once (the stream stays ACTIVE), within the account's shard quota.
+    fn scale_on_demand_streams(&mut self, due_ms: u64) {
+        let names: Vec<String> = self
+            .streams
+            .iter()
+            .filter(|(_, s)| {
+                s.mode == StreamMode::OnDemand && s.scaler.next_check_ms() == Some(due_ms)
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in names {
+            let Some(stream) = self.streams.get_mut(&name) else {
+                continue;
+            };
+            let mut scaler = std::mem::take(&mut stream.scaler);
+            let changes = scaler.check(stream, &self.config, due_ms);
+            stream.scaler = scaler;
+            for change in changes {
+                let (reshard, reason) = match change {
+                    Scaling::Split {
+                        shard,
+                        new_starting_hash_key,
+                        reason,
+                    } => {
+                        if self.open_shards_in_account() >= self.config.shard_limit as usize {
+                            continue;
+                        }
+                        let split = Reshard::Split {
+                            shard,
+                            new_starting_hash_key,
+                        };
+                        (split, reason)
+                    }
+                    Scaling::Merge {
+                        shard_to_merge,
+                        adjacent_shard_to_merge,
+                        reason,
+                    } => {
+                        let merge = Reshard::Merge {
+                            shard_to_merge,
+                            adjacent_shard_to_merge,
+                        };
+                        (merge, reason)
+                    }
+                };
+                let Some(stream) = self.streams.get_mut(&name) else {
+                    continue;
+                };
+                for step in stream.apply_reshard(&reshard, due_ms) {
+                    let sentence = match &step {
+                        ReshardStep::Split { parent, children } => format!(
+                            "{} split into {} and {} ({reason})",
+                            shard_id(*parent),
+                            shard_id(children[0]),
+                            shard_id(children[1])
+                        ),
+                        ReshardStep::Merge { parents, child } => format!(
+                            "{} and {} merged into {} ({reason})",
+                            shard_id(parents[0]),
+                            shard_id(parents[1]),
+                            shard_id(*child)
+                        ),
+                    };
+                    stream.scaler.applied(sentence);
+                    let event = reshard_event(&name, step, due_ms, Some(reason.clone()));
+                    self.events.push(event);
                 }
             }
         }
@@ -252,5 +319,31 @@ impl Kinesis {
             "arn:aws:kinesis:{}:{}:stream/{name}",
             self.config.region, self.config.account_id
         )
+    }
+}
+
+/// The event that reports a completed split or merge; `reason` says why the service made it
+/// by itself (on-demand scaling), `None` for a requested reshard.
+fn reshard_event(
+    stream: &str,
+    step: ReshardStep,
+    at_ms: u64,
+    reason: Option<String>,
+) -> EngineEvent {
+    match step {
+        ReshardStep::Split { parent, children } => EngineEvent::ShardSplit {
+            at_ms,
+            stream: stream.to_string(),
+            parent: shard_id(parent),
+            children: children.map(shard_id),
+            reason,
+        },
+        ReshardStep::Merge { parents, child } => EngineEvent::ShardsMerged {
+            at_ms,
+            stream: stream.to_string(),
+            parents: parents.map(shard_id),
+            child: shard_id(child),
+            reason,
+        },
     }
 }

@@ -54,6 +54,7 @@ pub mod hash_key;
 pub mod iterator;
 mod kinesis;
 pub mod metrics;
+pub mod on_demand;
 pub mod read;
 pub mod records;
 pub mod reshard;

@@ -28,6 +28,11 @@ pub trait RecordSource: fmt::Debug {
     fn size(&self, shard: u32, ordinal: u64) -> u64;
     /// Its partition key and data.
     fn record(&self, shard: u32, ordinal: u64) -> (String, Vec<u8>);
+    /// Its partition key alone: what event logs and scaling decisions need, without making
+    /// data that can be a megabyte long. The default makes the whole record.
+    fn partition_key(&self, shard: u32, ordinal: u64) -> String {
+        self.record(shard, ordinal).0
+    }
     /// Its hash key (MD5 of the partition key, or the producer's ExplicitHashKey).
     fn hash_key(&self, shard: u32, ordinal: u64) -> u128;
     /// Where it stands in its producer's send order, for counting the records a reader gets
@@ -359,7 +364,11 @@ impl RecordRef<'_> {
     pub fn partition_key(&self) -> String {
         match self.body {
             RecordBody::Stored(record) => record.partition_key().to_string(),
-            RecordBody::Generated { .. } => self.materialize().0,
+            RecordBody::Generated {
+                source,
+                shard,
+                ordinal,
+            } => source.partition_key(shard, ordinal),
         }
     }
 }

@@ -7,6 +7,7 @@
 
 use super::config::ShardLimits;
 use super::error::ApiError;
+use super::on_demand::OnDemandScaler;
 use super::reshard::{self, LineageNode, Reshard, ReshardStep};
 use super::shard::Shard;
 use super::usage::Usage;
@@ -98,6 +99,8 @@ pub struct Stream {
     pub status: StreamStatus,
     /// The capacity mode; a switch shows only once its UPDATING is over.
     pub mode: StreamMode,
+    /// How the service reshards the stream by itself while it is ON_DEMAND.
+    pub scaler: OnDemandScaler,
     /// When UpdateStreamMode calls were accepted, for the limit of switches per 24 hours.
     pub mode_switches_ms: Vec<u64>,
     /// When CreateStream was called (`StreamCreationTimestamp`).
@@ -130,6 +133,7 @@ impl Stream {
             arn,
             status: StreamStatus::Creating,
             mode: StreamMode::Provisioned,
+            scaler: OnDemandScaler::default(),
             mode_switches_ms: Vec::new(),
             created_ms,
             retention_hours: 24,

@@ -7,6 +7,7 @@
 //! model, and native unit tests pin its exact words; the panels only place it in the page.
 //! Numbers read as in the event history (`1,200`, see [`super::text`]).
 
+pub mod cost;
 mod lesson;
 
 pub use lesson::{

@@ -47,6 +47,8 @@ pub struct View {
     pub pointer: Option<Pointer>,
     /// The panels the lesson's step shows (`show`); `None` for every panel.
     pub panels: Option<Vec<String>>,
+    /// What the world's streams would cost on AWS: the total so far, the rate now, the items.
+    pub cost: crate::sim::cost::Bill,
 }
 
 impl View {
@@ -80,6 +82,7 @@ impl View {
             timeline_end_ms: session.timeline_end_ms(),
             pointer: session.pointer(),
             panels: session.panels(),
+            cost: world.bill(),
         }
     }
 }

@@ -197,6 +197,12 @@ impl RecordSource for ProducerSource {
         (key, data)
     }
 
+    fn partition_key(&self, shard: u32, ordinal: u64) -> String {
+        self.keys
+            .distribution
+            .key_name(self.key_index(shard, ordinal))
+    }
+
     fn hash_key(&self, shard: u32, ordinal: u64) -> u128 {
         self.explicit_hash_key
             .unwrap_or_else(|| self.keys.hash_of(self.key_index(shard, ordinal)))

@@ -20,6 +20,7 @@
 mod app;
 mod charts;
 mod console;
+mod cost_meter;
 mod dom;
 mod explainer;
 mod field;

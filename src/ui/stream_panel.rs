@@ -18,6 +18,7 @@ use super::flight_canvas::FlightLayer;
 use super::format;
 use super::lane::Lane;
 use super::palette::KEY_COLOURS;
+use crate::engine::stream::StreamMode;
 use crate::engine::{hash_key_of, StreamStatus, MAX_HASH_KEY};
 use crate::session::flights::key_colour;
 use crate::session::view::{no_stream, HotKey, ProducerView, StreamView};
@@ -176,7 +177,8 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
     let Some(stream) = &props.stream else {
         return empty_panel(props);
     };
-    let can_reshard = stream.status == StreamStatus::Active;
+    let on_demand = stream.mode == StreamMode::OnDemand;
+    let can_reshard = stream.status == StreamStatus::Active && !on_demand;
     let on_canvas_click = {
         let section = section.clone();
         props.on_stream.reform(move |event: MouseEvent| {
@@ -214,6 +216,15 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                     title="The stream's StreamStatus, as DescribeStreamSummary reports it">
                     { stream.status.as_str() }
                 </span>
+                if on_demand {
+                    <span id="stream-mode" class="mode on-demand"
+                        title="StreamModeDetails.StreamMode: the service adds and removes shards itself">
+                        { "ON_DEMAND" }
+                    </span>
+                }
+                if let Some(note) = &stream.scaling_note {
+                    <span id="scaling-note" class="status-note">{ note }</span>
+                }
                 if stream.status == StreamStatus::Updating {
                     <span class="status-note">{ "Resharding: records still flow; a second split or merge is refused (ResourceInUseException) until the stream is ACTIVE again." }</span>
                 }

@@ -89,8 +89,12 @@ impl Kinesis {
             }
         }
         self.create_stream(now_ms, name, count)?;
+        let now_ms = self.now_ms;
         if let Some(stream) = self.streams.get_mut(name) {
             stream.mode = mode;
+            if mode == StreamMode::OnDemand {
+                stream.scaler.start(now_ms, &self.config);
+            }
         }
         Ok(Empty {})
     }

@@ -178,6 +178,14 @@ fn shard_ended(consumer: &str, shard: &str, children: &[String]) -> OwnLine {
     }
 }
 
+/// " (on-demand scaling: it took ...)" for a change the service made by itself.
+fn reason_text(reason: &Option<String>) -> String {
+    reason
+        .as_ref()
+        .map(|reason| format!(" ({reason})"))
+        .unwrap_or_default()
+}
+
 /// Lines for the service's own changes.
 fn service_line(event: &EngineEvent) -> OwnLine {
     match event {
@@ -197,15 +205,17 @@ fn service_line(event: &EngineEvent) -> OwnLine {
             stream,
             parent,
             children,
+            reason,
             ..
         } => OwnLine::new(
             HistoryKind::Reshard,
             format!(
-                "{} of {stream} split into {} and {}: the parent is closed, its children \
+                "{} of {stream} split into {} and {}{}: the parent is closed, its children \
                  take its writes",
                 shard_name(parent),
                 shard_name(&children[0]),
-                shard_name(&children[1])
+                shard_name(&children[1]),
+                reason_text(reason)
             ),
             [parent, &children[0], &children[1]],
             [],
@@ -214,15 +224,17 @@ fn service_line(event: &EngineEvent) -> OwnLine {
             stream,
             parents,
             child,
+            reason,
             ..
         } => OwnLine::new(
             HistoryKind::Reshard,
             format!(
-                "{} and {} of {stream} merged into {}: the parents are closed, the child \
+                "{} and {} of {stream} merged into {}{}: the parents are closed, the child \
                  takes their writes",
                 shard_name(&parents[0]),
                 shard_name(&parents[1]),
-                shard_name(child)
+                shard_name(child),
+                reason_text(reason)
             ),
             [&parents[0], &parents[1], child],
             [],

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::engine::metrics::Metric;
 use crate::engine::shard::Shard;
+use crate::engine::stream::StreamMode;
 use crate::engine::{
     hash_key_of, md5_hex, shard_id, LineageNode, ShardLimits, Stream, StreamStatus, MAX_HASH_KEY,
 };
@@ -135,6 +136,11 @@ pub struct StreamView {
     /// Every shard ever, for the family tree.
     pub lineage: Vec<LineageNode>,
     pub retention_hours: u32,
+    /// PROVISIONED or ON_DEMAND.
+    pub mode: StreamMode,
+    /// For an ON_DEMAND stream: its latest split or merge by the service and why, or how the
+    /// service will scale it while it has not yet.
+    pub scaling_note: Option<String>,
 }
 
 /// A producer on screen.
@@ -226,7 +232,27 @@ pub fn stream_view(world: &World, stream: &Stream) -> StreamView {
             .collect(),
         lineage: stream.lineage(now),
         retention_hours: stream.retention_hours,
+        mode: stream.mode,
+        scaling_note: scaling_note(world, stream),
     }
+}
+
+/// What an ON_DEMAND stream's note says: the service's latest split or merge of it, with
+/// the reason the scaler gave, or else the rule it scales by.
+fn scaling_note(world: &World, stream: &Stream) -> Option<String> {
+    if stream.mode != StreamMode::OnDemand {
+        return None;
+    }
+    let latest = stream.scaler.latest().map(str::to_string);
+    let config = world.kinesis().config();
+    Some(latest.unwrap_or_else(|| {
+        format!(
+            "On-demand: the service splits a shard that takes more than {} KB/s for {} minutes; \
+             SplitShard, MergeShards and UpdateShardCount are refused.",
+            config.on_demand_split_bytes_per_sec / 1024,
+            config.on_demand_split_after_ms / 60_000
+        )
+    }))
 }
 
 fn shard_view(world: &World, stream: &Stream, shard: &Shard) -> ShardView {

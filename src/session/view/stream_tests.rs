@@ -305,3 +305,44 @@ fn readers_read_as_names_and_calls() {
     );
     assert_eq!(readers_out_of_order_note(&[kcl]), None);
 }
+
+#[test]
+fn an_on_demand_stream_says_how_it_scales_then_why_it_split() {
+    let mut session = Session::new(Link::decode("").unwrap());
+    session.run_command(
+        "aws kinesis create-stream --stream-name od --stream-mode-details StreamMode=ON_DEMAND",
+    );
+    session.advance(3_000);
+    let view = crate::session::View::showing(&session, Some("od"));
+    let stream = view.stream.unwrap();
+    assert_eq!(stream.mode, StreamMode::OnDemand);
+    assert_eq!(stream.shards.len(), 4);
+    assert_eq!(
+        stream.scaling_note.as_deref(),
+        Some("On-demand: the service splits a shard that takes more than 500 KB/s for 15 minutes; SplitShard, MergeShards and UpdateShardCount are refused.")
+    );
+    // About 0.7 MB/s on each shard: every shard splits after 15 minutes.
+    session.run_command("producer add big --stream od --rate 30 --size 100000 --keys uniform:1000");
+    session.advance(17 * 60_000);
+    let view = crate::session::View::showing(&session, Some("od"));
+    let stream = view.stream.unwrap();
+    assert_eq!(stream.shards.len(), 8);
+    assert_eq!(stream.closed_shards.len(), 4);
+    let note = stream.scaling_note.unwrap();
+    assert!(
+        note.starts_with("shardId-0000000000") && note.contains(" split into shardId-"),
+        "{note}"
+    );
+    assert!(
+        note.contains("(on-demand scaling: it took 7")
+            && note
+                .contains(" KB/s for 15 minutes (over the 500 KB/s at which AWS splits a shard))"),
+        "{note}"
+    );
+    // A provisioned stream has no such note.
+    let orders = crate::session::View::showing(&session, Some("orders"))
+        .stream
+        .unwrap();
+    assert_eq!(orders.mode, StreamMode::Provisioned);
+    assert_eq!(orders.scaling_note, None);
+}

@@ -166,7 +166,9 @@ impl World {
                 let (accepted, throttled) = producer.settle_part(now, part);
                 let id = shard_id(shard);
                 if accepted > 0 {
-                    let (sample_key, _) = part.source.record(part.origin_shard, part.first_ordinal);
+                    let sample_key = part
+                        .source
+                        .partition_key(part.origin_shard, part.first_ordinal);
                     self.log.push(
                         now,
                         EventKind::RecordsPut {
@@ -180,9 +182,9 @@ impl World {
                 }
                 if throttled > 0 {
                     // The refused records are the tick's last ones: name the first of them.
-                    let (sample_key, _) = part
+                    let sample_key = part
                         .source
-                        .record(part.origin_shard, part.first_ordinal + accepted);
+                        .partition_key(part.origin_shard, part.first_ordinal + accepted);
                     self.log.push(
                         now,
                         EventKind::RecordsThrottled {
@@ -261,7 +263,7 @@ impl World {
                     let (count, key) = &mut outcomes.entry(shard).or_default()[slot];
                     *count += 1;
                     if key.is_none() {
-                        *key = Some(source.record(retry.origin_shard, ordinal).0);
+                        *key = Some(source.partition_key(retry.origin_shard, ordinal));
                     }
                 }
             }
