@@ -5,7 +5,8 @@
 //! `leaseCounter`; each judges whether another is alive by watching that counter with its own
 //! clock. That is why a dead worker's shards wait 20 to 40 seconds, why records are processed
 //! twice, why a child shard sits idle until its parents are done, and how a paused worker
-//! becomes a zombie. Built on the engine only; the world schedules its tasks.
+//! becomes a zombie. Built on the engine only (and `sim::latency`, the delivery-latency meter a
+//! KCL application shares with polling consumers); the world schedules its tasks.
 //!
 //! The files follow the KCL's own parts:
 //! - `table.rs`: the lease table, every write a compare-and-set on `leaseCounter`;

@@ -3,7 +3,9 @@
 //! Nothing is sampled twice: every value comes from the per-second series the model already
 //! keeps for CloudWatch (shards: IncomingRecords, WriteProvisionedThroughputExceeded, ...;
 //! producers: succeeded and throttled records; consumers and KCL applications:
-//! MillisBehindLatest), so a chart and the CSV show exactly what the gauges counted. Those
+//! MillisBehindLatest, and the records delivered and the sum of their delivery latencies, whose
+//! quotient is the delivery latency chart), so a chart and the CSV show exactly what the gauges
+//! counted. Those
 //! series keep the last 15 simulated minutes second by second, which is what the CSV holds.
 //!
 //! A consumer that made no GetRecords call in a second has no MillisBehindLatest for it, as in
@@ -63,6 +65,8 @@ pub const WRITE_EXCEEDED_TITLE: &str = "WriteProvisionedThroughputExceeded per s
 pub const BEHIND_TITLE: &str = "MillisBehindLatest per consumer, and the stream's iterator age";
 pub const PRODUCERS_TITLE: &str = "Producer records: succeeded vs throttled";
 pub const LEASES_TITLE: &str = "Leases per worker";
+pub const LATENCY_TITLE: &str =
+    "Delivery latency per consumer and KCL application (put to delivery, mean of each second)";
 
 /// A chart with nothing to plot, in words (`None` when it has a value to draw): a chart
 /// without lines or values would show an empty legend and a bare axis, which says nothing.
@@ -80,6 +84,11 @@ pub fn nothing_to_plot(chart: &Chart) -> Option<String> {
         LEASES_TITLE => "This application has no worker, so there is nothing to plot.".to_string(),
         BEHIND_TITLE => format!(
             "No consumer or KCL application has read this stream in the last {}, so there is nothing to plot.",
+            crate::session::text::plural(seconds.max(1) as u64, "second", "seconds")
+        ),
+        LATENCY_TITLE if chart.lines.is_empty() => "No consumer or KCL application reads this stream, so there is nothing to plot. Add one with `consumer add` or `kcl app add`.".to_string(),
+        LATENCY_TITLE => format!(
+            "No consumer or KCL application has received a record of this stream in the last {}, so there is nothing to plot.",
             crate::session::text::plural(seconds.max(1) as u64, "second", "seconds")
         ),
         title => format!("{title}: nothing to plot yet."),
@@ -137,7 +146,7 @@ pub fn second_ticks(first: u64, last: u64) -> Vec<u64> {
         .collect()
 }
 
-/// The four charts of the page, for one stream, over the last `window` complete seconds.
+/// The five charts of the page, for one stream, over the last `window` complete seconds.
 pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
     let (from, to) = seconds_span(world, window);
     let first_second = from.saturating_sub(START_MS / 1000);
@@ -163,6 +172,7 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
     let limit = stream.limits.write_records_per_sec as f64;
 
     let mut behind = Vec::new();
+    let mut latency = Vec::new();
     for consumer in world.consumers().filter(|c| c.config.stream == stream.name) {
         let polls = consumer
             .series
@@ -175,6 +185,16 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
             name: consumer.name.clone(),
             values: gaps(values, &polls),
         });
+        let records = consumer
+            .series
+            .per_second(ConsumerSeries::Records.into(), from, to);
+        let sums = consumer
+            .series
+            .per_second(ConsumerSeries::DeliveryLatencySum.into(), from, to);
+        latency.push(Line {
+            name: consumer.name.clone(),
+            values: means(&sums, &records),
+        });
     }
     for app in world.apps().filter(|a| a.config.stream == stream.name) {
         let reads = app.series.per_second(AppSeries::Reads.into(), from, to);
@@ -184,6 +204,14 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
         behind.push(Line {
             name: format!("{} (KCL)", app.name),
             values: gaps(values, &reads),
+        });
+        let delivered = app.series.per_second(AppSeries::Delivered.into(), from, to);
+        let sums = app
+            .series
+            .per_second(AppSeries::DeliveryLatencySum.into(), from, to);
+        latency.push(Line {
+            name: format!("{} (KCL)", app.name),
+            values: means(&sums, &delivered),
         });
     }
 
@@ -260,6 +288,14 @@ pub fn charts(world: &World, stream: &Stream, window: u64) -> Vec<Chart> {
             lines: producers,
             limit: None,
         },
+        Chart {
+            name: point::CHARTS[5],
+            title: LATENCY_TITLE,
+            unit: "ms",
+            first_second,
+            lines: latency,
+            limit: None,
+        },
     ]
 }
 
@@ -315,24 +351,42 @@ fn seconds_span(world: &World, window: u64) -> (u64, u64) {
 /// second does not land a call in every second, so the line carries a value across up to
 /// [`BRIDGED_SECONDS`] quiet seconds; a longer silence (a dead consumer) is a gap.
 fn gaps(values: Vec<u64>, calls: &[u64]) -> Vec<Option<f64>> {
+    bridged(
+        values
+            .into_iter()
+            .zip(calls)
+            .map(|(v, &n)| (n > 0).then_some(v as f64)),
+    )
+}
+
+/// The mean delivery latency of each second (the sum of the latencies over the records
+/// delivered), a gap in a second without deliveries, bridged as [`gaps`] bridges.
+fn means(sums: &[u64], delivered: &[u64]) -> Vec<Option<f64>> {
+    bridged(
+        sums.iter()
+            .zip(delivered)
+            .map(|(&sum, &n)| (n > 0).then(|| sum as f64 / n as f64)),
+    )
+}
+
+/// Carries the last value across up to [`BRIDGED_SECONDS`] seconds without one.
+fn bridged(values: impl Iterator<Item = Option<f64>>) -> Vec<Option<f64>> {
     let mut last: Option<(usize, f64)> = None;
     values
-        .into_iter()
-        .zip(calls)
         .enumerate()
-        .map(|(i, (v, &n))| {
-            if n > 0 {
-                last = Some((i, v as f64));
-                Some(v as f64)
-            } else {
-                last.filter(|(at, _)| i - at <= BRIDGED_SECONDS)
-                    .map(|(_, v)| v)
+        .map(|(i, value)| match value {
+            Some(v) => {
+                last = Some((i, v));
+                Some(v)
             }
+            None => last
+                .filter(|(at, _)| i - at <= BRIDGED_SECONDS)
+                .map(|(_, v)| v),
         })
         .collect()
 }
 
-/// How many seconds without a GetRecords call a MillisBehindLatest line bridges.
+/// How many seconds without a GetRecords call (or a delivery) a line bridges.
 const BRIDGED_SECONDS: usize = 2;
 
 /// The per-second metrics of the last 15 simulated minutes as CSV, one row per value:
@@ -475,6 +529,46 @@ mod tests {
     }
 
     #[test]
+    fn the_delivery_latency_chart_is_each_readers_mean_of_each_second() {
+        let session = busy_session();
+        let stream = session.world.kinesis().stream("orders").unwrap();
+        let charts = charts(&session.world, stream, 10);
+        let latency = charts.iter().find(|c| c.title == LATENCY_TITLE).unwrap();
+        assert_eq!((latency.name, latency.unit), ("latency", "ms"));
+        let readers = session.world.consumers().count() + session.world.apps().count();
+        assert_eq!(latency.lines.len(), readers);
+        let app = latency
+            .lines
+            .iter()
+            .find(|l| l.name == "analytics (KCL)")
+            .unwrap();
+        // A second's value is the sum of that second's latencies over its deliveries.
+        let found = session.world.app("analytics").unwrap();
+        let last = session.world.now_ms() / 1000 - 1;
+        let mut checked = 0;
+        for (i, second) in (last - 9..=last).enumerate() {
+            let n = found.series.in_second(AppSeries::Delivered.into(), second);
+            let sum = found
+                .series
+                .in_second(AppSeries::DeliveryLatencySum.into(), second);
+            if n > 0 {
+                assert_eq!(app.values[i], Some(sum as f64 / n as f64));
+                checked += 1;
+            }
+        }
+        assert!(
+            checked >= 5,
+            "the KCL reads every 1.5 s: {checked} seconds with deliveries"
+        );
+        // Every value is a latency a reader could have seen: no more than the run so far.
+        let values: Vec<f64> = app.values.iter().flatten().copied().collect();
+        assert!(!values.is_empty());
+        assert!(values
+            .iter()
+            .all(|v| *v >= 0.0 && *v <= session.world.elapsed_ms() as f64));
+    }
+
+    #[test]
     fn leases_per_worker_follow_the_lease_table() {
         let mut session = busy_session();
         session.advance(60_000);
@@ -546,6 +640,21 @@ mod tests {
         assert_eq!(
             nothing_to_plot(&charts[3]).as_deref(),
             Some("No producer writes to this stream, so there is nothing to plot. Add one with `producer add`.")
+        );
+        assert_eq!(
+            nothing_to_plot(&charts[4]).as_deref(),
+            Some("No consumer or KCL application reads this stream, so there is nothing to plot. Add one with `consumer add` or `kcl app add`.")
+        );
+        // A reader that has received nothing yet: no value, and the words say for how long.
+        let mut session = session;
+        session.run_command(
+            "consumer add c --stream Foo --shard-id shardId-000000000000 --shard-iterator-type LATEST",
+        );
+        session.advance(3_000);
+        let stream = session.world.kinesis().stream("Foo").unwrap();
+        assert_eq!(
+            nothing_to_plot(&super::charts(&session.world, stream, 120)[4]).as_deref(),
+            Some("No consumer or KCL application has received a record of this stream in the last 13 seconds, so there is nothing to plot.")
         );
         let busy = busy_session();
         let stream = busy.world.kinesis().stream("orders").unwrap();

@@ -14,6 +14,7 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 
+use super::latency::DeliveryLatency;
 use super::series;
 use crate::engine::metrics::Series;
 use crate::engine::{parse_shard_id, ShardIterator};
@@ -97,13 +98,16 @@ pub struct ConsumerCounters {
 }
 
 /// Per-second series of a consumer: records, bytes, read throttles, MillisBehindLatest (max),
-/// and polls (a second without polls has no MillisBehindLatest, as in CloudWatch).
-pub const CONSUMER_SERIES: [&str; 5] = [
+/// polls (a second without polls has no MillisBehindLatest, as in CloudWatch), and the sum of
+/// the delivery latencies of the records read in the second (divided by `records`, the mean
+/// delivery latency of that second: see [`crate::sim::latency`]).
+pub const CONSUMER_SERIES: [&str; 6] = [
     "records",
     "bytes",
     "read_throttles",
     "MillisBehindLatest",
     "polls",
+    "delivery_latency_ms_sum",
 ];
 
 /// The counters of [`Consumer::series`], in the order of [`CONSUMER_SERIES`].
@@ -114,16 +118,18 @@ pub enum ConsumerSeries {
     ReadThrottles,
     MillisBehindLatest,
     Polls,
+    DeliveryLatencySum,
 }
 
 impl ConsumerSeries {
     /// Every counter, in order.
-    pub const ALL: [ConsumerSeries; 5] = [
+    pub const ALL: [ConsumerSeries; 6] = [
         ConsumerSeries::Records,
         ConsumerSeries::Bytes,
         ConsumerSeries::ReadThrottles,
         ConsumerSeries::MillisBehindLatest,
         ConsumerSeries::Polls,
+        ConsumerSeries::DeliveryLatencySum,
     ];
 
     /// MillisBehindLatest keeps the largest value of a period; the others are sums.
@@ -160,7 +166,9 @@ pub struct Consumer {
     pub next_poll_ms: u64,
     pub generation: u64,
     pub counters: ConsumerCounters,
-    pub series: Series<5>,
+    pub series: Series<6>,
+    /// How long after their puts its records reached it (every GetRecords delivery).
+    pub latency: DeliveryLatency,
     /// The order its records came in, for `order_violations`.
     pub order: DeliveryOrder,
     /// Polls wander by up to a tenth of the idle time, as real loops do (their work takes
@@ -188,6 +196,7 @@ impl Consumer {
             generation: 0,
             counters: ConsumerCounters::default(),
             series: Series::new(ConsumerSeries::ALL.map(ConsumerSeries::is_maximum)),
+            latency: DeliveryLatency::default(),
             order: DeliveryOrder::default(),
             jitter: Pcg64Mcg::seed_from_u64(seed),
             config,

@@ -12,12 +12,14 @@
 //!   (`consumers.rs`) and KCL applications (`kcl.rs`);
 //! - `producer`, `keys`, `source`: one producer, its key distribution and its records;
 //! - `consumer`: one polling consumer;
+//! - `latency`: delivery latency (put to delivery) of consumers and KCL applications;
 //! - `series`: how producers and consumers keep their per-second series;
 //! - `log`, `snapshot`: the event log, and the whole world as JSON.
 
 pub mod consumer;
 pub mod cost;
 pub mod keys;
+pub mod latency;
 pub mod log;
 pub mod prices;
 pub mod producer;

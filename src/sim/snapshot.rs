@@ -10,9 +10,10 @@
 //! producers.{name}: stream, rate, keys, batching, paused, sent, succeeded, throttled,
 //!     retried, failed, calls, latency_ms_mean, latency_ms_max, pending_retries
 //! consumers.{name}: stream, shards[], records, bytes, calls, read_throttles,
-//!     iterators_expired, MillisBehindLatest, order_violations, paused
+//!     iterators_expired, MillisBehindLatest, order_violations, paused,
+//!     delivery_latency_ms_mean, delivery_latency_ms_p99
 //! apps.{name}: stream, processed, duplicates, duplicates_by_reason.{reason}, overlaps,
-//!     order_violations,
+//!     order_violations, delivery_latency_ms_mean, delivery_latency_ms_p99,
 //!     workers[]: id, state (running|paused|dead), leases[], processed,
 //!                consumers.{lease}: state, reason
 //!     leases[]: the lease table rows with the KCL's attribute names (leaseKey, leaseOwner,
@@ -21,6 +22,11 @@
 //! cost: total_usd, per_hour_usd,
 //!     items[]: name, quantity, unit, unit_price_usd, amount_usd (see `sim::cost`)
 //! ```
+//!
+//! `delivery_latency_ms_mean` (to 0.1 ms) and `delivery_latency_ms_p99` (whole ms, within 1 %)
+//! are over the whole run, every delivery counted (see [`crate::sim::latency`]), and `null`
+//! until the reader got its first record: a script's `expect ... < 500` then fails rather than
+//! passing on a reader that never read, since `null` is not ordered against a number.
 
 use std::collections::BTreeMap;
 
@@ -55,6 +61,9 @@ pub struct AppSnapshot {
     /// Records of one partition key processed after a record of that key its producer sent
     /// later (records processed again are duplicates, not counted here): see [`crate::order`].
     pub order_violations: u64,
+    /// Put to `processRecords`, over the run; `None` (null) before the first delivery.
+    pub delivery_latency_ms_mean: Option<f64>,
+    pub delivery_latency_ms_p99: Option<u64>,
     pub workers: Vec<WorkerSnapshot>,
     pub leases: Vec<Lease>,
 }
@@ -141,6 +150,9 @@ pub struct ConsumerSnapshot {
     /// see [`crate::order`].
     pub order_violations: u64,
     pub paused: bool,
+    /// Put to GetRecords' answer, over the run; `None` (null) before the first delivery.
+    pub delivery_latency_ms_mean: Option<f64>,
+    pub delivery_latency_ms_p99: Option<u64>,
 }
 
 impl World {
@@ -219,6 +231,8 @@ impl World {
                         millis_behind_latest: c.counters.millis_behind_latest,
                         order_violations: c.order.violations(),
                         paused: c.is_paused(now),
+                        delivery_latency_ms_mean: c.latency.summary().mean_ms,
+                        delivery_latency_ms_p99: c.latency.summary().p99_ms,
                     },
                 )
             })
@@ -263,6 +277,8 @@ impl World {
                             .collect(),
                         overlaps: app.stats.overlaps,
                         order_violations: app.order.violations(),
+                        delivery_latency_ms_mean: app.latency.summary().mean_ms,
+                        delivery_latency_ms_p99: app.latency.summary().p99_ms,
                         workers,
                         leases: app.table.scan(),
                     },

@@ -1,6 +1,7 @@
 //! The charts: per-shard IncomingRecords and WriteProvisionedThroughputExceeded, per-consumer
-//! MillisBehindLatest, and producer records succeeded vs throttled, drawn with plotters on
-//! canvases.
+//! MillisBehindLatest, producer records succeeded vs throttled, and the delivery latency of
+//! each consumer and KCL application (put to delivery, the mean of each second), drawn with
+//! plotters on canvases.
 //!
 //! Plotters redraws everything each time (there is no retained scene, and measuring axis
 //! labels costs a layout each), so the page redraws the charts at 2 Hz, not every frame. The

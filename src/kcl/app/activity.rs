@@ -47,7 +47,13 @@ pub struct Delivery {
 }
 
 /// The names of [`super::KclApp::series`]'s counters.
-pub const APP_SERIES: [&str; 3] = ["processed", "MillisBehindLatest", "reads"];
+pub const APP_SERIES: [&str; 5] = [
+    "processed",
+    "MillisBehindLatest",
+    "reads",
+    "delivered",
+    "delivery_latency_ms_sum",
+];
 
 /// The counters of [`super::KclApp::series`], in the order of [`APP_SERIES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,14 +64,22 @@ pub enum AppSeries {
     MillisBehindLatest,
     /// GetRecords calls that returned.
     Reads,
+    /// Records handed to the record processors (`processRecords`), counted when handed over
+    /// (`Processed` counts them when the batch is done).
+    Delivered,
+    /// The sum of those records' delivery latencies: divided by `Delivered`, the mean delivery
+    /// latency of the second (see [`crate::sim::latency`]).
+    DeliveryLatencySum,
 }
 
 impl AppSeries {
     /// Every counter, in order.
-    pub const ALL: [AppSeries; 3] = [
+    pub const ALL: [AppSeries; 5] = [
         AppSeries::Processed,
         AppSeries::MillisBehindLatest,
         AppSeries::Reads,
+        AppSeries::Delivered,
+        AppSeries::DeliveryLatencySum,
     ];
 
     /// MillisBehindLatest keeps the largest value of a period; the others are sums.

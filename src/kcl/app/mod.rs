@@ -56,6 +56,7 @@ use super::taker::Acquisition;
 use crate::engine::metrics::Series;
 use crate::engine::Kinesis;
 use crate::order::DeliveryOrder;
+use crate::sim::latency::DeliveryLatency;
 use worker::Held;
 
 /// One KCL application consuming one stream.
@@ -86,8 +87,12 @@ pub struct KclApp {
     pub trace: Option<Vec<Delivery>>,
     /// Per-second series: records processed, MillisBehindLatest (the largest any shard
     /// consumer reported) and GetRecords calls that succeeded (a second without reads has no
-    /// MillisBehindLatest, as in CloudWatch). See [`APP_SERIES`].
-    pub series: Series<3>,
+    /// MillisBehindLatest, as in CloudWatch), records delivered to the record processors and
+    /// the sum of their delivery latencies. See [`APP_SERIES`].
+    pub series: Series<5>,
+    /// How long after their puts records reached the record processors (every batch handed
+    /// to `processRecords`, duplicates included).
+    pub latency: DeliveryLatency,
     /// The order its record processors got records in, for `order_violations`: one for the
     /// application, since the order that matters is the order it processed a key's records.
     pub order: DeliveryOrder,
@@ -114,6 +119,7 @@ impl KclApp {
             last_processed_ms: BTreeMap::new(),
             renewals: VecDeque::new(),
             series: Series::new(AppSeries::ALL.map(AppSeries::is_maximum)),
+            latency: DeliveryLatency::default(),
             activity: LeaseActivity::default(),
             order: DeliveryOrder::default(),
         })

@@ -280,8 +280,12 @@ impl KclApp {
             return Some(now);
         };
         let order = &mut self.order;
+        // The delivery point: a batch GetRecords returned goes to processRecords at once.
+        let latency = &mut self.latency;
+        let mut latency_sum = 0u64;
         match kinesis.read(now, &iterator, self.config.max_records, |record| {
             order.deliver(shard, record);
+            latency_sum = latency_sum.saturating_add(latency.record(now, record.arrival_ms));
         }) {
             Ok(outcome) => {
                 let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
@@ -296,6 +300,8 @@ impl KclApp {
                             outcome.millis_behind_latest,
                         ),
                         (AppSeries::Reads.into(), 1),
+                        (AppSeries::Delivered.into(), outcome.count),
+                        (AppSeries::DeliveryLatencySum.into(), latency_sum),
                     ],
                     SERIES_KEPT,
                 );

@@ -157,6 +157,7 @@ pub mod point {
         "MillisBehindLatest",
         "producers",
         "leases",
+        "latency",
     ];
 }
 

@@ -136,8 +136,12 @@ impl World {
             return;
         };
         let shard = cursor.shard;
+        // Delivered when GetRecords returns: each record's latency from its arrival.
+        let mut latency_sum = 0u64;
         let result = self.kinesis.read(now, &iterator, limit, |record| {
             consumer.order.deliver(shard, record);
+            latency_sum =
+                latency_sum.saturating_add(consumer.latency.record(now, record.arrival_ms));
         });
         let id = shard_id(cursor.shard);
         consumer.counters.calls += 1;
@@ -150,6 +154,7 @@ impl World {
                     &[
                         (ConsumerSeries::Records, outcome.count),
                         (ConsumerSeries::Bytes, outcome.bytes),
+                        (ConsumerSeries::DeliveryLatencySum, latency_sum),
                     ],
                 );
                 cursor.millis_behind_latest = outcome.millis_behind_latest;
