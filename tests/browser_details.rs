@@ -286,7 +286,10 @@ async fn the_cost_meter_shows_the_rate_and_total_and_its_items_on_click() {
     click(&root, "#cost-meter").await;
     assert_eq!(attr(&find(&root, "#cost-meter"), "aria-expanded"), "true");
     let bill = text_of(&root, "#cost-breakdown");
-    assert!(bill.contains("shard-hours") && bill.contains("at $0.015"), "{bill}");
+    assert!(
+        bill.contains("shard-hours") && bill.contains("at $0.015"),
+        "{bill}"
+    );
     assert!(bill.contains("PUT payload units"), "{bill}");
     assert!(bill.contains("Prices are illustrative"), "{bill}");
     click(&root, "#cost-breakdown .close").await;
