@@ -49,6 +49,7 @@ pub mod clock_text;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod fan_out;
 mod generated;
 pub mod hash_key;
 pub mod iterator;
@@ -71,16 +72,20 @@ pub mod write_call;
 pub use actions::{request_shape, ACTIONS};
 pub use actions::{
     Direction, GetRecordsOutput, GetShardIteratorOutput, PutRecordOutput, PutRecordsEntry,
-    PutRecordsOutput, PutRecordsResultEntry, Record, UpdateShardCountOutput,
+    PutRecordsOutput, PutRecordsResultEntry, UpdateShardCountOutput,
 };
 pub use config::{Config, ShardLimits};
 pub use error::{ApiError, ErrorKind};
 pub use events::EngineEvent;
+pub use fan_out::subscription::{SubscriptionEnd, SubscriptionPoll};
+pub use fan_out::{
+    Consumer, ConsumerMetric, ConsumerStatus, SubscribeToShardEvent, SubscriptionId,
+};
 pub use generated::TickOutcome;
 pub use hash_key::{hash_key_of, md5_hex, HashKeyRange, MAX_HASH_KEY};
 pub use iterator::{IteratorStart, ShardIterator};
 pub use kinesis::Kinesis;
-pub use read::{ChildShard, ReadOutcome};
+pub use read::{ChildShard, ReadOutcome, Record};
 pub use records::{RecordRef, RecordSource, SendOrder, TickPart};
 pub use reshard::{LineageNode, LineageState, Reshard, ReshardStep};
 pub use sequence::SequenceNumber;
