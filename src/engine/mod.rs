@@ -36,6 +36,8 @@
 //!   read path of GetRecords and of the simulation's consumers.
 //! - [`stream`], [`reshard`], [`shard`]: one stream's state, how splits and merges change its
 //!   shards, and one shard with its buckets and metrics.
+//! - [`fan_out`]: enhanced fan-out, the consumers registered on a stream and their
+//!   SubscribeToShard subscriptions, which push records from a shard at 2 MiB/s of their own.
 //! - [`records`], [`metrics`], `throttle`, [`write_call`]: a shard's record log, its
 //!   CloudWatch metrics, its token buckets, and how a write is charged.
 //! - The vocabulary used throughout: [`hash_key`], [`sequence`], [`shard_id`](mod@shard_id),

@@ -114,7 +114,7 @@ impl Kinesis {
             .and_then(|s| s.shards.get(index as usize))
             .filter(|shard| shard.is_open())
             .map(|shard| shard.next_seq_ix.saturating_sub(1));
-        self.run_subscription(id, now_ms + CALL_WINDOW_MS, true, stop_after);
+        self.run_subscription(id, now_ms.saturating_add(CALL_WINDOW_MS), true, stop_after);
         let poll = self.take_subscription_outbox(id);
         Ok(SubscribeToShardOutput {
             event_stream: poll

@@ -495,7 +495,12 @@ impl Kinesis {
             .is_none_or(|l| t >= l.saturating_add(config.fan_out_heartbeat_ms));
         sub.cursor_ms = t;
         if count == 0 && !at_end && !heartbeat_due {
-            // Nothing after all (a record not ready yet): look again a millisecond later.
+            // Nothing after all (a record not ready yet): look again a millisecond later
+            // (at the end of time, there is no later: the subscription is over).
+            if t == u64::MAX {
+                sub.end = Some(SubscriptionEnd::Expired);
+                return None;
+            }
             sub.cursor_ms = t + 1;
             return Some(Step::Nothing);
         }
