@@ -6,7 +6,7 @@
 //! pushes each shard's records to it at up to 2 MiB/s of its own, whatever the other
 //! consumers do, about 70 ms after they arrive (reference modern-kinesis.md section 2).
 //!
-//! This module is the registry: a [`Consumer`] lives on its [`Stream`](super::Stream)
+//! This module is the registry: a [`Consumer`] lives on its [`Stream`]
 //! (so deleting the stream removes its consumers), goes CREATING, ACTIVE, DELETING and then is
 //! gone, each transition scheduled as a stream's own status changes are, so the world sees it
 //! at its due time ([`Kinesis::next_consumer_change_ms`], applied from `advance_to`). AWS
