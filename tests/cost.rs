@@ -237,3 +237,34 @@ fn an_on_demand_stream_for_one_hour_with_no_traffic_costs_the_stream_hour_price(
     );
     assert_eq!(cost["total_usd"], json!(prices::ON_DEMAND_STREAM_HOUR.usd));
 }
+
+#[test]
+fn one_fan_out_consumer_on_one_shard_for_an_hour_costs_a_consumer_shard_hour_more() {
+    let mut world = World::new(1);
+    create_stream(&mut world, "Foo", 1);
+    let arn = "arn:aws:kinesis:us-east-1:123456789012:stream/Foo";
+    world
+        .call(
+            "RegisterStreamConsumer",
+            &json!({"StreamARN": arn, "ConsumerName": "app"}),
+        )
+        .unwrap();
+    // Billed from the moment it is ACTIVE (the world steps through that change).
+    let active = world.now_ms() + world.kinesis().config().consumer_create_duration_ms;
+    world.advance_to(active + HOUR);
+    let cost = cost(&world);
+    let consumer = item(&cost, "fan-out consumer-shard-hours");
+    assert_eq!(consumer["quantity"], json!(1.0));
+    assert_eq!(
+        consumer["amount_usd"],
+        json!(prices::FAN_OUT_CONSUMER_SHARD_HOUR.usd)
+    );
+    let shard_hours = item(&cost, "shard-hours")["amount_usd"].as_f64().unwrap();
+    let total = cost["total_usd"].as_f64().unwrap();
+    assert!(
+        (total - (shard_hours + prices::FAN_OUT_CONSUMER_SHARD_HOUR.usd)).abs() < 1e-8,
+        "{cost}"
+    );
+    // The stream's own shard-hour and the consumer's, an hour each, from now on.
+    assert_eq!(cost["per_hour_usd"], json!(0.03));
+}

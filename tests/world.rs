@@ -469,3 +469,44 @@ fn the_shared_scenario_reaches_the_recorded_digest() {
     let world = common::determinism_world();
     assert_eq!(common::digest(&world), common::DETERMINISM_DIGEST);
 }
+
+#[test]
+fn the_snapshot_shows_a_stream_s_fan_out_consumers_and_their_metrics() {
+    let mut world = World::new(1);
+    create_stream(&mut world, "Foo", 1);
+    let snapshot = serde_json::to_value(world.snapshot()).unwrap();
+    assert!(
+        snapshot["streams"]["Foo"]
+            .get("fan_out_consumers")
+            .is_none(),
+        "left out while there are none"
+    );
+    let arn = "arn:aws:kinesis:us-east-1:123456789012:stream/Foo";
+    let consumer = world
+        .call(
+            "RegisterStreamConsumer",
+            &json!({"StreamARN": arn, "ConsumerName": "app"}),
+        )
+        .unwrap()["Consumer"]["ConsumerARN"]
+        .clone();
+    for i in 0..3 {
+        let body = json!({"StreamName": "Foo", "PartitionKey": format!("k{i}"), "Data": "aGk="});
+        world.call("PutRecord", &body).unwrap();
+    }
+    world.advance_by(world.kinesis().config().consumer_create_duration_ms);
+    let answer = world
+        .call(
+            "SubscribeToShard",
+            &json!({"ConsumerARN": consumer, "ShardId": "shardId-000000000000",
+                    "StartingPosition": {"Type": "TRIM_HORIZON"}}),
+        )
+        .unwrap();
+    let records = &answer["EventStream"][0]["SubscribeToShardEvent"]["Records"];
+    assert_eq!(records.as_array().unwrap().len(), 3);
+    let snapshot = serde_json::to_value(world.snapshot()).unwrap();
+    let app = &snapshot["streams"]["Foo"]["fan_out_consumers"]["app"];
+    assert_eq!(app["ConsumerARN"], consumer);
+    assert_eq!(app["ConsumerStatus"], "ACTIVE");
+    assert_eq!(app["totals"]["SubscribeToShard.Success"], 1);
+    assert_eq!(app["totals"]["SubscribeToShardEvent.Records"], 3);
+}

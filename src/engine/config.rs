@@ -94,6 +94,32 @@ pub struct Config {
     pub next_token_lifetime_ms: u64,
     /// How many most recent seconds of per-second shard metrics to keep.
     pub metrics_seconds_kept: usize,
+    /// How long a registered stream consumer stays CREATING before it is ACTIVE. AWS
+    /// documents no duration; Shardlab's choice (README's known unknowns).
+    pub consumer_create_duration_ms: u64,
+    /// How long a deregistered consumer stays DELETING before it is gone (Shardlab's choice).
+    pub consumer_delete_duration_ms: u64,
+    /// Registered consumers a stream may have: 20, as documented (50 with On-demand
+    /// Advantage, which Shardlab does not simulate).
+    pub consumers_per_stream: usize,
+    /// Consumers the account may have CREATING at once: 5, as documented.
+    pub consumers_creating_per_account: usize,
+    /// How long a SubscribeToShard subscription lasts: 5 minutes, as documented.
+    pub subscription_lifetime_ms: u64,
+    /// Within this long of a successful SubscribeToShard the same consumer's next one on the
+    /// same shard is refused; from then on it takes over: 5 s, as documented.
+    pub subscription_takeover_ms: u64,
+    /// Bytes per second a subscription delivers at most, per shard and consumer: 2 MiB.
+    pub fan_out_bytes_per_sec: u64,
+    /// How long after its arrival a record is delivered at the earliest: 70 ms, AWS's
+    /// documented average enhanced fan-out latency.
+    pub fan_out_propagation_ms: u64,
+    /// The least time between two events of a subscription: records arriving meanwhile are
+    /// delivered together. Shardlab's choice (AWS documents no batching).
+    pub fan_out_event_gap_ms: u64,
+    /// How often an idle subscription sends an empty event (Shardlab's choice; AWS sends
+    /// events with no records but documents no interval).
+    pub fan_out_heartbeat_ms: u64,
     /// How many most recent minutes of per-minute shard metrics to keep.
     pub metrics_minutes_kept: usize,
 }
@@ -133,6 +159,16 @@ impl Default for Config {
             iterator_lifetime_ms: 300_000,
             next_token_lifetime_ms: 300_000,
             metrics_seconds_kept: super::metrics::SERIES_KEPT.0,
+            consumer_create_duration_ms: 5_000,
+            consumer_delete_duration_ms: 5_000,
+            consumers_per_stream: 20,
+            consumers_creating_per_account: 5,
+            subscription_lifetime_ms: 300_000,
+            subscription_takeover_ms: 5_000,
+            fan_out_bytes_per_sec: 2 * 1024 * 1024,
+            fan_out_propagation_ms: 70,
+            fan_out_event_gap_ms: 50,
+            fan_out_heartbeat_ms: 5_000,
             metrics_minutes_kept: super::metrics::SERIES_KEPT.1,
         }
     }

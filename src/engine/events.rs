@@ -42,4 +42,17 @@ pub enum EngineEvent {
         stream: String,
         count: u64,
     },
+    /// A stream consumer's status changed (CREATING, ACTIVE, DELETING).
+    ConsumerStatusChanged {
+        at_ms: u64,
+        stream: String,
+        consumer: String,
+        status: &'static str,
+    },
+    /// A deregistered consumer is gone.
+    ConsumerDeleted {
+        at_ms: u64,
+        stream: String,
+        consumer: String,
+    },
 }

@@ -22,6 +22,8 @@ pub struct Kinesis {
     /// The second of the last retention trim, so trimming runs at most once a second.
     last_trim_second: u64,
     pub(crate) events: Vec<EngineEvent>,
+    /// Enhanced fan-out subscriptions (consumers live on their streams).
+    pub(crate) fan_out: super::fan_out::FanOut,
 }
 
 impl Kinesis {
@@ -32,6 +34,7 @@ impl Kinesis {
             now_ms: 0,
             last_trim_second: 0,
             events: Vec::new(),
+            fan_out: Default::default(),
         }
     }
 
@@ -61,7 +64,8 @@ impl Kinesis {
 
     /// The earliest time at which a pending change is due, for the simulation's scheduler.
     pub fn next_change_ms(&self) -> Option<u64> {
-        self.streams
+        let streams = self
+            .streams
             .values()
             .flat_map(|s| {
                 let scaling = (s.mode == StreamMode::OnDemand)
@@ -70,6 +74,10 @@ impl Kinesis {
                 [s.pending.as_ref().map(|p| p.due_ms), scaling]
             })
             .flatten()
+            .min();
+        streams
+            .into_iter()
+            .chain(self.next_consumer_change_ms())
             .min()
     }
 
@@ -129,6 +137,7 @@ impl Kinesis {
     }
 
     fn apply_due_changes(&mut self, due_ms: u64) {
+        self.apply_due_consumer_changes(due_ms);
         let names: Vec<String> = self
             .streams
             .iter()

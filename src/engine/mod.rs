@@ -36,6 +36,8 @@
 //!   read path of GetRecords and of the simulation's consumers.
 //! - [`stream`], [`reshard`], [`shard`]: one stream's state, how splits and merges change its
 //!   shards, and one shard with its buckets and metrics.
+//! - [`fan_out`]: enhanced fan-out, the consumers registered on a stream and their
+//!   SubscribeToShard subscriptions, which push records from a shard at 2 MiB/s of their own.
 //! - [`records`], [`metrics`], `throttle`, [`write_call`]: a shard's record log, its
 //!   CloudWatch metrics, its token buckets, and how a write is charged.
 //! - The vocabulary used throughout: [`hash_key`], [`sequence`], [`shard_id`](mod@shard_id),
@@ -49,6 +51,7 @@ pub mod clock_text;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod fan_out;
 mod generated;
 pub mod hash_key;
 pub mod iterator;
@@ -72,16 +75,20 @@ pub mod write_call;
 pub use actions::{request_shape, ACTIONS};
 pub use actions::{
     Direction, GetRecordsOutput, GetShardIteratorOutput, PutRecordOutput, PutRecordsEntry,
-    PutRecordsOutput, PutRecordsResultEntry, Record, UpdateShardCountOutput,
+    PutRecordsOutput, PutRecordsResultEntry, UpdateShardCountOutput,
 };
 pub use config::{Config, ShardLimits};
 pub use error::{ApiError, ErrorKind};
 pub use events::EngineEvent;
+pub use fan_out::subscription::{SubscriptionEnd, SubscriptionPoll};
+pub use fan_out::{
+    Consumer, ConsumerMetric, ConsumerStatus, SubscribeToShardEvent, SubscriptionId,
+};
 pub use generated::TickOutcome;
 pub use hash_key::{hash_key_of, md5_hex, HashKeyRange, MAX_HASH_KEY};
 pub use iterator::{IteratorStart, ShardIterator};
 pub use kinesis::Kinesis;
-pub use read::{ChildShard, ReadOutcome};
+pub use read::{ChildShard, ReadOutcome, Record};
 pub use records::{RecordRef, RecordSource, SendOrder, TickPart};
 pub use reshard::{LineageNode, LineageState, Reshard, ReshardStep};
 pub use sequence::SequenceNumber;

@@ -9,7 +9,9 @@
 //! call directly: [`Kinesis::read`] visits records without rebuilding their keys and data, so
 //! a consumer that only counts never pays for them. The GetRecords action materializes them.
 
-use serde::Serialize;
+use base64::Engine as _;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 use super::clock_text::java_date;
 use super::error::{ApiError, ErrorKind};
@@ -18,6 +20,7 @@ use super::iterator::ShardIterator;
 use super::kinesis::Kinesis;
 use super::metrics::Metric;
 use super::records::RecordRef;
+use super::sequence::SequenceNumber;
 use super::shard_id::shard_id;
 
 /// Records per call when the caller sets no `Limit`, and the most it may ask for.
@@ -32,6 +35,32 @@ pub struct ChildShard {
     pub shard_id: String,
     pub parent_shards: Vec<String>,
     pub hash_key_range: HashKeyRange,
+}
+
+/// A record as GetRecords returns it (and SubscribeToShard's events carry it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub sequence_number: SequenceNumber,
+    pub arrival_ms: u64,
+    pub partition_key: String,
+    pub data: Vec<u8>,
+}
+
+impl Serialize for Record {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut record = serializer.serialize_struct("Record", 4)?;
+        record.serialize_field("SequenceNumber", &self.sequence_number)?;
+        record.serialize_field(
+            "ApproximateArrivalTimestamp",
+            &(self.arrival_ms as f64 / 1000.0),
+        )?;
+        record.serialize_field(
+            "Data",
+            &base64::engine::general_purpose::STANDARD.encode(&self.data),
+        )?;
+        record.serialize_field("PartitionKey", &self.partition_key)?;
+        record.end()
+    }
 }
 
 /// What one read returned, before any record is materialized: the simulation's consumers

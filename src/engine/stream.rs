@@ -116,6 +116,8 @@ pub struct Stream {
     pub activated: bool,
     /// What it used that AWS bills by the amount, for the cost meter.
     pub usage: Usage,
+    /// Registered enhanced fan-out consumers, oldest first (see `super::fan_out`).
+    pub consumers: Vec<super::fan_out::Consumer>,
     /// Indices of the open shards ordered by StartingHashKey, for routing by binary search.
     open_by_range: Vec<u32>,
 }
@@ -142,6 +144,7 @@ impl Stream {
             pending: None,
             activated: false,
             usage: Usage::default(),
+            consumers: Vec::new(),
             open_by_range: Vec::new(),
         };
         stream.reindex_open_shards();

@@ -103,6 +103,19 @@ impl TokenBucket {
         self.level_milli < 0
     }
 
+    /// How many milliseconds from `now_ms` until the bucket is out of debt (0 if it is not in
+    /// debt); a bucket that never refills answers `u64::MAX`.
+    pub fn ms_until_out_of_debt(&mut self, now_ms: u64) -> u64 {
+        self.refill(now_ms);
+        if self.level_milli >= 0 {
+            return 0;
+        }
+        if self.rate_per_sec == 0 {
+            return u64::MAX;
+        }
+        self.level_milli.unsigned_abs().div_ceil(self.rate_per_sec)
+    }
+
     /// The available units now, rounded down (negative in debt), for gauges.
     pub fn available(&mut self, now_ms: u64) -> i64 {
         self.refill(now_ms);

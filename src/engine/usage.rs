@@ -19,8 +19,7 @@ pub struct Usage {
     pub kb_written: u64,
     /// Bytes returned by GetRecords (on-demand's data out).
     pub bytes_read: u64,
-    /// Bytes pushed to enhanced fan-out consumers. Nothing delivers them yet: the fan-out
-    /// part of issue 18 counts its deliveries here.
+    /// Bytes pushed to enhanced fan-out consumers by their subscriptions (`fan_out`).
     pub fan_out_bytes: u64,
 }
 

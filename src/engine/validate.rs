@@ -61,6 +61,9 @@ pub enum Pattern {
     SequenceNumber,
     /// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+`: stream ARNs.
     StreamArn,
+    /// `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`:
+    /// consumer ARNs.
+    ConsumerArn,
 }
 
 impl Pattern {
@@ -70,6 +73,7 @@ impl Pattern {
             Pattern::HashKey => "0|([1-9]\\d{0,38})",
             Pattern::SequenceNumber => "0|([1-9]\\d{0,128})",
             Pattern::StreamArn => "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+",
+            Pattern::ConsumerArn => "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+",
         }
     }
 
@@ -84,6 +88,7 @@ impl Pattern {
             Pattern::HashKey => decimal_without_leading_zero(text, 39),
             Pattern::SequenceNumber => decimal_without_leading_zero(text, 129),
             Pattern::StreamArn => is_stream_arn(text),
+            Pattern::ConsumerArn => is_consumer_arn(text),
         }
     }
 }
@@ -110,6 +115,39 @@ fn is_stream_arn(text: &str) -> bool {
                 .match_indices(":kinesis:")
                 .any(|(k, m)| k + m.len() <= before.len() && no_line_break(before))
     })
+}
+
+/// The consumer ARN pattern without a regex engine: `…stream/NAME/consumer/NAME:DIGITS`
+/// after `arn:aws…:kinesis:…:` and twelve digits and `:`.
+fn is_consumer_arn(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("arn:aws") else {
+        return false;
+    };
+    let Some((head, epoch)) = rest.rsplit_once(':') else {
+        return false;
+    };
+    let Some((head, consumer)) = head.rsplit_once("/consumer/") else {
+        return false;
+    };
+    let Some((head, stream)) = head.rsplit_once("stream/") else {
+        return false;
+    };
+    let Some(kinesis) = head.find(":kinesis:") else {
+        return false;
+    };
+    let after = &head[kinesis + ":kinesis:".len() - 1..];
+    let has_account = after.char_indices().any(|(at, c)| {
+        c == ':'
+            && after.get(at + 1..at + 14).is_some_and(|account| {
+                account.ends_with(':') && account[..12].bytes().all(|b| b.is_ascii_digit())
+            })
+    });
+    !epoch.is_empty()
+        && epoch.bytes().all(|b| b.is_ascii_digit())
+        && Pattern::Name.matches(consumer)
+        && Pattern::Name.matches(stream)
+        && has_account
+        && !text.contains(['\n', '\r'])
 }
 
 fn decimal_without_leading_zero(text: &str, max_digits: usize) -> bool {
@@ -473,6 +511,12 @@ mod tests {
         assert!(!Pattern::StreamArn.matches("arn:aws:kinesis:us-east-1:123456789012:stream/a b"));
         assert!(!Pattern::StreamArn.matches("arn:aws:sqs:us-east-1:123456789012:stream/Foo"));
         assert!(!Pattern::StreamArn.matches("Foo"));
+        let consumer = "arn:aws:kinesis:us-east-1:123456789012:stream/Foo/consumer/app:1700000002";
+        assert!(Pattern::ConsumerArn.matches(consumer));
+        assert!(!Pattern::ConsumerArn.matches(arn));
+        assert!(!Pattern::ConsumerArn.matches(&consumer.replace(":1700000002", ":")));
+        assert!(!Pattern::ConsumerArn.matches(&consumer.replace("/app:", "/a b:")));
+        assert!(!Pattern::ConsumerArn.matches(&consumer.replace("123456789012", "12345")));
     }
 
     #[test]

@@ -13,8 +13,9 @@
 //!   last look, under the stream's capacity mode then.
 //!
 //! Prices are in [`super::prices`]. A stream is billed under its capacity mode
-//! ([`capacity_mode`]); one hook stands for the part of issue 18 not here yet:
-//! [`fan_out_consumers`] (no stream has fan-out consumers until the engine registers them).
+//! ([`capacity_mode`]) and for its ACTIVE fan-out consumers ([`fan_out_consumers`]), whose
+//! CREATING and DELETING transitions are engine changes the world steps through like any
+//! other.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -38,12 +39,11 @@ pub fn capacity_mode(stream: &Stream) -> CapacityMode {
     }
 }
 
-/// The hook for enhanced fan-out: how many consumers are registered on `stream` (each is
-/// billed per shard-hour; their deliveries are counted in `Usage::fan_out_bytes`).
-///
-/// TODO(issue 18, fan-out): count the stream's registered consumers once the engine has them.
-pub fn fan_out_consumers(_stream: &Stream) -> u64 {
-    0
+/// How many enhanced fan-out consumers `stream` is billed for: its ACTIVE registered
+/// consumers, each billed per shard-hour (their deliveries are counted in
+/// `Usage::fan_out_bytes`). A consumer's CREATING and DELETING are not billed.
+pub fn fan_out_consumers(stream: &Stream) -> u64 {
+    stream.active_consumer_count() as u64
 }
 
 /// The meter's quantities, in exact base units.

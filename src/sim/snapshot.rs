@@ -7,6 +7,8 @@
 //! streams.{name}: status, mode (PROVISIONED or ON_DEMAND), retention_hours, open_shard_count,
 //!     shards[]: ShardId, HashKeyRange, ParentShardId?, AdjacentParentShardId?, open,
 //!               records (held now), totals.{CloudWatch metric name}
+//!     fan_out_consumers.{name} (only when the stream has some): ConsumerARN, ConsumerStatus,
+//!               totals.{CloudWatch metric name}
 //! producers.{name}: stream, rate, keys, batching, paused, sent, succeeded, throttled,
 //!     retried, failed, calls, latency_ms_mean, latency_ms_max, pending_retries
 //! consumers.{name}: stream, shards[], records, bytes, calls, read_throttles,
@@ -36,6 +38,7 @@ use super::cost::Bill;
 use super::world::World;
 use crate::engine::metrics::Metric;
 use crate::engine::{shard_id, HashKeyRange, StreamMode, StreamStatus};
+use crate::engine::{ConsumerMetric, ConsumerStatus};
 use crate::kcl::{ConsumerState, Lease, ShutdownReason, WorkerState};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -96,6 +99,19 @@ pub struct StreamSnapshot {
     pub retention_hours: u32,
     pub open_shard_count: usize,
     pub shards: Vec<ShardSnapshot>,
+    /// Registered enhanced fan-out consumers, by name; left out when there are none.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub fan_out_consumers: BTreeMap<String, FanOutConsumerSnapshot>,
+}
+
+/// A registered enhanced fan-out consumer and its CloudWatch metrics' totals.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FanOutConsumerSnapshot {
+    #[serde(rename = "ConsumerARN")]
+    pub consumer_arn: String,
+    #[serde(rename = "ConsumerStatus")]
+    pub consumer_status: ConsumerStatus,
+    pub totals: BTreeMap<&'static str, u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -186,6 +202,22 @@ impl World {
                         retention_hours: stream.retention_hours,
                         open_shard_count: stream.open_shard_count(),
                         shards,
+                        fan_out_consumers: stream
+                            .consumers()
+                            .iter()
+                            .map(|c| {
+                                let totals = ConsumerMetric::ALL
+                                    .iter()
+                                    .map(|m| (m.name(), c.metrics.total(*m)))
+                                    .collect();
+                                let consumer = FanOutConsumerSnapshot {
+                                    consumer_arn: c.arn.clone(),
+                                    consumer_status: c.status,
+                                    totals,
+                                };
+                                (c.name.clone(), consumer)
+                            })
+                            .collect(),
                     },
                 )
             })

@@ -14,6 +14,8 @@ mod common;
 mod arns;
 mod create;
 mod delete;
+mod fan_out_consumers;
+mod fan_out_subscribe;
 mod list;
 mod metrics;
 mod modes;

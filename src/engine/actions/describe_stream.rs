@@ -141,6 +141,6 @@ fn summary(stream: &Stream) -> StreamDescriptionSummary {
         enhanced_monitoring: no_enhanced_monitoring(),
         encryption_type: "NONE",
         open_shard_count: stream.listed_open_shard_count(),
-        consumer_count: 0,
+        consumer_count: stream.consumer_count(),
     }
 }

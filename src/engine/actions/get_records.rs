@@ -4,17 +4,14 @@
 //! shard) is the core's [`Kinesis::read`]; this action decodes the iterator, has the records
 //! rebuilt, and answers with their sequence numbers, data and the next iterator.
 
-use base64::Engine as _;
-use serde::ser::SerializeStruct;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 
-use super::{epoch_seconds, int_of, str_of, STREAM_ARN};
+use super::{int_of, str_of, STREAM_ARN};
 use crate::engine::error::ApiError;
 use crate::engine::iterator::ShardIterator;
 use crate::engine::kinesis::Kinesis;
-use crate::engine::read::{ChildShard, MAX_LIMIT};
-use crate::engine::sequence::SequenceNumber;
+use crate::engine::read::{ChildShard, Record, MAX_LIMIT};
 use crate::engine::validate::{Member, Rule, Type};
 
 pub static SHAPE: [Member; 3] = [
@@ -31,32 +28,6 @@ pub static SHAPE: [Member; 3] = [
     // Accepted and checked against the model; the iterator itself names the stream.
     STREAM_ARN,
 ];
-
-/// A record as GetRecords returns it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
-    pub sequence_number: SequenceNumber,
-    pub arrival_ms: u64,
-    pub partition_key: String,
-    pub data: Vec<u8>,
-}
-
-impl Serialize for Record {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut record = serializer.serialize_struct("Record", 4)?;
-        record.serialize_field("SequenceNumber", &self.sequence_number)?;
-        record.serialize_field(
-            "ApproximateArrivalTimestamp",
-            &epoch_seconds(self.arrival_ms),
-        )?;
-        record.serialize_field(
-            "Data",
-            &base64::engine::general_purpose::STANDARD.encode(&self.data),
-        )?;
-        record.serialize_field("PartitionKey", &self.partition_key)?;
-        record.end()
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -28,11 +28,13 @@ mod put_record;
 mod put_records;
 mod retention;
 mod split_shard;
+mod stream_consumers;
 mod stream_ref;
+mod subscribe_to_shard;
 mod update_shard_count;
 mod update_stream_mode;
 
-pub use get_records::{GetRecordsOutput, Record};
+pub use get_records::GetRecordsOutput;
 pub use get_shard_iterator::GetShardIteratorOutput;
 pub use put_record::PutRecordOutput;
 pub use put_records::{PutRecordsEntry, PutRecordsOutput, PutRecordsResultEntry};
@@ -51,22 +53,27 @@ use super::stream::Stream;
 use super::validate::{self, Member, Pattern, Rule, Type};
 
 /// Every action `call` understands, in the order of the AWS API reference.
-pub const ACTIONS: [&str; 17] = [
+pub const ACTIONS: [&str; 22] = [
     "CreateStream",
     "DecreaseStreamRetentionPeriod",
     "DeleteStream",
+    "DeregisterStreamConsumer",
     "DescribeLimits",
     "DescribeStream",
+    "DescribeStreamConsumer",
     "DescribeStreamSummary",
     "GetRecords",
     "GetShardIterator",
     "IncreaseStreamRetentionPeriod",
     "ListShards",
+    "ListStreamConsumers",
     "ListStreams",
     "MergeShards",
     "PutRecord",
     "PutRecords",
+    "RegisterStreamConsumer",
     "SplitShard",
+    "SubscribeToShard",
     "UpdateShardCount",
     "UpdateStreamMode",
 ];
@@ -93,6 +100,12 @@ pub fn request_shape(action: &str) -> Option<&'static [Member]> {
         "MergeShards" => &merge_shards::SHAPE,
         "UpdateShardCount" => &update_shard_count::SHAPE,
         "UpdateStreamMode" => &update_stream_mode::SHAPE,
+        "RegisterStreamConsumer" => &stream_consumers::REGISTER_SHAPE,
+        "DescribeStreamConsumer" | "DeregisterStreamConsumer" => {
+            &stream_consumers::CONSUMER_REF_SHAPE
+        }
+        "ListStreamConsumers" => &stream_consumers::LIST_SHAPE,
+        "SubscribeToShard" => &subscribe_to_shard::SHAPE,
         _ => return None,
     })
 }
@@ -132,6 +145,19 @@ impl Kinesis {
             "MergeShards" => self.json(body, shape, |k, b| k.merge_shards_json(now, b)),
             "UpdateShardCount" => self.json(body, shape, |k, b| k.update_shard_count_json(now, b)),
             "UpdateStreamMode" => self.json(body, shape, |k, b| k.update_stream_mode_json(now, b)),
+            "RegisterStreamConsumer" => {
+                self.json(body, shape, |k, b| k.register_stream_consumer_json(now, b))
+            }
+            "DescribeStreamConsumer" => {
+                self.json(body, shape, |k, b| k.describe_stream_consumer_json(b))
+            }
+            "ListStreamConsumers" => {
+                self.json(body, shape, |k, b| k.list_stream_consumers_json(now, b))
+            }
+            "DeregisterStreamConsumer" => self.json(body, shape, |k, b| {
+                k.deregister_stream_consumer_json(now, b)
+            }),
+            "SubscribeToShard" => self.json(body, shape, |k, b| k.subscribe_to_shard_json(now, b)),
             _ => Err(ApiError::new(ErrorKind::UnknownOperation, "")),
         }
     }

@@ -248,6 +248,25 @@ fn service_line(event: &EngineEvent) -> OwnLine {
             [],
             [],
         ),
+        EngineEvent::ConsumerStatusChanged {
+            stream,
+            consumer,
+            status,
+            ..
+        } => OwnLine::new(
+            HistoryKind::Status,
+            format!("consumer {consumer} of {stream} is now {status}"),
+            [],
+            [],
+        ),
+        EngineEvent::ConsumerDeleted {
+            stream, consumer, ..
+        } => OwnLine::new(
+            HistoryKind::Status,
+            format!("consumer {consumer} of {stream} was deregistered"),
+            [],
+            [],
+        ),
     }
 }
 
