@@ -57,6 +57,7 @@ static LESSONS: &[Lesson] = &[
     lesson!("bytes-limit"),
     lesson!("spike-or-growth"),
     lesson!("resharding"),
+    lesson!("on-demand"),
     lesson!("replay"),
     lesson!("read-throttling"),
     lesson!("retention"),
