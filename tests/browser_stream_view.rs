@@ -371,3 +371,23 @@ async fn an_on_demand_stream_shows_its_mode_and_how_it_scales_and_cannot_be_spli
     assert!(root.query_selector("#scaling-note").unwrap().is_none());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_delivery_latency_chart_draws_a_line_per_reader() {
+    // The default scene's KCL application, analytics, reads the stream from the start.
+    let root = mount("", false).await;
+    steps(&root, 300).await;
+    click(&root, "#more-tab-metrics").await;
+    let figure = find(&root, "figure[data-chart='latency']");
+    let canvas = figure.query_selector("canvas").unwrap().unwrap();
+    assert!(
+        !canvas.has_attribute("hidden"),
+        "the latency chart is drawn"
+    );
+    let summary = attr(&canvas, "aria-label");
+    assert!(
+        summary.contains("Delivery latency") && summary.contains("analytics"),
+        "{summary}"
+    );
+    root.remove();
+}
