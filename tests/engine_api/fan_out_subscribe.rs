@@ -320,6 +320,34 @@ fn a_backlog_of_ten_mebibytes_takes_five_seconds() {
 }
 
 #[test]
+fn a_subscription_says_how_many_bytes_it_pushed_in_a_second() {
+    let (mut k, arn, active) = with_active_consumer(1);
+    let data = b64(vec![b'x'; 100 * 1024]);
+    for i in 0..100u64 {
+        let body = json!({"StreamName": "Orders", "PartitionKey": "k", "Data": data});
+        ok(&mut k, active + i * 100, "PutRecord", body);
+    }
+    let start = active + 20_000;
+    let id = k
+        .subscribe_to_shard(start, &arn, 0, IteratorStart::TrimHorizon)
+        .unwrap();
+    poll_all(&mut k, id, start, start + 3_500, 100);
+    // A whole second inside the backlog's delivery: its own 2 MiB/s, all of it.
+    let second = start / 1000 + 2;
+    let bytes = k.fan_out().get(id).unwrap().bytes_in_second(second);
+    let mib = 1024 * 1024;
+    assert!(
+        (19 * mib / 10..=2 * mib + 110 * 1024).contains(&bytes),
+        "{bytes} bytes in second {second}"
+    );
+    // Seconds it did not push in read as 0.
+    assert_eq!(
+        k.fan_out().get(id).unwrap().bytes_in_second(second - 100),
+        0
+    );
+}
+
+#[test]
 fn at_a_split_parents_end_the_last_event_names_the_children() {
     let (mut k, arn, active) = with_active_consumer(1);
     put(&mut k, active, "Orders", "key", "before");

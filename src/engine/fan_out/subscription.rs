@@ -132,6 +132,28 @@ pub struct Subscription {
     /// Events computed and not yet polled.
     outbox: Vec<SubscribeToShardEvent>,
     pub end: Option<SubscriptionEnd>,
+    /// Bytes pushed in the latest two seconds with any: (epoch second, bytes), older first,
+    /// for the page's gauge of the subscription's own 2 MiB/s.
+    recent_bytes: [(u64, u64); 2],
+}
+
+impl Subscription {
+    /// Bytes this subscription pushed in epoch second `second` (0 once it is older than the
+    /// latest two seconds with deliveries): what its gauge shows for the last whole second.
+    pub fn bytes_in_second(&self, second: u64) -> u64 {
+        self.recent_bytes
+            .iter()
+            .find(|(s, _)| *s == second)
+            .map_or(0, |(_, bytes)| *bytes)
+    }
+
+    fn count_bytes(&mut self, at_ms: u64, bytes: u64) {
+        let second = at_ms / 1000;
+        match self.recent_bytes[1] {
+            (s, ref mut b) if s == second => *b += bytes,
+            _ => self.recent_bytes = [self.recent_bytes[1], (second, bytes)],
+        }
+    }
 }
 
 /// The subscriptions of the account, by id.
@@ -262,6 +284,7 @@ impl Kinesis {
             last_event_ms: None,
             bucket: TokenBucket::with_debt(self.config.fan_out_bytes_per_sec, gap_bytes, now_ms),
             outbox: Vec::new(),
+            recent_bytes: [(0, 0); 2],
             end: None,
         };
         let handle = self.fan_out.next_id;
@@ -400,6 +423,7 @@ impl Kinesis {
                         ],
                     );
                     if let Some(sub) = self.fan_out.subscriptions.get_mut(&id) {
+                        sub.count_bytes(at, bytes);
                         sub.outbox.push(event);
                     }
                 }
