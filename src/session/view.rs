@@ -13,7 +13,9 @@ pub use super::lesson::{AnsweredView, LessonView, Narration, NarrationLine, Ques
 pub use super::play::{Pointer, TaskView};
 use super::Session;
 
+mod fan_out;
 mod stream;
+pub use fan_out::FanOutPipe;
 pub use stream::*;
 
 /// Everything the page shows at one frame.

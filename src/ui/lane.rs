@@ -9,6 +9,8 @@
 //! refused anything yet is OVER LIMIT (amber, spending burst credit), and colour is never the
 //! only signal. A closed shard (after a split or merge) keeps a faded lane until it expires:
 //! it takes no writes, so it has no write gauges and no reshard buttons, but it is still read.
+//! Enhanced fan-out subscriptions are pipes of their own under the shared read gauges, each
+//! with a gauge of its own 2 MiB/s.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -176,6 +178,19 @@ pub fn Lane(props: &LaneProps) -> Html {
                 { gauge("read-bytes", "read bytes/s", shard.read_bytes, limits.read_bytes_per_sec,
                     format!("{} of {}", format::bytes(shard.read_bytes), format::bytes(limits.read_bytes_per_sec))) }
             </div>
+            if !shard.fan_out.is_empty() {
+                <div class="lane-fan-out">
+                    <span class="fan-out-title" title="SubscribeToShard: records are pushed to each registered consumer from its own 2 MiB/s, not from the shard's shared GetRecords limits above">
+                        { "Enhanced fan-out: a pipe of its own per consumer" }
+                    </span>
+                    { for shard.fan_out.iter().map(|pipe| html! {
+                        <div class="fan-out-pipe" data-consumer={pipe.consumer.clone()}>
+                            { gauge("fan-out", &format!("⇉ {}", pipe.consumer), pipe.bytes_per_sec, pipe.limit,
+                                format!("{} of {}", format::bytes(pipe.bytes_per_sec), format::bytes(pipe.limit))) }
+                        </div>
+                    }) }
+                </div>
+            }
             <div class="lane-counts">
                 <span class="exceeded" title="ProvisionedThroughputExceededException: records refused over the write limits, GetRecords calls refused over the read limits">
                     { "ProvisionedThroughputExceeded: " }

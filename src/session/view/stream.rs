@@ -119,6 +119,8 @@ pub struct ShardView {
     pub note: Option<String>,
     /// Who reads the shard now.
     pub readers: Vec<ReaderView>,
+    /// Its enhanced fan-out subscriptions, each with its own 2 MiB/s.
+    pub fan_out: Vec<super::FanOutPipe>,
     pub records_held: u64,
     pub limits: ShardLimits,
 }
@@ -212,24 +214,27 @@ const SPACE: f64 = 340_282_366_920_938_463_463_374_607_431_768_211_456.0;
 pub fn stream_view(world: &World, stream: &Stream) -> StreamView {
     let now = world.now_ms();
     let retention_ms = stream.retention_ms();
-    let shards = stream
+    let mut shards: Vec<ShardView> = stream
         .open_shards()
         .map(|shard| shard_view(world, stream, shard))
         .collect();
+    super::fan_out::attach(world, stream, &mut shards);
     let mut closed: Vec<&Shard> = stream
         .shards
         .iter()
         .filter(|s| !s.is_open() && !s.is_expired(now, retention_ms))
         .collect();
     closed.sort_by_key(|s| (s.range.starting_hash_key, s.index));
+    let mut closed_shards: Vec<ShardView> = closed
+        .into_iter()
+        .map(|shard| shard_view(world, stream, shard))
+        .collect();
+    super::fan_out::attach(world, stream, &mut closed_shards);
     StreamView {
         name: stream.name.clone(),
         status: stream.status,
         shards,
-        closed_shards: closed
-            .into_iter()
-            .map(|shard| shard_view(world, stream, shard))
-            .collect(),
+        closed_shards,
         lineage: stream.lineage(now),
         retention_hours: stream.retention_hours,
         mode: stream.mode,
@@ -284,6 +289,7 @@ fn shard_view(world: &World, stream: &Stream, shard: &Shard) -> ShardView {
         state: LaneState::Ok,
         note: None,
         readers: readers(world, stream, shard.index),
+        fan_out: Vec::new(),
         records_held: shard.records.len() as u64,
         limits,
     };

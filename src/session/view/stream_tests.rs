@@ -181,6 +181,7 @@ fn lane_states_from_their_numbers() {
         state: LaneState::Ok,
         note: None,
         readers: Vec::new(),
+        fan_out: Vec::new(),
         records_held: 0,
         limits,
     };
