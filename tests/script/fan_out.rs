@@ -241,10 +241,10 @@ fn help_explains_each_command_and_that_the_cli_has_no_subscribe_to_shard() {
         );
     }
     for (command, expected) in [
-        ("register-stream-consumer", "--stream-arn TEXT"),
+        ("register-stream-consumer", "--stream-arn STREAM_ARN"),
         ("register-stream-consumer", "ConsumerName; required"),
         ("register-stream-consumer", "Changes the world"),
-        ("describe-stream-consumer", "--consumer-arn TEXT"),
+        ("describe-stream-consumer", "--consumer-arn CONSUMER_ARN"),
         ("list-stream-consumers", "--stream-creation-timestamp TIME"),
         ("list-stream-consumers", "--max-items N"),
         (
@@ -312,4 +312,24 @@ fn under_sim_cli_v2_errors_and_timestamps_are_v2s() {
         err.contains("the following arguments are required: --starting-position"),
         "{err}"
     );
+}
+
+#[test]
+fn tab_offers_the_worlds_stream_and_consumer_arns() {
+    let mut world = World::new(1);
+    let mut runner = Runner::console();
+    for line in SETUP.lines().chain(["wait 10s"]) {
+        runner.run_line(line, &mut world, &mut Vec::new());
+    }
+    let complete = |line: &str| shardlab::script::complete::complete(line, &world).candidates;
+    assert_eq!(
+        complete("aws kinesis list-stream-consumers --stream-arn "),
+        [STREAM_ARN]
+    );
+    assert_eq!(
+        complete("aws kinesis subscribe-to-shard --consumer-arn "),
+        [CONSUMER_ARN]
+    );
+    let page = help("describe-stream-consumer");
+    assert!(page.contains("--consumer-arn CONSUMER_ARN"), "{page}");
 }

@@ -343,8 +343,9 @@ fn kind_of(shape: Shape) -> Kind {
     }
 }
 
-/// What a member's value is for Tab and help: its `Enum`, a stream's or a shard's name (a
-/// name-patterned member says which in its name), a number, a time, or text.
+/// What a member's value is for Tab and help: its `Enum`, a stream's or a consumer's ARN (its
+/// pattern says which), a stream's or a shard's name (a name-patterned member says which in
+/// its name), a number, a time, or text.
 fn value_of(member: &Member) -> Option<Value> {
     if let Some((_, offers)) = SHORTHAND.iter().find(|(name, _)| *name == member.name) {
         return Some(Value::OneOf(offers));
@@ -357,15 +358,22 @@ fn value_of(member: &Member) -> Option<Value> {
         .rules
         .iter()
         .any(|rule| matches!(rule, Rule::Pattern(Pattern::Name)));
+    // An ARN's pattern says whose (Tab offers the world's stream or consumer ARNs).
+    let arn = member.rules.iter().find_map(|rule| match rule {
+        Rule::Pattern(Pattern::StreamArn) => Some(Value::StreamArn),
+        Rule::Pattern(Pattern::ConsumerArn) => Some(Value::ConsumerArn),
+        _ => None,
+    });
     Some(match member.ty {
         Type::Boolean => return None,
         Type::Integer => Value::Number,
         Type::Timestamp => Value::Timestamp,
-        Type::String => match enumerated {
-            Some(values) => Value::OneOf(values),
-            None if named && member.name.ends_with("StreamName") => Value::Stream,
-            None if named && member.name.contains("Shard") => Value::Shard,
-            None => Value::Text,
+        Type::String => match (enumerated, arn) {
+            (Some(values), _) => Value::OneOf(values),
+            (None, Some(arn)) => arn,
+            _ if named && member.name.ends_with("StreamName") => Value::Stream,
+            _ if named && member.name.contains("Shard") => Value::Shard,
+            _ => Value::Text,
         },
         Type::Blob | Type::List(..) | Type::Structure(_) => Value::Text,
     })
