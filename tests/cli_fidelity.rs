@@ -493,3 +493,68 @@ fn cli_input_json_and_the_cli_paginators_own_ways() {
         failed(255, "\nAn error occurred (InvalidArgumentException) when calling the ListShards operation: NextToken and StreamName cannot be provided together.\n")
     );
 }
+
+#[test]
+fn the_fan_out_commands_are_read_as_the_cli_reads_them() {
+    // From the model and the CLI's source, not observed (kinesalite has no consumers): the
+    // options are the input members in the model's order, so `--consumer` is ambiguous.
+    assert_eq!(
+        aws("aws kinesis describe-stream-consumer --consumer x"),
+        failed(
+            2,
+            &format!("{USAGE_V1}aws: error: ambiguous option: --consumer could match --consumer-name, --consumer-arn\n")
+        )
+    );
+    assert_eq!(
+        aws("aws kinesis register-stream-consumer --consumer-name c"),
+        failed(
+            2,
+            &format!("{USAGE_V1}aws: error: the following arguments are required: --stream-arn\n")
+        )
+    );
+    // MaxResults is an integer: Python's int() reads it; botocore checks its min (1).
+    let list = "aws kinesis list-stream-consumers --stream-arn arn:aws:kinesis:us-east-1:123456789012:stream/Foo";
+    assert_eq!(
+        aws(&format!("{list} --max-results abc")),
+        failed(255, "\ninvalid literal for int() with base 10: 'abc'\n")
+    );
+    assert_eq!(
+        aws(&format!("{list} --max-results 0")),
+        failed(
+            255,
+            "\nParameter validation failed:\nInvalid value for parameter MaxResults, value: 0, valid min value: 1\n"
+        )
+    );
+    assert_eq!(
+        aws("aws kinesis register-stream-consumer --stream-arn '' --consumer-name c"),
+        failed(
+            255,
+            "\nParameter validation failed:\nInvalid length for parameter StreamARN, value: 0, valid min length: 1\n"
+        )
+    );
+    // Shardlab's subscribe-to-shard: StartingPosition is checked as botocore checks a
+    // structure.
+    assert_eq!(
+        aws("aws kinesis subscribe-to-shard --consumer-arn x --shard-id s --starting-position Type=LATEST,Foo=1"),
+        failed(
+            255,
+            "\nParameter validation failed:\nUnknown parameter in StartingPosition: \"Foo\", must be one of: Type, SequenceNumber, Timestamp\n"
+        )
+    );
+    // The CLI has no subscribe-to-shard, and its list of choices says so: a misspelling is
+    // not offered Shardlab's command.
+    let unknown = aws("aws kinesis subscribe-to-shards");
+    assert_eq!(unknown.status, 2);
+    assert!(
+        !unknown.stderr.contains("subscribe-to-shard "),
+        "{}",
+        unknown.stderr
+    );
+    assert!(
+        unknown
+            .stderr
+            .contains("register-stream-consumer                 | remove-tags-from-stream"),
+        "{}",
+        unknown.stderr
+    );
+}

@@ -666,6 +666,8 @@ fn at_least_five_lessons_ask_and_wait_for_the_simulation() {
 mod checks;
 #[path = "script/course.rs"]
 mod course;
+#[path = "script/fan_out.rs"]
+mod fan_out;
 #[path = "script/help.rs"]
 mod help;
 #[path = "script/modes.rs"]

@@ -285,27 +285,30 @@ fn cli(
             .collect(),
     );
     let service_args = [operation_arg];
-    let service = Parser {
-        args: &service_args,
-        version,
-    }
-    .parse(&main.extras)
-    .map_err(Failure::Usage)?;
-    let name = service.text("operation").unwrap_or_default();
+    // `subscribe-to-shard` is Shardlab's: the CLI's choices (and its "Invalid choice" list)
+    // leave it out, so it is taken before they are checked.
+    let (name, extras) = match main.extras.split_first() {
+        Some((first, rest)) if first == SUBSCRIBE => (first.clone(), rest.to_vec()),
+        _ => {
+            let service = Parser {
+                args: &service_args,
+                version,
+            }
+            .parse(&main.extras)
+            .map_err(Failure::Usage)?;
+            let name = service.text("operation").unwrap_or_default().to_string();
+            (name, service.extras)
+        }
+    };
+    let name = name.as_str();
     match name {
-        "wait" => operation::wait(world, &service.extras, &globals, version, warnings),
+        "wait" => operation::wait(world, &extras, &globals, version, warnings),
         "help" => Err(Failure::General(
             "Shardlab's console has no man pages: type help aws, or help aws COMMAND".to_string(),
         )),
         _ => match find(name) {
             Some((command, options)) => operation::run(
-                world,
-                command,
-                options,
-                &service.extras,
-                &globals,
-                version,
-                warnings,
+                world, command, options, &extras, &globals, version, warnings,
             ),
             None => Err(Failure::General(format!(
                 "Shardlab does not simulate aws kinesis {name}"
@@ -313,6 +316,10 @@ fn cli(
         },
     }
 }
+
+/// The command the real CLI leaves out (awscli/customizations/removals.py) and Shardlab's
+/// console adds, printing the events of the engine's bounded window (see `SUBSCRIBE_NOTE`).
+const SUBSCRIBE: &str = "subscribe-to-shard";
 
 /// Epoch seconds (`1459799926.480`) or ISO 8601 (`2016-04-04T19:58:46.480-00:00`, `...Z`).
 pub fn parse_timestamp(text: &str) -> Option<f64> {

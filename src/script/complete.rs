@@ -144,6 +144,12 @@ fn values(value: Value, named: &Named, world: &World) -> Vec<String> {
     match value {
         Value::Stream => world.kinesis().streams().map(|s| s.name.clone()).collect(),
         Value::Shard => shard_ids(world, named.stream),
+        Value::StreamArn => world.kinesis().streams().map(|s| s.arn.clone()).collect(),
+        Value::ConsumerArn => world
+            .kinesis()
+            .streams()
+            .flat_map(|s| s.consumers.iter().map(|c| c.arn.clone()))
+            .collect(),
         Value::Producer => world.producers().map(|p| p.name.clone()).collect(),
         Value::Consumer => world.consumers().map(|c| c.name.clone()).collect(),
         Value::App => world.apps().map(|a| a.name.clone()).collect(),

@@ -56,6 +56,10 @@ pub enum Value {
     Stream,
     /// A shard id of the stream named on the line.
     Shard,
+    /// A stream's ARN (`--stream-arn`).
+    StreamArn,
+    /// An enhanced fan-out consumer's ARN (`--consumer-arn`).
+    ConsumerArn,
     Producer,
     Consumer,
     /// A KCL application's name.
@@ -82,6 +86,8 @@ impl Value {
             Value::Text => "text".to_string(),
             Value::Stream => "a stream's name".to_string(),
             Value::Shard => "a shard id".to_string(),
+            Value::StreamArn => "a stream's ARN".to_string(),
+            Value::ConsumerArn => "a fan-out consumer's ARN".to_string(),
             Value::Producer => "a producer's name".to_string(),
             Value::Consumer => "a consumer's name".to_string(),
             Value::App => "a KCL application's name".to_string(),
@@ -102,6 +108,8 @@ impl Value {
             Value::Text => "TEXT".to_string(),
             Value::Stream => "STREAM".to_string(),
             Value::Shard => "SHARD_ID".to_string(),
+            Value::StreamArn => "STREAM_ARN".to_string(),
+            Value::ConsumerArn => "CONSUMER_ARN".to_string(),
             Value::Producer => "PRODUCER".to_string(),
             Value::Consumer => "CONSUMER".to_string(),
             Value::App => "APP".to_string(),

@@ -403,6 +403,9 @@ fn aws_command(command: &aws_cli::CliCommand, options: &[CliOption]) -> String {
         ));
     }
     page.line("  and the CLI's global options (help aws lists them)");
+    if let Some(note) = command.note {
+        page.line(note);
+    }
     page.finish()
 }
 

@@ -58,6 +58,8 @@ pub(crate) struct CliCommand {
     /// What it does to the world: reading (GetRecords) removes nothing, so only the writes,
     /// the reshards and the stream's own changes change it.
     pub effect: Effect,
+    /// What help adds where Shardlab's command is not quite the CLI's.
+    pub note: Option<&'static str>,
 }
 
 /// One option of a command, in the order the CLI adds it to its parser.
@@ -85,6 +87,7 @@ const fn command(name: &'static str, action: &'static str, help: &'static str) -
         action,
         help,
         effect: Effect::Observes,
+        note: None,
     }
 }
 
@@ -96,7 +99,26 @@ impl CliCommand {
             ..self
         }
     }
+
+    /// Help says this of the command.
+    const fn note(self, note: &'static str) -> CliCommand {
+        CliCommand {
+            note: Some(note),
+            ..self
+        }
+    }
 }
+
+/// What help says of `subscribe-to-shard`, which the CLI leaves out.
+pub(crate) const SUBSCRIBE_NOTE: &str =
+    "  The real AWS CLI (v1 and v2) has no subscribe-to-shard: its answer is an HTTP/2 event
+  stream, which only an SDK reads (awscli/customizations/removals.py leaves it out).
+  Shardlab's console adds it, and prints the events the subscription delivers in its first
+  5 simulated seconds for the records in the shard at the call, as the engine answers:
+  {\"EventStream\": [{\"SubscribeToShardEvent\": {\"Records\": [...],
+  \"ContinuationSequenceNumber\": ..., \"MillisBehindLatest\": ...}}, ...]}.
+  The subscription lives on: another call within 5 s is refused (ResourceInUseException),
+  one after 5 s takes over.";
 
 pub(crate) static COMMANDS: &[CliCommand] = &[
     command(
@@ -180,6 +202,35 @@ pub(crate) static COMMANDS: &[CliCommand] = &[
         "keep records for less long",
     )
     .changes("changes how long the stream keeps records"),
+    command(
+        "register-stream-consumer",
+        "RegisterStreamConsumer",
+        "register an enhanced fan-out consumer with a stream (by its ARN)",
+    )
+    .changes("registers a consumer"),
+    command(
+        "describe-stream-consumer",
+        "DescribeStreamConsumer",
+        "a consumer's status and ARN, by its ARN or by the stream's ARN and its name",
+    ),
+    command(
+        "list-stream-consumers",
+        "ListStreamConsumers",
+        "the enhanced fan-out consumers registered with a stream",
+    ),
+    command(
+        "deregister-stream-consumer",
+        "DeregisterStreamConsumer",
+        "deregister a consumer, by its ARN or by the stream's ARN and its name",
+    )
+    .changes("deregisters a consumer"),
+    command(
+        "subscribe-to-shard",
+        "SubscribeToShard",
+        "Shardlab only: the events a consumer's subscription to a shard delivers in 5 s",
+    )
+    .changes("subscribes a consumer to a shard")
+    .note(SUBSCRIBE_NOTE),
 ];
 
 /// What Tab offers for the structures the CLI takes in shorthand.
@@ -198,6 +249,16 @@ const SHORTHAND: &[(&str, &[&str])] = &[
     (
         "StreamModeDetails",
         &["StreamMode=PROVISIONED", "StreamMode=ON_DEMAND"],
+    ),
+    (
+        "StartingPosition",
+        &[
+            "Type=TRIM_HORIZON",
+            "Type=LATEST",
+            "Type=AT_SEQUENCE_NUMBER,SequenceNumber=",
+            "Type=AFTER_SEQUENCE_NUMBER,SequenceNumber=",
+            "Type=AT_TIMESTAMP,Timestamp=",
+        ],
     ),
 ];
 
@@ -282,8 +343,9 @@ fn kind_of(shape: Shape) -> Kind {
     }
 }
 
-/// What a member's value is for Tab and help: its `Enum`, a stream's or a shard's name (a
-/// name-patterned member says which in its name), a number, a time, or text.
+/// What a member's value is for Tab and help: its `Enum`, a stream's or a consumer's ARN (its
+/// pattern says which), a stream's or a shard's name (a name-patterned member says which in
+/// its name), a number, a time, or text.
 fn value_of(member: &Member) -> Option<Value> {
     if let Some((_, offers)) = SHORTHAND.iter().find(|(name, _)| *name == member.name) {
         return Some(Value::OneOf(offers));
@@ -296,15 +358,22 @@ fn value_of(member: &Member) -> Option<Value> {
         .rules
         .iter()
         .any(|rule| matches!(rule, Rule::Pattern(Pattern::Name)));
+    // An ARN's pattern says whose (Tab offers the world's stream or consumer ARNs).
+    let arn = member.rules.iter().find_map(|rule| match rule {
+        Rule::Pattern(Pattern::StreamArn) => Some(Value::StreamArn),
+        Rule::Pattern(Pattern::ConsumerArn) => Some(Value::ConsumerArn),
+        _ => None,
+    });
     Some(match member.ty {
         Type::Boolean => return None,
         Type::Integer => Value::Number,
         Type::Timestamp => Value::Timestamp,
-        Type::String => match enumerated {
-            Some(values) => Value::OneOf(values),
-            None if named && member.name.ends_with("StreamName") => Value::Stream,
-            None if named && member.name.contains("Shard") => Value::Shard,
-            None => Value::Text,
+        Type::String => match (enumerated, arn) {
+            (Some(values), _) => Value::OneOf(values),
+            (None, Some(arn)) => arn,
+            _ if named && member.name.ends_with("StreamName") => Value::Stream,
+            _ if named && member.name.contains("Shard") => Value::Shard,
+            _ => Value::Text,
         },
         Type::Blob | Type::List(..) | Type::Structure(_) => Value::Text,
     })

@@ -9,9 +9,12 @@
 //! see `validate.rs`), the order members are printed in (botocore parses a response member
 //! by member in the model's order, dropping nulls, see `paginate.rs`), and how pages are
 //! put together. Copied from botocore 1.43.62 (aws-cli 1.46.3):
-//! `botocore/data/kinesis/2013-12-02/service-2.json` (the shapes reachable from the seventeen
+//! `botocore/data/kinesis/2013-12-02/service-2.json` (the shapes reachable from the
 //! operations Shardlab simulates; `max` and `enum` are left out because botocore does not
 //! check them), `paginators-1.json`, and `awscli/data/cli.json` (the global options).
+//! SubscribeToShard's output is the one shape of Shardlab's own: on the wire it is an event
+//! stream, which the CLI cannot read (it leaves the command out), and the console prints the
+//! events of the engine's bounded window as a list (`SubscribeToShardEvents`).
 
 /// A shape of the model, as botocore's validator and parser see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,13 +63,22 @@ static SHAPES: &[(&str, Shape)] = &[
     ("BooleanObject", Shape::Boolean),
     ("ChildShard", Shape::Structure { members: &[("ShardId", "ShardId"), ("ParentShards", "ShardIdList"), ("HashKeyRange", "HashKeyRange")], required: &["ShardId", "ParentShards", "HashKeyRange"] }),
     ("ChildShardList", Shape::List { member: "ChildShard", min: None }),
+    ("Consumer", Shape::Structure { members: &[("ConsumerName", "ConsumerName"), ("ConsumerARN", "ConsumerARN"), ("ConsumerStatus", "ConsumerStatus"), ("ConsumerCreationTimestamp", "Timestamp")], required: &["ConsumerName", "ConsumerARN", "ConsumerStatus", "ConsumerCreationTimestamp"] }),
+    ("ConsumerARN", Shape::String { min: Some(1) }),
     ("ConsumerCountObject", Shape::Integer { min: Some(0) }),
+    ("ConsumerDescription", Shape::Structure { members: &[("ConsumerName", "ConsumerName"), ("ConsumerARN", "ConsumerARN"), ("ConsumerStatus", "ConsumerStatus"), ("ConsumerCreationTimestamp", "Timestamp"), ("StreamARN", "StreamARN")], required: &["ConsumerName", "ConsumerARN", "ConsumerStatus", "ConsumerCreationTimestamp", "StreamARN"] }),
+    ("ConsumerList", Shape::List { member: "Consumer", min: None }),
+    ("ConsumerName", Shape::String { min: Some(1) }),
+    ("ConsumerStatus", Shape::String { min: None }),
     ("CreateStreamInput", Shape::Structure { members: &[("StreamName", "StreamName"), ("ShardCount", "PositiveIntegerObject"), ("StreamModeDetails", "StreamModeDetails"), ("Tags", "TagMap"), ("WarmThroughputMiBps", "NaturalIntegerObject"), ("MaxRecordSizeInKiB", "MaxRecordSizeInKiB")], required: &["StreamName"] }),
     ("Data", Shape::Blob),
     ("DecreaseStreamRetentionPeriodInput", Shape::Structure { members: &[("StreamName", "StreamName"), ("RetentionPeriodHours", "RetentionPeriodHours"), ("StreamARN", "StreamARN"), ("StreamId", "StreamId")], required: &["RetentionPeriodHours"] }),
     ("DeleteStreamInput", Shape::Structure { members: &[("StreamName", "StreamName"), ("EnforceConsumerDeletion", "BooleanObject"), ("StreamARN", "StreamARN"), ("StreamId", "StreamId")], required: &[] }),
+    ("DeregisterStreamConsumerInput", Shape::Structure { members: &[("StreamARN", "StreamARN"), ("ConsumerName", "ConsumerName"), ("ConsumerARN", "ConsumerARN"), ("StreamId", "StreamId")], required: &[] }),
     ("DescribeLimitsInput", Shape::Structure { members: &[], required: &[] }),
     ("DescribeLimitsOutput", Shape::Structure { members: &[("ShardLimit", "ShardCountObject"), ("OpenShardCount", "ShardCountObject"), ("OnDemandStreamCount", "OnDemandStreamCountObject"), ("OnDemandStreamCountLimit", "OnDemandStreamCountLimitObject")], required: &["ShardLimit", "OpenShardCount", "OnDemandStreamCount", "OnDemandStreamCountLimit"] }),
+    ("DescribeStreamConsumerInput", Shape::Structure { members: &[("StreamARN", "StreamARN"), ("ConsumerName", "ConsumerName"), ("ConsumerARN", "ConsumerARN"), ("StreamId", "StreamId")], required: &[] }),
+    ("DescribeStreamConsumerOutput", Shape::Structure { members: &[("ConsumerDescription", "ConsumerDescription")], required: &["ConsumerDescription"] }),
     ("DescribeStreamInput", Shape::Structure { members: &[("StreamName", "StreamName"), ("Limit", "DescribeStreamInputLimit"), ("ExclusiveStartShardId", "ShardId"), ("StreamARN", "StreamARN"), ("StreamId", "StreamId")], required: &[] }),
     ("DescribeStreamInputLimit", Shape::Integer { min: Some(1) }),
     ("DescribeStreamOutput", Shape::Structure { members: &[("StreamDescription", "StreamDescription")], required: &["StreamDescription"] }),
@@ -89,6 +101,9 @@ static SHAPES: &[(&str, Shape)] = &[
     ("ListShardsInput", Shape::Structure { members: &[("StreamName", "StreamName"), ("NextToken", "NextToken"), ("ExclusiveStartShardId", "ShardId"), ("MaxResults", "ListShardsInputLimit"), ("StreamCreationTimestamp", "Timestamp"), ("ShardFilter", "ShardFilter"), ("StreamARN", "StreamARN"), ("StreamId", "StreamId")], required: &[] }),
     ("ListShardsInputLimit", Shape::Integer { min: Some(1) }),
     ("ListShardsOutput", Shape::Structure { members: &[("Shards", "ShardList"), ("NextToken", "NextToken")], required: &[] }),
+    ("ListStreamConsumersInput", Shape::Structure { members: &[("StreamARN", "StreamARN"), ("NextToken", "NextToken"), ("MaxResults", "ListStreamConsumersInputLimit"), ("StreamCreationTimestamp", "Timestamp"), ("StreamId", "StreamId")], required: &["StreamARN"] }),
+    ("ListStreamConsumersInputLimit", Shape::Integer { min: Some(1) }),
+    ("ListStreamConsumersOutput", Shape::Structure { members: &[("Consumers", "ConsumerList"), ("NextToken", "NextToken")], required: &[] }),
     ("ListStreamsInput", Shape::Structure { members: &[("Limit", "ListStreamsInputLimit"), ("ExclusiveStartStreamName", "StreamName"), ("NextToken", "NextToken")], required: &[] }),
     ("ListStreamsInputLimit", Shape::Integer { min: Some(1) }),
     ("ListStreamsOutput", Shape::Structure { members: &[("StreamNames", "StreamNameList"), ("HasMoreStreams", "BooleanObject"), ("NextToken", "NextToken"), ("StreamSummaries", "StreamSummaryList")], required: &["StreamNames", "HasMoreStreams"] }),
@@ -113,6 +128,8 @@ static SHAPES: &[(&str, Shape)] = &[
     ("PutRecordsResultEntryList", Shape::List { member: "PutRecordsResultEntry", min: Some(1) }),
     ("Record", Shape::Structure { members: &[("SequenceNumber", "SequenceNumber"), ("ApproximateArrivalTimestamp", "Timestamp"), ("Data", "Data"), ("PartitionKey", "PartitionKey"), ("EncryptionType", "EncryptionType")], required: &["SequenceNumber", "Data", "PartitionKey"] }),
     ("RecordList", Shape::List { member: "Record", min: None }),
+    ("RegisterStreamConsumerInput", Shape::Structure { members: &[("StreamARN", "StreamARN"), ("ConsumerName", "ConsumerName"), ("StreamId", "StreamId"), ("Tags", "TagMap")], required: &["StreamARN", "ConsumerName"] }),
+    ("RegisterStreamConsumerOutput", Shape::Structure { members: &[("Consumer", "Consumer")], required: &["Consumer"] }),
     ("RetentionPeriodHours", Shape::Integer { min: None }),
     ("ScalingType", Shape::String { min: None }),
     ("SequenceNumber", Shape::String { min: None }),
@@ -127,6 +144,7 @@ static SHAPES: &[(&str, Shape)] = &[
     ("ShardIteratorType", Shape::String { min: None }),
     ("ShardList", Shape::List { member: "Shard", min: None }),
     ("SplitShardInput", Shape::Structure { members: &[("StreamName", "StreamName"), ("ShardToSplit", "ShardId"), ("NewStartingHashKey", "HashKey"), ("StreamARN", "StreamARN"), ("StreamId", "StreamId")], required: &["ShardToSplit", "NewStartingHashKey"] }),
+    ("StartingPosition", Shape::Structure { members: &[("Type", "ShardIteratorType"), ("SequenceNumber", "SequenceNumber"), ("Timestamp", "Timestamp")], required: &["Type"] }),
     ("StreamARN", Shape::String { min: Some(1) }),
     ("StreamDescription", Shape::Structure { members: &[("StreamName", "StreamName"), ("StreamARN", "StreamARN"), ("StreamStatus", "StreamStatus"), ("StreamModeDetails", "StreamModeDetails"), ("Shards", "ShardList"), ("HasMoreShards", "BooleanObject"), ("RetentionPeriodHours", "RetentionPeriodHours"), ("StreamCreationTimestamp", "Timestamp"), ("EnhancedMonitoring", "EnhancedMonitoringList"), ("EncryptionType", "EncryptionType"), ("KeyId", "KeyId")], required: &["StreamName", "StreamARN", "StreamStatus", "Shards", "HasMoreShards", "RetentionPeriodHours", "StreamCreationTimestamp", "EnhancedMonitoring"] }),
     ("StreamDescriptionSummary", Shape::Structure { members: &[("StreamName", "StreamName"), ("StreamARN", "StreamARN"), ("StreamId", "StreamId"), ("StreamStatus", "StreamStatus"), ("StreamModeDetails", "StreamModeDetails"), ("RetentionPeriodHours", "RetentionPeriodHours"), ("StreamCreationTimestamp", "Timestamp"), ("EnhancedMonitoring", "EnhancedMonitoringList"), ("EncryptionType", "EncryptionType"), ("KeyId", "KeyId"), ("OpenShardCount", "ShardCountObject"), ("ConsumerCount", "ConsumerCountObject"), ("WarmThroughput", "WarmThroughputObject"), ("MaxRecordSizeInKiB", "MaxRecordSizeInKiB")], required: &["StreamName", "StreamARN", "StreamStatus", "RetentionPeriodHours", "StreamCreationTimestamp", "EnhancedMonitoring", "OpenShardCount"] }),
@@ -138,6 +156,14 @@ static SHAPES: &[(&str, Shape)] = &[
     ("StreamStatus", Shape::String { min: None }),
     ("StreamSummary", Shape::Structure { members: &[("StreamName", "StreamName"), ("StreamARN", "StreamARN"), ("StreamStatus", "StreamStatus"), ("StreamModeDetails", "StreamModeDetails"), ("StreamCreationTimestamp", "Timestamp")], required: &["StreamName", "StreamARN", "StreamStatus"] }),
     ("StreamSummaryList", Shape::List { member: "StreamSummary", min: None }),
+    ("SubscribeToShardEvent", Shape::Structure { members: &[("Records", "RecordList"), ("ContinuationSequenceNumber", "SequenceNumber"), ("MillisBehindLatest", "MillisBehindLatest"), ("ChildShards", "ChildShardList")], required: &["Records", "ContinuationSequenceNumber", "MillisBehindLatest"] }),
+    // The event stream's one event Shardlab simulates (the model's union also names the
+    // errors that can end the stream), and, Shardlab's own, the events one after another
+    // as a list: an SDK hands them over one by one as they arrive.
+    ("SubscribeToShardEventStream", Shape::Structure { members: &[("SubscribeToShardEvent", "SubscribeToShardEvent")], required: &[] }),
+    ("SubscribeToShardEvents", Shape::List { member: "SubscribeToShardEventStream", min: None }),
+    ("SubscribeToShardInput", Shape::Structure { members: &[("ConsumerARN", "ConsumerARN"), ("StreamId", "StreamId"), ("ShardId", "ShardId"), ("StartingPosition", "StartingPosition")], required: &["ConsumerARN", "ShardId", "StartingPosition"] }),
+    ("SubscribeToShardOutput", Shape::Structure { members: &[("EventStream", "SubscribeToShardEvents")], required: &["EventStream"] }),
     ("TagKey", Shape::String { min: Some(1) }),
     ("TagMap", Shape::Map { key: "TagKey", value: "TagValue", min: Some(1) }),
     ("TagValue", Shape::String { min: Some(0) }),
@@ -275,6 +301,42 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         "DecreaseStreamRetentionPeriod",
         "DecreaseStreamRetentionPeriodInput",
         None,
+    ),
+    op(
+        "RegisterStreamConsumer",
+        "RegisterStreamConsumerInput",
+        Some("RegisterStreamConsumerOutput"),
+    ),
+    op(
+        "DescribeStreamConsumer",
+        "DescribeStreamConsumerInput",
+        Some("DescribeStreamConsumerOutput"),
+    ),
+    Operation {
+        paginator: Some(Paginator {
+            input_token: "NextToken",
+            output_token: "NextToken",
+            more_results: None,
+            limit_key: "MaxResults",
+            result_keys: &["Consumers"],
+            non_aggregate_keys: &[],
+        }),
+        ..op(
+            "ListStreamConsumers",
+            "ListStreamConsumersInput",
+            Some("ListStreamConsumersOutput"),
+        )
+    },
+    op(
+        "DeregisterStreamConsumer",
+        "DeregisterStreamConsumerInput",
+        None,
+    ),
+    // Not an operation of the CLI (see `CLI_OPERATIONS`): Shardlab's console adds it.
+    op(
+        "SubscribeToShard",
+        "SubscribeToShardInput",
+        Some("SubscribeToShardOutput"),
     ),
 ];
 

@@ -205,12 +205,13 @@ fn parameters(
             continue;
         }
         if !option.simulated {
-            return Err(Failure::General(match option.kind {
-                Kind::Unsupported => format!("Shardlab does not support {}", option.flag),
-                _ => format!(
-                    "Shardlab does not simulate {} (a stream is named with --stream-name)",
+            return Err(Failure::General(match (option.kind, option.member) {
+                (Kind::Unsupported, _) => format!("Shardlab does not support {}", option.flag),
+                (_, "StreamId") => format!(
+                    "Shardlab does not simulate {} (a stream is named with --stream-name or --stream-arn)",
                     option.flag
                 ),
+                _ => format!("Shardlab does not simulate {}", option.flag),
             }));
         }
         if let Some(value) = unpack(option, got, version)? {
@@ -270,10 +271,10 @@ fn add_input_json(
             continue;
         }
         if let Some(option) = options.iter().find(|o| o.member == key && !o.simulated) {
-            return Err(Failure::General(format!(
-                "Shardlab does not simulate {} (a stream is named with StreamName)",
-                option.member
-            )));
+            return Err(Failure::General(match option.member {
+                "StreamId" => "Shardlab does not simulate StreamId (a stream is named with StreamName or StreamARN)".to_string(),
+                member => format!("Shardlab does not simulate {member}"),
+            }));
         }
         params.insert(key, value);
     }

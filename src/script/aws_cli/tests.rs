@@ -41,6 +41,12 @@ const EXPECTED: &[(&str, &[(&str, bool)])] = &[
     ("update-stream-mode", &[("--stream-arn", true), ("--stream-id", false), ("--stream-mode-details", true), ("--warm-throughput-mi-bps", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
     ("increase-stream-retention-period", &[("--stream-name", false), ("--retention-period-hours", true), ("--stream-arn", false), ("--stream-id", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
     ("decrease-stream-retention-period", &[("--stream-name", false), ("--retention-period-hours", true), ("--stream-arn", false), ("--stream-id", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
+    ("register-stream-consumer", &[("--stream-arn", true), ("--consumer-name", true), ("--stream-id", false), ("--tags", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
+    ("describe-stream-consumer", &[("--stream-arn", false), ("--consumer-name", false), ("--consumer-arn", false), ("--stream-id", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
+    ("list-stream-consumers", &[("--stream-arn", true), ("--next-token", false), ("--max-results", false), ("--stream-creation-timestamp", false), ("--stream-id", false), ("--cli-input-json", false), ("--starting-token", false), ("--page-size", false), ("--max-items", false), ("--generate-cli-skeleton", false)]),
+    ("deregister-stream-consumer", &[("--stream-arn", false), ("--consumer-name", false), ("--consumer-arn", false), ("--stream-id", false), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
+    // Not the CLI's (it leaves the command out): the table it would build from the model.
+    ("subscribe-to-shard", &[("--consumer-arn", true), ("--stream-id", false), ("--shard-id", true), ("--starting-position", true), ("--cli-input-json", false), ("--generate-cli-skeleton", false)]),
 ];
 
 #[test]
