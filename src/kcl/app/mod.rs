@@ -29,6 +29,7 @@
 //! - `activity.rs`: the accounting (counters, traces, series, lease moves).
 
 mod activity;
+mod fan_out;
 mod lease_cleanup;
 mod lease_coordinator;
 mod record_processor;
@@ -41,6 +42,7 @@ pub use activity::{
     AppSeries, AppStats, Delivery, LeaseActivity, LeaseMove, APP_SERIES, OWNERSHIP_KEPT,
     WORKER_PROCESSED,
 };
+pub use fan_out::FanOutWaiting;
 pub use shard_consumer::{ConsumerState, ShardConsumer, ShutdownReason};
 pub use worker::{KclTask, Wake, Worker, WorkerState};
 

@@ -149,6 +149,11 @@ pub const CONSUMER: Command = Command {
                         Value::Number,
                         "the most records one GetRecords call returns",
                     ),
+                    switch(
+                        "--efo",
+                        "read with enhanced fan-out: register a stream consumer of its name and \
+                         subscribe to the shard (SubscribeToShard) instead of polling",
+                    ),
                 ])
                 .changes("starts a consumer"),
             command("remove", "remove a consumer", &[CONSUMER_WORD])
@@ -548,6 +553,12 @@ const KCL_APP_OPTIONS: &[Opt] = &[
         "maxRecords: the most records one GetRecords call returns",
     ),
     option(
+        "--retrieval",
+        Value::OneOf(&[retrieval::POLLING, retrieval::FAN_OUT]),
+        "how shard consumers get records: GetRecords (polling, unless told) or enhanced \
+         fan-out (a stream consumer named after the application, SubscribeToShard per shard)",
+    ),
+    option(
         "--max-leases-for-worker",
         Value::Number,
         "maxLeasesForWorker",
@@ -566,6 +577,12 @@ const KCL_APP_OPTIONS: &[Opt] = &[
         "the processor does not checkpoint SHARD_END, so children never start",
     ),
 ];
+
+/// The choices of `kcl app add --retrieval`.
+pub mod retrieval {
+    pub const POLLING: &str = "polling";
+    pub const FAN_OUT: &str = "fan-out";
+}
 
 /// The forms of `--checkpoint`: when the record processor checkpoints.
 pub mod checkpoint {

@@ -1,0 +1,195 @@
+//! Enhanced fan-out readers in the world, as a learner sees them in the snapshot: a consumer
+//! added with `--efo` gets every record of a shard that five polling consumers fight over,
+//! never throttled, sooner than they do, without changing their throttling; it keeps reading
+//! across the five-minute subscription renewals and across a split; and a KCL application
+//! reading with fan-out processes what a polling one does, through a registered stream
+//! consumer that the bill charges for.
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::json;
+#[allow(unused_imports)]
+use shardlab::kcl::{InitialPosition, KclConfig, Retrieval};
+use shardlab::sim::{ConsumerConfig, ProducerConfig, StartPosition, World};
+
+mod common;
+use common::world::create_stream;
+
+const SHARD: &str = "shardId-000000000000";
+
+fn efo(stream: &str, shard: &str) -> ConsumerConfig {
+    ConsumerConfig {
+        efo: true,
+        ..ConsumerConfig::new(stream, shard, StartPosition::TrimHorizon)
+    }
+}
+
+/// Records put into stream `s`, all shards.
+fn incoming(world: &World) -> u64 {
+    world.snapshot().streams["s"]
+        .shards
+        .iter()
+        .map(|s| s.totals["IncomingRecords"])
+        .sum()
+}
+
+/// A one-shard stream, five consumers polling it every 200 ms (together 25 calls a second
+/// against its 5), optionally an enhanced fan-out consumer `e`, and a producer; 60 s of it,
+/// then the producer stops and the readers catch up.
+fn crowded(seed: u64, with_efo: bool) -> World {
+    let mut world = World::new(seed);
+    create_stream(&mut world, "s", 1);
+    for n in 1..=5 {
+        world
+            .add_consumer(
+                &format!("c{n}"),
+                ConsumerConfig::new("s", SHARD, StartPosition::TrimHorizon),
+            )
+            .unwrap();
+    }
+    if with_efo {
+        world.add_consumer("e", efo("s", SHARD)).unwrap();
+    }
+    // The stream consumer is CREATING for a few seconds: the producer starts once it is ACTIVE.
+    world.advance_by(10_000);
+    world
+        .add_producer("p", ProducerConfig::new("s", 50.0))
+        .unwrap();
+    world.advance_by(60_000);
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(10_000);
+    world
+}
+
+#[test]
+fn an_efo_consumer_gets_every_record_unthrottled_and_sooner_than_five_pollers() {
+    let world = crowded(7, true);
+    let snapshot = world.snapshot();
+    let e = &snapshot.consumers["e"];
+    assert_eq!(e.retrieval, "fan-out");
+    assert!(incoming(&world) > 2_500);
+    assert_eq!(e.records, incoming(&world), "every record, once");
+    assert_eq!(e.read_throttles, 0);
+    assert_eq!(e.calls, 0, "no GetRecords calls");
+    assert!(e.subscriptions >= 1);
+    assert_eq!(e.order_violations, 0);
+    let efo_mean = e.delivery_latency_ms_mean.unwrap();
+    // About 70 ms, AWS's documented average.
+    assert!(
+        (70.0..120.0).contains(&efo_mean),
+        "fan-out mean {efo_mean} ms"
+    );
+    for n in 1..=5 {
+        let c = &snapshot.consumers[&format!("c{n}")];
+        assert_eq!(c.retrieval, "polling");
+        assert!(
+            c.read_throttles > 0,
+            "c{n} shares 5 calls a second with four others"
+        );
+        let mean = c.delivery_latency_ms_mean.unwrap();
+        assert!(efo_mean < mean, "fan-out {efo_mean} ms vs c{n} {mean} ms");
+    }
+    // The stream shows its registered consumer, ACTIVE.
+    let registered = &snapshot.streams["s"].fan_out_consumers["e"];
+    assert_eq!(
+        registered.totals["SubscribeToShardEvent.Records"],
+        e.records
+    );
+}
+
+#[test]
+fn an_efo_consumer_does_not_change_the_pollers_throttling() {
+    let with = crowded(11, true).snapshot();
+    let without = crowded(11, false).snapshot();
+    for n in 1..=5 {
+        let name = format!("c{n}");
+        assert_eq!(
+            with.consumers[&name].read_throttles, without.consumers[&name].read_throttles,
+            "{name}'s throttles"
+        );
+        assert_eq!(
+            with.consumers[&name].records,
+            without.consumers[&name].records
+        );
+    }
+}
+
+#[test]
+fn an_efo_consumer_keeps_reading_across_subscription_renewals() {
+    let mut world = World::new(3);
+    create_stream(&mut world, "s", 1);
+    world.add_consumer("e", efo("s", SHARD)).unwrap();
+    world
+        .add_producer("p", ProducerConfig::new("s", 20.0))
+        .unwrap();
+    world.advance_by(10_000);
+    let mut last = world.consumer("e").unwrap().counters.records;
+    assert!(last > 0);
+    // Twelve minutes, second by second: not one second without records.
+    for second in 0..720 {
+        world.advance_by(1_000);
+        let records = world.consumer("e").unwrap().counters.records;
+        assert!(records > last, "no records in second {second}");
+        last = records;
+    }
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(2_000);
+    let snapshot = world.snapshot();
+    let e = &snapshot.consumers["e"];
+    assert_eq!(e.records, incoming(&world));
+    // One subscription per five minutes: the first and two renewals at least.
+    assert!(e.subscriptions >= 3, "{} subscriptions", e.subscriptions);
+    assert!(e.delivery_latency_ms_p99.unwrap() < 200);
+}
+
+#[test]
+fn an_efo_consumer_follows_a_split_to_the_children() {
+    let mut world = World::new(5);
+    create_stream(&mut world, "s", 1);
+    world.add_consumer("e", efo("s", SHARD)).unwrap();
+    world
+        .add_producer("p", ProducerConfig::new("s", 40.0))
+        .unwrap();
+    world.advance_by(20_000);
+    world
+        .call(
+            "SplitShard",
+            &json!({"StreamName": "s", "ShardToSplit": SHARD,
+                    "NewStartingHashKey": "170141183460469231731687303715884105728"}),
+        )
+        .unwrap();
+    world.advance_by(60_000);
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(5_000);
+    let snapshot = world.snapshot();
+    let e = &snapshot.consumers["e"];
+    assert_eq!(
+        e.shards,
+        ["shardId-000000000001", "shardId-000000000002"],
+        "reads the children, not the closed parent"
+    );
+    assert_eq!(
+        e.records,
+        incoming(&world),
+        "every record, parent and children"
+    );
+    assert_eq!(e.order_violations, 0);
+    assert_eq!(e.read_throttles, 0);
+}
+
+#[test]
+fn removing_an_efo_consumer_deregisters_it() {
+    let mut world = World::new(1);
+    create_stream(&mut world, "s", 1);
+    world.add_consumer("e", efo("s", SHARD)).unwrap();
+    let count = |world: &mut World| {
+        world
+            .call("DescribeStreamSummary", &json!({"StreamName": "s"}))
+            .unwrap()["StreamDescriptionSummary"]["ConsumerCount"]
+            .clone()
+    };
+    assert_eq!(count(&mut world), json!(1));
+    world.advance_by(10_000);
+    world.remove_consumer("e").unwrap();
+    world.advance_by(60_000);
+    assert_eq!(count(&mut world), json!(0));
+}
