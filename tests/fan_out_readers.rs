@@ -7,8 +7,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::json;
-#[allow(unused_imports)]
 use shardlab::kcl::{InitialPosition, KclConfig, Retrieval};
+use std::collections::BTreeSet;
+
+use shardlab::script::Entry;
 use shardlab::sim::{ConsumerConfig, ProducerConfig, StartPosition, World};
 
 mod common;
@@ -192,4 +194,120 @@ fn removing_an_efo_consumer_deregisters_it() {
     world.remove_consumer("e").unwrap();
     world.advance_by(60_000);
     assert_eq!(count(&mut world), json!(0));
+}
+
+/// The records (shard, sequence index) application `name` handed to processRecords.
+fn processed(world: &World, name: &str) -> BTreeSet<(u32, u64)> {
+    world
+        .app(name)
+        .unwrap()
+        .trace
+        .as_ref()
+        .unwrap()
+        .iter()
+        .flat_map(|d| (d.first_seq_ix..=d.last_seq_ix).map(move |ix| (d.shard, ix)))
+        .collect()
+}
+
+fn kcl(stream: &str, retrieval: Retrieval) -> KclConfig {
+    KclConfig {
+        retrieval,
+        initial_position: InitialPosition::TrimHorizon,
+        ..KclConfig::new(stream)
+    }
+}
+
+#[test]
+fn a_fan_out_kcl_application_processes_what_a_polling_one_does() {
+    let mut world = World::new(9);
+    world.trace_kcl();
+    create_stream(&mut world, "s", 2);
+    world
+        .add_kcl_app("pushed", kcl("s", Retrieval::FanOut), 2)
+        .unwrap();
+    world
+        .add_kcl_app("polled", kcl("s", Retrieval::Polling), 2)
+        .unwrap();
+    // Both have taken their leases, and the stream consumer is ACTIVE.
+    world.advance_by(30_000);
+    world
+        .add_producer("p", ProducerConfig::new("s", 50.0))
+        .unwrap();
+    // Past a subscription renewal, with a split of shard 0 on the way.
+    world.advance_by(120_000);
+    world
+        .call(
+            "SplitShard",
+            &json!({"StreamName": "s", "ShardToSplit": SHARD,
+                    "NewStartingHashKey": "85070591730234615865843651857942052864"}),
+        )
+        .unwrap();
+    world.advance_by(300_000);
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(30_000);
+    let pushed = processed(&world, "pushed");
+    assert_eq!(pushed.len() as u64, incoming(&world), "every record");
+    assert_eq!(pushed, processed(&world, "polled"), "the same records");
+    let snapshot = world.snapshot();
+    let (a, b) = (&snapshot.apps["pushed"], &snapshot.apps["polled"]);
+    assert_eq!((a.retrieval, b.retrieval), ("fan-out", "polling"));
+    assert_eq!(a.order_violations, 0);
+    // Pushed about 70 ms after the put, polled every 1.5 s; both wait for the parent's end
+    // (up to 10 s) before reading the children.
+    let (fast, slow) = (
+        a.delivery_latency_ms_mean.unwrap(),
+        b.delivery_latency_ms_mean.unwrap(),
+    );
+    assert!(2.0 * fast < slow, "fan-out {fast} ms, polling {slow} ms");
+    // The children were processed too, after the parent's SHARD_END.
+    assert!(pushed.iter().any(|(shard, _)| *shard == 3));
+}
+
+#[test]
+fn kcl_app_add_with_fan_out_registers_a_consumer_and_is_billed_for_it() {
+    let script = "\
+aws kinesis create-stream --stream-name s --shard-count 1
+aws kinesis wait stream-exists --stream-name s
+kcl app add analytics --stream s --retrieval fan-out --initial-position TRIM_HORIZON
+producer add p --stream s --rate 20
+wait 2m
+";
+    let (mut world, _, out) = shardlab::script::run_script(script).unwrap();
+    let failed: Vec<_> = out
+        .iter()
+        .filter(|e| matches!(e, Entry::Error { .. } | Entry::ScriptError { .. }))
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    let summary = world
+        .call("DescribeStreamSummary", &json!({"StreamName": "s"}))
+        .unwrap();
+    assert_eq!(
+        summary["StreamDescriptionSummary"]["ConsumerCount"],
+        json!(1)
+    );
+    let listed = world
+        .call(
+            "ListStreamConsumers",
+            &json!({"StreamARN": summary["StreamDescriptionSummary"]["StreamARN"]}),
+        )
+        .unwrap();
+    assert_eq!(listed["Consumers"][0]["ConsumerName"], json!("analytics"));
+    assert_eq!(listed["Consumers"][0]["ConsumerStatus"], json!("ACTIVE"));
+    let snapshot = world.snapshot();
+    assert_eq!(snapshot.apps["analytics"].retrieval, "fan-out");
+    assert!(snapshot.apps["analytics"].processed > 2_000);
+    let item = snapshot
+        .cost
+        .items
+        .iter()
+        .find(|i| i.name == "fan-out consumer-shard-hours")
+        .expect("the bill charges the consumer per shard-hour");
+    assert!(item.quantity > 0.0);
+    // Without --retrieval the application polls (the default, for now).
+    let (world, _, _) = shardlab::script::run_script(
+        "aws kinesis create-stream --stream-name s --shard-count 1\nwait 1m\nkcl app add a --stream s\nwait 10s\n",
+    )
+    .unwrap();
+    assert_eq!(world.snapshot().apps["a"].retrieval, "polling");
+    assert_eq!(world.kinesis().stream("s").unwrap().consumer_count(), 0);
 }

@@ -14,7 +14,7 @@
 //! consumers.{name}: stream, retrieval (polling or fan-out), shards[], records, bytes, calls,
 //!     read_throttles, iterators_expired, subscriptions, MillisBehindLatest, order_violations,
 //!     paused, delivery_latency_ms_mean, delivery_latency_ms_p99
-//! apps.{name}: stream, processed, duplicates, duplicates_by_reason.{reason}, overlaps,
+//! apps.{name}: stream, retrieval (polling or fan-out), processed, duplicates, duplicates_by_reason.{reason}, overlaps,
 //!     order_violations, delivery_latency_ms_mean, delivery_latency_ms_p99,
 //!     workers[]: id, state (running|paused|dead), leases[], processed,
 //!                consumers.{lease}: state, reason
@@ -57,6 +57,8 @@ pub struct Snapshot {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AppSnapshot {
     pub stream: String,
+    /// `polling` or `fan-out` (`kcl app add --retrieval`).
+    pub retrieval: &'static str,
     pub processed: u64,
     pub duplicates: u64,
     pub duplicates_by_reason: BTreeMap<&'static str, u64>,
@@ -305,6 +307,7 @@ impl World {
                     app.name.clone(),
                     AppSnapshot {
                         stream: app.config.stream.clone(),
+                        retrieval: app.config.retrieval.as_str(),
                         processed: app.stats.processed,
                         duplicates: app.stats.total_duplicates(),
                         duplicates_by_reason: app

@@ -25,6 +25,7 @@
 //! - `shard_sync.rs`: the HierarchicalShardSyncer, which creates leases for new shards;
 //! - `scheduler.rs`: the Scheduler's loop, which starts and stops shard consumers;
 //! - `shard_consumer.rs`: the ShardConsumer's state machine;
+//! - `fan_out.rs`: its enhanced fan-out retrieval (SubscribeToShard instead of GetRecords);
 //! - `record_processor.rs`: the record processor's batches and its checkpoints;
 //! - `activity.rs`: the accounting (counters, traces, series, lease moves).
 
