@@ -7,6 +7,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::json;
+use shardlab::engine::ConsumerStatus;
 use shardlab::kcl::{InitialPosition, KclConfig, Retrieval};
 use std::collections::BTreeSet;
 
@@ -264,11 +265,12 @@ fn a_fan_out_kcl_application_processes_what_a_polling_one_does() {
 }
 
 #[test]
-fn kcl_app_add_with_fan_out_registers_a_consumer_and_is_billed_for_it() {
+fn fan_out_readers_added_by_script_register_consumers_and_are_billed() {
     let script = "\
 aws kinesis create-stream --stream-name s --shard-count 1
 aws kinesis wait stream-exists --stream-name s
 kcl app add analytics --stream s --retrieval fan-out --initial-position TRIM_HORIZON
+consumer add audit --stream s --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON --efo
 producer add p --stream s --rate 20
 wait 2m
 ";
@@ -283,8 +285,14 @@ wait 2m
         .unwrap();
     assert_eq!(
         summary["StreamDescriptionSummary"]["ConsumerCount"],
-        json!(1)
+        json!(2)
     );
+    let said = out.iter().any(|e| {
+        matches!(e, Entry::Output { text } if text.contains(
+            "consumer audit: reading shardId-000000000000 of s from TRIM_HORIZON with enhanced fan-out"
+        ))
+    });
+    assert!(said, "{out:?}");
     let listed = world
         .call(
             "ListStreamConsumers",
@@ -295,6 +303,11 @@ wait 2m
     assert_eq!(listed["Consumers"][0]["ConsumerStatus"], json!("ACTIVE"));
     let snapshot = world.snapshot();
     assert_eq!(snapshot.apps["analytics"].retrieval, "fan-out");
+    assert_eq!(snapshot.consumers["audit"].retrieval, "fan-out");
+    assert_eq!(
+        snapshot.consumers["audit"].records,
+        snapshot.apps["analytics"].processed
+    );
     assert!(snapshot.apps["analytics"].processed > 2_000);
     let item = snapshot
         .cost
@@ -310,4 +323,42 @@ wait 2m
     .unwrap();
     assert_eq!(world.snapshot().apps["a"].retrieval, "polling");
     assert_eq!(world.kinesis().stream("s").unwrap().consumer_count(), 0);
+}
+
+#[test]
+fn a_fan_out_application_survives_a_dead_worker_and_a_paused_one() {
+    let mut world = World::new(4);
+    world.trace_kcl();
+    create_stream(&mut world, "s", 4);
+    world
+        .add_kcl_app("pushed", kcl("s", Retrieval::FanOut), 3)
+        .unwrap();
+    world.advance_by(30_000);
+    world
+        .add_producer("p", ProducerConfig::new("s", 40.0))
+        .unwrap();
+    world.advance_by(30_000);
+    // A crash: its leases expire and move, and the new owners take the subscriptions over.
+    world.kill_worker("pushed", "worker-1").unwrap();
+    world.advance_by(30_000);
+    // A long pause: the worker's leases are taken while it sleeps; it wakes a zombie.
+    world.pause_worker("pushed", "worker-2", 40_000).unwrap();
+    world.advance_by(120_000);
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(30_000);
+    assert_eq!(
+        processed(&world, "pushed").len() as u64,
+        incoming(&world),
+        "every record processed, some perhaps twice"
+    );
+    let snapshot = world.snapshot();
+    let app = &snapshot.apps["pushed"];
+    assert!(
+        app.duplicates > 0,
+        "records after the dead worker's checkpoint, again"
+    );
+    assert_eq!(
+        snapshot.streams["s"].fan_out_consumers["pushed"].consumer_status,
+        ConsumerStatus::Active
+    );
 }

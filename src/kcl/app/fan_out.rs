@@ -23,6 +23,7 @@ use super::{Events, KclApp};
 use crate::engine::{
     ConsumerStatus, ErrorKind, IteratorStart, Kinesis, SubscriptionEnd, SubscriptionId,
 };
+use crate::kcl::config::Retrieval;
 use crate::kcl::events::ConsumerState;
 
 /// How long a shard consumer waits before looking again at a stream consumer that is not
@@ -43,6 +44,9 @@ impl KclApp {
     /// The shard consumers of live, awake workers waiting for a subscription's event.
     pub fn fan_out_waiting(&self, now: u64) -> Vec<FanOutWaiting> {
         let mut waiting = Vec::new();
+        if self.config.retrieval != Retrieval::FanOut {
+            return waiting;
+        }
         for worker in self.workers.values() {
             let awake = match worker.state {
                 WorkerState::Running => true,
@@ -52,7 +56,13 @@ impl KclApp {
             if !awake {
                 continue;
             }
-            for consumer in worker.consumers.values() {
+            // Only a consumer still PROCESSING: one shut down meanwhile (its lease lost) no
+            // longer reads, and its subscription is left to expire.
+            for consumer in worker
+                .consumers
+                .values()
+                .filter(|c| c.state == ConsumerState::Processing && c.batch.is_none())
+            {
                 if let (true, Some(subscription)) = (consumer.awaiting_event, consumer.subscription)
                 {
                     waiting.push(FanOutWaiting {
