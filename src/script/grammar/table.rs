@@ -151,8 +151,7 @@ pub const CONSUMER: Command = Command {
                     ),
                     switch(
                         "--efo",
-                        "read with enhanced fan-out: register a stream consumer of its name and \
-                         subscribe to the shard (SubscribeToShard) instead of polling",
+                        "read with enhanced fan-out (SubscribeToShard), not GetRecords",
                     ),
                 ])
                 .changes("starts a consumer"),
@@ -555,8 +554,7 @@ const KCL_APP_OPTIONS: &[Opt] = &[
     option(
         "--retrieval",
         Value::OneOf(&[retrieval::POLLING, retrieval::FAN_OUT]),
-        "how shard consumers get records: GetRecords (polling, unless told) or enhanced \
-         fan-out (a stream consumer named after the application, SubscribeToShard per shard)",
+        "polling (GetRecords, unless told) or enhanced fan-out (SubscribeToShard per shard)",
     ),
     option(
         "--max-leases-for-worker",
