@@ -25,6 +25,6 @@ pub mod taker;
 pub use app::{
     AppStats, ConsumerState, Delivery, KclApp, KclTask, ShutdownReason, Wake, WorkerState,
 };
-pub use config::{CheckpointPolicy, InitialPosition, KclConfig};
+pub use config::{CheckpointPolicy, InitialPosition, KclConfig, Retrieval, DEFAULT_RETRIEVAL};
 pub use events::{DuplicateReason, KclEvent, WorkerAction};
 pub use table::{Checkpoint, Lease, LeaseTable};

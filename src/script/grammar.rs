@@ -37,9 +37,9 @@ pub use lessons::{
     TASK_UNTIL,
 };
 pub use table::{
-    checkpoint, comparison, condition, keys, position, retry, AT, AWS, COMMANDS, CONSUMER, EXPECT,
-    KCL, OPERATORS, PRODUCER, SIM, SLEEP, TIME_PASSES, UNTIL_EVERY, UNTIL_TIMEOUT, WAIT, WAIT_FAST,
-    WAIT_UNTIL,
+    checkpoint, comparison, condition, keys, position, retrieval, retry, AT, AWS, COMMANDS,
+    CONSUMER, EXPECT, KCL, OPERATORS, PRODUCER, SIM, SLEEP, TIME_PASSES, UNTIL_EVERY,
+    UNTIL_TIMEOUT, WAIT, WAIT_FAST, WAIT_UNTIL,
 };
 
 /// What a word or an option's value is: what help calls it and what Tab offers for it.

@@ -11,12 +11,12 @@ use super::args::Args;
 use super::aws_cli::parse_timestamp;
 use super::duration::parse_duration;
 use super::grammar::{
-    self, checkpoint, keys, position, retry, Command, CONSUMER, KCL, PRODUCER, SIM,
+    self, checkpoint, keys, position, retrieval, retry, Command, CONSUMER, KCL, PRODUCER, SIM,
 };
 use super::output::{self, OutputFormat};
 use super::Outcome;
 use crate::engine::ShardLimits;
-use crate::kcl::{CheckpointPolicy, InitialPosition, KclConfig};
+use crate::kcl::{CheckpointPolicy, InitialPosition, KclConfig, Retrieval};
 use crate::sim::{
     Batching, CliVersion, ConsumerConfig, KeyDistribution, ProducerConfig, RetryPolicy, SizeSpec,
     StartPosition, World,
@@ -266,9 +266,15 @@ pub fn consumer(world: &mut World, words: &[String]) -> Outcome {
             if let Some(limit) = args.number::<usize>("--limit")? {
                 config.limit = limit;
             }
+            config.efo = args.has("--efo");
             world.add_consumer(&name, config)?;
+            let how = if args.has("--efo") {
+                " with enhanced fan-out"
+            } else {
+                ""
+            };
             Ok(format!(
-                "consumer {name}: reading {shard} of {stream} from {kind}"
+                "consumer {name}: reading {shard} of {stream} from {kind}{how}"
             ))
         })(),
         "remove" => world
@@ -361,6 +367,13 @@ fn kcl_config(args: &Args) -> Result<KclConfig, String> {
     }
     if let Some(n) = args.number::<usize>("--max-records")? {
         config.max_records = n;
+    }
+    if let Some(given) = args.get("--retrieval") {
+        config.retrieval = match given {
+            retrieval::POLLING => Retrieval::Polling,
+            retrieval::FAN_OUT => Retrieval::FanOut,
+            other => return Err(choice_error(args, "--retrieval", other)),
+        };
     }
     if let Some(n) = args.number::<usize>("--max-leases-for-worker")? {
         config.max_leases_for_worker = n;

@@ -7,6 +7,11 @@
 //! does not. At the end of a closed shard it follows `ChildShards` and reads the children.
 //! An iterator older than five minutes (a long pause) expires, and the consumer asks for a
 //! new one after the last record it saw.
+//!
+//! With `efo` it is an enhanced fan-out reader instead: it registers a stream consumer of its
+//! own name, subscribes to its shard once that is ACTIVE, and takes the events the service
+//! pushes (the world delivers them at their moments: `world/fan_out.rs`). It makes no
+//! GetRecords calls, so it neither takes from nor is refused by the shard's shared read limits.
 
 use std::collections::BTreeSet;
 
@@ -17,7 +22,7 @@ use serde::Serialize;
 use super::latency::DeliveryLatency;
 use super::series;
 use crate::engine::metrics::Series;
-use crate::engine::{parse_shard_id, ShardIterator};
+use crate::engine::{parse_shard_id, SequenceNumber, ShardIterator, SubscriptionId};
 use crate::order::DeliveryOrder;
 
 /// Where a consumer starts reading.
@@ -51,6 +56,8 @@ pub struct ConsumerConfig {
     pub idle_ms: u64,
     /// GetRecords Limit.
     pub limit: usize,
+    /// Read with enhanced fan-out (SubscribeToShard) rather than GetRecords.
+    pub efo: bool,
 }
 
 /// The default poll interval: five GetRecords a second, the whole of a shard's read calls.
@@ -64,6 +71,7 @@ impl ConsumerConfig {
             start,
             idle_ms: DEFAULT_IDLE_MS,
             limit: 10_000,
+            efo: false,
         }
     }
 
@@ -95,6 +103,8 @@ pub struct ConsumerCounters {
     pub iterators_expired: u64,
     /// The latest MillisBehindLatest, the largest across the shards being read.
     pub millis_behind_latest: u64,
+    /// SubscribeToShard calls that succeeded (enhanced fan-out only).
+    pub subscriptions: u64,
 }
 
 /// Per-second series of a consumer: records, bytes, read throttles, MillisBehindLatest (max),
@@ -152,6 +162,24 @@ pub struct Cursor {
     pub iterator: Option<ShardIterator>,
     pub last_seq_ix: Option<u64>,
     pub millis_behind_latest: u64,
+    /// Enhanced fan-out: the live subscription to the shard, if any.
+    pub subscription: Option<SubscriptionId>,
+    /// Enhanced fan-out: the last event's ContinuationSequenceNumber, to resubscribe from.
+    pub continuation: Option<SequenceNumber>,
+}
+
+impl Cursor {
+    /// A shard not read yet.
+    pub fn new(shard: u32) -> Self {
+        Cursor {
+            shard,
+            iterator: None,
+            last_seq_ix: None,
+            millis_behind_latest: 0,
+            subscription: None,
+            continuation: None,
+        }
+    }
 }
 
 /// One simulated consumer.
@@ -184,12 +212,7 @@ impl Consumer {
         let shard = config.validate()?;
         Ok(Consumer {
             name: name.to_string(),
-            cursors: vec![Cursor {
-                shard,
-                iterator: None,
-                last_seq_ix: None,
-                millis_behind_latest: 0,
-            }],
+            cursors: vec![Cursor::new(shard)],
             seen: BTreeSet::from([shard]),
             paused_until: None,
             next_poll_ms: now_ms + seed % config.idle_ms.max(1),

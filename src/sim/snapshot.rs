@@ -11,10 +11,10 @@
 //!               totals.{CloudWatch metric name}
 //! producers.{name}: stream, rate, keys, batching, paused, sent, succeeded, throttled,
 //!     retried, failed, calls, latency_ms_mean, latency_ms_max, pending_retries
-//! consumers.{name}: stream, shards[], records, bytes, calls, read_throttles,
-//!     iterators_expired, MillisBehindLatest, order_violations, paused,
-//!     delivery_latency_ms_mean, delivery_latency_ms_p99
-//! apps.{name}: stream, processed, duplicates, duplicates_by_reason.{reason}, overlaps,
+//! consumers.{name}: stream, retrieval (polling or fan-out), shards[], records, bytes, calls,
+//!     read_throttles, iterators_expired, subscriptions, MillisBehindLatest, order_violations,
+//!     paused, delivery_latency_ms_mean, delivery_latency_ms_p99
+//! apps.{name}: stream, retrieval (polling or fan-out), processed, duplicates, duplicates_by_reason.{reason}, overlaps,
 //!     order_violations, delivery_latency_ms_mean, delivery_latency_ms_p99,
 //!     workers[]: id, state (running|paused|dead), leases[], processed,
 //!                consumers.{lease}: state, reason
@@ -57,6 +57,8 @@ pub struct Snapshot {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AppSnapshot {
     pub stream: String,
+    /// `polling` or `fan-out` (`kcl app add --retrieval`).
+    pub retrieval: &'static str,
     pub processed: u64,
     pub duplicates: u64,
     pub duplicates_by_reason: BTreeMap<&'static str, u64>,
@@ -154,12 +156,16 @@ pub struct ProducerSnapshot {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConsumerSnapshot {
     pub stream: String,
+    /// `polling` (GetRecords) or `fan-out` (SubscribeToShard, `consumer add --efo`).
+    pub retrieval: &'static str,
     pub shards: Vec<String>,
     pub records: u64,
     pub bytes: u64,
     pub calls: u64,
     pub read_throttles: u64,
     pub iterators_expired: u64,
+    /// SubscribeToShard calls that succeeded (0 for a polling consumer).
+    pub subscriptions: u64,
     #[serde(rename = "MillisBehindLatest")]
     pub millis_behind_latest: u64,
     /// Records of one partition key read after a record of that key its producer sent later:
@@ -254,12 +260,14 @@ impl World {
                     c.name.clone(),
                     ConsumerSnapshot {
                         stream: c.config.stream.clone(),
+                        retrieval: if c.config.efo { "fan-out" } else { "polling" },
                         shards: c.shard_indices().into_iter().map(shard_id).collect(),
                         records: c.counters.records,
                         bytes: c.counters.bytes,
                         calls: c.counters.calls,
                         read_throttles: c.counters.read_throttles,
                         iterators_expired: c.counters.iterators_expired,
+                        subscriptions: c.counters.subscriptions,
                         millis_behind_latest: c.counters.millis_behind_latest,
                         order_violations: c.order.violations(),
                         paused: c.is_paused(now),
@@ -299,6 +307,7 @@ impl World {
                     app.name.clone(),
                     AppSnapshot {
                         stream: app.config.stream.clone(),
+                        retrieval: app.config.retrieval.as_str(),
                         processed: app.stats.processed,
                         duplicates: app.stats.total_duplicates(),
                         duplicates_by_reason: app

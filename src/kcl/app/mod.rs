@@ -25,10 +25,12 @@
 //! - `shard_sync.rs`: the HierarchicalShardSyncer, which creates leases for new shards;
 //! - `scheduler.rs`: the Scheduler's loop, which starts and stops shard consumers;
 //! - `shard_consumer.rs`: the ShardConsumer's state machine;
+//! - `fan_out.rs`: its enhanced fan-out retrieval (SubscribeToShard instead of GetRecords);
 //! - `record_processor.rs`: the record processor's batches and its checkpoints;
 //! - `activity.rs`: the accounting (counters, traces, series, lease moves).
 
 mod activity;
+mod fan_out;
 mod lease_cleanup;
 mod lease_coordinator;
 mod record_processor;
@@ -41,6 +43,7 @@ pub use activity::{
     AppSeries, AppStats, Delivery, LeaseActivity, LeaseMove, APP_SERIES, OWNERSHIP_KEPT,
     WORKER_PROCESSED,
 };
+pub use fan_out::FanOutWaiting;
 pub use shard_consumer::{ConsumerState, ShardConsumer, ShutdownReason};
 pub use worker::{KclTask, Wake, Worker, WorkerState};
 

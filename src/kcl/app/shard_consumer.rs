@@ -13,8 +13,10 @@ use super::activity::{AppSeries, SERIES_KEPT};
 use super::record_processor::Batch;
 use super::worker::Held;
 use super::{Events, KclApp};
-use crate::engine::{ChildShard, ErrorKind, IteratorStart, Kinesis, ShardIterator};
-use crate::kcl::config::InitialPosition;
+use crate::engine::{
+    ChildShard, ErrorKind, IteratorStart, Kinesis, SequenceNumber, ShardIterator, SubscriptionId,
+};
+use crate::kcl::config::{InitialPosition, Retrieval};
 use crate::kcl::events::KclEvent;
 pub use crate::kcl::events::{ConsumerState, ShutdownReason};
 use crate::kcl::table::Checkpoint;
@@ -50,6 +52,14 @@ pub struct ShardConsumer {
     pub millis_behind_latest: u64,
     /// Whether the missing SHARD_END checkpoint was already reported.
     pub(super) warned_shard_end: bool,
+    /// Fan-out: the live subscription to the shard, if any (`fan_out.rs`).
+    pub(super) subscription: Option<SubscriptionId>,
+    /// Fan-out: up to date, with no task scheduled: the world wakes it at the next event.
+    pub(super) awaiting_event: bool,
+    /// Fan-out: the last event's ContinuationSequenceNumber, to subscribe again from.
+    pub(super) continuation: Option<SequenceNumber>,
+    /// Fan-out: where the first subscription starts (from the lease's checkpoint).
+    pub(super) fan_out_start: Option<IteratorStart>,
 }
 
 impl ShardConsumer {
@@ -73,6 +83,10 @@ impl ShardConsumer {
             throttled: false,
             millis_behind_latest: 0,
             warned_shard_end: false,
+            subscription: None,
+            awaiting_event: false,
+            continuation: None,
+            fan_out_start: None,
         }
     }
 
@@ -209,6 +223,13 @@ impl KclApp {
                 IteratorStart::AfterSequenceNumber(number)
             }
         };
+        if self.config.retrieval == Retrieval::FanOut {
+            if let Checkpoint::Sequence { seq_ix, .. } = lease.checkpoint {
+                let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
+                consumer.last_processed = Some((seq_ix, 0));
+            }
+            return self.initialize_fan_out(id, key, start, now, kinesis, events);
+        }
         match kinesis.get_shard_iterator(now, &self.config.stream, lease.shard_index, start) {
             Ok(answer) => {
                 let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
@@ -268,12 +289,18 @@ impl KclApp {
                 );
                 return Some(now);
             }
+            if self.config.retrieval == Retrieval::FanOut {
+                return Some(now); // on to the events that came meanwhile
+            }
             let next = batch.started_ms + self.config.idle_time_between_reads_in_millis;
             return Some(next.max(now));
         }
         if consumer.lease_lost {
             self.shut_down(id, key, ShutdownReason::LeaseLost, now, events);
             return None;
+        }
+        if self.config.retrieval == Retrieval::FanOut {
+            return self.process_fan_out(id, key, now, kinesis, events);
         }
         let Some(iterator) = consumer.iterator.clone() else {
             self.set_state(id, key, ConsumerState::Initializing, None, now, events);

@@ -52,6 +52,7 @@ const CONSUMER_OPTIONS: &[&str] = &[
     "--timestamp",
     "--idle",
     "--limit",
+    "--efo",
 ];
 
 const APP_OPTIONS: &[&str] = &[
@@ -64,6 +65,7 @@ const APP_OPTIONS: &[&str] = &[
     "--processing",
     "--idle",
     "--max-records",
+    "--retrieval",
     "--max-leases-for-worker",
     "--max-leases-to-steal",
 ];

@@ -149,6 +149,10 @@ pub const CONSUMER: Command = Command {
                         Value::Number,
                         "the most records one GetRecords call returns",
                     ),
+                    switch(
+                        "--efo",
+                        "read with enhanced fan-out (SubscribeToShard), not GetRecords",
+                    ),
                 ])
                 .changes("starts a consumer"),
             command("remove", "remove a consumer", &[CONSUMER_WORD])
@@ -548,6 +552,11 @@ const KCL_APP_OPTIONS: &[Opt] = &[
         "maxRecords: the most records one GetRecords call returns",
     ),
     option(
+        "--retrieval",
+        Value::OneOf(&[retrieval::POLLING, retrieval::FAN_OUT]),
+        "polling (GetRecords, unless told) or enhanced fan-out (SubscribeToShard per shard)",
+    ),
+    option(
         "--max-leases-for-worker",
         Value::Number,
         "maxLeasesForWorker",
@@ -566,6 +575,12 @@ const KCL_APP_OPTIONS: &[Opt] = &[
         "the processor does not checkpoint SHARD_END, so children never start",
     ),
 ];
+
+/// The choices of `kcl app add --retrieval`.
+pub mod retrieval {
+    pub const POLLING: &str = "polling";
+    pub const FAN_OUT: &str = "fan-out";
+}
 
 /// The forms of `--checkpoint`: when the record processor checkpoints.
 pub mod checkpoint {

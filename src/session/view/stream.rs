@@ -18,6 +18,7 @@ use crate::engine::{
     hash_key_of, md5_hex, shard_id, LineageNode, ShardLimits, Stream, StreamStatus, MAX_HASH_KEY,
 };
 use crate::kcl::app::{ConsumerState, WorkerState};
+use crate::kcl::Retrieval;
 use crate::session::captions::out_of_order;
 use crate::session::text::{and_list, int, plural};
 use crate::sim::producer::ProducerSeries;
@@ -82,7 +83,11 @@ pub struct ReaderView {
     /// The consumer's name, or `application/worker`.
     pub name: String,
     pub kcl: bool,
-    /// GetRecords calls a second it asks for on this shard (from its poll interval).
+    /// It reads with enhanced fan-out (pushed to, no GetRecords calls); left out when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub fan_out: bool,
+    /// GetRecords calls a second it asks for on this shard (from its poll interval; 0 for a
+    /// fan-out reader).
     pub calls_per_second: f64,
     /// A consumer's records out of their producer's order (a KCL application's are in the
     /// KCL panel, so 0 for a worker).
@@ -443,13 +448,23 @@ fn readers(world: &World, stream: &Stream, index: u32) -> Vec<ReaderView> {
             readers.push(ReaderView {
                 name: consumer.name.clone(),
                 kcl: false,
-                calls_per_second: 1000.0 / consumer.config.idle_ms.max(1) as f64,
+                fan_out: consumer.config.efo,
+                calls_per_second: if consumer.config.efo {
+                    0.0
+                } else {
+                    1000.0 / consumer.config.idle_ms.max(1) as f64
+                },
                 order_violations: consumer.order.violations(),
             });
         }
     }
     for app in world.apps().filter(|a| a.config.stream == stream.name) {
-        let per_second = 1000.0 / app.config.idle_time_between_reads_in_millis.max(1) as f64;
+        let fan_out = app.config.retrieval == Retrieval::FanOut;
+        let per_second = if fan_out {
+            0.0
+        } else {
+            1000.0 / app.config.idle_time_between_reads_in_millis.max(1) as f64
+        };
         for worker in app
             .workers
             .values()
@@ -468,6 +483,7 @@ fn readers(world: &World, stream: &Stream, index: u32) -> Vec<ReaderView> {
                 readers.push(ReaderView {
                     name: format!("{}/{}", app.name, worker.id),
                     kcl: true,
+                    fan_out,
                     calls_per_second: per_second,
                     order_violations: 0,
                 });
@@ -478,16 +494,19 @@ fn readers(world: &World, stream: &Stream, index: u32) -> Vec<ReaderView> {
 }
 
 /// A reader as a lane labels it: `c1 · 5 calls/s`, `analytics/worker-1 · 0.7 calls/s (KCL)`,
-/// and, once a consumer got records out of order, `c1 · 5 calls/s · 12 out of order`.
+/// `e1 · enhanced fan-out` (it makes no GetRecords calls), and, once a consumer got records
+/// out of order, `c1 · 5 calls/s · 12 out of order`.
 pub fn reader_label(reader: &ReaderView) -> String {
     let rate = reader.calls_per_second;
-    let rate = if (rate - rate.round()).abs() < 0.05 {
-        format!("{:.0}", rate)
+    let how = if reader.fan_out {
+        "enhanced fan-out".to_string()
+    } else if (rate - rate.round()).abs() < 0.05 {
+        format!("{rate:.0} calls/s")
     } else {
-        format!("{rate:.1}")
+        format!("{rate:.1} calls/s")
     };
     let mut label = format!(
-        "{} · {rate} calls/s{}",
+        "{} · {how}{}",
         reader.name,
         if reader.kcl { " (KCL)" } else { "" }
     );

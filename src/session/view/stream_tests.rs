@@ -279,6 +279,7 @@ fn readers_read_as_names_and_calls() {
     let kcl = ReaderView {
         name: "analytics/worker-1".into(),
         kcl: true,
+        fan_out: false,
         calls_per_second: 1000.0 / 1500.0,
         order_violations: 0,
     };
@@ -293,9 +294,23 @@ fn readers_read_as_names_and_calls() {
     let consumer = ReaderView {
         name: "c1".into(),
         kcl: false,
+        fan_out: false,
         calls_per_second: 5.0,
         order_violations: 1_234,
     };
+    // A fan-out reader makes no GetRecords calls: the lane says how it reads instead.
+    let pushed = ReaderView {
+        name: "e1".into(),
+        kcl: false,
+        fan_out: true,
+        calls_per_second: 0.0,
+        order_violations: 0,
+    };
+    assert_eq!(reader_label(&pushed), "e1 · enhanced fan-out");
+    assert_eq!(
+        readers_summary(&[pushed, kcl.clone()], 5),
+        "2 readers asking for 0.7 GetRecords calls/s of the shard's 5"
+    );
     assert_eq!(
         reader_label(&consumer),
         "c1 · 5 calls/s · 1,234 out of order"

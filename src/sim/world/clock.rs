@@ -4,8 +4,11 @@
 //! only code that moves time. [`World::advance_to`] pops the tasks due in time order (ties in
 //! the order they were scheduled, by a sequence number), lets the engine catch up to each
 //! task's moment first, and hands the task to the producers, consumers or KCL code that runs
-//! it. Those schedule their next tasks here, with `World::schedule`. The cost meter is brought
-//! up to every moment the clock stops at, and to every engine change in between.
+//! it. Those schedule their next tasks here, with `World::schedule`. Enhanced fan-out
+//! subscriptions are pushed to rather than polled, so before each task the clock asks for the
+//! earliest event any reader's subscription has due (`fan_out.rs`) and delivers it first. The
+//! cost meter is brought up to every moment the clock stops at, and to every engine change in
+//! between.
 
 use std::cmp::Reverse;
 
@@ -62,12 +65,21 @@ impl World {
     /// Runs every task due up to `target_ms`, in time order, then sets the clock there.
     pub fn advance_to(&mut self, target_ms: u64) {
         let target = target_ms.max(self.now_ms);
-        while let Some(at) = self
-            .queue
-            .peek()
-            .map(|Reverse(s)| s.at_ms)
-            .filter(|at| *at <= target)
-        {
+        loop {
+            let next_task = self
+                .queue
+                .peek()
+                .map(|Reverse(s)| s.at_ms)
+                .filter(|at| *at <= target);
+            // A subscription's event due before the next task (or with it) goes first.
+            if let Some((due, id, owner)) = self.next_fan_out(next_task.unwrap_or(target)) {
+                self.set_clock(due);
+                self.deliver_fan_out(due, id, owner);
+                continue;
+            }
+            let Some(at) = next_task else {
+                break;
+            };
             self.set_clock(at);
             let Some(Reverse(first)) = self.queue.pop() else {
                 break;

@@ -3,7 +3,8 @@
 //! Separate from the producers because reading is its own protocol: a consumer first gets a
 //! shard iterator, then polls with the iterator each answer returns, follows a closed shard's
 //! children, and asks for a new iterator after an expiry. Its reads count against the shard's
-//! shared read limits, so consumers polling the same shard throttle each other.
+//! shared read limits, so consumers polling the same shard throttle each other. A consumer
+//! added with `--efo` reads with enhanced fan-out instead: its task is a tick (`fan_out.rs`).
 
 use std::collections::BTreeMap;
 
@@ -37,12 +38,25 @@ impl Actor for Consumer {
 
 impl World {
     /// Adds a polling consumer; it polls at once and then every `idle_ms`.
+    /// With `efo`, registers its stream consumer now and subscribes once it is ACTIVE
+    /// (see `fan_out.rs`).
     pub fn add_consumer(&mut self, name: &str, config: ConsumerConfig) -> Result<(), String> {
-        self.add_actor(name, |seed, now| Consumer::new(name, config, now, seed))
+        let efo = config.efo.then(|| config.stream.clone());
+        self.add_actor(name, |seed, now| Consumer::new(name, config, now, seed))?;
+        if let Some(stream) = efo {
+            self.ensure_registered(self.now_ms, &stream, name);
+        }
+        Ok(())
     }
 
+    /// Removes a consumer; an enhanced fan-out one deregisters its stream consumer.
     pub fn remove_consumer(&mut self, name: &str) -> Result<(), String> {
-        self.remove_actor::<Consumer>(name)?;
+        let consumer = self.remove_actor::<Consumer>(name)?;
+        if consumer.config.efo {
+            let _ =
+                self.kinesis
+                    .deregister_stream_consumer(self.now_ms, &consumer.config.stream, name);
+        }
         Ok(())
     }
 
@@ -63,6 +77,10 @@ impl World {
         else {
             return;
         };
+        if consumer.config.efo {
+            self.run_fan_out_tick(now, name, generation);
+            return;
+        }
         let next_poll = consumer.next_poll_after(now);
         consumer.next_poll_ms = next_poll;
         if !consumer.is_paused(now) {
@@ -191,12 +209,7 @@ impl World {
                         };
                         for &child in &children {
                             if consumer.seen.insert(child) {
-                                out.push(Cursor {
-                                    shard: child,
-                                    iterator: None,
-                                    last_seq_ix: None,
-                                    millis_behind_latest: 0,
-                                });
+                                out.push(Cursor::new(child));
                             }
                         }
                         self.log.push(

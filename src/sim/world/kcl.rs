@@ -10,7 +10,7 @@
 use super::clock::Task;
 use super::lifecycle::check_name;
 use super::World;
-use crate::kcl::{KclApp, KclConfig, KclEvent, KclTask, Wake, WorkerState};
+use crate::kcl::{KclApp, KclConfig, KclEvent, KclTask, Retrieval, Wake, WorkerState};
 use crate::sim::log::EventKind;
 use crate::sim::log::{ActorKind, FaultAction};
 
@@ -93,7 +93,13 @@ impl World {
             app.start_tracing();
         }
         let first_sync = app.next_shard_sync(self.now_ms);
+        let fan_out = app.config.retrieval == Retrieval::FanOut;
+        let stream = app.config.stream.clone();
         self.apps.insert(name.to_string(), app);
+        if fan_out {
+            // The KCL registers the application's stream consumer as it starts.
+            self.ensure_registered(self.now_ms, &stream, name);
+        }
         self.schedule_wakes(name, vec![first_sync]);
         self.fault(APP, name, FaultAction::Added);
         for n in 1..=workers {

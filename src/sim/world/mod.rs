@@ -14,11 +14,13 @@
 //!   one helper for both kinds, and the names and fault events they share;
 //! - `producers`: running producers' sends and retries against the shards;
 //! - `consumers`: running polling consumers' GetRecords loops;
+//! - `fan_out`: delivering enhanced fan-out subscriptions' events, and the `--efo` consumers;
 //! - `kcl`: hosting KCL applications and their workers.
 
 mod api;
 mod clock;
 mod consumers;
+mod fan_out;
 mod kcl;
 mod lifecycle;
 mod producers;
@@ -83,6 +85,8 @@ pub struct World {
     sources_made: u64,
     /// What the streams would cost on AWS so far (see `sim::cost`).
     meter: Meter,
+    /// When each reader's subscription was last delivered (see `fan_out.rs`).
+    fan_out_delivered: BTreeMap<crate::engine::SubscriptionId, u64>,
 }
 
 impl World {
@@ -113,6 +117,7 @@ impl World {
             )),
             sources_made: 0,
             meter: Meter::new(START_MS),
+            fan_out_delivered: BTreeMap::new(),
         }
     }
 

@@ -1,0 +1,394 @@
+//! Enhanced fan-out readers in the world: delivering each subscription's events at their
+//! moments, and the hand-written consumer that reads with `--efo`.
+//!
+//! Separate from the polling consumers because the protocol is the reverse: a polling reader
+//! asks at moments of its own choosing, while a subscription is pushed to, at moments the
+//! engine decides (a record's arrival plus the propagation delay, the subscription's own
+//! 2 MiB/s, heartbeats, its five-minute end). The clock asks [`World::next_fan_out`] for the
+//! earliest event any reader's subscription has due and delivers it before any later task,
+//! so a record put at `t` reaches its fan-out readers at `t + 70 ms` whatever else is queued.
+//! The readers are the world's own: consumers added with `--efo` and the shard consumers of
+//! KCL applications reading with fan-out. A subscription someone opened by hand is none of
+//! the world's business, and it never delivers anything unasked.
+//!
+//! The consumer's life: at `consumer add --efo` it registers a stream consumer of its own name
+//! (if there is none), and every second (its tick, the `Poll` task) it registers one again if
+//! it is gone and subscribes each shard it reads that has no live subscription, once the
+//! consumer is ACTIVE. When a subscription expires (five minutes) or is taken over it
+//! subscribes again at once from the last ContinuationSequenceNumber; at the end of a closed
+//! shard it subscribes to the children the last event named.
+
+use super::clock::Task;
+use super::World;
+use crate::engine::{
+    shard_id, ConsumerStatus, IteratorStart, SubscribeToShardEvent, SubscriptionEnd, SubscriptionId,
+};
+use crate::kcl::KclTask;
+use crate::sim::consumer::{ConsumerSeries, Cursor, StartPosition};
+use crate::sim::log::EventKind;
+
+/// How often an enhanced fan-out consumer looks at its consumer and subscriptions (waiting
+/// for ACTIVE, retrying a refused SubscribeToShard): the KCL's DescribeStreamConsumer polls
+/// and SubscribeToShard's 1 call per second per shard both suggest a second.
+pub const FAN_OUT_TICK_MS: u64 = 1_000;
+
+/// Who a subscription delivers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum FanOutOwner {
+    /// A consumer added with `--efo`, reading `shard`.
+    Consumer { name: String, shard: u32 },
+    /// A KCL application's shard consumer, waiting for its subscription's next event.
+    Kcl {
+        app: String,
+        worker: String,
+        generation: u64,
+        lease_key: String,
+        token: u64,
+    },
+}
+
+impl World {
+    /// Every subscription a reader of the world is waiting on, with its reader.
+    fn owned_subscriptions(&self) -> Vec<(SubscriptionId, FanOutOwner)> {
+        let now = self.now_ms;
+        let mut owned = Vec::new();
+        for consumer in self
+            .consumers
+            .values()
+            .filter(|c| c.config.efo && !c.is_paused(now))
+        {
+            for cursor in &consumer.cursors {
+                if let Some(id) = cursor.subscription {
+                    owned.push((
+                        id,
+                        FanOutOwner::Consumer {
+                            name: consumer.name.clone(),
+                            shard: cursor.shard,
+                        },
+                    ));
+                }
+            }
+        }
+        for app in self.apps.values() {
+            for waiting in app.fan_out_waiting(now) {
+                owned.push((
+                    waiting.subscription,
+                    FanOutOwner::Kcl {
+                        app: app.name.clone(),
+                        worker: waiting.worker,
+                        generation: waiting.generation,
+                        lease_key: waiting.lease_key,
+                        token: waiting.token,
+                    },
+                ));
+            }
+        }
+        owned
+    }
+
+    /// The earliest subscription event due by `limit_ms` for a reader of the world: when,
+    /// which subscription, and whose. A subscription is delivered at most once per
+    /// millisecond, so a reader that leaves an event unread cannot hold the clock still.
+    pub(super) fn next_fan_out(
+        &mut self,
+        limit_ms: u64,
+    ) -> Option<(u64, SubscriptionId, FanOutOwner)> {
+        let owned = self.owned_subscriptions();
+        if owned.is_empty() {
+            self.fan_out_delivered.clear();
+            return None;
+        }
+        self.fan_out_delivered
+            .retain(|id, _| owned.iter().any(|(o, _)| o == id));
+        let now = self.now_ms;
+        let mut best: Option<(u64, SubscriptionId, FanOutOwner)> = None;
+        for (id, owner) in owned {
+            // An unknown subscription is due now: its reader learns it is gone.
+            let due = self.kinesis.next_event_ms(id).unwrap_or(now).max(now);
+            let due = match self.fan_out_delivered.get(&id) {
+                Some(&last) => due.max(last.saturating_add(1)),
+                None => due,
+            };
+            if due <= limit_ms && best.as_ref().is_none_or(|(b, _, _)| due < *b) {
+                best = Some((due, id, owner));
+            }
+        }
+        best
+    }
+
+    /// Hands subscription `id`'s due events to its reader.
+    pub(super) fn deliver_fan_out(&mut self, now: u64, id: SubscriptionId, owner: FanOutOwner) {
+        self.fan_out_delivered.insert(id, now);
+        match owner {
+            FanOutOwner::Consumer { name, shard } => self.deliver_to_consumer(now, &name, shard),
+            FanOutOwner::Kcl {
+                app,
+                worker,
+                generation,
+                lease_key,
+                token,
+            } => self.run_kcl(
+                now,
+                &app,
+                Some(&worker),
+                generation,
+                KclTask::Step { lease_key, token },
+            ),
+        }
+    }
+
+    /// An enhanced fan-out consumer's tick: registers its stream consumer if there is none,
+    /// subscribes each shard without a live subscription once it is ACTIVE.
+    pub(super) fn run_fan_out_tick(&mut self, now: u64, name: &str, generation: u64) {
+        let Some(consumer) = self
+            .consumers
+            .get(name)
+            .filter(|c| c.generation == generation)
+        else {
+            return;
+        };
+        let paused = consumer.is_paused(now);
+        let stream = consumer.config.stream.clone();
+        let mut next = now + FAN_OUT_TICK_MS;
+        if !paused {
+            self.ensure_registered(now, &stream, name);
+            let registered = self
+                .kinesis
+                .stream(&stream)
+                .and_then(|s| s.consumer(name))
+                .map(|c| (c.status, c.due_ms));
+            match registered {
+                Some((ConsumerStatus::Active, _)) => {
+                    let shards: Vec<u32> = self
+                        .consumers
+                        .get(name)
+                        .map(|c| {
+                            c.cursors
+                                .iter()
+                                .filter(|c| c.subscription.is_none())
+                                .map(|c| c.shard)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    for shard in shards {
+                        self.subscribe_cursor(now, name, shard);
+                    }
+                }
+                // Look again the moment it turns ACTIVE.
+                Some((ConsumerStatus::Creating, Some(due))) if due > now => next = next.min(due),
+                _ => {}
+            }
+        }
+        if let Some(consumer) = self.consumers.get_mut(name) {
+            consumer.next_poll_ms = next;
+        }
+        self.schedule(
+            next,
+            Task::Poll {
+                consumer: name.to_string(),
+                generation,
+            },
+        );
+    }
+
+    /// Registers the stream consumer `name` on `stream` unless it is registered (errors, such
+    /// as a stream not created yet or the CREATING limit, wait for the next tick).
+    pub(super) fn ensure_registered(&mut self, now: u64, stream: &str, name: &str) {
+        let exists = self
+            .kinesis
+            .stream(stream)
+            .map(|s| s.consumer(name).is_some());
+        if exists == Some(false) {
+            let _ = self.kinesis.register_stream_consumer(now, stream, name);
+        }
+    }
+
+    /// SubscribeToShard for the consumer's cursor on `shard`, from where it left off.
+    fn subscribe_cursor(&mut self, now: u64, name: &str, shard: u32) {
+        let Some(consumer) = self.consumers.get(name) else {
+            return;
+        };
+        let stream = consumer.config.stream.clone();
+        let first = crate::engine::parse_shard_id(&consumer.config.shard_id);
+        let configured = consumer.config.start;
+        let Some(cursor) = consumer.cursors.iter().find(|c| c.shard == shard) else {
+            return;
+        };
+        let found = self.kinesis.stream(&stream);
+        let Some(arn) = found
+            .and_then(|s| s.consumer(name))
+            .filter(|c| c.status == ConsumerStatus::Active)
+            .map(|c| c.arn.clone())
+        else {
+            return;
+        };
+        let start = match (cursor.continuation, cursor.last_seq_ix) {
+            (Some(number), _) => IteratorStart::AfterSequenceNumber(number),
+            (None, Some(seq_ix)) => {
+                let Some(number) = found
+                    .and_then(|s| s.shards.get(shard as usize))
+                    .map(|s| s.sequence_number(seq_ix, 0))
+                else {
+                    return;
+                };
+                IteratorStart::AfterSequenceNumber(number)
+            }
+            // The configured start is for the shard it was given; children from their start.
+            (None, None) if Some(shard) == first => match configured {
+                StartPosition::TrimHorizon => IteratorStart::TrimHorizon,
+                StartPosition::Latest => IteratorStart::Latest,
+                StartPosition::AtTimestamp(at) => IteratorStart::AtTimestamp(at.min(now)),
+            },
+            (None, None) => IteratorStart::TrimHorizon,
+        };
+        let Ok(id) = self.kinesis.subscribe_to_shard(now, &arn, shard, start) else {
+            return; // refused (within 5 s of another, say): the next tick tries again
+        };
+        if let Some(consumer) = self.consumers.get_mut(name) {
+            consumer.counters.subscriptions += 1;
+            if let Some(cursor) = consumer.cursors.iter_mut().find(|c| c.shard == shard) {
+                cursor.subscription = Some(id);
+            }
+        }
+    }
+
+    /// Takes the due events of the consumer's subscription to `shard`.
+    fn deliver_to_consumer(&mut self, now: u64, name: &str, shard: u32) {
+        let Some(id) = self
+            .consumers
+            .get(name)
+            .and_then(|c| c.cursors.iter().find(|c| c.shard == shard))
+            .and_then(|c| c.subscription)
+        else {
+            return;
+        };
+        let end = match self.kinesis.poll_subscription(now, id, false) {
+            Ok(poll) => {
+                for event in &poll.events {
+                    self.consumer_event(name, shard, event);
+                }
+                poll.end
+            }
+            // Forgotten by the service (a consumer stopped for long): start again.
+            Err(_) => Some(SubscriptionEnd::Expired),
+        };
+        let Some(end) = end else {
+            return;
+        };
+        let Some(consumer) = self.consumers.get_mut(name) else {
+            return;
+        };
+        match end {
+            SubscriptionEnd::ShardEnded => consumer.cursors.retain(|c| c.shard != shard),
+            SubscriptionEnd::Expired | SubscriptionEnd::TakenOver => {
+                if let Some(cursor) = consumer.cursors.iter_mut().find(|c| c.shard == shard) {
+                    cursor.subscription = None;
+                }
+                self.subscribe_cursor(now, name, shard);
+            }
+            SubscriptionEnd::ConsumerGone | SubscriptionEnd::StreamGone => {
+                if let Some(cursor) = consumer.cursors.iter_mut().find(|c| c.shard == shard) {
+                    cursor.subscription = None;
+                }
+            }
+        }
+    }
+
+    /// One SubscribeToShardEvent reaching the consumer: its records counted as a GetRecords
+    /// answer's are (latency from each record's arrival to the event), its children followed.
+    fn consumer_event(&mut self, name: &str, shard: u32, event: &SubscribeToShardEvent) {
+        let Some(consumer) = self.consumers.get_mut(name) else {
+            return;
+        };
+        let stream = consumer.config.stream.clone();
+        let at = event.at_ms;
+        let mut latency_sum = 0u64;
+        if let (Some(first), Some(last), Some(found)) = (
+            event.first_seq_ix,
+            event.last_seq_ix,
+            self.kinesis
+                .stream(&stream)
+                .and_then(|s| s.shards.get(shard as usize)),
+        ) {
+            for record in found
+                .records
+                .iter_from(first)
+                .take_while(|r| r.seq_ix <= last)
+            {
+                consumer.order.deliver(shard, &record);
+                latency_sum =
+                    latency_sum.saturating_add(consumer.latency.record(at, record.arrival_ms));
+            }
+        }
+        consumer.counters.records += event.record_count;
+        consumer.counters.bytes += event.bytes;
+        if let Some(cursor) = consumer.cursors.iter_mut().find(|c| c.shard == shard) {
+            cursor.millis_behind_latest = event.millis_behind_latest;
+            if let Some(last) = event.last_seq_ix {
+                cursor.last_seq_ix = Some(last);
+            }
+            if let Some(number) = event.continuation_sequence_number {
+                cursor.continuation = Some(number);
+            }
+        }
+        consumer.counters.millis_behind_latest = consumer
+            .cursors
+            .iter()
+            .map(|c| c.millis_behind_latest)
+            .max()
+            .unwrap_or(0);
+        consumer.count_series(
+            at,
+            &[
+                (ConsumerSeries::Records, event.record_count),
+                (ConsumerSeries::Bytes, event.bytes),
+                (ConsumerSeries::DeliveryLatencySum, latency_sum),
+                (
+                    ConsumerSeries::MillisBehindLatest,
+                    event.millis_behind_latest,
+                ),
+                (ConsumerSeries::Polls, 1),
+            ],
+        );
+        if event.record_count > 0 {
+            self.log.push(
+                at,
+                EventKind::RecordsRead {
+                    consumer: name.to_string(),
+                    stream: stream.clone(),
+                    shard: shard_id(shard),
+                    count: event.record_count,
+                    millis_behind_latest: event.millis_behind_latest,
+                },
+            );
+        }
+        let Some(children) = &event.child_shards else {
+            return;
+        };
+        let children: Vec<u32> = children
+            .iter()
+            .filter_map(|c| crate::engine::parse_shard_id(&c.shard_id))
+            .collect();
+        let mut new = Vec::new();
+        if let Some(consumer) = self.consumers.get_mut(name) {
+            for &child in &children {
+                if consumer.seen.insert(child) {
+                    consumer.cursors.push(Cursor::new(child));
+                    new.push(child);
+                }
+            }
+        }
+        self.log.push(
+            at,
+            EventKind::ShardEnded {
+                consumer: name.to_string(),
+                stream,
+                shard: shard_id(shard),
+                children: children.into_iter().map(shard_id).collect(),
+            },
+        );
+        for child in new {
+            self.subscribe_cursor(at, name, child);
+        }
+    }
+}
