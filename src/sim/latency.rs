@@ -241,6 +241,8 @@ mod tests {
         }
     }
 
+    // proptest is a native dev-dependency only.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn the_p99_of_any_sample_is_within_the_stated_error(
