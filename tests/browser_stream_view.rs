@@ -391,3 +391,33 @@ async fn the_delivery_latency_chart_draws_a_line_per_reader() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_fan_out_consumer_is_a_pipe_of_its_own_beside_the_shared_read_gauges() {
+    let root = mount("", false).await;
+    console(
+        &root,
+        "consumer add fast --stream orders --shard-id shardId-000000000001 --shard-iterator-type LATEST --efo",
+    )
+    .await;
+    steps(&root, 120).await;
+    let pipe = find(
+        &root,
+        &format!("#lane-{PARENT} .fan-out-pipe[data-consumer='fast']"),
+    );
+    let meter = pipe.query_selector("[role='meter']").unwrap().unwrap();
+    assert_eq!(attr(&meter, "aria-valuemax"), (2 * 1024 * 1024).to_string());
+    assert!(
+        number(&attr(&meter, "aria-valuenow")) > 0,
+        "the pipe carries records"
+    );
+    assert!(attr(&meter, "aria-label").starts_with("⇉ fast: "));
+    let reader = text_of(&root, &format!("#lane-{PARENT} [data-reader='fast']"));
+    assert!(reader.contains("enhanced fan-out"), "{reader}");
+    // The other lanes have no pipe.
+    assert!(root
+        .query_selector("#lane-shardId-000000000000 .fan-out-pipe")
+        .unwrap()
+        .is_none());
+    root.remove();
+}

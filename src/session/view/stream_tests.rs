@@ -362,3 +362,26 @@ fn an_on_demand_stream_says_how_it_scales_then_why_it_split() {
     assert_eq!(orders.mode, StreamMode::Provisioned);
     assert_eq!(orders.scaling_note, None);
 }
+
+#[test]
+fn a_fan_out_subscription_is_a_pipe_with_its_own_gauge_beside_the_shared_reads() {
+    let mut session = Session::new(Link::decode("").unwrap());
+    session.advance(12_000);
+    session.run_command(
+        "consumer add fast --stream orders --shard-id shardId-000000000001 --shard-iterator-type LATEST --efo",
+    );
+    session.advance(12_000);
+    let stream = session.view().stream.unwrap();
+    let hot = shard(&stream, "1");
+    assert_eq!(hot.fan_out.len(), 1);
+    let pipe = &hot.fan_out[0];
+    assert_eq!(pipe.consumer, "fast");
+    assert_eq!(pipe.limit, 2 * 1024 * 1024);
+    // The hot shard takes about 1,000 records a second, and the pipe pushes them all on.
+    assert!(pipe.bytes_per_sec > 50_000, "{}", pipe.bytes_per_sec);
+    // fast makes no GetRecords call: among the lane's readers it calls 0 times a second.
+    let reader = hot.readers.iter().find(|r| r.name == "fast").unwrap();
+    assert!(reader.fan_out);
+    assert_eq!(reader.calls_per_second, 0.0);
+    assert!(shard(&stream, "0").fan_out.is_empty());
+}
