@@ -316,13 +316,17 @@ wait 2m
         .find(|i| i.name == "fan-out consumer-shard-hours")
         .expect("the bill charges the consumer per shard-hour");
     assert!(item.quantity > 0.0);
-    // Without --retrieval the application polls (the default, for now).
+    // Without --retrieval the application reads with fan-out, as the KCL does; with
+    // --retrieval polling it registers nothing.
     let (world, _, _) = shardlab::script::run_script(
-        "aws kinesis create-stream --stream-name s --shard-count 1\nwait 1m\nkcl app add a --stream s\nwait 10s\n",
+        "aws kinesis create-stream --stream-name s --shard-count 1\nwait 1m\nkcl app add a --stream s\nkcl app add b --stream s --retrieval polling\nwait 10s\n",
     )
     .unwrap();
-    assert_eq!(world.snapshot().apps["a"].retrieval, "polling");
-    assert_eq!(world.kinesis().stream("s").unwrap().consumer_count(), 0);
+    assert_eq!(world.snapshot().apps["a"].retrieval, "fan-out");
+    assert_eq!(world.snapshot().apps["b"].retrieval, "polling");
+    let stream = world.kinesis().stream("s").unwrap();
+    assert_eq!(stream.consumer_count(), 1);
+    assert_eq!(stream.consumers()[0].name, "a");
 }
 
 #[test]

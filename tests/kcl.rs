@@ -235,19 +235,31 @@ fn a_third_worker_steals_one_lease_per_taker_run_until_four_three_three() {
     assert_eq!(split, [5, 5]);
 
     let joined_at = world.now_ms();
+    let mut cursor = world.log().end();
     world.add_worker("app", Some("worker-3")).unwrap();
     let mut held_by_new = Vec::new();
+    // The event log is bounded: collect the steals as they happen, run by run.
+    let mut steals: Vec<u64> = Vec::new();
     for _ in 0..6 {
         world.advance_by(20_050);
         held_by_new.push(count_leases(&world).get("worker-3").copied().unwrap_or(0));
+        let since = world.events_since(cursor);
+        cursor = since.next;
+        assert_eq!(since.missed, 0, "the log kept every event of a taker run");
+        steals.extend(since.events.iter().filter_map(|e| match &e.kind {
+            EventKind::Kcl {
+                event:
+                    KclEvent::LeaseTaken {
+                        worker,
+                        stolen: true,
+                        ..
+                    },
+            } if worker == "worker-3" => Some(e.at_ms - joined_at),
+            _ => None,
+        }));
     }
     // One steal per run of the newcomer's taker (the first run is at start), then none.
     assert_eq!(held_by_new, [2, 3, 3, 3, 3, 3]);
-    let steals: Vec<u64> = kcl_events(&world)
-        .into_iter()
-        .filter(|(at, e)| *at >= joined_at && matches!(e, KclEvent::LeaseTaken { worker, stolen: true, .. } if worker == "worker-3"))
-        .map(|(at, _)| at - joined_at)
-        .collect();
     assert_eq!(steals.len(), 3, "steals at {steals:?}");
     for pair in steals.windows(2) {
         assert!(pair[1] - pair[0] >= 20_000, "one per taker run: {steals:?}");

@@ -5,7 +5,7 @@
 //! about 200 ms with one polling consumer, about 1,000 ms with five.
 #![cfg(not(target_arch = "wasm32"))]
 
-use shardlab::kcl::{InitialPosition, KclConfig};
+use shardlab::kcl::{InitialPosition, KclConfig, Retrieval};
 use shardlab::script::Entry;
 use shardlab::sim::{ConsumerConfig, ProducerConfig, StartPosition, World};
 
@@ -113,8 +113,10 @@ fn five_consumers_sharing_a_shard_wait_longer_than_one_alone() {
 #[test]
 fn a_kcl_applications_p99_is_at_least_its_mean() {
     let mut world = quiet_stream(5);
+    // Polling: its latency follows the idle time between reads.
     let config = KclConfig {
         initial_position: InitialPosition::TrimHorizon,
+        retrieval: Retrieval::Polling,
         ..KclConfig::new("s")
     };
     let idle = config.idle_time_between_reads_in_millis;

@@ -46,10 +46,11 @@ impl Retrieval {
     }
 }
 
-/// The retrieval an application gets when not told. The real KCL's default is fan-out unless
-/// a `PollingConfig` is given (reference modern-kinesis.md section 2); Shardlab keeps polling
-/// for now, so the lessons written for polling read as they did.
-pub const DEFAULT_RETRIEVAL: Retrieval = Retrieval::Polling;
+/// The retrieval an application gets when not told: enhanced fan-out, as the real KCL's (2.x
+/// and 3.x) unless a `PollingConfig` is given (reference modern-kinesis.md section 2,
+/// RetrievalConfig.java). Lessons about the shard's shared read limits say `--retrieval
+/// polling`.
+pub const DEFAULT_RETRIEVAL: Retrieval = Retrieval::FanOut;
 
 /// Everything a KCL application is told.
 #[derive(Clone, Debug, PartialEq, Serialize)]

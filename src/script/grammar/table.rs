@@ -554,7 +554,7 @@ const KCL_APP_OPTIONS: &[Opt] = &[
     option(
         "--retrieval",
         Value::OneOf(&[retrieval::POLLING, retrieval::FAN_OUT]),
-        "polling (GetRecords, unless told) or enhanced fan-out (SubscribeToShard per shard)",
+        "enhanced fan-out (SubscribeToShard per shard, the KCL's default) or polling (GetRecords)",
     ),
     option(
         "--max-leases-for-worker",

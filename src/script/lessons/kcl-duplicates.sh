@@ -11,10 +11,10 @@ point app app
 say "The application app reads two shards with two workers, and its record processor checkpoints after the batch that reaches 1,000 records: at 100 records a second per shard, about every 10 s. This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead (a later version of Shardlab shows it)."
 wait 60s --fast
 BEFORE=$(sim describe --query apps.app.duplicates)
-STEAL=$(sim describe --query apps.app.duplicates_by_reason.steal)
+STEAL=$(sim describe --query 'apps.app.duplicates_by_reason.steal || `0`')
 sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, checkpoint]' --output text
 point panel kcl
-say "One lease each, each with a checkpoint: the sequence number its processor got to. The KCL panel already counts $BEFORE records processed again: at start one worker took both leases and the other stole one, and the thief started from the last checkpoint ($STEAL of them were processed again by that steal)."
+say "One lease each, each with a checkpoint: the sequence number its processor got to. The KCL panel already counts $BEFORE records processed again: at start one worker took both leases and the other stole one, and the thief started from the last checkpoint, so whatever the first worker had processed after it came a second time ($STEAL records by that steal)."
 
 step "A worker dies between checkpoints"
 show stream kcl console

@@ -6,7 +6,7 @@ show stream producers
 aws kinesis create-stream --stream-name orders --shard-count 2
 aws kinesis wait stream-exists --stream-name orders
 producer add shop --stream orders --rate 200
-say "A stream of two shards, and a producer sending 200 records a second. Reading it by hand means a GetRecords loop per shard, following splits and merges, and remembering where you were. The Kinesis Client Library (KCL) does that inside your consumer application: a Java library into which your code plugs a record processor."
+say "A stream of two shards, and a producer sending 200 records a second. Reading it by hand means a GetRecords loop per shard, following splits and merges, and remembering where you were. The Kinesis Client Library (KCL) does that inside your consumer application: a Java library into which your code plugs a record processor. It reads with enhanced fan-out by default (records pushed to it over a subscription of its own, lesson enhanced-fan-out), or by polling GetRecords when told to."
 say "This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead."
 ask "An application, billing, starts with one worker on this stream of two shards. How many rows will its lease table hold?" "One: a row per worker" "Two: a row per shard" "None until a second worker joins" answer 2 because "A lease is the right to process one shard. The table has a row per shard, whatever the number of workers; a worker holds as many leases as it can take."
 show stream producers kcl
@@ -37,5 +37,5 @@ expect $(sim describe --query "length(apps.billing.leases[?leaseOwner=='worker-1
 expect $(sim describe --query "apps.billing.workers[?id=='worker-2'].processed | [0]") > 0
 AGAIN=$(sim describe --query apps.billing.duplicates)
 point worker billing/worker-2
-say "One lease each. worker-2 took its lease from worker-1 and started right after the lease's last checkpoint, so the records worker-1 processed after that checkpoint, until its next renewal told it the lease was gone, were processed again ($AGAIN here, 'processed again' in the panel): the lesson kcl-duplicates is about them."
+say "One lease each. worker-2 took its lease from worker-1 and started right after the lease's last checkpoint, so whatever worker-1 had processed after that checkpoint is processed again ($AGAIN records here, 'processed again' in the panel; with enhanced fan-out worker-2's subscription to the shard ends worker-1's, so there are few): the lesson kcl-duplicates is about them."
 recap "A KCL application keeps one lease per shard in a DynamoDB table named after it, and its workers share those leases. For each lease a worker runs a record processor, which processes the shard's records and checkpoints how far it got: that checkpoint is where the next owner starts."
