@@ -60,6 +60,7 @@ static LESSONS: &[Lesson] = &[
     lesson!("on-demand"),
     lesson!("replay"),
     lesson!("read-throttling"),
+    lesson!("enhanced-fan-out"),
     lesson!("retention"),
     lesson!("kcl-intro"),
     lesson!("kcl-failover"),
