@@ -3,13 +3,15 @@
 //!
 //! They hold for a polling application and a fan-out one alike: they speak of what the record
 //! processors were given and what the lease table recorded, not of how records reached the
-//! shard consumers.
+//! shard consumers (so none needed adapting for fan-out). The last one is about the fan-out
+//! consumers of the world's own that the schedule adds beside the application.
 
 use std::collections::BTreeMap;
 
 use shardlab::engine::metrics::Metric;
 use shardlab::engine::{
-    shard_id, IteratorStart, LineageNode, LineageState, ShardIterator, ShardLimits, MAX_HASH_KEY,
+    parse_shard_id, shard_id, IteratorStart, LineageNode, LineageState, ShardIterator, ShardLimits,
+    MAX_HASH_KEY,
 };
 use shardlab::kcl::{Delivery, KclEvent, WorkerAction};
 use shardlab::sim::World;
@@ -60,6 +62,7 @@ pub(crate) fn check(run: &mut Run) -> Result<(), String> {
         run.failover_ms,
         &processing,
     )?;
+    every_fan_out_consumer_got_its_shards_records_once(&run.world, &read_back)?;
     Ok(())
 }
 
@@ -448,6 +451,50 @@ fn no_two_workers_act_on_a_lease_at_once_unless_one_is_paused(
                 d.started_ms,
                 d.started_ms - lost_at,
                 owner
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// 7. A fan-out consumer of the world's own (`consumer add --efo`, from TRIM_HORIZON) still
+///    there at the end got every record of its shard and of the shards that shard led to,
+///    through its subscriptions, and none twice: at least what is stored there now, at most
+///    what was ever put there (it may have read records retention has trimmed since).
+fn every_fan_out_consumer_got_its_shards_records_once(
+    world: &World,
+    read_back: &ReadBack,
+) -> Result<(), String> {
+    let stream = world.kinesis().stream("s").unwrap();
+    for consumer in world.consumers().filter(|c| c.config.efo) {
+        let Some(first) = parse_shard_id(&consumer.config.shard_id) else {
+            continue;
+        };
+        let mut family = vec![first];
+        let mut i = 0;
+        while let Some(&index) = family.get(i) {
+            if let Some(node) = read_back.lineage.iter().find(|n| n.index == index) {
+                for child in &node.children {
+                    if !family.contains(child) {
+                        family.push(*child);
+                    }
+                }
+            }
+            i += 1;
+        }
+        let stored: u64 = family
+            .iter()
+            .map(|i| read_back.stored.get(i).map_or(0, |r| r.len() as u64))
+            .sum();
+        let put: u64 = family
+            .iter()
+            .map(|&i| stream.shards[i as usize].metrics.totals()[Metric::IncomingRecords as usize])
+            .sum();
+        let got = consumer.counters.records;
+        if got < stored || got > put {
+            return Err(format!(
+                "fan-out consumer {} got {got} records of {}, whose shards hold {stored} and took in {put}",
+                consumer.name, consumer.config.shard_id
             ));
         }
     }
