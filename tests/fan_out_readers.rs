@@ -3,7 +3,8 @@
 //! never throttled, sooner than they do, without changing their throttling; it keeps reading
 //! across the five-minute subscription renewals and across a split; and a KCL application
 //! reading with fan-out processes what a polling one does, through a registered stream
-//! consumer that the bill charges for.
+//! consumer that the bill charges for, and registers it again, processing nothing twice, when
+//! it is deregistered behind its back.
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::json;
@@ -365,4 +366,47 @@ fn a_fan_out_application_survives_a_dead_worker_and_a_paused_one() {
         snapshot.streams["s"].fan_out_consumers["pushed"].consumer_status,
         ConsumerStatus::Active
     );
+}
+
+#[test]
+fn a_fan_out_application_whose_consumer_is_deregistered_registers_again_without_duplicates() {
+    let mut world = World::new(16);
+    world.trace_kcl();
+    create_stream(&mut world, "s", 1);
+    // Checkpoints every 10 s: the records since the last one must not be processed again.
+    let config = KclConfig {
+        checkpoint: shardlab::kcl::CheckpointPolicy::Interval(10_000),
+        ..kcl("s", Retrieval::FanOut)
+    };
+    world.add_kcl_app("pushed", config, 1).unwrap();
+    world.advance_by(10_000);
+    world
+        .add_producer("p", ProducerConfig::new("s", 50.0))
+        .unwrap();
+    world.advance_by(15_000);
+    let arn = world
+        .kinesis()
+        .stream("s")
+        .unwrap()
+        .consumer("pushed")
+        .unwrap()
+        .arn
+        .clone();
+    world
+        .call("DeregisterStreamConsumer", &json!({"ConsumerARN": arn}))
+        .unwrap();
+    world.advance_by(60_000);
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(10_000);
+    let snapshot = world.snapshot();
+    let app = &snapshot.apps["pushed"];
+    assert_eq!(app.processed, incoming(&world), "every record, once");
+    assert_eq!(
+        app.duplicates, 0,
+        "one worker, one holding: no record twice"
+    );
+    let registered = &snapshot.streams["s"].fan_out_consumers["pushed"];
+    assert_eq!(registered.consumer_status, ConsumerStatus::Active);
+    assert_ne!(registered.consumer_arn, arn, "a new registration");
+    assert!(registered.totals["SubscribeToShardEvent.Records"] > 0);
 }

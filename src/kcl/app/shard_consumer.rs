@@ -224,9 +224,18 @@ impl KclApp {
             }
         };
         if self.config.retrieval == Retrieval::FanOut {
+            // A fan-out consumer comes back here within its holding too, when its stream
+            // consumer was deregistered: it subscribes again after the last record it
+            // processed, not from the older checkpoint, or it would process the records
+            // since the checkpoint twice with no change of owner.
             if let Checkpoint::Sequence { seq_ix, .. } = lease.checkpoint {
                 let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
-                consumer.last_processed = Some((seq_ix, 0));
+                if consumer
+                    .last_processed
+                    .is_none_or(|(done, _)| done < seq_ix)
+                {
+                    consumer.last_processed = Some((seq_ix, 0));
+                }
             }
             return self.initialize_fan_out(id, key, start, now, kinesis, events);
         }
