@@ -119,7 +119,15 @@ async fn share_link_shows_the_link_in_a_popover_under_the_toolbar() {
 #[wasm_bindgen_test]
 async fn the_kcl_panel_explains_processed_again_overlaps_and_its_columns() {
     style_the_page();
-    let root = mount("#seed=1&t=30000", false).await;
+    // The opening scene with its application polling (its default, enhanced fan-out, ends the
+    // old owner's subscription as soon as the thief's starts, so its steals cost fewer records).
+    let scene = include_str!("../src/session/default.sh").replace(
+        "--checkpoint every:500",
+        "--checkpoint every:500 --retrieval polling",
+    );
+    let mut link = shardlab::session::Link::start(shardlab::session::Scenario::Script(scene), 1);
+    link.time_ms = 30_000;
+    let root = mount(&link.encode(), false).await;
     let counter = find(&root, ".lease-table th[data-column='leaseCounter']");
     assert!(
         attr(&counter, "title").starts_with("Goes up by one at every write to the row"),

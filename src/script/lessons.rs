@@ -73,6 +73,7 @@ static LESSONS: &[Lesson] = &[
     lesson!("shard-end"),
     lesson!("ordering"),
     lesson!("kcl-zombie"),
+    lesson!("capacity-challenge"),
 ];
 
 /// Every built-in lesson, in course order.
