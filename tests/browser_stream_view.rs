@@ -414,10 +414,15 @@ async fn a_fan_out_consumer_is_a_pipe_of_its_own_beside_the_shared_read_gauges()
     assert!(attr(&meter, "aria-label").starts_with("⇉ fast: "));
     let reader = text_of(&root, &format!("#lane-{PARENT} [data-reader='fast']"));
     assert!(reader.contains("enhanced fan-out"), "{reader}");
-    // The other lanes have no pipe.
+    // fast subscribed to shard 1 only; the opening scene's KCL application, analytics, reads
+    // with fan-out too, so every lane has analytics' pipe.
     assert!(root
-        .query_selector("#lane-shardId-000000000000 .fan-out-pipe")
+        .query_selector("#lane-shardId-000000000000 .fan-out-pipe[data-consumer='fast']")
         .unwrap()
         .is_none());
+    find(
+        &root,
+        "#lane-shardId-000000000000 .fan-out-pipe[data-consumer='analytics']",
+    );
     root.remove();
 }
