@@ -410,3 +410,40 @@ fn a_fan_out_application_whose_consumer_is_deregistered_registers_again_without_
     assert_ne!(registered.consumer_arn, arn, "a new registration");
     assert!(registered.totals["SubscribeToShardEvent.Records"] > 0);
 }
+
+#[test]
+fn kcl_app_set_redeploys_an_application_with_another_retrieval() {
+    let (world, _, entries) = shardlab::script::run_script(
+        "aws kinesis create-stream --stream-name s --shard-count 2\n\
+         wait 5s\n\
+         producer add p --stream s --rate 200\n\
+         kcl app add a --stream s --workers 2 --retrieval polling --initial-position TRIM_HORIZON\n\
+         wait 40s\n\
+         kcl app set a --retrieval fan-out\n\
+         kcl app set a --retrieval fan-out\n\
+         kcl app set nobody --retrieval polling\n\
+         wait 40s\n",
+    )
+    .unwrap();
+    let text: Vec<String> = entries.iter().map(|e| e.render()).collect();
+    let text = text.join("\n");
+    assert!(
+        text.contains("KCL application a redeployed to read with enhanced fan-out: 2 worker(s) restarted from their checkpoints"),
+        "{text}"
+    );
+    assert!(text.contains("a already reads with fan-out"), "{text}");
+    let snapshot = world.snapshot();
+    let app = &snapshot.apps["a"];
+    assert_eq!(app.retrieval, "fan-out");
+    // Its stream consumer is registered and delivers: every record put was processed.
+    let stream = world.kinesis().stream("s").unwrap();
+    assert_eq!(stream.consumer_count(), 1);
+    assert_eq!(stream.consumers()[0].name, "a");
+    let put = snapshot.producers["p"].succeeded;
+    assert!(app.processed >= put, "{} of {put}", app.processed);
+    // The restart reclaimed the workers' leases: they still hold one shard each.
+    assert_eq!(
+        app.workers.iter().filter(|w| w.leases.len() == 1).count(),
+        2
+    );
+}

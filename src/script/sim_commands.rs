@@ -404,7 +404,24 @@ pub fn kcl(world: &mut World, words: &[String]) -> Outcome {
         Err(message) => return fail(&prefix, message),
     };
     let path = format!("{prefix} {}", sub.name);
-    let result = if what.name == "app" {
+    let result = if what.name == "app" && sub.name == "set" {
+        (|| -> Result<String, String> {
+            let args = Args::parse(&path, sub, Some(what), rest)?;
+            let name = args.word(0)?.to_string();
+            let retrieval = match args.get("--retrieval").unwrap_or_default() {
+                "polling" => Retrieval::Polling,
+                _ => Retrieval::FanOut,
+            };
+            let restarted = world.redeploy_kcl_app(&name, retrieval)?;
+            Ok(format!(
+                "KCL application {name} redeployed to read with {}: {restarted} worker(s) restarted from their checkpoints",
+                match retrieval {
+                    Retrieval::Polling => "polling (GetRecords)",
+                    Retrieval::FanOut => "enhanced fan-out",
+                }
+            ))
+        })()
+    } else if what.name == "app" {
         (|| -> Result<String, String> {
             let args = Args::parse(&path, sub, Some(what), rest)?;
             let name = args.word(0)?.to_string();

@@ -1,5 +1,6 @@
 //! The cost meter in the toolbar: what the streams would cost on AWS, as a rate now and a
-//! total so far, with the bill's items on click.
+//! total so far, with the bill's items on click. On a narrow screen only the rate shows (the
+//! total is in its title and its bill), so the bar keeps its two rows.
 //!
 //! The figures are the world's [`Bill`] (`sim cost` and the snapshot's `cost` print the same),
 //! computed from the price table in `sim/prices.rs`; the words are
@@ -8,7 +9,7 @@
 
 use yew::prelude::*;
 
-use crate::session::captions::cost::{item_row, meter, meter_title, usd};
+use crate::session::captions::cost::{item_row, meter_rate, meter_so_far, meter_title, usd};
 use crate::sim::cost::Bill;
 
 #[derive(Properties, PartialEq)]
@@ -41,7 +42,8 @@ pub fn CostMeter(props: &CostMeterProps) -> Html {
             <button id="cost-meter" class="cost-meter" onclick={toggle} title={meter_title(bill)}
                 aria-expanded={open.to_string()} aria-controls="cost-breakdown"
                 data-per-hour-usd={bill.per_hour_usd.to_string()} data-total-usd={bill.total_usd.to_string()}>
-                { meter(bill) }
+                <span class="cost-rate">{ meter_rate(bill) }</span>
+                <span class="cost-so-far">{ meter_so_far(bill) }</span>
             </button>
             if *open {
                 <div class="cost-breakdown" id="cost-breakdown" role="dialog" aria-label="What it costs">

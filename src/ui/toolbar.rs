@@ -42,6 +42,8 @@ pub struct ToolbarProps {
     pub share_url: Option<String>,
     pub on_share_close: Callback<()>,
     pub on_help: Callback<()>,
+    /// What the streams cost: the meter at the end of the bar.
+    pub bill: crate::sim::cost::Bill,
 }
 
 /// Copies `text` to the clipboard and says whether the browser allowed it.
@@ -220,6 +222,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 <SharePopover url={url.clone()} on_close={props.on_share_close.clone()} />
             }
             <button id="help-button" onclick={on_help} aria-label="Keyboard shortcuts and help" title="Help (?)">{ "?" }</button>
+            <super::cost_meter::CostMeter bill={props.bill.clone()} />
         </div>
     }
 }

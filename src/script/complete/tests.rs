@@ -389,7 +389,8 @@ fn producers_and_consumers() {
 fn kcl_applications_and_workers() {
     let world = world();
     assert_eq!(offered("kcl ", &world), ["app", "worker"]);
-    assert_eq!(offered("kcl app ", &world), ["add"]);
+    assert_eq!(offered("kcl app ", &world), ["add", "set"]);
+    assert_eq!(offered("kcl app set ", &world), ["analytics"]);
     let mut options = owned(APP_OPTIONS);
     options.extend(owned(APP_SWITCHES));
     options.sort();

@@ -193,13 +193,26 @@ pub const KCL: Command = group(
         group(
             "app",
             "KCL applications",
-            &[command(
-                "add",
-                "start a KCL application with its workers",
-                &[NEW_NAME],
-            )
-            .options(KCL_APP_OPTIONS)
-            .changes("starts a KCL application")],
+            &[
+                command(
+                    "add",
+                    "start a KCL application with its workers",
+                    &[NEW_NAME],
+                )
+                .options(KCL_APP_OPTIONS)
+                .changes("starts a KCL application"),
+                command(
+                    "set",
+                    "redeploy a KCL application with another retrieval: its workers restart and resume from their checkpoints",
+                    &[word("APP", Value::App, "an application")],
+                )
+                .options(&[required(option(
+                    "--retrieval",
+                    Value::OneOf(&[retrieval::POLLING, retrieval::FAN_OUT]),
+                    "enhanced fan-out (SubscribeToShard per shard) or polling (GetRecords)",
+                ))])
+                .changes("redeploys a KCL application"),
+            ],
         ),
         group(
             "worker",

@@ -219,6 +219,7 @@ fn what_each_command_does_to_the_world_is_written_in_the_table() {
             "consumer stop",
             "consumer resume",
             "kcl app add",
+            "kcl app set",
             "kcl worker add",
             "kcl worker kill",
             "kcl worker pause",

@@ -1,47 +1,53 @@
 # title: Enhanced fan-out
-# summary: Readers that poll a shard share its 5 GetRecords calls and 2 MB a second, so every reader you add slows the others. An enhanced fan-out consumer has records pushed to it over a subscription with its own 2 MiB a second per shard, in about 70 ms.
-# goal: Tell when the readers of a shard throttle each other, and relieve them by moving readers to enhanced fan-out.
-step "Five readers, one shard"
-show stream producers charts
+# summary: Applications that poll a shard share its 5 GetRecords calls and 2 MB a second, so every application you add slows the others. With enhanced fan-out each application has records pushed to it over a subscription with its own 2 MiB a second per shard, in about 70 ms.
+# goal: Tell when the applications reading a shard throttle each other, and relieve them by moving them to enhanced fan-out.
+step "Five applications, one shard"
+show stream kcl charts
 aws kinesis create-stream --stream-name orders --shard-count 1
 aws kinesis wait stream-exists --stream-name orders
 producer add shop --stream orders --rate 300 --size 1000 --keys uniform:1000
-consumer add r1 --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST --idle 900ms
-consumer add r2 --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST --idle 900ms
-consumer add r3 --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST --idle 900ms
-consumer add r4 --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST --idle 900ms
+kcl app add a1 --stream orders --retrieval polling --idle 900ms
+kcl app add a2 --stream orders --retrieval polling --idle 900ms
+kcl app add a3 --stream orders --retrieval polling --idle 900ms
+kcl app add a4 --stream orders --retrieval polling --idle 900ms
+wait 30s
 point shard shardId-000000000000
-say "One shard taking 300 records a second of about 1 KB: 0.3 MB/s. Four applications read it, each polling GetRecords every 0.9 s: 4.4 calls and 1.2 MB a second, within the 5 calls and 2 MB a second a shard gives all its readers together."
-ask "A fifth polling reader, r5, joins. What happens?" "Nothing: each reader has its own 5 calls a second" "The five now make 5.6 calls a second, more than the shard gives: calls are refused, whoever makes them, and every reader waits longer" "Only r5 is refused" answer 2 because "A shard's read limits are shared by every reader that polls it. Five readers polling every 0.9 s make more calls than the shard's 5 a second, so some are refused (ReadProvisionedThroughputExceeded), whoever makes them; a refused reader waits and retries, and its records reach it later."
-consumer add r5 --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST --idle 900ms
-wait 10s
-START=$(sim describe --query 'sum(consumers.*.read_throttles)')
+say "One shard taking 300 records a second of about 1 KB: 0.3 MB/s. Four KCL applications read it, each polling GetRecords every 0.9 s (--retrieval polling, with idleTimeBetweenReadsInMillis 900): 4.4 calls and 1.2 MB a second, within the 5 calls and 2 MB a second a shard gives all its readers together."
+ask "A fifth polling application, a5, starts. What happens?" "Nothing: each application has its own 5 calls a second" "The five now make 5.6 calls a second, more than the shard gives: calls are refused, whoever makes them, and every application waits longer" "Only a5 is refused" answer 2 because "A shard's read limits are shared by every reader that polls it. Five applications polling every 0.9 s make more calls than the shard's 5 a second, so some are refused (ReadProvisionedThroughputExceeded), whoever makes them; a refused reader waits and tries again, and its records reach it later."
+kcl app add a5 --stream orders --retrieval polling --idle 900ms
+wait 20s
+START=$(sim describe --query 'sum(streams.orders.shards[].totals.ReadProvisionedThroughputExceeded)')
 wait 60s
-FIVE=$(sim describe --query "sum([sum(consumers.*.read_throttles), to_number('-$START')])")
+FIVE=$(sim describe --query "sum([sum(streams.orders.shards[].totals.ReadProvisionedThroughputExceeded), to_number('-$START')])")
 expect $FIVE > 0
 point chart latency
-say "$FIVE calls refused in that minute: the lane's reads are refused (red), and on this chart the five readers get their records later than four did: a refused call waits for the next try. AWS documents about 200 ms of average latency for one polling reader and about 1,000 ms for five."
+say "$FIVE calls refused in that minute: the lane's reads are refused (red), and on this chart every application gets its records about half a second after their put, more when its call is refused. AWS documents about 200 ms of average latency for one polling reader and about 1,000 ms for five."
 
-step "A pipe of its own"
-ask "A sixth reader, fast, reads with enhanced fan-out. What happens to it, and to the five?" "It is refused like them: six readers share the shard" "It gets every record in well under a second, never refused; the five go on as before" "It takes the five's share and they stop" answer 2 because "An enhanced fan-out consumer is registered with the stream (RegisterStreamConsumer) and subscribes to the shard (SubscribeToShard). The shard pushes records to it from a 2 MiB/s of its own, about 70 ms after they arrive, without any GetRecords call: the five pollers' limits are untouched."
-task "Add a fan-out reader: in the console, type consumer add fast --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST --efo" until $(sim describe --query 'consumers.fast.retrieval || `none`') == fan-out --hint-after 30s "Type the line exactly as shown in the console and press Enter." --show "consumer add fast --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST --efo"
-wait 30s
-FAST_LATENCY=$(sim describe --query consumers.fast.delivery_latency_ms_mean)
-sim describe --query 'consumers.fast.{records: records, throttled: read_throttles, latency_ms: delivery_latency_ms_mean, subscriptions: subscriptions}'
-expect $(sim describe --query consumers.fast.read_throttles) == 0
-expect $(sim describe --query consumers.fast.records) > 0
-expect $FAST_LATENCY < 200
-point consumer fast
-say "fast waited for its stream consumer to turn ACTIVE, then subscribed. Its pipe under the lane has a gauge of its own 2 MiB/s, beside the shared read gauges, and its records reach it $FAST_LATENCY ms after their put on average: no polling interval, no refusals. A subscription lasts 5 minutes; the reader then subscribes again from where it stopped."
-
-step "Relieve the pollers"
-ask "How could the five pollers stop being refused without a new shard?" "Move one polling reader to enhanced fan-out" "Poll more often" "They cannot: five readers is too many" answer 1 because "Four polling readers ask for 4.4 calls and 1.2 MB a second, within the shard's 5 calls and 2 MB. Each reader moved to fan-out takes its reads off the shared limits."
-task "Remove r5, a polling reader: in the console, type consumer remove r5" until $(sim describe --query 'consumers.r5.retrieval || `gone`') == gone --hint-after 30s "Type the line exactly as shown in the console and press Enter." --show "consumer remove r5"
-task "Add r5 back as a fan-out reader: consumer add r5 --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST --efo" until $(sim describe --query 'consumers.r5.retrieval || `none`') == fan-out --hint-after 30s "The same line as before with --efo at the end." --show "consumer add r5 --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST --efo"
-wait 30s
-START=$(sim describe --query 'sum(consumers.*.read_throttles)')
+step "One application on fan-out"
+ask "a1 is redeployed to read with enhanced fan-out. What happens to a1, and to the four still polling?" "a1 is refused like the others: five applications share the shard" "a1 gets its records in about 70 ms, never refused, and the four left share the shard's calls with fewer refusals" "a1 takes the others' share and they stop" answer 2 because "A fan-out application registers a stream consumer (RegisterStreamConsumer) and each shard consumer subscribes to its shard (SubscribeToShard). The shard pushes records to it from a 2 MiB/s of its own, about 70 ms after they arrive, without any GetRecords call: the four pollers keep the shared 5 calls a second for themselves, 4.4 of them."
+task "Redeploy a1 with enhanced fan-out: in the console, type kcl app set a1 --retrieval fan-out" until $(sim describe --query 'apps.a1.retrieval') == fan-out --hint-after 30s "Type the line exactly as shown in the console and press Enter." --show "kcl app set a1 --retrieval fan-out"
+wait 20s
+START=$(sim describe --query 'sum(streams.orders.shards[].totals.ReadProvisionedThroughputExceeded)')
 wait 60s
-FOUR=$(sim describe --query "sum([sum(consumers.*.read_throttles), to_number('-$START')])")
+FOUR=$(sim describe --query "sum([sum(streams.orders.shards[].totals.ReadProvisionedThroughputExceeded), to_number('-$START')])")
 expect $FOUR < $FIVE
-say "Refused calls in a minute: $FIVE with five pollers, $FOUR with four (a few when their calls happen to bunch up). Four polling readers fit the shard's shared limits again, and r5 and fast read from pipes of their own. Fan-out is not free: each consumer is billed per shard-hour and per GB it receives (the cost meter in the bar lists 'fan-out consumer-shard-hours')."
-recap "Polling readers of a shard share its 5 GetRecords calls and 2 MB a second: past a few readers they refuse each other and wait. An enhanced fan-out consumer (RegisterStreamConsumer, then SubscribeToShard) gets its own 2 MiB a second per shard, pushed about 70 ms after the put, and leaves the shared limits to the pollers. The KCL reads with fan-out unless given a PollingConfig; fan-out costs per consumer-shard-hour and per GB."
+expect $(aws kinesis describe-stream-summary --stream-name orders --query StreamDescriptionSummary.ConsumerCount) == 1
+point shard shardId-000000000000
+say "a1's workers restarted and resumed from their checkpoints, a1 registered its stream consumer, and its pipe is under the lane with a gauge of its own 2 MiB/s. Refused calls in a minute: $FIVE with five pollers, $FOUR with four. On the latency chart, a1's line falls to about a tenth of a second."
+
+step "All of them"
+ask "If all five read with fan-out, how many GetRecords calls are refused?" "None: no one polls the shard any more" "Fewer, but some: five subscriptions still share 2 MB a second" "More: subscriptions are heavier than calls" answer 1 because "Each fan-out consumer has its own 2 MiB/s per shard, whatever the number of consumers (up to 20 per stream), and none of them uses the shard's GetRecords limits."
+task "Redeploy a2 with enhanced fan-out too: kcl app set a2 --retrieval fan-out" until $(sim describe --query 'apps.a2.retrieval') == fan-out --hint-after 30s "The same line as for a1, with a2." --show "kcl app set a2 --retrieval fan-out"
+say "The same command for a3, a4 and a5:"
+kcl app set a3 --retrieval fan-out
+kcl app set a4 --retrieval fan-out
+kcl app set a5 --retrieval fan-out
+wait 20s
+START=$(sim describe --query 'sum(streams.orders.shards[].totals.ReadProvisionedThroughputExceeded)')
+wait 60s
+NONE=$(sim describe --query "sum([sum(streams.orders.shards[].totals.ReadProvisionedThroughputExceeded), to_number('-$START')])")
+expect $NONE == 0
+expect $(aws kinesis describe-stream-summary --stream-name orders --query StreamDescriptionSummary.ConsumerCount) == 5
+point chart latency
+say "No call refused in the last minute: nobody polls the shard. Five pipes under the lane, one per application, and every line on the latency chart is down to about a tenth of a second. Fan-out is not free: each consumer is billed per shard-hour and per GB it receives (the cost meter in the bar lists 'fan-out consumer-shard-hours')."
+recap "Polling readers of a shard share its 5 GetRecords calls and 2 MB a second: past a few applications they refuse each other and wait. An enhanced fan-out consumer (RegisterStreamConsumer, then SubscribeToShard) gets its own 2 MiB a second per shard, pushed about 70 ms after the put, and leaves the shared limits alone. The KCL reads with fan-out unless given a PollingConfig; fan-out costs per consumer-shard-hour and per GB."

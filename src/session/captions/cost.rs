@@ -30,13 +30,20 @@ pub fn usd(amount: f64) -> String {
     format!("${whole}.{decimals}")
 }
 
-/// The toolbar's meter: "$0.06/h · $0.01 so far".
+/// The toolbar's meter: "$0.06/h · $0.01 so far", in its two parts (a narrow screen shows
+/// only the rate).
 pub fn meter(bill: &Bill) -> String {
-    format!(
-        "{}/h · {} so far",
-        usd(bill.per_hour_usd),
-        usd(bill.total_usd)
-    )
+    format!("{}{}", meter_rate(bill), meter_so_far(bill))
+}
+
+/// "$0.06/h".
+pub fn meter_rate(bill: &Bill) -> String {
+    format!("{}/h", usd(bill.per_hour_usd))
+}
+
+/// " · $0.01 so far".
+pub fn meter_so_far(bill: &Bill) -> String {
+    format!(" · {} so far", usd(bill.total_usd))
 }
 
 /// The meter's title: what the two figures are.

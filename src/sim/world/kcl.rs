@@ -192,6 +192,34 @@ impl World {
         self.add_worker(app, Some(new_id.unwrap_or(id)))
     }
 
+    /// Redeploys application `app` to read with `retrieval`, as changing a KCL application's
+    /// RetrievalConfig means on AWS: a fan-out application registers its stream consumer, and
+    /// every live worker restarts under its own id, reclaiming its leases and resuming from
+    /// their checkpoints (so what it processed after them comes again, as in any restart).
+    /// A stream consumer left from fan-out stays registered (and billed) until deregistered,
+    /// as on AWS. Returns how many workers restarted.
+    pub fn redeploy_kcl_app(&mut self, app: &str, retrieval: Retrieval) -> Result<usize, String> {
+        let found = self.apps.get_mut(app).ok_or_else(|| APP.none_named(app))?;
+        if found.config.retrieval == retrieval {
+            return Err(format!("{app} already reads with {}", retrieval.as_str()));
+        }
+        found.config.retrieval = retrieval;
+        let stream = found.config.stream.clone();
+        let live: Vec<String> = found
+            .workers
+            .iter()
+            .filter(|(_, w)| w.state != WorkerState::Dead)
+            .map(|(id, _)| id.clone())
+            .collect();
+        if retrieval == Retrieval::FanOut {
+            self.ensure_registered(self.now_ms, &stream, app);
+        }
+        for id in &live {
+            self.restart_worker(app, id, None)?;
+        }
+        Ok(live.len())
+    }
+
     /// Shuts a worker down gracefully (REQUESTED) and removes it.
     pub fn remove_worker(&mut self, app: &str, id: &str) -> Result<(), String> {
         let now = self.now_ms;

@@ -16,7 +16,6 @@ use crate::session::Scenario;
 use crate::sim::CliVersion;
 use crate::ui::charts::Charts;
 use crate::ui::console::Console;
-use crate::ui::cost_meter::CostMeter;
 use crate::ui::explainer::{KeyExplainer, Range};
 use crate::ui::help::Help;
 use crate::ui::history_panel::HistoryPanel;
@@ -83,8 +82,7 @@ impl App {
                         on_speed={cb.speed.clone()} on_seed={cb.seed.clone()}
                         on_reset={cb.reset.clone()} on_share={cb.share.clone()}
                         share_url={self.share_url.clone()} on_share_close={cb.close_share.clone()}
-                        on_help={cb.help.clone()} />
-                    <CostMeter bill={view.cost.clone()} />
+                        on_help={cb.help.clone()} bill={view.cost.clone()} />
                     <Timeline elapsed_ms={view.elapsed_ms} end_ms={view.timeline_end_ms} on_rewind={cb.rewind.clone()} />
                 </header>
                 <div class="workspace">
