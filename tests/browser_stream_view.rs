@@ -167,7 +167,8 @@ async fn five_readers_on_a_shard_are_drawn_and_their_refused_reads_are_red() {
             format!("reader-{i} · 5 calls/s")
         );
     }
-    assert!(text_of(&root, &format!("{lane} .readers-summary")).contains("readers asking for"));
+    assert!(text_of(&root, &format!("{lane} .readers-summary"))
+        .contains("5 polling readers asking for"));
     root.remove();
 }
 

@@ -396,10 +396,11 @@ pub fn lane_state(shard: &ShardView, credit: Credit) -> (LaneState, Option<Strin
 /// read that used up the next seconds' bytes.
 fn reads_refused(shard: &ShardView) -> String {
     let limits = &shard.limits;
-    let readers = shard.readers.len();
+    // Fan-out readers make no GetRecords calls: only the pollers share the five.
+    let readers = shard.readers.iter().filter(|r| !r.fan_out).count();
     let who = match readers {
         0 | 1 => "its readers".to_string(),
-        n => format!("its {n} readers"),
+        n => format!("its {n} polling readers"),
     };
     if shard.read_calls > limits.read_calls_per_sec {
         format!(
@@ -537,17 +538,32 @@ pub fn readers_summary(readers: &[ReaderView], limit: u64) -> String {
     if readers.is_empty() {
         return "No reader".to_string();
     }
-    let asked: f64 = readers.iter().map(|r| r.calls_per_second).sum();
-    format!(
+    let (pushed, polling): (Vec<&ReaderView>, Vec<&ReaderView>) =
+        readers.iter().partition(|r| r.fan_out);
+    let fan_out = plural(pushed.len() as u64, "reader", "readers");
+    if polling.is_empty() {
+        return format!(
+            "{fan_out} by enhanced fan-out, none polling: no GetRecords call of the shard's {}",
+            int(limit)
+        );
+    }
+    let asked: f64 = polling.iter().map(|r| r.calls_per_second).sum();
+    let asking = format!(
         "{} asking for {} GetRecords calls/s of the shard's {}",
-        plural(readers.len() as u64, "reader", "readers"),
+        plural(polling.len() as u64, "polling reader", "polling readers"),
         if (asked - asked.round()).abs() < 0.05 {
             format!("{asked:.0}")
         } else {
             format!("{asked:.1}")
         },
         int(limit)
-    )
+    );
+    if pushed.is_empty() {
+        // Only pollers: the sentence as it always was.
+        asking.replacen("polling reader", "reader", 1)
+    } else {
+        format!("{asking}; {fan_out} by enhanced fan-out")
+    }
 }
 
 /// Bytes as the limits are stated: `1 MiB`, `1.50 MiB`, `512 KiB`, `300 B`.
