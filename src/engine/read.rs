@@ -185,20 +185,7 @@ impl Kinesis {
         // A closed shard read to its end: no next iterator, and the children to go on with.
         if shard.closed_ms.is_some() && count == 0 && !more {
             let children = shard.children.clone();
-            let child_shards = children
-                .iter()
-                .filter_map(|&child| stream.shards.get(child as usize))
-                .map(|child| ChildShard {
-                    shard_id: child.id(),
-                    parent_shards: child
-                        .parent
-                        .into_iter()
-                        .chain(child.adjacent_parent)
-                        .map(shard_id)
-                        .collect(),
-                    hash_key_range: child.range,
-                })
-                .collect();
+            let child_shards = child_shards(&stream.shards, &children);
             return Ok(ReadOutcome {
                 shard_index,
                 count,
@@ -229,4 +216,24 @@ impl Kinesis {
             child_shards: None,
         })
     }
+}
+
+/// The `ChildShards` of a closed shard read to its end: each of its `children` (indices into
+/// the stream's `shards`) with its parents and range, as GetRecords and a subscription's last
+/// event give them.
+pub(crate) fn child_shards(shards: &[super::shard::Shard], children: &[u32]) -> Vec<ChildShard> {
+    children
+        .iter()
+        .filter_map(|&child| shards.get(child as usize))
+        .map(|child| ChildShard {
+            shard_id: child.id(),
+            parent_shards: child
+                .parent
+                .into_iter()
+                .chain(child.adjacent_parent)
+                .map(shard_id)
+                .collect(),
+            hash_key_range: child.range,
+        })
+        .collect()
 }

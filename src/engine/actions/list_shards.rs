@@ -5,7 +5,6 @@
 //! moment (AT_TIMESTAMP). Pages carry an opaque `NextToken` that is valid for five minutes and
 //! cannot be combined with `StreamName`.
 
-use base64::Engine as _;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -148,19 +147,11 @@ impl PageToken {
         bytes.push(kind);
         bytes.extend_from_slice(&value.to_be_bytes());
         bytes.extend_from_slice(self.stream_name.as_bytes());
-        let check = md5::compute(&bytes).0;
-        bytes.extend_from_slice(&check[..4]);
-        base64::engine::general_purpose::STANDARD.encode(bytes)
+        super::seal_token(bytes)
     }
 
     fn decode(text: &str) -> Option<PageToken> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .ok()?;
-        let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(4)?)?;
-        if body.len() < 29 || md5::compute(body).0[..4] != *check {
-            return None;
-        }
+        let body = super::unseal_token(text, 29)?;
         let u64_at = |at: usize| Some(u64::from_be_bytes(body.get(at..at + 8)?.try_into().ok()?));
         Some(PageToken {
             issued_ms: u64_at(0)?,

@@ -399,3 +399,28 @@ const TIMESTAMP: Member = Member {
     ty: Type::Timestamp,
     rules: &[],
 };
+
+/// A NextToken's bytes, sealed: a 4-byte MD5 check appended, then base64, so that a token
+/// that was tampered with or made up is refused rather than misread. ListShards and
+/// ListStreamConsumers put their own fields in.
+pub(super) fn seal_token(mut bytes: Vec<u8>) -> String {
+    use base64::Engine as _;
+    let check = md5::compute(&bytes).0;
+    bytes.extend_from_slice(&check[..4]);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The bytes of a token [`seal_token`] made, if it is one and holds at least `min_len`.
+pub(super) fn unseal_token(text: &str, min_len: usize) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let mut bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()?;
+    let body_len = bytes.len().checked_sub(4)?;
+    let (body, check) = bytes.split_at(body_len);
+    if body.len() < min_len || md5::compute(body).0[..4] != *check {
+        return None;
+    }
+    bytes.truncate(body_len);
+    Some(bytes)
+}

@@ -8,7 +8,6 @@
 //! checks of them and the response shapes. ListStreamConsumers pages with a `NextToken` that
 //! is valid for `Config::next_token_lifetime_ms`, as ListShards' is.
 
-use base64::Engine as _;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -170,19 +169,11 @@ impl PageToken {
         bytes.extend_from_slice(&self.stream_created_ms.to_be_bytes());
         bytes.extend_from_slice(&self.offset.to_be_bytes());
         bytes.extend_from_slice(self.stream_name.as_bytes());
-        let check = md5::compute(&bytes).0;
-        bytes.extend_from_slice(&check[..4]);
-        base64::engine::general_purpose::STANDARD.encode(bytes)
+        super::seal_token(bytes)
     }
 
     fn decode(text: &str) -> Option<PageToken> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .ok()?;
-        let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(4)?)?;
-        if body.len() < 24 || md5::compute(body).0[..4] != *check {
-            return None;
-        }
+        let body = super::unseal_token(text, 24)?;
         let u64_at = |at: usize| Some(u64::from_be_bytes(body.get(at..at + 8)?.try_into().ok()?));
         Some(PageToken {
             issued_ms: u64_at(0)?,

@@ -550,23 +550,8 @@ impl Kinesis {
                 shard.sequence_number(before, at)
             }
         };
-        let child_shards = at_end.then(|| {
-            shard
-                .children
-                .iter()
-                .filter_map(|&child| stream.shards.get(child as usize))
-                .map(|child| ChildShard {
-                    shard_id: child.id(),
-                    parent_shards: child
-                        .parent
-                        .into_iter()
-                        .chain(child.adjacent_parent)
-                        .map(shard_id)
-                        .collect(),
-                    hash_key_range: child.range,
-                })
-                .collect()
-        });
+        let child_shards =
+            at_end.then(|| crate::engine::read::child_shards(&stream.shards, &shard.children));
         if at_end {
             sub.end = Some(SubscriptionEnd::ShardEnded);
         }
