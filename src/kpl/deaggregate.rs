@@ -10,7 +10,11 @@
 //!
 //! Kept here, not in `kcl::app`, so the KCL model's hook stays one call.
 
+use serde::Serialize;
+
 use super::aggregated::decode;
+use crate::engine::records::RecordBody;
+use crate::engine::shard::Shard;
 use crate::engine::HashKeyRange;
 
 /// What de-aggregating one Kinesis record gives the record processor.
@@ -51,6 +55,50 @@ pub fn deaggregate(data: &[u8], range: &HashKeyRange) -> Deaggregated {
         last_sub_sequence: total.saturating_sub(1),
         aggregated: true,
     }
+}
+
+/// What the KCL made of the user records of a batch of Kinesis records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UserRecordStats {
+    /// User records handed to the record processor.
+    pub user_records: u64,
+    /// Aggregated records among the Kinesis records.
+    pub aggregated_records: u64,
+    /// User records dropped for lying outside the shard's hash key range.
+    pub dropped_user_records: u64,
+}
+
+impl UserRecordStats {
+    pub fn add(&mut self, other: &UserRecordStats) {
+        self.user_records += other.user_records;
+        self.aggregated_records += other.aggregated_records;
+        self.dropped_user_records += other.dropped_user_records;
+    }
+}
+
+/// De-aggregates the records of `shard` with sequence indices `first..=last`, as the KCL's
+/// `ProcessTask` does before `processRecords`: the user records of the batch, and the
+/// sub-sequence number of its last user record (what `checkpoint()` writes as
+/// `checkpointSubSequenceNumber`). Records a producer generated are never aggregates.
+pub fn batch(shard: &Shard, first: u64, last: u64) -> (UserRecordStats, u64) {
+    let mut stats = UserRecordStats::default();
+    let mut last_sub_sequence = 0;
+    for record in shard.records.iter_from(first) {
+        if record.seq_ix > last {
+            break;
+        }
+        let RecordBody::Stored(stored) = record.body else {
+            stats.user_records += 1;
+            last_sub_sequence = 0;
+            continue;
+        };
+        let out = deaggregate(stored.data(), &shard.range);
+        stats.user_records += out.user_records;
+        stats.dropped_user_records += out.dropped;
+        stats.aggregated_records += u64::from(out.aggregated);
+        last_sub_sequence = out.last_sub_sequence;
+    }
+    (stats, last_sub_sequence)
 }
 
 /// How many of a record's user records come after the checkpoint (`checkpoint`,
