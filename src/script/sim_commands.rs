@@ -181,7 +181,9 @@ fn kpl_options(args: &Args, config: &mut ProducerConfig) -> Result<(), String> {
         "--record-ttl",
         "--rate-limit",
     ];
-    let given = settings.iter().find(|o| args.has(o));
+    let given = settings
+        .iter()
+        .find(|o| args.has(o) || args.get(o).is_some());
     let mut kpl = match (args.has("--kpl"), current, given) {
         (true, current, _) => current.unwrap_or_default(),
         (false, Some(current), _) => current,
@@ -190,7 +192,7 @@ fn kpl_options(args: &Args, config: &mut ProducerConfig) -> Result<(), String> {
         }
         (false, None, None) => return Ok(()),
     };
-    if args.has("--batch") || args.has("--linger") {
+    if args.get("--batch").is_some() || args.get("--linger").is_some() {
         return Err("--kpl collects by --collection-max-count and --max-buffered-time, not --batch and --linger".into());
     }
     if args.has("--aggregate") {
