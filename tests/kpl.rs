@@ -201,6 +201,11 @@ fn a_stale_shard_map_after_a_split_gives_wrong_shard_retries_and_every_record_is
     world
         .add_producer("p", kpl("s", 500.0, aggregating()))
         .unwrap();
+    let config = KclConfig {
+        initial_position: InitialPosition::TrimHorizon,
+        ..KclConfig::new("s")
+    };
+    world.add_kcl_app("app", config, 1).unwrap();
     world.advance_by(5_000);
     world
         .call(
@@ -213,6 +218,8 @@ fn a_stale_shard_map_after_a_split_gives_wrong_shard_retries_and_every_record_is
         )
         .unwrap();
     world.advance_by(15_000);
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(30_000);
     let p = producer(&world, "p");
     assert!(n(&p, "wrong_shard") > 0, "{p}");
     assert!(n(&p, "shard_map_refreshes") >= 2, "{p}");
@@ -222,6 +229,14 @@ fn a_stale_shard_map_after_a_split_gives_wrong_shard_retries_and_every_record_is
         n(&p, "user_records"),
         "{p}"
     );
+    // The KCL drops an aggregate that holds a user record outside its shard's range, whole
+    // (AggregatorUtil.deaggregate). The KPL's stale map did not know the child the aggregate
+    // reached, so it retried every user record of it ("Wrong Shard"): each user record
+    // reaches the record processor once, through the records sent again.
+    let app = &serde_json::to_value(world.snapshot()).unwrap()["apps"]["app"];
+    assert!(n(app, "dropped_user_records") > 0, "{app}");
+    assert_eq!(n(app, "user_records"), n(&p, "user_records_put"), "{app}");
+    assert_eq!(n(app, "duplicates"), 0);
 }
 
 #[test]
@@ -254,6 +269,22 @@ fn the_kcl_processes_every_user_record_once_and_checkpoints_a_sub_sequence_numbe
             .any(|l| l["checkpointSubSequenceNumber"].as_u64() > Some(0)),
         "the last record of a batch is an aggregate: {leases:?}"
     );
+
+    // Both workers restart: they resume after (checkpoint, checkpointSubSequenceNumber),
+    // so no user record at or below it comes again, and the new ones come once.
+    let workers: Vec<String> = world.app("app").unwrap().workers.keys().cloned().collect();
+    for worker in &workers {
+        world.restart_worker("app", worker, None).unwrap();
+    }
+    world.resume_producer("p").unwrap();
+    world.advance_by(10_000);
+    world.pause_producer("p", None).unwrap();
+    world.advance_by(10_000);
+    let snapshot = serde_json::to_value(world.snapshot()).unwrap();
+    let p = &snapshot["producers"]["p"];
+    let app = &snapshot["apps"]["app"];
+    assert_eq!(n(app, "duplicates"), 0, "{app}");
+    assert_eq!(n(app, "user_records"), n(p, "user_records_put"), "{app}");
 }
 
 #[test]

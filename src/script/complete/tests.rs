@@ -41,6 +41,13 @@ const PRODUCER_OPTIONS: &[&str] = &[
     "--retry",
     "--attempts",
     "--explicit-hash-key",
+    "--kpl",
+    "--aggregate",
+    "--max-buffered-time",
+    "--collection-max-count",
+    "--aggregation-max-size",
+    "--record-ttl",
+    "--rate-limit",
 ];
 
 const CONSUMER_SUBCOMMANDS: &[&str] = &["add", "remove", "pause", "stop", "resume"];
