@@ -364,7 +364,7 @@ fn producers_and_consumers() {
     );
     assert_eq!(
         offered("producer add mobile --stream orders --k", &world),
-        ["--keys"]
+        ["--keys", "--kpl"]
     );
     assert_eq!(
         offered("producer add mobile --keys ", &world),
