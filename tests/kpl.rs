@@ -27,7 +27,7 @@ use common::world::create_stream;
 
 use serde_json::{json, Value};
 use shardlab::engine::{PutRecordsEntry, PutRecordsOutput};
-use shardlab::kcl::{InitialPosition, KclConfig};
+use shardlab::kcl::{InitialPosition, KclConfig, Retrieval};
 use shardlab::kpl::pipeline::Pipeline;
 use shardlab::kpl::KplConfig;
 use shardlab::script::{run_script, Entry};
@@ -243,14 +243,27 @@ fn a_stale_shard_map_after_a_split_gives_wrong_shard_retries_and_every_record_is
 fn the_kcl_processes_every_user_record_once_and_checkpoints_a_sub_sequence_number() {
     let mut world = World::new(8);
     create_stream(&mut world, "s", 2);
-    world
-        .add_producer("p", kpl("s", 2_000.0, aggregating()))
-        .unwrap();
     let config = KclConfig {
         initial_position: InitialPosition::TrimHorizon,
+        // GetRecords here; the split test below reads with enhanced fan-out (the default).
+        retrieval: Retrieval::Polling,
         ..KclConfig::new("s")
     };
     world.add_kcl_app("app", config, 2).unwrap();
+    // The two workers share the two leases first (no steal, so no fault to blame a
+    // duplicate on), then the producer starts.
+    world.advance_by(60_000);
+    let owners: Vec<_> = world
+        .app("app")
+        .unwrap()
+        .table
+        .rows()
+        .map(|l| l.lease_owner.clone())
+        .collect();
+    assert_ne!(owners[0], owners[1], "one lease each");
+    world
+        .add_producer("p", kpl("s", 2_000.0, aggregating()))
+        .unwrap();
     world.advance_by(20_000);
     world.pause_producer("p", None).unwrap();
     world.advance_by(10_000);
