@@ -112,6 +112,10 @@ impl World {
             };
             if !paused {
                 match layout {
+                    Some(layout) if producer.kpl.is_some() => {
+                        producer.last_error = None;
+                        self.run_kpl_step(now, &name, &layout);
+                    }
                     Some(layout) => {
                         producer.last_error = None;
                         for (shard, part) in producer.plan_send(&layout) {
