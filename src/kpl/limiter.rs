@@ -15,6 +15,9 @@ pub const DRAIN_DELAY_MS: u64 = 25;
 /// A shard's write limits the rate limit is a percentage of.
 pub const RECORDS_PER_SEC_LIMIT: u64 = 1_000;
 pub const BYTES_PER_SEC_LIMIT: u64 = 1024 * 1024;
+/// What the byte bucket holds: 10 MiB (`kBytesPerRecordLimit`, so that one record of the
+/// 10 MiB the service accepts can pass), refilling at `RateLimit`% of 1 MiB/s.
+pub const BYTE_BUCKET_MAX: u64 = 10 * 1024 * 1024;
 
 /// Tokens are kept in thousandths, so refills of a few milliseconds lose nothing.
 const SCALE: u64 = 1_000;
@@ -58,13 +61,14 @@ pub struct ShardLimiter {
 }
 
 impl ShardLimiter {
-    /// Buckets that start full: 1,000 records and 1 MiB (the shard's one-second allowance),
-    /// refilling at `rate_limit`% of the shard's limits.
+    /// Buckets that start full: 1,000 records and 10 MiB (as the KPL's `ShardLimiter` has
+    /// them since it accepts 10 MiB records), refilling at `rate_limit`% of the shard's
+    /// limits.
     pub fn new(rate_limit: u32, now_ms: u64) -> Self {
         let percent = u64::from(rate_limit);
         ShardLimiter {
             records: Stream::new(RECORDS_PER_SEC_LIMIT, RECORDS_PER_SEC_LIMIT * percent / 100),
-            bytes: Stream::new(BYTES_PER_SEC_LIMIT, BYTES_PER_SEC_LIMIT * percent / 100),
+            bytes: Stream::new(BYTE_BUCKET_MAX, BYTES_PER_SEC_LIMIT * percent / 100),
             refilled_ms: now_ms,
         }
     }
@@ -123,9 +127,11 @@ mod tests {
 
     #[test]
     fn the_byte_bucket_holds_back_large_records() {
+        // A full bucket passes 10 MiB at once, then 1 MiB a second at 100 %.
         let mut limiter = ShardLimiter::new(100, 0);
-        assert!(limiter.try_take(0, 1024 * 1024));
+        assert!(limiter.try_take(0, 10 * 1024 * 1024));
         assert!(!limiter.try_take(0, 1));
+        assert!(!limiter.try_take(500, 1024 * 1024));
         assert!(limiter.try_take(1000, 1024 * 1024));
     }
 }

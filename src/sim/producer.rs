@@ -46,6 +46,25 @@ pub enum Batching {
     Kpl(KplConfig),
 }
 
+impl Batching {
+    /// The snapshot's `batching`: `PutRecord`, `PutRecords { batch_size: 500, linger_ms: 100 }`,
+    /// or the KPL's settings under their KPL names.
+    pub fn describe(&self) -> String {
+        match self {
+            Batching::Kpl(k) => format!(
+                "KPL {{ AggregationEnabled: {}, RecordMaxBufferedTime: {} ms, CollectionMaxCount: {}, AggregationMaxSize: {}, RecordTtl: {} ms, RateLimit: {}% }}",
+                k.aggregation_enabled,
+                k.record_max_buffered_time_ms,
+                k.collection_max_count,
+                k.aggregation_max_size,
+                k.record_ttl_ms,
+                k.rate_limit
+            ),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
 /// What to do with a throttled record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum RetryPolicy {

@@ -260,7 +260,7 @@ impl World {
                         stream: p.config.stream.clone(),
                         rate: p.config.rate,
                         keys: p.config.keys.to_string(),
-                        batching: format!("{:?}", p.config.batching),
+                        batching: p.config.batching.describe(),
                         paused: p.is_paused(now),
                         sent: c.sent,
                         succeeded: c.succeeded,
