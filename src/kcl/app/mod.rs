@@ -1,13 +1,15 @@
 //! A KCL application: its lease table, its workers and their shard consumers.
 //!
-//! Each worker runs the KCL's loops on its own schedule: the renewer every
-//! `failover/3 - epsilon` at a fixed rate, the taker every `2 x (failover + epsilon)` with a
-//! fixed delay (first run at start), and the scheduler loop every second that starts a shard
-//! consumer for each lease it holds and shuts down the consumers of leases it lost. A shard
-//! consumer goes WAITING_ON_PARENT_SHARDS -> INITIALIZING -> PROCESSING (GetRecords every
-//! `idleTimeBetweenReadsInMillis` through the engine, so KCL reads count against the shard's
-//! limits) -> SHUTTING_DOWN -> SHUTDOWN_COMPLETE, with the reasons SHARD_END, LEASE_LOST and
-//! REQUESTED.
+//! Each worker runs the KCL's loops on its own schedule, from the moment its start-up is done
+//! (a random few seconds, and on an empty lease table a random 1 to 30 s wait first): the
+//! renewer every `failover/3 - epsilon` at a fixed rate, the taker every
+//! `2 x (failover + epsilon)` with a fixed delay (first run at once), the LeaseCleanupManager
+//! every minute, and the scheduler loop every second that starts a shard consumer for each
+//! lease it holds and shuts down the consumers of leases it lost. A shard consumer goes
+//! WAITING_ON_PARENT_SHARDS -> INITIALIZING -> PROCESSING (GetRecords every
+//! `idleTimeBetweenReadsInMillis` through the engine, or a SubscribeToShard with enhanced
+//! fan-out) -> SHUTTING_DOWN -> SHUTDOWN_COMPLETE, with the reasons SHARD_END and LEASE_LOST,
+//! and through SHUTDOWN_REQUESTED first (reason REQUESTED) on a graceful shutdown.
 //!
 //! The application keeps the accounting a learner needs: records processed, records processed
 //! more than once and why, and moments when two workers processed the same shard at once.
@@ -24,6 +26,7 @@
 //! - `lease_cleanup.rs`: the LeaseCleanupManager, and the one way a lease is deleted;
 //! - `shard_sync.rs`: the HierarchicalShardSyncer, which creates leases for new shards;
 //! - `scheduler.rs`: the Scheduler's loop, which starts and stops shard consumers;
+//! - `graceful_shutdown.rs`: `kcl worker remove`, SHUTDOWN_REQUESTED and `shutdownRequested`;
 //! - `shard_consumer.rs`: the ShardConsumer's state machine;
 //! - `fan_out.rs`: its enhanced fan-out retrieval (SubscribeToShard instead of GetRecords);
 //! - `record_processor.rs`: the record processor's batches and its checkpoints;
@@ -31,6 +34,7 @@
 
 mod activity;
 mod fan_out;
+mod graceful_shutdown;
 mod lease_cleanup;
 mod lease_coordinator;
 mod record_processor;
@@ -49,7 +53,7 @@ pub use worker::{KclTask, Wake, Worker, WorkerState};
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 use super::config::KclConfig;
@@ -155,15 +159,13 @@ impl KclApp {
 
     // ------------------------------------------------------------------ worker lifecycle
 
-    /// Starts (or restarts) worker `id` at `now`: it creates the lease table if it is empty,
-    /// reclaims the leases it owns, and runs its taker at once.
-    pub fn start_worker(
-        &mut self,
-        id: &str,
-        now: u64,
-        kinesis: &Kinesis,
-        events: &mut Events,
-    ) -> Vec<Wake> {
+    /// Starts (or restarts) worker `id` at `now`: it reclaims the leases it owns, and after
+    /// its start-up time (a seeded random time up to `worker_startup_max_millis`, so workers
+    /// started together run out of step) starts its lease loops, the taker at once. A worker
+    /// that finds the lease table empty first waits a random 1 to 30 s, looking again every
+    /// 3 s, and creates the leases only if the table is still empty (Scheduler.java:141-143,
+    /// 637-651).
+    pub fn start_worker(&mut self, id: &str, now: u64, events: &mut Events) -> Vec<Wake> {
         // Generations never repeat for an id, even after the worker was removed and one with
         // its name joined again: a task still scheduled for the old one must not run for it.
         let restarting = self.workers.contains_key(id);
@@ -184,10 +186,19 @@ impl KclApp {
             processed: 0,
             throughput: Series::new([false]),
             next_renew_ms: now + self.config.renewer_interval_ms(),
+            cleanup_stopwatch_ms: now,
+            shutting_down: false,
         };
-        if self.table.is_empty() {
-            self.sync_shards(now, kinesis, events);
-        }
+        let startup = worker
+            .rng
+            .random_range(0..=self.config.worker_startup_max_millis);
+        let empty_table_wait = worker.rng.random_range(
+            self.config.empty_lease_table_wait_min_millis
+                ..=self
+                    .config
+                    .empty_lease_table_wait_max_millis
+                    .max(self.config.empty_lease_table_wait_min_millis),
+        );
         // A worker that restarts with the same id renews its own leases at once, even if they
         // look expired: it picks up where it left off without waiting for the failover.
         for lease in self.table.scan() {
@@ -221,6 +232,55 @@ impl KclApp {
         };
         self.emit_worker(events, now, id, action);
         self.workers.insert(id.to_string(), worker);
+        let started = now + startup;
+        if self.table.is_empty() {
+            return vec![Wake {
+                at_ms: started,
+                worker: Some(id.to_string()),
+                generation,
+                task: KclTask::WaitForLeaseTable {
+                    until_ms: started + empty_table_wait,
+                },
+            }];
+        }
+        self.start_lease_loops(id, started, generation)
+    }
+
+    /// The worker's wait on an empty lease table: another look every
+    /// `LEASE_TABLE_CHECK_FREQUENCY_MILLIS` while it is still empty; at the end of the wait it
+    /// creates the leases itself. Then its lease loops start.
+    fn wait_for_lease_table(
+        &mut self,
+        id: &str,
+        now: u64,
+        generation: u64,
+        until_ms: u64,
+        kinesis: &Kinesis,
+        events: &mut Events,
+    ) -> Vec<Wake> {
+        if now < until_ms {
+            if self.table.is_empty() {
+                return vec![Wake {
+                    at_ms: now + self.config.lease_table_check_frequency_millis,
+                    worker: Some(id.to_string()),
+                    generation,
+                    task: KclTask::WaitForLeaseTable { until_ms },
+                }];
+            }
+        } else {
+            self.sync_shards(now, kinesis, events);
+        }
+        self.start_lease_loops(id, now, generation)
+    }
+
+    /// Starts worker `id`'s loops at `at`: the taker at once, the renewer one period later,
+    /// the Scheduler's dispatch, and the LeaseCleanupManager with its stopwatch.
+    fn start_lease_loops(&mut self, id: &str, at: u64, generation: u64) -> Vec<Wake> {
+        let renewer = self.config.renewer_interval_ms();
+        if let Some(worker) = self.workers.get_mut(id) {
+            worker.next_renew_ms = at + renewer;
+            worker.cleanup_stopwatch_ms = at;
+        }
         let wake = |at_ms, task| Wake {
             at_ms,
             worker: Some(id.to_string()),
@@ -228,11 +288,11 @@ impl KclApp {
             task,
         };
         vec![
-            wake(now, KclTask::Take),
-            wake(now + self.config.renewer_interval_ms(), KclTask::Renew),
-            wake(now, KclTask::Dispatch),
+            wake(at, KclTask::Take),
+            wake(at + renewer, KclTask::Renew),
+            wake(at, KclTask::Dispatch),
             wake(
-                now + self.config.lease_cleanup_interval_millis,
+                at + self.config.lease_cleanup_interval_millis,
                 KclTask::Cleanup,
             ),
         ]
@@ -241,19 +301,25 @@ impl KclApp {
     /// A crash: the worker stops at once, holding nothing; its leases stay in the table under
     /// its name until others see them expire.
     pub fn kill_worker(&mut self, id: &str, now: u64, events: &mut Events) -> Result<(), String> {
-        let worker = self
-            .workers
-            .get_mut(id)
-            .ok_or_else(|| format!("there is no worker {id}"))?;
-        worker.state = WorkerState::Dead;
-        worker.generation += 1;
-        worker.held.clear();
-        worker.consumers.clear();
+        if !self.workers.contains_key(id) {
+            return Err(format!("there is no worker {id}"));
+        }
+        self.stop_worker(id);
+        self.emit_worker(events, now, id, WorkerAction::Killed);
+        Ok(())
+    }
+
+    /// Stops worker `id` at once: dead, holding nothing, its scheduled tasks void.
+    fn stop_worker(&mut self, id: &str) {
+        if let Some(worker) = self.workers.get_mut(id) {
+            worker.state = WorkerState::Dead;
+            worker.generation += 1;
+            worker.held.clear();
+            worker.consumers.clear();
+        }
         for workers in self.in_flight.values_mut() {
             workers.remove(id);
         }
-        self.emit_worker(events, now, id, WorkerAction::Killed);
-        Ok(())
     }
 
     /// A long pause (a GC pause): nothing of the worker runs until it wakes.
@@ -283,39 +349,7 @@ impl KclApp {
         Ok(())
     }
 
-    /// A graceful shutdown: every shard consumer is asked to shut down (REQUESTED) and
-    /// checkpoints what it processed; the worker then stops. As in KCL 2.x, its leases are
-    /// not released: other workers take them when they expire.
-    pub fn remove_worker(
-        &mut self,
-        id: &str,
-        now: u64,
-        kinesis: &Kinesis,
-        events: &mut Events,
-    ) -> Result<(), String> {
-        let keys: Vec<String> = self
-            .workers
-            .get(id)
-            .ok_or_else(|| format!("there is no worker {id}"))?
-            .consumers
-            .keys()
-            .cloned()
-            .collect();
-        for key in keys {
-            if self.consumer_state(id, &key) == Some(ConsumerState::Processing) {
-                self.checkpoint(id, &key, now, kinesis, events);
-            }
-            self.shut_down(id, &key, ShutdownReason::Requested, now, events);
-        }
-        self.kill_worker(id, now, events)?;
-        if let Some(worker) = self.workers.remove(id) {
-            self.retired.insert(id.to_string(), worker.generation + 1);
-        }
-        self.emit_worker(events, now, id, WorkerAction::Removed);
-        Ok(())
-    }
-
-    fn consumer_state(&self, worker: &str, key: &str) -> Option<ConsumerState> {
+    pub(super) fn consumer_state(&self, worker: &str, key: &str) -> Option<ConsumerState> {
         self.workers
             .get(worker)?
             .consumers
@@ -374,6 +408,9 @@ impl KclApp {
             }]
         };
         match task {
+            KclTask::WaitForLeaseTable { until_ms } => {
+                self.wait_for_lease_table(id, now, generation, until_ms, kinesis, events)
+            }
             KclTask::Renew => {
                 self.renew(id, now, events);
                 let next = self.workers.get_mut(id).map_or(now, |w| {
@@ -384,6 +421,10 @@ impl KclApp {
                 again(next, KclTask::Renew)
             }
             KclTask::Take => {
+                // A worker shutting down gracefully has stopped its lease taker.
+                if self.workers.get(id).is_some_and(|w| w.shutting_down) {
+                    return Vec::new();
+                }
                 self.take(id, now, kinesis, events);
                 again(now + self.config.taker_interval_ms(), KclTask::Take)
             }

@@ -22,8 +22,8 @@ point lease $PARENT
 say "New records now go to the children, shardId-000000000002 and shardId-000000000003. Watch the lease table: the KCL first finishes $PARENT."
 wait until $(sim describe --query "apps.app.leases[?leaseKey=='$PARENT'].checkpoint | [0]") == SHARD_END --timeout 3m
 sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, checkpoint]' --output text
-expect $(sim describe --query "apps.app.leases[?leaseKey=='shardId-000000000002'].parentShardIds[0] | [0]") == $PARENT
-say "The parent's owner reached its end, created a lease for each child (their parentShardIds name $PARENT) and checkpointed SHARD_END. The children's leases have no owner yet: a worker takes them at its next taker run (every 20 s), and until then the records the children take wait, unread."
+expect $(sim describe --query "apps.app.leases[?leaseKey=='shardId-000000000002'].parentShardId[0] | [0]") == $PARENT
+say "The parent's owner reached its end, created a lease for each child (their parentShardId names $PARENT) and checkpointed SHARD_END. The children's leases have no owner yet: a worker takes them at its next taker run (every 20 s), and until then the records the children take wait, unread."
 ask "Where will the children's leases start reading, even in an application configured to start at LATEST?" "At TRIM_HORIZON: the child's first record" "At LATEST: the newest record" "Where the parent's checkpoint was" answer 1 because "The KCL creates every child lease at TRIM_HORIZON, whatever the application's initial position: the records a child took while it waited for its parent are processed, in order, after the parent's."
 wait until $(sim describe --query "apps.app.leases[?leaseKey=='shardId-000000000002'].checkpoint | [0]") != TRIM_HORIZON --timeout 3m
 expect $(sim describe --query "apps.app.leases[?leaseKey=='shardId-000000000002'].checkpoint | [0]") != TRIM_HORIZON
