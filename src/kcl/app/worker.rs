@@ -112,6 +112,8 @@ impl Worker {
 /// The work a scheduled task does.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KclTask {
+    /// The worker's start-up is done: the Scheduler initializes (KclApp::initialize_worker).
+    Initialize,
     /// A starting worker found the lease table empty: it looks again every 3 s, until
     /// `until_ms`, whether another worker created the leases (Scheduler.java:637-651).
     WaitForLeaseTable {
