@@ -74,8 +74,24 @@ pub struct KclConfig {
     pub parent_shard_poll_interval_millis: u64,
     /// How often the scheduler loop matches shard consumers to held leases: 1 s.
     pub shard_consumer_dispatch_poll_interval_millis: u64,
-    /// How often finished parent leases are checked for deletion: 1 min.
+    /// How often the LeaseCleanupManager runs: 1 min (`leaseCleanupIntervalMillis`).
     pub lease_cleanup_interval_millis: u64,
+    /// How long its stopwatch must run before it checks finished (SHARD_END) leases: 5 min
+    /// (`completedLeaseCleanupIntervalMillis`). The stopwatch starts with the worker and
+    /// restarts after each successful delete.
+    pub completed_lease_cleanup_interval_millis: u64,
+    /// A worker that finds the lease table empty waits a random time between these two
+    /// before creating the leases (Scheduler's `MIN_`/`MAX_WAIT_TIME_FOR_LEASE_TABLE_CHECK_MILLIS`,
+    /// 1 s and 30 s), so that workers started together do not all sync the shards.
+    pub empty_lease_table_wait_min_millis: u64,
+    pub empty_lease_table_wait_max_millis: u64,
+    /// How often it looks again whether the table is still empty: 3 s
+    /// (`LEASE_TABLE_CHECK_FREQUENCY_MILLIS`).
+    pub lease_table_check_frequency_millis: u64,
+    /// Shardlab's choice (AWS documents no figure): a worker process takes a random time up
+    /// to this long to start (JVM start-up, its first DynamoDB calls) before its lease loops
+    /// run, so workers added together do not run their timers in step. 5 s.
+    pub worker_startup_max_millis: u64,
     /// How often the leader looks for open shards without leases: 1 min.
     pub shard_sync_interval_millis: u64,
     /// Wait after a failed task (a throttled GetRecords): 500 ms.
@@ -104,6 +120,11 @@ impl KclConfig {
             parent_shard_poll_interval_millis: 10_000,
             shard_consumer_dispatch_poll_interval_millis: 1_000,
             lease_cleanup_interval_millis: 60_000,
+            completed_lease_cleanup_interval_millis: 300_000,
+            empty_lease_table_wait_min_millis: 1_000,
+            empty_lease_table_wait_max_millis: 30_000,
+            lease_table_check_frequency_millis: 3_000,
+            worker_startup_max_millis: 5_000,
             shard_sync_interval_millis: 60_000,
             task_backoff_time_millis: 500,
             processing_micros_per_record: 1_000,

@@ -4,12 +4,16 @@ use serde::Serialize;
 
 use super::table::Checkpoint;
 
-/// The shard consumer states of the KCL.
+/// The shard consumer states of the KCL (its `ConsumerStates.ShardConsumerState`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConsumerState {
     WaitingOnParentShards,
     Initializing,
     Processing,
+    /// A graceful shutdown was requested (reason REQUESTED): the batch in flight finishes,
+    /// then the record processor's `shutdownRequested` is called.
+    ShutdownRequested,
+    /// The record processor's `leaseLost` (LEASE_LOST) or `shardEnded` (SHARD_END) runs.
     ShuttingDown,
     ShutdownComplete,
 }
@@ -20,6 +24,7 @@ impl ConsumerState {
             ConsumerState::WaitingOnParentShards => "WAITING_ON_PARENT_SHARDS",
             ConsumerState::Initializing => "INITIALIZING",
             ConsumerState::Processing => "PROCESSING",
+            ConsumerState::ShutdownRequested => "SHUTDOWN_REQUESTED",
             ConsumerState::ShuttingDown => "SHUTTING_DOWN",
             ConsumerState::ShutdownComplete => "SHUTDOWN_COMPLETE",
         }
@@ -72,7 +77,35 @@ macro_rules! serialize_as_text {
 }
 pub(crate) use serialize_as_text;
 
-serialize_as_text!(ConsumerState, ShutdownReason, WorkerAction);
+serialize_as_text!(ConsumerState, ShutdownReason, WorkerAction, ProcessorCall);
+
+/// The record processor's shutdown methods (the KCL 2.x `ShardRecordProcessor` interface),
+/// reported when the KCL calls them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcessorCall {
+    /// The lease was lost (LEASE_LOST): the processor may no longer checkpoint.
+    LeaseLost,
+    /// The shard ended (SHARD_END): the processor must checkpoint SHARD_END here.
+    ShardEnded,
+    /// A graceful shutdown (REQUESTED): the processor checkpoints what it processed.
+    ShutdownRequested,
+}
+
+impl ProcessorCall {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcessorCall::LeaseLost => "leaseLost",
+            ProcessorCall::ShardEnded => "shardEnded",
+            ProcessorCall::ShutdownRequested => "shutdownRequested",
+        }
+    }
+}
+
+impl std::fmt::Display for ProcessorCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What happened to a worker process (what a person or the machine did to it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,6 +243,13 @@ pub enum KclEvent {
         lease: String,
         workers: Vec<String>,
     },
+    /// The KCL called one of the record processor's shutdown methods.
+    ProcessorCalled {
+        app: String,
+        lease: String,
+        worker: String,
+        call: ProcessorCall,
+    },
     /// The record processor returned from `shardEnded` without checkpointing SHARD_END.
     ShardEndNotCheckpointed {
         app: String,
@@ -238,6 +278,7 @@ impl KclEvent {
             | KclEvent::LeaseDeleted { app, .. }
             | KclEvent::Duplicates { app, .. }
             | KclEvent::Overlap { app, .. }
+            | KclEvent::ProcessorCalled { app, .. }
             | KclEvent::ShardEndNotCheckpointed { app, .. }
             | KclEvent::Worker { app, .. } => app,
         }

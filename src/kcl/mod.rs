@@ -26,5 +26,5 @@ pub use app::{
     AppStats, ConsumerState, Delivery, KclApp, KclTask, ShutdownReason, Wake, WorkerState,
 };
 pub use config::{CheckpointPolicy, InitialPosition, KclConfig, Retrieval, DEFAULT_RETRIEVAL};
-pub use events::{DuplicateReason, KclEvent, WorkerAction};
+pub use events::{DuplicateReason, KclEvent, ProcessorCall, WorkerAction};
 pub use table::{Checkpoint, Lease, LeaseTable};

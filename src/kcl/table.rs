@@ -66,8 +66,8 @@ pub struct Lease {
     pub checkpoint_sub_sequence_number: u64,
     #[serde(rename = "ownerSwitchesSinceCheckpoint")]
     pub owner_switches_since_checkpoint: u64,
-    /// Written `parentShardId` by the KCL (a set, despite the singular name).
-    #[serde(rename = "parentShardIds")]
+    /// `parentShardId`, as the KCL writes it: a string set, despite the singular name.
+    #[serde(rename = "parentShardId")]
     pub parent_shard_ids: Vec<String>,
     #[serde(rename = "childShardIds", skip_serializing_if = "Vec::is_empty")]
     pub child_shard_ids: Vec<String>,
@@ -151,8 +151,9 @@ impl LeaseTable {
         Ok(lease.lease_counter)
     }
 
-    /// Take: owner := `new_owner`, counter N -> N+1 only if still N; a change of owner adds one
-    /// to `ownerSwitchesSinceCheckpoint`.
+    /// Take: owner := `new_owner`, counter N -> N+1 only if still N. Taking a lease from
+    /// another worker adds one to `ownerSwitchesSinceCheckpoint`; taking an unowned lease (a
+    /// new one) does not, as in the KCL's `takeLease` (DynamoDBLeaseRefresher.java:966).
     pub fn take(
         &mut self,
         key: &str,
@@ -160,7 +161,11 @@ impl LeaseTable {
         new_owner: &str,
     ) -> Result<u64, WriteFailure> {
         let lease = self.conditional(key, expected_counter, None)?;
-        if lease.lease_owner.as_deref() != Some(new_owner) {
+        if lease
+            .lease_owner
+            .as_deref()
+            .is_some_and(|owner| owner != new_owner)
+        {
             lease.owner_switches_since_checkpoint += 1;
         }
         lease.lease_owner = Some(new_owner.to_string());
@@ -245,7 +250,11 @@ mod tests {
         );
         let key = "shardId-000000000000";
         assert_eq!(table.take(key, 0, "A"), Ok(1));
-        assert_eq!(table.get(key).unwrap().owner_switches_since_checkpoint, 1);
+        assert_eq!(
+            table.get(key).unwrap().owner_switches_since_checkpoint,
+            0,
+            "taking a new, unowned lease is no switch of owner"
+        );
         // B saw counter 0 too: its take fails, A's renew goes through.
         assert_eq!(table.take(key, 0, "B"), Err(WriteFailure::ConditionFailed));
         assert_eq!(table.renew(key, 1, "A"), Ok(2));
@@ -253,7 +262,7 @@ mod tests {
         assert_eq!(table.renew(key, 1, "A"), Err(WriteFailure::ConditionFailed));
         assert_eq!(table.renew(key, 2, "B"), Err(WriteFailure::ConditionFailed));
         assert_eq!(table.take(key, 2, "B"), Ok(3));
-        assert_eq!(table.get(key).unwrap().owner_switches_since_checkpoint, 2);
+        assert_eq!(table.get(key).unwrap().owner_switches_since_checkpoint, 1);
         let checkpoint = Checkpoint::Sequence {
             seq_ix: 7,
             text: "49".into(),
@@ -280,7 +289,7 @@ mod tests {
             serde_json::json!({
                 "leaseKey": "shardId-000000000003", "leaseOwner": "worker-1", "leaseCounter": 0,
                 "checkpoint": "TRIM_HORIZON", "checkpointSubSequenceNumber": 0,
-                "ownerSwitchesSinceCheckpoint": 0, "parentShardIds": ["shardId-000000000001"]
+                "ownerSwitchesSinceCheckpoint": 0, "parentShardId": ["shardId-000000000001"]
             })
         );
     }

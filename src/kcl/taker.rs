@@ -7,8 +7,8 @@
 //!
 //! 1. count live leases per owner (expired and unowned leases are "available"), plus itself;
 //! 2. target = ceil(leases / workers) (1 when workers >= leases), capped by maxLeasesForWorker;
-//! 3. (2.3+) take every *very old* lease (unchanged for 3 x failover, or never seen changing)
-//!    up to maxLeasesForWorker, and stop;
+//! 3. (2.3+) take every *very old* lease (unchanged for 3 x failover, or never seen changing:
+//!    a new, unowned lease) up to maxLeasesForWorker, and stop;
 //! 4. otherwise, if below target, take available leases up to the target, in random order;
 //! 5. if none is available, steal from the single most loaded worker, only if it is above the
 //!    target (or at it while this worker is short by two or more), at most
@@ -28,8 +28,10 @@ use super::table::Lease;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Observation {
     pub counter: u64,
-    /// This worker's clock when it last saw the counter change (0: never seen it change).
-    pub changed_ms: u64,
+    /// This worker's clock when it last saw the counter change; `None` when it never saw it
+    /// change (an unowned lease at first sight), which the KCL counts as infinitely old
+    /// (`lastCounterIncrementNanos` 0, DynamoDBLeaseTaker.java:378-380, 503-506).
+    pub changed_ms: Option<u64>,
     /// This worker's clock at the scan that made this note.
     pub seen_ms: u64,
 }
@@ -85,17 +87,13 @@ pub fn observe(
             },
             Some(_) => Observation {
                 counter: lease.lease_counter,
-                changed_ms: now_ms,
+                changed_ms: Some(now_ms),
                 seen_ms: now_ms,
             },
             None => Observation {
                 counter: lease.lease_counter,
                 // An unowned lease seen for the first time counts as never renewed.
-                changed_ms: if lease.lease_owner.is_none() {
-                    0
-                } else {
-                    now_ms
-                },
+                changed_ms: lease.lease_owner.is_some().then_some(now_ms),
                 seen_ms: now_ms,
             },
         };
@@ -113,9 +111,16 @@ pub fn observe(
     newly_expired
 }
 
-/// Whether a lease is expired by this worker's clock.
+/// Whether a lease is expired by this worker's clock (one never seen changing always is).
 pub fn is_expired(note: &Observation, now_ms: u64, failover_ms: u64) -> bool {
-    now_ms.saturating_sub(note.changed_ms) > failover_ms
+    note.changed_ms
+        .is_none_or(|changed| now_ms.saturating_sub(changed) > failover_ms)
+}
+
+/// Whether a lease is *very old* for the 2.3+ priority taking: unchanged for three failover
+/// periods by this worker's clock, or never seen changing.
+pub fn is_very_old(note: &Observation, now_ms: u64, failover_ms: u64) -> bool {
+    is_expired(note, now_ms, 3 * failover_ms)
 }
 
 /// The leases worker `me` takes at `now_ms`, given a scan and its notes.
@@ -134,7 +139,7 @@ pub fn leases_to_take(
             .copied()
             .unwrap_or(Observation {
                 counter: lease.lease_counter,
-                changed_ms: now_ms,
+                changed_ms: Some(now_ms),
                 seen_ms: now_ms,
             })
     };
@@ -179,7 +184,7 @@ pub fn leases_to_take(
         // dropped it) is taken back like any other: DynamoDBLeaseTaker does not skip them.
         let mut very_old: Vec<&Lease> = scan
             .iter()
-            .filter(|l| now_ms.saturating_sub(note(l).changed_ms) > 3 * failover)
+            .filter(|l| is_very_old(&note(l), now_ms, failover))
             .collect();
         if !very_old.is_empty() {
             very_old.shuffle(rng);
@@ -269,7 +274,7 @@ mod tests {
                     l.lease_key.clone(),
                     Observation {
                         counter: l.lease_counter,
-                        changed_ms: now,
+                        changed_ms: Some(now),
                         seen_ms: now,
                     },
                 )
@@ -311,16 +316,34 @@ mod tests {
 
     #[test]
     fn a_cold_start_lets_the_first_worker_take_every_new_lease() {
+        // Two live workers hold a lease each, so the target is 8 / 3 -> 3: without the
+        // very-old path A would take only three of the six new leases.
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(2);
-        let scan: Vec<Lease> = (0..6).map(|i| lease(i, None, 0)).collect();
+        let mut scan: Vec<Lease> = (0..6).map(|i| lease(i, None, 0)).collect();
+        scan.push(lease(6, Some("B"), 4));
+        scan.push(lease(7, Some("C"), 4));
         let mut observed = BTreeMap::new();
+        // At 5 s, far less than 3 x failover after anything: only "never seen changing" can
+        // make the new leases very old.
         observe(&mut observed, &scan, 5_000, 10_000);
+        assert_eq!(observed["shardId-000000000000"].changed_ms, None);
+        assert!(is_very_old(
+            &observed["shardId-000000000000"],
+            5_000,
+            10_000
+        ));
+        assert!(!is_very_old(
+            &observed["shardId-000000000006"],
+            5_000,
+            10_000
+        ));
         let takes = leases_to_take("A", &scan, &observed, 5_000, &SETTINGS, &mut rng);
         assert_eq!(
             takes.len(),
             6,
-            "very old (never renewed) leases are all taken at once"
+            "very old (never seen changing) leases are all taken at once, past the target"
         );
+        assert!(takes.iter().all(|t| t.acquisition == Acquisition::Unowned));
         let one_x = TakerSettings {
             priority_lease_assignment: false,
             ..SETTINGS
@@ -328,8 +351,8 @@ mod tests {
         let takes = leases_to_take("A", &scan, &observed, 5_000, &one_x, &mut rng);
         assert_eq!(
             takes.len(),
-            6,
-            "with one worker the target is all six anyway"
+            3,
+            "without priority taking A stops at the target"
         );
     }
 

@@ -56,7 +56,8 @@ mod tests {
             "aws kinesis wait stream-exists --stream-name s",
             "producer add p --stream s --rate 10",
             "kcl app add a --stream s --workers 1",
-            "wait 5s",
+            // A worker on an empty lease table waits up to 30 s before creating the leases.
+            "wait 40s",
         ] {
             console.run_line(line, &mut world, &mut out);
         }

@@ -24,7 +24,7 @@
 //!                consumers.{lease}: state, reason
 //!     leases[]: the lease table rows with the KCL's attribute names (leaseKey, leaseOwner,
 //!               leaseCounter, checkpoint, checkpointSubSequenceNumber,
-//!               ownerSwitchesSinceCheckpoint, parentShardIds, childShardIds)
+//!               ownerSwitchesSinceCheckpoint, parentShardId, childShardIds)
 //! cost: total_usd, per_hour_usd,
 //!     items[]: name, quantity, unit, unit_price_usd, amount_usd (see `sim::cost`)
 //! ```

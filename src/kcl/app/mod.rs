@@ -1,13 +1,15 @@
 //! A KCL application: its lease table, its workers and their shard consumers.
 //!
-//! Each worker runs the KCL's loops on its own schedule: the renewer every
-//! `failover/3 - epsilon` at a fixed rate, the taker every `2 x (failover + epsilon)` with a
-//! fixed delay (first run at start), and the scheduler loop every second that starts a shard
-//! consumer for each lease it holds and shuts down the consumers of leases it lost. A shard
-//! consumer goes WAITING_ON_PARENT_SHARDS -> INITIALIZING -> PROCESSING (GetRecords every
-//! `idleTimeBetweenReadsInMillis` through the engine, so KCL reads count against the shard's
-//! limits) -> SHUTTING_DOWN -> SHUTDOWN_COMPLETE, with the reasons SHARD_END, LEASE_LOST and
-//! REQUESTED.
+//! Each worker runs the KCL's loops on its own schedule, from the moment its start-up is done
+//! (a random few seconds, and on an empty lease table a random 1 to 30 s wait first): the
+//! renewer every `failover/3 - epsilon` at a fixed rate, the taker every
+//! `2 x (failover + epsilon)` with a fixed delay (first run at once), the LeaseCleanupManager
+//! every minute, and the scheduler loop every second that starts a shard consumer for each
+//! lease it holds and shuts down the consumers of leases it lost. A shard consumer goes
+//! WAITING_ON_PARENT_SHARDS -> INITIALIZING -> PROCESSING (GetRecords every
+//! `idleTimeBetweenReadsInMillis` through the engine, or a SubscribeToShard with enhanced
+//! fan-out) -> SHUTTING_DOWN -> SHUTDOWN_COMPLETE, with the reasons SHARD_END and LEASE_LOST,
+//! and through SHUTDOWN_REQUESTED first (reason REQUESTED) on a graceful shutdown.
 //!
 //! The application keeps the accounting a learner needs: records processed, records processed
 //! more than once and why, and moments when two workers processed the same shard at once.
@@ -19,11 +21,14 @@
 //! pause, remove) and routes each due task to the part of the KCL that runs it, one file each
 //! (`impl KclApp` blocks in child modules, so the private state stays private to the app):
 //! - `worker.rs`: a worker, the leases it holds, and the tasks scheduled for it;
+//! - `startup.rs`: a worker's start: the Scheduler's initialization, the wait on an empty
+//!   lease table, the reclaim of its own leases, the start of its loops;
 //! - `lease_coordinator.rs`: the LeaseRenewer and the driving of the LeaseTaker (whose choice
 //!   is `kcl/taker.rs`);
 //! - `lease_cleanup.rs`: the LeaseCleanupManager, and the one way a lease is deleted;
 //! - `shard_sync.rs`: the HierarchicalShardSyncer, which creates leases for new shards;
 //! - `scheduler.rs`: the Scheduler's loop, which starts and stops shard consumers;
+//! - `graceful_shutdown.rs`: `kcl worker remove`, SHUTDOWN_REQUESTED and `shutdownRequested`;
 //! - `shard_consumer.rs`: the ShardConsumer's state machine;
 //! - `fan_out.rs`: its enhanced fan-out retrieval (SubscribeToShard instead of GetRecords);
 //! - `record_processor.rs`: the record processor's batches and its checkpoints;
@@ -31,12 +36,14 @@
 
 mod activity;
 mod fan_out;
+mod graceful_shutdown;
 mod lease_cleanup;
 mod lease_coordinator;
 mod record_processor;
 mod scheduler;
 mod shard_consumer;
 mod shard_sync;
+mod startup;
 mod worker;
 
 pub use activity::{
@@ -49,18 +56,13 @@ pub use worker::{KclTask, Wake, Worker, WorkerState};
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use rand::SeedableRng;
-use rand_pcg::Pcg64Mcg;
-
 use super::config::KclConfig;
 use super::events::{KclEvent, WorkerAction};
 use super::table::LeaseTable;
-use super::taker::Acquisition;
 use crate::engine::metrics::Series;
 use crate::engine::Kinesis;
 use crate::order::DeliveryOrder;
 use crate::sim::latency::DeliveryLatency;
-use worker::Held;
 
 /// One KCL application consuming one stream.
 #[derive(Clone, Debug)]
@@ -155,105 +157,28 @@ impl KclApp {
 
     // ------------------------------------------------------------------ worker lifecycle
 
-    /// Starts (or restarts) worker `id` at `now`: it creates the lease table if it is empty,
-    /// reclaims the leases it owns, and runs its taker at once.
-    pub fn start_worker(
-        &mut self,
-        id: &str,
-        now: u64,
-        kinesis: &Kinesis,
-        events: &mut Events,
-    ) -> Vec<Wake> {
-        // Generations never repeat for an id, even after the worker was removed and one with
-        // its name joined again: a task still scheduled for the old one must not run for it.
-        let restarting = self.workers.contains_key(id);
-        let generation = match self.workers.get(id) {
-            Some(w) => w.generation + 1,
-            None => self.retired.get(id).copied().unwrap_or(0),
-        };
-        let seed = crate::seeds::seed_for(self.seed, id);
-        let mut worker = Worker {
-            id: id.to_string(),
-            state: WorkerState::Running,
-            held: BTreeMap::new(),
-            observed: BTreeMap::new(),
-            consumers: BTreeMap::new(),
-            rng: Pcg64Mcg::seed_from_u64(seed ^ generation),
-            generation,
-            next_token: generation << 32,
-            processed: 0,
-            throughput: Series::new([false]),
-            next_renew_ms: now + self.config.renewer_interval_ms(),
-        };
-        if self.table.is_empty() {
-            self.sync_shards(now, kinesis, events);
-        }
-        // A worker that restarts with the same id renews its own leases at once, even if they
-        // look expired: it picks up where it left off without waiting for the failover.
-        for lease in self.table.scan() {
-            if lease.lease_owner.as_deref() == Some(id) {
-                if let Ok(counter) = self.table.renew(&lease.lease_key, lease.lease_counter, id) {
-                    worker.next_token += 1;
-                    worker.held.insert(
-                        lease.lease_key.clone(),
-                        Held {
-                            counter,
-                            renewed_ms: now,
-                            acquisition: Acquisition::Reclaimed,
-                            token: worker.next_token,
-                        },
-                    );
-                    self.emit(events, now, |app| KclEvent::LeaseTaken {
-                        app,
-                        lease: lease.lease_key.clone(),
-                        worker: id.to_string(),
-                        from: Some(id.to_string()),
-                        counter,
-                        stolen: false,
-                    });
-                }
-            }
-        }
-        let action = if restarting {
-            WorkerAction::Restarted
-        } else {
-            WorkerAction::Started
-        };
-        self.emit_worker(events, now, id, action);
-        self.workers.insert(id.to_string(), worker);
-        let wake = |at_ms, task| Wake {
-            at_ms,
-            worker: Some(id.to_string()),
-            generation,
-            task,
-        };
-        vec![
-            wake(now, KclTask::Take),
-            wake(now + self.config.renewer_interval_ms(), KclTask::Renew),
-            wake(now, KclTask::Dispatch),
-            wake(
-                now + self.config.lease_cleanup_interval_millis,
-                KclTask::Cleanup,
-            ),
-        ]
-    }
-
     /// A crash: the worker stops at once, holding nothing; its leases stay in the table under
     /// its name until others see them expire.
     pub fn kill_worker(&mut self, id: &str, now: u64, events: &mut Events) -> Result<(), String> {
-        let worker = self
-            .workers
-            .get_mut(id)
-            .ok_or_else(|| format!("there is no worker {id}"))?;
-        worker.state = WorkerState::Dead;
-        worker.generation += 1;
-        worker.held.clear();
-        worker.consumers.clear();
+        if !self.workers.contains_key(id) {
+            return Err(format!("there is no worker {id}"));
+        }
+        self.stop_worker(id);
+        self.emit_worker(events, now, id, WorkerAction::Killed);
+        Ok(())
+    }
+
+    /// Stops worker `id` at once: dead, holding nothing, its scheduled tasks void.
+    fn stop_worker(&mut self, id: &str) {
+        if let Some(worker) = self.workers.get_mut(id) {
+            worker.state = WorkerState::Dead;
+            worker.generation += 1;
+            worker.held.clear();
+            worker.consumers.clear();
+        }
         for workers in self.in_flight.values_mut() {
             workers.remove(id);
         }
-        self.emit_worker(events, now, id, WorkerAction::Killed);
-        Ok(())
     }
 
     /// A long pause (a GC pause): nothing of the worker runs until it wakes.
@@ -283,39 +208,7 @@ impl KclApp {
         Ok(())
     }
 
-    /// A graceful shutdown: every shard consumer is asked to shut down (REQUESTED) and
-    /// checkpoints what it processed; the worker then stops. As in KCL 2.x, its leases are
-    /// not released: other workers take them when they expire.
-    pub fn remove_worker(
-        &mut self,
-        id: &str,
-        now: u64,
-        kinesis: &Kinesis,
-        events: &mut Events,
-    ) -> Result<(), String> {
-        let keys: Vec<String> = self
-            .workers
-            .get(id)
-            .ok_or_else(|| format!("there is no worker {id}"))?
-            .consumers
-            .keys()
-            .cloned()
-            .collect();
-        for key in keys {
-            if self.consumer_state(id, &key) == Some(ConsumerState::Processing) {
-                self.checkpoint(id, &key, now, kinesis, events);
-            }
-            self.shut_down(id, &key, ShutdownReason::Requested, now, events);
-        }
-        self.kill_worker(id, now, events)?;
-        if let Some(worker) = self.workers.remove(id) {
-            self.retired.insert(id.to_string(), worker.generation + 1);
-        }
-        self.emit_worker(events, now, id, WorkerAction::Removed);
-        Ok(())
-    }
-
-    fn consumer_state(&self, worker: &str, key: &str) -> Option<ConsumerState> {
+    pub(super) fn consumer_state(&self, worker: &str, key: &str) -> Option<ConsumerState> {
         self.workers
             .get(worker)?
             .consumers
@@ -374,6 +267,10 @@ impl KclApp {
             }]
         };
         match task {
+            KclTask::Initialize => self.initialize_worker(id, now, generation, events),
+            KclTask::WaitForLeaseTable { until_ms } => {
+                self.wait_for_lease_table(id, now, generation, until_ms, kinesis, events)
+            }
             KclTask::Renew => {
                 self.renew(id, now, events);
                 let next = self.workers.get_mut(id).map_or(now, |w| {
@@ -384,6 +281,10 @@ impl KclApp {
                 again(next, KclTask::Renew)
             }
             KclTask::Take => {
+                // A worker shutting down gracefully has stopped its lease taker.
+                if self.workers.get(id).is_some_and(|w| w.shutting_down) {
+                    return Vec::new();
+                }
                 self.take(id, now, kinesis, events);
                 again(now + self.config.taker_interval_ms(), KclTask::Take)
             }

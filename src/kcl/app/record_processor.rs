@@ -160,10 +160,17 @@ impl KclApp {
         kinesis: &Kinesis,
         events: &mut Events,
     ) {
+        if self.checkpoint_due(id, key, now) {
+            self.checkpoint(id, key, now, kinesis, events);
+        }
+    }
+
+    /// Whether the application's checkpoint policy makes it checkpoint after this batch.
+    pub(super) fn checkpoint_due(&self, id: &str, key: &str, now: u64) -> bool {
         let Some(consumer) = self.workers.get(id).and_then(|w| w.consumers.get(key)) else {
-            return;
+            return false;
         };
-        let due = match self.config.checkpoint {
+        match self.config.checkpoint {
             CheckpointPolicy::EachBatch => consumer.since_checkpoint > 0,
             CheckpointPolicy::EveryRecords(n) => consumer.since_checkpoint >= n.max(1),
             CheckpointPolicy::Interval(ms) => {
@@ -171,9 +178,6 @@ impl KclApp {
                     && now.saturating_sub(consumer.last_checkpoint_ms) >= ms
             }
             CheckpointPolicy::Never => false,
-        };
-        if due {
-            self.checkpoint(id, key, now, kinesis, events);
         }
     }
 

@@ -26,7 +26,9 @@ impl KclApp {
         };
         let mut wakes = Vec::new();
         let mut started = Vec::new();
-        for (key, held) in &worker.held {
+        // A worker shutting down gracefully starts no new shard consumer.
+        let starting = !worker.shutting_down;
+        for (key, held) in worker.held.iter().filter(|_| starting) {
             if now.saturating_sub(held.renewed_ms) > failover {
                 continue; // not "currently held" by this worker's clock
             }

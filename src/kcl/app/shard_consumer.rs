@@ -4,10 +4,12 @@
 //! goes WAITING_ON_PARENT_SHARDS (until every parent lease is checkpointed at SHARD_END) ->
 //! INITIALIZING (a shard iterator from the lease's checkpoint) -> PROCESSING (GetRecords
 //! every `idleTimeBetweenReadsInMillis`, each batch handed to the record processor,
-//! `record_processor.rs`) -> SHUTTING_DOWN (at the end of the shard: the children's leases
-//! and the SHARD_END checkpoint) -> SHUTDOWN_COMPLETE, with the reason SHARD_END, LEASE_LOST
-//! or REQUESTED. Every step runs as a [`super::KclTask::Step`] of the worker, tagged with the
-//! holding's token so a consumer of an earlier holding never acts on a later one.
+//! `record_processor.rs`) -> SHUTTING_DOWN -> SHUTDOWN_COMPLETE. In SHUTTING_DOWN the KCL
+//! calls the record processor's `shardEnded` (reason SHARD_END: the children's leases and the
+//! SHARD_END checkpoint) or `leaseLost` (reason LEASE_LOST). A graceful shutdown (REQUESTED)
+//! goes through SHUTDOWN_REQUESTED first (`graceful_shutdown.rs`). Every step runs as a
+//! [`super::KclTask::Step`] of the worker, tagged with the holding's token so a consumer of
+//! an earlier holding never acts on a later one.
 
 use super::activity::{AppSeries, SERIES_KEPT};
 use super::record_processor::Batch;
@@ -17,8 +19,8 @@ use crate::engine::{
     ChildShard, ErrorKind, IteratorStart, Kinesis, SequenceNumber, ShardIterator, SubscriptionId,
 };
 use crate::kcl::config::{InitialPosition, Retrieval};
-use crate::kcl::events::KclEvent;
 pub use crate::kcl::events::{ConsumerState, ShutdownReason};
+use crate::kcl::events::{KclEvent, ProcessorCall};
 use crate::kcl::table::Checkpoint;
 use crate::kcl::taker::Acquisition;
 
@@ -52,6 +54,8 @@ pub struct ShardConsumer {
     pub millis_behind_latest: u64,
     /// Whether the missing SHARD_END checkpoint was already reported.
     pub(super) warned_shard_end: bool,
+    /// Whether `shardEnded` was already reported (the KCL calls it again at each retry).
+    pub(super) shard_ended_called: bool,
     /// Fan-out: the live subscription to the shard, if any (`fan_out.rs`).
     pub(super) subscription: Option<SubscriptionId>,
     /// Fan-out: up to date, with no task scheduled: the world wakes it at the next event.
@@ -83,6 +87,7 @@ impl ShardConsumer {
             throttled: false,
             millis_behind_latest: 0,
             warned_shard_end: false,
+            shard_ended_called: false,
             subscription: None,
             awaiting_event: false,
             continuation: None,
@@ -121,7 +126,8 @@ impl KclApp {
         }
         consumer.state = state;
         consumer.reason = reason.or(consumer.reason);
-        if state == ConsumerState::ShutdownComplete {
+        let complete = state == ConsumerState::ShutdownComplete;
+        if complete {
             if let Some(workers) = self.in_flight.get_mut(&consumer.shard_index) {
                 workers.remove(id);
             }
@@ -133,9 +139,14 @@ impl KclApp {
             state,
             reason,
         });
+        if complete {
+            self.finish_removal_if_done(id, now, events);
+        }
     }
 
-    /// Shuts the consumer of lease `key` on worker `id` down (SHUTDOWN_COMPLETE) for `reason`.
+    /// Shuts the consumer of lease `key` on worker `id` down for `reason`: SHUTTING_DOWN,
+    /// where the KCL calls the record processor's `leaseLost` or `shardEnded`, then
+    /// SHUTDOWN_COMPLETE.
     pub(super) fn shut_down(
         &mut self,
         id: &str,
@@ -144,6 +155,27 @@ impl KclApp {
         now: u64,
         events: &mut Events,
     ) {
+        let active = self
+            .consumer_state(id, key)
+            .is_some_and(|state| state != ConsumerState::ShutdownComplete);
+        if !active {
+            return;
+        }
+        self.set_state(
+            id,
+            key,
+            ConsumerState::ShuttingDown,
+            Some(reason),
+            now,
+            events,
+        );
+        match reason {
+            ShutdownReason::LeaseLost => {
+                self.report_call(id, key, ProcessorCall::LeaseLost, now, events)
+            }
+            ShutdownReason::ShardEnd => self.report_shard_ended(id, key, now, events),
+            ShutdownReason::Requested => {}
+        }
         self.set_state(
             id,
             key,
@@ -152,6 +184,37 @@ impl KclApp {
             now,
             events,
         );
+    }
+
+    /// Reports that the KCL called `call` on the record processor of lease `key`.
+    pub(super) fn report_call(
+        &self,
+        id: &str,
+        key: &str,
+        call: ProcessorCall,
+        now: u64,
+        events: &mut Events,
+    ) {
+        self.emit(events, now, |app| KclEvent::ProcessorCalled {
+            app,
+            lease: key.to_string(),
+            worker: id.to_string(),
+            call,
+        });
+    }
+
+    /// Reports the `shardEnded` call, once per consumer.
+    fn report_shard_ended(&mut self, id: &str, key: &str, now: u64, events: &mut Events) {
+        let Some(consumer) = self
+            .workers
+            .get_mut(id)
+            .and_then(|w| w.consumers.get_mut(key))
+        else {
+            return;
+        };
+        if !std::mem::replace(&mut consumer.shard_ended_called, true) {
+            self.report_call(id, key, ProcessorCall::ShardEnded, now, events);
+        }
     }
 
     /// One step of a shard consumer; returns when it wants to run again.
@@ -188,6 +251,9 @@ impl KclApp {
             }
             ConsumerState::Initializing => self.initialize(id, key, now, kinesis, events),
             ConsumerState::Processing => self.process(id, key, now, kinesis, events),
+            ConsumerState::ShutdownRequested => {
+                self.step_shutdown_requested(id, key, now, kinesis, events)
+            }
             ConsumerState::ShuttingDown => self.shard_end(id, key, now, kinesis, events),
             ConsumerState::ShutdownComplete => None,
         }
@@ -278,7 +344,10 @@ impl KclApp {
             self.finish_batch(id, key, batch, now, kinesis, events);
             let consumer = self.workers.get(id)?.consumers.get(key)?;
             if consumer.lease_lost {
-                self.report_failed_checkpoint(id, key, now, events);
+                // A zombie's record processor: its checkpoint fails, if it makes one now.
+                if self.checkpoint_due(id, key, now) {
+                    self.report_failed_checkpoint(id, key, now, events);
+                }
                 self.shut_down(id, key, ShutdownReason::LeaseLost, now, events);
                 return None;
             }
@@ -478,6 +547,9 @@ impl KclApp {
         if let Ok(next) = self.table.set_children(key, counter, id, child_ids) {
             counter = next;
         }
+        // The children's leases exist: the KCL calls shardEnded, where the application must
+        // checkpoint SHARD_END.
+        self.report_shard_ended(id, key, now, events);
         if !self.config.checkpoint_at_shard_end {
             let consumer = self
                 .workers
@@ -512,7 +584,14 @@ impl KclApp {
                     worker: id.to_string(),
                     checkpoint: Checkpoint::ShardEnd,
                 });
-                self.shut_down(id, key, ShutdownReason::ShardEnd, now, events);
+                self.set_state(
+                    id,
+                    key,
+                    ConsumerState::ShutdownComplete,
+                    Some(ShutdownReason::ShardEnd),
+                    now,
+                    events,
+                );
                 None
             }
             Err(_) => {

@@ -76,6 +76,12 @@ pub struct Worker {
     pub throughput: Series<1>,
     /// When the renewer is next due (its fixed-rate schedule).
     pub(super) next_renew_ms: u64,
+    /// When the LeaseCleanupManager's completed-lease stopwatch was last (re)started: at the
+    /// start of the worker's lease loops, and after each successful delete.
+    pub(super) cleanup_stopwatch_ms: u64,
+    /// A graceful shutdown (`kcl worker remove`) is under way: the worker takes no lease and
+    /// starts no shard consumer, and goes once every consumer has shut down.
+    pub(super) shutting_down: bool,
 }
 
 impl Worker {
@@ -84,12 +90,13 @@ impl Worker {
         self.held.keys().cloned().collect()
     }
 
-    /// How long ago, by this worker's clock, each lease it knows was renewed or seen to change.
+    /// How long ago, by this worker's clock, each lease it knows was renewed or seen to change
+    /// (a lease it never saw change, a new unowned one, has no age: it counts as very old).
     pub fn ages(&self, now_ms: u64) -> BTreeMap<String, u64> {
         let mut ages: BTreeMap<String, u64> = self
             .observed
             .iter()
-            .map(|(key, note)| (key.clone(), now_ms.saturating_sub(note.changed_ms)))
+            .filter_map(|(key, note)| Some((key.clone(), now_ms.saturating_sub(note.changed_ms?))))
             .collect();
         for (key, held) in &self.held {
             ages.insert(key.clone(), now_ms.saturating_sub(held.renewed_ms));
@@ -105,6 +112,13 @@ impl Worker {
 /// The work a scheduled task does.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KclTask {
+    /// The worker's start-up is done: the Scheduler initializes (KclApp::initialize_worker).
+    Initialize,
+    /// A starting worker found the lease table empty: it looks again every 3 s, until
+    /// `until_ms`, whether another worker created the leases (Scheduler.java:637-651).
+    WaitForLeaseTable {
+        until_ms: u64,
+    },
     Renew,
     Take,
     Dispatch,

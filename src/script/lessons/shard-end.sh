@@ -20,13 +20,13 @@ BEFORE=$(sim describe --query apps.app.processed)
 wait 80s
 expect $(sim describe --query apps.app.processed) == $BEFORE
 say "80 seconds on, app has processed nothing since the parent's last records: its count is still $BEFORE, while the producer's 100 records a second go to shards 1 and 2."
-sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, checkpoint, parentShardIds[0]]' --output text
+sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, checkpoint, parentShardId[0]]' --output text
 ask "Look at app's lease table in the KCL panel. What holds the application back?" "Nothing: it is processing the children" "The children's leases wait for their parent, whose checkpoint is not SHARD_END" "The children have no leases" answer 2 because "A child's shard consumer stays in WAITING_ON_PARENT_SHARDS until its parent's lease is checkpointed at SHARD_END, and only the application's checkpoint in shardEnded writes it."
 point lease shardId-000000000000
 say "The parent's row: its checkpoint is still the sequence number of a record, not SHARD_END. The KCL 2.x log says it too: \"Application didn't checkpoint at end of shard\", again at every retry of the shutdown."
 expect $(sim describe --query "apps.app.leases[?leaseKey=='shardId-000000000000'].checkpoint | [0]") != SHARD_END
 point lease shardId-000000000001
-say "The children's rows exist, created at the parent's end, with the parent in parentShardIds and their checkpoint at TRIM_HORIZON: nothing read yet. Their consumers wait for the parent, and new records pile up in shards 1 and 2."
+say "The children's rows exist, created at the parent's end, with the parent in parentShardId and their checkpoint at TRIM_HORIZON: nothing read yet. Their consumers wait for the parent, and new records pile up in shards 1 and 2."
 expect $(sim describe --query "apps.app.leases[?leaseKey=='shardId-000000000001'].checkpoint | [0]") == TRIM_HORIZON
 expect $(sim describe --query "apps.app.leases[?leaseKey=='shardId-000000000002'].checkpoint | [0]") == TRIM_HORIZON
 expect $(sim describe --query apps.app.processed) == $BEFORE

@@ -488,6 +488,21 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
                 workers: self::ids(ids.iter()),
             }
         }
+        KclEvent::ProcessorCalled {
+            app,
+            lease,
+            worker,
+            call,
+        } => OwnLine::new(
+            HistoryKind::Status,
+            format!(
+                "the KCL called {call} on {}'s record processor for {}",
+                worker_id(app, worker),
+                shard_name(lease)
+            ),
+            [lease],
+            [worker_id(app, worker)],
+        ),
         KclEvent::ShardEndNotCheckpointed { app, lease, worker } => OwnLine::new(
             HistoryKind::Checkpoint,
             format!(

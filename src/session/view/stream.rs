@@ -477,6 +477,7 @@ fn readers(world: &World, stream: &Stream, index: u32) -> Vec<ReaderView> {
                         c.state,
                         ConsumerState::Initializing
                             | ConsumerState::Processing
+                            | ConsumerState::ShutdownRequested
                             | ConsumerState::ShuttingDown
                     )
             });

@@ -126,7 +126,8 @@ fn a_closed_lane_goes_when_its_shard_expires() {
 #[test]
 fn five_readers_on_one_shard_are_drawn_and_their_refused_reads_said() {
     let mut session = Session::new(Link::decode("").unwrap());
-    session.advance(5_000);
+    // The opening scene's KCL workers create their leases within 35 s of starting.
+    session.advance(40_000);
     for i in 1..=5 {
         session.run_command(&format!(
             "consumer add reader-{i} --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST"

@@ -134,7 +134,7 @@ impl World {
         let Some(found) = self.apps.get_mut(app) else {
             return Err(APP.none_named(app));
         };
-        let wakes = found.start_worker(&id, now, &self.kinesis, &mut events);
+        let wakes = found.start_worker(&id, now, &mut events);
         self.log_kcl(events);
         self.schedule_wakes(app, wakes);
         Ok(id)
@@ -220,15 +220,18 @@ impl World {
         Ok(live.len())
     }
 
-    /// Shuts a worker down gracefully (REQUESTED) and removes it.
+    /// Shuts a worker down gracefully (REQUESTED): its shard consumers finish their batches
+    /// and checkpoint in `shutdownRequested`, then it goes.
     pub fn remove_worker(&mut self, app: &str, id: &str) -> Result<(), String> {
         let now = self.now_ms;
         let mut events = Vec::new();
-        self.apps
+        let wakes = self
+            .apps
             .get_mut(app)
             .ok_or_else(|| APP.none_named(app))?
-            .remove_worker(id, now, &self.kinesis, &mut events)?;
+            .remove_worker(id, now, &mut events)?;
         self.log_kcl(events);
+        self.schedule_wakes(app, wakes);
         Ok(())
     }
 
