@@ -54,8 +54,10 @@ aws kinesis get-records --shard-iterator $ITERATOR --limit 1 --query 'Records[0]
 say "The Data starts with 84mawg: base64 for F3 89 9A C2, the magic number of the KPL's aggregated record format, followed by a protobuf message holding the user records and an MD5 checksum."
 kcl app add app --stream clicks --workers 1 --initial-position LATEST
 point app app
-wait 30s
-expect $(sim describe --query 'apps.app.user_records') > 50000
+say "A new KCL application first waits a few seconds for its lease table (KCL 2.x and 3.x alike), then reads."
+wait until $(sim describe --query 'apps.app.user_records') > 0 --timeout 1m
+wait 10s
+expect $(sim describe --query 'apps.app.user_records') > 30000
 sim describe --query 'apps.app.[processed, user_records]' --output text
 say "The KCL application app de-aggregates: its record processor gets each click event as a record of its own, with a sub-sequence number (its place in the aggregate), and checkpoints at a sequence number and a sub-sequence number (checkpointSubSequenceNumber in the lease table)."
 recap "A shard takes 1,000 records a second however small they are. Collecting records into PutRecords calls saves requests, not records; aggregation packs many user records into one Kinesis record, so tiny records fit by the thousand, at the price of up to RecordMaxBufferedTime (100 ms) in the KPL's buffer. Readers see the aggregates; the KCL de-aggregates them for the record processor."
