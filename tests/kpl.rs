@@ -219,7 +219,9 @@ fn a_stale_shard_map_after_a_split_gives_wrong_shard_retries_and_every_record_is
         .unwrap();
     world.advance_by(15_000);
     world.pause_producer("p", None).unwrap();
-    world.advance_by(30_000);
+    // Time for the application to start (its empty lease table waits 1-30 s), finish the
+    // parent and take its children at a later taker run.
+    world.advance_by(120_000);
     let p = producer(&world, "p");
     assert!(n(&p, "wrong_shard") > 0, "{p}");
     assert!(n(&p, "shard_map_refreshes") >= 2, "{p}");
