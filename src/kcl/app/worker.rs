@@ -85,6 +85,12 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// Whether a graceful shutdown (`kcl worker remove`) is under way: the worker is still
+    /// finishing its batches, and goes once every shard consumer has shut down.
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down
+    }
+
     /// Lease keys this worker holds.
     pub fn held_leases(&self) -> Vec<String> {
         self.held.keys().cloned().collect()
