@@ -82,6 +82,10 @@ impl KinesisRecord {
 pub struct StepReport {
     /// User records acknowledged, with their time in the KPL, by the shard they reached.
     pub put: BTreeMap<u32, (u64, u64)>,
+    /// Kinesis records acknowledged (aggregates, or single user records), by the shard they
+    /// reached, with the partition key of the first user record of the first of them (an
+    /// aggregate's ExplicitHashKey is that record's hash key): what the page draws a dot of.
+    pub kinesis_put: BTreeMap<u32, (u64, String)>,
     /// User records whose Kinesis record was throttled, by predicted shard.
     pub throttled: BTreeMap<u32, u64>,
     pub retried: u64,
@@ -296,6 +300,13 @@ impl Pipeline {
                 continue;
             };
             self.counters.kinesis_records += 1;
+            let (kinesis, first_key) = report.kinesis_put.entry(actual).or_default();
+            if *kinesis == 0 {
+                if let Some(first) = kinesis_record.items.first() {
+                    first_key.clone_from(&first.record.partition_key);
+                }
+            }
+            *kinesis += 1;
             let actual_range = self
                 .shard_map
                 .iter()

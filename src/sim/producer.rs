@@ -287,6 +287,9 @@ pub struct Producer {
     pub last_error: Option<String>,
     /// The KPL's pipeline, for a producer in KPL mode.
     pub kpl: Option<Box<Pipeline>>,
+    /// A KPL producer's Kinesis records acknowledged per second (its user records are
+    /// [`ProducerSeries::Succeeded`]): the card shows the two side by side.
+    pub kinesis_series: Series<1>,
 }
 
 impl Producer {
@@ -318,6 +321,7 @@ impl Producer {
             series: Series::new(ProducerSeries::ALL.map(ProducerSeries::is_maximum)),
             last_error: None,
             kpl: kpl_pipeline(&config),
+            kinesis_series: Series::new([false]),
             config,
         })
     }
@@ -657,6 +661,8 @@ impl Producer {
                 (ProducerSeries::Failed, report.expired),
             ],
         );
+        let kinesis: u64 = report.kinesis_put.values().map(|k| k.0).sum();
+        series::record(&mut self.kinesis_series, now_ms, &[(0usize, kinesis)]);
     }
 
     /// The share of this producer's traffic each open shard gets, by shard index.

@@ -37,6 +37,11 @@ impl World {
         producer.settle_kpl(now, added, &report);
         let sample_key = sample_key.unwrap_or_default();
         for (shard, (count, _)) in &report.put {
+            // The first user record put on the shard names the dot (an aggregate goes where
+            // that record's hash key says); an aggregate is one dot holding many.
+            let kinesis = report.kinesis_put.get(shard);
+            let key = kinesis.map_or(&sample_key, |(_, key)| key);
+            let kinesis_records = kinesis.map(|(k, _)| *k).filter(|k| k < count);
             self.log.push(
                 now,
                 EventKind::RecordsPut {
@@ -44,7 +49,8 @@ impl World {
                     stream: stream.clone(),
                     shard: shard_id(*shard),
                     count: *count,
-                    sample_key: sample_key.clone(),
+                    sample_key: key.clone(),
+                    kinesis_records,
                 },
             );
         }

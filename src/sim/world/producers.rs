@@ -181,6 +181,7 @@ impl World {
                             shard: id.clone(),
                             count: accepted,
                             sample_key,
+                            kinesis_records: None,
                         },
                     );
                 }
@@ -286,6 +287,7 @@ impl World {
                         shard: shard_id(shard),
                         count: accepted,
                         sample_key: accepted_key.unwrap_or_default(),
+                        kinesis_records: None,
                     },
                 );
             }
