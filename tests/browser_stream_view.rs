@@ -135,6 +135,9 @@ async fn a_split_parent_stays_as_a_closed_lane_that_takes_no_writes() {
 #[wasm_bindgen_test]
 async fn five_readers_on_a_shard_are_drawn_and_their_refused_reads_are_red() {
     let root = mount("", false).await;
+    // The opening scene's application, analytics, reads with fan-out once its leases exist
+    // (its workers first wait 1-30 s on the empty lease table).
+    console(&root, "wait 45s").await;
     for i in 1..=5 {
         console(&root, &format!("consumer add reader-{i} --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST")).await;
     }
@@ -398,6 +401,8 @@ async fn the_delivery_latency_chart_draws_a_line_per_reader() {
 #[wasm_bindgen_test]
 async fn a_fan_out_consumer_is_a_pipe_of_its_own_beside_the_shared_read_gauges() {
     let root = mount("", false).await;
+    // The opening scene's application, analytics, reads with fan-out once its leases exist.
+    console(&root, "wait 45s").await;
     console(
         &root,
         "consumer add fast --stream orders --shard-id shardId-000000000001 --shard-iterator-type LATEST --efo",

@@ -1,5 +1,5 @@
 # title: The KPL: collection and aggregation
-# summary: A shard takes 1,000 records a second however small they are, so thousands of tiny records a second are throttled long before 1 MiB/s. The Kinesis Producer Library's aggregation packs many user records into one Kinesis record so they fit, for the price of a short wait in its buffer.
+# summary: Each shard accepts at most 1,000 records a second however small they are, so thousands of tiny records a second are throttled long before 1 MiB/s. The Kinesis Producer Library's aggregation packs many user records into one Kinesis record so they fit, for the price of a short wait in its buffer.
 # goal: Tell when a shard's record count, not its bytes, throttles a producer, and make 4,000 tiny records a second fit in one shard with KPL aggregation.
 show stream producers console
 step "4,000 tiny records a second"
