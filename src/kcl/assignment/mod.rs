@@ -58,17 +58,16 @@
 //! [`KclApp`]: super::KclApp
 
 pub mod config;
-// pub mod decider;
-// pub mod lam;
+pub mod decider;
+pub mod lam;
 pub mod leader;
 pub mod lease_view;
-// pub mod metrics;
+pub mod metrics;
 
-// #[cfg(test)]
-// mod scenarios;
+// scenarios
 
 pub use config::Kcl3Config;
-// pub use lam::{Assignment, AssignmentKind, LamRun, LeaseAssignmentManager};
+pub use lam::{Assignment, AssignmentKind, LamRun, LeaseAssignmentManager};
 pub use leader::{CoordinatorState, LeaderDecider, LeaderLock};
 pub use lease_view::{LeaseView, RenewOutcome, WriteFailure};
-// pub use metrics::{WorkerMetricStats, WorkerMetricsReporter};
+pub use metrics::{WorkerMetricStats, WorkerMetricsReporter};
