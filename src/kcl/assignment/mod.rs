@@ -64,7 +64,8 @@ pub mod leader;
 pub mod lease_view;
 pub mod metrics;
 
-// scenarios
+#[cfg(test)]
+mod scenarios;
 
 pub use config::Kcl3Config;
 pub use lam::{Assignment, AssignmentKind, LamRun, LeaseAssignmentManager};
