@@ -22,7 +22,10 @@
 //!   above its operating range, take from the workers at or above the upper limit (or else the
 //!   busiest) throughput × (value − avg) ÷ value × 60 %, in random leases that fit the amount,
 //!   the smallest lease when overshoot is allowed and none fits (VBD:358-385); stop for that
-//!   giver when the receiver would go above the average or its range (WMS:286-306).
+//!   giver when the receiver would go above the average or its range (WMS:286-306); that
+//!   receiver, already taken out of the queue, gets nothing more in this run (VBD:271-281).
+//!   The extrapolation is coarse (a lease adds avg × its throughput ÷ target throughput), so
+//!   with few, heavy leases balancing can stop short of the band.
 
 use std::collections::{BTreeMap, BTreeSet};
 

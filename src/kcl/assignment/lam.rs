@@ -11,7 +11,8 @@
 //!   time, or "never" when unowned. A lease is expired when more than F passed since the stamp
 //!   (Lease.java:270-282); expired and unowned leases are reassigned (LAM:193-204). A crashed
 //!   worker's leases are therefore reassigned at the leader's second run after the crash (20 to
-//!   40 s), and by a new leader at its second run;
+//!   40 s; a little under 20 s when the crash falls just after a scan with no renewal in
+//!   between, so that scan's stamp is already the last), and by a new leader at its second run;
 //! - only workers whose metrics row is fresh (`lut` at most 60 s old) and not failing take part
 //!   (LAM:518-544; MigrationAwareLAMDataManager.java:80, 116-117). A dead worker stays a
 //!   candidate for up to 60 s, and a lease given back to its own holder is no assignment;
@@ -222,5 +223,212 @@ impl LeaseAssignmentManager {
             },
         );
         state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use rand::SeedableRng;
+    use rand_pcg::Pcg64Mcg;
+
+    use super::*;
+    use crate::kcl::assignment::metrics::{CPU, CPU_OPERATING_RANGE_MAX};
+
+    fn lease(key: &str, owner: Option<&str>, kbps: f64) -> LeaseView {
+        LeaseView {
+            lease_owner: owner.map(str::to_string),
+            throughput_kbps: Some(kbps),
+            ..LeaseView::new(key)
+        }
+    }
+
+    fn cpu(wid: &str, value: f64, lut_ms: u64) -> WorkerMetricStats {
+        WorkerMetricStats {
+            wid: wid.to_string(),
+            lut_ms,
+            sts: BTreeMap::from([(CPU.to_string(), vec![value])]),
+            opr: BTreeMap::from([(CPU.to_string(), vec![CPU_OPERATING_RANGE_MAX])]),
+        }
+    }
+
+    fn kinds(run: &LamRun, key: &str) -> Vec<AssignmentKind> {
+        let of_key = run.assignments.iter().filter(|a| a.lease.lease_key == key);
+        of_key.map(|a| a.kind).collect()
+    }
+
+    #[test]
+    fn a_new_leader_sees_no_owned_lease_expired_until_its_second_scan() {
+        let config = Kcl3Config::default();
+        let mut rng = Pcg64Mcg::seed_from_u64(1);
+        let leases = vec![lease("s0", Some("dead"), 10.0), lease("s1", None, 10.0)];
+        let metrics = vec![cpu("B", 30.0, 0)];
+        let mut lam = LeaseAssignmentManager::new();
+        let first = lam
+            .run(true, &leases, &metrics, 1_000, &config, &mut rng)
+            .unwrap();
+        assert_eq!(first.expired_leases, 1, "only the unowned lease");
+        assert_eq!(first.assignments.len(), 1);
+        assert_eq!(first.assignments[0].lease.lease_key, "s1");
+        let second = lam
+            .run(true, &leases, &metrics, 21_000, &config, &mut rng)
+            .unwrap();
+        let moved: Vec<&str> = second
+            .assignments
+            .iter()
+            .map(|a| a.lease.lease_key.as_str())
+            .collect();
+        assert!(moved.contains(&"s0"), "unchanged for 20 s > F: expired");
+        assert_eq!(kinds(&second, "s0"), [AssignmentKind::Assign]);
+        // A non-leader decides nothing, and forgets: leading again starts a fresh history.
+        assert!(lam
+            .run(false, &leases, &metrics, 41_000, &config, &mut rng)
+            .is_none());
+        let again = lam
+            .run(true, &leases, &metrics, 61_000, &config, &mut rng)
+            .unwrap();
+        assert!(kinds(&again, "s0").is_empty());
+    }
+
+    #[test]
+    fn workers_at_max_leases_are_skipped_and_the_rest_spill_over() {
+        let config = Kcl3Config {
+            max_leases_for_worker: 1,
+            ..Kcl3Config::default()
+        };
+        let mut rng = Pcg64Mcg::seed_from_u64(1);
+        let leases: Vec<LeaseView> = (0..4)
+            .map(|i| lease(&format!("s{i}"), None, 10.0))
+            .collect();
+        let metrics = vec![cpu("A", 20.0, 0), cpu("B", 20.0, 0)];
+        let run = LeaseAssignmentManager::new()
+            .run(true, &leases, &metrics, 1_000, &config, &mut rng)
+            .unwrap();
+        assert_eq!((run.expired_leases, run.lease_spillover), (4, 2));
+        let owners: Vec<&str> = run.assignments.iter().map(|a| a.to.as_str()).collect();
+        assert_eq!(owners, ["A", "B"]);
+    }
+
+    #[test]
+    fn without_metrics_the_leader_balances_throughput_with_the_t_metric() {
+        let config = Kcl3Config::default();
+        let mut rng = Pcg64Mcg::seed_from_u64(3);
+        let leases: Vec<LeaseView> = (0..8)
+            .map(|i| lease(&format!("s{i}"), Some("A"), 10.0))
+            .collect();
+        let metrics = vec![
+            WorkerMetricStats::without_metrics("A", 0),
+            WorkerMetricStats::without_metrics("B", 0),
+        ];
+        // T: A = 80 / 40 x 100 = 200, B = 0. A gives 80 x (200 - 100) / 200 x 60 % = 24 KBps:
+        // two 10 KBps leases.
+        let run = LeaseAssignmentManager::new()
+            .run(true, &leases, &metrics, 1_000, &config, &mut rng)
+            .unwrap();
+        assert!(run.balanced);
+        assert_eq!(run.assignments.len(), 2);
+        for a in &run.assignments {
+            assert_eq!((a.from.as_deref(), a.to.as_str()), (Some("A"), "B"));
+            assert_eq!(a.kind, AssignmentKind::GracefulHandoff);
+        }
+    }
+
+    #[test]
+    fn leases_at_shard_end_are_never_handed_off() {
+        let config = Kcl3Config::default();
+        let mut moved_shard_end = 0;
+        for seed in 0..20 {
+            let mut rng = Pcg64Mcg::seed_from_u64(seed);
+            let mut leases = vec![
+                lease("live0", Some("A"), 10.0),
+                lease("live1", Some("A"), 10.0),
+            ];
+            for key in ["ended0", "ended1"] {
+                let mut ended = lease(key, Some("A"), 1.0);
+                ended.at_shard_end = true;
+                leases.push(ended);
+            }
+            leases.push(lease("other", Some("B"), 10.0));
+            let metrics = vec![cpu("A", 90.0, 0), cpu("B", 10.0, 0)];
+            let run = LeaseAssignmentManager::new()
+                .run(true, &leases, &metrics, 1_000, &config, &mut rng)
+                .unwrap();
+            for a in &run.assignments {
+                if a.lease.at_shard_end {
+                    moved_shard_end += 1;
+                    assert_eq!(a.kind, AssignmentKind::Assign, "{}", a.lease.lease_key);
+                } else {
+                    assert_eq!(a.kind, AssignmentKind::GracefulHandoff);
+                }
+            }
+        }
+        assert!(moved_shard_end > 0, "balancing did pick SHARD_END leases");
+    }
+
+    /// A holds only a pending handoff (leaseOwner C, checkpointOwner A); every lease is renewed
+    /// (its counter is `counter`).
+    fn pending_fleet(counter: u64) -> (Vec<LeaseView>, Vec<WorkerMetricStats>) {
+        let mut pending = lease("p", Some("C"), 10.0);
+        pending.checkpoint_owner = Some("A".into());
+        let mut leases = vec![pending];
+        leases.extend((0..8).map(|i| lease(&format!("c{i}"), Some("C"), 10.0)));
+        for lease in &mut leases {
+            lease.lease_counter = counter;
+        }
+        let metrics = vec![cpu("A", 90.0, 0), cpu("B", 10.0, 0), cpu("C", 50.0, 0)];
+        (leases, metrics)
+    }
+
+    #[test]
+    fn the_leader_leaves_a_live_pending_handoff_alone_until_now_plus_30_s_plus_f() {
+        let config = Kcl3Config {
+            variance_balancing_frequency: 1,
+            ..Kcl3Config::default()
+        };
+        let mut rng = Pcg64Mcg::seed_from_u64(5);
+        let mut lam = LeaseAssignmentManager::new();
+        // First seen pending at 1 s: deadline 41 s. Balancing wants "p" on B each run.
+        for (at, counter) in [(1_000, 1), (21_000, 7)] {
+            let (leases, metrics) = pending_fleet(counter);
+            let run = lam
+                .run(true, &leases, &metrics, at, &config, &mut rng)
+                .unwrap();
+            assert!(kinds(&run, "p").is_empty(), "blocked at {at}");
+        }
+        let (leases, metrics) = pending_fleet(13);
+        let run = lam
+            .run(true, &leases, &metrics, 41_000, &config, &mut rng)
+            .unwrap();
+        assert_eq!(
+            kinds(&run, "p"),
+            [AssignmentKind::Assign],
+            "forced once the deadline passed"
+        );
+    }
+
+    #[test]
+    fn an_expired_pending_handoff_is_free_even_for_its_checkpoint_owner() {
+        // leaseOwner A died mid-handoff; checkpointOwner B restarted and skips the lease.
+        let config = Kcl3Config::default();
+        let mut rng = Pcg64Mcg::seed_from_u64(1);
+        let mut stuck = lease("p", Some("A"), 10.0);
+        stuck.checkpoint_owner = Some("B".into());
+        let metrics = vec![cpu("B", 20.0, 0)];
+        let mut lam = LeaseAssignmentManager::new();
+        let leases = [stuck];
+        assert!(lam
+            .run(true, &leases, &metrics, 1_000, &config, &mut rng)
+            .unwrap()
+            .assignments
+            .is_empty());
+        let run = lam
+            .run(true, &leases, &metrics, 21_000, &config, &mut rng)
+            .unwrap();
+        assert_eq!(run.assignments.len(), 1);
+        assert_eq!(
+            (run.assignments[0].to.as_str(), run.assignments[0].kind),
+            ("B", AssignmentKind::Assign)
+        );
     }
 }

@@ -429,3 +429,45 @@ fn a_busy_worker_sheds_leases_by_handoff_until_its_load_is_within_the_band() {
     // Nothing moved back: a worker within the band is left alone.
     assert!(fleet.moves.iter().all(|m| m.from.as_deref() != Some("B")));
 }
+
+#[test]
+fn without_a_checkpoint_in_shutdown_requested_the_transfer_is_forced_after_30_s() {
+    let mut fleet = Fleet::new(20);
+    fleet.busy_ms_per_lease = 40;
+    fleet.start("A", 80.0);
+    fleet
+        .workers
+        .get_mut("A")
+        .unwrap()
+        .checkpoints_on_shutdown_requested = false;
+    fleet.run_until(59_000);
+    fleet.start("B", 20.0);
+    fleet.run_until(300_000);
+    let shed: Vec<&Move> = fleet
+        .moves
+        .iter()
+        .filter(|m| m.from.as_deref() == Some("A"))
+        .collect();
+    let mut forced = 0;
+    for m in shed {
+        assert_eq!(m.kind, AssignmentKind::GracefulHandoff);
+        let Some(transfer) = fleet.transfers.iter().find(|t| t.1 == m.lease) else {
+            continue; // still pending at the end of the run
+        };
+        forced += 1;
+        // A learned of the request at a renewal (<= 3,308 ms), waited 30 s, and its 2 s check
+        // then forced the transfer.
+        let waited = transfer.0 - m.at_ms;
+        assert!(
+            (30_000..=30_000 + 3_308 + 2_000).contains(&waited),
+            "{waited}"
+        );
+        let start = fleet
+            .starts
+            .iter()
+            .find(|s| s.2 == m.lease && s.1 == "B")
+            .unwrap();
+        assert!(start.0 >= transfer.0);
+    }
+    assert!(forced >= 2, "{forced} forced transfers");
+}
