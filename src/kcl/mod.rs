@@ -17,6 +17,7 @@
 //!   Scheduler, ShardConsumer, record processor, accounting).
 
 pub mod app;
+pub mod assignment;
 pub mod config;
 pub mod events;
 pub mod table;
