@@ -255,6 +255,8 @@ mod tests {
             owner_switches_since_checkpoint: 0,
             parent_shard_ids: Vec::new(),
             child_shard_ids: Vec::new(),
+            checkpoint_owner: None,
+            throughput_kbps: None,
             shard_index: i,
         }
     }
