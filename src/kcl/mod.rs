@@ -26,6 +26,8 @@ pub mod taker;
 pub use app::{
     AppStats, ConsumerState, Delivery, KclApp, KclTask, ShutdownReason, Wake, WorkerState,
 };
-pub use config::{CheckpointPolicy, InitialPosition, KclConfig, Retrieval, DEFAULT_RETRIEVAL};
-pub use events::{DuplicateReason, KclEvent, ProcessorCall, WorkerAction};
+pub use config::{
+    CheckpointPolicy, InitialPosition, KclConfig, Retrieval, DEFAULT_KCL_VERSION, DEFAULT_RETRIEVAL,
+};
+pub use events::{DuplicateReason, KclEvent, LeaseMoveKind, ProcessorCall, WorkerAction};
 pub use table::{Checkpoint, Lease, LeaseTable};

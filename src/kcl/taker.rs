@@ -57,6 +57,9 @@ pub enum Acquisition {
     Stolen,
     /// Reclaimed by a worker restarting with the same id.
     Reclaimed,
+    /// KCL 3.x: moved on purpose from a live worker that shut its processor down first (a
+    /// graceful handoff, or a worker's graceful shutdown).
+    Handoff,
 }
 
 /// One lease the taker decided to take.

@@ -23,6 +23,9 @@
 //! - `worker.rs`: a worker, the leases it holds, and the tasks scheduled for it;
 //! - `lease_coordinator.rs`: the LeaseRenewer and the driving of the LeaseTaker (whose choice
 //!   is `kcl/taker.rs`);
+//! - `lease_assignment.rs`: under KCL 3.x, instead of the taker, the leader decider and
+//!   LeaseAssignmentManager, lease discovery, the metrics reporter and the graceful handoff
+//!   (whose parts are `kcl/assignment/`);
 //! - `lease_cleanup.rs`: the LeaseCleanupManager, and the one way a lease is deleted;
 //! - `shard_sync.rs`: the HierarchicalShardSyncer, which creates leases for new shards;
 //! - `scheduler.rs`: the Scheduler's loop, which starts and stops shard consumers;
@@ -35,6 +38,7 @@
 mod activity;
 mod fan_out;
 mod graceful_shutdown;
+mod lease_assignment;
 mod lease_cleanup;
 mod lease_coordinator;
 mod record_processor;
@@ -48,6 +52,7 @@ pub use activity::{
     WORKER_PROCESSED,
 };
 pub use fan_out::FanOutWaiting;
+pub use lease_assignment::Worker3;
 pub use shard_consumer::{ConsumerState, ShardConsumer, ShutdownReason};
 pub use worker::{KclTask, Wake, Worker, WorkerState};
 
@@ -56,8 +61,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
+use super::assignment::{CoordinatorState, WorkerMetricStats};
 use super::config::KclConfig;
-use super::events::{KclEvent, WorkerAction};
+use super::events::{KclEvent, LeaseMoveKind, WorkerAction};
 use super::table::LeaseTable;
 use super::taker::Acquisition;
 use crate::engine::metrics::Series;
@@ -103,6 +109,15 @@ pub struct KclApp {
     /// The order its record processors got records in, for `order_violations`: one for the
     /// application, since the order that matters is the order it processed a key's records.
     pub order: DeliveryOrder,
+    /// KCL 3.x: `<app>-CoordinatorState` (the `Leader` lock).
+    pub coordinator: CoordinatorState,
+    /// KCL 3.x: `<app>-WorkerMetricStats`, by worker id.
+    pub worker_metrics: BTreeMap<String, WorkerMetricStats>,
+    /// KCL 3.x: per lease, how the leader (or a handoff) last moved it, until its new owner
+    /// discovers it: (from, how, the new holding's acquisition).
+    moves: BTreeMap<String, (Option<String>, LeaseMoveKind, Acquisition)>,
+    /// KCL 3.x: leases a worker dropped in its graceful shutdown, until the leader assigns them.
+    released: BTreeSet<String>,
 }
 
 /// What the application reports, each event with the time it happened.
@@ -129,6 +144,10 @@ impl KclApp {
             latency: DeliveryLatency::default(),
             activity: LeaseActivity::default(),
             order: DeliveryOrder::default(),
+            coordinator: CoordinatorState::default(),
+            worker_metrics: BTreeMap::new(),
+            moves: BTreeMap::new(),
+            released: BTreeSet::new(),
         })
     }
 
@@ -174,6 +193,11 @@ impl KclApp {
             None => self.retired.get(id).copied().unwrap_or(0),
         };
         let seed = crate::seeds::seed_for(self.seed, id);
+        let background_load_pct = self.workers.get(id).map_or(0.0, |w| w.background_load_pct);
+        let kcl3 = self
+            .config
+            .is_v3()
+            .then(|| Worker3::new(id, &self.config.kcl3(), background_load_pct, now));
         let mut worker = Worker {
             id: id.to_string(),
             state: WorkerState::Running,
@@ -188,6 +212,8 @@ impl KclApp {
             next_renew_ms: now + self.config.renewer_interval_ms(),
             cleanup_stopwatch_ms: now,
             shutting_down: false,
+            kcl3,
+            background_load_pct,
         };
         let startup = worker
             .rng
@@ -207,12 +233,7 @@ impl KclApp {
                     worker.next_token += 1;
                     worker.held.insert(
                         lease.lease_key.clone(),
-                        Held {
-                            counter,
-                            renewed_ms: now,
-                            acquisition: Acquisition::Reclaimed,
-                            token: worker.next_token,
-                        },
+                        Held::new(counter, now, Acquisition::Reclaimed, worker.next_token),
                     );
                     self.emit(events, now, |app| KclEvent::LeaseTaken {
                         app,
@@ -221,6 +242,7 @@ impl KclApp {
                         from: Some(id.to_string()),
                         counter,
                         stolen: false,
+                        how: None,
                     });
                 }
             }
@@ -273,8 +295,9 @@ impl KclApp {
         self.start_lease_loops(id, now, generation)
     }
 
-    /// Starts worker `id`'s loops at `at`: the taker at once, the renewer one period later,
-    /// the Scheduler's dispatch, and the LeaseCleanupManager with its stopwatch.
+    /// Starts worker `id`'s loops at `at`: the taker at once (KCL 2.x) or the 3.x loops
+    /// (`lease_assignment.rs`), the renewer one period later, the Scheduler's dispatch, and the
+    /// LeaseCleanupManager with its stopwatch.
     fn start_lease_loops(&mut self, id: &str, at: u64, generation: u64) -> Vec<Wake> {
         let renewer = self.config.renewer_interval_ms();
         if let Some(worker) = self.workers.get_mut(id) {
@@ -287,15 +310,20 @@ impl KclApp {
             generation,
             task,
         };
-        vec![
-            wake(at, KclTask::Take),
+        let mut loops = vec![
             wake(at + renewer, KclTask::Renew),
             wake(at, KclTask::Dispatch),
             wake(
                 at + self.config.lease_cleanup_interval_millis,
                 KclTask::Cleanup,
             ),
-        ]
+        ];
+        if self.config.is_v3() {
+            loops.extend(self.kcl3_loops(id, at, generation));
+        } else {
+            loops.insert(0, wake(at, KclTask::Take));
+        }
+        loops
     }
 
     /// A crash: the worker stops at once, holding nothing; its leases stay in the table under
@@ -443,6 +471,11 @@ impl KclApp {
                     KclTask::Cleanup,
                 )
             }
+            KclTask::Assign
+            | KclTask::Discover
+            | KclTask::ReportMetrics
+            | KclTask::LeaderHeartbeat
+            | KclTask::ShutdownCheck => self.run_kcl3_task(id, now, task, kinesis, events),
             KclTask::Step { lease_key, token } => self
                 .step(id, &lease_key, token, now, kinesis, events)
                 .map(|at| again(at, KclTask::Step { lease_key, token }))
