@@ -1,4 +1,5 @@
-//! KCL 3.x lease assignment, modelled as pure, tested parts (not yet wired into [`KclApp`]).
+//! KCL 3.x lease assignment, modelled as pure, tested parts; `kcl/app/lease_assignment.rs`
+//! schedules them on a [`KclApp`]'s workers when its `KclConfig::version` is 3.
 //!
 //! KCL 3.x (the current line; reference `modern-kinesis.md` section 3) replaces the 2.x
 //! distributed taker ([`super::taker`]) with one elected leader that assigns leases for the
@@ -17,7 +18,7 @@
 //! - `lam.rs`: the `LeaseAssignmentManager` run (expiry from its own scans, balancing every
 //!   3rd run, the handoff deadline), returning [`Assignment`]s to apply.
 //!
-//! # Integration plan (second phase, into `src/kcl/app/`)
+//! # Integration (done in `src/kcl/app/lease_assignment.rs`, as planned here)
 //!
 //! In native 3.x mode (`CLIENT_VERSION_3X`) a worker runs these tasks instead of the taker
 //! (K/leases/dynamodb/DynamoDBLeaseCoordinator.java:168-171, 298-322):
