@@ -22,6 +22,7 @@
 pub mod engine;
 pub mod hardening;
 pub mod kcl;
+pub mod kpl;
 pub mod order;
 pub mod script;
 mod seeds;

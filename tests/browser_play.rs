@@ -129,7 +129,7 @@ kcl app add app --stream s --workers 1
 step \"Look\"
 point shard shardId-000000000001
 say \"This lane.\"
-wait 10s
+wait 45s
 step \"Elsewhere\"
 point lease shardId-000000000000
 say \"This lease.\"
@@ -150,7 +150,9 @@ async fn point_outlines_the_named_lane_while_its_narration_is_shown() {
     );
     // It stays through the step's frames, and while held at the next step.
     steps(&root, 5).await;
-    console(&root, "wait 20s").await;
+    // Long enough for the lease table to exist: a new application's workers first wait
+    // 1-30 s on an empty table.
+    console(&root, "wait 50s").await;
     assert!(text_of(&root, "#step-title").starts_with("Step 2"));
     assert_eq!(
         attr(&find(&root, "#lane-shardId-000000000001"), "data-pointed"),

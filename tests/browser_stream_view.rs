@@ -2,6 +2,8 @@
 //! throttling looks like throttling and the readers are drawn, closed parents stay as faded
 //! lanes, streams made in the console can be shown (and their deletion is said), a hot key's
 //! answer opens next to it, the legend's scale survives a link, and an empty chart says so.
+//! A KPL producer's card shows user records against Kinesis records and its buffer, and an
+//! aggregated record flies as one dot holding many (issue 19).
 //! Apps are mounted with `live = false`: the test presses Step.
 #![cfg(target_arch = "wasm32")]
 
@@ -133,6 +135,9 @@ async fn a_split_parent_stays_as_a_closed_lane_that_takes_no_writes() {
 #[wasm_bindgen_test]
 async fn five_readers_on_a_shard_are_drawn_and_their_refused_reads_are_red() {
     let root = mount("", false).await;
+    // The opening scene's application, analytics, reads with fan-out once its leases exist
+    // (its workers first wait 1-30 s on the empty lease table).
+    console(&root, "wait 45s").await;
     for i in 1..=5 {
         console(&root, &format!("consumer add reader-{i} --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST")).await;
     }
@@ -396,6 +401,8 @@ async fn the_delivery_latency_chart_draws_a_line_per_reader() {
 #[wasm_bindgen_test]
 async fn a_fan_out_consumer_is_a_pipe_of_its_own_beside_the_shared_read_gauges() {
     let root = mount("", false).await;
+    // The opening scene's application, analytics, reads with fan-out once its leases exist.
+    console(&root, "wait 45s").await;
     console(
         &root,
         "consumer add fast --stream orders --shard-id shardId-000000000001 --shard-iterator-type LATEST --efo",
@@ -424,6 +431,110 @@ async fn a_fan_out_consumer_is_a_pipe_of_its_own_beside_the_shared_read_gauges()
     find(
         &root,
         "#lane-shardId-000000000000 .fan-out-pipe[data-consumer='analytics']",
+    );
+    root.remove();
+}
+
+/// The page of a one-shard stream `clicks` with the KPL producer made by `producer`, at
+/// `at_ms` into the run (the CLI's waiter sees the stream ACTIVE, and the producer starts,
+/// at 10 s).
+async fn kpl_page(producer: &str, at_ms: u64) -> Element {
+    let script = format!(
+        "aws kinesis create-stream --stream-name clicks --shard-count 1\n\
+         aws kinesis wait stream-exists --stream-name clicks\n\
+         {producer}\n"
+    );
+    let mut link = shardlab::session::Link::start(shardlab::session::Scenario::Script(script), 1);
+    link.time_ms = at_ms;
+    mount(&link.encode(), false).await
+}
+
+#[wasm_bindgen_test]
+async fn a_kpl_card_shows_user_records_in_few_kinesis_records_and_an_aggregate_is_one_dot() {
+    let root = kpl_page(
+        "producer add agg --stream clicks --rate 4000 --size 50 --kpl --aggregate",
+        16_000,
+    )
+    .await;
+    let card = ".producer-card[data-producer='agg']";
+    let rates = text_of(&root, &format!("{card} .kpl-rates"));
+    let (user, kinesis) = rates
+        .split_once(" user records/s in ")
+        .unwrap_or_else(|| panic!("{rates}"));
+    assert!((3_900..=4_100).contains(&number(user)), "{rates}");
+    assert!(kinesis.ends_with(" Kinesis records/s"), "{rates}");
+    assert!((4..=12).contains(&number(kinesis)), "{rates}");
+    let buffered = text_of(&root, &format!("{card} .kpl-buffered"));
+    assert!(buffered.starts_with("buffered "), "{buffered}");
+    let gauge = find(&root, &format!("{card} .kpl-gauge"));
+    assert_eq!(attr(&gauge, "role"), "meter");
+    assert_eq!(
+        attr(&gauge, "aria-valuemax"),
+        "120000",
+        "RecordTtl (30 s) at 4,000/s"
+    );
+    assert!(
+        root.query_selector(&format!("{card} .kpl-expired"))
+            .unwrap()
+            .is_none(),
+        "nothing expired"
+    );
+    // An aggregate leaves about every 125 ms and flies for 900: a few steps put one in the air.
+    let aggregates = |root: &Element| -> u64 {
+        attr(&find(root, "#flight-canvas"), "data-aggregates")
+            .parse()
+            .unwrap_or(0)
+    };
+    for _ in 0..10 {
+        if aggregates(&root) > 0 {
+            break;
+        }
+        steps(&root, 1).await;
+    }
+    assert!(aggregates(&root) > 0, "an aggregated record is in the air");
+    let legend = text_of(&root, "#dot-legend-aggregate");
+    let held = legend
+        .split("is an aggregated record: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{legend}"));
+    assert!(
+        held.contains(" user records in one Kinesis record, packed by the KPL."),
+        "{legend}"
+    );
+    assert!(number(held.split(' ').next().unwrap()) > 100, "{legend}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_throttled_kpl_buffer_fills_and_says_what_expired() {
+    let root = kpl_page(
+        "producer add kpl --stream clicks --rate 3000 --size 50 --kpl --record-ttl 5s",
+        20_000,
+    )
+    .await;
+    steps(&root, 1).await;
+    let card = ".producer-card[data-producer='kpl']";
+    let rates = text_of(&root, &format!("{card} .kpl-rates"));
+    let (user, kinesis) = rates
+        .split_once(" user records/s in ")
+        .unwrap_or_else(|| panic!("{rates}"));
+    // Without aggregation each user record is a Kinesis record of its own.
+    assert_eq!(number(user), number(kinesis), "{rates}");
+    assert!(number(user) <= 1_600, "{rates}");
+    let gauge = find(&root, &format!("{card} .kpl-gauge"));
+    let now: u64 = attr(&gauge, "aria-valuenow").parse().unwrap();
+    assert!(
+        now > 7_500,
+        "more than half of 5 s of 3,000 a second waits: {now}"
+    );
+    assert_eq!(
+        text_of(&root, &format!("{card} .kpl-buffered")),
+        format!("buffered {}", shardlab::session::text::int(now))
+    );
+    let expired = text_of(&root, &format!("{card} .kpl-expired"));
+    assert!(
+        expired.starts_with("expired ") && number(&expired) > 0,
+        "{expired}"
     );
     root.remove();
 }

@@ -402,6 +402,22 @@ fn played(fragment: &str, frames: usize, frame_ms: f64, out: &mut String, full_v
         serde_json::to_string(&kcl_view::apps(&session.world)).unwrap()
     )
     .unwrap();
+    // A KPL producer's card, in the words it shows (plain producers' cards are in the view).
+    for producer in shardlab::session::view::producers(&session.world) {
+        if let Some(kpl) = &producer.kpl {
+            writeln!(
+                out,
+                "-- kpl card {}: {} · {} ({:.1}% of the gauge) · {}",
+                producer.name,
+                kpl.rates(),
+                kpl.buffered_label(),
+                kpl.fill() * 100.0,
+                kpl.expired_label()
+                    .unwrap_or_else(|| "none expired".to_string())
+            )
+            .unwrap();
+        }
+    }
     let csv = shardlab::session::charts::csv(&session.world);
     writeln!(
         out,

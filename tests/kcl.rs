@@ -458,7 +458,7 @@ fn a_worker_paused_past_the_failover_time_becomes_a_zombie() {
 }
 
 #[test]
-fn a_worker_restarting_with_its_old_id_reclaims_its_leases_at_once() {
+fn a_worker_restarting_with_its_old_id_reclaims_its_leases_as_soon_as_it_has_started() {
     let mut world = World::new(27);
     create_stream(&mut world, "s", 2);
     world
@@ -470,11 +470,18 @@ fn a_worker_restarting_with_its_old_id_reclaims_its_leases_at_once() {
     let holder = owner(&world, lease).unwrap();
     world.kill_worker("app", &holder).unwrap();
     world.advance_by(5_000);
+    let restarted_at = world.now_ms();
     world.restart_worker("app", &holder, None).unwrap();
+    // Its start-up takes up to 5 s; then its renewer reclaims the lease without waiting for
+    // the failover.
+    world.advance_by(5_000);
     assert_eq!(owner(&world, lease).as_deref(), Some(holder.as_str()));
     assert!(world.app("app").unwrap().workers[&holder]
         .held_leases()
         .contains(&lease.to_string()));
+    assert!(kcl_events(&world).iter().any(|(at, e)| *at >= restarted_at
+        && matches!(e, KclEvent::LeaseTaken { lease: l, worker, from: Some(from), .. }
+            if l == lease && *worker == holder && *from == holder)));
 }
 
 // ---------------------------------------------------------------- found by tests/faults.rs

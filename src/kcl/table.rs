@@ -235,6 +235,14 @@ impl LeaseTable {
         Ok(lease.lease_counter)
     }
 
+    /// Sets `checkpointSubSequenceNumber` of the checkpoint just written (the same
+    /// conditional write as [`Self::checkpoint`] in the KCL; split off to keep its callers).
+    pub fn set_checkpoint_sub_sequence(&mut self, key: &str, sub_sequence: u64) {
+        if let Some(lease) = self.rows.get_mut(key) {
+            lease.checkpoint_sub_sequence_number = sub_sequence;
+        }
+    }
+
     /// Records the children of a finished shard (an update of a held lease).
     pub fn set_children(
         &mut self,

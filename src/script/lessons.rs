@@ -55,6 +55,7 @@ static LESSONS: &[Lesson] = &[
     lesson!("put-records"),
     lesson!("hot-key"),
     lesson!("bytes-limit"),
+    lesson!("kpl-aggregation"),
     lesson!("spike-or-growth"),
     lesson!("resharding"),
     lesson!("on-demand"),

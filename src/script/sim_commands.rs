@@ -120,13 +120,14 @@ fn producer_config(args: &Args, mut config: ProducerConfig) -> Result<ProducerCo
                 batch_size,
                 linger_ms,
             } => (batch_size, linger_ms),
-            Batching::PutRecord => (500, 100),
+            Batching::PutRecord | Batching::Kpl(_) => (500, 100),
         };
         config.batching = Batching::PutRecords {
             batch_size: batch.unwrap_or(old_batch),
             linger_ms: linger.unwrap_or(old_linger),
         };
     }
+    kpl_options(args, &mut config)?;
     let attempts = args.number::<u32>("--attempts")?;
     match args.get("--retry") {
         Some(retry::NONE) => config.retry = RetryPolicy::None,
@@ -164,6 +165,57 @@ fn producer_config(args: &Args, mut config: ProducerConfig) -> Result<ProducerCo
     }
     config.validate()?;
     Ok(config)
+}
+
+/// Applies `--kpl` and the KPL's settings. Settings without `--kpl` change a KPL producer
+/// (`producer set`) and are an error on any other.
+fn kpl_options(args: &Args, config: &mut ProducerConfig) -> Result<(), String> {
+    let current = match config.batching {
+        Batching::Kpl(kpl) => Some(kpl),
+        _ => None,
+    };
+    let settings = [
+        "--aggregate",
+        "--max-buffered-time",
+        "--collection-max-count",
+        "--aggregation-max-size",
+        "--record-ttl",
+        "--rate-limit",
+    ];
+    let given = settings
+        .iter()
+        .find(|o| args.has(o) || args.get(o).is_some());
+    let mut kpl = match (args.has("--kpl"), current, given) {
+        (true, current, _) => current.unwrap_or_default(),
+        (false, Some(current), _) => current,
+        (false, None, Some(option)) => {
+            return Err(format!("{option} is a KPL setting: add --kpl"));
+        }
+        (false, None, None) => return Ok(()),
+    };
+    if args.get("--batch").is_some() || args.get("--linger").is_some() {
+        return Err("--kpl collects by --collection-max-count and --max-buffered-time, not --batch and --linger".into());
+    }
+    if args.has("--aggregate") {
+        kpl.aggregation_enabled = true;
+    }
+    if let Some(ms) = args.duration("--max-buffered-time")? {
+        kpl.record_max_buffered_time_ms = ms;
+    }
+    if let Some(n) = args.number::<u32>("--collection-max-count")? {
+        kpl.collection_max_count = n;
+    }
+    if let Some(n) = args.number::<u64>("--aggregation-max-size")? {
+        kpl.aggregation_max_size = n;
+    }
+    if let Some(ms) = args.duration("--record-ttl")? {
+        kpl.record_ttl_ms = ms;
+    }
+    if let Some(n) = args.number::<u32>("--rate-limit")? {
+        kpl.rate_limit = n;
+    }
+    config.batching = Batching::Kpl(kpl);
+    Ok(())
 }
 
 /// The subcommand `words` start with and the rest read against it; the error to print if

@@ -25,6 +25,9 @@ use crate::engine::LineageNode;
 /// it went or which shard refused it; for a dot standing for several records, that it shows
 /// the first.
 pub fn clicked_record(flight: &Flight) -> String {
+    if let Some(user_records) = flight.user_records_per_aggregate() {
+        return clicked_aggregate(flight, user_records);
+    }
     let from = if flight.producer.is_empty() {
         "put from the console".to_string()
     } else {
@@ -49,6 +52,36 @@ pub fn clicked_record(flight: &Flight) -> String {
     format!(
         "The record you clicked, with partition key {}, {from}, {what}.{many}",
         flight.key
+    )
+}
+
+/// What a clicked aggregated record was: how many user records it holds, and why it went to
+/// its shard (the KPL routes an aggregate by its first user record's hash key).
+fn clicked_aggregate(flight: &Flight, user_records: u64) -> String {
+    let many = if flight.kinesis_records > 1 {
+        format!(
+            " This dot stands for {} aggregated records of about {} user records each; this was the first.",
+            int(flight.kinesis_records),
+            int(user_records)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "You clicked an aggregated record: {} user records in one Kinesis record, sent by producer {} through the KPL with PartitionKey a and, as its ExplicitHashKey, the hash key of its first user record (partition key {}), so it went to {}.{many}",
+        int(user_records),
+        flight.producer,
+        flight.key,
+        flight.shard
+    )
+}
+
+/// The legend's note on aggregated records while any is in the air, holding `user_records`
+/// user records each on average.
+pub fn aggregate_legend(user_records: u64) -> String {
+    format!(
+        " A ringed dot marked ×{n} is an aggregated record: {n} user records in one Kinesis record, packed by the KPL.",
+        n = int(user_records)
     )
 }
 

@@ -25,9 +25,11 @@ use crate::sim::{Event, EventKind};
 
 /// How long a dot takes to reach its shard.
 pub const FLIGHT_WALL_MS: f64 = 900.0;
-/// At most this many accepted dots, and this many throttled dots, leave per frame.
+/// At most this many accepted dots, this many throttled dots, and this many aggregated
+/// records (KPL) leave per frame.
 pub const ACCEPTED_PER_FRAME: usize = 12;
 pub const THROTTLED_PER_FRAME: usize = 6;
+pub const AGGREGATED_PER_FRAME: usize = 6;
 /// At most this many dots in the air at once (the oldest land early).
 pub const MAX_IN_AIR: usize = 360;
 /// The number of partition-key colours (the Okabe-Ito palette the page uses).
@@ -59,8 +61,11 @@ pub struct Flight {
     /// colour.
     pub colour: u8,
     pub throttled: bool,
-    /// How many records the dot stands for.
+    /// How many records the dot stands for (user records, for a KPL producer).
     pub records: u64,
+    /// How many Kinesis records carried them: fewer than `records` when the dot is an
+    /// aggregated record (the KPL packs many user records into one Kinesis record).
+    pub kinesis_records: u64,
     pub launched_ms: f64,
 }
 
@@ -68,6 +73,13 @@ impl Flight {
     /// How far along its path the dot is (0 at the producer, 1 at the shard).
     pub fn progress(&self, now_ms: f64) -> f64 {
         ((now_ms - self.launched_ms) / FLIGHT_WALL_MS).clamp(0.0, 1.0)
+    }
+
+    /// For an aggregated record: how many user records each Kinesis record holds (the
+    /// dot's average, rounded); `None` for plain records.
+    pub fn user_records_per_aggregate(&self) -> Option<u64> {
+        (self.kinesis_records > 0 && self.kinesis_records < self.records)
+            .then(|| (self.records as f64 / self.kinesis_records as f64).round() as u64)
     }
 }
 
@@ -88,6 +100,7 @@ struct Candidate<'a> {
     shard: &'a str,
     key: &'a str,
     records: u64,
+    kinesis_records: u64,
 }
 
 impl Flights {
@@ -97,6 +110,8 @@ impl Flights {
     pub fn launch(&mut self, events: &[Event], stream: &str, after_ms: u64, now_ms: f64) {
         let mut accepted = Vec::new();
         let mut throttled = Vec::new();
+        // Aggregated records fly apart from plain ones, so a dot is all one or the other.
+        let mut aggregated = Vec::new();
         for event in events.iter().filter(|e| e.at_ms > after_ms) {
             match &event.kind {
                 EventKind::RecordsPut {
@@ -105,12 +120,21 @@ impl Flights {
                     shard,
                     count,
                     sample_key,
-                } if s == stream => accepted.push(Candidate {
-                    producer,
-                    shard,
-                    key: sample_key,
-                    records: *count,
-                }),
+                    kinesis_records,
+                } if s == stream => {
+                    let candidate = Candidate {
+                        producer,
+                        shard,
+                        key: sample_key,
+                        records: *count,
+                        kinesis_records: kinesis_records.unwrap_or(*count),
+                    };
+                    if kinesis_records.is_some() {
+                        aggregated.push(candidate);
+                    } else {
+                        accepted.push(candidate);
+                    }
+                }
                 EventKind::RecordsThrottled {
                     producer,
                     stream: s,
@@ -122,6 +146,7 @@ impl Flights {
                     shard,
                     key: sample_key,
                     records: *count,
+                    kinesis_records: *count,
                 }),
                 EventKind::RecordPut {
                     stream: s,
@@ -133,6 +158,7 @@ impl Flights {
                     shard,
                     key: partition_key,
                     records: 1,
+                    kinesis_records: 1,
                 }),
                 EventKind::PutThrottled {
                     stream: s,
@@ -143,12 +169,14 @@ impl Flights {
                     shard,
                     key: partition_key,
                     records: 1,
+                    kinesis_records: 1,
                 }),
                 _ => {}
             }
         }
         self.sample(&accepted, ACCEPTED_PER_FRAME, false, now_ms);
         self.sample(&throttled, THROTTLED_PER_FRAME, true, now_ms);
+        self.sample(&aggregated, AGGREGATED_PER_FRAME, false, now_ms);
         while self.in_air.len() > MAX_IN_AIR {
             self.in_air.pop_front();
         }
@@ -157,10 +185,19 @@ impl Flights {
 
     /// Remembers the scale of the dots in the air, for when none is.
     fn note_scale(&mut self) {
-        if !self.in_air.is_empty() {
-            let records: u64 = self.in_air.iter().map(|f| f.records).sum();
-            self.last_scale = Some(records as f64 / self.in_air.len() as f64);
+        if let Some(scale) = self.scale() {
+            self.last_scale = Some(scale);
         }
+    }
+
+    /// Records per plain dot in the air (an aggregated record shows its own count).
+    fn scale(&self) -> Option<f64> {
+        let (records, dots) = self
+            .in_air
+            .iter()
+            .filter(|f| f.user_records_per_aggregate().is_none())
+            .fold((0, 0u64), |(r, n), f| (r + f.records, n + 1));
+        (dots > 0).then(|| records as f64 / dots as f64)
     }
 
     /// Splits the candidates into at most `budget` even groups in order; each group becomes
@@ -176,6 +213,7 @@ impl Flights {
             let group = &candidates[from..to];
             let first = &group[0];
             let records: u64 = group.iter().map(|c| c.records).sum();
+            let kinesis_records: u64 = group.iter().map(|c| c.kinesis_records).sum();
             self.in_air.push_back(Flight {
                 producer: first.producer.to_string(),
                 shard: first.shard.to_string(),
@@ -183,6 +221,7 @@ impl Flights {
                 colour: key_colour(first.key),
                 throttled,
                 records,
+                kinesis_records,
                 // Spread a frame's dots a little so they do not start as one blob.
                 launched_ms: now_ms - (g as f64 * 7.0) % 60.0,
             });
@@ -210,14 +249,21 @@ impl Flights {
         self.in_air.is_empty()
     }
 
-    /// On average, how many records one dot in the air stands for (the last such scale while
-    /// none is in the air; 1 before any flew).
+    /// On average, how many records one plain dot in the air stands for (the last such
+    /// scale while none is in the air; 1 before any flew).
     pub fn records_per_dot(&self) -> f64 {
-        if self.in_air.is_empty() {
-            return self.last_scale.unwrap_or(1.0);
-        }
-        let records: u64 = self.in_air.iter().map(|f| f.records).sum();
-        records as f64 / self.in_air.len() as f64
+        self.scale().or(self.last_scale).unwrap_or(1.0)
+    }
+
+    /// The aggregated records in the air: how many user records one holds, on average
+    /// (rounded), or `None` when no dot in the air is one (the legend explains them then).
+    pub fn aggregate_in_air(&self) -> Option<u64> {
+        let (records, kinesis) = self
+            .in_air
+            .iter()
+            .filter(|f| f.user_records_per_aggregate().is_some())
+            .fold((0, 0), |(r, k), f| (r + f.records, k + f.kinesis_records));
+        (kinesis > 0).then(|| (records as f64 / kinesis as f64).round() as u64)
     }
 
     /// Forgets every dot (after a reset or a new scenario).

@@ -14,8 +14,10 @@ pub use super::play::{Pointer, TaskView};
 use super::Session;
 
 mod fan_out;
+mod producers;
 mod stream;
 pub use fan_out::FanOutPipe;
+pub use producers::{producers, KplView, ProducerView};
 pub use stream::*;
 
 /// Everything the page shows at one frame.

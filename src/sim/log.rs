@@ -24,6 +24,11 @@ pub enum EventKind {
         shard: String,
         count: u64,
         sample_key: String,
+        /// For a KPL producer that aggregates: how many Kinesis records carried the `count`
+        /// user records, when fewer than `count` (the page draws such a record as one dot
+        /// holding many); none when each record was a Kinesis record of its own.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kinesis_records: Option<u64>,
     },
     /// A producer's records were refused by a shard over its limits.
     RecordsThrottled {

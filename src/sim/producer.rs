@@ -21,6 +21,9 @@ use super::series;
 use super::source::{ProducerSource, SizeSpec};
 use crate::engine::metrics::Series;
 use crate::engine::{HashKeyRange, RecordSource, TickPart, WriteCall};
+use crate::kpl::limiter::DRAIN_DELAY_MS;
+use crate::kpl::pipeline::{Pipeline, StepReport};
+use crate::kpl::{KplConfig, UserRecord};
 
 /// The PutRecord interval, and the default PutRecords linger: the KPL's 100 ms.
 pub const DEFAULT_INTERVAL_MS: u64 = 100;
@@ -28,6 +31,8 @@ pub const DEFAULT_INTERVAL_MS: u64 = 100;
 pub const MIN_INTERVAL_MS: u64 = 10;
 /// The highest rate a single producer may have.
 pub const MAX_RATE: f64 = 1_000_000.0;
+/// The highest rate of a KPL producer, whose user records are made one by one.
+pub const MAX_KPL_RATE: f64 = 100_000.0;
 
 /// How records leave the producer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -36,6 +41,28 @@ pub enum Batching {
     PutRecord,
     /// PutRecords calls of up to `batch_size` records every `linger_ms`.
     PutRecords { batch_size: u32, linger_ms: u64 },
+    /// The Kinesis Producer Library: user records collected (and aggregated, if enabled)
+    /// into PutRecords calls by a [`Pipeline`], stepped every 25 ms (the limiter's drain).
+    Kpl(KplConfig),
+}
+
+impl Batching {
+    /// The snapshot's `batching`: `PutRecord`, `PutRecords { batch_size: 500, linger_ms: 100 }`,
+    /// or the KPL's settings under their KPL names.
+    pub fn describe(&self) -> String {
+        match self {
+            Batching::Kpl(k) => format!(
+                "KPL {{ AggregationEnabled: {}, RecordMaxBufferedTime: {} ms, CollectionMaxCount: {}, AggregationMaxSize: {}, RecordTtl: {} ms, RateLimit: {}% }}",
+                k.aggregation_enabled,
+                k.record_max_buffered_time_ms,
+                k.collection_max_count,
+                k.aggregation_max_size,
+                k.record_ttl_ms,
+                k.rate_limit
+            ),
+            other => format!("{other:?}"),
+        }
+    }
 }
 
 /// What to do with a throttled record.
@@ -96,6 +123,15 @@ impl ProducerConfig {
         }
         self.keys.validate()?;
         self.size.validate()?;
+        if let Batching::Kpl(kpl) = &self.batching {
+            kpl.validate()?;
+            if self.rate > MAX_KPL_RATE {
+                return Err(format!(
+                    "a KPL producer's rate is at most {MAX_KPL_RATE} user records per second, not {}",
+                    self.rate
+                ));
+            }
+        }
         if let Batching::PutRecords {
             batch_size,
             linger_ms,
@@ -130,13 +166,14 @@ impl ProducerConfig {
         match self.batching {
             Batching::PutRecord => DEFAULT_INTERVAL_MS,
             Batching::PutRecords { linger_ms, .. } => linger_ms.max(MIN_INTERVAL_MS),
+            Batching::Kpl(_) => DRAIN_DELAY_MS,
         }
     }
 
     pub fn call(&self) -> WriteCall {
         match self.batching {
             Batching::PutRecord => WriteCall::PutRecord,
-            Batching::PutRecords { .. } => WriteCall::PutRecordsEntry,
+            Batching::PutRecords { .. } | Batching::Kpl(_) => WriteCall::PutRecordsEntry,
         }
     }
 }
@@ -248,6 +285,11 @@ pub struct Producer {
     pub series: Series<5>,
     /// The last error that failed a whole send, shown once.
     pub last_error: Option<String>,
+    /// The KPL's pipeline, for a producer in KPL mode.
+    pub kpl: Option<Box<Pipeline>>,
+    /// A KPL producer's Kinesis records acknowledged per second (its user records are
+    /// [`ProducerSeries::Succeeded`]): the card shows the two side by side.
+    pub kinesis_series: Series<1>,
 }
 
 impl Producer {
@@ -278,6 +320,8 @@ impl Producer {
             counters: ProducerCounters::default(),
             series: Series::new(ProducerSeries::ALL.map(ProducerSeries::is_maximum)),
             last_error: None,
+            kpl: kpl_pipeline(&config),
+            kinesis_series: Series::new([false]),
             config,
         })
     }
@@ -336,6 +380,10 @@ impl Producer {
         let interval = config.interval_ms();
         if interval != self.config.interval_ms() {
             self.next_send_ms = (now_ms / interval + 1) * interval;
+        }
+        match (&mut self.kpl, config.batching) {
+            (Some(pipeline), Batching::Kpl(kpl)) => pipeline.config = kpl,
+            _ => self.kpl = kpl_pipeline(&config),
         }
         self.config = config;
         self.layout.clear(); // recompute shares at the next send
@@ -454,6 +502,8 @@ impl Producer {
         self.counters.calls += match self.config.batching {
             Batching::PutRecord => records,
             Batching::PutRecords { batch_size, .. } => records.div_ceil(u64::from(batch_size)),
+            // The pipeline counts its own PutRecords calls.
+            Batching::Kpl(_) => 0,
         };
     }
 
@@ -564,6 +614,57 @@ impl Producer {
         series::record(&mut self.series, now_ms, values);
     }
 
+    /// The user records the application adds to the KPL in this step (at the configured rate,
+    /// split by the key distribution like any producer's records), with their hash keys.
+    pub fn take_user_records(&mut self, layout: &[(u32, HashKeyRange)]) -> Vec<(UserRecord, u128)> {
+        let parts = self.plan_send(layout);
+        let mut records = Vec::new();
+        for (shard, part) in parts {
+            for ordinal in part.first_ordinal..part.first_ordinal + part.offered {
+                let (partition_key, data) = self.source.record(shard, ordinal);
+                let record = UserRecord {
+                    partition_key,
+                    explicit_hash_key: self.config.explicit_hash_key.map(|k| k.to_string()),
+                    data,
+                };
+                records.push((record, self.source.hash_key(shard, ordinal)));
+            }
+            if let Some(allocation) = self.allocations.get_mut(&shard) {
+                allocation.acc += allocation.per_tick;
+                allocation.next_ordinal += part.offered;
+            }
+        }
+        records
+    }
+
+    /// Accounts for one KPL step: `added` user records went in, `report` says what came out.
+    pub fn settle_kpl(&mut self, now_ms: u64, added: u64, report: &StepReport) {
+        let put: u64 = report.put.values().map(|p| p.0).sum();
+        let latency: u64 = report.put.values().map(|p| p.1).sum();
+        let throttled: u64 = report.throttled.values().sum();
+        let c = &mut self.counters;
+        c.sent += added;
+        c.succeeded += put;
+        c.throttled += throttled;
+        c.retried += report.retried;
+        c.failed += report.expired;
+        c.calls += report.calls;
+        c.latency_total_ms += latency;
+        c.latency_max_ms = c.latency_max_ms.max(report.max_latency_ms);
+        self.count_series(
+            now_ms,
+            &[
+                (ProducerSeries::Sent, added),
+                (ProducerSeries::Succeeded, put),
+                (ProducerSeries::Throttled, throttled),
+                (ProducerSeries::Retried, report.retried),
+                (ProducerSeries::Failed, report.expired),
+            ],
+        );
+        let kinesis: u64 = report.kinesis_put.values().map(|k| k.0).sum();
+        series::record(&mut self.kinesis_series, now_ms, &[(0usize, kinesis)]);
+    }
+
     /// The share of this producer's traffic each open shard gets, by shard index.
     pub fn shares(&self) -> BTreeMap<u32, f64> {
         self.layout
@@ -576,5 +677,13 @@ impl Producer {
                 (*index, share)
             })
             .collect()
+    }
+}
+
+/// A KPL pipeline for a producer in KPL mode.
+fn kpl_pipeline(config: &ProducerConfig) -> Option<Box<Pipeline>> {
+    match config.batching {
+        Batching::Kpl(kpl) => Some(Box::new(Pipeline::new(kpl))),
+        _ => None,
     }
 }

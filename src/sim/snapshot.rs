@@ -10,7 +10,10 @@
 //!     fan_out_consumers.{name} (only when the stream has some): ConsumerARN, ConsumerStatus,
 //!               totals.{CloudWatch metric name}
 //! producers.{name}: stream, rate, keys, batching, paused, sent, succeeded, throttled,
-//!     retried, failed, calls, latency_ms_mean, latency_ms_max, pending_retries
+//!     retried, failed, calls, latency_ms_mean, latency_ms_max, pending_retries,
+//!     and for a KPL producer (`--kpl`): user_records, user_records_put, kinesis_records,
+//!     kinesis_records_throttled, put_records_calls, wrong_shard, expired, buffered,
+//!     shard_map_refreshes (see [`crate::kpl::pipeline::KplCounters`])
 //! consumers.{name}: stream, retrieval (polling or fan-out), shards[], records, bytes, calls,
 //!     read_throttles, iterators_expired, subscriptions, MillisBehindLatest, order_violations,
 //!     paused, delivery_latency_ms_mean, delivery_latency_ms_p99
@@ -18,6 +21,7 @@
 //!     worker the Leader lock names, or null), processed, duplicates,
 //!     duplicates_by_reason.{reason} (failover, steal, restart, zombie overlap, handoff), overlaps,
 //!     order_violations, delivery_latency_ms_mean, delivery_latency_ms_p99,
+//!     user_records, aggregated_records, dropped_user_records (once a KPL aggregate was read),
 //!     workers[]: id, state (running|paused|dead), leases[], processed, cpu (KCL 3.x: the CPU
 //!                utilisation in percent of its last metrics report; absent before it),
 //!                consumers.{lease}: state, reason
@@ -44,6 +48,8 @@ use crate::engine::metrics::Metric;
 use crate::engine::{shard_id, HashKeyRange, StreamMode, StreamStatus};
 use crate::engine::{ConsumerMetric, ConsumerStatus};
 use crate::kcl::{ConsumerState, Lease, ShutdownReason, WorkerState};
+use crate::kpl::deaggregate::UserRecordStats;
+use crate::kpl::pipeline::KplCounters;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Snapshot {
@@ -79,6 +85,10 @@ pub struct AppSnapshot {
     pub delivery_latency_ms_p99: Option<u64>,
     pub workers: Vec<WorkerSnapshot>,
     pub leases: Vec<Lease>,
+    /// Once the application has read a KPL aggregate: user_records, aggregated_records and
+    /// dropped_user_records (see [`crate::kpl::deaggregate`]); absent before.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub kpl: Option<UserRecordStats>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -162,6 +172,18 @@ pub struct ProducerSnapshot {
     pub latency_ms_mean: f64,
     pub latency_ms_max: u64,
     pub pending_retries: usize,
+    /// A KPL producer's counters, flattened into the producer's object (none otherwise).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub kpl: Option<KplSnapshot>,
+}
+
+/// What a KPL producer adds to its snapshot: user records against Kinesis records.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KplSnapshot {
+    #[serde(flatten)]
+    pub counters: KplCounters,
+    /// User records inside the KPL now (buffered, or held by the rate limiter).
+    pub buffered: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -249,7 +271,7 @@ impl World {
                         stream: p.config.stream.clone(),
                         rate: p.config.rate,
                         keys: p.config.keys.to_string(),
-                        batching: format!("{:?}", p.config.batching),
+                        batching: p.config.batching.describe(),
                         paused: p.is_paused(now),
                         sent: c.sent,
                         succeeded: c.succeeded,
@@ -260,6 +282,10 @@ impl World {
                         latency_ms_mean: (c.mean_latency_ms() * 10.0).round() / 10.0,
                         latency_ms_max: c.latency_max_ms,
                         pending_retries: p.retries.len(),
+                        kpl: p.kpl.as_ref().map(|k| KplSnapshot {
+                            counters: k.counters,
+                            buffered: k.buffered(),
+                        }),
                     },
                 )
             })
@@ -331,6 +357,7 @@ impl World {
                             .map(|(reason, n)| (reason.as_str(), *n))
                             .collect(),
                         overlaps: app.stats.overlaps,
+                        kpl: Some(app.stats.user_records).filter(|u| u.aggregated_records > 0),
                         order_violations: app.order.violations(),
                         delivery_latency_ms_mean: app.latency.summary().mean_ms,
                         delivery_latency_ms_p99: app.latency.summary().p99_ms,

@@ -9,6 +9,11 @@
 //! Dots move on the layer's own clock, which the page advances only while the simulation
 //! moves: paused, the dots stand still where they are and can be clicked. The canvas carries
 //! the number of dots painted (`data-dots`), for tests and for anyone inspecting the page.
+//!
+//! An aggregated record (a KPL producer's, `--aggregate`) is one Kinesis record holding many
+//! user records: it is drawn as one larger dot with a ring around it and, beside it, how many
+//! user records it holds. The canvas counts them in `data-aggregates`, and the legend explains
+//! them while any is in the air.
 
 use std::collections::HashMap;
 
@@ -16,7 +21,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
 use yew::NodeRef;
 
-use super::palette::{DANGER, KEY_COLOURS};
+use super::palette::{DANGER, INK, KEY_COLOURS};
 use crate::session::flights::{launch_window_ms, Flight, Flights};
 use crate::session::view::{ProducerView, StreamView};
 use crate::session::{View, STEP_MS};
@@ -94,6 +99,12 @@ impl FlightLayer {
         self.flights.records_per_dot()
     }
 
+    /// How many user records an aggregated record in the air holds, on average, while any
+    /// is (for the legend).
+    pub fn aggregate_in_air(&self) -> Option<u64> {
+        self.flights.aggregate_in_air()
+    }
+
     /// The canvas, for the stream panel to place.
     pub fn canvas(&self) -> NodeRef {
         self.canvas.clone()
@@ -137,6 +148,12 @@ impl FlightLayer {
             super::dom::pixel_ratio(),
         );
         let _ = canvas.set_attribute("data-dots", &self.dots.len().to_string());
+        let aggregates = self
+            .dots
+            .iter()
+            .filter(|d| d.flight.user_records_per_aggregate().is_some())
+            .count();
+        let _ = canvas.set_attribute("data-aggregates", &aggregates.to_string());
     }
 
     /// The flight of the painted dot nearest to a click, within 12 CSS pixels.
@@ -263,7 +280,11 @@ fn draw(
         };
         let x = 6.0 + along * (width - 12.0);
         let y = from_y + (to_y - from_y) * along.min(1.0);
-        let radius = (2.5 + (flight.records as f64).log10().max(0.0) * 1.5).min(7.0);
+        let aggregate = flight.user_records_per_aggregate();
+        let radius = match aggregate {
+            Some(_) => AGGREGATE_RADIUS,
+            None => (2.5 + (flight.records as f64).log10().max(0.0) * 1.5).min(7.0),
+        };
         context.set_global_alpha(alpha);
         context.begin_path();
         let _ = context.arc(x, y, radius, 0.0, std::f64::consts::TAU);
@@ -274,6 +295,9 @@ fn draw(
             context.set_stroke_style_str(DANGER);
             context.stroke();
         }
+        if let Some(user_records) = aggregate {
+            draw_aggregate(&context, x, y, user_records);
+        }
         drawn.push(DrawnDot {
             x,
             y,
@@ -282,6 +306,26 @@ fn draw(
     }
     context.set_global_alpha(1.0);
     drawn
+}
+
+/// The radius of an aggregated record's dot, larger than any plain one (7 at most).
+const AGGREGATE_RADIUS: f64 = 8.0;
+
+/// An aggregated record's ring, and the user records it holds written beside it.
+fn draw_aggregate(context: &CanvasRenderingContext2d, x: f64, y: f64, user_records: u64) {
+    context.begin_path();
+    let _ = context.arc(x, y, AGGREGATE_RADIUS + 2.5, 0.0, std::f64::consts::TAU);
+    context.set_line_width(1.5);
+    context.set_stroke_style_str(INK);
+    context.stroke();
+    context.set_fill_style_str(INK);
+    context.set_font("600 10px system-ui, sans-serif");
+    context.set_text_baseline("middle");
+    let _ = context.fill_text(
+        &format!("×{}", crate::session::text::int(user_records)),
+        x + AGGREGATE_RADIUS + 5.0,
+        y,
+    );
 }
 
 fn ease(t: f64) -> f64 {

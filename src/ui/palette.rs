@@ -22,3 +22,6 @@ pub const SERIES: [(u8, u8, u8); 8] = [
 
 /// The throttled state.
 pub const DANGER: &str = "#B3261E";
+
+/// Text and outlines (the CSS's `--ink`): the ring and count of an aggregated record's dot.
+pub const INK: &str = "#1d232b";

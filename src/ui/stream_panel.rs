@@ -21,7 +21,7 @@ use super::palette::KEY_COLOURS;
 use crate::engine::stream::StreamMode;
 use crate::engine::{hash_key_of, StreamStatus, MAX_HASH_KEY};
 use crate::session::flights::key_colour;
-use crate::session::view::{no_stream, HotKey, ProducerView, StreamView};
+use crate::session::view::{no_stream, HotKey, KplView, ProducerView, StreamView};
 use crate::session::{captions, commands};
 
 /// A click on the flight canvas: where on the canvas (to find the dot), and where in the
@@ -146,6 +146,9 @@ pub struct StreamPanelProps {
     pub flight_canvas: NodeRef,
     /// How many records a dot stands for, on average.
     pub records_per_dot: f64,
+    /// How many user records an aggregated record in the air holds, while any is.
+    #[prop_or_default]
+    pub aggregate_in_air: Option<u64>,
     pub on_run: Callback<String>,
     pub on_select: Callback<String>,
     /// Clicks on dots, hot key markers, the popover's close button and the picker.
@@ -232,6 +235,11 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                     { "Dots are records, coloured by partition key; " }
                     <span class="legend-throttled">{ "red-ringed dots bounce: throttled" }</span>
                     { captions::dot_legend(props.records_per_dot) }
+                    if let Some(user_records) = props.aggregate_in_air {
+                        <span class="legend-aggregate" id="dot-legend-aggregate">
+                            { captions::aggregate_legend(user_records) }
+                        </span>
+                    }
                 </span>
             </div>
             { hash_bar(props, stream) }
@@ -402,7 +410,33 @@ fn producer_card(p: &ProducerView) -> Html {
             } else if throttled {
                 <span class="producer-throttled">{ format!("{}/s throttled", format::int(p.throttled_per_second)) }</span>
             }
+            if let Some(kpl) = &p.kpl {
+                { kpl_lines(kpl) }
+            }
         </li>
+    }
+}
+
+/// A KPL producer's lines on its card: user records in Kinesis records a second, and the
+/// buffer gauge with what expired.
+fn kpl_lines(kpl: &KplView) -> Html {
+    html! {
+        <div class="kpl" data-aggregation={kpl.aggregation.to_string()}>
+            <span class="kpl-rates" title={kpl.rates_note()}>{ kpl.rates() }</span>
+            <span class="kpl-buffer" title={kpl.buffer_note()}>
+                <span class="kpl-gauge" role="meter" aria-label="The KPL's buffer"
+                    aria-valuemin="0" aria-valuemax={kpl.buffer_full.to_string()}
+                    aria-valuenow={kpl.buffered.to_string()}>
+                    <span class="kpl-gauge-fill" style={format!("width: {:.1}%", kpl.fill() * 100.0)}></span>
+                </span>
+                <span class="kpl-buffered">{ kpl.buffered_label() }</span>
+            </span>
+            if let Some(expired) = kpl.expired_label() {
+                <span class="kpl-expired" title="User records that reached their RecordTtl in the KPL and failed as Expired">
+                    { expired }
+                </span>
+            }
+        </div>
     }
 }
 

@@ -131,7 +131,15 @@ fn every_acknowledged_record_is_readable_in_order_until_retention(
 ) -> Result<ReadBack, String> {
     let end = run.world.now_ms();
     let retention = run.world.kinesis().stream("s").unwrap().retention_ms();
-    let acked: u64 = run.world.producers().map(|p| p.counters.succeeded).sum();
+    // A KPL producer's acknowledgements are of Kinesis records (an aggregate is one).
+    let acked: u64 = run
+        .world
+        .producers()
+        .map(|p| match &p.kpl {
+            Some(kpl) => kpl.counters.kinesis_records,
+            None => p.counters.succeeded,
+        })
+        .sum();
     let (_, totals) = marks_now(&run.world);
     let incoming: u64 = totals.values().map(|(_, incoming)| incoming).sum();
     if acked != incoming {

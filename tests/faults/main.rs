@@ -46,17 +46,20 @@ const PARTS: u64 = 4;
 
 fn run_seeds(seeds: impl Iterator<Item = u64>) {
     let mut failures = Vec::new();
-    let (mut runs, mut on_demand, mut self_scaled, mut fan_out) = (0, 0, 0, 0);
+    let (mut runs, mut on_demand, mut self_scaled, mut fan_out, mut kpl) = (0, 0, 0, 0, 0);
     for seed in seeds {
         runs += 1;
         let mut run = run(seed);
         on_demand += usize::from(run.on_demand);
         self_scaled += usize::from(run.on_demand && run.self_scaled);
         fan_out += usize::from(run.fan_out);
+        kpl += usize::from(run.kpl);
         // A fan-out run is there to read through subscriptions: its records must have come
         // that way, not merely been processed.
         let pushed = if run.fan_out && run.subscription_records == 0 {
             Err("the fan-out application's subscriptions delivered no records".to_string())
+        } else if run.kpl && run.kpl_user_records_put == 0 {
+            Err("the KPL producer got no user record in".to_string())
         } else {
             Ok(())
         };
@@ -79,6 +82,11 @@ fn run_seeds(seeds: impl Iterator<Item = u64>) {
     assert!(
         fan_out > 0 || runs < 16,
         "none of {runs} runs read with enhanced fan-out"
+    );
+    // A quarter of the runs add a KPL producer: among 16 seeds, some do.
+    assert!(
+        kpl > 0 || runs < 16,
+        "none of {runs} runs had a KPL producer"
     );
 }
 

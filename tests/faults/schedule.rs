@@ -15,6 +15,7 @@ use shardlab::engine::metrics::Metric;
 use shardlab::engine::stream::StreamMode;
 use shardlab::engine::{Config, ConsumerMetric, EngineEvent, ShardLimits};
 use shardlab::kcl::{CheckpointPolicy, InitialPosition, KclConfig, Retrieval, WorkerState};
+use shardlab::kpl::KplConfig;
 use shardlab::sim::log::EventKind;
 use shardlab::sim::{
     Batching, ConsumerConfig, KeyDistribution, ProducerConfig, RetryPolicy, StartPosition, World,
@@ -43,6 +44,9 @@ pub(crate) struct Run {
     /// was last registered).
     pub(crate) fan_out: bool,
     pub(crate) subscription_records: u64,
+    /// Whether a KPL producer ran, and the user records it got acknowledged.
+    pub(crate) kpl: bool,
+    pub(crate) kpl_user_records_put: u64,
 }
 
 pub(crate) fn marks_now(world: &World) -> Mark {
@@ -110,6 +114,20 @@ fn producer_config(rng: &mut Pcg64Mcg) -> ProducerConfig {
     config
 }
 
+/// A KPL producer (issue 19): collecting or aggregating, with a buffering time and a record
+/// TTL drawn so that retries and expiry both happen under the faults.
+fn kpl_producer_config(rng: &mut Pcg64Mcg) -> ProducerConfig {
+    let mut config = ProducerConfig::new("s", rng.random_range(20..400) as f64);
+    config.keys = KeyDistribution::Uniform(rng.random_range(1..2_000));
+    config.batching = Batching::Kpl(KplConfig {
+        aggregation_enabled: rng.random_bool(0.6),
+        record_max_buffered_time_ms: rng.random_range(25..500),
+        record_ttl_ms: rng.random_range(1_000..30_000),
+        ..KplConfig::default()
+    });
+    config
+}
+
 /// One seed's run: set-up, random faults, then calm and catch-up.
 pub(crate) fn run(seed: u64) -> Run {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
@@ -172,6 +190,20 @@ pub(crate) fn run(seed: u64) -> Run {
         schedule.push(format!("producer p{i}: {config:?}"));
         world.add_producer(&format!("p{i}"), config).unwrap();
     }
+    // Some runs add a KPL producer, k0 (collecting, or aggregating). Its choices come from a
+    // random source of their own, so a seed without it runs exactly as it did before.
+    let mut kpl_rng = Pcg64Mcg::seed_from_u64(seed ^ 0x6b70_6c00);
+    let kpl = kpl_rng.random_bool(0.25);
+    if kpl {
+        let config = kpl_producer_config(&mut kpl_rng);
+        schedule.push(format!("KPL producer k0: {config:?}"));
+        world.add_producer("k0", config).unwrap();
+    }
+    // Every producer, for the pauses that quiet them all.
+    let all_producers: Vec<String> = (0..producers)
+        .map(|i| format!("p{i}"))
+        .chain(kpl.then(|| "k0".to_string()))
+        .collect();
     let failover_ms = [6_000, 10_000, 20_000][rng.random_range(0..3)];
     let checkpoint = match rng.random_range(0..3) {
         0 => CheckpointPolicy::EveryRecords(rng.random_range(1..300)),
@@ -325,8 +357,8 @@ pub(crate) fn run(seed: u64) -> Run {
                 // run's job, not this test's).
                 let retention = world.kinesis().stream("s").unwrap().retention_ms();
                 let gap = retention + rng.random_range(0..7_200_000);
-                for i in 0..producers {
-                    world.pause_producer(&format!("p{i}"), Some(gap)).unwrap();
+                for name in &all_producers {
+                    world.pause_producer(name, Some(gap)).unwrap();
                 }
                 for w in workers(&world, None) {
                     if world.app("app").unwrap().workers[&w].state != WorkerState::Dead {
@@ -417,16 +449,25 @@ pub(crate) fn run(seed: u64) -> Run {
     for w in workers(&world, Some(WorkerState::Dead)) {
         world.restart_worker("app", &w, None).unwrap();
     }
-    if workers(&world, None).is_empty() {
+    // A worker that is leaving (a graceful remove still finishing its batches) does not
+    // count: it goes once its shard consumers have shut down.
+    let staying = world
+        .app("app")
+        .unwrap()
+        .workers
+        .values()
+        .filter(|w| !w.is_shutting_down())
+        .count();
+    if staying == 0 {
         world.add_worker("app", None).unwrap();
     }
-    for i in 0..producers {
-        let _ = world.resume_producer(&format!("p{i}"));
+    for name in &all_producers {
+        let _ = world.resume_producer(name);
     }
     world.advance_by(20_000);
     marks.push(marks_now(&world));
-    for i in 0..producers {
-        world.pause_producer(&format!("p{i}"), None).unwrap();
+    for name in &all_producers {
+        world.pause_producer(name, None).unwrap();
     }
     // Paused workers wake within 45 s; leases then move within two failover times; each
     // generation of children waits for its parents (polled every 10 s), and a new child's
@@ -453,6 +494,11 @@ pub(crate) fn run(seed: u64) -> Run {
             }
         )
     });
+    let kpl_user_records_put = world
+        .producers()
+        .filter_map(|p| p.kpl.as_ref())
+        .map(|k| k.counters.user_records_put)
+        .sum();
     let subscription_records = world
         .kinesis()
         .stream("s")
@@ -471,6 +517,8 @@ pub(crate) fn run(seed: u64) -> Run {
         self_scaled,
         fan_out,
         subscription_records,
+        kpl,
+        kpl_user_records_put,
     }
 }
 

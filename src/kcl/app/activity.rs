@@ -22,6 +22,8 @@ pub struct AppStats {
     pub duplicates: BTreeMap<DuplicateReason, u64>,
     /// Times two workers processed the same shard at the same time.
     pub overlaps: u64,
+    /// The KPL user records in the processed records (see `kpl::deaggregate`).
+    pub user_records: crate::kpl::deaggregate::UserRecordStats,
 }
 
 impl AppStats {

@@ -21,6 +21,8 @@
 //! pause, remove) and routes each due task to the part of the KCL that runs it, one file each
 //! (`impl KclApp` blocks in child modules, so the private state stays private to the app):
 //! - `worker.rs`: a worker, the leases it holds, and the tasks scheduled for it;
+//! - `startup.rs`: a worker's start: the Scheduler's initialization, the wait on an empty
+//!   lease table, the reclaim of its own leases, the start of its loops;
 //! - `lease_coordinator.rs`: the LeaseRenewer and the driving of the LeaseTaker (whose choice
 //!   is `kcl/taker.rs`);
 //! - `lease_assignment.rs`: under KCL 3.x, instead of the taker, the leader decider and
@@ -45,6 +47,7 @@ mod record_processor;
 mod scheduler;
 mod shard_consumer;
 mod shard_sync;
+mod startup;
 mod worker;
 
 pub use activity::{
@@ -58,9 +61,6 @@ pub use worker::{KclTask, Wake, Worker, WorkerState};
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg64Mcg;
-
 use super::assignment::{CoordinatorState, WorkerMetricStats};
 use super::config::KclConfig;
 use super::events::{KclEvent, LeaseMoveKind, WorkerAction};
@@ -70,7 +70,6 @@ use crate::engine::metrics::Series;
 use crate::engine::Kinesis;
 use crate::order::DeliveryOrder;
 use crate::sim::latency::DeliveryLatency;
-use worker::Held;
 
 /// One KCL application consuming one stream.
 #[derive(Clone, Debug)]
@@ -177,154 +176,6 @@ impl KclApp {
     }
 
     // ------------------------------------------------------------------ worker lifecycle
-
-    /// Starts (or restarts) worker `id` at `now`: it reclaims the leases it owns, and after
-    /// its start-up time (a seeded random time up to `worker_startup_max_millis`, so workers
-    /// started together run out of step) starts its lease loops, the taker at once. A worker
-    /// that finds the lease table empty first waits a random 1 to 30 s, looking again every
-    /// 3 s, and creates the leases only if the table is still empty (Scheduler.java:141-143,
-    /// 637-651).
-    pub fn start_worker(&mut self, id: &str, now: u64, events: &mut Events) -> Vec<Wake> {
-        // Generations never repeat for an id, even after the worker was removed and one with
-        // its name joined again: a task still scheduled for the old one must not run for it.
-        let restarting = self.workers.contains_key(id);
-        let generation = match self.workers.get(id) {
-            Some(w) => w.generation + 1,
-            None => self.retired.get(id).copied().unwrap_or(0),
-        };
-        let seed = crate::seeds::seed_for(self.seed, id);
-        let background_load_pct = self.workers.get(id).map_or(0.0, |w| w.background_load_pct);
-        let kcl3 = self
-            .config
-            .is_v3()
-            .then(|| Worker3::new(id, &self.config.kcl3(), background_load_pct, now));
-        let mut worker = Worker {
-            id: id.to_string(),
-            state: WorkerState::Running,
-            held: BTreeMap::new(),
-            observed: BTreeMap::new(),
-            consumers: BTreeMap::new(),
-            rng: Pcg64Mcg::seed_from_u64(seed ^ generation),
-            generation,
-            next_token: generation << 32,
-            processed: 0,
-            throughput: Series::new([false]),
-            next_renew_ms: now + self.config.renewer_interval_ms(),
-            cleanup_stopwatch_ms: now,
-            shutting_down: false,
-            kcl3,
-            background_load_pct,
-        };
-        let startup = worker
-            .rng
-            .random_range(0..=self.config.worker_startup_max_millis);
-        let empty_table_wait = worker.rng.random_range(
-            self.config.empty_lease_table_wait_min_millis
-                ..=self
-                    .config
-                    .empty_lease_table_wait_max_millis
-                    .max(self.config.empty_lease_table_wait_min_millis),
-        );
-        // A worker that restarts with the same id renews its own leases at once, even if they
-        // look expired: it picks up where it left off without waiting for the failover.
-        for lease in self.table.scan() {
-            if lease.lease_owner.as_deref() == Some(id) {
-                if let Ok(counter) = self.table.renew(&lease.lease_key, lease.lease_counter, id) {
-                    worker.next_token += 1;
-                    worker.held.insert(
-                        lease.lease_key.clone(),
-                        Held::new(counter, now, Acquisition::Reclaimed, worker.next_token),
-                    );
-                    self.emit(events, now, |app| KclEvent::LeaseTaken {
-                        app,
-                        lease: lease.lease_key.clone(),
-                        worker: id.to_string(),
-                        from: Some(id.to_string()),
-                        counter,
-                        stolen: false,
-                        how: None,
-                    });
-                }
-            }
-        }
-        let action = if restarting {
-            WorkerAction::Restarted
-        } else {
-            WorkerAction::Started
-        };
-        self.emit_worker(events, now, id, action);
-        self.workers.insert(id.to_string(), worker);
-        let started = now + startup;
-        if self.table.is_empty() {
-            return vec![Wake {
-                at_ms: started,
-                worker: Some(id.to_string()),
-                generation,
-                task: KclTask::WaitForLeaseTable {
-                    until_ms: started + empty_table_wait,
-                },
-            }];
-        }
-        self.start_lease_loops(id, started, generation)
-    }
-
-    /// The worker's wait on an empty lease table: another look every
-    /// `LEASE_TABLE_CHECK_FREQUENCY_MILLIS` while it is still empty; at the end of the wait it
-    /// creates the leases itself. Then its lease loops start.
-    fn wait_for_lease_table(
-        &mut self,
-        id: &str,
-        now: u64,
-        generation: u64,
-        until_ms: u64,
-        kinesis: &Kinesis,
-        events: &mut Events,
-    ) -> Vec<Wake> {
-        if now < until_ms {
-            if self.table.is_empty() {
-                return vec![Wake {
-                    at_ms: now + self.config.lease_table_check_frequency_millis,
-                    worker: Some(id.to_string()),
-                    generation,
-                    task: KclTask::WaitForLeaseTable { until_ms },
-                }];
-            }
-        } else {
-            self.sync_shards(now, kinesis, events);
-        }
-        self.start_lease_loops(id, now, generation)
-    }
-
-    /// Starts worker `id`'s loops at `at`: the taker at once (KCL 2.x) or the 3.x loops
-    /// (`lease_assignment.rs`), the renewer one period later, the Scheduler's dispatch, and the
-    /// LeaseCleanupManager with its stopwatch.
-    fn start_lease_loops(&mut self, id: &str, at: u64, generation: u64) -> Vec<Wake> {
-        let renewer = self.config.renewer_interval_ms();
-        if let Some(worker) = self.workers.get_mut(id) {
-            worker.next_renew_ms = at + renewer;
-            worker.cleanup_stopwatch_ms = at;
-        }
-        let wake = |at_ms, task| Wake {
-            at_ms,
-            worker: Some(id.to_string()),
-            generation,
-            task,
-        };
-        let mut loops = vec![
-            wake(at + renewer, KclTask::Renew),
-            wake(at, KclTask::Dispatch),
-            wake(
-                at + self.config.lease_cleanup_interval_millis,
-                KclTask::Cleanup,
-            ),
-        ];
-        if self.config.is_v3() {
-            loops.extend(self.kcl3_loops(id, at, generation));
-        } else {
-            loops.insert(0, wake(at, KclTask::Take));
-        }
-        loops
-    }
 
     /// A crash: the worker stops at once, holding nothing; its leases stay in the table under
     /// its name until others see them expire.
@@ -436,6 +287,7 @@ impl KclApp {
             }]
         };
         match task {
+            KclTask::Initialize => self.initialize_worker(id, now, generation, events),
             KclTask::WaitForLeaseTable { until_ms } => {
                 self.wait_for_lease_table(id, now, generation, until_ms, kinesis, events)
             }

@@ -15,6 +15,7 @@ use crate::kcl::config::CheckpointPolicy;
 use crate::kcl::events::{DuplicateReason, KclEvent};
 use crate::kcl::table::Checkpoint;
 use crate::kcl::taker::Acquisition;
+use crate::kpl::deaggregate;
 
 /// Records handed to the record processor and not yet done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,6 +130,14 @@ impl KclApp {
             _ => 0,
         };
         self.stats.processed += batch.count;
+        // The KPL's user records, de-aggregated against the shard's range (`kpl::deaggregate`).
+        if let Some(s) = kinesis
+            .stream(&self.config.stream)
+            .and_then(|s| s.shards.get(shard as usize))
+        {
+            let (user_records, _) = deaggregate::batch(s, batch.first_seq_ix, batch.last_seq_ix);
+            self.stats.user_records.add(&user_records);
+        }
         self.series.record(
             now,
             &[(AppSeries::Processed.into(), batch.count)],
@@ -211,6 +220,12 @@ impl KclApp {
             .and_then(|s| s.shards.get(consumer.shard_index as usize))
             .map(|s| s.sequence_number(seq_ix, arrival).to_string())
             .unwrap_or_default();
+        // `checkpoint()` writes the last user record's sub-sequence number (0 unless the
+        // last record was a KPL aggregate).
+        let sub_sequence = kinesis
+            .stream(&self.config.stream)
+            .and_then(|s| s.shards.get(consumer.shard_index as usize))
+            .map_or(0, |s| deaggregate::batch(s, seq_ix, seq_ix).1);
         let checkpoint = Checkpoint::Sequence { seq_ix, text };
         let result = held.map(|h| {
             self.table
@@ -218,6 +233,7 @@ impl KclApp {
         });
         match result {
             Some(Ok(counter)) => {
+                self.table.set_checkpoint_sub_sequence(key, sub_sequence);
                 if let Some(held) = worker.held.get_mut(key) {
                     held.counter = counter;
                     held.renewed_ms = now;

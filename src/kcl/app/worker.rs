@@ -111,6 +111,12 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// Whether a graceful shutdown (`kcl worker remove`) is under way: the worker is still
+    /// finishing its batches, and goes once every shard consumer has shut down.
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down
+    }
+
     /// Lease keys this worker holds.
     pub fn held_leases(&self) -> Vec<String> {
         self.held.keys().cloned().collect()
@@ -138,6 +144,8 @@ impl Worker {
 /// The work a scheduled task does.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KclTask {
+    /// The worker's start-up is done: the Scheduler initializes (KclApp::initialize_worker).
+    Initialize,
     /// A starting worker found the lease table empty: it looks again every 3 s, until
     /// `until_ms`, whether another worker created the leases (Scheduler.java:637-651).
     WaitForLeaseTable {

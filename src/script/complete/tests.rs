@@ -41,6 +41,13 @@ const PRODUCER_OPTIONS: &[&str] = &[
     "--retry",
     "--attempts",
     "--explicit-hash-key",
+    "--kpl",
+    "--aggregate",
+    "--max-buffered-time",
+    "--collection-max-count",
+    "--aggregation-max-size",
+    "--record-ttl",
+    "--rate-limit",
 ];
 
 const CONSUMER_SUBCOMMANDS: &[&str] = &["add", "remove", "pause", "stop", "resume"];
@@ -358,7 +365,7 @@ fn producers_and_consumers() {
     );
     assert_eq!(
         offered("producer add mobile --stream orders --k", &world),
-        ["--keys"]
+        ["--keys", "--kpl"]
     );
     assert_eq!(
         offered("producer add mobile --keys ", &world),

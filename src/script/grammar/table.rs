@@ -473,7 +473,7 @@ const TIMESTAMP: Opt = option(
 );
 
 /// The options of `producer add` (`required`) and `producer set` (none required).
-const fn producer_options(required: bool) -> [Opt; 9] {
+const fn producer_options(required: bool) -> [Opt; 16] {
     [
         Opt { required, ..STREAM },
         Opt {
@@ -510,6 +510,39 @@ const fn producer_options(required: bool) -> [Opt; 9] {
             "--explicit-hash-key",
             Value::Text,
             "a hash key to send every record to, whatever its partition key",
+        ),
+        switch(
+            "--kpl",
+            "send through the Kinesis Producer Library: collect records into PutRecords calls, retry without backoff until --record-ttl, hold each shard under --rate-limit (in Shardlab --kpl alone does not aggregate; add --aggregate)",
+        ),
+        switch(
+            "--aggregate",
+            "with --kpl, pack user records into aggregated records (the real KPL's AggregationEnabled, on by default there, off here unless given)",
+        ),
+        option(
+            "--max-buffered-time",
+            Value::Duration,
+            "with --kpl, RecordMaxBufferedTime: how long a user record waits to be sent (100 ms unless told)",
+        ),
+        option(
+            "--collection-max-count",
+            Value::Number,
+            "with --kpl, CollectionMaxCount: Kinesis records per PutRecords call (500 unless told)",
+        ),
+        option(
+            "--aggregation-max-size",
+            Value::Number,
+            "with --kpl --aggregate, AggregationMaxSize: bytes per aggregated record (51200 unless told)",
+        ),
+        option(
+            "--record-ttl",
+            Value::Duration,
+            "with --kpl, RecordTtl: how long a user record may wait before it fails as Expired (30s unless told)",
+        ),
+        option(
+            "--rate-limit",
+            Value::Number,
+            "with --kpl, RateLimit: the percent of a shard's limits the KPL lets itself send (150 unless told)",
         ),
     ]
 }

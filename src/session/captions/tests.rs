@@ -11,8 +11,32 @@ fn flight(producer: &str, throttled: bool, records: u64) -> Flight {
         colour: 0,
         throttled,
         records,
+        kinesis_records: records,
         launched_ms: 0.0,
     }
+}
+
+#[test]
+fn a_clicked_aggregated_record_says_how_many_user_records_it_holds_and_why_it_went_there() {
+    let one = Flight {
+        kinesis_records: 1,
+        ..flight("agg", false, 500)
+    };
+    assert_eq!(
+        clicked_record(&one),
+        "You clicked an aggregated record: 500 user records in one Kinesis record, sent by producer agg through the KPL with PartitionKey a and, as its ExplicitHashKey, the hash key of its first user record (partition key user-42), so it went to shardId-000000000001."
+    );
+    let three = Flight {
+        kinesis_records: 3,
+        ..flight("agg", false, 1_500)
+    };
+    assert!(clicked_record(&three).ends_with(
+        " This dot stands for 3 aggregated records of about 500 user records each; this was the first."
+    ));
+    assert_eq!(
+        aggregate_legend(1_200),
+        " A ringed dot marked ×1,200 is an aggregated record: 1,200 user records in one Kinesis record, packed by the KPL."
+    );
 }
 
 #[test]

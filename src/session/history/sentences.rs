@@ -25,6 +25,7 @@ pub(super) fn line_of(event: &Event) -> Line {
             shard,
             count,
             sample_key,
+            ..
         } => Line::Summed(
             Group::new(Sum::Put, producer, stream, shard, second),
             Share::records(*count, sample_key),

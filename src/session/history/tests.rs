@@ -573,6 +573,7 @@ fn odd_events_do_not_panic_and_are_still_ordered() {
             shard: shard.to_string(),
             count,
             sample_key: String::new(),
+            kinesis_records: None,
         },
     };
     let events = vec![

@@ -21,7 +21,6 @@ use crate::kcl::app::{ConsumerState, WorkerState};
 use crate::kcl::Retrieval;
 use crate::session::captions::out_of_order;
 use crate::session::text::{and_list, int, plural};
-use crate::sim::producer::ProducerSeries;
 use crate::sim::{EventKind, World};
 
 /// What a lane shows as its state: a word on the badge, a phrase saying why.
@@ -148,23 +147,6 @@ pub struct StreamView {
     /// For an ON_DEMAND stream: its latest split or merge by the service and why, or how the
     /// service will scale it while it has not yet.
     pub scaling_note: Option<String>,
-}
-
-/// A producer on screen.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ProducerView {
-    pub name: String,
-    pub stream: String,
-    pub rate: f64,
-    pub keys: String,
-    pub paused: bool,
-    pub sent: u64,
-    pub succeeded: u64,
-    pub throttled: u64,
-    pub failed: u64,
-    /// Records sent, and refused by a shard, in the last complete second.
-    pub sent_per_second: u64,
-    pub throttled_per_second: u64,
 }
 
 /// A frequent partition key and where it goes.
@@ -582,29 +564,6 @@ fn mib(bytes: u64) -> String {
     } else {
         format!("{bytes} B")
     }
-}
-
-/// The producers, as their cards show them.
-pub fn producers(world: &World) -> Vec<ProducerView> {
-    let last_second = (world.now_ms() / 1000).saturating_sub(1);
-    world
-        .producers()
-        .map(|p| ProducerView {
-            sent_per_second: p.series.in_second(ProducerSeries::Sent.into(), last_second),
-            throttled_per_second: p
-                .series
-                .in_second(ProducerSeries::Throttled.into(), last_second),
-            name: p.name.clone(),
-            stream: p.config.stream.clone(),
-            rate: p.config.rate,
-            keys: p.config.keys.to_string(),
-            paused: p.is_paused(world.now_ms()),
-            sent: p.counters.sent,
-            succeeded: p.counters.succeeded,
-            throttled: p.counters.throttled,
-            failed: p.counters.failed,
-        })
-        .collect()
 }
 
 /// The most frequent keys across the stream's producers, with their shards.

@@ -13,6 +13,7 @@
 //! - `lifecycle`: adding, pausing, resuming, stopping and removing producers and consumers,
 //!   one helper for both kinds, and the names and fault events they share;
 //! - `producers`: running producers' sends and retries against the shards;
+//! - `kpl`: running a KPL producer's pipeline (user records in, PutRecords calls out);
 //! - `consumers`: running polling consumers' GetRecords loops;
 //! - `fan_out`: delivering enhanced fan-out subscriptions' events, and the `--efo` consumers;
 //! - `kcl`: hosting KCL applications and their workers.
@@ -22,6 +23,7 @@ mod clock;
 mod consumers;
 mod fan_out;
 mod kcl;
+mod kpl;
 mod lifecycle;
 mod producers;
 

@@ -112,6 +112,10 @@ impl World {
             };
             if !paused {
                 match layout {
+                    Some(layout) if producer.kpl.is_some() => {
+                        producer.last_error = None;
+                        self.run_kpl_step(now, &name, &layout);
+                    }
                     Some(layout) => {
                         producer.last_error = None;
                         for (shard, part) in producer.plan_send(&layout) {
@@ -177,6 +181,7 @@ impl World {
                             shard: id.clone(),
                             count: accepted,
                             sample_key,
+                            kinesis_records: None,
                         },
                     );
                 }
@@ -282,6 +287,7 @@ impl World {
                         shard: shard_id(shard),
                         count: accepted,
                         sample_key: accepted_key.unwrap_or_default(),
+                        kinesis_records: None,
                     },
                 );
             }

@@ -121,6 +121,7 @@ impl App {
                             hot_keys={view.hot_keys.clone()} explained_key={self.explained_key.clone()}
                             selected={self.selected.clone()} flight_canvas={self.flights.canvas()}
                             records_per_dot={self.flights.records_per_dot()}
+                            aggregate_in_air={self.flights.aggregate_in_air()}
                             on_run={cb.run.clone()} on_select={cb.select.clone()}
                             popover={self.focus.popover.clone()}
                             highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
