@@ -417,7 +417,7 @@ fn kcl_app_set_redeploys_an_application_with_another_retrieval() {
         "aws kinesis create-stream --stream-name s --shard-count 2\n\
          wait 5s\n\
          producer add p --stream s --rate 200\n\
-         kcl app add a --stream s --workers 2 --retrieval polling --initial-position TRIM_HORIZON\n\
+         kcl app add a --stream s --workers 2 --retrieval polling --initial-position TRIM_HORIZON --version 2\n\
          wait 40s\n\
          kcl app set a --retrieval fan-out\n\
          kcl app set a --retrieval fan-out\n\

@@ -131,12 +131,14 @@ fn workers_added_together_renew_out_of_step() {
 #[test]
 fn a_graceful_shutdown_finishes_the_batch_checkpoints_in_shutdown_requested_and_ends_lease_lost() {
     let mut world = world(33, 1, 100.0);
-    let never = KclConfig {
+    // An application that checkpoints only once an hour, and in shutdownRequested (one that
+    // never checkpoints does not checkpoint there either).
+    let hourly = KclConfig {
         processing_micros_per_record: 4_000,
-        checkpoint: CheckpointPolicy::Never,
+        checkpoint: CheckpointPolicy::Interval(3_600_000),
         ..config()
     };
-    world.add_kcl_app("app", never, 1).unwrap();
+    world.add_kcl_app("app", hourly, 1).unwrap();
     world.advance_by(50_000);
     let lease = "shardId-000000000000";
     for _ in 0..1_000 {
@@ -191,8 +193,8 @@ fn a_graceful_shutdown_finishes_the_batch_checkpoints_in_shutdown_requested_and_
     };
     assert_eq!(Some(seq_ix), app.processed_upto(0), "up to the last record");
 
-    // So the next owner processes nothing twice, although the application never checkpoints
-    // otherwise.
+    // So the next owner processes nothing twice, although the application does not
+    // checkpoint otherwise within the hour.
     world.add_worker("app", Some("worker-2")).unwrap();
     world.advance_by(60_000);
     let app = world.app("app").unwrap();

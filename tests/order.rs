@@ -181,7 +181,7 @@ fn a_script_waits_for_and_checks_the_counts_in_the_snapshot() {
 aws kinesis create-stream --stream-name s --shard-count 1
 aws kinesis wait stream-exists --stream-name s
 consumer add c --stream s --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON --idle 1s
-kcl app add app --stream s --workers 1 --initial-position TRIM_HORIZON
+kcl app add app --stream s --workers 1 --initial-position TRIM_HORIZON --version 2
 producer add p --stream s --rate 1500 --keys uniform:5 --batch 500 --linger 100ms --retry backoff --attempts 30
 wait until $(sim describe --query consumers.c.order_violations) > 0 --timeout 1m
 expect $? == 0

@@ -538,7 +538,7 @@ fn wait_until_a_lease_moves_waits_for_failover() {
     let (world, _, entries) = run_script(
         "aws kinesis create-stream --stream-name s --shard-count 2
 aws kinesis wait stream-exists --stream-name s
-kcl app add app --stream s --workers 2 --failover 10s
+kcl app add app --stream s --workers 2 --failover 10s --version 2
 wait 30s
 OWNER=$(sim describe --query \"apps.app.leases[?leaseKey=='shardId-000000000000'].leaseOwner | [0]\")
 kcl worker kill app/$OWNER

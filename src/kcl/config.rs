@@ -1,6 +1,16 @@
-//! A KCL application's settings, with the KCL 2.x defaults (reference section 7).
+//! A KCL application's settings, with the KCL 2.x defaults (reference section 7) and the
+//! KCL version that decides how leases are assigned.
 
 use serde::Serialize;
+
+use super::assignment::Kcl3Config;
+
+/// The KCL versions a `kcl app add` can run (`--version`).
+pub const KCL_VERSIONS: [u8; 2] = [2, 3];
+
+/// The version an application runs when not told: KCL 3.x, the current line since late 2024
+/// (AWS calls 1.x and 2.x outdated). `--version 2` keeps the 2.x lease taker.
+pub const DEFAULT_KCL_VERSION: u8 = 3;
 
 /// Where a new lease starts (`initialPositionInStream`); only used when a lease is created.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -56,6 +66,9 @@ pub const DEFAULT_RETRIEVAL: Retrieval = Retrieval::FanOut;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct KclConfig {
     pub stream: String,
+    /// 3: a leader assigns leases by worker load and moves them by graceful handoff
+    /// (`kcl::assignment`); 2: every worker's lease taker takes and steals (`kcl::taker`).
+    pub version: u8,
     /// Polling or enhanced fan-out ([`DEFAULT_RETRIEVAL`] unless told).
     pub retrieval: Retrieval,
     pub initial_position: InitialPosition,
@@ -108,6 +121,7 @@ impl KclConfig {
     pub fn new(stream: &str) -> Self {
         KclConfig {
             stream: stream.to_string(),
+            version: 2,
             retrieval: DEFAULT_RETRIEVAL,
             initial_position: InitialPosition::Latest,
             failover_time_millis: 10_000,
@@ -145,7 +159,26 @@ impl KclConfig {
         2 * (self.failover_time_millis + self.epsilon_millis)
     }
 
+    /// Whether the application runs KCL 3.x's leader-assigned leases.
+    pub fn is_v3(&self) -> bool {
+        self.version >= 3
+    }
+
+    /// The KCL 3.x settings, derived from `failoverTimeMillis` and `maxLeasesForWorker`.
+    pub fn kcl3(&self) -> Kcl3Config {
+        let mut config = Kcl3Config::with_failover(self.failover_time_millis);
+        config.epsilon_ms = self.epsilon_millis;
+        config.max_leases_for_worker = self.max_leases_for_worker;
+        config
+    }
+
     pub fn validate(&self) -> Result<(), String> {
+        if !KCL_VERSIONS.contains(&self.version) {
+            return Err(format!(
+                "the KCL version must be 2 or 3, not {}",
+                self.version
+            ));
+        }
         if !(1_000..=600_000).contains(&self.failover_time_millis) {
             return Err(format!(
                 "failoverTimeMillis must be between 1 s and 10 min, not {} ms",

@@ -143,6 +143,36 @@ impl std::fmt::Display for WorkerAction {
     }
 }
 
+/// KCL 3.x: how a lease moved to another worker, for the words the page and the log use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LeaseMoveKind {
+    /// The leader gave out a lease nobody held, or one whose worker had shut down gracefully.
+    Assignment,
+    /// A graceful handoff: the old owner checkpointed in `shutdownRequested` and transferred
+    /// it.
+    Handoff,
+    /// The leader reassigned a lease whose owner stopped renewing it (crashed or frozen).
+    Crash,
+}
+
+impl LeaseMoveKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeaseMoveKind::Assignment => "assignment",
+            LeaseMoveKind::Handoff => "handoff",
+            LeaseMoveKind::Crash => "crash",
+        }
+    }
+}
+
+impl std::fmt::Display for LeaseMoveKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+serialize_as_text!(LeaseMoveKind);
+
 /// Why records were processed more than once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum DuplicateReason {
@@ -156,6 +186,11 @@ pub enum DuplicateReason {
     /// A worker that had lost its lease (a zombie) finished processing a batch that the new
     /// owner processed too.
     ZombieOverlap,
+    /// KCL 3.x: a lease moved on purpose (a graceful handoff, or a worker's graceful shutdown)
+    /// and the new owner started from a checkpoint older than what the old owner processed:
+    /// the application did not checkpoint in `shutdownRequested`, or the transfer was forced
+    /// after 30 s.
+    Handoff,
 }
 
 impl DuplicateReason {
@@ -165,6 +200,7 @@ impl DuplicateReason {
             DuplicateReason::Steal => "steal",
             DuplicateReason::Restart => "restart",
             DuplicateReason::ZombieOverlap => "zombie overlap",
+            DuplicateReason::Handoff => "handoff",
         }
     }
 }
@@ -199,6 +235,33 @@ pub enum KclEvent {
         from: Option<String>,
         counter: u64,
         stolen: bool,
+        /// KCL 3.x: how the lease came to this worker (absent under 2.x, where `stolen`
+        /// says it).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        how: Option<LeaseMoveKind>,
+    },
+    /// KCL 3.x: the leader's LeaseAssignmentManager wrote a new `leaseOwner` (an assignLease,
+    /// or the start of a graceful handoff, which sets `checkpointOwner` to `from`).
+    LeaseAssigned {
+        app: String,
+        lease: String,
+        from: Option<String>,
+        to: String,
+        how: LeaseMoveKind,
+    },
+    /// KCL 3.x: the old owner ended a graceful handoff: `checkpointOwner` removed, counter + 1.
+    /// `forced` when the processor had not finished `shutdownRequested` within 30 s.
+    LeaseTransferred {
+        app: String,
+        lease: String,
+        from: String,
+        to: String,
+        forced: bool,
+    },
+    /// KCL 3.x: a worker took the `Leader` lock in the coordinator-state table.
+    LeaderElected {
+        app: String,
+        worker: String,
     },
     LeaseLost {
         app: String,
@@ -271,6 +334,9 @@ impl KclEvent {
             | KclEvent::LeaseRenewed { app, .. }
             | KclEvent::LeaseExpired { app, .. }
             | KclEvent::LeaseTaken { app, .. }
+            | KclEvent::LeaseAssigned { app, .. }
+            | KclEvent::LeaseTransferred { app, .. }
+            | KclEvent::LeaderElected { app, .. }
             | KclEvent::LeaseLost { app, .. }
             | KclEvent::Checkpointed { app, .. }
             | KclEvent::CheckpointFailed { app, .. }

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::assignment::lease_view::{self, LeaseView, RenewOutcome};
+
 /// A checkpoint value: a sequence number or one of the KCL's sentinels.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(into = "String")]
@@ -53,7 +55,7 @@ impl From<Checkpoint> for String {
 }
 
 /// One row of the lease table, with the KCL's attribute names.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Lease {
     #[serde(rename = "leaseKey")]
     pub lease_key: String,
@@ -71,9 +73,49 @@ pub struct Lease {
     pub parent_shard_ids: Vec<String>,
     #[serde(rename = "childShardIds", skip_serializing_if = "Vec::is_empty")]
     pub child_shard_ids: Vec<String>,
+    /// KCL 3.x: the worker that must still checkpoint while a graceful handoff is pending
+    /// (`leaseOwner` is then already the new owner). Absent otherwise, and always under 2.x.
+    #[serde(rename = "checkpointOwner", skip_serializing_if = "Option::is_none")]
+    pub checkpoint_owner: Option<String>,
+    /// KCL 3.x: what the owner last wrote on renewal, its throughput on the shard in KB/s
+    /// (the leader weighs leases by it). Absent until a 3.x renewal writes it.
+    #[serde(rename = "throughputKBps", skip_serializing_if = "Option::is_none")]
+    pub throughput_kbps: Option<f64>,
     /// The shard index the lease is for (not a KCL attribute: the lease key names it).
     #[serde(skip)]
     pub shard_index: u32,
+}
+
+impl Lease {
+    /// The row as KCL 3.x's assignment sees it.
+    pub fn view(&self) -> LeaseView {
+        LeaseView {
+            lease_key: self.lease_key.clone(),
+            lease_owner: self.lease_owner.clone(),
+            lease_counter: self.lease_counter,
+            checkpoint_owner: self.checkpoint_owner.clone(),
+            at_shard_end: self.checkpoint == Checkpoint::ShardEnd,
+            throughput_kbps: self.throughput_kbps,
+            owner_switches_since_checkpoint: self.owner_switches_since_checkpoint,
+        }
+    }
+
+    /// `actualOwner()`: the worker still processing the shard (the old owner during a
+    /// handoff).
+    pub fn actual_owner(&self) -> Option<&str> {
+        self.checkpoint_owner
+            .as_deref()
+            .or(self.lease_owner.as_deref())
+    }
+
+    /// Writes back what a 3.x write changed.
+    fn apply(&mut self, view: LeaseView) {
+        self.lease_owner = view.lease_owner;
+        self.lease_counter = view.lease_counter;
+        self.checkpoint_owner = view.checkpoint_owner;
+        self.throughput_kbps = view.throughput_kbps;
+        self.owner_switches_since_checkpoint = view.owner_switches_since_checkpoint;
+    }
 }
 
 /// Why a conditional write did not happen.
@@ -131,8 +173,11 @@ impl LeaseTable {
         expected_owner: Option<&str>,
     ) -> Result<&mut Lease, WriteFailure> {
         let lease = self.rows.get_mut(key).ok_or(WriteFailure::Missing)?;
-        let owner_ok =
-            expected_owner.is_none_or(|owner| lease.lease_owner.as_deref() == Some(owner));
+        // During a 3.x handoff the old owner (`checkpointOwner`) still writes its checkpoint.
+        let owner_ok = expected_owner.is_none_or(|owner| {
+            lease.lease_owner.as_deref() == Some(owner)
+                || lease.checkpoint_owner.as_deref() == Some(owner)
+        });
         if lease.lease_counter != expected_counter || !owner_ok {
             return Err(WriteFailure::ConditionFailed);
         }
@@ -212,6 +257,86 @@ impl LeaseTable {
         Ok(lease.lease_counter)
     }
 
+    /// Every row as KCL 3.x's assignment sees it, in key order.
+    pub fn views(&self) -> Vec<LeaseView> {
+        self.rows.values().map(Lease::view).collect()
+    }
+
+    /// A KCL 3.x write: `write` (one of [`lease_view`]'s) runs on the row's view, and what it
+    /// changed is written back only if its condition held.
+    fn write_view<T>(
+        &mut self,
+        key: &str,
+        write: impl FnOnce(&mut LeaseView) -> Result<T, lease_view::WriteFailure>,
+    ) -> Result<T, WriteFailure> {
+        let lease = self.rows.get_mut(key).ok_or(WriteFailure::Missing)?;
+        let mut view = lease.view();
+        let out = write(&mut view).map_err(|_| WriteFailure::ConditionFailed)?;
+        lease.apply(view);
+        Ok(out)
+    }
+
+    /// KCL 3.x, the leader's assignLease of a lease whose owners were `seen`: `leaseOwner` :=
+    /// `new_owner`, counter + 1, `checkpointOwner` removed. Returns the new counter.
+    pub fn assign_lease(
+        &mut self,
+        key: &str,
+        seen: &LeaseView,
+        new_owner: &str,
+    ) -> Result<u64, WriteFailure> {
+        self.write_view(key, |row| {
+            lease_view::assign_lease(row, seen, new_owner).map(|()| row.lease_counter)
+        })
+    }
+
+    /// KCL 3.x, the leader's initiateGracefulLeaseHandoff: `leaseOwner` := `new_owner`,
+    /// `checkpointOwner` := the old owner, counter unchanged.
+    pub fn initiate_graceful_lease_handoff(
+        &mut self,
+        key: &str,
+        seen: &LeaseView,
+        new_owner: &str,
+    ) -> Result<(), WriteFailure> {
+        self.write_view(key, |row| {
+            lease_view::initiate_graceful_lease_handoff(row, seen, new_owner)
+        })
+    }
+
+    /// KCL 3.x, the owner's renewal of `held`, writing `throughputKBps`; a renewal may reveal
+    /// a pending handoff ([`RenewOutcome::ShutdownRequested`]). A missing row is lost.
+    pub fn renew_lease(
+        &mut self,
+        key: &str,
+        held: &mut LeaseView,
+        throughput_kbps: Option<f64>,
+    ) -> RenewOutcome {
+        self.write_view(key, |row| {
+            Ok(lease_view::renew_lease(row, held, throughput_kbps))
+        })
+        .unwrap_or(RenewOutcome::Lost)
+    }
+
+    /// KCL 3.x, the old owner's transfer at the end of a handoff (assignLease to the new
+    /// `leaseOwner`, `checkpointOwner` removed). Returns the new counter.
+    pub fn transfer_lease(
+        &mut self,
+        key: &str,
+        held: &LeaseView,
+        worker_id: &str,
+    ) -> Result<u64, WriteFailure> {
+        self.write_view(key, |row| {
+            lease_view::transfer_lease(row, held, worker_id).map(|()| row.lease_counter)
+        })
+    }
+
+    /// KCL 3.x evictLease: during a handoff only `checkpointOwner` goes, otherwise
+    /// `leaseOwner`; counter + 1.
+    pub fn evict_lease(&mut self, key: &str, seen: &LeaseView) -> Result<u64, WriteFailure> {
+        self.write_view(key, |row| {
+            lease_view::evict_lease(row, seen).map(|()| row.lease_counter)
+        })
+    }
+
     /// Delete, only if the counter is still what the deleter saw.
     pub fn delete(&mut self, key: &str, expected_counter: u64) -> Result<(), WriteFailure> {
         self.conditional(key, expected_counter, None)?;
@@ -234,6 +359,8 @@ mod tests {
             owner_switches_since_checkpoint: 0,
             parent_shard_ids: Vec::new(),
             child_shard_ids: Vec::new(),
+            checkpoint_owner: None,
+            throughput_kbps: None,
             shard_index: 0,
         }
     }
@@ -279,11 +406,69 @@ mod tests {
     }
 
     #[test]
+    fn kcl3_writes_go_through_the_lease_view_conditions() {
+        let mut table = LeaseTable::default();
+        let key = "shardId-000000000000";
+        table.create_if_absent(lease(key)).unwrap();
+        let seen = table.get(key).unwrap().view();
+        assert_eq!(table.assign_lease(key, &seen, "A"), Ok(1));
+        // A second assignment from the same stale scan fails: the owner changed since.
+        assert_eq!(
+            table.assign_lease(key, &seen, "B"),
+            Err(WriteFailure::ConditionFailed)
+        );
+        let mut held = table.get(key).unwrap().view();
+        assert_eq!(
+            table.renew_lease(key, &mut held, Some(40.0)),
+            RenewOutcome::Renewed
+        );
+        assert_eq!(table.get(key).unwrap().throughput_kbps, Some(40.0));
+        let seen = table.get(key).unwrap().view();
+        table
+            .initiate_graceful_lease_handoff(key, &seen, "B")
+            .unwrap();
+        let row = table.get(key).unwrap();
+        assert_eq!(
+            (row.lease_owner.as_deref(), row.checkpoint_owner.as_deref()),
+            (Some("B"), Some("A"))
+        );
+        assert_eq!(row.actual_owner(), Some("A"));
+        // A's renewal reveals the handoff; A can still checkpoint, then transfers.
+        assert_eq!(
+            table.renew_lease(key, &mut held, Some(40.0)),
+            RenewOutcome::ShutdownRequested
+        );
+        let checkpoint = Checkpoint::Sequence {
+            seq_ix: 3,
+            text: "4".into(),
+        };
+        assert_eq!(table.checkpoint(key, 3, "A", checkpoint), Ok(4));
+        held.lease_counter = 4;
+        assert_eq!(table.transfer_lease(key, &held, "A"), Ok(5));
+        let row = table.get(key).unwrap();
+        assert_eq!(
+            (row.lease_owner.as_deref(), row.checkpoint_owner.as_deref()),
+            (Some("B"), None)
+        );
+        // A's next renewal finds the lease lost; B's eviction frees it.
+        assert_eq!(table.renew_lease(key, &mut held, None), RenewOutcome::Lost);
+        let seen = table.get(key).unwrap().view();
+        assert_eq!(table.evict_lease(key, &seen), Ok(6));
+        assert_eq!(table.get(key).unwrap().lease_owner, None);
+    }
+
+    #[test]
     fn rows_serialize_with_the_kcl_attribute_names() {
         let mut row = lease("shardId-000000000003");
         row.lease_owner = Some("worker-1".into());
         row.parent_shard_ids = vec!["shardId-000000000001".into()];
         let json = serde_json::to_value(&row).unwrap();
+        let mut handing_off = row.clone();
+        handing_off.checkpoint_owner = Some("worker-2".into());
+        handing_off.throughput_kbps = Some(12.5);
+        let v3 = serde_json::to_value(&handing_off).unwrap();
+        assert_eq!(v3["checkpointOwner"], "worker-2");
+        assert_eq!(v3["throughputKBps"], 12.5);
         assert_eq!(
             json,
             serde_json::json!({

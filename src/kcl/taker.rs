@@ -57,6 +57,9 @@ pub enum Acquisition {
     Stolen,
     /// Reclaimed by a worker restarting with the same id.
     Reclaimed,
+    /// KCL 3.x: moved on purpose from a live worker that shut its processor down first (a
+    /// graceful handoff, or a worker's graceful shutdown).
+    Handoff,
 }
 
 /// One lease the taker decided to take.
@@ -255,6 +258,8 @@ mod tests {
             owner_switches_since_checkpoint: 0,
             parent_shard_ids: Vec::new(),
             child_shard_ids: Vec::new(),
+            checkpoint_owner: None,
+            throughput_kbps: None,
             shard_index: i,
         }
     }

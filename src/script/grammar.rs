@@ -37,8 +37,8 @@ pub use lessons::{
     TASK_UNTIL,
 };
 pub use table::{
-    checkpoint, comparison, condition, keys, position, retrieval, retry, AT, AWS, COMMANDS,
-    CONSUMER, EXPECT, KCL, OPERATORS, PRODUCER, SIM, SLEEP, TIME_PASSES, UNTIL_EVERY,
+    checkpoint, comparison, condition, kcl_version, keys, position, retrieval, retry, AT, AWS,
+    COMMANDS, CONSUMER, EXPECT, KCL, OPERATORS, PRODUCER, SIM, SLEEP, TIME_PASSES, UNTIL_EVERY,
     UNTIL_TIMEOUT, WAIT, WAIT_FAST, WAIT_UNTIL,
 };
 

@@ -11,12 +11,13 @@ use super::args::Args;
 use super::aws_cli::parse_timestamp;
 use super::duration::parse_duration;
 use super::grammar::{
-    self, checkpoint, keys, position, retrieval, retry, Command, CONSUMER, KCL, PRODUCER, SIM,
+    self, checkpoint, kcl_version, keys, position, retrieval, retry, Command, CONSUMER, KCL,
+    PRODUCER, SIM,
 };
 use super::output::{self, OutputFormat};
 use super::Outcome;
 use crate::engine::ShardLimits;
-use crate::kcl::{CheckpointPolicy, InitialPosition, KclConfig, Retrieval};
+use crate::kcl::{CheckpointPolicy, InitialPosition, KclConfig, Retrieval, DEFAULT_KCL_VERSION};
 use crate::sim::{
     Batching, CliVersion, ConsumerConfig, KeyDistribution, ProducerConfig, RetryPolicy, SizeSpec,
     StartPosition, World,
@@ -433,6 +434,12 @@ fn kcl_config(args: &Args) -> Result<KclConfig, String> {
     if let Some(n) = args.number::<usize>("--max-leases-to-steal")? {
         config.max_leases_to_steal_at_one_time = n;
     }
+    config.version = match args.get("--version") {
+        None => DEFAULT_KCL_VERSION,
+        Some(kcl_version::V2) => 2,
+        Some(kcl_version::V3) => 3,
+        Some(given) => return Err(choice_error(args, "--version", given)),
+    };
     config.enable_priority_lease_assignment = !args.has("--no-priority");
     config.checkpoint_at_shard_end = !args.has("--forget-shard-end");
     config.validate()?;
@@ -509,6 +516,18 @@ pub fn kcl(world: &mut World, words: &[String]) -> Outcome {
                     let (app, id) = app_and_worker(target)?;
                     let new_id = world.restart_worker(app, id, args.optional_word(1))?;
                     Ok(format!("worker {app}/{new_id} started"))
+                }
+                "load" => {
+                    let (app, id) = app_and_worker(target)?;
+                    let given = args.word(1)?;
+                    let percent: f64 = given
+                        .trim_end_matches('%')
+                        .parse()
+                        .map_err(|_| format!("'{given}' is not a percentage from 0 to 100"))?;
+                    world.set_worker_load(app, id, percent)?;
+                    Ok(format!(
+                        "worker {app}/{id}: background load {percent}% of its CPU"
+                    ))
                 }
                 _ => {
                     let (app, id) = app_and_worker(target)?;

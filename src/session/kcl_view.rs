@@ -337,6 +337,10 @@ fn reason_text(reason: DuplicateReason, from: &str) -> String {
         DuplicateReason::ZombieOverlap => "it had lost the lease without noticing (a zombie) \
                                            and finished a batch the new owner processed too"
             .to_string(),
+        DuplicateReason::Handoff => format!(
+            "the lease was handed over{from} on purpose (KCL 3.x), but the old owner had not \
+             checkpointed everything it processed in shutdownRequested"
+        ),
     }
 }
 
@@ -455,7 +459,7 @@ mod tests {
         let script = "\
 aws kinesis create-stream --stream-name s --shard-count 1
 wait 5s
-kcl app add app --stream s --workers 1 --initial-position TRIM_HORIZON
+kcl app add app --stream s --workers 1 --initial-position TRIM_HORIZON --version 2
 producer add p --stream s --rate 1500 --keys uniform:5 --batch 500 --linger 100ms --retry backoff --attempts 30
 wait 30s
 ";
@@ -524,7 +528,7 @@ wait 30s
         // Nothing processed twice yet: nothing to explain, and the log is not read.
         let (world, _, _) = crate::script::run_script(
             "aws kinesis create-stream --stream-name s --shard-count 2\nwait 5s\n\
-             producer add p --stream s --rate 100\nkcl app add a --stream s --workers 1\nwait 30s",
+             producer add p --stream s --rate 100\nkcl app add a --stream s --workers 1 --version 2\nwait 30s",
         )
         .unwrap();
         let view = apps(&world).remove(0);

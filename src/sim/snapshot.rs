@@ -17,14 +17,18 @@
 //! consumers.{name}: stream, retrieval (polling or fan-out), shards[], records, bytes, calls,
 //!     read_throttles, iterators_expired, subscriptions, MillisBehindLatest, order_violations,
 //!     paused, delivery_latency_ms_mean, delivery_latency_ms_p99
-//! apps.{name}: stream, retrieval (polling or fan-out), processed, duplicates, duplicates_by_reason.{reason}, overlaps,
+//! apps.{name}: stream, retrieval (polling or fan-out), version (2 or 3), leader (KCL 3.x: the
+//!     worker the Leader lock names, or null), processed, duplicates,
+//!     duplicates_by_reason.{reason} (failover, steal, restart, zombie overlap, handoff), overlaps,
 //!     order_violations, delivery_latency_ms_mean, delivery_latency_ms_p99,
 //!     user_records, aggregated_records, dropped_user_records (once a KPL aggregate was read),
-//!     workers[]: id, state (running|paused|dead), leases[], processed,
+//!     workers[]: id, state (running|paused|dead), leases[], processed, cpu (KCL 3.x: the CPU
+//!                utilisation in percent of its last metrics report; absent before it),
 //!                consumers.{lease}: state, reason
 //!     leases[]: the lease table rows with the KCL's attribute names (leaseKey, leaseOwner,
 //!               leaseCounter, checkpoint, checkpointSubSequenceNumber,
-//!               ownerSwitchesSinceCheckpoint, parentShardId, childShardIds)
+//!               ownerSwitchesSinceCheckpoint, parentShardId, childShardIds, and under KCL 3.x
+//!               checkpointOwner during a handoff and throughputKBps once renewed)
 //! cost: total_usd, per_hour_usd,
 //!     items[]: name, quantity, unit, unit_price_usd, amount_usd (see `sim::cost`)
 //! ```
@@ -65,6 +69,10 @@ pub struct AppSnapshot {
     pub stream: String,
     /// `polling` or `fan-out` (`kcl app add --retrieval`).
     pub retrieval: &'static str,
+    /// The KCL version, 2 or 3 (`kcl app add --version`).
+    pub version: u8,
+    /// KCL 3.x: the worker the `Leader` lock names (null under 2.x or before an election).
+    pub leader: Option<String>,
     pub processed: u64,
     pub duplicates: u64,
     pub duplicates_by_reason: BTreeMap<&'static str, u64>,
@@ -90,6 +98,9 @@ pub struct WorkerSnapshot {
     pub state: WorkerState,
     pub leases: Vec<String>,
     pub processed: u64,
+    /// KCL 3.x: the CPU utilisation (percent) of the worker's last metrics report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<f64>,
     pub consumers: BTreeMap<String, ConsumerStateSnapshot>,
 }
 
@@ -314,6 +325,7 @@ impl World {
                         state: w.state,
                         leases: w.held_leases(),
                         processed: w.processed,
+                        cpu: w.kcl3.as_ref().and_then(|k| k.cpu_pct),
                         consumers: w
                             .consumers
                             .iter()
@@ -334,6 +346,8 @@ impl World {
                     AppSnapshot {
                         stream: app.config.stream.clone(),
                         retrieval: app.config.retrieval.as_str(),
+                        version: app.config.version,
+                        leader: app.leader().map(str::to_string),
                         processed: app.stats.processed,
                         duplicates: app.stats.total_duplicates(),
                         duplicates_by_reason: app

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::kcl::events::{DuplicateReason, KclEvent};
+use crate::kcl::events::{DuplicateReason, KclEvent, LeaseMoveKind};
 use crate::kcl::table::LeaseTable;
 
 /// Counters for the lessons.
@@ -110,6 +110,9 @@ pub struct LeaseMove {
     pub to: String,
     pub stolen: bool,
     pub at_ms: u64,
+    /// KCL 3.x: how it moved (assignment, handoff or crash), for the page's words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub how: Option<LeaseMoveKind>,
 }
 
 /// What the lease table view needs and the table itself does not keep: when each lease's
@@ -140,6 +143,7 @@ impl LeaseActivity {
                 worker,
                 from,
                 stolen,
+                how,
                 ..
             } => {
                 self.counter_changed_ms.insert(lease.clone(), at_ms);
@@ -151,9 +155,18 @@ impl LeaseActivity {
                             to: worker.clone(),
                             stolen: *stolen,
                             at_ms,
+                            how: *how,
                         },
                     );
                 }
+            }
+            // The start of a handoff leaves the counter as it was; assignLease and the
+            // transfer raise it.
+            KclEvent::LeaseAssigned { lease, how, .. } if *how != LeaseMoveKind::Handoff => {
+                self.counter_changed_ms.insert(lease.clone(), at_ms);
+            }
+            KclEvent::LeaseTransferred { lease, .. } => {
+                self.counter_changed_ms.insert(lease.clone(), at_ms);
             }
             KclEvent::LeaseDeleted { lease, .. } => {
                 self.counter_changed_ms.remove(lease);
@@ -169,6 +182,8 @@ impl LeaseActivity {
             event,
             KclEvent::LeaseCreated { .. }
                 | KclEvent::LeaseTaken { .. }
+                | KclEvent::LeaseAssigned { .. }
+                | KclEvent::LeaseTransferred { .. }
                 | KclEvent::LeaseDeleted { .. }
         ) {
             return;

@@ -171,6 +171,7 @@ impl KclApp {
             .stream(&stream)
             .and_then(|s| s.shards.get(shard as usize));
         let (mut count, mut first, mut last, mut last_arrival) = (0u64, None, None, None);
+        let mut bytes = 0u64;
         let mut latency_sum = 0u64;
         let mut children = None;
         for event in &poll.events {
@@ -191,6 +192,7 @@ impl KclApp {
                 latency_sum =
                     latency_sum.saturating_add(self.latency.record(now, record.arrival_ms));
                 count += 1;
+                bytes += record.size;
                 first.get_or_insert(record.seq_ix);
                 last = Some(record.seq_ix);
                 last_arrival = Some(record.arrival_ms);
@@ -222,6 +224,7 @@ impl KclApp {
                 last_arrival_ms: arrival,
                 started_ms: now,
                 done_ms: now + work_ms,
+                bytes,
             };
             let consumer = self.workers.get_mut(id)?.consumers.get_mut(key)?;
             consumer.batch = Some(batch);

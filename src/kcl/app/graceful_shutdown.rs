@@ -11,12 +11,16 @@
 //! workers take them once they expire (DynamoDBLeaseCoordinator.dropLease).
 //!
 //! [`KclApp::shutdown_requested`] is the path a lease leaving a live worker on purpose takes,
-//! one lease at a time; KCL 3.x's graceful lease handoff uses the same call.
+//! one lease at a time; KCL 3.x's graceful lease handoff uses the same call, and ends by
+//! transferring the lease to its new owner (`lease_assignment.rs`). The application
+//! checkpoints in `shutdownRequested` unless its policy is never to checkpoint. Under 3.x a
+//! worker's own graceful shutdown also releases the leader lock if it holds it.
 
 use super::shard_consumer::{ConsumerState, ShutdownReason};
 use super::worker::{KclTask, Wake, WorkerState};
 use super::{Events, KclApp};
 use crate::engine::Kinesis;
+use crate::kcl::config::CheckpointPolicy;
 use crate::kcl::events::{ProcessorCall, WorkerAction};
 
 impl KclApp {
@@ -37,6 +41,14 @@ impl KclApp {
         }
         worker.shutting_down = true;
         let generation = worker.generation;
+        // KCL 3.x: the LAM, the leader decider (which releases the lock) and the metrics
+        // reporter stop first; discovery and the handoff handler stop with the taker.
+        // (A dead worker's lock stays until it lapses: the process is gone.)
+        let alive = worker.state != WorkerState::Dead;
+        if let Some(w3) = worker.kcl3.as_mut().filter(|_| alive) {
+            w3.decider.shutdown(&mut self.coordinator);
+            w3.is_leader = false;
+        }
         let active: Vec<(String, ConsumerState, u64, bool)> = worker
             .consumers
             .iter()
@@ -125,10 +137,19 @@ impl KclApp {
             .get(id)
             .and_then(|w| w.consumers.get(key))
             .is_some_and(|c| c.last_processed.is_some());
-        if processed {
+        // An application that never checkpoints does not here either.
+        if processed && self.config.checkpoint != CheckpointPolicy::Never {
             self.checkpoint(id, key, now, kinesis, events);
         }
-        self.drop_lease(id, key);
+        // KCL 3.x: a lease being handed off goes to its new owner (attemptLeaseTransfer);
+        // any other is dropped, and after a worker's graceful shutdown the leader assigns it
+        // once it expires.
+        if !self.transfer_handoff(id, key, now, false, events) {
+            self.drop_lease(id, key);
+            if self.config.is_v3() && self.workers.get(id).is_some_and(|w| w.shutting_down) {
+                self.released.insert(key.to_string());
+            }
+        }
         self.shut_down(id, key, ShutdownReason::LeaseLost, now, events);
     }
 

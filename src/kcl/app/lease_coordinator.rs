@@ -5,11 +5,15 @@
 //! is the part that writes: each renewal and take is a compare-and-set on `leaseCounter`
 //! that may fail because another worker wrote first, and what succeeds becomes a lease the
 //! worker holds. The renewer also fences itself: it never renews a lease its own clock says
-//! expired, which is how a worker back from a long pause gives its leases up.
+//! expired, which is how a worker back from a long pause gives its leases up. Under KCL 3.x the
+//! renewal is the 3.x one (`LeaseTable::renew_lease`): it writes `throughputKBps`, and the
+//! old owner's renewal is how it learns of a graceful handoff.
 
+use super::lease_assignment::held_view;
 use super::worker::Held;
 use super::{Events, KclApp};
 use crate::engine::Kinesis;
+use crate::kcl::assignment::RenewOutcome;
 use crate::kcl::events::KclEvent;
 use crate::kcl::taker::{self, Acquisition, TakerSettings};
 
@@ -30,10 +34,12 @@ impl KclApp {
     /// could not renew (lost).
     pub(super) fn renew(&mut self, id: &str, now: u64, events: &mut Events) {
         let failover = self.config.failover_time_millis;
+        let v3 = self.config.is_v3();
         let Some(worker) = self.workers.get_mut(id) else {
             return;
         };
         let keys: Vec<String> = worker.held.keys().cloned().collect();
+        let mut revealed = Vec::new();
         let mut lost = Vec::new();
         let mut renewed = Vec::new();
         for key in keys {
@@ -45,17 +51,43 @@ impl KclApp {
                 lost.push((key, "expired by its own clock (it could not renew in time)"));
                 continue;
             }
-            match self.table.renew(&key, held.counter, id) {
-                Ok(counter) => {
-                    held.counter = counter;
-                    held.renewed_ms = now;
-                    renewed.push((key, counter));
+            if !v3 {
+                match self.table.renew(&key, held.counter, id) {
+                    Ok(counter) => {
+                        held.counter = counter;
+                        held.renewed_ms = now;
+                        renewed.push((key, counter));
+                    }
+                    Err(_) => lost.push((key, "renewal failed: another worker has taken it")),
                 }
-                Err(_) => lost.push((key, "renewal failed: another worker has taken it")),
+                continue;
+            }
+            // KCL 3.x: the renewal writes throughputKBps and may reveal a graceful handoff.
+            let seconds = now.saturating_sub(held.renewed_ms).max(1) as f64 / 1_000.0;
+            let kbps =
+                (held.bytes_since_renewal as f64 / 1_024.0 / seconds * 100.0).round() / 100.0;
+            let mut view = held_view(id, &key, held);
+            match self.table.renew_lease(&key, &mut view, Some(kbps)) {
+                RenewOutcome::Lost => {
+                    lost.push((key, "renewal failed: the leader gave it to another worker"))
+                }
+                outcome => {
+                    held.counter = view.lease_counter;
+                    held.renewed_ms = now;
+                    held.bytes_since_renewal = 0;
+                    if outcome == RenewOutcome::ShutdownRequested && held.handoff_to.is_none() {
+                        held.handoff_to = view.lease_owner.clone();
+                        revealed.push(key.clone());
+                    }
+                    renewed.push((key, view.lease_counter));
+                }
             }
         }
         for (key, _) in &lost {
             worker.held.remove(key);
+        }
+        for key in revealed {
+            self.handoff_revealed(id, &key, now);
         }
         for (key, counter) in renewed {
             self.renewals.push_back((key.clone(), id.to_string(), now));
@@ -99,12 +131,7 @@ impl KclApp {
                 worker.next_token += 1;
                 worker.held.insert(
                     take.lease_key.clone(),
-                    Held {
-                        counter,
-                        renewed_ms: now,
-                        acquisition: take.acquisition,
-                        token: worker.next_token,
-                    },
+                    Held::new(counter, now, take.acquisition, worker.next_token),
                 );
                 taken.push((take, counter));
             }
@@ -132,6 +159,7 @@ impl KclApp {
                 from: take.previous_owner,
                 counter,
                 stolen: take.acquisition == Acquisition::Stolen,
+                how: None,
             });
         }
     }

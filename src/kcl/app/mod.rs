@@ -25,6 +25,9 @@
 //!   lease table, the reclaim of its own leases, the start of its loops;
 //! - `lease_coordinator.rs`: the LeaseRenewer and the driving of the LeaseTaker (whose choice
 //!   is `kcl/taker.rs`);
+//! - `lease_assignment.rs`: under KCL 3.x, instead of the taker, the leader decider and
+//!   LeaseAssignmentManager, lease discovery, the metrics reporter and the graceful handoff
+//!   (whose parts are `kcl/assignment/`);
 //! - `lease_cleanup.rs`: the LeaseCleanupManager, and the one way a lease is deleted;
 //! - `shard_sync.rs`: the HierarchicalShardSyncer, which creates leases for new shards;
 //! - `scheduler.rs`: the Scheduler's loop, which starts and stops shard consumers;
@@ -37,6 +40,7 @@
 mod activity;
 mod fan_out;
 mod graceful_shutdown;
+mod lease_assignment;
 mod lease_cleanup;
 mod lease_coordinator;
 mod record_processor;
@@ -51,14 +55,17 @@ pub use activity::{
     WORKER_PROCESSED,
 };
 pub use fan_out::FanOutWaiting;
+pub use lease_assignment::Worker3;
 pub use shard_consumer::{ConsumerState, ShardConsumer, ShutdownReason};
 pub use worker::{KclTask, Wake, Worker, WorkerState};
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use super::assignment::{CoordinatorState, WorkerMetricStats};
 use super::config::KclConfig;
-use super::events::{KclEvent, WorkerAction};
+use super::events::{KclEvent, LeaseMoveKind, WorkerAction};
 use super::table::LeaseTable;
+use super::taker::Acquisition;
 use crate::engine::metrics::Series;
 use crate::engine::Kinesis;
 use crate::order::DeliveryOrder;
@@ -101,6 +108,15 @@ pub struct KclApp {
     /// The order its record processors got records in, for `order_violations`: one for the
     /// application, since the order that matters is the order it processed a key's records.
     pub order: DeliveryOrder,
+    /// KCL 3.x: `<app>-CoordinatorState` (the `Leader` lock).
+    pub coordinator: CoordinatorState,
+    /// KCL 3.x: `<app>-WorkerMetricStats`, by worker id.
+    pub worker_metrics: BTreeMap<String, WorkerMetricStats>,
+    /// KCL 3.x: per lease, how the leader (or a handoff) last moved it, until its new owner
+    /// discovers it: (from, how, the new holding's acquisition).
+    moves: BTreeMap<String, (Option<String>, LeaseMoveKind, Acquisition)>,
+    /// KCL 3.x: leases a worker dropped in its graceful shutdown, until the leader assigns them.
+    released: BTreeSet<String>,
 }
 
 /// What the application reports, each event with the time it happened.
@@ -127,6 +143,10 @@ impl KclApp {
             latency: DeliveryLatency::default(),
             activity: LeaseActivity::default(),
             order: DeliveryOrder::default(),
+            coordinator: CoordinatorState::default(),
+            worker_metrics: BTreeMap::new(),
+            moves: BTreeMap::new(),
+            released: BTreeSet::new(),
         })
     }
 
@@ -303,6 +323,11 @@ impl KclApp {
                     KclTask::Cleanup,
                 )
             }
+            KclTask::Assign
+            | KclTask::Discover
+            | KclTask::ReportMetrics
+            | KclTask::LeaderHeartbeat
+            | KclTask::ShutdownCheck => self.run_kcl3_task(id, now, task, kinesis, events),
             KclTask::Step { lease_key, token } => self
                 .step(id, &lease_key, token, now, kinesis, events)
                 .map(|at| again(at, KclTask::Step { lease_key, token }))

@@ -26,6 +26,8 @@ pub(super) struct Batch {
     pub(super) last_arrival_ms: u64,
     pub(super) started_ms: u64,
     pub(super) done_ms: u64,
+    /// The records' bytes (partition keys and data).
+    pub(super) bytes: u64,
 }
 
 impl KclApp {
@@ -97,8 +99,16 @@ impl KclApp {
                 Acquisition::Stolen => DuplicateReason::Steal,
                 Acquisition::Reclaimed => DuplicateReason::Restart,
                 Acquisition::Expired | Acquisition::Unowned => DuplicateReason::Failover,
+                Acquisition::Handoff => DuplicateReason::Handoff,
             }
         };
+        self.note_kcl3_batch(
+            id,
+            key,
+            batch.done_ms.saturating_sub(batch.started_ms),
+            batch.count,
+            batch.bytes,
+        );
         if let Some(worker) = self.workers.get_mut(id) {
             worker.processed += batch.count;
             worker

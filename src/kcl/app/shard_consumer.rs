@@ -388,7 +388,9 @@ impl KclApp {
         // The delivery point: a batch GetRecords returned goes to processRecords at once.
         let latency = &mut self.latency;
         let mut latency_sum = 0u64;
+        let mut bytes = 0u64;
         match kinesis.read(now, &iterator, self.config.max_records, |record| {
+            bytes += record.size;
             order.deliver(shard, record);
             latency_sum = latency_sum.saturating_add(latency.record(now, record.arrival_ms));
         }) {
@@ -427,6 +429,7 @@ impl KclApp {
                         last_arrival_ms: arrival,
                         started_ms: now,
                         done_ms: now + work_ms,
+                        bytes,
                     };
                     consumer.batch = Some(batch);
                     self.begin_batch(id, key, shard, now, events);

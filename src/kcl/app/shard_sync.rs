@@ -159,6 +159,8 @@ impl KclApp {
                 .map(shard_id)
                 .collect(),
             child_shard_ids: Vec::new(),
+            checkpoint_owner: None,
+            throughput_kbps: None,
             shard_index: index,
         };
         if self.table.create_if_absent(lease).is_ok() {

@@ -1,4 +1,4 @@
-//! A worker's start: the KCL Scheduler's initialization, as KCL 2.x runs it.
+//! A worker's start: the KCL Scheduler's initialization, as KCL 2.x and 3.x run it.
 //!
 //! Separate because starting is where workers of one application differ in time, and that is
 //! what makes their loops run out of step. A worker process first takes a start-up time
@@ -10,11 +10,15 @@
 //! coordinator starts: the renewer reclaims the leases the table still gives this worker id
 //! (DynamoDBLeaseRenewer.initialize), the taker runs at once and then every 20 s, the renewer
 //! every 3.3 s, the dispatch every second, and the LeaseCleanupManager's stopwatch starts.
+//! Under KCL 3.x the start-up, the wait and the reclaim are the same; the 3.x loops (leader
+//! decider and LeaseAssignmentManager, lease discovery, metrics reporter, graceful handoff
+//! handler, `lease_assignment.rs`) run instead of the taker.
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use std::collections::BTreeMap;
 
+use super::lease_assignment::Worker3;
 use super::worker::{Held, KclTask, Wake, Worker, WorkerState};
 use super::{Events, KclApp};
 use crate::engine::metrics::Series;
@@ -34,6 +38,11 @@ impl KclApp {
             None => self.retired.get(id).copied().unwrap_or(0),
         };
         let seed = crate::seeds::seed_for(self.seed, id);
+        let background_load_pct = self.workers.get(id).map_or(0.0, |w| w.background_load_pct);
+        let kcl3 = self
+            .config
+            .is_v3()
+            .then(|| Worker3::new(id, &self.config.kcl3(), background_load_pct, now));
         let mut worker = Worker {
             id: id.to_string(),
             state: WorkerState::Running,
@@ -48,6 +57,8 @@ impl KclApp {
             next_renew_ms: now + self.config.renewer_interval_ms(),
             cleanup_stopwatch_ms: now,
             shutting_down: false,
+            kcl3,
+            background_load_pct,
         };
         let startup = worker
             .rng
@@ -125,8 +136,9 @@ impl KclApp {
     }
 
     /// Starts worker `id`'s lease coordinator at `now`: it reclaims its own leases, then the
-    /// taker runs at once, the renewer one period later, the Scheduler's dispatch at once, and
-    /// the LeaseCleanupManager with its stopwatch.
+    /// taker runs at once (KCL 2.x) or the 3.x loops start (`lease_assignment.rs`), the
+    /// renewer one period later, the Scheduler's dispatch at once, and the
+    /// LeaseCleanupManager with its stopwatch.
     fn start_lease_loops(
         &mut self,
         id: &str,
@@ -139,6 +151,10 @@ impl KclApp {
         if let Some(worker) = self.workers.get_mut(id) {
             worker.next_renew_ms = now + renewer;
             worker.cleanup_stopwatch_ms = now;
+            // KCL 3.x: the metrics reporter's first period starts with it, not at process start.
+            if let Some(w3) = worker.kcl3.as_mut() {
+                w3.period_start_ms = now;
+            }
         }
         let wake = |at_ms, task| Wake {
             at_ms,
@@ -146,15 +162,20 @@ impl KclApp {
             generation,
             task,
         };
-        vec![
-            wake(now, KclTask::Take),
+        let mut loops = vec![
             wake(now + renewer, KclTask::Renew),
             wake(now, KclTask::Dispatch),
             wake(
                 now + self.config.lease_cleanup_interval_millis,
                 KclTask::Cleanup,
             ),
-        ]
+        ];
+        if self.config.is_v3() {
+            loops.extend(self.kcl3_loops(id, now, generation));
+        } else {
+            loops.insert(0, wake(now, KclTask::Take));
+        }
+        loops
     }
 
     /// A worker that restarts with the same id renews its own leases at once, even if they
@@ -176,12 +197,7 @@ impl KclApp {
             worker.next_token += 1;
             worker.held.insert(
                 key.clone(),
-                Held {
-                    counter,
-                    renewed_ms: now,
-                    acquisition: Acquisition::Reclaimed,
-                    token: worker.next_token,
-                },
+                Held::new(counter, now, Acquisition::Reclaimed, worker.next_token),
             );
             self.emit(events, now, |app| KclEvent::LeaseTaken {
                 app,
@@ -190,6 +206,7 @@ impl KclApp {
                 from: Some(id.to_string()),
                 counter,
                 stolen: false,
+                how: None,
             });
         }
     }

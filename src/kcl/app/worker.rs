@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use rand_pcg::Pcg64Mcg;
 
+use super::lease_assignment::Worker3;
 use super::shard_consumer::ShardConsumer;
 use crate::engine::metrics::Series;
 use crate::kcl::events::serialize_as_text;
@@ -56,6 +57,25 @@ pub(super) struct Held {
     /// A fresh token per holding (the KCL's concurrency token), so a consumer of an earlier
     /// holding cannot act on this one.
     pub(super) token: u64,
+    /// KCL 3.x: the new `leaseOwner` once a renewal revealed a graceful handoff (this worker
+    /// is then the `checkpointOwner`).
+    pub(super) handoff_to: Option<String>,
+    /// KCL 3.x: bytes processed on the lease since its last renewal (for `throughputKBps`).
+    pub(super) bytes_since_renewal: u64,
+}
+
+impl Held {
+    /// A lease just acquired with `counter`.
+    pub(super) fn new(counter: u64, now: u64, acquisition: Acquisition, token: u64) -> Held {
+        Held {
+            counter,
+            renewed_ms: now,
+            acquisition,
+            token,
+            handoff_to: None,
+            bytes_since_renewal: 0,
+        }
+    }
 }
 
 /// One worker of the application.
@@ -82,6 +102,12 @@ pub struct Worker {
     /// A graceful shutdown (`kcl worker remove`) is under way: the worker takes no lease and
     /// starts no shard consumer, and goes once every consumer has shut down.
     pub(super) shutting_down: bool,
+    /// KCL 3.x: the worker's leader decider, lease assignment manager, metrics reporter and
+    /// graceful shutdown handler (`None` under 2.x).
+    pub kcl3: Option<Worker3>,
+    /// The host's load besides the KCL, in percent (`kcl worker load`; KCL 3.x reports it in
+    /// its CPU utilisation). Kept across restarts: it is the machine's.
+    pub background_load_pct: f64,
 }
 
 impl Worker {
@@ -131,6 +157,17 @@ pub enum KclTask {
     Cleanup,
     /// The application's periodic shard sync (run by the first running worker).
     Sync,
+    /// KCL 3.x: the leader decider and, on the leader, the LeaseAssignmentManager (every
+    /// 2 x failover, fixed delay).
+    Assign,
+    /// KCL 3.x: lease discovery, leases whose `leaseOwner` is this worker (every 9,975 ms).
+    Discover,
+    /// KCL 3.x: the WorkerMetricStats reporter (every 30 s).
+    ReportMetrics,
+    /// KCL 3.x: the leader lock's heartbeat (every 30 s; only the holder's changes the lock).
+    LeaderHeartbeat,
+    /// KCL 3.x: the LeaseGracefulShutdownHandler's check (every 2 s).
+    ShutdownCheck,
     /// A shard consumer's next step.
     Step {
         lease_key: String,

@@ -75,11 +75,12 @@ const APP_OPTIONS: &[&str] = &[
     "--retrieval",
     "--max-leases-for-worker",
     "--max-leases-to-steal",
+    "--version",
 ];
 
 const APP_SWITCHES: &[&str] = &["--no-priority", "--forget-shard-end"];
 
-const WORKER_SUBCOMMANDS: &[&str] = &["add", "kill", "pause", "restart", "remove"];
+const WORKER_SUBCOMMANDS: &[&str] = &["add", "kill", "pause", "restart", "remove", "load"];
 
 const SIM_SUBCOMMANDS: &[&str] = &["describe", "limits", "seed", "time"];
 
@@ -409,6 +410,10 @@ fn kcl_applications_and_workers() {
     assert_eq!(
         offered("kcl app add billing --initial-position ", &world),
         ["AT_TIMESTAMP", "LATEST", "TRIM_HORIZON"]
+    );
+    assert_eq!(
+        offered("kcl app add billing --version ", &world),
+        ["2", "3"]
     );
     assert_eq!(
         offered("kcl app add billing --checkpoint ", &world),

@@ -255,6 +255,19 @@ pub const KCL: Command = group(
                     &[WORKER_WORD],
                 )
                 .changes("removes a worker"),
+                command(
+                    "load",
+                    "KCL 3.x: set the load on a worker's host besides the KCL, in percent of its CPU",
+                    &[
+                        WORKER_WORD,
+                        word(
+                            "PERCENT",
+                            Value::Number,
+                            "a percentage, as in: kcl worker load app/worker-1 80",
+                        ),
+                    ],
+                )
+                .changes("sets a worker's background load"),
             ],
         ),
     ],
@@ -612,6 +625,11 @@ const KCL_APP_OPTIONS: &[Opt] = &[
         Value::Number,
         "maxLeasesToStealAtOneTime",
     ),
+    option(
+        "--version",
+        Value::OneOf(&[kcl_version::V2, kcl_version::V3]),
+        "the KCL version: 3 (a leader assigns leases by load, the default) or 2 (each worker's lease taker)",
+    ),
     switch(
         "--no-priority",
         "turn priority lease assignment off (as KCL 1.x)",
@@ -621,6 +639,12 @@ const KCL_APP_OPTIONS: &[Opt] = &[
         "the processor does not checkpoint SHARD_END, so children never start",
     ),
 ];
+
+/// The choices of `kcl app add --version`.
+pub mod kcl_version {
+    pub const V2: &str = "2";
+    pub const V3: &str = "3";
+}
 
 /// The choices of `kcl app add --retrieval`.
 pub mod retrieval {

@@ -225,6 +225,7 @@ fn what_each_command_does_to_the_world_is_written_in_the_table() {
             "kcl worker pause",
             "kcl worker restart",
             "kcl worker remove",
+            "kcl worker load",
             "sim limits",
             "sim seed",
             "sim cli",

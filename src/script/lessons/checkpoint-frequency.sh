@@ -6,8 +6,8 @@ show stream producers kcl
 aws kinesis create-stream --stream-name payments --shard-count 1
 aws kinesis wait stream-exists --stream-name payments
 producer add shop --stream payments --rate 250
-kcl app add often --stream payments --workers 2 --initial-position TRIM_HORIZON --checkpoint every:100
-kcl app add rarely --stream payments --workers 2 --initial-position TRIM_HORIZON --checkpoint every:5000
+kcl app add often --stream payments --workers 2 --initial-position TRIM_HORIZON --checkpoint every:100 --version 2
+kcl app add rarely --stream payments --workers 2 --initial-position TRIM_HORIZON --checkpoint every:5000 --version 2
 wait 60s
 say "Two applications read the same stream of one shard with KCL 2.x (every worker runs its own lease taker), two workers each; one worker of each holds the lease, the other waits. They differ in one setting: when the record processor checkpoints."
 point app often

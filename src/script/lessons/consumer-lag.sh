@@ -6,7 +6,7 @@ show stream producers kcl charts
 aws kinesis create-stream --stream-name events --shard-count 1
 aws kinesis wait stream-exists --stream-name events
 producer add app --stream events --rate 20
-kcl app add slow --stream events --workers 1 --initial-position TRIM_HORIZON --processing 100ms --retrieval polling
+kcl app add slow --stream events --workers 1 --initial-position TRIM_HORIZON --processing 100ms --retrieval polling --version 2
 wait 1m
 point chart MillisBehindLatest
 say "The producer sends 20 records a second; the record processor takes 100 ms a record, so it processes 10 a second. The line 'slow (KCL)' on this chart, its MillisBehindLatest, keeps climbing: how far behind the newest record the records it reads are. (KCL 2.x, polling.)"

@@ -6,9 +6,9 @@ show stream kcl
 aws kinesis create-stream --stream-name s --shard-count 2
 aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 200
-kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --checkpoint every:1000
+kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --checkpoint every:1000 --version 2
 point app app
-say "The application app reads two shards with two workers, and its record processor checkpoints after the batch that reaches 1,000 records: at 100 records a second per shard, about every 10 s. This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead (a later version of Shardlab shows it)."
+say "The application app reads two shards with two workers, and its record processor checkpoints after the batch that reaches 1,000 records: at 100 records a second per shard, about every 10 s. This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead (the default of kcl app add; this lesson adds its application with --version 2)."
 wait 60s --fast
 BEFORE=$(sim describe --query apps.app.duplicates)
 STEAL=$(sim describe --query 'apps.app.duplicates_by_reason.steal || `0`')

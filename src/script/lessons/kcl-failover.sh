@@ -6,9 +6,9 @@ show stream kcl
 aws kinesis create-stream --stream-name s --shard-count 3
 aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 300
-kcl app add app --stream s --workers 3 --initial-position TRIM_HORIZON
+kcl app add app --stream s --workers 3 --initial-position TRIM_HORIZON --version 2
 point app app
-say "A KCL application, app, reads the stream s with three workers. This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead (a later version of Shardlab shows it)."
+say "A KCL application, app, reads the stream s with three workers. This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead (the default of kcl app add; this lesson adds its application with --version 2)."
 wait 90s --fast
 expect $(sim describe --query "length(apps.app.leases[?leaseOwner=='worker-1'])") == 1
 expect $(sim describe --query "length(apps.app.leases[?leaseOwner=='worker-2'])") == 1

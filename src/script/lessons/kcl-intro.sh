@@ -7,10 +7,10 @@ aws kinesis create-stream --stream-name orders --shard-count 2
 aws kinesis wait stream-exists --stream-name orders
 producer add shop --stream orders --rate 200
 say "A stream of two shards, and a producer sending 200 records a second. Reading it by hand means a GetRecords loop per shard, following splits and merges, and remembering where you were. The Kinesis Client Library (KCL) does that inside your consumer application: a Java library into which your code plugs a record processor. It reads with enhanced fan-out by default (records pushed to it over a subscription of its own, lesson enhanced-fan-out), or by polling GetRecords when told to."
-say "This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead."
+say "This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x, the default of kcl app add, has one elected leader assign the leases instead; this lesson adds its application with --version 2."
 ask "An application, billing, starts with one worker on this stream of two shards. How many rows will its lease table hold?" "One: a row per worker" "Two: a row per shard" "None until a second worker joins" answer 2 because "A lease is the right to process one shard. The table has a row per shard, whatever the number of workers; a worker holds as many leases as it can take."
 show stream producers kcl
-kcl app add billing --stream orders --workers 1 --initial-position TRIM_HORIZON
+kcl app add billing --stream orders --workers 1 --initial-position TRIM_HORIZON --version 2
 wait until $(sim describe --query 'length(apps.billing.leases)') == 2 --timeout 1m
 wait 30s
 sim describe --query 'apps.billing.leases[].[leaseKey, leaseOwner, checkpoint]' --output text

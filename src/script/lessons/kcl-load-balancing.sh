@@ -6,9 +6,9 @@ show stream kcl
 aws kinesis create-stream --stream-name s --shard-count 10
 aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 500
-kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON
+kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --version 2
 point app app
-say "The application app reads ten shards with two workers. This lesson shows KCL 2.x, where every worker runs its own lease taker every 20 s; KCL 3.x has one elected leader assign the leases by load instead (a later version of Shardlab shows it)."
+say "The application app reads ten shards with two workers. This lesson shows KCL 2.x, where every worker runs its own lease taker every 20 s; KCL 3.x has one elected leader assign the leases by load instead (the default of kcl app add; this lesson adds its application with --version 2)."
 wait 150s --fast
 expect $(sim describe --query "length(apps.app.leases[?leaseOwner=='worker-1'])") == 5
 expect $(sim describe --query "length(apps.app.leases[?leaseOwner=='worker-2'])") == 5

@@ -6,9 +6,9 @@ show stream kcl
 aws kinesis create-stream --stream-name s --shard-count 2
 aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 200
-kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON
+kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --version 2
 point app app
-say "The application app reads the two shards of s with two workers, one lease each. This lesson shows KCL 2.x (2.3 or later), where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead (a later version of Shardlab shows it)."
+say "The application app reads the two shards of s with two workers, one lease each. This lesson shows KCL 2.x (2.3 or later), where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead (the default of kcl app add; this lesson adds its application with --version 2)."
 wait 40s
 sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, checkpoint]' --output text
 

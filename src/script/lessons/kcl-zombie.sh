@@ -6,9 +6,9 @@ show stream kcl
 aws kinesis create-stream --stream-name s --shard-count 1
 aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 100
-kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --processing 8ms
+kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --processing 8ms --version 2
 point app app
-say "One shard, two workers: one holds the lease, the other waits. The record processor takes 8 ms a record, so each batch keeps the owner busy for most of the 1.5 s between reads. This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead (a later version of Shardlab shows it)."
+say "One shard, two workers: one holds the lease, the other waits. The record processor takes 8 ms a record, so each batch keeps the owner busy for most of the 1.5 s between reads. This lesson shows KCL 2.x, where every worker runs its own lease taker; KCL 3.x has one elected leader assign the leases instead (the default of kcl app add; this lesson adds its application with --version 2)."
 wait 40s
 OWNER=$(sim describe --query 'apps.app.leases[0].leaseOwner')
 sim describe --query 'apps.app.leases[].[leaseKey, leaseOwner, leaseCounter]' --output text

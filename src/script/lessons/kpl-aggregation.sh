@@ -54,8 +54,8 @@ aws kinesis get-records --shard-iterator $ITERATOR --limit 1 --query 'Records[0]
 say "The Data starts with 84mawg: base64 for F3 89 9A C2, the magic number of the KPL's aggregated record format, followed by a protobuf message holding the user records and an MD5 checksum."
 kcl app add app --stream clicks --workers 1 --initial-position LATEST
 point app app
-say "A new KCL application first waits a few seconds for its lease table (KCL 2.x and 3.x alike), then reads."
-wait until $(sim describe --query 'apps.app.user_records') > 0 --timeout 1m
+say "A new KCL application first waits up to 30 s for its lease table (KCL 2.x and 3.x alike). Under KCL 3.x, the default of kcl app add, its elected leader then assigns the leases once the workers have reported their metrics, and each worker finds its own: the first records can take about a minute."
+wait until $(sim describe --query 'apps.app.user_records') > 0 --timeout 2m
 wait 10s
 expect $(sim describe --query 'apps.app.user_records') > 30000
 sim describe --query 'apps.app.[processed, user_records]' --output text

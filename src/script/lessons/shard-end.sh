@@ -6,7 +6,7 @@ show stream producers kcl
 aws kinesis create-stream --stream-name s --shard-count 1
 aws kinesis wait stream-exists --stream-name s
 producer add p --stream s --rate 100
-kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --forget-shard-end
+kcl app add app --stream s --workers 2 --initial-position TRIM_HORIZON --forget-shard-end --version 2
 wait 30s
 point app app
 say "An application, app, reads a stream of one shard, 100 records a second, with two workers. It shows KCL 2.x, where every worker runs its own lease taker. When a shard ends, the KCL calls the record processor's shardEnded, and the processor must checkpoint there; this one does not: a bug Shardlab plays on purpose."
@@ -35,7 +35,7 @@ step "The fix"
 show stream producers kcl console
 say "The fix is in the application: call checkpoint() in shardEnded, then deploy it. Here a fixed application, fixed, starts on the same stream with its own lease table."
 ask "fixed starts from TRIM_HORIZON and reads the parent to its end. What will its lease table show then?" "The parent at SHARD_END, and the children's checkpoints moving on" "The same as app's: the children stuck at TRIM_HORIZON" "No row for the children" answer 1 because "fixed checkpoints in shardEnded, so the parent's lease reaches SHARD_END and the children's consumers, no longer waiting, process their records and checkpoint."
-task "Start the fixed application: type in the console: kcl app add fixed --stream s --workers 2 --initial-position TRIM_HORIZON" until $(sim describe --query 'length(apps.fixed.leases || `[]`)') >= 1 --hint-after 20s "Click in the console at the bottom, type the line exactly as written (Tab completes the words), and press Enter." --show "kcl app add fixed --stream s --workers 2 --initial-position TRIM_HORIZON"
+task "Start the fixed application: type in the console: kcl app add fixed --stream s --workers 2 --initial-position TRIM_HORIZON --version 2" until $(sim describe --query 'length(apps.fixed.leases || `[]`)') >= 1 --hint-after 20s "Click in the console at the bottom, type the line exactly as written (Tab completes the words), and press Enter." --show "kcl app add fixed --stream s --workers 2 --initial-position TRIM_HORIZON --version 2"
 wait until $(sim describe --query "length(apps.fixed.leases[?leaseKey=='shardId-000000000001' && checkpoint!='TRIM_HORIZON'])") == 1 --timeout 3m
 point app fixed
 sim describe --query 'apps.fixed.leases[].[leaseKey, leaseOwner, checkpoint]' --output text

@@ -6,7 +6,7 @@ show stream producers kcl
 aws kinesis create-stream --stream-name orders --shard-count 2
 aws kinesis wait stream-exists --stream-name orders
 producer add shop --stream orders --rate 200
-kcl app add billing --stream orders --workers 1 --initial-position TRIM_HORIZON --retrieval polling
+kcl app add billing --stream orders --workers 1 --initial-position TRIM_HORIZON --retrieval polling --version 2
 wait 30s
 point app billing
 say "billing reads every record of the stream: one worker holding both shards' leases. (This is KCL 2.x, where every worker runs its own lease taker; each application has its own lease table, named after it.)"
@@ -16,7 +16,7 @@ step "A second application"
 show stream producers kcl console
 ask "A second application, analytics, starts reading the same stream from TRIM_HORIZON. Which records does it get?" "The ones billing has not processed yet" "Every record, billing's too" "Half of them: the two applications share the stream" answer 2 because "Reading does not remove records. Each application keeps its own leases and checkpoints, so each reads every record from its own position."
 BILLING_SO_FAR=$(sim describe --query apps.billing.processed)
-task "Start a second application: type in the console: kcl app add analytics --stream orders --workers 1 --initial-position TRIM_HORIZON --retrieval polling" until $(sim describe --query 'length(apps.analytics.leases || `[]`)') == 2 --hint-after 20s "Click in the console at the bottom, type the line exactly as written (Tab completes the words), and press Enter." --show "kcl app add analytics --stream orders --workers 1 --initial-position TRIM_HORIZON --retrieval polling"
+task "Start a second application: type in the console: kcl app add analytics --stream orders --workers 1 --initial-position TRIM_HORIZON --retrieval polling --version 2" until $(sim describe --query 'length(apps.analytics.leases || `[]`)') == 2 --hint-after 20s "Click in the console at the bottom, type the line exactly as written (Tab completes the words), and press Enter." --show "kcl app add analytics --stream orders --workers 1 --initial-position TRIM_HORIZON --retrieval polling --version 2"
 wait until $(sim describe --query apps.analytics.processed) >= $BILLING_SO_FAR --timeout 2m
 ANALYTICS_SO_FAR=$(sim describe --query apps.analytics.processed)
 point app analytics

@@ -11,7 +11,7 @@ use super::{
     elapsed, ids, worker_id, Group, HistoryItem, HistoryKind, Line, Share, Sum, Totals, CONSOLE,
 };
 use crate::engine::EngineEvent;
-use crate::kcl::{Checkpoint, DuplicateReason, KclEvent};
+use crate::kcl::{Checkpoint, DuplicateReason, KclEvent, LeaseMoveKind};
 use crate::session::text::{and_list, int, plural};
 use crate::sim::{Event, EventKind};
 
@@ -336,33 +336,117 @@ fn kcl_line(event: &KclEvent, second: u64) -> Line {
             from,
             counter,
             stolen,
+            how,
         } => {
             let taker = worker_id(app, worker);
             let lease_name = shard_name(lease);
             let from = from.as_deref().filter(|f| !f.is_empty());
-            let text = match from {
-                None => format!(
-                    "{taker} took lease {lease_name}, which had no owner (leaseCounter now \
+            let text = match (how, from) {
+                (Some(LeaseMoveKind::Handoff), Some(previous)) => format!(
+                    "{taker} found lease {lease_name}, handed over by {} after its checkpoint, \
+                     and starts after that checkpoint (KCL 3.x discovery)",
+                    worker_id(app, previous)
+                ),
+                (Some(LeaseMoveKind::Crash), Some(previous)) => format!(
+                    "{taker} found lease {lease_name}, which the leader reassigned after {} \
+                     stopped renewing it, and starts from the last checkpoint (KCL 3.x \
+                     discovery)",
+                    worker_id(app, previous)
+                ),
+                (Some(_), _) => format!(
+                    "{taker} found lease {lease_name}, which the leader assigned to it \
+                     (KCL 3.x discovery; leaseCounter {counter})"
+                ),
+                (None, from) => match from {
+                    None => format!(
+                        "{taker} took lease {lease_name}, which had no owner (leaseCounter now \
                      {counter})"
-                ),
-                Some(previous) if previous == worker => format!(
-                    "{taker} restarted and reclaimed its own lease {lease_name} (leaseCounter \
+                    ),
+                    Some(previous) if previous == worker => format!(
+                        "{taker} restarted and reclaimed its own lease {lease_name} (leaseCounter \
                      now {counter})"
-                ),
-                Some(previous) if *stolen => format!(
-                    "{taker} stole lease {lease_name} from {} to balance the load \
+                    ),
+                    Some(previous) if *stolen => format!(
+                        "{taker} stole lease {lease_name} from {} to balance the load \
                      (leaseCounter now {counter})",
-                    worker_id(app, previous)
-                ),
-                Some(previous) => format!(
-                    "{taker} took lease {lease_name} from {}, whose lease had expired \
+                        worker_id(app, previous)
+                    ),
+                    Some(previous) => format!(
+                        "{taker} took lease {lease_name} from {}, whose lease had expired \
                      (leaseCounter now {counter})",
-                    worker_id(app, previous)
-                ),
+                        worker_id(app, previous)
+                    ),
+                },
             };
             let previous = from.map(|f| worker_id(app, f)).unwrap_or_default();
             OwnLine::new(HistoryKind::Lease, text, [lease], [taker, previous])
         }
+        KclEvent::LeaseAssigned {
+            app,
+            lease,
+            from,
+            to,
+            how,
+        } => {
+            let to_name = worker_id(app, to);
+            let lease_name = shard_name(lease);
+            let previous = from.as_deref().map(|f| worker_id(app, f));
+            let text = match (how, &previous) {
+                (LeaseMoveKind::Handoff, Some(previous)) => format!(
+                    "The leader started a graceful handoff of lease {lease_name} from {previous} \
+                     to {to_name}: leaseOwner {to_name}, checkpointOwner {previous} (KCL 3.x)"
+                ),
+                (LeaseMoveKind::Crash, Some(previous)) => format!(
+                    "The leader reassigned lease {lease_name} of {previous}, which stopped \
+                     renewing it, to {to_name} (KCL 3.x)"
+                ),
+                (_, Some(previous)) => format!(
+                    "The leader assigned lease {lease_name}, left by {previous}, to {to_name} \
+                     (KCL 3.x)"
+                ),
+                (_, None) => {
+                    format!("The leader assigned lease {lease_name} to {to_name} (KCL 3.x)")
+                }
+            };
+            OwnLine::new(
+                HistoryKind::Lease,
+                text,
+                [lease],
+                [to_name, previous.unwrap_or_default()],
+            )
+        }
+        KclEvent::LeaseTransferred {
+            app,
+            lease,
+            from,
+            to,
+            forced,
+        } => {
+            let (from, to) = (worker_id(app, from), worker_id(app, to));
+            let text = if *forced {
+                format!(
+                    "{from} transferred lease {} to {to} without finishing shutdownRequested: \
+                     the 30 s handoff timeout forced it (KCL 3.x)",
+                    shard_name(lease)
+                )
+            } else {
+                format!(
+                    "{from} finished shutdownRequested and transferred lease {} to {to}: \
+                     checkpointOwner removed (KCL 3.x)",
+                    shard_name(lease)
+                )
+            };
+            OwnLine::new(HistoryKind::Lease, text, [lease], [from, to])
+        }
+        KclEvent::LeaderElected { app, worker } => OwnLine::new(
+            HistoryKind::Lease,
+            format!(
+                "{} took the Leader lock: it now assigns the leases (KCL 3.x)",
+                worker_id(app, worker)
+            ),
+            [],
+            [worker_id(app, worker)],
+        ),
         KclEvent::LeaseLost {
             app,
             lease,
@@ -549,6 +633,10 @@ fn duplicate_cause(reason: DuplicateReason) -> &'static str {
         }
         DuplicateReason::ZombieOverlap => {
             "it had lost the lease (a zombie) but finished a batch the new owner processed too"
+        }
+        DuplicateReason::Handoff => {
+            "the lease moved on purpose (KCL 3.x) but the old owner had not checkpointed all it \
+             processed in shutdownRequested"
         }
     }
 }

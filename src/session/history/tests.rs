@@ -601,6 +601,7 @@ fn odd_events_do_not_panic_and_are_still_ordered() {
                     from: Some(String::new()),
                     counter: 0,
                     stolen: true,
+                    how: None,
                 },
             },
         },

@@ -152,6 +152,15 @@ impl World {
         Ok(())
     }
 
+    /// `kcl worker load`: the load on worker `id`'s host besides the KCL (KCL 3.x reports it
+    /// in the worker's CPU utilisation, which the leader balances by).
+    pub fn set_worker_load(&mut self, app: &str, id: &str, percent: f64) -> Result<(), String> {
+        self.apps
+            .get_mut(app)
+            .ok_or_else(|| APP.none_named(app))?
+            .set_worker_load(id, percent)
+    }
+
     /// Pauses a worker (a long GC pause) for `duration_ms`.
     pub fn pause_worker(&mut self, app: &str, id: &str, duration_ms: u64) -> Result<(), String> {
         let now = self.now_ms;
