@@ -168,6 +168,22 @@ fn a_million_records_a_second_on_a_throttled_stream_is_stopped_by_what_it_offers
     );
 }
 
+#[test]
+fn a_kpl_producer_is_stopped_by_the_user_records_it_makes() {
+    // Found by the script fuzz target (a 10 s timeout on the kpl-aggregation lesson): a KPL
+    // producer packs thousands of user records into one Kinesis record, so what reaches the
+    // shards does not bound its work; the user records it makes are bounded too.
+    let script = "aws kinesis create-stream --stream-name u --shard-count 1\nwait 3s\n\
+                  producer add p --stream u --rate 4000 --size 50 --kpl --aggregate\n\
+                  wait 40s\nsay never\n";
+    let entries = hardening::script_text(script, hardening::SCRIPT_BUDGET_MS);
+    assert!(
+        !entries.iter().any(|e| matches!(e, Entry::Say { .. })),
+        "40 s at 4,000 user records a second is over the budget of {} KPL user records",
+        hardening::MAX_KPL_USER_RECORDS
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
