@@ -367,9 +367,11 @@ fn single(shard: u32, record: Buffered) -> KinesisRecord {
 
 /// An aggregate goes with PartitionKey "a" and the first user record's hash key as its
 /// ExplicitHashKey (`kinesis_record.cc`), so it lands where its first record belongs.
-fn aggregate(shard: u32, aggregator: &Aggregator, items: Vec<Buffered>) -> KinesisRecord {
+fn aggregate(shard: u32, aggregator: &Aggregator, mut items: Vec<Buffered>) -> KinesisRecord {
     if items.len() == 1 {
-        return single(shard, items.into_iter().next().expect("one item"));
+        if let Some(only) = items.pop() {
+            return single(shard, only);
+        }
     }
     KinesisRecord {
         predicted_shard: shard,
