@@ -8,6 +8,12 @@
 //! checkpoint are counted on the row: they are the ones the next owner will process again.
 //! Every button is a `kcl worker ...` command.
 //!
+//! A KCL 3.x application says so in its header and names its leader, whose card wears a
+//! "leader" badge; each worker card has a CPU bar (its last WorkerMetricStats report) and
+//! buttons to load the host (`kcl worker load`), so a learner can make a worker busy and watch
+//! the leader move leases off it. The lease table adds `checkpointOwner` and `throughputKBps`,
+//! marks a lease being handed over, and words a recent move by how the leader made it.
+//!
 //! The panel explains itself: "processed again", "overlaps" and "out of order" are buttons that open a line
 //! saying what they are in the KCL's model and the last event behind them, with its time; each
 //! column heading of the lease table has its meaning as a tooltip, and all of them are written
@@ -21,7 +27,8 @@ use super::format;
 use crate::kcl::{ConsumerState, WorkerState};
 use crate::session::captions;
 use crate::session::kcl_view::{
-    AppView, Cause, LeaseRow, WorkerView, LEASE_COLUMNS, OUT_OF_ORDER, OVERLAPS, PROCESSED_AGAIN,
+    lease_columns, move_text, AppView, Cause, LeaseRow, WorkerView, CPU_EXPLAINED,
+    LEADER_EXPLAINED, OUT_OF_ORDER, OVERLAPS, PROCESSED_AGAIN,
 };
 
 #[derive(Properties, PartialEq)]
@@ -59,8 +66,13 @@ fn app_view(props: &KclPanelProps, app: &AppView) -> Html {
     let duplicates: u64 = app.duplicates.iter().map(|(_, n)| n).sum();
     html! {
         <div class="kcl-app" data-app={app.name.clone()}>
-            <h3>{ format!("{} reading {}", app.name, app.stream) }</h3>
+            <h3>
+                { format!("{} reading {} ", app.name, app.stream) }
+                <span class={classes!("kcl-version", app.is_kcl3().then_some("v3"))}>{ app.version_label() }</span>
+            </h3>
             <div class="kcl-counters">
+                <Explained id={format!("leases-by-{}", app.name)} bad={false}
+                    label={app.leases_by()} explanation={app.leases_by_explained()} cause={None::<Cause>} />
                 <span>{ format!("{} records processed", format::int(app.processed)) }</span>
                 <Explained id={format!("again-{}", app.name)} bad={duplicates > 0}
                     label={format!("{} processed again{}", format::int(duplicates),
@@ -78,7 +90,7 @@ fn app_view(props: &KclPanelProps, app: &AppView) -> Html {
                 { for app.workers.iter().map(|w| {
                     let full = format!("{}/{}", app.name, w.id);
                     html! {
-                        <WorkerCard key={full.clone()} app={app.name.clone()} worker={w.clone()}
+                        <WorkerCard key={full.clone()} app={app.name.clone()} worker={w.clone()} kcl3={app.is_kcl3()}
                             highlighted={props.highlighted.as_deref() == Some(full.as_str())}
                             on_run={props.on_run.clone()} on_select_worker={props.on_select_worker.clone()} />
                     }
@@ -131,6 +143,8 @@ fn Explained(props: &ExplainedProps) -> Html {
 struct WorkerCardProps {
     app: String,
     worker: WorkerView,
+    /// A KCL 3.x worker: a CPU bar and buttons that load its host.
+    kcl3: bool,
     highlighted: bool,
     on_run: Callback<String>,
     on_select_worker: Callback<String>,
@@ -162,9 +176,16 @@ fn WorkerCard(props: &WorkerCardProps) -> Html {
             .on_select_worker
             .reform(move |_: MouseEvent| full.clone())
     };
+    let load = |percent: u32| {
+        let line = format!("kcl worker load {full} {percent}");
+        props.on_run.reform(move |_: MouseEvent| line.clone())
+    };
     html! {
-        <li class={classes!("worker", worker.state.as_str(), props.highlighted.then_some("highlighted"))} data-worker={full.clone()}>
+        <li class={classes!("worker", worker.state.as_str(), props.highlighted.then_some("highlighted"), worker.leader.then_some("leader"))} data-worker={full.clone()}>
             <button class="worker-name link" onclick={select} title="Highlight this worker">{ &worker.id }</button>
+            if worker.leader {
+                <span class="badge leader-badge" title={LEADER_EXPLAINED}>{ "leader" }</span>
+            }
             <span class="worker-state">{ worker.state.as_str().to_ascii_uppercase() }</span>
             if let Some(until) = worker.paused_until_ms {
                 <span class="hint">{ format!(" until {}", format::clock(until)) }</span>
@@ -173,6 +194,7 @@ fn WorkerCard(props: &WorkerCardProps) -> Html {
                 { if worker.leases.is_empty() { "no leases".to_string() } else { worker.leases.iter().map(|l| format::short_shard(l)).collect::<Vec<_>>().join(" ") } }
             </span>
             <span class="hint">{ format!("{} processed, {}/s", format::int(worker.processed), format::int(worker.per_second)) }</span>
+            if props.kcl3 { { cpu_bar(worker) } }
             <span class="worker-actions">
                 if worker.state == WorkerState::Dead {
                     <button class="restart" onclick={command("restart")}>{ "Restart" }</button>
@@ -184,7 +206,36 @@ fn WorkerCard(props: &WorkerCardProps) -> Html {
                     <button class="pause" onclick={on_pause} title="Freeze the worker (a long garbage collection): it renews nothing meanwhile">{ "Pause" }</button>
                 }
             </span>
+            if props.kcl3 && worker.state != WorkerState::Dead {
+                <span class="worker-actions load-actions">
+                    <button class="make-busy" onclick={load(70)}
+                        title={format!("kcl worker load {full} 70: other programs on the host use 70% of its CPU")}>{ "Make busy" }</button>
+                    if worker.background_load_pct > 0.0 {
+                        <button class="clear-load" onclick={load(0)} title={format!("kcl worker load {full} 0")}>{ "Clear load" }</button>
+                    }
+                </span>
+            }
         </li>
+    }
+}
+
+/// A KCL 3.x worker's CPU as its last metrics report says it, with the background load marked.
+fn cpu_bar(worker: &WorkerView) -> Html {
+    let cpu = worker.cpu_pct.unwrap_or(0.0).clamp(0.0, 100.0);
+    // The background is part of the CPU: drawn over the fill, never past it once reported.
+    let background = match worker.cpu_pct {
+        Some(_) => worker.background_load_pct.min(cpu),
+        None => worker.background_load_pct,
+    };
+    html! {
+        <span class="cpu" title={CPU_EXPLAINED} data-cpu={worker.cpu_pct.map(|c| format!("{c:.1}")).unwrap_or_default()}>
+            <span class="cpu-bar" role="meter" aria-label={format!("CPU of {}", worker.id)}
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{cpu:.0}")}>
+                <span class="cpu-fill" style={format!("width: {cpu:.1}%")}></span>
+                <span class="cpu-background" style={format!("width: {background:.1}%")}></span>
+            </span>
+            <span class="cpu-text">{ worker.cpu_text() }</span>
+        </span>
     }
 }
 
@@ -194,7 +245,7 @@ fn lease_table(props: &KclPanelProps, app: &AppView) -> Html {
             <table class="lease-table" aria-label={format!("The lease table of {}", app.name)}>
                 <thead>
                     <tr>
-                        { for LEASE_COLUMNS.iter().map(|(head, meaning)| html! {
+                        { for lease_columns(app.version).map(|(head, meaning)| html! {
                             <th title={*meaning} data-column={*head}>{ column_head(head) }</th>
                         }) }
                     </tr>
@@ -206,7 +257,7 @@ fn lease_table(props: &KclPanelProps, app: &AppView) -> Html {
             <details class="lease-columns">
                 <summary>{ "What the columns mean" }</summary>
                 <dl>
-                    { for LEASE_COLUMNS.iter().map(|(head, meaning)| html! {
+                    { for lease_columns(app.version).map(|(head, meaning)| html! {
                         <><dt>{ *head }</dt><dd>{ *meaning }</dd></>
                     }) }
                 </dl>
@@ -238,23 +289,33 @@ fn lease_row(props: &KclPanelProps, app: &AppView, row: &LeaseRow) -> Html {
             .saturating_sub(m.at_ms.saturating_sub(crate::sim::START_MS))
             < MOVE_SHOWN_MS
     });
+    let handover = row.handover_text();
     html! {
-        <tr class={classes!(level, recent_move.is_some().then_some("moved"))}
+        <tr class={classes!(level, recent_move.is_some().then_some("moved"), handover.is_some().then_some("handing-over"))}
             data-lease={row.lease_key.clone()} data-owner={row.lease_owner.clone().unwrap_or_default()}
+            data-checkpoint-owner={row.checkpoint_owner.clone().unwrap_or_default()}
             data-counter={row.lease_counter.to_string()} style={format!("--expiry: {expiry:.2}")}>
             <td class="mono">{ &row.lease_key }</td>
             <td class="owner">
                 { row.lease_owner.clone().unwrap_or_else(|| "(none)".to_string()) }
-                if let Some(moved) = recent_move {
-                    <span class="move">{ captions::lease_moved(moved.stolen, moved.from.as_deref()) }</span>
+                if let Some(handover) = &handover {
+                    <span class="handover">{ format!(" {handover}") }</span>
+                } else if let Some(moved) = recent_move {
+                    <span class="move">{ move_text(moved) }</span>
                 }
             </td>
+            if app.is_kcl3() {
+                <td class="mono checkpoint-owner">{ row.checkpoint_owner.clone().unwrap_or_default() }</td>
+            }
             <td class="counter mono"><span key={row.lease_counter.to_string()} class="tick">{ row.lease_counter }</span></td>
             <td class="mono checkpoint" title={row.checkpoint.clone()}>{ short_checkpoint(&row.checkpoint) }</td>
             <td class="mono">{ row.owner_switches_since_checkpoint }</td>
             <td class="mono">{ if row.parent_shard_ids.is_empty() { "-".to_string() } else { row.parent_shard_ids.iter().map(|p| format::short_shard(p)).collect::<Vec<_>>().join(", ") } }</td>
+            if app.is_kcl3() {
+                <td class="mono throughput">{ row.throughput_text() }</td>
+            }
             <td class="mono">{ row.consumer_state.map_or("-", ConsumerState::as_str) }</td>
-            <td class="frozen" title={captions::lease_frozen(row.frozen_ms, row.seen_frozen_ms, app.failover_ms)}>
+            <td class="frozen" title={if app.is_kcl3() { row.frozen_title_kcl3(app.failover_ms) } else { captions::lease_frozen(row.frozen_ms, row.seen_frozen_ms, app.failover_ms) }}>
                 { format!("{:.1} s", row.frozen_ms as f64 / 1000.0) }
                 if level == Some("expired") { <span class="badge">{ "expired" }</span> }
             </td>

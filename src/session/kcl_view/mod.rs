@@ -17,6 +17,14 @@
 //! are in the KCL's model ([`PROCESSED_AGAIN`], [`OVERLAPS`]), and the event behind the last
 //! of each, with its time ([`AppView::last_processed_again`], [`AppView::last_overlap`]), read
 //! from the world's event log.
+//!
+//! KCL 3.x adds to each of these (`kcl3.rs`): the application's version and leader, each
+//! worker's CPU utilisation as its metrics report says, the lease table's `checkpointOwner` and
+//! `throughputKBps`, and a lease move worded by how the leader moved it.
+
+mod kcl3;
+
+pub use kcl3::{move_text, CPU_EXPLAINED, LEADER_EXPLAINED, TAKER_EXPLAINED};
 
 use serde::Serialize;
 
@@ -26,7 +34,7 @@ use crate::kcl::{DuplicateReason, KclEvent};
 use crate::sim::{EventKind, World, START_MS};
 
 /// One worker card.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WorkerView {
     pub id: String,
     /// running, paused or dead (serialized as those words).
@@ -40,13 +48,30 @@ pub struct WorkerView {
     /// its record processor a batch per GetRecords, about once a second, so one second alone
     /// is lumpy).
     pub per_second: u64,
+    /// KCL 3.x: whether the `Leader` lock names this worker.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub leader: bool,
+    /// KCL 3.x: the CPU utilisation (percent) of its last WorkerMetricStats report, the value
+    /// the leader reads (`workers[].cpu` in the snapshot); `None` before the first report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_pct: Option<f64>,
+    /// The host's load besides the KCL (`kcl worker load`), in percent; included in `cpu_pct`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub background_load_pct: f64,
 }
 
 /// One row of the lease table.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LeaseRow {
     pub lease_key: String,
     pub lease_owner: Option<String>,
+    /// KCL 3.x: the old owner while a graceful handoff is under way (`leaseOwner` already names
+    /// the new one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint_owner: Option<String>,
+    /// KCL 3.x: the shard's throughput its owner wrote at its last renewal, KB/s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throughput_kbps: Option<f64>,
     pub lease_counter: u64,
     pub checkpoint: String,
     pub owner_switches_since_checkpoint: u64,
@@ -82,6 +107,12 @@ impl LeaseRow {
 pub struct AppView {
     pub name: String,
     pub stream: String,
+    /// The KCL version, 2 or 3 (`kcl app add --version`).
+    #[serde(skip_serializing_if = "is_v2")]
+    pub version: u8,
+    /// KCL 3.x: the worker the `Leader` lock in the coordinator state table names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leader: Option<String>,
     pub failover_ms: u64,
     pub workers: Vec<WorkerView>,
     pub leases: Vec<LeaseRow>,
@@ -129,9 +160,18 @@ pub fn apps(world: &World) -> Vec<AppView> {
         .collect()
 }
 
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
+}
+
+fn is_v2(version: &u8) -> bool {
+    *version < 3
+}
+
 fn app_view(world: &World, app: &KclApp, causes: &Causes) -> AppView {
     let now = world.now_ms();
     let failover_ms = app.config.failover_time_millis;
+    let leader = app.leader().filter(|_| app.config.is_v3());
     let workers = app
         .workers
         .values()
@@ -152,6 +192,13 @@ fn app_view(world: &World, app: &KclApp, causes: &Causes) -> AppView {
                     .iter()
                     .sum();
                 five / 5
+            },
+            leader: leader == Some(w.id.as_str()),
+            cpu_pct: w.kcl3.as_ref().and_then(|k| k.cpu_pct),
+            background_load_pct: if app.config.is_v3() {
+                w.background_load_pct
+            } else {
+                0.0
             },
         })
         .collect();
@@ -185,6 +232,8 @@ fn app_view(world: &World, app: &KclApp, causes: &Causes) -> AppView {
             LeaseRow {
                 lease_key: lease.lease_key.clone(),
                 lease_owner: lease.lease_owner.clone(),
+                checkpoint_owner: lease.checkpoint_owner.clone(),
+                throughput_kbps: lease.throughput_kbps,
                 lease_counter: lease.lease_counter,
                 checkpoint: lease.checkpoint.as_str().to_string(),
                 owner_switches_since_checkpoint: lease.owner_switches_since_checkpoint,
@@ -200,6 +249,8 @@ fn app_view(world: &World, app: &KclApp, causes: &Causes) -> AppView {
     AppView {
         name: app.name.clone(),
         stream: app.config.stream.clone(),
+        version: app.config.version,
+        leader: leader.map(str::to_string),
         failover_ms,
         workers,
         leases,
@@ -248,7 +299,8 @@ impl<'a> Causes<'a> {
 // ------------------------------------------------------------------ what the panel says
 
 /// The lease table's columns as the panel heads them, each with what it means in plain words.
-/// The last three are not in the KCL's table: the panel works them out.
+/// The last three are not in the KCL's table: the panel works them out. `checkpointOwner` and
+/// `throughputKBps` are KCL 3.x's: [`lease_columns`] leaves them out for a 2.x application.
 pub const LEASE_COLUMNS: &[(&str, &str)] = &[
     (
         "leaseKey",
@@ -257,6 +309,15 @@ pub const LEASE_COLUMNS: &[(&str, &str)] = &[
     (
         "leaseOwner",
         "The worker that holds the lease: the only one that should process the shard's records.",
+    ),
+    (
+        "checkpointOwner",
+        "KCL 3.x only: set while a lease is handed over gracefully, empty otherwise. To move \
+         a live lease, the leader writes leaseOwner = the new worker and checkpointOwner = the \
+         old one; the old owner's next renewal fails on it, its record processor checkpoints in \
+         shutdownRequested, and it hands the lease over by removing checkpointOwner \
+         (leaseCounter + 1; forced after 30 s). The new owner starts only then, from that \
+         checkpoint.",
     ),
     (
         "leaseCounter",
@@ -282,16 +343,23 @@ pub const LEASE_COLUMNS: &[(&str, &str)] = &[
          order.",
     ),
     (
+        "throughputKBps",
+        "KCL 3.x only: the shard's throughput, in KB per second, that the owner measured and \
+         wrote with its last renewal. The leader's LeaseAssignmentManager reads it to work out \
+         how much throughput to move off a busy worker.",
+    ),
+    (
         "shard consumer",
         "What the owner's shard consumer is doing: waiting for the parent shards to be done, \
          initializing, processing records, or shutting down. Not stored in the lease table.",
     ),
     (
         "unchanged for",
-        "How long leaseCounter has not gone up. The other workers look at the table only every \
-         2 × (failoverTimeMillis + epsilon) or so; once one of them has seen the counter \
-         unchanged for failoverTimeMillis, the lease has expired and it takes it. Not stored \
-         in the lease table.",
+        "How long leaseCounter has not gone up. KCL 2.x: the other workers look at the table \
+         only every 2 × (failoverTimeMillis + epsilon) or so; once one of them has seen the \
+         counter unchanged for failoverTimeMillis, the lease has expired and it takes it. KCL \
+         3.x: the leader looks every 2 × failoverTimeMillis, and gives a lease it has seen \
+         unchanged for failoverTimeMillis to another worker. Not stored in the lease table.",
     ),
     (
         "after checkpoint",
@@ -299,6 +367,14 @@ pub const LEASE_COLUMNS: &[(&str, &str)] = &[
          next owner would process them again. Not stored in the lease table.",
     ),
 ];
+
+/// The columns of an application's lease table: all of [`LEASE_COLUMNS`] for KCL 3.x, without
+/// the 3.x attributes for 2.x.
+pub fn lease_columns(version: u8) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    LEASE_COLUMNS
+        .iter()
+        .filter(move |(head, _)| version >= 3 || !kcl3::KCL3_COLUMNS.contains(head))
+}
 
 /// What "processed again" means in the KCL's model.
 pub const PROCESSED_AGAIN: &str =
@@ -405,166 +481,4 @@ pub fn clock(elapsed_ms: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::session::{Link, Session};
-
-    #[test]
-    fn a_dead_workers_lease_freezes_turns_amber_and_moves() {
-        let mut session = Session::new(Link::decode("#seed=1").unwrap());
-        session.advance(60_000);
-        let view = apps(&session.world).remove(0);
-        assert_eq!(view.name, "analytics");
-        assert_eq!(view.workers.len(), 3);
-        assert!(
-            view.workers.iter().all(|w| w.per_second > 0),
-            "every worker processes: {:?}",
-            view.workers
-        );
-        assert_eq!(view.leases.len(), 4);
-        let row = &view.leases[1];
-        assert!(row.lease_owner.is_some());
-        assert_eq!(row.consumer_state, Some(ConsumerState::Processing));
-        assert_eq!(row.expiry(view.failover_ms), 0.0, "renewed: {row:?}");
-        assert!(row.frozen_ms < 4_000, "renewed every 3.3 s: {row:?}");
-
-        let owner = row.lease_owner.clone().unwrap();
-        let counter = row.lease_counter;
-        session.run_command(&format!("kcl worker kill analytics/{owner}"));
-        session.advance(8_000);
-        let view = apps(&session.world).remove(0);
-        let row = &view.leases[1];
-        assert_eq!(row.lease_counter, counter.max(row.lease_counter));
-        assert!(row.frozen_ms >= 8_000, "{row:?}");
-        assert!(row.expiry(view.failover_ms) > 0.5, "amber: {row:?}");
-        let dead = view.workers.iter().find(|w| w.id == owner).unwrap();
-        assert_eq!(dead.state, WorkerState::Dead);
-
-        session.advance(40_000);
-        let view = apps(&session.world).remove(0);
-        let row = &view.leases[1];
-        assert_ne!(row.lease_owner.as_deref(), Some(owner.as_str()));
-        let moved = row.last_move.clone().expect("the lease moved");
-        assert_eq!(moved.from.as_deref(), Some(owner.as_str()));
-        assert!(!moved.stolen, "taken from a dead worker, not stolen");
-        assert_eq!(
-            row.expiry(view.failover_ms),
-            0.0,
-            "renewed by its new owner"
-        );
-    }
-
-    #[test]
-    fn an_application_counts_the_records_it_processed_out_of_order() {
-        let script = "\
-aws kinesis create-stream --stream-name s --shard-count 1
-wait 5s
-kcl app add app --stream s --workers 1 --initial-position TRIM_HORIZON --version 2
-producer add p --stream s --rate 1500 --keys uniform:5 --batch 500 --linger 100ms --retry backoff --attempts 30
-wait 30s
-";
-        let mut session = Session::new(Link::start(
-            crate::session::Scenario::Script(script.into()),
-            1,
-        ));
-        session.advance(40_000);
-        let view = apps(&session.world).remove(0);
-        let counted = session.world.app("app").unwrap().order.violations();
-        assert!(counted > 0, "resent entries came late");
-        assert_eq!(view.order_violations, counted);
-        assert!(OUT_OF_ORDER.starts_with("Out of order: records of one partition key"));
-    }
-
-    #[test]
-    fn processed_again_and_overlaps_name_their_last_cause_with_its_time() {
-        // The opening scene with its application polling (its default is enhanced fan-out,
-        // whose new owner's subscription ends the old owner's, so fewer records come twice):
-        // the first worker takes every lease, the others steal theirs.
-        let scene = include_str!("default.sh").replace(
-            "--checkpoint every:500",
-            "--checkpoint every:500 --retrieval polling",
-        );
-        let mut session = Session::new(Link::start(crate::session::Scenario::Script(scene), 1));
-        session.advance(60_000);
-        let view = apps(&session.world).remove(0);
-        // worker-1 is mid-batch when worker-2 steals its lease: worker-1 finishes the batch
-        // (a zombie overlap), and worker-2 starts again after the last checkpoint (steal).
-        assert_eq!(
-            view.duplicates,
-            [
-                ("steal".to_string(), 151),
-                ("zombie overlap".to_string(), 674)
-            ]
-        );
-        assert_eq!(view.overlaps, 1);
-        let again = view.last_processed_again.expect("a cause");
-        assert_eq!(
-            again.text,
-            "Last at 0:00:27.5: worker-2 processed 48 records of shardId-000000000000 a \
-             second time: it stole the lease from worker-1 at 0:00:25.3 to balance the load, \
-             and started from the last checkpoint."
-        );
-        assert_eq!(again.at_ms, 27_570);
-        assert_eq!(
-            view.last_overlap.expect("an overlap").text,
-            "Last at 0:00:25.4: worker-2 and worker-1 processed shardId-000000000000 at the \
-             same time."
-        );
-
-        // A zombie: a worker frozen past failoverTimeMillis finishes a batch after waking.
-        let mut session = Session::new(Link::decode("#lesson=kcl-zombie").unwrap());
-        session.play_like_a_learner(100_000);
-        let view = apps(&session.world).remove(0);
-        let again = view.last_processed_again.expect("a cause");
-        assert!(
-            again.text.ends_with(
-                "a second time: it had lost the lease without noticing (a zombie) and \
-                 finished a batch the new owner processed too."
-            ),
-            "{}",
-            again.text
-        );
-
-        // Nothing processed twice yet: nothing to explain, and the log is not read.
-        let (world, _, _) = crate::script::run_script(
-            "aws kinesis create-stream --stream-name s --shard-count 2\nwait 5s\n\
-             producer add p --stream s --rate 100\nkcl app add a --stream s --workers 1 --version 2\nwait 30s",
-        )
-        .unwrap();
-        let view = apps(&world).remove(0);
-        assert!(view.processed > 0);
-        assert_eq!((view.last_processed_again, view.last_overlap), (None, None));
-    }
-
-    #[test]
-    fn the_explanations_say_what_the_kcl_does() {
-        assert!(PROCESSED_AGAIN.starts_with(
-            "Processed again: the KCL processes every record at least once, not exactly once."
-        ));
-        assert!(PROCESSED_AGAIN.contains("the new owner starts from the lease's last checkpoint"));
-        assert!(OVERLAPS
-            .starts_with("An overlap: two workers processing the same shard at the same time."));
-        assert!(OVERLAPS.contains("(a zombie, after a long garbage collection)"));
-        let heads: Vec<&str> = LEASE_COLUMNS.iter().map(|(head, _)| *head).collect();
-        assert_eq!(
-            heads,
-            [
-                "leaseKey",
-                "leaseOwner",
-                "leaseCounter",
-                "checkpoint",
-                "ownerSwitchesSinceCheckpoint",
-                "parentShardId",
-                "shard consumer",
-                "unchanged for",
-                "after checkpoint"
-            ]
-        );
-        for (head, text) in LEASE_COLUMNS {
-            assert!(text.ends_with('.') && text.len() > 40, "{head}: {text}");
-        }
-        let counter = LEASE_COLUMNS[2].1;
-        assert!(counter.contains("each checkpoint"), "{counter}");
-        assert_eq!(clock(65_300), "0:01:05.3");
-    }
-}
+mod tests;
