@@ -223,11 +223,12 @@ fn a_kcl3_application_names_its_leader_and_its_workers_cpu() {
 
 #[test]
 fn a_busy_workers_lease_is_handed_over_with_checkpoint_owner_and_worded_by_the_leader() {
-    let world = kcl3_world(
-        "kcl worker load app/worker-1 90
+    let handed = kcl3_world(
+        "kcl worker load app/worker-1 70
+wait 31s
 wait until $(sim describe --query \"length(apps.app.leases[?checkpointOwner])\") > 0 --timeout 10m --every 500ms",
     );
-    let view = apps(&world).remove(0);
+    let view = apps(&handed).remove(0);
     let row = view
         .leases
         .iter()
@@ -241,13 +242,34 @@ wait until $(sim describe --query \"length(apps.app.leases[?checkpointOwner])\")
     );
     let key = row.lease_key.clone();
 
-    // Once worker-2 discovers it, its move says the leader balanced it by a handoff.
-    let mut world = world;
-    world.advance_by(20_000);
+    // Once worker-2 discovers it, its move says the leader balanced it by a handoff (the page
+    // highlights it for 5 s: the browser test waits for the discovery as here).
+    let (_, mut runner, _) = crate::script::run_script("").unwrap();
+    let mut world = handed;
+    let mut out = Vec::new();
+    runner.run_line(
+        &format!(
+            "wait until $(sim describe --query \"apps.app.workers[?id=='worker-2'].leases[]\") contains {key} --timeout 1m --every 200ms"
+        ),
+        &mut world,
+        &mut out,
+    );
+    assert!(
+        !out.iter()
+            .any(|e| matches!(e, crate::script::Entry::Error { .. })),
+        "{out:?}"
+    );
     let view = apps(&world).remove(0);
     let row = view.leases.iter().find(|l| l.lease_key == key).unwrap();
     assert_eq!(row.checkpoint_owner, None, "handed over");
+    assert!(world.app("app").unwrap().workers["worker-2"]
+        .held_leases()
+        .contains(&key));
     let moved = row.last_move.as_ref().expect("moved");
+    assert!(
+        world.now_ms() - moved.at_ms < 1_000,
+        "the wait stops at the discovery, while the page highlights the move"
+    );
     assert_eq!(
         move_text(moved),
         " balanced by the leader: handed over by worker-1"
