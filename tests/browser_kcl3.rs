@@ -1,7 +1,8 @@
 //! Browser tests of the KCL panel for a KCL 3.x application: the header names the version and
 //! the leader, the leader's card wears a badge, every worker card has a CPU bar, "Make busy"
 //! loads a worker's host by click, and the leader's graceful handoff of a lease off the busy
-//! worker shows on the lease table as `checkpointOwner` ("handing over from A to B"). Apps are
+//! worker shows on the lease table as `checkpointOwner` ("handing over from A to B"); a removed
+//! worker's leases are assigned by the leader, and the rows say so. Apps are
 //! mounted with `live = false`: time moves only when the test types `wait` in the console.
 #![cfg(target_arch = "wasm32")]
 
@@ -136,6 +137,33 @@ async fn a_kcl3_app_names_its_leader_and_a_busy_workers_lease_is_handed_over() {
     assert_eq!(
         words.text_content().unwrap(),
         " balanced by the leader: handed over by worker-1"
+    );
+
+    // A worker's own graceful shutdown drops its leases (no handoff): the leader assigns them
+    // once it sees them expire, and the rows say so.
+    let leaving = if leader == "worker-1" {
+        "worker-2"
+    } else {
+        "worker-1"
+    };
+    console(&root, &format!("kcl worker remove app/{leaving}")).await;
+    console(
+        &root,
+        &format!(
+            "wait until $(sim describe --query \"length(apps.app.workers[?id=='{leader}'].leases[])\") \
+             == 4 --timeout 3m --every 200ms"
+        ),
+    )
+    .await;
+    let moved = root.query_selector_all(".lease-table .move").unwrap();
+    let words: Vec<String> = (0..moved.length())
+        .map(|i| moved.get(i).unwrap().text_content().unwrap())
+        .collect();
+    assert!(
+        words.contains(&format!(
+            " assigned by the leader after {leaving} shut down gracefully"
+        )),
+        "{words:?}"
     );
     root.remove();
 }

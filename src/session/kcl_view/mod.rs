@@ -322,7 +322,8 @@ pub const LEASE_COLUMNS: &[(&str, &str)] = &[
     (
         "leaseCounter",
         "Goes up by one at every write to the row: each renewal by the owner (every \
-         failoverTimeMillis / 3 or so), each checkpoint, each take. A counter that stops going \
+         failoverTimeMillis / 3 or so), each checkpoint, each take (KCL 3.x: each assignment by \
+         the leader, and the end of a handoff). A counter that stops going \
          up tells the other workers the owner is gone.",
     ),
     (
@@ -379,9 +380,10 @@ pub fn lease_columns(version: u8) -> impl Iterator<Item = &'static (&'static str
 /// What "processed again" means in the KCL's model.
 pub const PROCESSED_AGAIN: &str =
     "Processed again: the KCL processes every record at least once, not exactly once. When a \
-     lease moves (a failover, a steal to balance the load, a restart), the new owner starts \
-     from the lease's last checkpoint, so the records processed after that checkpoint are \
-     processed a second time. Record processors should be idempotent.";
+     lease moves (a failover, a restart, a KCL 2.x steal to balance the load), the new owner \
+     starts from the lease's last checkpoint, so the records processed after that checkpoint \
+     are processed a second time. A KCL 3.x graceful handoff lets the old owner checkpoint \
+     first, in shutdownRequested. Record processors should be idempotent.";
 
 /// What "overlaps" means in the KCL's model.
 pub const OVERLAPS: &str =

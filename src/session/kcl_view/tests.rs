@@ -359,3 +359,47 @@ fn a_crashed_workers_lease_is_reassigned_by_the_leader_and_a_2x_app_keeps_its_wo
     let heads: Vec<&str> = lease_columns(2).map(|(head, _)| *head).collect();
     assert!(!heads.contains(&"checkpointOwner") && !heads.contains(&"throughputKBps"));
 }
+
+#[test]
+fn a_removed_workers_leases_are_assigned_by_the_leader_without_a_handoff() {
+    // KCL 3.x's graceful worker shutdown drops its leases after shutdownRequested: no
+    // checkpointOwner; the leader assigns them once it sees them expire. (Settled first: at
+    // 90 s the leader may still be handing a lease to the worker about to leave.)
+    let world = kcl3_world("wait 3m");
+    assert!(apps(&world)[0]
+        .leases
+        .iter()
+        .all(|l| l.checkpoint_owner.is_none()));
+    let leader = world.app("app").unwrap().leader().unwrap().to_string();
+    let leaving = if leader == "worker-1" {
+        "worker-2"
+    } else {
+        "worker-1"
+    };
+    let mut world = world;
+    world.remove_worker("app", leaving).unwrap();
+    let mut handed_over = false;
+    for _ in 0..240 {
+        world.advance_by(500);
+        handed_over |= apps(&world)[0]
+            .leases
+            .iter()
+            .any(|l| l.checkpoint_owner.is_some());
+    }
+    assert!(!handed_over, "a worker's own shutdown is not a handoff");
+    let view = apps(&world).remove(0);
+    let moved: Vec<String> = view
+        .leases
+        .iter()
+        .filter_map(|l| l.last_move.as_ref())
+        .filter(|m| m.from.as_deref() == Some(leaving))
+        .map(move_text)
+        .collect();
+    assert!(!moved.is_empty(), "its leases moved");
+    for text in moved {
+        assert_eq!(
+            text,
+            format!(" assigned by the leader after {leaving} shut down gracefully")
+        );
+    }
+}
