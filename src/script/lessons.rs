@@ -68,6 +68,7 @@ static LESSONS: &[Lesson] = &[
     lesson!("kcl-duplicates"),
     lesson!("checkpoint-frequency"),
     lesson!("kcl-load-balancing"),
+    lesson!("kcl3-assignment"),
     lesson!("two-applications"),
     lesson!("consumer-lag"),
     lesson!("kcl-resharding"),
