@@ -69,6 +69,7 @@ static LESSONS: &[Lesson] = &[
     lesson!("checkpoint-frequency"),
     lesson!("kcl-load-balancing"),
     lesson!("kcl3-assignment"),
+    lesson!("graceful-handoff"),
     lesson!("two-applications"),
     lesson!("consumer-lag"),
     lesson!("kcl-resharding"),
