@@ -70,6 +70,7 @@ static LESSONS: &[Lesson] = &[
     lesson!("kcl-load-balancing"),
     lesson!("kcl3-assignment"),
     lesson!("graceful-handoff"),
+    lesson!("kcl-versions"),
     lesson!("two-applications"),
     lesson!("consumer-lag"),
     lesson!("kcl-resharding"),
