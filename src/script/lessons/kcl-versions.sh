@@ -22,7 +22,7 @@ expect $OLD0 > 0
 expect $NEW0 == 0
 sim describe --query "[apps.old.workers[].[id, length(leases)], apps.new.workers[].[id, length(leases)]]" --output text
 point app old
-say "Five minutes in, each application has shared its six leases between its two workers. old's workers started together, one took every free lease, and the other stole its share: the KCL panel already counts $OLD0 records old processed again (reason steal). In new, $LEADER holds the Leader lock: it assigned the leases and moved them between the workers by handoff, and new has processed $NEW0 records twice."
+say "Five minutes in, each application has shared its six leases between its two workers. old's workers started together: one took most of the free leases, and the other stole from it until the counts were even: the KCL panel already counts $OLD0 records old processed again (reason steal). In new, $LEADER holds the Leader lock: it assigned the leases and moved them between the workers by handoff, and new has processed $NEW0 records twice."
 
 step "A worker joins KCL 2.x"
 show stream kcl console
