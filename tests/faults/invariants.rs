@@ -3,8 +3,17 @@
 //!
 //! They hold for a polling application and a fan-out one alike: they speak of what the record
 //! processors were given and what the lease table recorded, not of how records reached the
-//! shard consumers (so none needed adapting for fan-out). The last one is about the fan-out
+//! shard consumers (so none needed adapting for fan-out). The seventh is about the fan-out
 //! consumers of the world's own that the schedule adds beside the application.
+//!
+//! They hold for KCL 2.x and 3.x alike, because a worker begins holding a lease with a
+//! LeaseTaken either way: 2.x's taker writes it when it takes (or steals) a lease, 3.x's
+//! discovery when it finds a lease the leader assigned it or a handoff transferred to it, and
+//! both when a restarted worker reclaims its own. The ownership the checks follow is that, not
+//! the table's `leaseOwner`: during a 3.x graceful handoff `leaseOwner` already names the new
+//! owner while the old one, its `checkpointOwner`, still renews, processes and checkpoints
+//! until `shutdownRequested` is done, as it should. The eighth is 3.x's alone: a planned lease
+//! move is clean.
 
 use std::collections::BTreeMap;
 

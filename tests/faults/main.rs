@@ -8,8 +8,10 @@
 //! changes, a capacity mode switch, a day-long outage that lets retention trim records,
 //! producers changing rate, key distribution or pausing, fan-out consumers of the world's own
 //! joining and leaving, and a fan-out application's stream consumer deregistered behind its
-//! back. Then the faults stop, every worker comes back, the producers stop, and the
-//! application catches up.
+//! back. Half the applications run KCL 3.x (a leader assigning leases by load, graceful
+//! handoffs), with faults of their own besides: graceful removals, a host's background load
+//! changing, workers joining, the leader crashing or freezing. Then the faults stop, every
+//! worker comes back, the producers stop, and the application catches up.
 //!
 //! After each run the checks in `invariants.rs` must hold (see [`check`]); a failing seed prints the line
 //! that reproduces it alone, with its fault schedule:

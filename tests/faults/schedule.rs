@@ -478,10 +478,12 @@ pub(crate) fn run(seed: u64) -> Run {
     for name in &all_producers {
         world.pause_producer(name, None).unwrap();
     }
-    // Paused workers wake within 45 s; leases then move within two failover times; each
-    // generation of children waits for its parents (polled every 10 s), and a new child's
-    // lease may wait for the next shard sync (every minute). Twenty minutes is plenty; the
-    // run stops as soon as every shard's last record was processed.
+    // Paused workers wake within 45 s; leases then move within two failover times (KCL 3.x:
+    // a crashed leader's lock lapses after 120 s first, then the new leader assigns every
+    // 2 x failover, and a handoff ends within 30 s); each generation of children waits for
+    // its parents (polled every 10 s), and a new child's lease may wait for the next shard
+    // sync (every minute). Twenty minutes is plenty; the run stops as soon as every shard's
+    // last record was processed.
     for _ in 0..40 {
         world.advance_by(30_000);
         if caught_up(&world) {
