@@ -508,3 +508,30 @@ fn a_released_lease_reclaimed_under_the_same_id_then_crashed_moves_as_a_crash() 
         "worded as a crash, not as the release of the graceful shutdown before: {moves:?}"
     );
 }
+
+/// The same when nobody reassigned the lease during the pause (a lone worker, its own leader):
+/// on waking, its discovery finds the expired lease still in its name and holds it again, but
+/// the record processor's checkpoint in `shutdownRequested` is of the earlier holding and
+/// fails, so the lease is not released: the next owner gets it as after a crash.
+#[test]
+fn a_lone_worker_paused_then_removed_leaves_its_leases_as_in_a_crash() {
+    let mut world = world(5, 2, 60.0);
+    world.add_kcl_app("app", config(), 1).unwrap();
+    world.advance_by(120_000);
+    let held = leases_of(&world, "worker-1");
+    assert_eq!(held.len(), 2);
+    world.pause_worker("app", "worker-1", 30_000).unwrap();
+    world.advance_by(30_000);
+    let removed_at = world.now_ms();
+    world.remove_worker("app", "worker-1").unwrap();
+    world.advance_by(10_000);
+    assert!(!world.app("app").unwrap().workers.contains_key("worker-1"));
+    world.add_worker("app", Some("worker-2")).unwrap();
+    world.advance_by(120_000);
+    let moves = moves_from(&world, removed_at, "worker-1");
+    assert_eq!(moves.len(), 2, "{moves:?}");
+    assert!(
+        moves.iter().all(|(_, how)| *how == LeaseMoveKind::Crash),
+        "{moves:?}"
+    );
+}

@@ -150,13 +150,18 @@ impl KclApp {
         }
         // KCL 3.x: a lease being handed off goes to its new owner (attemptLeaseTransfer);
         // any other is dropped, and after a worker's graceful shutdown the leader assigns it
-        // once it expires. Only a lease the worker still held is released: one it lost
-        // meanwhile (paused past its expiry, so its checkpoint here failed) moves as after a
-        // crash, from the checkpoint before.
-        let held = self
-            .workers
-            .get(id)
-            .is_some_and(|w| w.held.contains_key(key));
+        // once it expires. Only a lease the worker still held for this consumer is released
+        // (the holding the checkpoint writes through: same token, renewed within failoverTime):
+        // one it lost meanwhile (paused past its expiry, so its checkpoint here failed, even if
+        // discovery found the lease again since under a new holding) moves as after a crash,
+        // from the checkpoint before.
+        let failover = self.config.failover_time_millis;
+        let held = self.workers.get(id).is_some_and(|w| {
+            let token = w.consumers.get(key).map(|c| c.token);
+            w.held.get(key).is_some_and(|h| {
+                Some(h.token) == token && now.saturating_sub(h.renewed_ms) <= failover
+            })
+        });
         if !self.transfer_handoff(id, key, now, false, events) {
             self.drop_lease(id, key);
             if held && self.config.is_v3() && self.workers.get(id).is_some_and(|w| w.shutting_down)
