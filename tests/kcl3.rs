@@ -352,3 +352,186 @@ fn a_kcl3_application_reads_every_record_once_across_a_split_and_a_merge_parents
         }
     }
 }
+
+/// The moves of `from`'s leases the leader wrote since `from_ms`: (lease, how).
+fn moves_from(world: &World, from_ms: u64, from: &str) -> Vec<(String, LeaseMoveKind)> {
+    assignments(world, from_ms)
+        .into_iter()
+        .filter(|(_, _, old, ..)| old.as_deref() == Some(from))
+        .map(|(_, lease, _, _, how)| (lease, how))
+        .collect()
+}
+
+/// Fan-out: a worker whose stream consumer was deregistered under it (its shard consumers
+/// back in INITIALIZING, registering it again) and is then removed still asks its record
+/// processors `shutdownRequested`, which checkpoint: the new owner processes nothing twice.
+/// (The fault schedules found it: the model dropped such leases at once, without a
+/// checkpoint, as if the processors had never been initialized.)
+#[test]
+fn a_worker_removed_while_its_fan_out_consumers_reinitialize_checkpoints_in_shutdown_requested() {
+    let mut world = world(7, 4, 200.0);
+    let app = KclConfig {
+        checkpoint: CheckpointPolicy::Interval(20_000),
+        retrieval: shardlab::kcl::Retrieval::FanOut,
+        ..config()
+    };
+    world.add_kcl_app("app", app, 2).unwrap();
+    world.advance_by(240_000);
+    let held = leases_of(&world, "worker-1");
+    assert!(!held.is_empty());
+    let arn = world
+        .kinesis()
+        .stream("s")
+        .unwrap()
+        .consumer("app")
+        .unwrap()
+        .arn
+        .clone();
+    world
+        .call("DeregisterStreamConsumer", &json!({"ConsumerARN": arn}))
+        .unwrap();
+    let reinitializing = |world: &World| {
+        world.app("app").unwrap().workers["worker-1"]
+            .consumers
+            .values()
+            .any(|c| c.state == shardlab::kcl::ConsumerState::Initializing)
+    };
+    for _ in 0..100 {
+        if reinitializing(&world) {
+            break;
+        }
+        world.advance_by(50);
+    }
+    assert!(
+        reinitializing(&world),
+        "a shard consumer of worker-1 is back in INITIALIZING"
+    );
+    let removed_at = world.now_ms();
+    world.remove_worker("app", "worker-1").unwrap();
+    world.advance_by(240_000);
+    let asked = world
+        .kcl_trace()
+        .iter()
+        .filter(|(at, _)| *at >= removed_at)
+        .filter(|(_, e)| {
+            matches!(e, KclEvent::ProcessorCalled { worker, call: shardlab::kcl::ProcessorCall::ShutdownRequested, .. } if worker == "worker-1")
+        })
+        .count();
+    assert_eq!(
+        asked,
+        held.len(),
+        "every processor of worker-1 was asked to shut down"
+    );
+    assert_eq!(leases_of(&world, "worker-2").len(), 4);
+    let app = world.app("app").unwrap();
+    assert_eq!(
+        app.stats.total_duplicates(),
+        0,
+        "{:?}",
+        app.stats.duplicates
+    );
+}
+
+/// A worker paused past its leases' expiry while shutting down gracefully lost them before
+/// `shutdownRequested` could checkpoint (the checkpoint fails): the leader's reassignment is
+/// worded as after a crash, and its duplicates as failover, not as a planned move's.
+#[test]
+fn a_worker_paused_through_its_graceful_shutdown_loses_its_leases_as_in_a_crash() {
+    let mut world = settled(3);
+    let leader = world.app("app").unwrap().leader().unwrap().to_string();
+    let victim = ["worker-1", "worker-2", "worker-3"]
+        .into_iter()
+        .find(|id| *id != leader && !leases_of(&world, id).is_empty())
+        .unwrap()
+        .to_string();
+    let paused_at = world.now_ms();
+    world.pause_worker("app", &victim, 16_000).unwrap();
+    world.advance_by(5_000);
+    world.remove_worker("app", &victim).unwrap();
+    world.advance_by(120_000);
+    assert!(!world.app("app").unwrap().workers.contains_key(&victim));
+    let failed = world.kcl_trace().iter().any(|(at, e)| {
+        *at >= paused_at
+            && matches!(e, KclEvent::CheckpointFailed { worker, .. } if *worker == victim)
+    });
+    assert!(
+        failed,
+        "shutdownRequested's checkpoint failed: the lease had expired"
+    );
+    let moves = moves_from(&world, paused_at, &victim);
+    assert!(!moves.is_empty());
+    assert!(
+        moves.iter().all(|(_, how)| *how == LeaseMoveKind::Crash),
+        "{moves:?}"
+    );
+    let app = world.app("app").unwrap();
+    assert!(
+        !app.stats
+            .duplicates
+            .contains_key(&shardlab::kcl::DuplicateReason::Handoff),
+        "{:?}",
+        app.stats.duplicates
+    );
+}
+
+/// A lease a graceful shutdown dropped, reclaimed by a new process under the same worker id,
+/// then lost in a crash, moves as after a crash (it is no longer the released one).
+#[test]
+fn a_released_lease_reclaimed_under_the_same_id_then_crashed_moves_as_a_crash() {
+    let mut world = settled(4);
+    let leader = world.app("app").unwrap().leader().unwrap().to_string();
+    let victim = ["worker-1", "worker-2", "worker-3"]
+        .into_iter()
+        .find(|id| *id != leader && !leases_of(&world, id).is_empty())
+        .unwrap()
+        .to_string();
+    let held = leases_of(&world, &victim);
+    world.remove_worker("app", &victim).unwrap();
+    world.advance_by(1_000);
+    assert!(!world.app("app").unwrap().workers.contains_key(&victim));
+    world.add_worker("app", Some(&victim)).unwrap();
+    world.advance_by(5_000);
+    assert_eq!(
+        world.app("app").unwrap().workers[&victim].held_leases(),
+        held,
+        "the new process reclaimed them"
+    );
+    let killed_at = world.now_ms();
+    world.kill_worker("app", &victim).unwrap();
+    world.advance_by(120_000);
+    // (The leader may start a handoff of one to balance first; it never completes.)
+    let mut moves = moves_from(&world, killed_at, &victim);
+    moves.retain(|(_, how)| *how != LeaseMoveKind::Handoff);
+    assert_eq!(moves.len(), held.len(), "{moves:?}");
+    assert!(
+        moves.iter().all(|(_, how)| *how == LeaseMoveKind::Crash),
+        "worded as a crash, not as the release of the graceful shutdown before: {moves:?}"
+    );
+}
+
+/// The same when nobody reassigned the lease during the pause (a lone worker, its own leader):
+/// on waking, its discovery finds the expired lease still in its name and holds it again, but
+/// the record processor's checkpoint in `shutdownRequested` is of the earlier holding and
+/// fails, so the lease is not released: the next owner gets it as after a crash.
+#[test]
+fn a_lone_worker_paused_then_removed_leaves_its_leases_as_in_a_crash() {
+    let mut world = world(5, 2, 60.0);
+    world.add_kcl_app("app", config(), 1).unwrap();
+    world.advance_by(120_000);
+    let held = leases_of(&world, "worker-1");
+    assert_eq!(held.len(), 2);
+    world.pause_worker("app", "worker-1", 30_000).unwrap();
+    world.advance_by(30_000);
+    let removed_at = world.now_ms();
+    world.remove_worker("app", "worker-1").unwrap();
+    world.advance_by(10_000);
+    assert!(!world.app("app").unwrap().workers.contains_key("worker-1"));
+    world.add_worker("app", Some("worker-2")).unwrap();
+    world.advance_by(120_000);
+    let moves = moves_from(&world, removed_at, "worker-1");
+    assert_eq!(moves.len(), 2, "{moves:?}");
+    assert!(
+        moves.iter().all(|(_, how)| *how == LeaseMoveKind::Crash),
+        "{moves:?}"
+    );
+}

@@ -8,8 +8,10 @@
 //! changes, a capacity mode switch, a day-long outage that lets retention trim records,
 //! producers changing rate, key distribution or pausing, fan-out consumers of the world's own
 //! joining and leaving, and a fan-out application's stream consumer deregistered behind its
-//! back. Then the faults stop, every worker comes back, the producers stop, and the
-//! application catches up.
+//! back. Half the applications run KCL 3.x (a leader assigning leases by load, graceful
+//! handoffs), with faults of their own besides: graceful removals, a host's background load
+//! changing, workers joining, the leader crashing or freezing. Then the faults stop, every
+//! worker comes back, the producers stop, and the application catches up.
 //!
 //! After each run the checks in `invariants.rs` must hold (see [`check`]); a failing seed prints the line
 //! that reproduces it alone, with its fault schedule:
@@ -47,6 +49,7 @@ const PARTS: u64 = 4;
 fn run_seeds(seeds: impl Iterator<Item = u64>) {
     let mut failures = Vec::new();
     let (mut runs, mut on_demand, mut self_scaled, mut fan_out, mut kpl) = (0, 0, 0, 0, 0);
+    let (mut kcl3, mut handoffs) = (0, 0);
     for seed in seeds {
         runs += 1;
         let mut run = run(seed);
@@ -54,6 +57,13 @@ fn run_seeds(seeds: impl Iterator<Item = u64>) {
         self_scaled += usize::from(run.on_demand && run.self_scaled);
         fan_out += usize::from(run.fan_out);
         kpl += usize::from(run.kpl);
+        kcl3 += usize::from(run.kcl3);
+        handoffs += usize::from(
+            run.world
+                .kcl_trace()
+                .iter()
+                .any(|(_, e)| matches!(e, KclEvent::LeaseTransferred { forced: false, .. })),
+        );
         // A fan-out run is there to read through subscriptions: its records must have come
         // that way, not merely been processed.
         let pushed = if run.fan_out && run.subscription_records == 0 {
@@ -87,6 +97,15 @@ fn run_seeds(seeds: impl Iterator<Item = u64>) {
     assert!(
         kpl > 0 || runs < 16,
         "none of {runs} runs had a KPL producer"
+    );
+    // Half the applications run KCL 3.x, and their faults move leases by graceful handoff:
+    // among 16 seeds, some do both (the planned-move invariant has something to check).
+    assert!(
+        (kcl3 > 0 && handoffs > 0) || runs < 16,
+        "of {runs} runs, {kcl3} had a KCL 3.x application, {handoffs} a graceful handoff"
+    );
+    println!(
+        "{runs} runs: {on_demand} ON_DEMAND ({self_scaled} scaled by themselves), {fan_out} fan-out, {kpl} with a KPL producer, {kcl3} KCL 3.x ({handoffs} with a graceful handoff)"
     );
 }
 

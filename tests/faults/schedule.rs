@@ -47,6 +47,9 @@ pub(crate) struct Run {
     /// Whether a KPL producer ran, and the user records it got acknowledged.
     pub(crate) kpl: bool,
     pub(crate) kpl_user_records_put: u64,
+    /// Whether the application ran KCL 3.x (a leader assigning leases, graceful handoffs)
+    /// rather than 2.x (every worker's lease taker).
+    pub(crate) kcl3: bool,
 }
 
 pub(crate) fn marks_now(world: &World) -> Mark {
@@ -219,7 +222,13 @@ pub(crate) fn run(seed: u64) -> Run {
     } else {
         Retrieval::Polling
     };
+    // Half the applications run KCL 3.x. Like the KPL producer's, the choice and the 3.x
+    // faults come from a random source of their own: the main one draws exactly what it drew
+    // before, so a 2.x seed runs as it did before 3.x joined the schedules.
+    let mut kcl3_rng = Pcg64Mcg::seed_from_u64(seed ^ 0x6b63_6c33);
+    let kcl3 = kcl3_rng.random_bool(0.5);
     let config = KclConfig {
+        version: if kcl3 { 3 } else { 2 },
         retrieval,
         initial_position: InitialPosition::TrimHorizon,
         failover_time_millis: failover_ms,
@@ -228,7 +237,8 @@ pub(crate) fn run(seed: u64) -> Run {
     };
     let initial_workers = rng.random_range(1..=4);
     schedule.push(format!(
-        "app: {initial_workers} workers, failover {failover_ms} ms, {checkpoint:?}, {}",
+        "app: KCL {}.x, {initial_workers} workers, failover {failover_ms} ms, {checkpoint:?}, {}",
+        config.version,
         if fan_out {
             "reading with enhanced fan-out"
         } else {
@@ -436,11 +446,10 @@ pub(crate) fn run(seed: u64) -> Run {
             }
             _ => ("nothing".into(), Ok(())),
         };
-        let outcome = match outcome {
-            Ok(()) => String::new(),
-            Err(e) => format!(" (refused: {})", e.lines().next().unwrap_or("")),
-        };
-        schedule.push(format!("at {at} ms: {what}{outcome}"));
+        note(&mut schedule, at, &what, outcome);
+        if kcl3 {
+            kcl3_fault(&mut world, &mut kcl3_rng, &mut schedule);
+        }
     }
 
     // The faults stop: dead workers come back, at least one worker runs, producers run on
@@ -469,10 +478,12 @@ pub(crate) fn run(seed: u64) -> Run {
     for name in &all_producers {
         world.pause_producer(name, None).unwrap();
     }
-    // Paused workers wake within 45 s; leases then move within two failover times; each
-    // generation of children waits for its parents (polled every 10 s), and a new child's
-    // lease may wait for the next shard sync (every minute). Twenty minutes is plenty; the
-    // run stops as soon as every shard's last record was processed.
+    // Paused workers wake within 45 s; leases then move within two failover times (KCL 3.x:
+    // a crashed leader's lock lapses after 120 s first, then the new leader assigns every
+    // 2 x failover, and a handoff ends within 30 s); each generation of children waits for
+    // its parents (polled every 10 s), and a new child's lease may wait for the next shard
+    // sync (every minute). Twenty minutes is plenty; the run stops as soon as every shard's
+    // last record was processed.
     for _ in 0..40 {
         world.advance_by(30_000);
         if caught_up(&world) {
@@ -519,7 +530,70 @@ pub(crate) fn run(seed: u64) -> Run {
         subscription_records,
         kpl,
         kpl_user_records_put,
+        kcl3,
     }
+}
+
+/// Writes one fault and how it went into the schedule.
+fn note(schedule: &mut Vec<String>, at: u64, what: &str, outcome: Result<(), String>) {
+    let outcome = match outcome {
+        Ok(()) => String::new(),
+        Err(e) => format!(" (refused: {})", e.lines().next().unwrap_or("")),
+    };
+    schedule.push(format!("at {at} ms: {what}{outcome}"));
+}
+
+/// KCL 3.x: after each fault of the main schedule, sometimes one that only 3.x has a word
+/// for, drawn from the 3.x random source: a graceful removal (the leases are dropped after
+/// `shutdownRequested` and the leader assigns them), a worker's background load changing (the
+/// leader moves leases off a busy worker by graceful handoff), a worker joining (handoffs
+/// to balance onto it), and the leader in particular crashing or freezing (the `Leader` lock
+/// holds until it lapses, and nobody assigns meanwhile).
+fn kcl3_fault(world: &mut World, rng: &mut Pcg64Mcg, schedule: &mut Vec<String>) {
+    if !rng.random_bool(0.5) {
+        return;
+    }
+    world.advance_by(rng.random_range(1_000..15_000));
+    let at = world.elapsed_ms();
+    let live = workers(world, Some(WorkerState::Running));
+    let pick = (!live.is_empty()).then(|| live[rng.random_range(0..live.len())].clone());
+    let leader = world
+        .app("app")
+        .and_then(|app| app.leader())
+        .map(str::to_string);
+    let (what, outcome): (String, Result<(), String>) = match (rng.random_range(0..6), pick) {
+        (0, Some(w)) => (
+            format!("{w} shuts down gracefully"),
+            world.remove_worker("app", &w),
+        ),
+        (1 | 2, Some(w)) => {
+            let load = [0.0, 20.0, 50.0, 80.0, 95.0][rng.random_range(0..5)];
+            (
+                format!("{w}'s host load becomes {load}%"),
+                world.set_worker_load("app", &w, load),
+            )
+        }
+        (3, _) => (
+            "a worker joins".into(),
+            world.add_worker("app", None).map(|_| ()),
+        ),
+        (4, _) => match leader {
+            Some(l) => (format!("kill the leader {l}"), world.kill_worker("app", &l)),
+            None => ("kill the leader (there is none)".into(), Ok(())),
+        },
+        (5, _) => match leader {
+            Some(l) => {
+                let ms = rng.random_range(1_000..45_000);
+                (
+                    format!("pause the leader {l} for {ms} ms"),
+                    world.pause_worker("app", &l, ms),
+                )
+            }
+            None => ("pause the leader (there is none)".into(), Ok(())),
+        },
+        _ => ("nothing (no live worker)".into(), Ok(())),
+    };
+    note(schedule, at, &what, outcome);
 }
 
 /// Whether the application processed the last record of every shard still listed.

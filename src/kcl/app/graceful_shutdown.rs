@@ -49,25 +49,32 @@ impl KclApp {
             w3.decider.shutdown(&mut self.coordinator);
             w3.is_leader = false;
         }
-        let active: Vec<(String, ConsumerState, u64, bool)> = worker
+        let active: Vec<(String, bool, u64, bool)> = worker
             .consumers
             .iter()
             .filter(|(_, c)| c.state != ConsumerState::ShutdownComplete)
-            .map(|(key, c)| (key.clone(), c.state, c.token, c.in_flight()))
+            .map(|(key, c)| {
+                (
+                    key.clone(),
+                    c.has_processor_to_ask(),
+                    c.token,
+                    c.in_flight(),
+                )
+            })
             .collect();
         let dead = worker.state == WorkerState::Dead;
         let mut wakes = Vec::new();
-        for (key, state, token, in_flight) in active {
+        for (key, ask, token, in_flight) in active {
             if dead {
                 break;
             }
-            match state {
+            match ask {
                 // The record processor was never initialized: nothing to ask it.
-                ConsumerState::WaitingOnParentShards | ConsumerState::Initializing => {
+                false => {
                     self.drop_lease(id, &key);
                     self.shut_down(id, &key, ShutdownReason::LeaseLost, now, events);
                 }
-                _ => {
+                true => {
                     self.request_shutdown(id, &key, now, events);
                     if !in_flight {
                         wakes.push(Wake {
@@ -143,10 +150,22 @@ impl KclApp {
         }
         // KCL 3.x: a lease being handed off goes to its new owner (attemptLeaseTransfer);
         // any other is dropped, and after a worker's graceful shutdown the leader assigns it
-        // once it expires.
+        // once it expires. Only a lease the worker still held for this consumer is released
+        // (the holding the checkpoint writes through: same token, renewed within failoverTime):
+        // one it lost meanwhile (paused past its expiry, so its checkpoint here failed, even if
+        // discovery found the lease again since under a new holding) moves as after a crash,
+        // from the checkpoint before.
+        let failover = self.config.failover_time_millis;
+        let held = self.workers.get(id).is_some_and(|w| {
+            let token = w.consumers.get(key).map(|c| c.token);
+            w.held.get(key).is_some_and(|h| {
+                Some(h.token) == token && now.saturating_sub(h.renewed_ms) <= failover
+            })
+        });
         if !self.transfer_handoff(id, key, now, false, events) {
             self.drop_lease(id, key);
-            if self.config.is_v3() && self.workers.get(id).is_some_and(|w| w.shutting_down) {
+            if held && self.config.is_v3() && self.workers.get(id).is_some_and(|w| w.shutting_down)
+            {
                 self.released.insert(key.to_string());
             }
         }

@@ -407,8 +407,13 @@ impl KclApp {
             if let Some(w3) = self.workers.get_mut(id).and_then(|w| w.kcl3.as_mut()) {
                 w3.requested.insert(key.clone());
             }
-            match self.consumer_state(id, &key) {
-                Some(ConsumerState::Processing) => {
+            let consumer = self.workers.get(id).and_then(|w| w.consumers.get(&key));
+            let state = consumer.map(|c| c.state);
+            let ask = consumer.is_some_and(|c| c.has_processor_to_ask());
+            match state {
+                // PROCESSING, or back in INITIALIZING with records processed (its iterator or
+                // stream consumer gone): the processor checkpoints in shutdownRequested.
+                Some(ConsumerState::Processing | ConsumerState::Initializing) if ask => {
                     self.request_shutdown(id, &key, now, events);
                     // The next step, once the batch in flight (if any) is done, calls
                     // shutdownRequested.

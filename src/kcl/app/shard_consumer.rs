@@ -95,6 +95,19 @@ impl ShardConsumer {
         }
     }
 
+    /// Whether a shutdown must go through the record processor (SHUTDOWN_REQUESTED, then
+    /// `shutdownRequested`, where it checkpoints) rather than end at once: it was initialized
+    /// and may have processed records. A consumer back in INITIALIZING within its holding (its
+    /// iterator or its stream consumer gone) has processed some; one still waiting on its
+    /// parents, or initializing for the first time, has nothing to checkpoint.
+    pub(super) fn has_processor_to_ask(&self) -> bool {
+        match self.state {
+            ConsumerState::WaitingOnParentShards => false,
+            ConsumerState::Initializing => self.last_processed.is_some(),
+            _ => true,
+        }
+    }
+
     /// Whether the record processor is working on a batch right now.
     pub fn in_flight(&self) -> bool {
         self.batch.is_some()

@@ -191,6 +191,9 @@ impl KclApp {
             let Ok(counter) = self.table.renew(&key, counter, id) else {
                 continue;
             };
+            // KCL 3.x: a lease a graceful shutdown left behind is held again (a new process
+            // under the old id): if it moves later, it is not the one that was released.
+            self.released.remove(&key);
             let Some(worker) = self.workers.get_mut(id) else {
                 return;
             };
