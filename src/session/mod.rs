@@ -36,6 +36,8 @@ pub mod play;
 pub mod text;
 pub mod view;
 
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod playback;
 mod timeline;
 
