@@ -14,7 +14,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn killing_a_worker_by_click_moves_its_lease_to_a_new_owner_one_counter_higher() {
-    let root = mount("#seed=1&t=60000", false).await;
+    // KCL 2.x: the other workers' lease takers see the lease frozen, then take it.
+    let root = mount(&opening_kcl2_link(1, 60_000, ""), false).await;
     let rows = lease_rows(&root);
     assert_eq!(rows.len(), 4, "a lease per shard");
     let (lease, owner, _) = rows[1].clone();
@@ -213,7 +214,8 @@ async fn the_console_runs_the_getting_started_steps_and_shows_the_records_data()
 
 #[wasm_bindgen_test]
 async fn the_event_list_filters_by_worker_and_picks_highlight_the_picture() {
-    let root = mount("#seed=1&t=30000", false).await;
+    let root = mount("#seed=1", false).await;
+    until_analytics_reads(&root).await;
     let select: HtmlSelectElement = find(&root, "#history-worker").dyn_into().unwrap();
     let worker = "analytics/worker-2";
     select.set_value(worker);

@@ -119,17 +119,11 @@ async fn share_link_shows_the_link_in_a_popover_under_the_toolbar() {
 #[wasm_bindgen_test]
 async fn the_kcl_panel_explains_processed_again_overlaps_and_its_columns() {
     style_the_page();
-    // The opening scene with its application polling (its default, enhanced fan-out, ends the
-    // old owner's subscription as soon as the thief's starts, so its steals cost fewer records).
-    let scene = include_str!("../src/session/default.sh").replace(
-        "--checkpoint every:500",
-        "--checkpoint every:500 --retrieval polling",
-    );
-    let mut link = shardlab::session::Link::start(shardlab::session::Scenario::Script(scene), 1);
-    // A new application's workers wait 1-30 s on its empty lease table before the leases
-    // exist (KCL 2.x's and 3.x's Scheduler), so the first steals come later.
-    link.time_ms = 60_000;
-    let root = mount(&link.encode(), false).await;
+    // The opening scene with its application on KCL 2.x, whose lease takers steal, and polling
+    // (its default, enhanced fan-out, ends the old owner's subscription as soon as the thief's
+    // starts, so its steals cost fewer records). A new application's workers wait 1-30 s on
+    // its empty lease table before the leases exist, so the first steals come later.
+    let root = mount(&opening_kcl2_link(1, 60_000, " --retrieval polling"), false).await;
     let counter = find(&root, ".lease-table th[data-column='leaseCounter']");
     assert!(
         attr(&counter, "title").starts_with("Goes up by one at every write to the row"),

@@ -46,7 +46,9 @@ async fn the_kcl_panel_and_a_consumers_lane_show_the_records_out_of_order() {
         "consumer add c1 --stream orders --shard-id shardId-000000000001 --shard-iterator-type TRIM_HORIZON --idle 1s",
     )
     .await;
-    console(&root, "wait 40s").await;
+    // Once analytics (KCL 3.x: its leader assigns the leases 40-70 s after the start) reads.
+    until_analytics_reads(&root).await;
+    console(&root, "wait 20s").await;
     console(
         &root,
         "echo APP=$(sim describe --query apps.analytics.order_violations) C1=$(sim describe --query consumers.c1.order_violations)",

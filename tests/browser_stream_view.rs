@@ -136,8 +136,8 @@ async fn a_split_parent_stays_as_a_closed_lane_that_takes_no_writes() {
 async fn five_readers_on_a_shard_are_drawn_and_their_refused_reads_are_red() {
     let root = mount("", false).await;
     // The opening scene's application, analytics, reads with fan-out once its leases exist
-    // (its workers first wait 1-30 s on the empty lease table).
-    console(&root, "wait 45s").await;
+    // (KCL 3.x: its leader assigns them 40-70 s after the start).
+    until_analytics_reads(&root).await;
     for i in 1..=5 {
         console(&root, &format!("consumer add reader-{i} --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST")).await;
     }
@@ -380,8 +380,10 @@ async fn an_on_demand_stream_shows_its_mode_and_how_it_scales_and_cannot_be_spli
 
 #[wasm_bindgen_test]
 async fn the_delivery_latency_chart_draws_a_line_per_reader() {
-    // The default scene's KCL application, analytics, reads the stream from the start.
+    // The default scene's KCL application, analytics, reads the stream once its leader has
+    // assigned the leases.
     let root = mount("", false).await;
+    until_analytics_reads(&root).await;
     steps(&root, 300).await;
     click(&root, "#more-tab-metrics").await;
     let figure = find(&root, "figure[data-chart='latency']");
@@ -402,7 +404,7 @@ async fn the_delivery_latency_chart_draws_a_line_per_reader() {
 async fn a_fan_out_consumer_is_a_pipe_of_its_own_beside_the_shared_read_gauges() {
     let root = mount("", false).await;
     // The opening scene's application, analytics, reads with fan-out once its leases exist.
-    console(&root, "wait 45s").await;
+    until_analytics_reads(&root).await;
     console(
         &root,
         "consumer add fast --stream orders --shard-id shardId-000000000001 --shard-iterator-type LATEST --efo",

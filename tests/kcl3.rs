@@ -88,6 +88,26 @@ fn settled(seed: u64) -> World {
 }
 
 #[test]
+fn a_new_applications_first_leases_are_spread_over_its_workers() {
+    // No lease has a throughputKBps yet and every worker reports only its idle CPU: the
+    // leader's extrapolation still raises each receiver's CPU, so the first assignment spreads
+    // the leases instead of giving them all to one worker.
+    let mut world = world(3, 6, 60.0);
+    world.add_kcl_app("app", config(), 3).unwrap();
+    let first = (0..120)
+        .find_map(|_| {
+            world.advance_by(1_000);
+            let moves = assignments(&world, 0);
+            (moves.len() >= 6).then_some(moves)
+        })
+        .expect("the leader assigned the six leases within two minutes");
+    for id in ["worker-1", "worker-2", "worker-3"] {
+        let got = first.iter().filter(|(.., to, _)| to == id).count();
+        assert_eq!(got, 2, "{id} got {got} of the first six: {first:?}");
+    }
+}
+
+#[test]
 fn the_leader_reassigns_a_crashed_workers_leases_20_to_50_seconds_later() {
     let mut world = settled(1);
     let leader = world.app("app").unwrap().leader().unwrap().to_string();

@@ -468,8 +468,10 @@ mod tests {
     use super::*;
     use crate::session::{Link, Session};
 
+    /// The opening scene once its application has processed every shard for 20 s.
     fn busy_session() -> Session {
         let mut session = Session::new(Link::decode("#seed=3").unwrap());
+        crate::session::fixtures::until_analytics_processes(&mut session);
         session.advance(20_000);
         session
     }

@@ -36,6 +36,8 @@ pub mod play;
 pub mod text;
 pub mod view;
 
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod playback;
 mod timeline;
 
@@ -61,7 +63,7 @@ const TRANSCRIPT_KEPT: usize = 2_000;
 /// The speed a session starts at.
 const DEFAULT_SPEED: f64 = 1.0;
 
-/// The page's opening scene: a 4-shard stream, three producers (one with a hot key) and a KCL
+/// The page's opening scene: a 4-shard stream, three producers (one with a hot key) and a KCL 3.x
 /// application with three workers.
 pub const DEFAULT_SCENARIO: &str = include_str!("default.sh");
 

@@ -132,3 +132,33 @@ pub fn lease_rows(root: &Element) -> Vec<LeaseRowText> {
         })
         .collect()
 }
+
+/// Waits, by the console, until the opening scene's KCL 3.x application `analytics` holds all
+/// four leases: its leader assigns them some 40-70 s after the start.
+pub async fn until_analytics_reads(root: &Element) {
+    console(
+        root,
+        "wait until $(sim describe --query \"length(apps.analytics.workers[].leases[])\") == 4 \
+         --timeout 3m --every 500ms",
+    )
+    .await;
+}
+
+/// The opening scene with its application on KCL 2.x (and `options`), for the tests of 2.x's
+/// lease taker: steals, "taken from", a lease going amber then red on the takers' clocks.
+pub fn opening_scene_kcl2(options: &str) -> String {
+    let line = "--checkpoint every:500";
+    let scene = shardlab::session::DEFAULT_SCENARIO;
+    assert!(scene.contains(line), "the opening scene's application line");
+    scene.replace(line, &format!("{line} --version 2{options}"))
+}
+
+/// A link to the opening scene with its application on KCL 2.x, at `time_ms`.
+pub fn opening_kcl2_link(seed: u64, time_ms: u64, options: &str) -> String {
+    let mut link = shardlab::session::Link::start(
+        shardlab::session::Scenario::Script(opening_scene_kcl2(options)),
+        seed,
+    );
+    link.time_ms = time_ms;
+    link.encode()
+}

@@ -44,6 +44,13 @@ pub struct Kcl3Config {
     /// Simulated CPU: percent of one core per record processed per second. Not an AWS figure:
     /// a plausible cost chosen for the simulator (1,000 records/s cost 5 % of a core).
     pub cpu_pct_per_record_per_s: f64,
+    /// Simulated CPU of a worker that processes nothing, in percent: the worker process's own
+    /// threads (the JVM, the KCL's renewer, discovery and metrics loops). Not an AWS figure: a
+    /// plausible floor chosen for the simulator. It matters when the leader first assigns an
+    /// application's leases: with every worker at exactly 0 % the decider's extrapolation adds
+    /// nothing (it scales by the fleet average), so all new leases would go to one worker; a
+    /// real JVM never reports 0 %, and with a floor the first leases spread over the workers.
+    pub idle_cpu_pct: f64,
 }
 
 impl Default for Kcl3Config {
@@ -75,6 +82,7 @@ impl Kcl3Config {
             graceful_handoff_timeout_ms: 30_000,
             shutdown_check_ms: 2_000,
             cpu_pct_per_record_per_s: 0.005,
+            idle_cpu_pct: 2.0,
         }
     }
 

@@ -19,8 +19,9 @@
 //!   from the leader ([`super::decider`]).
 //!
 //! The simulated CPU ([`simulated_cpu_pct`]) is the simulator's own: the share of the period
-//! the worker spent in `processRecords`, plus a cost per record, plus a background load in
-//! percent that `kcl worker load APP/ID PERCENT` will set (everything else on the host).
+//! the worker spent in `processRecords`, plus a cost per record, plus the worker process's own
+//! idle CPU (`Kcl3Config::idle_cpu_pct`), plus a background load in percent that
+//! `kcl worker load APP/ID PERCENT` sets (everything else on the host).
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -97,13 +98,14 @@ pub fn simulated_cpu_pct(
     background_pct: f64,
     config: &Kcl3Config,
 ) -> f64 {
+    let base = config.idle_cpu_pct + background_pct;
     if period_ms == 0 {
-        return background_pct.clamp(0.0, 100.0);
+        return base.clamp(0.0, 100.0);
     }
     let seconds = period_ms as f64 / 1_000.0;
     let processing = 100.0 * busy_ms as f64 / period_ms as f64;
     let per_record = config.cpu_pct_per_record_per_s * records as f64 / seconds;
-    (background_pct + processing + per_record).clamp(0.0, 100.0)
+    (base + processing + per_record).clamp(0.0, 100.0)
 }
 
 /// A worker's WorkerMetricStatsManager and reporter.
@@ -146,10 +148,11 @@ impl WorkerMetricsReporter {
     }
 
     /// The 30 s report: the samples' average joins the window (the last `metrics_kept`
-    /// values), and the row is written with `lut` = now. With no sample, the background load.
+    /// values), and the row is written with `lut` = now. With no sample, the idle and
+    /// background load.
     pub fn report(&mut self, now_ms: u64, config: &Kcl3Config) -> WorkerMetricStats {
         let average = if self.samples.is_empty() {
-            self.background_load_pct
+            simulated_cpu_pct(0, 0, 0, self.background_load_pct, config)
         } else {
             self.samples.iter().sum::<f64>() / self.samples.len() as f64
         };
@@ -173,7 +176,11 @@ mod tests {
 
     #[test]
     fn the_leader_reads_the_ema_of_the_last_ten_reports() {
-        let config = Kcl3Config::default();
+        // Without the idle floor, so the reports are the background loads.
+        let config = Kcl3Config {
+            idle_cpu_pct: 0.0,
+            ..Kcl3Config::default()
+        };
         let mut reporter = WorkerMetricsReporter::new("A");
         reporter.set_background_load(20.0);
         let mut row = reporter.report(30_000, &config);
@@ -196,14 +203,18 @@ mod tests {
     #[test]
     fn cpu_counts_processing_time_records_and_background_load() {
         let config = Kcl3Config::default();
-        // Busy 300 ms of each second, 1,000 records/s, 20 % background.
+        // Busy 300 ms of each second, 1,000 records/s, 20 % background: 2 % idle + 20 % + 30 %
+        // + 5 %.
         let cpu = simulated_cpu_pct(300, 1_000, 1_000, 20.0, &config);
-        assert!((cpu - 55.0).abs() < 1e-9, "{cpu}");
+        assert!((cpu - 57.0).abs() < 1e-9, "{cpu}");
         assert_eq!(simulated_cpu_pct(2_000, 0, 1_000, 50.0, &config), 100.0);
         let mut reporter = WorkerMetricsReporter::new("A");
         reporter.sample(100, 0, 1_000, &config);
         reporter.sample(300, 0, 1_000, &config);
-        assert_eq!(reporter.report(30_000, &config).sts[CPU], vec![20.0]);
+        assert_eq!(reporter.report(30_000, &config).sts[CPU], vec![22.0]);
+        // A worker that processes nothing still reports its own idle CPU.
+        let mut idle = WorkerMetricsReporter::new("B");
+        assert_eq!(idle.report(30_000, &config).sts[CPU], vec![2.0]);
     }
 
     #[test]

@@ -4,7 +4,9 @@ use crate::session::{Link, Session};
 
 #[test]
 fn a_dead_workers_lease_freezes_turns_amber_and_moves() {
-    let mut session = Session::new(Link::decode("#seed=1").unwrap());
+    // KCL 2.x: the lease takers judge expiry by the counter frozen for failoverTimeMillis, and
+    // one of them takes the lease.
+    let mut session = crate::session::fixtures::opening_session_kcl2(1, "");
     session.advance(60_000);
     let view = apps(&session.world).remove(0);
     assert_eq!(view.name, "analytics");
@@ -70,14 +72,10 @@ wait 30s
 
 #[test]
 fn processed_again_and_overlaps_name_their_last_cause_with_its_time() {
-    // The opening scene with its application polling (its default is enhanced fan-out,
-    // whose new owner's subscription ends the old owner's, so fewer records come twice):
-    // the first worker takes every lease, the others steal theirs.
-    let scene = include_str!("../default.sh").replace(
-        "--checkpoint every:500",
-        "--checkpoint every:500 --retrieval polling",
-    );
-    let mut session = Session::new(Link::start(crate::session::Scenario::Script(scene), 1));
+    // The opening scene with its application on KCL 2.x and polling (its default is enhanced
+    // fan-out, whose new owner's subscription ends the old owner's, so fewer records come
+    // twice): the first worker takes every lease, the others steal theirs.
+    let mut session = crate::session::fixtures::opening_session_kcl2(1, " --retrieval polling");
     session.advance(60_000);
     let view = apps(&session.world).remove(0);
     // worker-1 is mid-batch when worker-2 steals its lease: worker-1 finishes the batch
@@ -319,11 +317,12 @@ fn a_crashed_workers_lease_is_reassigned_by_the_leader_and_a_2x_app_keeps_its_wo
     } else {
         "worker-1"
     };
+    // The leases the victim holds when it dies (the leader may have balanced others away
+    // from it by a handoff before: those moves are not the crash's).
+    let held = world.app("app").unwrap().workers[victim].held_leases();
+    assert!(!held.is_empty());
     let world = {
         let mut world = world;
-        assert!(!world.app("app").unwrap().workers[victim]
-            .held_leases()
-            .is_empty());
         world.kill_worker("app", victim).unwrap();
         // The leader sees the leases expire within 20-40 s, or once the dead worker's metrics
         // are 60 s old if it was their best candidate; the new owner finds them within 10 s.
@@ -331,22 +330,18 @@ fn a_crashed_workers_lease_is_reassigned_by_the_leader_and_a_2x_app_keeps_its_wo
         world
     };
     let view = apps(&world).remove(0);
-    let moved: Vec<String> = view
-        .leases
-        .iter()
-        .filter_map(|l| l.last_move.as_ref())
-        .filter(|m| m.from.as_deref() == Some(victim))
-        .map(move_text)
-        .collect();
-    assert!(!moved.is_empty(), "the victim's leases moved");
-    for text in moved {
+    for key in &held {
+        let row = view.leases.iter().find(|l| &l.lease_key == key).unwrap();
+        assert_ne!(row.lease_owner.as_deref(), Some(victim), "{row:?}");
+        let moved = row.last_move.as_ref().expect("the victim's lease moved");
+        assert_eq!(moved.from.as_deref(), Some(victim), "{moved:?}");
         assert_eq!(
-            text,
+            move_text(moved),
             format!(" reassigned by the leader: {victim} stopped renewing it")
         );
     }
 
-    let mut session = Session::new(Link::decode("#seed=1").unwrap());
+    let mut session = crate::session::fixtures::opening_session_kcl2(1, "");
     session.advance(10_000);
     let view = apps(&session.world).remove(0);
     assert_eq!(view.version_label(), "KCL 2.x");
@@ -376,29 +371,32 @@ fn a_removed_workers_leases_are_assigned_by_the_leader_without_a_handoff() {
     } else {
         "worker-1"
     };
+    let held = world.app("app").unwrap().workers[leaving].held_leases();
+    assert!(!held.is_empty());
     let mut world = world;
     world.remove_worker("app", leaving).unwrap();
     let mut handed_over = false;
     for _ in 0..240 {
         world.advance_by(500);
+        // The leader may balance the two workers left by handoffs of their own; none is the
+        // leaving worker's.
         handed_over |= apps(&world)[0]
             .leases
             .iter()
-            .any(|l| l.checkpoint_owner.is_some());
+            .any(|l| l.checkpoint_owner.as_deref() == Some(leaving));
     }
     assert!(!handed_over, "a worker's own shutdown is not a handoff");
+    // The leases it held when it left. (Its WorkerMetricStats row counts as live for 60 s:
+    // until then the leader may hand it one of the other worker's leases, which it never
+    // takes; that lease is later reassigned as a crash's, and is not checked here.)
     let view = apps(&world).remove(0);
-    let moved: Vec<String> = view
-        .leases
-        .iter()
-        .filter_map(|l| l.last_move.as_ref())
-        .filter(|m| m.from.as_deref() == Some(leaving))
-        .map(move_text)
-        .collect();
-    assert!(!moved.is_empty(), "its leases moved");
-    for text in moved {
+    for key in &held {
+        let row = view.leases.iter().find(|l| &l.lease_key == key).unwrap();
+        assert_ne!(row.lease_owner.as_deref(), Some(leaving), "{row:?}");
+        let moved = row.last_move.as_ref().expect("its lease moved");
+        assert_eq!(moved.from.as_deref(), Some(leaving), "{moved:?}");
         assert_eq!(
-            text,
+            move_text(moved),
             format!(" assigned by the leader after {leaving} shut down gracefully")
         );
     }

@@ -75,7 +75,7 @@ fn a_split_child_over_its_limit_spends_burst_credit_then_refuses() {
 #[test]
 fn a_closed_parent_stays_as_a_closed_lane_with_its_records_and_readers() {
     let mut session = Session::new(Link::decode("").unwrap());
-    session.advance(10_000);
+    crate::session::fixtures::until_analytics_processes(&mut session);
     session.run_command(SPLIT_SHARD_1);
     session.advance(10_000);
     let stream = session.view().stream.unwrap();
@@ -126,8 +126,9 @@ fn a_closed_lane_goes_when_its_shard_expires() {
 #[test]
 fn five_readers_on_one_shard_are_drawn_and_their_refused_reads_said() {
     let mut session = Session::new(Link::decode("").unwrap());
-    // The opening scene's KCL workers create their leases within 35 s of starting.
-    session.advance(40_000);
+    // Once the opening scene's KCL application reads every shard (its leader assigns the
+    // leases 40-70 s after the start).
+    crate::session::fixtures::until_analytics_processes(&mut session);
     for i in 1..=5 {
         session.run_command(&format!(
             "consumer add reader-{i} --stream orders --shard-id shardId-000000000000 --shard-iterator-type LATEST"
@@ -374,7 +375,7 @@ fn an_on_demand_stream_says_how_it_scales_then_why_it_split() {
 #[test]
 fn a_fan_out_subscription_is_a_pipe_with_its_own_gauge_beside_the_shared_reads() {
     let mut session = Session::new(Link::decode("").unwrap());
-    session.advance(12_000);
+    crate::session::fixtures::until_analytics_processes(&mut session);
     session.run_command(
         "consumer add fast --stream orders --shard-id shardId-000000000001 --shard-iterator-type LATEST --efo",
     );
