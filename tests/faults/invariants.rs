@@ -590,14 +590,27 @@ fn planned_move_is_clean(
     };
     // The old owner's holding that the move ended: the one of its last batch started before
     // the new owner took the lease.
-    let Some(old_holding) = batches
+    let Some(last_old) = batches
         .iter()
         .filter(|d| d.worker == old && d.started_ms <= taken)
         .max_by_key(|d| d.started_ms)
-        .map(|d| d.holding)
     else {
         return Ok(());
     };
+    let old_holding = last_old.holding;
+    // Unless the old owner took the lease again after that batch and let it go before
+    // processing anything (a worker paused past expiry loses the lease by its own clock,
+    // rediscovers it, and is shut down before its new shard consumer starts): then the holding
+    // the move ended processed nothing, and what the earlier holding processed after its last
+    // checkpoint was lost with the expiry, as after a crash, not with the planned move.
+    let taken_again = processing.takes.get(lease).is_some_and(|takes| {
+        takes
+            .iter()
+            .any(|(at, who)| *who == old && *at > last_old.started_ms && *at <= taken)
+    });
+    if taken_again {
+        return Ok(());
+    }
     let Some(first_new) = batches
         .iter()
         .filter(|d| d.worker == new && d.started_ms >= taken)
