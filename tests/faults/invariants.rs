@@ -343,34 +343,42 @@ fn a_record_is_processed_twice_only_after_an_ownership_change(
             .get(lease.as_str())
             .cloned()
             .unwrap_or_default();
-        // Each holding's first batch, and the take that began it (the worker's latest take
-        // at or before that batch).
-        let mut holdings: BTreeMap<(&str, u64), (u64, u64)> = BTreeMap::new();
+        // Each holding's first batch, and the take that began it: the worker's latest take at
+        // or before that batch, and before the take of its next holding (a worker numbers its
+        // holdings in the order it takes the lease, so a holding's take comes before the
+        // next one's). The bound matters when a paused worker wakes: its old holding's
+        // shard consumer may start one batch (a zombie's) in the very millisecond the worker
+        // finds its lease expired and takes it again as a new holding.
+        let mut holdings: BTreeMap<(&str, u64), u64> = BTreeMap::new();
         for d in ds {
             let first = holdings
                 .entry((d.worker.as_str(), d.holding))
-                .or_insert((d.started_ms, 0));
-            first.0 = first.0.min(d.started_ms);
+                .or_insert(d.started_ms);
+            *first = (*first).min(d.started_ms);
         }
-        let mut began: BTreeMap<(u64, &str), u64> = BTreeMap::new();
-        for ((worker, holding), (first, take)) in holdings.iter_mut() {
-            match lease_takes
+        let mut next_take: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for ((worker, holding), first) in holdings.iter().rev() {
+            let bound = next_take.get(worker).copied();
+            let take = lease_takes
                 .iter()
                 .filter(|(at, w)| *w == *worker && *at <= *first)
+                .filter(|(at, _)| bound.is_none_or(|(next, _)| *at < next))
                 .map(|(at, _)| *at)
-                .next_back()
-            {
-                Some(at) => *take = at,
-                None => {
+                .next_back();
+            match (take, bound) {
+                (Some(at), _) => {
+                    next_take.insert(worker, (at, *holding));
+                }
+                (None, Some((at, later))) if lease_takes.iter().any(|(t, w)| *w == *worker && *t <= *first) => {
+                    return Err(format!(
+                        "{lease}: two holdings of {worker} ({holding} and {later}) began with the one take at {at}"
+                    ))
+                }
+                (None, _) => {
                     return Err(format!(
                         "{lease}: {worker} processed it from {first} without ever taking it"
                     ))
                 }
-            }
-            if let Some(other) = began.insert((*take, worker), *holding) {
-                return Err(format!(
-                    "{lease}: two holdings of {worker} ({other} and {holding}) began with the one take at {take}"
-                ));
             }
         }
         let mut sorted = ds.clone();

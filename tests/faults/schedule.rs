@@ -550,7 +550,7 @@ fn note(schedule: &mut Vec<String>, at: u64, what: &str, outcome: Result<(), Str
 /// to balance onto it), and the leader in particular crashing or freezing (the `Leader` lock
 /// holds until it lapses, and nobody assigns meanwhile).
 fn kcl3_fault(world: &mut World, rng: &mut Pcg64Mcg, schedule: &mut Vec<String>) {
-    if !rng.random_bool(0.5) {
+    if !rng.random_bool(0.8) {
         return;
     }
     world.advance_by(rng.random_range(1_000..15_000));
@@ -561,12 +561,13 @@ fn kcl3_fault(world: &mut World, rng: &mut Pcg64Mcg, schedule: &mut Vec<String>)
         .app("app")
         .and_then(|app| app.leader())
         .map(str::to_string);
-    let (what, outcome): (String, Result<(), String>) = match (rng.random_range(0..6), pick) {
-        (0, Some(w)) => (
+    // Weighted towards the planned moves invariant 8 checks: removals and loads.
+    let (what, outcome): (String, Result<(), String>) = match (rng.random_range(0..8), pick) {
+        (0 | 6, Some(w)) => (
             format!("{w} shuts down gracefully"),
             world.remove_worker("app", &w),
         ),
-        (1 | 2, Some(w)) => {
+        (1 | 2 | 7, Some(w)) => {
             let load = [0.0, 20.0, 50.0, 80.0, 95.0][rng.random_range(0..5)];
             (
                 format!("{w}'s host load becomes {load}%"),
