@@ -5,7 +5,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::json;
-use shardlab::kcl::{CheckpointPolicy, InitialPosition, KclConfig, KclEvent, LeaseMoveKind};
+use shardlab::kcl::{
+    CheckpointPolicy, ConsumerState, DuplicateReason, InitialPosition, KclConfig, KclEvent,
+    LeaseMoveKind,
+};
 use shardlab::script::{run_script, Entry};
 use shardlab::sim::{ProducerConfig, World};
 
@@ -553,5 +556,60 @@ fn a_lone_worker_paused_then_removed_leaves_its_leases_as_in_a_crash() {
     assert!(
         moves.iter().all(|(_, how)| *how == LeaseMoveKind::Crash),
         "{moves:?}"
+    );
+}
+
+#[test]
+fn records_lost_with_an_expired_lease_come_again_as_failover_even_after_a_graceful_removal() {
+    // A lone worker, paused past its leases' expiry, loses them by its own clock on waking,
+    // finds them again (still assigned to it) and is removed gracefully before its new shard
+    // consumers process anything: its shutdownRequested checkpoints nothing new, and what its
+    // earlier holdings processed after their last checkpoints comes again. That is the pause's
+    // doing, as after a crash, not the graceful shutdown's.
+    let mut world = world(5, 2, 60.0);
+    let app = KclConfig {
+        checkpoint: CheckpointPolicy::Interval(20_000),
+        ..config()
+    };
+    world.add_kcl_app("app", app, 1).unwrap();
+    world.advance_by(120_000);
+    assert_eq!(leases_of(&world, "worker-1").len(), 2);
+    world.pause_worker("app", "worker-1", 30_000).unwrap();
+    world.advance_by(30_000);
+    let woke = world.now_ms();
+    // Its lease discovery takes the leases again (new holdings): remove it as their new
+    // shard consumers initialize, before they process anything.
+    let retaken = |world: &World| {
+        world.kcl_trace().iter().any(|(at, e)| {
+            *at >= woke
+                && matches!(e, KclEvent::ConsumerState { worker, state: ConsumerState::Initializing, .. } if worker == "worker-1")
+        })
+    };
+    for _ in 0..15_000 {
+        if retaken(&world) {
+            break;
+        }
+        world.advance_by(1);
+    }
+    assert!(retaken(&world), "worker-1 found its leases again");
+    world.remove_worker("app", "worker-1").unwrap();
+    world.advance_by(10_000);
+    assert!(!world.app("app").unwrap().workers.contains_key("worker-1"));
+    world.add_worker("app", Some("worker-2")).unwrap();
+    world.advance_by(120_000);
+    assert_eq!(leases_of(&world, "worker-2").len(), 2);
+    let duplicates = &world.app("app").unwrap().stats.duplicates;
+    assert!(
+        duplicates
+            .get(&DuplicateReason::Failover)
+            .copied()
+            .unwrap_or(0)
+            > 0,
+        "what worker-1 processed before its pause comes again: {duplicates:?}"
+    );
+    assert_eq!(
+        duplicates.get(&DuplicateReason::Handoff),
+        None,
+        "the graceful removal repeated nothing: {duplicates:?}"
     );
 }

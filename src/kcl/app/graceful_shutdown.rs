@@ -22,6 +22,7 @@ use super::{Events, KclApp};
 use crate::engine::Kinesis;
 use crate::kcl::config::CheckpointPolicy;
 use crate::kcl::events::{ProcessorCall, WorkerAction};
+use crate::kcl::table::Checkpoint;
 
 impl KclApp {
     /// Starts a graceful shutdown of worker `id`; returns the steps to schedule. A dead
@@ -166,10 +167,34 @@ impl KclApp {
             self.drop_lease(id, key);
             if held && self.config.is_v3() && self.workers.get(id).is_some_and(|w| w.shutting_down)
             {
-                self.released.insert(key.to_string());
+                let covered = self.checkpoint_covers_all_processed(id, key);
+                self.released.insert(key.to_string(), covered);
             }
         }
         self.shut_down(id, key, ShutdownReason::LeaseLost, now, events);
+    }
+
+    /// Whether lease `key`'s checkpoint covers every record of its shard the application has
+    /// processed: then its next owner processes nothing again. It may not, after a graceful
+    /// shutdown that checkpointed, when an earlier holding of the lease (lost while its worker
+    /// was paused past expiry) processed records it could no longer checkpoint.
+    fn checkpoint_covers_all_processed(&self, id: &str, key: &str) -> bool {
+        let Some(shard) = self
+            .workers
+            .get(id)
+            .and_then(|w| w.consumers.get(key))
+            .map(|c| c.shard_index)
+        else {
+            return true;
+        };
+        let Some(upto) = self.processed_upto.get(&shard) else {
+            return true;
+        };
+        match self.table.get(key).map(|l| &l.checkpoint) {
+            Some(Checkpoint::Sequence { seq_ix, .. }) => seq_ix >= upto,
+            Some(Checkpoint::ShardEnd) => true,
+            _ => false,
+        }
     }
 
     /// The worker stops renewing lease `key` (the KCL's `dropLease`); the row keeps its owner

@@ -224,7 +224,7 @@ impl KclApp {
             let how = match (&assignment.kind, &assignment.from) {
                 (AssignmentKind::GracefulHandoff, _) => LeaseMoveKind::Handoff,
                 (AssignmentKind::Assign, None) => LeaseMoveKind::Assignment,
-                (AssignmentKind::Assign, Some(_)) if self.released.contains(&key) => {
+                (AssignmentKind::Assign, Some(_)) if self.released.contains_key(&key) => {
                     LeaseMoveKind::Assignment
                 }
                 (AssignmentKind::Assign, Some(_)) => LeaseMoveKind::Crash,
@@ -233,6 +233,9 @@ impl KclApp {
                 let acquisition = match (how, &assignment.from) {
                     (_, None) => Acquisition::Unowned,
                     (LeaseMoveKind::Crash, _) => Acquisition::Expired,
+                    // Let go gracefully, but with records beyond its checkpoint from a holding
+                    // that expired before: those come again as after a crash.
+                    _ if self.released.get(&key) == Some(&false) => Acquisition::Expired,
                     _ => Acquisition::Handoff,
                 };
                 self.released.remove(&key);

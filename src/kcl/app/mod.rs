@@ -115,8 +115,11 @@ pub struct KclApp {
     /// KCL 3.x: per lease, how the leader (or a handoff) last moved it, until its new owner
     /// discovers it: (from, how, the new holding's acquisition).
     moves: BTreeMap<String, (Option<String>, LeaseMoveKind, Acquisition)>,
-    /// KCL 3.x: leases a worker dropped in its graceful shutdown, until the leader assigns them.
-    released: BTreeSet<String>,
+    /// KCL 3.x: leases a worker dropped in its graceful shutdown, until the leader assigns
+    /// them, each with whether its checkpoint then covered every record processed of its
+    /// shard (if not, what lies beyond was lost earlier, with a lease that expired, and comes
+    /// again as after a crash, whatever the wording of the move).
+    released: BTreeMap<String, bool>,
 }
 
 /// What the application reports, each event with the time it happened.
@@ -146,7 +149,7 @@ impl KclApp {
             coordinator: CoordinatorState::default(),
             worker_metrics: BTreeMap::new(),
             moves: BTreeMap::new(),
-            released: BTreeSet::new(),
+            released: BTreeMap::new(),
         })
     }
 
