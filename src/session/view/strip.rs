@@ -13,7 +13,8 @@
 use serde::Serialize;
 
 use super::ShardView;
-use crate::engine::shard_id;
+use crate::engine::{shard_id, ShardLimits};
+use crate::session::text::int;
 
 /// Above this many open shards the stream panel shows the strip and a few lanes instead of a
 /// lane per shard (32 lanes already fill a tall screen; the README says so).
@@ -66,6 +67,8 @@ pub struct Strip {
     /// Positions in `cells` of the busiest shards, busiest first (at most [`BUSIEST_NAMED`];
     /// only shards that took writes or were throttled).
     pub busiest: Vec<usize>,
+    /// The stream's per-shard limits (the same for every shard of a stream).
+    pub limits: ShardLimits,
 }
 
 /// A shard's load: the larger share of its write limits it took in the last second.
@@ -106,12 +109,70 @@ impl Strip {
             })
             .collect();
         let busiest = busiest(&cells, BUSIEST_NAMED);
-        Strip { cells, busiest }
+        let limits = shards.first().map_or(ShardLimits::AWS, |s| s.limits);
+        Strip {
+            cells,
+            busiest,
+            limits,
+        }
     }
 
     /// The cell of shard `id`, if it is open.
     pub fn position(&self, id: &str) -> Option<usize> {
-        self.cells.iter().position(|c| c.id() == id)
+        let index = index_of(id)?;
+        self.cells.iter().position(|c| c.index == index)
+    }
+
+    /// For each cell, whether its shard is among `selected` (shard ids).
+    pub fn marks(&self, selected: &[String]) -> Vec<bool> {
+        let wanted: Vec<u32> = selected.iter().filter_map(|id| index_of(id)).collect();
+        self.cells
+            .iter()
+            .map(|c| wanted.contains(&c.index))
+            .collect()
+    }
+}
+
+/// The index in a shard id (`shardId-000000000042` is 42).
+fn index_of(id: &str) -> Option<u32> {
+    id.strip_prefix("shardId-")?.parse().ok()
+}
+
+/// What a cell says when pointed at: `shardId-000000000042: 1,020 records/s and 310 KiB/s
+/// in the last second (IncomingRecords, IncomingBytes), 102% of its write limit of 1,000
+/// records/s and 1 MiB/s.`, and whether it refused writes or reads.
+pub fn cell_sentence(cell: &StripCell, limits: &ShardLimits) -> String {
+    let mut sentence = format!(
+        "{}: {} records/s and {}/s in the last second (IncomingRecords, IncomingBytes), {}% of its write limit of {} records/s and {}/s.",
+        cell.id(),
+        int(cell.incoming_records),
+        bytes(cell.incoming_bytes),
+        cell.percent(),
+        int(limits.write_records_per_sec),
+        bytes(limits.write_bytes_per_sec),
+    );
+    if cell.throttled {
+        sentence.push_str(" THROTTLED: it refused writes or reads in the last two seconds.");
+    } else if cell.load > 1.0 {
+        sentence.push_str(" OVER LIMIT: it is spending burst credit.");
+    }
+    sentence
+}
+
+/// Bytes as the strip states them: `1 MiB`, `1.50 MiB`, `310 KiB`, `300 B`.
+fn bytes(n: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = KIB * KIB;
+    if n >= MIB {
+        if n.is_multiple_of(MIB) {
+            format!("{} MiB", n / MIB)
+        } else {
+            format!("{:.2} MiB", n as f64 / MIB as f64)
+        }
+    } else if n >= KIB {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} B")
     }
 }
 

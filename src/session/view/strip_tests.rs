@@ -53,6 +53,24 @@ fn a_shards_load_is_the_larger_share_of_its_write_limits() {
 }
 
 #[test]
+fn a_cell_says_its_load_in_the_words_cloudwatch_uses() {
+    let limits = ShardLimits::AWS;
+    let strip = Strip::build(&[
+        shard(42, 1_020, 310 * 1024, LaneState::OverLimit),
+        shard(3, 998, 2_000, LaneState::WritesRefused),
+        shard(4, 120, 300, LaneState::Ok),
+    ]);
+    assert_eq!(
+        cell_sentence(&strip.cells[0], &limits),
+        "shardId-000000000042: 1,020 records/s and 310 KiB/s in the last second (IncomingRecords, IncomingBytes), 102% of its write limit of 1,000 records/s and 1 MiB/s. OVER LIMIT: it is spending burst credit."
+    );
+    assert!(cell_sentence(&strip.cells[1], &limits)
+        .ends_with("100% of its write limit of 1,000 records/s and 1 MiB/s. THROTTLED: it refused writes or reads in the last two seconds."));
+    assert!(cell_sentence(&strip.cells[2], &limits)
+        .ends_with("12% of its write limit of 1,000 records/s and 1 MiB/s."));
+}
+
+#[test]
 fn cells_keep_the_views_hash_key_order_and_say_which_refused() {
     let shards = vec![
         shard(7, 10, 100, LaneState::Ok),
@@ -75,6 +93,10 @@ fn cells_keep_the_views_hash_key_order_and_say_which_refused() {
     assert_eq!(throttled, [false, false, true, true]);
     assert_eq!(strip.position("shardId-000000000009"), Some(2));
     assert_eq!(strip.position("shardId-000000000001"), None);
+    assert_eq!(
+        strip.marks(&[shard_id(4), shard_id(7), shard_id(1)]),
+        [true, false, false, true]
+    );
 }
 
 #[test]
