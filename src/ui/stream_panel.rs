@@ -396,7 +396,7 @@ fn hash_bar(props: &StreamPanelProps, stream: &StreamView) -> Html {
             <div class="hash-scale" aria-hidden="true">
                 <span>{ "0" }</span><span>{ "hash key space" }</span><span>{ "2^128 − 1" }</span>
             </div>
-            <div class={classes!("hash-bar", stream.strip.is_some().then_some("compact"))} role="list" aria-label="The hash key space, 0 to 2^128-1, cut into the open shards' ranges">
+            <div class={classes!("hash-bar", stream.strip.is_some().then_some("compact"))} role={stream.strip.is_none().then_some("list")} aria-label="The hash key space, 0 to 2^128-1, cut into the open shards' ranges">
                 if let Some(strip) = &stream.strip {
                     <HashBarCanvas strip={strip.clone()} selected={props.selected.clone()}
                         on_select={props.on_select.clone()} />

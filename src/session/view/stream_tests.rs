@@ -502,24 +502,46 @@ fn the_readers_index_finds_who_reads_each_shard_as_asking_each_shard_did() {
         .any(|r| r.name.starts_with("second/")));
 }
 
-const BIG: &str = "aws kinesis create-stream --stream-name big --shard-count 1000
+/// A stream of `shards` shards taking `rate` records a second, and a KCL application of 8
+/// workers reading it.
+fn big(shards: u32, rate: u32) -> String {
+    format!(
+        "aws kinesis create-stream --stream-name big --shard-count {shards}
 aws kinesis wait stream-exists --stream-name big
-producer add spread --stream big --rate 100000 --keys uniform:100000
+producer add spread --stream big --rate {rate} --keys uniform:100000
 kcl app add readers --stream big --workers 8 --initial-position LATEST
-";
+"
+    )
+}
 
-/// The stream view's build time at 1,000 shards, with a KCL application holding a lease on
-/// each: the whole build, and the readers part done both ways. Prints; asserts nothing about
-/// time. `cargo test --release --lib view_build_at_1000_shards -- --ignored --nocapture`.
+/// The stream view's build time at 1,000 shards (`SHARDS`), with a KCL application holding
+/// a lease on each after `SECONDS` (90) simulated seconds at `RATE` (10,000) records/s: the
+/// whole build, and the readers part done both ways. Prints; asserts nothing about time.
+/// `cargo test --release --lib view_build_at_1000_shards -- --ignored --nocapture`.
 #[test]
 #[ignore = "a figure to print, in release"]
 fn view_build_at_1000_shards() {
+    let var = |name: &str, default: u32| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (shards, rate, seconds) = (var("SHARDS", 1000), var("RATE", 10_000), var("SECONDS", 90));
     let link = Link {
-        scenario: crate::session::Scenario::Script(BIG.to_string()),
+        scenario: crate::session::Scenario::Script(big(shards, rate)),
         ..Link::decode("").unwrap()
     };
     let mut session = Session::new(link);
-    session.advance(120_000);
+    let start = std::time::Instant::now();
+    for _ in 0..seconds / 10 {
+        session.advance(10_000);
+        eprintln!(
+            "{} s simulated, {:.1} s wall",
+            session.world.elapsed_ms() / 1000,
+            start.elapsed().as_secs_f64()
+        );
+    }
     let world = &session.world;
     let stream = world.kinesis().stream("big").unwrap();
     let both = readers_both_ways(world, stream);
@@ -551,7 +573,7 @@ fn view_build_at_1000_shards() {
         }
     });
     println!(
-        "1,000 shards ({read} with a KCL reader): stream_view {view:.2} ms; readers indexed {indexed:.2} ms, one shard at a time {one_by_one:.2} ms ({:.0}x); median of 9",
+        "{shards} shards ({read} with a KCL reader): stream_view {view:.2} ms; readers indexed {indexed:.2} ms, one shard at a time {one_by_one:.2} ms ({:.0}x); median of 9",
         one_by_one / indexed.max(1e-9)
     );
 }
