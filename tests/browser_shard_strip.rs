@@ -145,3 +145,43 @@ async fn a_4_shard_stream_keeps_its_lanes_and_shows_no_strip() {
     assert_eq!(lanes(&root).len(), 4);
     assert_eq!(count(&root, ".hash-space > .hash-bar > .hash-bar-shard"), 4);
 }
+
+/// A figure, not a check: how long a click on a cell takes to show its lane at 1,000 shards
+/// (debug build, so for direction only). `cargo test --target wasm32-unknown-unknown --test
+/// browser_shard_strip -- --include-ignored`.
+#[wasm_bindgen_test]
+#[ignore = "prints a figure"]
+async fn a_click_on_a_cell_at_1000_shards_prints_its_time() {
+    let script = "aws kinesis create-stream --stream-name big --shard-count 1000
+aws kinesis wait stream-exists --stream-name big
+producer add spread --stream big --rate 20000 --keys uniform:100000
+";
+    let mut link = Link::start(Scenario::Script(script.into()), 1);
+    link.time_ms = 15_000;
+    let root = mount(&link.encode(), false).await;
+    steps(&root, 2).await;
+    assert_eq!(attr(&find(&root, "#strip-canvas"), "data-cells"), "1000");
+    let now = || web_sys::window().unwrap().performance().unwrap().now();
+    let mut times = Vec::new();
+    for at in [100, 300, 500, 700, 900] {
+        let start = now();
+        at_cell(&root, "click", at).await;
+        assert!(has(&root, &format!("#lane-{}", shard(at))));
+        times.push(now() - start);
+        at_cell(&root, "click", at).await;
+        let start = now();
+        steps(&root, 1).await;
+        times.push(-(now() - start));
+    }
+    let mut clicks: Vec<f64> = times.iter().copied().filter(|t| *t >= 0.0).collect();
+    let mut frames: Vec<f64> = times.iter().filter(|t| **t < 0.0).map(|t| -t).collect();
+    clicks.sort_by(f64::total_cmp);
+    frames.sort_by(f64::total_cmp);
+    web_sys::console::log_1(
+        &format!(
+            "1,000 shards (debug build): a click on a cell to its lane {:.1} ms, a step {:.1} ms (medians of 5)",
+            clicks[2], frames[2]
+        )
+        .into(),
+    );
+}
