@@ -41,6 +41,7 @@ pub mod panic_banner;
 mod pointer;
 mod producers;
 mod scenarios;
+mod shard_strip;
 mod shared;
 mod stream_panel;
 mod tabs;

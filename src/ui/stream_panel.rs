@@ -18,10 +18,13 @@ use super::flight_canvas::FlightLayer;
 use super::format;
 use super::lane::Lane;
 use super::palette::KEY_COLOURS;
+use super::shard_strip::{HashBarCanvas, ShardStrip};
 use crate::engine::stream::StreamMode;
 use crate::engine::{hash_key_of, StreamStatus, MAX_HASH_KEY};
 use crate::session::flights::key_colour;
-use crate::session::view::{no_stream, HotKey, KplView, ProducerView, StreamView};
+use crate::session::view::{
+    no_stream, strip, HotKey, KplView, ProducerView, ShardView, StreamView,
+};
 use crate::session::{captions, commands};
 
 /// A click on the flight canvas: where on the canvas (to find the dot), and where in the
@@ -243,6 +246,10 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                 </span>
             </div>
             { hash_bar(props, stream) }
+            if let Some(strip) = &stream.strip {
+                <ShardStrip strip={strip.clone()} selected={props.selected.clone()}
+                    on_select={props.on_select.clone()} />
+            }
             <div class="stream-area">
                 <ul class="producer-column" aria-label="Producers">
                     { for producers.iter().map(|p| producer_card(p)) }
@@ -255,29 +262,7 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                         role="img" aria-label="Records flying from producers to shards; click a dot to see why it went to its shard">
                     </canvas>
                 </div>
-                <div class="lane-column">
-                    <ol class="lanes" aria-label="Open shards, in hash key order">
-                        { for stream.shards.iter().map(|shard| html! {
-                            <Lane key={shard.id.clone()} shard={shard.clone()} stream={stream.name.clone()}
-                                selected={props.selected.contains(&shard.id)} {can_reshard}
-                                highlighted={props.highlighted.as_deref() == Some(shard.id.as_str())}
-                                on_run={props.on_run.clone()} on_select={props.on_select.clone()}
-                                on_hover={props.on_hover.clone()} />
-                        }) }
-                    </ol>
-                    if !stream.closed_shards.is_empty() {
-                        <h3 class="closed-lanes-title" id="closed-lanes-title">{ "Closed shards, still readable until retention passes" }</h3>
-                        <ol class="closed-lanes" aria-labelledby="closed-lanes-title">
-                            { for stream.closed_shards.iter().map(|shard| html! {
-                                <Lane key={shard.id.clone()} shard={shard.clone()} stream={stream.name.clone()}
-                                    selected={false} can_reshard={false}
-                                    highlighted={props.highlighted.as_deref() == Some(shard.id.as_str())}
-                                    on_run={props.on_run.clone()} on_select={props.on_select.clone()}
-                                    on_hover={props.on_hover.clone()} />
-                            }) }
-                        </ol>
-                    }
-                </div>
+                { lane_column(props, stream, can_reshard) }
             </div>
             { reshard_controls(props, stream, can_reshard) }
             if let Some((popover, x, y)) = dot_popover {
@@ -285,6 +270,67 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
                     style={format!("left: clamp(0px, {:.0}px, calc(100% - min(24rem, 100%))); top: {:.0}px", x - 24.0, y + 14.0)} />
             }
         </section>
+    }
+}
+
+/// At most this many closed lanes in the compact view (the latest closed); the rest are
+/// counted.
+const COMPACT_CLOSED_LANES: usize = 8;
+
+/// The lanes: one per open shard, or in the compact view (many shards) only the selected and
+/// the busiest; then the closed shards still readable.
+fn lane_column(props: &StreamPanelProps, stream: &StreamView, can_reshard: bool) -> Html {
+    let lane = |shard: &ShardView, open: bool| {
+        html! {
+            <Lane key={shard.id.clone()} shard={shard.clone()} stream={stream.name.clone()}
+                selected={open && props.selected.contains(&shard.id)} can_reshard={open && can_reshard}
+                highlighted={props.highlighted.as_deref() == Some(shard.id.as_str())}
+                on_run={props.on_run.clone()} on_select={props.on_select.clone()}
+                on_hover={props.on_hover.clone()} />
+        }
+    };
+    let (open, closed): (Vec<&ShardView>, Vec<&ShardView>) = match &stream.strip {
+        None => (
+            stream.shards.iter().collect(),
+            stream.closed_shards.iter().collect(),
+        ),
+        Some(compact) => {
+            let mut closed: Vec<&ShardView> = stream.closed_shards.iter().collect();
+            closed.sort_by_key(|s| std::cmp::Reverse(s.index));
+            closed.truncate(COMPACT_CLOSED_LANES);
+            closed.sort_by_key(|s| (s.starting_hash_key, s.index));
+            (
+                strip::lanes(compact, &stream.shards, &props.selected)
+                    .into_iter()
+                    .map(|at| &stream.shards[at])
+                    .collect(),
+                closed,
+            )
+        }
+    };
+    let hidden_closed = stream.closed_shards.len() - closed.len();
+    html! {
+        <div class="lane-column">
+            if stream.strip.is_some() {
+                <h3 class="compact-lanes-title" id="compact-lanes-title">
+                    { format!("Lanes of the selected and busiest shards: {} of {} open", open.len(), stream.shards.len()) }
+                </h3>
+            }
+            <ol class="lanes" aria-label="Open shards, in hash key order">
+                { for open.iter().map(|shard| lane(shard, true)) }
+            </ol>
+            if !closed.is_empty() {
+                <h3 class="closed-lanes-title" id="closed-lanes-title">{ "Closed shards, still readable until retention passes" }</h3>
+                <ol class="closed-lanes" aria-labelledby="closed-lanes-title">
+                    { for closed.iter().map(|shard| lane(shard, false)) }
+                </ol>
+            }
+            if hidden_closed > 0 {
+                <p class="hint closed-more" id="closed-more">
+                    { format!("and {} more closed shards, still readable (the latest {} are shown)", format::int(hidden_closed as u64), closed.len()) }
+                </p>
+            }
+        </div>
     }
 }
 
@@ -350,8 +396,12 @@ fn hash_bar(props: &StreamPanelProps, stream: &StreamView) -> Html {
             <div class="hash-scale" aria-hidden="true">
                 <span>{ "0" }</span><span>{ "hash key space" }</span><span>{ "2^128 − 1" }</span>
             </div>
-            <div class="hash-bar" role="list" aria-label="The hash key space, 0 to 2^128-1, cut into the open shards' ranges">
-                { for stream.shards.iter().map(|shard| {
+            <div class={classes!("hash-bar", stream.strip.is_some().then_some("compact"))} role={stream.strip.is_none().then_some("list")} aria-label="The hash key space, 0 to 2^128-1, cut into the open shards' ranges">
+                if let Some(strip) = &stream.strip {
+                    <HashBarCanvas strip={strip.clone()} selected={props.selected.clone()}
+                        on_select={props.on_select.clone()} />
+                }
+                { for stream.shards.iter().filter(|_| stream.strip.is_none()).map(|shard| {
                     let id = shard.id.clone();
                     let onclick = props.on_select.reform(move |_: MouseEvent| id.clone());
                     html! {

@@ -9,6 +9,8 @@
 //! in the last complete second and refused nothing in the last two; a shard over its limit but
 //! not yet refusing says it is spending burst credit, with how much is left.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use crate::engine::metrics::Metric;
@@ -22,6 +24,10 @@ use crate::kcl::Retrieval;
 use crate::session::captions::out_of_order;
 use crate::session::text::{and_list, int, plural};
 use crate::sim::{EventKind, World};
+
+#[path = "strip.rs"]
+pub mod strip;
+pub use strip::{Strip, StripCell, COMPACT_ABOVE_SHARDS};
 
 /// What a lane shows as its state: a word on the badge, a phrase saying why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -139,6 +145,10 @@ pub struct StreamView {
     pub shards: Vec<ShardView>,
     /// Closed shards that are still readable (not yet expired), in hash key order.
     pub closed_shards: Vec<ShardView>,
+    /// With more open shards than fit as lanes, the compact view's strip of them (see
+    /// `view/strip.rs`); left out below that.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strip: Option<Strip>,
     /// Every shard ever, for the family tree.
     pub lineage: Vec<LineageNode>,
     pub retention_hours: u32,
@@ -201,9 +211,10 @@ const SPACE: f64 = 340_282_366_920_938_463_463_374_607_431_768_211_456.0;
 pub fn stream_view(world: &World, stream: &Stream) -> StreamView {
     let now = world.now_ms();
     let retention_ms = stream.retention_ms();
+    let mut readers = Readers::of(world, stream);
     let mut shards: Vec<ShardView> = stream
         .open_shards()
-        .map(|shard| shard_view(world, stream, shard))
+        .map(|shard| shard_view(world, stream, shard, readers.take(shard.index)))
         .collect();
     super::fan_out::attach(world, stream, &mut shards);
     let mut closed: Vec<&Shard> = stream
@@ -214,12 +225,13 @@ pub fn stream_view(world: &World, stream: &Stream) -> StreamView {
     closed.sort_by_key(|s| (s.range.starting_hash_key, s.index));
     let mut closed_shards: Vec<ShardView> = closed
         .into_iter()
-        .map(|shard| shard_view(world, stream, shard))
+        .map(|shard| shard_view(world, stream, shard, readers.take(shard.index)))
         .collect();
     super::fan_out::attach(world, stream, &mut closed_shards);
     StreamView {
         name: stream.name.clone(),
         status: stream.status,
+        strip: Strip::of(&shards),
         shards,
         closed_shards,
         lineage: stream.lineage(now),
@@ -247,7 +259,12 @@ fn scaling_note(world: &World, stream: &Stream) -> Option<String> {
     }))
 }
 
-fn shard_view(world: &World, stream: &Stream, shard: &Shard) -> ShardView {
+fn shard_view(
+    world: &World,
+    stream: &Stream,
+    shard: &Shard,
+    readers: Vec<ReaderView>,
+) -> ShardView {
     let now = world.now_ms();
     let second = (now / 1000).saturating_sub(1);
     let m = &shard.metrics;
@@ -275,7 +292,7 @@ fn shard_view(world: &World, stream: &Stream, shard: &Shard) -> ShardView {
         read_throttling: recent(Metric::ReadProvisionedThroughputExceeded) > 0,
         state: LaneState::Ok,
         note: None,
-        readers: readers(world, stream, shard.index),
+        readers,
         fan_out: Vec::new(),
         records_held: shard.records.len() as u64,
         limits,
@@ -418,63 +435,82 @@ fn closed_note(stream: &Stream, shard: &Shard, read_throttling: bool) -> String 
     note
 }
 
-/// Who reads shard `index` of `stream` now: consumers with a cursor on it, and KCL workers
-/// (running) whose shard consumer is reading it.
-fn readers(world: &World, stream: &Stream, index: u32) -> Vec<ReaderView> {
-    let now = world.now_ms();
-    let mut readers = Vec::new();
-    for consumer in world
-        .consumers()
-        .filter(|c| c.config.stream == stream.name && !c.is_paused(now))
-    {
-        if consumer.cursors.iter().any(|c| c.shard == index) {
-            readers.push(ReaderView {
-                name: consumer.name.clone(),
-                kcl: false,
-                fan_out: consumer.config.efo,
-                calls_per_second: if consumer.config.efo {
-                    0.0
-                } else {
-                    1000.0 / consumer.config.idle_ms.max(1) as f64
-                },
-                order_violations: consumer.order.violations(),
-            });
-        }
-    }
-    for app in world.apps().filter(|a| a.config.stream == stream.name) {
-        let fan_out = app.config.retrieval == Retrieval::FanOut;
-        let per_second = if fan_out {
-            0.0
-        } else {
-            1000.0 / app.config.idle_time_between_reads_in_millis.max(1) as f64
-        };
-        for worker in app
-            .workers
-            .values()
-            .filter(|w| w.state == WorkerState::Running)
+/// Who reads each shard of `stream` now, by shard index: consumers with a cursor on it, and
+/// KCL workers (running) whose shard consumer is reading it. Built in one pass over the
+/// readers, so a view of many shards does not loop over every reader for each shard (at
+/// 1,000 shards and a KCL application holding a lease on each, that was a million steps a
+/// frame). Within a shard, consumers come first in the world's order, then each
+/// application's workers in theirs.
+#[derive(Default)]
+struct Readers(BTreeMap<u32, Vec<ReaderView>>);
+
+impl Readers {
+    fn of(world: &World, stream: &Stream) -> Readers {
+        let now = world.now_ms();
+        let mut by_shard: BTreeMap<u32, Vec<ReaderView>> = BTreeMap::new();
+        for consumer in world
+            .consumers()
+            .filter(|c| c.config.stream == stream.name && !c.is_paused(now))
         {
-            let reading = worker.consumers.values().any(|c| {
-                c.shard_index == index
-                    && matches!(
-                        c.state,
-                        ConsumerState::Initializing
-                            | ConsumerState::Processing
-                            | ConsumerState::ShutdownRequested
-                            | ConsumerState::ShuttingDown
-                    )
-            });
-            if reading {
-                readers.push(ReaderView {
-                    name: format!("{}/{}", app.name, worker.id),
-                    kcl: true,
-                    fan_out,
-                    calls_per_second: per_second,
-                    order_violations: 0,
+            let shards: BTreeSet<u32> = consumer.cursors.iter().map(|c| c.shard).collect();
+            for shard in shards {
+                by_shard.entry(shard).or_default().push(ReaderView {
+                    name: consumer.name.clone(),
+                    kcl: false,
+                    fan_out: consumer.config.efo,
+                    calls_per_second: if consumer.config.efo {
+                        0.0
+                    } else {
+                        1000.0 / consumer.config.idle_ms.max(1) as f64
+                    },
+                    order_violations: consumer.order.violations(),
                 });
             }
         }
+        for app in world.apps().filter(|a| a.config.stream == stream.name) {
+            let fan_out = app.config.retrieval == Retrieval::FanOut;
+            let per_second = if fan_out {
+                0.0
+            } else {
+                1000.0 / app.config.idle_time_between_reads_in_millis.max(1) as f64
+            };
+            for worker in app
+                .workers
+                .values()
+                .filter(|w| w.state == WorkerState::Running)
+            {
+                let shards: BTreeSet<u32> = worker
+                    .consumers
+                    .values()
+                    .filter(|c| {
+                        matches!(
+                            c.state,
+                            ConsumerState::Initializing
+                                | ConsumerState::Processing
+                                | ConsumerState::ShutdownRequested
+                                | ConsumerState::ShuttingDown
+                        )
+                    })
+                    .map(|c| c.shard_index)
+                    .collect();
+                for shard in shards {
+                    by_shard.entry(shard).or_default().push(ReaderView {
+                        name: format!("{}/{}", app.name, worker.id),
+                        kcl: true,
+                        fan_out,
+                        calls_per_second: per_second,
+                        order_violations: 0,
+                    });
+                }
+            }
+        }
+        Readers(by_shard)
     }
-    readers
+
+    /// The readers of shard `index` (taken: each shard is asked once).
+    fn take(&mut self, index: u32) -> Vec<ReaderView> {
+        self.0.remove(&index).unwrap_or_default()
+    }
 }
 
 /// A reader as a lane labels it: `c1 · 5 calls/s`, `analytics/worker-1 · 0.7 calls/s (KCL)`,

@@ -400,3 +400,180 @@ fn a_fan_out_subscription_is_a_pipe_with_its_own_gauge_beside_the_shared_reads()
         .collect();
     assert_eq!(pipes_of_0, ["analytics"]);
 }
+
+/// Who reads shard `index`, as the view found it before the readers were indexed: every
+/// reader asked about every shard. Kept as the reference the index must agree with, and to
+/// time against it.
+fn readers_one_shard_at_a_time(world: &World, stream: &Stream, index: u32) -> Vec<ReaderView> {
+    let now = world.now_ms();
+    let mut readers = Vec::new();
+    for consumer in world
+        .consumers()
+        .filter(|c| c.config.stream == stream.name && !c.is_paused(now))
+    {
+        if consumer.cursors.iter().any(|c| c.shard == index) {
+            readers.push(ReaderView {
+                name: consumer.name.clone(),
+                kcl: false,
+                fan_out: consumer.config.efo,
+                calls_per_second: if consumer.config.efo {
+                    0.0
+                } else {
+                    1000.0 / consumer.config.idle_ms.max(1) as f64
+                },
+                order_violations: consumer.order.violations(),
+            });
+        }
+    }
+    for app in world.apps().filter(|a| a.config.stream == stream.name) {
+        let fan_out = app.config.retrieval == Retrieval::FanOut;
+        let per_second = if fan_out {
+            0.0
+        } else {
+            1000.0 / app.config.idle_time_between_reads_in_millis.max(1) as f64
+        };
+        for worker in app
+            .workers
+            .values()
+            .filter(|w| w.state == WorkerState::Running)
+        {
+            let reading = worker.consumers.values().any(|c| {
+                c.shard_index == index
+                    && matches!(
+                        c.state,
+                        ConsumerState::Initializing
+                            | ConsumerState::Processing
+                            | ConsumerState::ShutdownRequested
+                            | ConsumerState::ShuttingDown
+                    )
+            });
+            if reading {
+                readers.push(ReaderView {
+                    name: format!("{}/{}", app.name, worker.id),
+                    kcl: true,
+                    fan_out,
+                    calls_per_second: per_second,
+                    order_violations: 0,
+                });
+            }
+        }
+    }
+    readers
+}
+
+/// Every shard's readers, from the index and from the reference.
+fn readers_both_ways(world: &World, stream: &Stream) -> Vec<(Vec<ReaderView>, Vec<ReaderView>)> {
+    let mut index = Readers::of(world, stream);
+    stream
+        .shards
+        .iter()
+        .map(|s| {
+            (
+                index.take(s.index),
+                readers_one_shard_at_a_time(world, stream, s.index),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_readers_index_finds_who_reads_each_shard_as_asking_each_shard_did() {
+    let mut session = Session::new(Link::decode("").unwrap());
+    crate::session::fixtures::until_analytics_processes(&mut session);
+    session.run_command(
+        "consumer add c1 --stream orders --shard-id shardId-000000000002 --shard-iterator-type LATEST",
+    );
+    session.run_command("kcl app add second --stream orders --workers 2");
+    session.run_command(SPLIT_SHARD_1);
+    session.advance(70_000);
+    let world = &session.world;
+    let stream = world.kinesis().stream("orders").unwrap();
+    let both = readers_both_ways(world, stream);
+    assert!(both.len() > 4, "the split's children and parent");
+    for (indexed, reference) in &both {
+        assert_eq!(indexed, reference);
+    }
+    // Not vacuous: a shard read by a consumer, fan-out KCL workers and a polling application.
+    let most = both.iter().map(|(r, _)| r.len()).max().unwrap();
+    assert!(most >= 3, "{both:?}");
+    assert!(both
+        .iter()
+        .flat_map(|(r, _)| r)
+        .any(|r| r.name.starts_with("second/")));
+}
+
+/// A stream of `shards` shards taking `rate` records a second, and a KCL application of 8
+/// workers reading it.
+fn big(shards: u32, rate: u32) -> String {
+    format!(
+        "aws kinesis create-stream --stream-name big --shard-count {shards}
+aws kinesis wait stream-exists --stream-name big
+producer add spread --stream big --rate {rate} --keys uniform:100000
+kcl app add readers --stream big --workers 8 --initial-position LATEST
+"
+    )
+}
+
+/// The stream view's build time at 1,000 shards (`SHARDS`), with a KCL application holding
+/// a lease on each after `SECONDS` (90) simulated seconds at `RATE` (10,000) records/s: the
+/// whole build, and the readers part done both ways. Prints; asserts nothing about time.
+/// `cargo test --release --lib view_build_at_1000_shards -- --ignored --nocapture`.
+#[test]
+#[ignore = "a figure to print, in release"]
+fn view_build_at_1000_shards() {
+    let var = |name: &str, default: u32| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (shards, rate, seconds) = (var("SHARDS", 1000), var("RATE", 10_000), var("SECONDS", 90));
+    let link = Link {
+        scenario: crate::session::Scenario::Script(big(shards, rate)),
+        ..Link::decode("").unwrap()
+    };
+    let mut session = Session::new(link);
+    let start = std::time::Instant::now();
+    for _ in 0..seconds / 10 {
+        session.advance(10_000);
+        eprintln!(
+            "{} s simulated, {:.1} s wall",
+            session.world.elapsed_ms() / 1000,
+            start.elapsed().as_secs_f64()
+        );
+    }
+    let world = &session.world;
+    let stream = world.kinesis().stream("big").unwrap();
+    let both = readers_both_ways(world, stream);
+    let read = both.iter().filter(|(r, _)| !r.is_empty()).count();
+    assert!(both.iter().all(|(a, b)| a == b));
+    let median = |f: &dyn Fn()| {
+        let mut times: Vec<f64> = (0..9)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                f();
+                start.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let view = median(&|| {
+        std::hint::black_box(stream_view(world, stream));
+    });
+    let indexed = median(&|| {
+        let mut index = Readers::of(world, stream);
+        for s in &stream.shards {
+            std::hint::black_box(index.take(s.index));
+        }
+    });
+    let one_by_one = median(&|| {
+        for s in &stream.shards {
+            std::hint::black_box(readers_one_shard_at_a_time(world, stream, s.index));
+        }
+    });
+    println!(
+        "{shards} shards ({read} with a KCL reader): stream_view {view:.2} ms; readers indexed {indexed:.2} ms, one shard at a time {one_by_one:.2} ms ({:.0}x); median of 9",
+        one_by_one / indexed.max(1e-9)
+    );
+}
