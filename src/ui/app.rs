@@ -231,6 +231,11 @@ impl Component for App {
     type Properties = AppProps;
 
     fn create(ctx: &Context<Self>) -> Self {
+        // When the app began (after the .wasm was fetched, compiled and started): the first
+        // interactive frame's split, read by `scripts/measure-page`.
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("shardlab-create");
+        }
         let mut session = Session::from_fragment(&ctx.props().fragment);
         session.set_clock(dom::now_ms);
         let session = Rc::new(RefCell::new(session));
@@ -346,6 +351,8 @@ impl Component for App {
             }
             Msg::SetSpeed(speed) => {
                 self.session.borrow_mut().set_speed(speed);
+                // The frame figures describe the speed on show, not a mix of two.
+                self.timer.stats.restart();
                 self.refresh(false);
                 true
             }
