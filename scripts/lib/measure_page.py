@@ -10,8 +10,9 @@ the page's PerformanceObserver 'event' entries: input to the next paint) and the
 interactive frame split into the .wasm fetch (resource timing), the app's create and the first
 frame. With RUNS=N each figure is the median of N runs, each in a fresh browser.
 PROFILE=DIR also saves a CPU profile (.cpuprofile, open it in DevTools) for each speed of the
-first run, and a main-thread trace summary (paint, layout, raster...) from the performance log,
-and prints the top self-time entries of each profile.
+first run and prints the top self-time entries of each profile. Paint and compositing are what
+TaskDuration has beyond script, style and layout (a trace through chromedriver's performance log
+delivered no events here).
 
 Only the standard library: it talks HTTP to chromedriver.
 """
@@ -32,7 +33,6 @@ PROFILE = os.environ.get("PROFILE", "")
 SCENARIO = os.environ.get("SCENARIO_NAME", "scenario")
 WARMUP = float(os.environ.get("WARMUP", "5"))
 CLICKS = int(os.environ.get("CLICKS", "6"))
-TRACE_CATEGORIES = "devtools.timeline,disabled-by-default-devtools.timeline,v8.execute"
 
 
 def call(method, path, body=None, timeout=300):
@@ -44,14 +44,10 @@ def call(method, path, body=None, timeout=300):
 
 
 class Browser:
-    def __init__(self, profile_dir, trace):
+    def __init__(self, profile_dir):
         chrome = {"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                            "--window-size=1280,1000", f"--user-data-dir={profile_dir}"]}
         caps = {"goog:chromeOptions": chrome}
-        if trace:
-            chrome["perfLoggingPrefs"] = {"enableNetwork": False, "enablePage": False,
-                                          "traceCategories": TRACE_CATEGORIES}
-            caps["goog:loggingPrefs"] = {"performance": "ALL"}
         self.id = call("POST", "/session", {"capabilities": {"alwaysMatch": caps}})["sessionId"]
 
     def js(self, script, *args):
@@ -65,9 +61,6 @@ class Browser:
 
     def go(self, url):
         call("POST", f"/session/{self.id}/url", {"url": url})
-
-    def log(self, kind):
-        return call("POST", f"/session/{self.id}/se/log", {"type": kind}, timeout=600)
 
     def close(self):
         try:
@@ -213,40 +206,6 @@ def self_times(profile):
     return total, sorted(by_fn.items(), key=lambda kv: -kv[1])
 
 
-TRACE_SKIP = {"ThreadControllerImpl::RunTask", "RunTask", "TaskQueueManager::ProcessTaskFromWorkQueue"}
-
-
-def trace_summary(entries, seconds):
-    """Main-thread time per trace event name (complete events, 'X', own time not subtracted:
-    nested events are counted in their parents too), per wall second."""
-    events = []
-    for entry in entries:
-        msg = json.loads(entry["message"])["message"]
-        if msg.get("method") == "Tracing.dataCollected":
-            events.extend(msg["params"].get("value", []))
-    if not events:
-        return None
-    # The renderer's main thread: the one with the most FunctionCall time.
-    per_thread = defaultdict(float)
-    for e in events:
-        if e.get("ph") == "X" and e.get("name") in ("FunctionCall", "FireAnimationFrame"):
-            per_thread[(e["pid"], e["tid"])] += e.get("dur", 0)
-    if not per_thread:
-        return None
-    main = max(per_thread, key=per_thread.get)
-    totals = defaultdict(float)
-    for e in events:
-        if (e.get("pid"), e.get("tid")) == main and e.get("ph") == "X" and e.get("name") not in TRACE_SKIP:
-            totals[e["name"]] += e.get("dur", 0) / 1000.0
-    # Raster and compositing happen on other threads of the renderer: sum them by name too.
-    other = defaultdict(float)
-    for e in events:
-        if e.get("pid") == main[0] and e.get("tid") != main[1] and e.get("ph") == "X" and \
-                any(w in e.get("name", "") for w in ("Raster", "Composite", "Draw", "Paint", "Tile")):
-            other[e["name"]] += e.get("dur", 0) / 1000.0
-    return ({k: v / seconds for k, v in totals.items()}, {k: v / seconds for k, v in other.items()})
-
-
 def print_top(title, total, entries, n=15):
     print(f"  {title}: {total:.0f} ms sampled")
     for name, ms in entries[:n]:
@@ -255,7 +214,7 @@ def print_top(title, total, entries, n=15):
 
 def one_run(run, profile_dir):
     profiling = bool(PROFILE) and run == 0
-    b = Browser(profile_dir, trace=profiling)
+    b = Browser(profile_dir)
     try:
         b.cdp("Performance.enable")
         b.go(PAGE)
@@ -276,7 +235,6 @@ def one_run(run, profile_dir):
             if profiling:
                 b.cdp("Profiler.enable")
                 b.cdp("Profiler.setSamplingInterval", interval=500)
-                b.log("performance")  # drops what came before this window
                 b.cdp("Profiler.start")
             result[speed] = window(b, SECONDS)
             if profiling:
@@ -287,17 +245,6 @@ def one_run(run, profile_dir):
                 total, top = self_times(prof)
                 print(f"measure-page: profile {path}")
                 print_top(f"{speed} top self time", total, top)
-                trace = trace_summary(b.log("performance"), SECONDS)
-                if trace:
-                    main, other = trace
-                    with open(os.path.join(PROFILE, f"{SCENARIO}-{speed}-trace.json"), "w") as f:
-                        json.dump({"main_ms_per_s": main, "other_threads_ms_per_s": other}, f, indent=1)
-                    print(f"  {speed} main thread by trace event (ms per wall second; parents include children):")
-                    for name, ms in sorted(main.items(), key=lambda kv: -kv[1])[:18]:
-                        print(f"    {ms:8.1f}  {name}")
-                    print(f"  {speed} raster/composite on other renderer threads (ms per wall second):")
-                    for name, ms in sorted(other.items(), key=lambda kv: -kv[1])[:8]:
-                        print(f"    {ms:8.1f}  {name}")
         press(b, "-", 3)
         time.sleep(1.0)
         result["clicks"] = click_probe(b)
