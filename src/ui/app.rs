@@ -39,7 +39,7 @@ use crate::script::complete::{complete, Completion};
 use crate::script::Entry;
 use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
-use crate::session::view::Pointer;
+use crate::session::view::{Pointer, ViewMemo};
 use crate::session::{charts, Scenario, Session, View};
 
 mod page;
@@ -183,7 +183,12 @@ pub struct App {
     /// Shared with the console's Tab completion, which reads its world between frames.
     session: Rc<RefCell<Session>>,
     view: Rc<View>,
+    /// What building the view may reuse from the previous frame.
+    view_memo: ViewMemo,
     frame: Option<AnimationFrame>,
+    /// The next animation frame is requested once this frame's render is done (see
+    /// [`App::rendered`]).
+    frame_after_render: bool,
     timer: FrameTimer,
     flights: FlightLayer,
     charts: ChartSchedule,
@@ -231,6 +236,11 @@ impl Component for App {
     type Properties = AppProps;
 
     fn create(ctx: &Context<Self>) -> Self {
+        // When the app began (after the .wasm was fetched, compiled and started): the first
+        // interactive frame's split, read by `scripts/measure-page`.
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("shardlab-create");
+        }
         let mut session = Session::from_fragment(&ctx.props().fragment);
         session.set_clock(dom::now_ms);
         let session = Rc::new(RefCell::new(session));
@@ -262,7 +272,9 @@ impl Component for App {
             callbacks: Callbacks::new(ctx.link(), &session),
             session,
             view,
+            view_memo: ViewMemo::default(),
             frame: None,
+            frame_after_render: false,
             timer: FrameTimer::default(),
             flights: FlightLayer::default(),
             charts: ChartSchedule::default(),
@@ -309,7 +321,6 @@ impl Component for App {
                     session.frame(dt);
                     (session.world.elapsed_ms() != before, session.speed())
                 };
-                self.request_frame(ctx);
                 self.timer.simulated();
                 if moved {
                     // Dots fly only while the simulation moves: paused, they stand still.
@@ -319,7 +330,17 @@ impl Component for App {
                     self.refresh(caught_up);
                 }
                 self.timer.updated();
-                moved || self.timer.stats.first_frame_ms.is_none()
+                let render = moved || self.timer.stats.first_frame_ms.is_none();
+                // Yew runs `rendered` only when no update is queued, and yields to the browser
+                // every 16 ms: a next frame requested here, when frames take longer than that,
+                // always queues its update first, and `rendered` (the dots, the charts, the
+                // frame's timing) never runs. So the next frame waits for this one's render.
+                if render {
+                    self.frame_after_render = true;
+                } else {
+                    self.request_frame(ctx);
+                }
+                render
             }
             Msg::TogglePlay => {
                 {
@@ -346,6 +367,8 @@ impl Component for App {
             }
             Msg::SetSpeed(speed) => {
                 self.session.borrow_mut().set_speed(speed);
+                // The frame figures describe the speed on show, not a mix of two.
+                self.timer.stats.restart();
                 self.refresh(false);
                 true
             }
@@ -558,7 +581,7 @@ impl Component for App {
         self.page()
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
         let now = dom::now_ms();
         self.timer.rendered(now);
         self.flights.paint(
@@ -579,6 +602,9 @@ impl Component for App {
             }
         }
         self.timer.end(now);
+        if std::mem::take(&mut self.frame_after_render) {
+            self.request_frame(ctx);
+        }
     }
 }
 
@@ -643,7 +669,11 @@ impl App {
                     self.focus.follow(stream);
                 }
             }
-            self.view = Rc::new(View::showing(&session, self.focus.wanted()));
+            self.view = Rc::new(View::showing_with(
+                &session,
+                self.focus.wanted(),
+                &mut self.view_memo,
+            ));
             session.new_events()
         };
         self.focus.showing(self.view.stream.as_ref());

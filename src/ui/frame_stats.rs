@@ -49,6 +49,14 @@ impl FrameStats {
         self.first_frame_ms.get_or_insert(ended_at_ms);
     }
 
+    /// Forgets the kept frames (the speed changed: their figures describe another load); the
+    /// first frame's time and the count of frames stay.
+    pub fn restart(&mut self) {
+        self.work_ms.clear();
+        self.phases.clear();
+        self.intervals_ms.clear();
+    }
+
     /// Records the wall time since the previous animation frame.
     pub fn record_interval(&mut self, interval_ms: f64) {
         if !interval_ms.is_finite() || interval_ms <= 0.0 {

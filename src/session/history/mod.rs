@@ -144,6 +144,21 @@ struct Entry {
     totals: Option<(Group, Totals)>,
 }
 
+/// The summing-up lines a push changed, in the order first changed.
+#[derive(Default)]
+struct Touched {
+    seen: std::collections::HashSet<Group>,
+    order: Vec<Group>,
+}
+
+impl Touched {
+    fn add(&mut self, group: &Group) {
+        if self.seen.insert(group.clone()) {
+            self.order.push(group.clone());
+        }
+    }
+}
+
 /// How to find an entry: its order key and its id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Place {
@@ -226,10 +241,18 @@ impl History {
 
     /// Takes in new events (in sequence order).
     pub fn push(&mut self, events: &[Event]) {
+        // A summing-up line's sentence is written once per push, not once per event it sums:
+        // a busy stream sends many events to one line between two frames.
+        let mut touched = Touched::default();
         for event in events {
             match line_of(event) {
                 Line::Own(line) => self.insert(line.into_item(event), None),
-                Line::Summed(group, share) => self.add(event, group, share),
+                Line::Summed(group, share) => self.add(event, group, share, &mut touched),
+            }
+        }
+        for group in &touched.order {
+            if let Some(index) = self.position(group) {
+                self.render(index);
             }
         }
     }
@@ -280,7 +303,8 @@ impl History {
     }
 
     /// Adds an event to its summing-up line, starting the line if it is new (or was dropped).
-    fn add(&mut self, event: &Event, group: Group, share: Share) {
+    /// The sentences of the lines it changes are written at the end of the push (`touched`).
+    fn add(&mut self, event: &Event, group: Group, share: Share, touched: &mut Touched) {
         match self.position(&group) {
             Some(index) => {
                 if let Some(entry) = self.entries.get_mut(index) {
@@ -288,7 +312,6 @@ impl History {
                         totals.add(share);
                     }
                 }
-                self.render(index);
             }
             None => {
                 let totals = Totals::from(share);
@@ -304,20 +327,15 @@ impl History {
                     seq: event.seq,
                 };
                 self.insert(item, Some((group.clone(), totals)));
-                if let Some(index) = self.position(&group) {
-                    self.render(index);
-                }
             }
         }
+        touched.add(&group);
         // A put line says how many of the same second's records were refused.
         if group.sum == Sum::PutRefused {
-            let puts = Group {
+            touched.add(&Group {
                 sum: Sum::Put,
                 ..group
-            };
-            if let Some(index) = self.position(&puts) {
-                self.render(index);
-            }
+            });
         }
     }
 
