@@ -131,10 +131,10 @@ DEMANGLE = [('$LT$', '<'), ('$GT$', '>'), ('$u20$', ' '), ('$RF$', '&'), ('$C$',
 
 
 def demangle(s):
-    """Legacy Rust mangling (_ZN...E), without the hash; other names are returned as they are."""
+    """Legacy Rust mangling (_ZN...E) and demangled names, both without the hash."""
     m = re.match(r'_ZN(.*)E$', s)
-    if not m:
-        return s
+    if not m:  # already demangled (rustc's name section usually is): drop the hash
+        return re.sub(r'::h[0-9a-f]{16}$', '', s)
     t, out, k = m.group(1), [], 0
     while k < len(t) and t[k].isdigit():
         n = re.match(r'\d+', t[k:]).group(0)
