@@ -11,6 +11,7 @@ BINARYEN_VERSION="132.0.0"
 CARGO_FUZZ_VERSION="0.13.2"         # libFuzzer runner; works on stable with --sanitizer none
 AWSCLI_V1_VERSION="1.46.3"          # the CLI the console imitates (pip awscli; v1 runs from PyPI)
 KINESALITE_VERSION="3.3.3"          # the Kinesis the CLI comparison talks to (npm kinesalite)
+TWIGGY_VERSION="0.8.0"              # wasm size profiler for scripts/test's size report
 
 export PATH="$TOOLS/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
@@ -101,6 +102,14 @@ ensure_cargo_fuzz() {
   if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
     say "installing cargo-fuzz $CARGO_FUZZ_VERSION (about a minute, once)"
     cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+}
+
+ensure_twiggy() {
+  # It prints "twiggy-opt 0.8.0".
+  if [ "$(twiggy --version 2>/dev/null | awk '{ print $2 }')" != "$TWIGGY_VERSION" ]; then
+    say "installing twiggy $TWIGGY_VERSION (about two minutes of compiling, once)"
+    cargo install twiggy --version "$TWIGGY_VERSION" --locked
   fi
 }
 
