@@ -134,15 +134,20 @@ impl Session {
                 // A link without the learner's actions (hand-written, or a deep link to a
                 // step) goes straight through the steps and questions before its moment.
                 _ if at_step && self.replay.is_empty() && self.passing_through() => {
+                    self.passed_unattended = true;
                     self.resume_script();
                 }
                 // A lesson step holds the simulation still until Next, so the rest of the
                 // lesson happens at the same simulated moments whoever reads it, however
                 // slowly (and a link replays it exactly).
-                _ if at_step => return,
+                _ if at_step => {
+                    self.snapshot_if_due();
+                    return;
+                }
                 _ => {
                     self.world.advance_to(target);
                     self.timeline_end_ms = self.timeline_end_ms.max(self.world.elapsed_ms());
+                    self.snapshot_if_due();
                     return;
                 }
             }

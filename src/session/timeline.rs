@@ -140,6 +140,7 @@ impl Session {
             }
             self.replay.clear();
             self.timeline_end_ms = self.world.elapsed_ms();
+            self.snapshots.drop_after(self.timeline_end_ms);
         }
     }
 
