@@ -157,67 +157,6 @@ fn on_path(done: &[TimedAction], at_ms: u64, actions: &[TimedAction]) -> bool {
         && actions[done.len()..].iter().all(|a| a.at_ms >= at_ms)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn store_with(moments: impl IntoIterator<Item = u64>) -> Snapshots {
-        let link = Link::start(Scenario::Script(String::new()), 1);
-        let mut store = Snapshots::new(1_000);
-        store.open(&link);
-        let state = Session::new(link);
-        for at in moments {
-            store.keep(at, state.clone());
-        }
-        store
-    }
-
-    #[test]
-    fn snapshots_are_due_once_per_spacing() {
-        let mut store = store_with([]);
-        assert!(!store.due(0) && !store.due(999) && store.due(1_000));
-        store.keep(1_016, Session::new(Link::start(Scenario::Default, 1)));
-        assert!(!store.due(1_999) && store.due(2_000));
-        store.set_every_ms(0);
-        assert!(!store.due(5_000));
-    }
-
-    #[test]
-    fn old_snapshots_thin_out_and_recent_ones_stay_dense() {
-        let store = store_with((1..=1_000).map(|s| s * 1_000));
-        let moments = store.moments();
-        assert!(moments.len() <= MAX_KEPT, "{}", moments.len());
-        // The newest stay one second apart.
-        let dense = &moments[moments.len() - DENSE_KEPT..];
-        assert!(dense.windows(2).all(|w| w[1] - w[0] == 1_000), "{dense:?}");
-        assert_eq!(*moments.last().unwrap(), 1_000_000);
-        // The oldest are kept, further apart: the whole run stays within reach.
-        assert_eq!(moments[0], 1_000);
-        assert!(moments.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[test]
-    fn a_fork_forgets_the_future() {
-        let mut store = store_with([1_000, 2_000, 3_000]);
-        store.drop_after(2_000);
-        assert_eq!(store.moments(), [1_000, 2_000]);
-    }
-
-    #[test]
-    fn a_snapshot_is_on_a_path_only_with_the_same_past() {
-        let act = |at_ms, line: &str| TimedAction {
-            at_ms,
-            action: super::super::Action::Command(line.to_string()),
-        };
-        let done = [act(500, "a")];
-        assert!(on_path(&done, 1_000, &[act(500, "a"), act(1_000, "b")]));
-        assert!(!on_path(&done, 1_000, &[act(500, "a"), act(999, "b")]));
-        assert!(!on_path(&done, 1_000, &[act(500, "x")]));
-        assert!(!on_path(&done, 1_000, &[]));
-        assert!(on_path(&[], 1_000, &[act(1_000, "b")]));
-    }
-}
-
 impl Session {
     /// Keeps a copy of the run when one is due (see [`Session::advance`]): not while a
     /// console `wait` runs (its moment is the learner's pace, not the run's), nor of a run a
@@ -277,5 +216,66 @@ impl Session {
     /// can; any other opens as [`Session::new`] does. The page's wall clock stays.
     pub fn open_link(&mut self, link: Link) {
         self.rebuild(link, super::Restart::Open);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store_with(moments: impl IntoIterator<Item = u64>) -> Snapshots {
+        let link = Link::start(Scenario::Script(String::new()), 1);
+        let mut store = Snapshots::new(1_000);
+        store.open(&link);
+        let state = Session::new(link);
+        for at in moments {
+            store.keep(at, state.clone());
+        }
+        store
+    }
+
+    #[test]
+    fn snapshots_are_due_once_per_spacing() {
+        let mut store = store_with([]);
+        assert!(!store.due(0) && !store.due(999) && store.due(1_000));
+        store.keep(1_016, Session::new(Link::start(Scenario::Default, 1)));
+        assert!(!store.due(1_999) && store.due(2_000));
+        store.set_every_ms(0);
+        assert!(!store.due(5_000));
+    }
+
+    #[test]
+    fn old_snapshots_thin_out_and_recent_ones_stay_dense() {
+        let store = store_with((1..=1_000).map(|s| s * 1_000));
+        let moments = store.moments();
+        assert!(moments.len() <= MAX_KEPT, "{}", moments.len());
+        // The newest stay one second apart.
+        let dense = &moments[moments.len() - DENSE_KEPT..];
+        assert!(dense.windows(2).all(|w| w[1] - w[0] == 1_000), "{dense:?}");
+        assert_eq!(*moments.last().unwrap(), 1_000_000);
+        // The oldest are kept, further apart: the whole run stays within reach.
+        assert_eq!(moments[0], 1_000);
+        assert!(moments.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_fork_forgets_the_future() {
+        let mut store = store_with([1_000, 2_000, 3_000]);
+        store.drop_after(2_000);
+        assert_eq!(store.moments(), [1_000, 2_000]);
+    }
+
+    #[test]
+    fn a_snapshot_is_on_a_path_only_with_the_same_past() {
+        let act = |at_ms, line: &str| TimedAction {
+            at_ms,
+            action: super::super::Action::Command(line.to_string()),
+        };
+        let done = [act(500, "a")];
+        assert!(on_path(&done, 1_000, &[act(500, "a"), act(1_000, "b")]));
+        assert!(!on_path(&done, 1_000, &[act(500, "a"), act(999, "b")]));
+        assert!(!on_path(&done, 1_000, &[act(500, "x")]));
+        assert!(!on_path(&done, 1_000, &[]));
+        assert!(on_path(&[], 1_000, &[act(1_000, "b")]));
     }
 }
