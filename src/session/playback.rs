@@ -144,11 +144,16 @@ impl Session {
                     self.snapshot_if_due();
                     return;
                 }
+                // The world moves on, stopping at each moment a snapshot is due at (see
+                // `snapshots.rs`), so that a long slice leaves them behind too.
                 _ => {
-                    self.world.advance_to(target);
+                    let stop = self.snapshot_stop(target);
+                    self.world.advance_to(stop);
                     self.timeline_end_ms = self.timeline_end_ms.max(self.world.elapsed_ms());
                     self.snapshot_if_due();
-                    return;
+                    if stop >= target {
+                        return;
+                    }
                 }
             }
         }

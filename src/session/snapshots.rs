@@ -21,6 +21,7 @@
 
 use super::playback::CatchUp;
 use super::{Link, Scenario, Session, TimedAction, TIMED_SLICE_MS};
+use crate::sim::START_MS;
 
 /// Simulated time between two snapshots, by default.
 pub const DEFAULT_EVERY_MS: u64 = 30_000;
@@ -87,6 +88,11 @@ impl Snapshots {
                 .entries
                 .last()
                 .is_none_or(|last| last.elapsed_ms < mark)
+    }
+
+    /// The next moment (elapsed ms) a snapshot falls due after `elapsed_ms`.
+    fn next_mark(&self, elapsed_ms: u64) -> Option<u64> {
+        (self.every_ms > 0).then(|| (elapsed_ms / self.every_ms + 1) * self.every_ms)
     }
 
     /// Keeps `state` (taken at `elapsed_ms`, after every snapshot kept), thinning old ones.
@@ -176,6 +182,16 @@ impl Session {
         self.snapshots = store;
     }
 
+    /// Where the world's move towards `target` (epoch ms) stops first: the next moment a
+    /// snapshot falls due, if that comes sooner and this run takes them.
+    pub(super) fn snapshot_stop(&self, target: u64) -> u64 {
+        let takes = !(self.passed_unattended || self.unparsed || self.replaying);
+        match self.snapshots.next_mark(self.world.elapsed_ms()) {
+            Some(mark) if takes => target.min(START_MS.saturating_add(mark)),
+            _ => target,
+        }
+    }
+
     /// This snapshot, going on as the run of `link` does: its later actions are to be done
     /// again, and the catch-up replays to its moment or step. What belongs to the page rather
     /// than the run starts as [`Session::new`] starts it.
@@ -199,6 +215,12 @@ impl Session {
     /// Sets the simulated time between two snapshots (0: take none). It outlives rebuilds.
     pub fn set_snapshot_every(&mut self, every_ms: u64) {
         self.snapshots.set_every_ms(every_ms);
+    }
+
+    /// Forgets the run's snapshots (the next ways back replay from the seed until new ones
+    /// are taken).
+    pub fn forget_snapshots(&mut self) {
+        self.snapshots.entries.clear();
     }
 
     /// The moments (simulated ms since the start) the run has snapshots of, oldest first.
