@@ -83,11 +83,19 @@ fn play(session: &mut Session, end_ms: u64, slice_ms: u64, commands: &[(u64, &st
     }
 }
 
-/// A finished run of `scenario`, taking snapshots every [`EVERY_MS`].
-fn run(scenario: Scenario, end_ms: u64, commands: &[(u64, &str)]) -> Session {
+/// A finished run of `scenario`, taking snapshots every [`EVERY_MS`]: played by the learner
+/// (`live`), or opened from the link of that play (the page opening a shared link: its
+/// catch-up leaves snapshots too).
+fn run(scenario: Scenario, end_ms: u64, commands: &[(u64, &str)], live: bool) -> Session {
     let mut session = Session::new(Link::start(scenario, 7));
     session.set_snapshot_every(EVERY_MS);
     play(&mut session, end_ms, 1_700, commands);
+    if !live {
+        let link = session.link();
+        session = Session::new(link);
+        session.set_snapshot_every(EVERY_MS);
+        session.finish_catch_up();
+    }
     assert!(
         session.snapshot_moments().len() >= 5,
         "{:?}",
@@ -147,7 +155,7 @@ fn rewinds_match_the_seed(live: &mut Session, random: usize, play_on: usize) {
             t >= asked && t < asked + 10_000,
             "rewound to {asked}, at {t}"
         );
-        if t >= first_snapshot {
+        if asked >= first_snapshot {
             let from = live.restored_from();
             assert!(
                 from.is_some_and(|f| f <= t && t - f < EVERY_MS + 2_000 || t >= end - EVERY_MS),
@@ -224,7 +232,7 @@ fn first_difference(want: &Seen, got: &Seen) -> String {
 
 #[test]
 fn rewinding_the_default_scene_gives_the_run_replayed_from_the_seed() {
-    let mut live = run(Scenario::Default, 75_000, &[]);
+    let mut live = run(Scenario::Default, 75_000, &[], true);
     rewinds_match_the_seed(&mut live, 14, 2);
     live.rewind_to(31_234);
     live.finish_catch_up();
@@ -255,7 +263,12 @@ const COMMANDS: &[(u64, &str)] = &[
 
 #[test]
 fn rewinding_a_script_with_a_reshard_and_the_learners_commands_gives_the_seeds_run() {
-    let mut live = run(Scenario::Script(SCRIPT.to_string()), 100_000, COMMANDS);
+    let mut live = run(
+        Scenario::Script(SCRIPT.to_string()),
+        100_000,
+        COMMANDS,
+        false,
+    );
     assert_eq!(live.journal().len(), COMMANDS.len(), "{:?}", live.journal());
     rewinds_match_the_seed(&mut live, 12, 3);
 
@@ -268,7 +281,12 @@ fn rewinding_a_script_with_a_reshard_and_the_learners_commands_gives_the_seeds_r
     assert_eq!(live.journal().len(), 4);
     live.playing = true;
     live.advance(20_000);
-    assert!(live.snapshot_moments().contains(&70_000));
+    assert!(
+        live.snapshot_moments().contains(&70_000),
+        "{:?} at {}",
+        live.snapshot_moments(),
+        live.world.elapsed_ms()
+    );
     live.rewind_to(66_000);
     live.finish_catch_up();
     assert_eq!(live.restored_from(), Some(65_000));
@@ -277,7 +295,12 @@ fn rewinding_a_script_with_a_reshard_and_the_learners_commands_gives_the_seeds_r
 
 #[test]
 fn rewinding_and_going_back_through_a_lesson_gives_the_seeds_run() {
-    let mut live = run(Scenario::Lesson("kcl-failover".to_string()), 170_000, &[]);
+    let mut live = run(
+        Scenario::Lesson("kcl-failover".to_string()),
+        170_000,
+        &[],
+        false,
+    );
     assert!(live.arrivals().len() >= 3, "{:?}", live.arrivals());
     rewinds_match_the_seed(&mut live, 10, 2);
 

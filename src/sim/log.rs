@@ -362,6 +362,6 @@ mod tests {
         // The copy is the log as it was, unchanged by what came after.
         let seqs: Vec<u64> = copy.iter().map(|e| e.seq).collect();
         assert_eq!(seqs, (4_000..5_000).collect::<Vec<_>>());
-        assert_eq!(copy.iter().rev().next().map(|e| e.at_ms), Some(4_999));
+        assert_eq!(copy.iter().next_back().map(|e| e.at_ms), Some(4_999));
     }
 }
