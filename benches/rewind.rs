@@ -94,7 +94,7 @@ mod bench {
         let before = live();
         let mut session = Session::new(Link::start(Scenario::Default, 1));
         let mut per_minute = Vec::new();
-        println!("minute  wall ms  snapshots  store MiB  one copy KiB");
+        println!("minute  wall ms  snapshots  heap MiB  one copy KiB  store estimate MiB");
         for minute in 1..=minutes {
             let started = Instant::now();
             for _ in 0..60 {
@@ -104,11 +104,12 @@ mod bench {
             if [1, 10, 30, 60].contains(&minute) || minute == minutes {
                 let one = copy_bytes(&session);
                 println!(
-                    "{minute:>6} {:>8.1} {:>10} {:>10.1} {:>13.1}",
+                    "{minute:>6} {:>8.1} {:>10} {:>9.1} {:>13.1} {:>19.1}",
                     per_minute[per_minute.len() - 1],
                     session.snapshot_moments().len(),
                     mib(live() - before),
-                    one as f64 / 1024.0
+                    one as f64 / 1024.0,
+                    mib(session.snapshot_bytes() as isize)
                 );
             }
         }

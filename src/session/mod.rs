@@ -51,7 +51,7 @@ pub use playback::{
 };
 pub use snapshots::{
     DEFAULT_EVERY_MS as SNAPSHOT_EVERY_MS, DENSE_KEPT as SNAPSHOTS_DENSE,
-    MAX_KEPT as SNAPSHOTS_KEPT,
+    MAX_BYTES as SNAPSHOT_BYTES, MAX_KEPT as SNAPSHOTS_KEPT,
 };
 pub use timeline::StepArrival;
 pub use view::View;

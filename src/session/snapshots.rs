@@ -29,6 +29,15 @@ pub const DEFAULT_EVERY_MS: u64 = 30_000;
 pub const MAX_KEPT: usize = 128;
 /// The newest snapshots never thinned.
 pub const DENSE_KEPT: usize = 16;
+/// The most heap the snapshots may hold between them (estimated, see [`estimate_bytes`]):
+/// past it, old ones are thinned further.
+pub const MAX_BYTES: usize = 64 << 20;
+/// What a snapshot of a run costs at least, and what each chunk of the shards' records adds
+/// to it: measured by `benches/rewind.rs` on the default scene (a snapshot copies its
+/// shards' record chunks; the event log's sealed blocks and the records' sources are
+/// shared).
+const BASE_BYTES: usize = 400 << 10;
+const CHUNK_BYTES: usize = 250;
 
 /// One copy of the run.
 #[derive(Clone)]
@@ -38,6 +47,8 @@ struct Snap {
     /// The session then, without its store (and with the page's preferences, which a
     /// restore does not take).
     state: Box<Session>,
+    /// The heap it holds, estimated.
+    bytes: usize,
 }
 
 /// The snapshots of one run (one scenario and seed).
@@ -98,19 +109,36 @@ impl Snapshots {
     /// Keeps `state` (taken at `elapsed_ms`, after every snapshot kept), thinning old ones.
     pub(super) fn keep(&mut self, elapsed_ms: u64, state: Session) {
         self.entries.retain(|s| s.elapsed_ms < elapsed_ms);
+        let bytes = estimate_bytes(&state);
         self.entries.push(Snap {
             elapsed_ms,
             state: Box::new(state),
+            bytes,
         });
-        if self.entries.len() > MAX_KEPT {
-            let old = self.entries.len() - DENSE_KEPT;
-            let mut index = 0;
-            // Every other one of the old ones goes (the oldest stays).
-            self.entries.retain(|_| {
-                index += 1;
-                index > old || index % 2 == 1
-            });
+        while self.entries.len() > 1 && (self.entries.len() > MAX_KEPT || self.bytes() > MAX_BYTES)
+        {
+            self.thin();
         }
+    }
+
+    /// The heap the snapshots hold, estimated.
+    pub(super) fn bytes(&self) -> usize {
+        self.entries.iter().map(|s| s.bytes).sum()
+    }
+
+    /// Every other snapshot older than the newest [`DENSE_KEPT`] goes (the oldest stays), or
+    /// the oldest when there are no more old ones than that.
+    fn thin(&mut self) {
+        let old = self.entries.len().saturating_sub(DENSE_KEPT);
+        if old < 2 {
+            self.entries.remove(0);
+            return;
+        }
+        let mut index = 0;
+        self.entries.retain(|_| {
+            index += 1;
+            index > old || index % 2 == 1
+        });
     }
 
     /// Forgets every snapshot after `elapsed_ms` (the learner forked a new future there).
@@ -154,6 +182,19 @@ impl Snapshots {
     pub(super) fn moments(&self) -> Vec<u64> {
         self.entries.iter().map(|s| s.elapsed_ms).collect()
     }
+}
+
+/// The heap a snapshot of `session` holds, estimated from what grows in it: the shards'
+/// record chunks.
+fn estimate_bytes(session: &Session) -> usize {
+    let chunks: usize = session
+        .world
+        .kinesis()
+        .streams()
+        .flat_map(|stream| &stream.shards)
+        .map(|shard| shard.records.chunk_count())
+        .sum();
+    BASE_BYTES + chunks * CHUNK_BYTES
 }
 
 /// Whether a run that had done `done` by `at_ms` lies on the path of a link with `actions`.
@@ -221,6 +262,11 @@ impl Session {
     /// are taken).
     pub fn forget_snapshots(&mut self) {
         self.snapshots.entries.clear();
+    }
+
+    /// The heap the run's snapshots hold, estimated (at most [`MAX_BYTES`]).
+    pub fn snapshot_bytes(&self) -> usize {
+        self.snapshots.bytes()
     }
 
     /// The moments (simulated ms since the start) the run has snapshots of, oldest first.
