@@ -238,6 +238,19 @@ fn rewinding_the_default_scene_gives_the_run_replayed_from_the_seed() {
     live.finish_catch_up();
     assert_eq!(live.restored_from(), Some(30_000));
     matches_a_cold_link(&live, "the default scene rewound to 31.234 s");
+
+    // A link of the same run opened in the page (the address changed) starts from the
+    // snapshots too; another run's link starts from its seed, and its store is new.
+    let mut link = live.link();
+    link.time_ms = 47_000;
+    live.open_fragment(&link.encode());
+    live.finish_catch_up();
+    assert_eq!(live.restored_from(), Some(45_000));
+    matches_a_cold_link(&live, "a link of the same run to 47 s");
+    link.seed = 8;
+    live.open_fragment(&link.encode());
+    assert_eq!(live.restored_from(), None);
+    assert!(live.snapshot_moments().is_empty());
 }
 
 /// A light script with a reshard and the learner's commands, some at the very moment of a

@@ -277,10 +277,21 @@ impl Session {
             Ok(link) => Session::new(link),
             Err(problem) => {
                 let mut session = Session::new(Link::start(Scenario::Default, 1));
-                session.notice = Some(format!(
-                    "This link could not be opened ({problem}), so here is the default scene."
-                ));
+                session.notice = Some(unreadable(&problem));
                 session
+            }
+        }
+    }
+
+    /// Opens a URL fragment in this session, as [`Session::from_fragment`] makes one: a link
+    /// of the same run (scenario and seed) starts from the run's snapshots when it can (see
+    /// `snapshots.rs`). The page's wall clock stays.
+    pub fn open_fragment(&mut self, fragment: &str) {
+        match Link::decode(fragment) {
+            Ok(link) => self.open_link(link),
+            Err(problem) => {
+                self.open_link(Link::start(Scenario::Default, 1));
+                self.notice = Some(unreadable(&problem));
             }
         }
     }
@@ -500,6 +511,11 @@ impl Session {
     pub fn view(&self) -> View {
         View::of(self)
     }
+}
+
+/// What the page says of a link it could not read.
+fn unreadable(problem: &impl std::fmt::Display) -> String {
+    format!("This link could not be opened ({problem}), so here is the default scene.")
 }
 
 #[cfg(test)]
