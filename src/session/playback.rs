@@ -101,17 +101,17 @@ impl Session {
         let target = self.world.now_ms().saturating_add(ms);
         loop {
             let now = self.world.now_ms();
-            // Time moves on in stretches that stop at each moment a snapshot is due at (see
-            // `snapshots.rs`), so that a long slice leaves them behind too; the script and
-            // the link's actions may have just moved it to one.
+            // A snapshot is taken wherever time stops past a moment one is due at (see
+            // `snapshots.rs`): the end of a slice, a script's wait or a replayed action. Time
+            // never stops for one: where it stops decides when the engine logs its timed
+            // changes, so an extra stop would change the run.
             self.snapshot_if_due();
-            let stop = self.snapshot_stop(target);
             let action_at = self.replay.front().map(|a| START_MS + a.at_ms);
             let at_step = self.script.is_holding();
             if let ScriptState::Waiting { until_ms } = self.script {
                 // The script acts first when it and a learner's action share a moment, as it
                 // did in the run the link was made from.
-                if until_ms <= stop && action_at.is_none_or(|at| until_ms <= at) {
+                if until_ms <= target && action_at.is_none_or(|at| until_ms <= at) {
                     self.world.advance_to(until_ms);
                     self.resume_script();
                     continue;
@@ -120,7 +120,7 @@ impl Session {
             match action_at {
                 // At a step time stands still, so an action there happened at this very
                 // moment; elsewhere the world moves on to the action's moment first.
-                Some(at) if at <= stop && (at <= now || !at_step) => {
+                Some(at) if at <= target && (at <= now || !at_step) => {
                     if at > now {
                         self.world.advance_to(at);
                     }
@@ -150,12 +150,10 @@ impl Session {
                     return;
                 }
                 _ => {
-                    self.world.advance_to(stop);
+                    self.world.advance_to(target);
                     self.timeline_end_ms = self.timeline_end_ms.max(self.world.elapsed_ms());
                     self.snapshot_if_due();
-                    if stop >= target {
-                        return;
-                    }
+                    return;
                 }
             }
         }

@@ -27,7 +27,6 @@
 
 use super::playback::CatchUp;
 use super::{Link, Scenario, Session, TimedAction, TIMED_SLICE_MS};
-use crate::sim::START_MS;
 
 /// Simulated time between two snapshots, by default.
 pub const DEFAULT_EVERY_MS: u64 = 30_000;
@@ -106,11 +105,6 @@ impl Snapshots {
                 .entries
                 .last()
                 .is_none_or(|last| last.elapsed_ms < mark)
-    }
-
-    /// The next moment (elapsed ms) a snapshot falls due after `elapsed_ms`.
-    fn next_mark(&self, elapsed_ms: u64) -> Option<u64> {
-        (self.every_ms > 0).then(|| (elapsed_ms / self.every_ms + 1) * self.every_ms)
     }
 
     /// Keeps `state` (taken at `elapsed_ms`, after every snapshot kept), thinning old ones.
@@ -228,16 +222,6 @@ impl Session {
         let mut store = std::mem::take(&mut self.snapshots);
         store.keep(elapsed_ms, self.clone());
         self.snapshots = store;
-    }
-
-    /// Where the world's move towards `target` (epoch ms) stops first: the next moment a
-    /// snapshot falls due, if that comes sooner and this run takes them.
-    pub(super) fn snapshot_stop(&self, target: u64) -> u64 {
-        let takes = !(self.passed_unattended || self.unparsed || self.replaying);
-        match self.snapshots.next_mark(self.world.elapsed_ms()) {
-            Some(mark) if takes => target.min(START_MS.saturating_add(mark)),
-            _ => target,
-        }
     }
 
     /// This snapshot, going on as the run of `link` does: its later actions are to be done
