@@ -39,6 +39,7 @@ pub mod view;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod playback;
+mod snapshots;
 mod timeline;
 
 use std::collections::VecDeque;
@@ -48,12 +49,17 @@ pub use playback::{
     CATCH_UP_BUDGET_MS, CATCH_UP_SLICE_MS, FAST_SLICE_MS, MAX_FAST_SLICE_MS, MAX_FRAME_WALL_MS,
     MIN_FAST_SLICE_MS, STEP_MS, TIMED_SLICE_MS,
 };
+pub use snapshots::{
+    DEFAULT_EVERY_MS as SNAPSHOT_EVERY_MS, DENSE_KEPT as SNAPSHOTS_DENSE,
+    MAX_BYTES as SNAPSHOT_BYTES, MAX_KEPT as SNAPSHOTS_KEPT,
+};
 pub use timeline::StepArrival;
 pub use view::View;
 
 use crate::script::{lesson, Entry, Pause, Runner};
 use crate::sim::{Event, World};
 use playback::{is_wait, CatchUp};
+use snapshots::Snapshots;
 
 /// The slowest and fastest speeds (simulated seconds per wall second).
 pub const MIN_SPEED: f64 = 0.25;
@@ -152,7 +158,8 @@ impl Default for Prefs {
     }
 }
 
-/// One learner's session.
+/// One learner's session. A clone is a snapshot of the run (see `snapshots.rs`).
+#[derive(Clone)]
 pub struct Session {
     pub world: World,
     link: Link,
@@ -197,6 +204,14 @@ pub struct Session {
     steps: Vec<String>,
     /// Speed and wall clock: the page's, not the run's.
     prefs: Prefs,
+    /// Copies of this run to rebuild from (see `snapshots.rs`); they outlive a rebuild of
+    /// the same run, like `prefs`.
+    snapshots: Snapshots,
+    /// Whether a link's replay went past a lesson step or question without the learner (a
+    /// link without their actions): a run that did is no snapshot for a link that has them.
+    passed_unattended: bool,
+    /// Whether the scenario did not parse (its notice is the one a rebuild shows again).
+    unparsed: bool,
 }
 
 impl Session {
@@ -217,7 +232,12 @@ impl Session {
             ),
         };
         let replay = link.actions.iter().cloned().collect();
+        let mut snapshots = Snapshots::new(snapshots::DEFAULT_EVERY_MS);
+        snapshots.open(&link);
         let mut session = Session {
+            snapshots,
+            passed_unattended: false,
+            unparsed: notice.is_some(),
             world: World::new(link.seed),
             catch_up: link
                 .step
@@ -257,10 +277,21 @@ impl Session {
             Ok(link) => Session::new(link),
             Err(problem) => {
                 let mut session = Session::new(Link::start(Scenario::Default, 1));
-                session.notice = Some(format!(
-                    "This link could not be opened ({problem}), so here is the default scene."
-                ));
+                session.notice = Some(unreadable(&problem));
                 session
+            }
+        }
+    }
+
+    /// Opens a URL fragment in this session, as [`Session::from_fragment`] makes one: a link
+    /// of the same run (scenario and seed) starts from the run's snapshots when it can (see
+    /// `snapshots.rs`). The page's wall clock stays.
+    pub fn open_fragment(&mut self, fragment: &str) {
+        match Link::decode(fragment) {
+            Ok(link) => self.open_link(link),
+            Err(problem) => {
+                self.open_link(Link::start(Scenario::Default, 1));
+                self.notice = Some(unreadable(&problem));
             }
         }
     }
@@ -273,11 +304,24 @@ impl Session {
 
     /// Replaces the run with a new one for `link`, keeping what `restart` keeps: the one way
     /// opening a scenario, Reset, Back, going to a step and rewinding start the run again.
+    /// A run of the same scenario and seed starts from the newest snapshot on the link's path
+    /// when there is one, and from the seed when not (see `snapshots.rs`).
     fn rebuild(&mut self, link: Link, restart: Restart) {
         let prefs = self.prefs;
         let playing = self.playing;
         let timeline_end_ms = self.timeline_end_ms();
-        *self = Session::new(link);
+        let mut store = std::mem::take(&mut self.snapshots);
+        store.open(&link);
+        *self = match store.start_for(&link) {
+            Some(snapshot) => {
+                let at = snapshot.world.elapsed_ms();
+                let session = snapshot.clone().resume_for(link);
+                store.note_restored(at);
+                session
+            }
+            None => Session::new(link),
+        };
+        self.snapshots = store;
         self.prefs.clock = prefs.clock;
         if restart != Restart::Open {
             self.prefs.speed = prefs.speed;
@@ -467,6 +511,11 @@ impl Session {
     pub fn view(&self) -> View {
         View::of(self)
     }
+}
+
+/// What the page says of a link it could not read.
+fn unreadable(problem: &impl std::fmt::Display) -> String {
+    format!("This link could not be opened ({problem}), so here is the default scene.")
 }
 
 #[cfg(test)]

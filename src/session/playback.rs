@@ -101,6 +101,11 @@ impl Session {
         let target = self.world.now_ms().saturating_add(ms);
         loop {
             let now = self.world.now_ms();
+            // A snapshot is taken wherever time stops past a moment one is due at (see
+            // `snapshots.rs`): the end of a slice, a script's wait or a replayed action. Time
+            // never stops for one: where it stops decides when the engine logs its timed
+            // changes, so an extra stop would change the run.
+            self.snapshot_if_due();
             let action_at = self.replay.front().map(|a| START_MS + a.at_ms);
             let at_step = self.script.is_holding();
             if let ScriptState::Waiting { until_ms } = self.script {
@@ -134,15 +139,20 @@ impl Session {
                 // A link without the learner's actions (hand-written, or a deep link to a
                 // step) goes straight through the steps and questions before its moment.
                 _ if at_step && self.replay.is_empty() && self.passing_through() => {
+                    self.passed_unattended = true;
                     self.resume_script();
                 }
                 // A lesson step holds the simulation still until Next, so the rest of the
                 // lesson happens at the same simulated moments whoever reads it, however
                 // slowly (and a link replays it exactly).
-                _ if at_step => return,
+                _ if at_step => {
+                    self.snapshot_if_due();
+                    return;
+                }
                 _ => {
                     self.world.advance_to(target);
                     self.timeline_end_ms = self.timeline_end_ms.max(self.world.elapsed_ms());
+                    self.snapshot_if_due();
                     return;
                 }
             }

@@ -2,9 +2,11 @@
 //! the ways back: Reset, Back, going to a step, rewinding to a moment, and forking a new future
 //! when the learner acts after a rewind.
 //!
-//! The run is never stepped backwards: every way back rebuilds it from the seed and replays
-//! the journal up to the chosen step or moment, so it is exactly the run the learner saw (the
-//! job raftscope's `state.js` does with its checkpoints, `rewind` and `fork`). Apart from the
+//! The run is never stepped backwards: every way back rebuilds it for a link and replays the
+//! journal up to the chosen step or moment, so it is exactly the run the learner saw (the
+//! job raftscope's `state.js` does with its checkpoints, `rewind` and `fork`). The rebuild
+//! starts from the newest snapshot of the run on the link's path (`snapshots.rs`), and from
+//! the seed when there is none. Apart from the
 //! page's model (`mod.rs`) and from playback (`playback.rs`) because it is the one part that
 //! reasons about the run as a whole rather than the moment at hand.
 
@@ -140,6 +142,7 @@ impl Session {
             }
             self.replay.clear();
             self.timeline_end_ms = self.world.elapsed_ms();
+            self.snapshots.drop_after(self.timeline_end_ms);
         }
     }
 

@@ -183,7 +183,7 @@ impl Cursor {
 }
 
 /// One simulated consumer.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Consumer {
     pub name: String,
     pub config: ConsumerConfig,

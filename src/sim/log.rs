@@ -7,6 +7,7 @@
 //! flood it.
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -186,10 +187,25 @@ pub struct EventsSince {
     pub missed: u64,
 }
 
+/// Events in a sealed block of the log.
+const BLOCK: usize = 256;
+
 /// A bounded, append-only log of events.
+///
+/// Full blocks of [`BLOCK`] events are sealed and shared (`Rc`), so that a copy of the world
+/// (a snapshot to rewind to, see `session::snapshots`) copies a few hundred events and a list
+/// of pointers rather than the whole log. The oldest events are dropped one by one, as
+/// before: the front block is kept until all of its events have been dropped.
 #[derive(Clone, Debug)]
 pub struct EventLog {
-    events: VecDeque<Event>,
+    /// Sealed blocks, oldest first; the first `dropped` events of the front one are gone.
+    sealed: VecDeque<Rc<[Event]>>,
+    /// The newest events, not yet a full block.
+    open: Vec<Event>,
+    /// Events of the front block already dropped.
+    dropped: usize,
+    /// Events kept.
+    len: usize,
     next_seq: u64,
     capacity: usize,
 }
@@ -197,31 +213,55 @@ pub struct EventLog {
 impl EventLog {
     pub fn new(capacity: usize) -> Self {
         EventLog {
-            events: VecDeque::new(),
+            sealed: VecDeque::new(),
+            open: Vec::new(),
+            dropped: 0,
+            len: 0,
             next_seq: 0,
             capacity: capacity.max(1),
         }
     }
 
     pub fn push(&mut self, at_ms: u64, kind: EventKind) {
-        if self.events.len() >= self.capacity {
-            self.events.pop_front();
+        if self.len >= self.capacity {
+            self.drop_oldest();
         }
-        self.events.push_back(Event {
+        self.open.push(Event {
             seq: self.next_seq,
             at_ms,
             kind,
         });
+        self.len += 1;
         self.next_seq += 1;
+        if self.open.len() >= BLOCK {
+            let block: Rc<[Event]> = std::mem::take(&mut self.open).into();
+            self.sealed.push_back(block);
+        }
+    }
+
+    fn drop_oldest(&mut self) {
+        match self.sealed.front() {
+            Some(front) => {
+                self.dropped += 1;
+                if self.dropped >= front.len() {
+                    self.sealed.pop_front();
+                    self.dropped = 0;
+                }
+            }
+            None => {
+                self.open.remove(0);
+            }
+        }
+        self.len -= 1;
     }
 
     /// Every event with a sequence number at or after `cursor` that is still kept.
     pub fn since(&self, cursor: u64) -> EventsSince {
-        let oldest = self.events.front().map_or(self.next_seq, |e| e.seq);
+        let oldest = self.next_seq - self.len as u64;
         let from = cursor.max(oldest);
         let skip = usize::try_from(from - oldest).unwrap_or(usize::MAX);
         EventsSince {
-            events: self.events.iter().skip(skip).cloned().collect(),
+            events: self.iter_from(skip).cloned().collect(),
             next: self.next_seq,
             missed: from.saturating_sub(cursor.min(from)),
         }
@@ -233,15 +273,32 @@ impl EventLog {
     }
 
     pub fn len(&self) -> usize {
-        self.events.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        self.len == 0
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Event> {
-        self.events.iter()
+    /// The events kept, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Event> {
+        self.iter_from(0)
+    }
+
+    /// The events kept after the first `skip`, oldest first, found without walking past
+    /// the skipped ones (every sealed block holds [`BLOCK`] events).
+    fn iter_from(&self, skip: usize) -> impl DoubleEndedIterator<Item = &Event> {
+        let at = self.dropped.saturating_add(skip);
+        let (block, offset) = (at / BLOCK, at % BLOCK);
+        let in_open = at
+            .saturating_sub(self.sealed.len() * BLOCK)
+            .min(self.open.len());
+        self.sealed
+            .iter()
+            .skip(block)
+            .enumerate()
+            .flat_map(move |(i, events)| events[if i == 0 { offset } else { 0 }..].iter())
+            .chain(self.open[in_open..].iter())
     }
 }
 
@@ -275,5 +332,36 @@ mod tests {
         assert!(log.since(5).events.is_empty());
         assert_eq!(log.since(4).events.len(), 1);
         assert_eq!(log.since(4).missed, 0);
+    }
+
+    #[test]
+    fn a_log_over_many_blocks_keeps_exactly_the_newest_events_and_copies_share_them() {
+        let mut log = EventLog::new(1_000);
+        for n in 0..5_000 {
+            log.push(n, fault(n));
+        }
+        let copy = log.clone();
+        for n in 5_000..5_300 {
+            log.push(n, fault(n));
+        }
+        let seqs: Vec<u64> = log.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (4_300..5_300).collect::<Vec<_>>());
+        assert_eq!(log.len(), 1_000);
+        assert_eq!(log.since(5_250).events.len(), 50);
+        for cursor in [
+            4_299, 4_300, 4_301, 4_607, 4_608, 5_119, 5_120, 5_299, 5_300, 6_000,
+        ] {
+            let since: Vec<u64> = log.since(cursor).events.iter().map(|e| e.seq).collect();
+            assert_eq!(
+                since,
+                (cursor.max(4_300)..5_300).collect::<Vec<_>>(),
+                "{cursor}"
+            );
+        }
+        assert_eq!(log.since(0).missed, 4_300);
+        // The copy is the log as it was, unchanged by what came after.
+        let seqs: Vec<u64> = copy.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (4_000..5_000).collect::<Vec<_>>());
+        assert_eq!(copy.iter().next_back().map(|e| e.at_ms), Some(4_999));
     }
 }

@@ -264,7 +264,7 @@ pub struct Retry {
 }
 
 /// One simulated producer.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Producer {
     pub name: String,
     pub config: ProducerConfig,

@@ -477,9 +477,8 @@ impl Component for App {
                 }
                 self.fragment = fragment.clone();
                 self.focus.forget();
-                let mut session = Session::from_fragment(&fragment);
-                session.set_clock(dom::now_ms);
-                *self.session.borrow_mut() = session;
+                // A link of the same run starts from its snapshots (and keeps the clock).
+                self.session.borrow_mut().open_fragment(&fragment);
                 self.after_open();
                 self.workspace.scenario_opened(false);
                 true

@@ -62,8 +62,9 @@ pub enum CliVersion {
     V2,
 }
 
-/// The whole simulation.
-#[derive(Debug)]
+/// The whole simulation. Cloning it is how the page keeps snapshots to rewind to (see
+/// `session::snapshots`): the records' sources are shared, not copied.
+#[derive(Clone, Debug)]
 pub struct World {
     seed: u64,
     now_ms: u64,
