@@ -9,10 +9,11 @@
 //! - `clicks`: 200,000 records/s, PutRecord, Zipf(0.8) over 100,000 keys (the skew of web
 //!   traffic: its top key alone is about 2% of it, a few shards run hot and retry), 100 to
 //!   300 bytes;
-//! - one KCL application (KCL 2.x, polling, 20 workers, from TRIM_HORIZON) reading all 1,000
-//!   shards: the way such a stream is read (a polling consumer per shard would be 1,000
-//!   actors no one runs by hand). Its workers take the leases over the first seconds, so
-//!   the minute includes the KCL's start-up as well as its steady state.
+//! - one KCL application (KCL 2.x defaults, so enhanced fan-out; 20 workers, from
+//!   TRIM_HORIZON) reading all 1,000 shards: the way such a stream is read (a polling
+//!   consumer per shard would be 1,000 actors no one runs by hand). Its workers take the
+//!   leases over the first seconds, so the minute includes the KCL's start-up as well as
+//!   its steady state.
 //!   `BIG_STREAM_READER=none` drops it, to see the producers' share.
 //!
 //! Each run is a child process (so that its peak memory is its own); the bench prints each

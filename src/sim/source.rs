@@ -13,7 +13,6 @@
 //! so the position is (source serial, shard, n).
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -76,8 +75,10 @@ pub struct ProducerSource {
     keys: Rc<KeyTable>,
     sizes: SizeSpec,
     explicit_hash_key: Option<u128>,
-    /// Each shard's key sampler, made the first time the producer writes to the shard.
-    shards: RefCell<BTreeMap<u32, Option<ShardKeys>>>,
+    /// Each shard's key sampler, made the first time the producer writes to the shard
+    /// (`None` until then), by shard index: a vector, not a map, because every record's key
+    /// draw looks its shard up here.
+    shards: RefCell<Vec<Option<Option<ShardKeys>>>>,
     /// The last key drawn, as (shard, ordinal, key index): a reader asks for a record's size
     /// and then for its send order, and the draw is the costly part of both.
     last_key: Cell<Option<(u32, u64, u32)>>,
@@ -110,7 +111,7 @@ impl ProducerSource {
             keys,
             sizes,
             explicit_hash_key,
-            shards: RefCell::new(BTreeMap::new()),
+            shards: RefCell::new(Vec::new()),
             last_key: Cell::new(None),
         }
     }
@@ -135,9 +136,11 @@ impl ProducerSource {
     /// Makes shard `index`'s key sampler if it does not exist yet.
     pub fn prepare(&self, index: u32, range: &HashKeyRange) {
         let mut shards = self.shards.borrow_mut();
-        shards
-            .entry(index)
-            .or_insert_with(|| self.keys.sampler_for(range));
+        let slot = index as usize;
+        if shards.len() <= slot {
+            shards.resize(slot + 1, None);
+        }
+        shards[slot].get_or_insert_with(|| self.keys.sampler_for(range));
         self.last_key.set(None);
     }
 
@@ -153,8 +156,10 @@ impl ProducerSource {
             self.keys.draw(None, hash)
         } else {
             let shards = self.shards.borrow();
-            self.keys
-                .draw(shards.get(&shard).and_then(Option::as_ref), hash)
+            let keys = shards
+                .get(shard as usize)
+                .and_then(|s| s.as_ref()?.as_ref());
+            self.keys.draw(keys, hash)
         };
         self.last_key.set(Some((shard, ordinal, index)));
         index
