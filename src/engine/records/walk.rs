@@ -6,7 +6,24 @@
 //! tick, else the next part, else the next tick. Kept apart from `records.rs` (the log's
 //! layout) because this is only the read path's speed.
 
-use super::{GeneratedRun, RecordBody, RecordRef};
+use super::{Body, GeneratedRun, RecordBody, RecordLog, RecordRef};
+
+impl RecordLog {
+    /// When the first record at or above `seq_ix` arrived, without rebuilding the record: a
+    /// fan-out subscription asks this at each step, and a generated record's size (what
+    /// [`RecordLog::first_at_or_after`] also gives) is a key draw.
+    pub fn arrival_at_or_after(&self, seq_ix: u64) -> Option<u64> {
+        let (chunk, offset) = self.locate_seq(seq_ix)?;
+        match &self.chunks.get(chunk)?.body {
+            Body::Stored(records) => records
+                .get(usize::try_from(offset).ok()?)
+                .map(|r| r.arrival_ms),
+            Body::Run(run) => {
+                (offset < run.count()).then(|| run.arrival_of_tick(run.tick_of(offset)))
+            }
+        }
+    }
+}
 
 /// A place in a run, stepped record by record: the same records, in the same order, as
 /// [`GeneratedRun::locate`] gives offset by offset.
