@@ -113,7 +113,9 @@ impl Kinesis {
     }
 
     /// Offers one producer record again (a retry), routed by its hash key to the open shard
-    /// that owns it now.
+    /// that owns it now. `(hash_key, size)` are the source's for the record, given by the
+    /// caller, who keeps them for the record's next attempt.
+    #[allow(clippy::too_many_arguments)]
     pub fn put_generated_record(
         &mut self,
         now_ms: u64,
@@ -121,17 +123,16 @@ impl Kinesis {
         source: &Rc<dyn RecordSource>,
         origin_shard: u32,
         ordinal: u64,
+        (hash_key, size): (u128, u64),
         call: WriteCall,
     ) -> Result<WriteOutcome, ApiError> {
         self.advance_to(now_ms);
         let now_ms = self.now_ms;
         let (config, found) = self.stream_for_write(stream)?;
-        let hash_key = source.hash_key(origin_shard, ordinal);
         let Some(shard_index) = found.route(hash_key) else {
             return Ok(WriteOutcome::Throttled { shard_index: 0 });
         };
         let shard = &mut found.shards[shard_index as usize];
-        let size = source.size(origin_shard, ordinal);
         let charged = call.charge(size);
         let buckets = &mut shard.buckets;
         if !(buckets.write_records.has(now_ms, 1) && buckets.write_bytes.has(now_ms, charged)) {

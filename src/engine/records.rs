@@ -601,18 +601,27 @@ impl RecordLog {
     /// Records in order from the first with a sequence index at or above `seq_ix`.
     pub fn iter_from(&self, seq_ix: u64) -> impl Iterator<Item = RecordRef<'_>> + '_ {
         let (mut chunk, mut offset) = self.locate_seq(seq_ix).unwrap_or((self.chunks.len(), 0));
+        // Inside a run, a walk that steps from record to record (locating each one on its
+        // own is a binary search over the run's ticks: the read path's largest cost).
+        let mut walk: Option<RunWalk> = None;
         std::iter::from_fn(move || loop {
             let current = self.chunks.get(chunk)?;
-            if offset < current.count() {
+            if let Body::Run(run) = &current.body {
+                let walk = walk.get_or_insert_with(|| RunWalk::new(run, offset));
+                if let Some(record) = walk.next(run, current.first_seq_ix) {
+                    return Some(record);
+                }
+            } else if offset < current.count() {
                 let record = current.record(offset);
                 offset += 1;
                 if record.is_some() {
                     return record;
                 }
-            } else {
-                chunk += 1;
-                offset = 0;
+                continue;
             }
+            chunk += 1;
+            offset = 0;
+            walk = None;
         })
     }
 
@@ -674,6 +683,9 @@ impl RecordLog {
         dropped
     }
 }
+
+mod walk;
+use walk::RunWalk;
 
 #[cfg(test)]
 mod tests;

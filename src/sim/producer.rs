@@ -258,6 +258,10 @@ pub struct Retry {
     pub source: Rc<ProducerSource>,
     pub origin_shard: u32,
     pub ordinals: Vec<u64>,
+    /// Each record's hash key and size, once an attempt has worked them out (empty before the
+    /// first retry): a record retried again is routed without drawing its key again (the
+    /// draw and the hash key's lookup are cache misses, and hot shards retry a lot).
+    pub routed: Vec<(u128, u64)>,
     /// Attempts made so far.
     pub attempts: u32,
     pub created_ms: u64,
@@ -478,6 +482,7 @@ impl Producer {
                 origin_shard: part.origin_shard,
                 ordinals: (part.first_ordinal + part.accepted..part.first_ordinal + part.offered)
                     .collect(),
+                routed: Vec::new(),
                 attempts: 1,
                 created_ms: now_ms.saturating_sub(interval / 2),
             };
@@ -547,8 +552,14 @@ impl Producer {
             .collect()
     }
 
-    /// Accounts for a retry attempt: `refused` are the ordinals throttled again.
-    pub fn settle_retry(&mut self, now_ms: u64, retry: Retry, refused: Vec<u64>) {
+    /// Accounts for a retry attempt: `refused` are the ordinals throttled again, with their
+    /// hash keys and sizes.
+    pub fn settle_retry(
+        &mut self,
+        now_ms: u64,
+        retry: Retry,
+        (refused, routed): (Vec<u64>, Vec<(u128, u64)>),
+    ) {
         let attempted = retry.ordinals.len() as u64;
         let throttled = refused.len() as u64;
         let accepted = attempted - throttled;
@@ -564,6 +575,7 @@ impl Producer {
         if throttled > 0 {
             let again = Retry {
                 ordinals: refused,
+                routed,
                 attempts: retry.attempts + 1,
                 ..retry
             };

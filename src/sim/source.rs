@@ -13,7 +13,6 @@
 //! so the position is (source serial, shard, n).
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -46,11 +45,64 @@ impl SizeSpec {
         }
     }
 
+    /// The draw by division: what [`SizeDraw`] must give, number for number.
+    #[cfg(test)]
     fn draw(&self, hash: u64) -> u64 {
         match *self {
             SizeSpec::Fixed(n) => u64::from(n),
             SizeSpec::Range(a, b) => u64::from(a) + hash % (u64::from(b - a) + 1),
         }
+    }
+}
+
+/// `n % d` for one fixed `d`, by a multiplication instead of a 64-bit division (the
+/// division was a third of a record's size draw, and every record's size is drawn). Lemire,
+/// Kaser and Kurz, "Faster remainder by direct computation" (2019): with
+/// `m = ceil(2^128 / d)`, `n % d` is the high 64 bits of `(m * n mod 2^128) * d`, exactly, for
+/// every 64-bit `n` and `d`.
+#[derive(Clone, Copy, Debug)]
+struct Remainder {
+    d: u64,
+    m: u128,
+}
+
+impl Remainder {
+    fn new(d: u64) -> Remainder {
+        // d = 1 wraps m to 0, and every remainder is then 0, as it should be.
+        let m = (u128::MAX / u128::from(d.max(1))).wrapping_add(1);
+        Remainder { d, m }
+    }
+
+    fn of(self, n: u64) -> u64 {
+        let low = self.m.wrapping_mul(u128::from(n));
+        let d = u128::from(self.d);
+        let bottom = (u128::from(low as u64) * d) >> 64;
+        let top = (low >> 64) * d;
+        ((bottom + top) >> 64) as u64
+    }
+}
+
+/// [`SizeSpec::draw`], with the range's division made a multiplication: the same numbers.
+#[derive(Clone, Copy, Debug)]
+struct SizeDraw {
+    low: u64,
+    span: Remainder,
+}
+
+impl SizeDraw {
+    fn new(sizes: SizeSpec) -> SizeDraw {
+        let (low, high) = match sizes {
+            SizeSpec::Fixed(n) => (n, n),
+            SizeSpec::Range(a, b) => (a, b),
+        };
+        SizeDraw {
+            low: u64::from(low),
+            span: Remainder::new(u64::from(high.saturating_sub(low)) + 1),
+        }
+    }
+
+    fn draw(self, hash: u64) -> u64 {
+        self.low + self.span.of(hash)
     }
 }
 
@@ -75,9 +127,12 @@ pub struct ProducerSource {
     seed: u64,
     keys: Rc<KeyTable>,
     sizes: SizeSpec,
+    size_draw: SizeDraw,
     explicit_hash_key: Option<u128>,
-    /// Each shard's key sampler, made the first time the producer writes to the shard.
-    shards: RefCell<BTreeMap<u32, Option<ShardKeys>>>,
+    /// Each shard's key sampler, made the first time the producer writes to the shard
+    /// (`None` until then), by shard index: a vector, not a map, because every record's key
+    /// draw looks its shard up here.
+    shards: RefCell<Vec<Option<Option<ShardKeys>>>>,
     /// The last key drawn, as (shard, ordinal, key index): a reader asks for a record's size
     /// and then for its send order, and the draw is the costly part of both.
     last_key: Cell<Option<(u32, u64, u32)>>,
@@ -109,8 +164,9 @@ impl ProducerSource {
             seed,
             keys,
             sizes,
+            size_draw: SizeDraw::new(sizes),
             explicit_hash_key,
-            shards: RefCell::new(BTreeMap::new()),
+            shards: RefCell::new(Vec::new()),
             last_key: Cell::new(None),
         }
     }
@@ -135,9 +191,11 @@ impl ProducerSource {
     /// Makes shard `index`'s key sampler if it does not exist yet.
     pub fn prepare(&self, index: u32, range: &HashKeyRange) {
         let mut shards = self.shards.borrow_mut();
-        shards
-            .entry(index)
-            .or_insert_with(|| self.keys.sampler_for(range));
+        let slot = index as usize;
+        if shards.len() <= slot {
+            shards.resize(slot + 1, None);
+        }
+        shards[slot].get_or_insert_with(|| self.keys.sampler_for(range));
         self.last_key.set(None);
     }
 
@@ -148,21 +206,39 @@ impl ProducerSource {
                 return index;
             }
         }
-        let hash = record_hash(self.seed, shard, ordinal);
+        self.draw_key(shard, ordinal, record_hash(self.seed, shard, ordinal))
+    }
+
+    /// [`Self::key_index`], given the record's hash (which its size draw needs as well).
+    fn key_index_hashed(&self, shard: u32, ordinal: u64, hash: u64) -> u32 {
+        if let Some((s, o, index)) = self.last_key.get() {
+            if (s, o) == (shard, ordinal) {
+                return index;
+            }
+        }
+        self.draw_key(shard, ordinal, hash)
+    }
+
+    fn draw_key(&self, shard: u32, ordinal: u64, hash: u64) -> u32 {
         let index = if self.explicit_hash_key.is_some() {
             self.keys.draw(None, hash)
         } else {
             let shards = self.shards.borrow();
-            self.keys
-                .draw(shards.get(&shard).and_then(Option::as_ref), hash)
+            let keys = shards
+                .get(shard as usize)
+                .and_then(|s| s.as_ref()?.as_ref());
+            self.keys.draw(keys, hash)
         };
         self.last_key.set(Some((shard, ordinal, index)));
         index
     }
 
     fn data_len(&self, shard: u32, ordinal: u64) -> u64 {
-        self.sizes
-            .draw(mix(record_hash(self.seed, shard, ordinal) ^ 0xda7a))
+        self.data_len_hashed(record_hash(self.seed, shard, ordinal))
+    }
+
+    fn data_len_hashed(&self, hash: u64) -> u64 {
+        self.size_draw.draw(mix(hash ^ 0xda7a))
     }
 
     /// The data a record carries: a short JSON text, padded with spaces or cut to its size.
@@ -184,8 +260,9 @@ impl RecordSource for ProducerSource {
     }
 
     fn size(&self, shard: u32, ordinal: u64) -> u64 {
-        let key = self.key_index(shard, ordinal);
-        self.keys.key_len(key) + self.data_len(shard, ordinal)
+        let hash = record_hash(self.seed, shard, ordinal);
+        let key = self.key_index_hashed(shard, ordinal, hash);
+        self.keys.key_len(key) + self.data_len_hashed(hash)
     }
 
     fn record(&self, shard: u32, ordinal: u64) -> (String, Vec<u8>) {
@@ -218,5 +295,45 @@ impl RecordSource for ProducerSource {
             key: u128::from(self.producer_id) << 64 | u128::from(key),
             position: serial << 96 | u128::from(shard) << 64 | u128::from(ordinal),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{mix, Remainder, SizeDraw, SizeSpec};
+
+    /// The multiplication gives the division's remainders: every size a seed draws stays
+    /// the same (the goldens depend on them).
+    #[test]
+    fn remainders_match_the_division() {
+        let divisors = [
+            1,
+            2,
+            3,
+            7,
+            100,
+            201,
+            801,
+            1 << 20,
+            (1 << 20) + 1,
+            u64::from(u32::MAX) + 2,
+        ];
+        let numbers = (0..20_000)
+            .map(mix)
+            .chain([0, 1, u64::MAX, u64::MAX - 1, 1 << 63]);
+        for n in numbers {
+            for d in divisors {
+                assert_eq!(Remainder::new(d).of(n), n % d, "{n} % {d}");
+            }
+        }
+        for spec in [
+            SizeSpec::Fixed(500),
+            SizeSpec::Range(200, 1_000),
+            SizeSpec::Range(0, SizeSpec::MAX),
+        ] {
+            for n in (0..2_000).map(mix) {
+                assert_eq!(SizeDraw::new(spec).draw(n), spec.draw(n));
+            }
+        }
     }
 }

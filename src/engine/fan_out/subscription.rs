@@ -610,14 +610,12 @@ fn next_step_ms(
         .records
         .first_seq_at_or_after_time(from.saturating_sub(retention_ms))
         .unwrap_or(shard.next_seq_ix);
-    let next_record = shard
+    let next_arrival = shard
         .records
-        .first_at_or_after(sub.position.max(retained_from));
-    let data = match next_record {
-        Some(record) => {
-            let ready = record
-                .arrival_ms
-                .saturating_add(config.fan_out_propagation_ms);
+        .arrival_at_or_after(sub.position.max(retained_from));
+    let data = match next_arrival {
+        Some(arrival_ms) => {
+            let ready = arrival_ms.saturating_add(config.fan_out_propagation_ms);
             let paid = from.saturating_add(sub.bucket.ms_until_out_of_debt(from));
             Some(ready.max(paid).max(gap_ok))
         }

@@ -154,3 +154,49 @@ fn stored_records_and_runs_interleave_in_sequence_order() {
         Some("again".into())
     );
 }
+
+#[test]
+fn reading_from_any_record_of_a_two_part_run_gives_the_stored_order() {
+    // Two producers share each tick; some ticks one of them is refused entirely, some the
+    // shard takes nothing at all. Reading from any sequence index gives the records from
+    // there on, each where a lookup of that one record finds it.
+    let a: Rc<dyn RecordSource> = Rc::new(Counter);
+    let b: Rc<dyn RecordSource> = Rc::new(Counter);
+    let mut log = RecordLog::default();
+    let (mut acc, mut ordinals, mut seq) = (0u128, [0u64, 1_000], 1u64);
+    let mut expected = Vec::new();
+    for t in 0..40u64 {
+        let mut parts = [tick(&a, acc, ordinals[0]), tick(&b, acc, ordinals[1])];
+        if t % 5 == 1 {
+            parts[0].accepted = 0;
+        }
+        if t % 7 == 2 {
+            parts[1].accepted = 1;
+        }
+        if t % 11 == 3 {
+            parts[0].accepted = 0;
+            parts[1].accepted = 0;
+        }
+        for (i, part) in parts.iter().enumerate() {
+            expected.extend((0..part.accepted).map(|k| (i, part.first_ordinal + k, t * 100)));
+        }
+        log.append_tick(seq, t * 100, 100, &parts);
+        seq += parts.iter().map(|p| p.accepted).sum::<u64>();
+        for (ordinal, part) in ordinals.iter_mut().zip(&parts) {
+            *ordinal += part.offered;
+        }
+        acc += TWO_AND_A_HALF;
+    }
+    let describe = |r: RecordRef<'_>| match r.body {
+        RecordBody::Generated {
+            source, ordinal, ..
+        } => (usize::from(!Rc::ptr_eq(source, &a)), ordinal, r.arrival_ms),
+        RecordBody::Stored(_) => unreachable!(),
+    };
+    for from in 1..seq {
+        let read: Vec<_> = log.iter_from(from).map(describe).collect();
+        assert_eq!(read, expected[(from - 1) as usize..], "from {from}");
+        let one = log.first_at_or_after(from).map(describe);
+        assert_eq!(one, read.first().copied());
+    }
+}

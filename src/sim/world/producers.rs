@@ -246,14 +246,21 @@ impl World {
         let mut outcomes: BTreeMap<u32, [(u64, Option<String>); 2]> = BTreeMap::new();
         for retry in due {
             let source: std::rc::Rc<dyn RecordSource> = retry.source.clone();
-            let mut refused = Vec::new();
-            for &ordinal in &retry.ordinals {
+            let (mut refused, mut refused_routed) = (Vec::new(), Vec::new());
+            for (i, &ordinal) in retry.ordinals.iter().enumerate() {
+                let routed = retry.routed.get(i).copied().unwrap_or_else(|| {
+                    (
+                        source.hash_key(retry.origin_shard, ordinal),
+                        source.size(retry.origin_shard, ordinal),
+                    )
+                });
                 let outcome = self.kinesis.put_generated_record(
                     now,
                     &stream,
                     &source,
                     retry.origin_shard,
                     ordinal,
+                    routed,
                     call,
                 );
                 let (shard, slot) = match outcome {
@@ -263,6 +270,7 @@ impl World {
                 };
                 if slot == 1 {
                     refused.push(ordinal);
+                    refused_routed.push(routed);
                 }
                 if let Some(shard) = shard {
                     let (count, key) = &mut outcomes.entry(shard).or_default()[slot];
@@ -274,7 +282,7 @@ impl World {
             }
             if let Some(producer) = self.producers.get_mut(name) {
                 producer.count_calls(retry.ordinals.len() as u64);
-                producer.settle_retry(now, retry, refused);
+                producer.settle_retry(now, retry, (refused, refused_routed));
             }
         }
         for (shard, [(accepted, accepted_key), (throttled, throttled_key)]) in outcomes {
