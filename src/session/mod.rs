@@ -38,6 +38,7 @@ pub mod view;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod pace;
 mod playback;
 mod snapshots;
 mod timeline;
@@ -45,6 +46,7 @@ mod timeline;
 use std::collections::VecDeque;
 
 pub use link::{Action, Link, Scenario, TimedAction};
+pub use pace::PLAY_BUDGET_MS;
 pub use playback::{
     CATCH_UP_BUDGET_MS, CATCH_UP_SLICE_MS, FAST_SLICE_MS, MAX_FAST_SLICE_MS, MAX_FRAME_WALL_MS,
     MIN_FAST_SLICE_MS, STEP_MS, TIMED_SLICE_MS,
@@ -186,6 +188,8 @@ pub struct Session {
     skipping: bool,
     /// How much simulated time a slice of a fast wait runs (see [`Session::frame`]).
     fast_slice_ms: u64,
+    /// How fast time really plays, and the slices a playing frame runs (see `pace.rs`).
+    pace: pace::Pace,
     /// The task (by when it began, world ms) a link's replay did as Show me does, on its way
     /// to a later step (see `playback.rs`).
     shown_on_the_way: Option<u64>,
@@ -252,6 +256,7 @@ impl Session {
             answered: None,
             skipping: false,
             fast_slice_ms: TIMED_SLICE_MS,
+            pace: pace::Pace::default(),
             shown_on_the_way: None,
             recap: None,
             panels: None,
@@ -349,7 +354,15 @@ impl Session {
     pub fn set_speed(&mut self, speed: f64) {
         if speed.is_finite() {
             self.prefs.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
+            self.pace.reset();
         }
+    }
+
+    /// The speed simulated time really runs at while playing, when it is clearly below the
+    /// speed asked for: the model (or the page) cannot keep up on this machine, so each frame
+    /// simulates only as much as [`PLAY_BUDGET_MS`] of wall time allows.
+    pub fn running_at(&self) -> Option<f64> {
+        self.pace.behind(self.prefs.speed)
     }
 
     /// Gives the session the page's wall clock (see [`CATCH_UP_BUDGET_MS`]). The session keeps

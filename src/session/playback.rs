@@ -8,6 +8,7 @@
 //! Apart from the page's model (`mod.rs`) and the timeline (`timeline.rs`) because this is the
 //! clockwork: the one place that decides how far the world moves, and when.
 
+use super::pace::PLAY_BUDGET_MS;
 use super::{Action, ScriptState, Session};
 use crate::script::duration::human;
 use crate::script::{Entry, Waiting};
@@ -194,17 +195,51 @@ impl Session {
             }
         }
         if !self.playing {
+            self.pace.reset();
             return;
         }
         if self.fast_forwarding() {
+            self.pace.reset();
             self.fast_forward();
             return;
         }
         if !wall_ms.is_finite() || wall_ms <= 0.0 {
             return;
         }
-        let simulated = wall_ms.min(MAX_FRAME_WALL_MS) * self.prefs.speed;
-        self.advance(simulated.round() as u64);
+        let simulated = (wall_ms.min(MAX_FRAME_WALL_MS) * self.prefs.speed).round() as u64;
+        match self.prefs.clock {
+            Some(clock) => self.play_within_budget(clock, wall_ms, simulated),
+            None => self.advance(simulated),
+        }
+    }
+
+    /// A playing frame with a wall clock (the page): `simulated` ms in slices until they are
+    /// done or [`PLAY_BUDGET_MS`] of wall time is spent. What is left is dropped: the
+    /// simulated clock falls behind the wall clock (and the page says so, see
+    /// [`Session::running_at`]) instead of the page freezing while a big world catches up.
+    /// The world moves exactly as it would over frames that short.
+    fn play_within_budget(&mut self, clock: fn() -> f64, wall_ms: f64, simulated: u64) {
+        let started = clock();
+        let mut moved = 0;
+        while moved < simulated {
+            let slice = self.pace.slice(simulated - moved);
+            let before_ms = self.world.now_ms();
+            let before = clock();
+            self.advance(slice);
+            let after = clock();
+            let went = self.world.now_ms().saturating_sub(before_ms);
+            self.pace.took(slice, after - before);
+            moved += went;
+            if went < slice || !self.playing || self.catch_up.is_some() || self.fast_forwarding() {
+                // Held at a lesson step, paused or waiting fast by the script: not slowness.
+                self.pace.reset();
+                return;
+            }
+            if after - started >= PLAY_BUDGET_MS {
+                break;
+            }
+        }
+        self.pace.frame(wall_ms, moved);
     }
 
     /// Whether the page fast-forwards over the script's wait under way: a `wait --fast`, or

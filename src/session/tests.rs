@@ -412,3 +412,39 @@ fn the_cli_the_console_imitates_belongs_to_the_run() {
     }
     assert_eq!(first.world.cli_version(), CliVersion::V1);
 }
+
+/// A fake wall clock for a world too slow for its speed: every reading is 10 ms after the last.
+fn slow_clock() -> f64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NOW: AtomicU64 = AtomicU64::new(0);
+    NOW.fetch_add(10, Ordering::Relaxed) as f64
+}
+
+#[test]
+fn a_world_too_slow_for_its_speed_falls_behind_says_so_and_moves_as_over_shorter_frames() {
+    let mut slow = Session::new(Link::decode("").unwrap());
+    slow.set_clock(slow_clock);
+    let mut plain = Session::new(Link::decode("").unwrap());
+    assert_eq!(slow.running_at(), None);
+    let mut short_frames = 0;
+    for _ in 0..120 {
+        let before = slow.world.now_ms();
+        slow.frame(16.0);
+        let moved = slow.world.now_ms() - before;
+        assert!(moved > 0 && moved <= 16, "moved {moved}");
+        short_frames += usize::from(moved < 16);
+        // The same simulated stretches, without a wall clock: the same world.
+        plain.advance(moved);
+    }
+    assert!(short_frames > 100, "{short_frames} frames were cut short");
+    let reached = slow.running_at().expect("the page says it is behind");
+    assert!(reached < 0.9, "running at {reached}x");
+    assert_eq!(slow.view().running_at, Some(reached));
+    assert_eq!(
+        serde_json::to_string(&slow.world.snapshot()).unwrap(),
+        serde_json::to_string(&plain.world.snapshot()).unwrap()
+    );
+    // Paused, or at another speed, it measures afresh.
+    slow.set_speed(2.0);
+    assert_eq!(slow.running_at(), None);
+}

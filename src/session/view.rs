@@ -26,6 +26,11 @@ pub struct View {
     pub elapsed_ms: u64,
     pub seed: u64,
     pub speed: f64,
+    /// The speed time really plays at, when the model or the page can't keep up with `speed`
+    /// on this machine (see `Session::running_at`). Never set without a wall clock, so the
+    /// native view (and its golden digest) is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running_at: Option<f64>,
     pub playing: bool,
     /// What time is doing (held at a step or a question is not playing).
     pub time: TimeState,
@@ -76,6 +81,7 @@ impl View {
             elapsed_ms: world.elapsed_ms(),
             seed: session.seed(),
             speed: session.speed(),
+            running_at: session.running_at(),
             playing: session.playing,
             time: session.time_state(),
             catching_up: session.catching_up(),

@@ -24,6 +24,19 @@ pub fn clock(elapsed_ms: u64) -> String {
     format!("{}:{:02}:{:02}.{tenths}", s / 3600, s / 60 % 60, s % 60)
 }
 
+/// A speed reached (measured, so never round): `0.31x`, `0.07x`, `3.4x`, `12x`.
+pub fn reached_speed(speed: f64) -> String {
+    if speed >= 10.0 {
+        format!("{speed:.0}x")
+    } else if speed >= 1.0 {
+        format!("{speed:.1}x")
+    } else if speed >= 0.01 {
+        format!("{speed:.2}x")
+    } else {
+        "under 0.01x".to_string()
+    }
+}
+
 /// A speed multiplier: `0.25x`, `1x`, `64x`.
 pub fn speed(speed: f64) -> String {
     if speed.fract() == 0.0 {

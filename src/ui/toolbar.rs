@@ -30,6 +30,8 @@ pub struct ToolbarProps {
     /// A console `wait` fast-forwarding to this moment (elapsed ms).
     pub waiting_until_ms: Option<u64>,
     pub speed: f64,
+    /// The speed time really plays at, when this computer can't keep up with `speed`.
+    pub running_at: Option<f64>,
     pub elapsed_ms: u64,
     pub seed: u64,
     pub on_play: Callback<()>,
@@ -180,6 +182,19 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     };
     let exponent = props.speed.log2().round();
     let speed_text = format::speed(props.speed);
+    let behind = props.running_at.map(|reached| {
+        (
+            format!(
+                "running at {}: this computer can't keep up",
+                format::reached_speed(reached)
+            ),
+            format!(
+                "Asked for {speed_text}, but simulating and drawing the world take longer than \
+                 that on this computer: each frame simulates what it can and the simulated \
+                 clock falls behind the real one"
+            ),
+        )
+    });
     html! {
         <div class="toolbar" role="toolbar" aria-label="Time controls">
             <button id="play" class="primary" onclick={on_play} aria-pressed={play.pressed.to_string()}
@@ -197,6 +212,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                     title="Simulated seconds per real second (+ and - keys)" />
                 <output id="speed-value" for="speed">{ speed_text }</output>
             </label>
+            if let Some((text, title)) = behind {
+                <span class="badge behind" id="running-at" role="status" {title}>{ text }</span>
+            }
             <div class="clock" title="Simulated time since the scenario started, and the simulated date">
                 <output id="sim-clock" data-elapsed-ms={props.elapsed_ms.to_string()}
                     aria-label={format!("Simulated time {}", format::clock(props.elapsed_ms))}>

@@ -76,7 +76,7 @@ impl App {
                 }}>
                 <header class="app-bar">
                     <h1 class="brand">{ "Shardlab" }</h1>
-                    <Toolbar time={view.time} catching_up={view.catching_up} waiting_until_ms={view.waiting_until_ms} speed={view.speed}
+                    <Toolbar time={view.time} catching_up={view.catching_up} waiting_until_ms={view.waiting_until_ms} speed={view.speed} running_at={view.running_at}
                         elapsed_ms={view.elapsed_ms} seed={view.seed}
                         on_play={cb.play.clone()} on_step={cb.step.clone()}
                         on_speed={cb.speed.clone()} on_seed={cb.seed.clone()}
