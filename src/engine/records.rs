@@ -686,6 +686,7 @@ impl RecordLog {
 
 mod walk;
 use walk::RunWalk;
+pub use walk::Stretch;
 
 #[cfg(test)]
 mod tests;
