@@ -105,7 +105,11 @@ impl DeliveryOrder {
             latest = order.position;
         }
         if self.recent.len() >= KEYS_PER_GENERATION {
-            self.older = std::mem::take(&mut self.recent);
+            // The newer generation becomes the older; the oldest is emptied and reused as
+            // the newer, keeping its allocation (a busy reader turns generations over many
+            // times a second, and growing a fresh map each time was a visible cost).
+            std::mem::swap(&mut self.older, &mut self.recent);
+            self.recent.clear();
         }
         self.recent.insert(order.key, latest);
     }

@@ -35,6 +35,12 @@ pub trait RecordSource: fmt::Debug {
     }
     /// Its hash key (MD5 of the partition key, or the producer's ExplicitHashKey).
     fn hash_key(&self, shard: u32, ordinal: u64) -> u128;
+    /// A range the hash key of every record made for `shard` lies in, if the source vouches
+    /// for one: a retry then goes to `shard` while it is open with that range, unhashed.
+    fn home_range(&self, shard: u32) -> Option<super::HashKeyRange> {
+        let _ = shard;
+        None
+    }
     /// Where it stands in its producer's send order, for counting the records a reader gets
     /// out of that order; `None` (the default) for a source that keeps no such order.
     fn send_order(&self, shard: u32, ordinal: u64) -> Option<SendOrder> {
@@ -686,6 +692,7 @@ impl RecordLog {
 
 mod walk;
 use walk::RunWalk;
+pub use walk::Stretch;
 
 #[cfg(test)]
 mod tests;

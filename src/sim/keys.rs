@@ -18,7 +18,7 @@ use std::fmt;
 
 use crate::engine::{hash_key_of, HashKeyRange};
 
-/// The most keys a producer may draw from (memory: about 40 bytes per key).
+/// The most keys a producer may draw from (memory: about 36 bytes per key).
 pub const MAX_KEYS: u32 = 200_000;
 /// How many keys the "random" distribution draws from.
 pub const RANDOM_KEYS: u32 = 65_536;
@@ -247,16 +247,15 @@ impl Alias {
 /// Keys sorted by hash key, so that a shard's keys are one slice.
 pub struct KeyTable {
     pub distribution: KeyDistribution,
-    /// The keys' hash keys, ascending.
-    hashes: Vec<u128>,
-    /// The key index of each entry of `hashes`. Apart from the hash keys because a draw
-    /// reads only this: 4 bytes a key rather than 32, so a shard's keys stay in the cache
-    /// (the draw is the hot path of generated records, twice a record).
+    /// The key indices in the order of their hash keys. Apart from the hash keys because a
+    /// draw reads only this: 4 bytes a key rather than 20, so a shard's keys stay in the
+    /// cache (the draw is the hot path of generated records, twice a record).
     indices: Vec<u32>,
-    /// The place in `hashes` of each key index: a retried record is routed by its hash key,
-    /// and looking it up here is far cheaper than making the name and hashing it again.
-    places: Vec<u32>,
-    /// Prefix sums of weights in `hashes` order; `prefix[i]` is the weight before entry `i`.
+    /// Each key index's hash key, by key index: a retried record is routed by its hash key,
+    /// and one load here (a cache miss at most, in a busy stream's few hundred thousand
+    /// retries a second) is far cheaper than making the name and hashing it again.
+    hash_by_index: Vec<u128>,
+    /// Prefix sums of weights in `indices` order; `prefix[i]` is the weight before entry `i`.
     prefix: Vec<f64>,
     /// Every key, for draws not restricted to a shard (an ExplicitHashKey producer).
     everywhere: Alias,
@@ -282,11 +281,11 @@ impl KeyTable {
             .map(|i| (hash_key_of(&distribution.key_name(i)), i))
             .collect();
         sorted.sort_unstable();
-        let (hashes, indices): (Vec<u128>, Vec<u32>) = sorted.into_iter().unzip();
-        let mut places = vec![0u32; indices.len()];
-        for (place, &index) in indices.iter().enumerate() {
-            places[index as usize] = place as u32;
+        let mut hash_by_index = vec![0u128; sorted.len()];
+        for &(hash, index) in &sorted {
+            hash_by_index[index as usize] = hash;
         }
+        let indices: Vec<u32> = sorted.into_iter().map(|(_, index)| index).collect();
         let mut prefix = Vec::with_capacity(indices.len() + 1);
         let mut running = 0.0;
         prefix.push(0.0);
@@ -298,9 +297,8 @@ impl KeyTable {
         let everywhere = Alias::new(&weights)?;
         Some(KeyTable {
             distribution,
-            hashes,
             indices,
-            places,
+            hash_by_index,
             prefix,
             everywhere,
         })
@@ -310,12 +308,15 @@ impl KeyTable {
         self.prefix.last().copied().unwrap_or(0.0)
     }
 
-    /// The slice of `hashes` (and `indices`) whose keys hash into `range`.
+    /// The slice of `indices` whose keys hash into `range`.
     fn slice_of(&self, range: &HashKeyRange) -> (usize, usize) {
+        let hash = |i: &u32| self.hash_by_index[*i as usize];
         let start = self
-            .hashes
-            .partition_point(|h| *h < range.starting_hash_key);
-        let end = self.hashes.partition_point(|h| *h <= range.ending_hash_key);
+            .indices
+            .partition_point(|i| hash(i) < range.starting_hash_key);
+        let end = self
+            .indices
+            .partition_point(|i| hash(i) <= range.ending_hash_key);
         (start, end.max(start))
     }
 
@@ -368,8 +369,8 @@ impl KeyTable {
 
     /// The hash key of key `index` (the MD5 of its name, computed when the table was made).
     pub fn hash_of(&self, index: u32) -> u128 {
-        match self.places.get(index as usize) {
-            Some(&place) => self.hashes[place as usize],
+        match self.hash_by_index.get(index as usize) {
+            Some(&hash) => hash,
             None => hash_key_of(&self.distribution.key_name(index)),
         }
     }

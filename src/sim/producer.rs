@@ -258,10 +258,11 @@ pub struct Retry {
     pub source: Rc<ProducerSource>,
     pub origin_shard: u32,
     pub ordinals: Vec<u64>,
-    /// Each record's hash key and size, once an attempt has worked them out (empty before the
-    /// first retry): a record retried again is routed without drawing its key again (the
-    /// draw and the hash key's lookup are cache misses, and hot shards retry a lot).
-    pub routed: Vec<(u128, u64)>,
+    /// Each record's hash key (if it was needed: see `Kinesis::put_generated_record`) and
+    /// size, once an attempt has worked them out (empty before the first retry): a record
+    /// retried again is routed without drawing its key again (the draw and the hash key's
+    /// lookup are cache misses, and hot shards retry a lot).
+    pub routed: Vec<(Option<u128>, u64)>,
     /// Attempts made so far.
     pub attempts: u32,
     pub created_ms: u64,
@@ -558,7 +559,7 @@ impl Producer {
         &mut self,
         now_ms: u64,
         retry: Retry,
-        (refused, routed): (Vec<u64>, Vec<(u128, u64)>),
+        (refused, routed): (Vec<u64>, Vec<(Option<u128>, u64)>),
     ) {
         let attempted = retry.ordinals.len() as u64;
         let throttled = refused.len() as u64;

@@ -130,12 +130,24 @@ pub struct ProducerSource {
     size_draw: SizeDraw,
     explicit_hash_key: Option<u128>,
     /// Each shard's key sampler, made the first time the producer writes to the shard
-    /// (`None` until then), by shard index: a vector, not a map, because every record's key
-    /// draw looks its shard up here.
-    shards: RefCell<Vec<Option<Option<ShardKeys>>>>,
-    /// The last key drawn, as (shard, ordinal, key index): a reader asks for a record's size
-    /// and then for its send order, and the draw is the costly part of both.
-    last_key: Cell<Option<(u32, u64, u32)>>,
+    /// (`None` until then), by shard index, with the range it was made for: a vector, not a
+    /// map, because every record's key draw looks its shard up here.
+    shards: RefCell<Vec<Option<(HashKeyRange, Option<ShardKeys>)>>>,
+    /// Keys drawn lately, as (shard, ordinal, key index), in a slot chosen by the two (a
+    /// shard's consecutive records in consecutive slots). The draw is the costly part of a
+    /// record (a cache miss or two), and the same records are asked for again soon: a reader
+    /// asks for a record's size and then its send order, and a KCL application on enhanced
+    /// fan-out reads an event's records just after the subscription measured them.
+    recent_keys: Box<[Cell<Option<(u32, u64, u32)>>]>,
+}
+
+/// How many draws [`ProducerSource::recent_keys`] remembers: more than an event carries from
+/// a shard at a busy stream's rate (a power of two).
+const RECENT_KEYS: usize = 512;
+
+/// The slot of record `ordinal` of `shard` in [`ProducerSource::recent_keys`].
+fn recent_slot(shard: u32, ordinal: u64) -> usize {
+    (ordinal as usize ^ (shard as usize).wrapping_mul(0x9e37)) & (RECENT_KEYS - 1)
 }
 
 impl fmt::Debug for ProducerSource {
@@ -167,7 +179,7 @@ impl ProducerSource {
             size_draw: SizeDraw::new(sizes),
             explicit_hash_key,
             shards: RefCell::new(Vec::new()),
-            last_key: Cell::new(None),
+            recent_keys: (0..RECENT_KEYS).map(|_| Cell::new(None)).collect(),
         }
     }
 
@@ -195,26 +207,34 @@ impl ProducerSource {
         if shards.len() <= slot {
             shards.resize(slot + 1, None);
         }
-        shards[slot].get_or_insert_with(|| self.keys.sampler_for(range));
-        self.last_key.set(None);
+        if shards[slot].is_none() {
+            shards[slot] = Some((*range, self.keys.sampler_for(range)));
+            // The shard's records drew among all keys until now: forget those draws.
+            for cell in self.recent_keys.iter() {
+                cell.set(None);
+            }
+        }
     }
 
     /// The key index of record `ordinal` of `shard`.
     pub fn key_index(&self, shard: u32, ordinal: u64) -> u32 {
-        if let Some((s, o, index)) = self.last_key.get() {
-            if (s, o) == (shard, ordinal) {
-                return index;
-            }
+        if let Some(index) = self.recent_key(shard, ordinal) {
+            return index;
         }
         self.draw_key(shard, ordinal, record_hash(self.seed, shard, ordinal))
     }
 
+    fn recent_key(&self, shard: u32, ordinal: u64) -> Option<u32> {
+        match self.recent_keys[recent_slot(shard, ordinal)].get() {
+            Some((s, o, index)) if (s, o) == (shard, ordinal) => Some(index),
+            _ => None,
+        }
+    }
+
     /// [`Self::key_index`], given the record's hash (which its size draw needs as well).
     fn key_index_hashed(&self, shard: u32, ordinal: u64, hash: u64) -> u32 {
-        if let Some((s, o, index)) = self.last_key.get() {
-            if (s, o) == (shard, ordinal) {
-                return index;
-            }
+        if let Some(index) = self.recent_key(shard, ordinal) {
+            return index;
         }
         self.draw_key(shard, ordinal, hash)
     }
@@ -226,10 +246,10 @@ impl ProducerSource {
             let shards = self.shards.borrow();
             let keys = shards
                 .get(shard as usize)
-                .and_then(|s| s.as_ref()?.as_ref());
+                .and_then(|s| s.as_ref()?.1.as_ref());
             self.keys.draw(keys, hash)
         };
-        self.last_key.set(Some((shard, ordinal, index)));
+        self.recent_keys[recent_slot(shard, ordinal)].set(Some((shard, ordinal, index)));
         index
     }
 
@@ -283,6 +303,19 @@ impl RecordSource for ProducerSource {
     fn hash_key(&self, shard: u32, ordinal: u64) -> u128 {
         self.explicit_hash_key
             .unwrap_or_else(|| self.keys.hash_of(self.key_index(shard, ordinal)))
+    }
+
+    /// The range shard `shard`'s sampler was made for: its keys are drawn among the keys
+    /// hashing into it (not so with an ExplicitHashKey, or a range no key hashes into,
+    /// whose draws range over every key).
+    fn home_range(&self, shard: u32) -> Option<HashKeyRange> {
+        if self.explicit_hash_key.is_some() {
+            return None;
+        }
+        match self.shards.borrow().get(shard as usize) {
+            Some(Some((range, Some(_)))) => Some(*range),
+            _ => None,
+        }
     }
 
     fn send_order(&self, shard: u32, ordinal: u64) -> Option<SendOrder> {

@@ -30,52 +30,49 @@ use crate::kcl::events::ConsumerState;
 /// ACTIVE yet (the KCL polls DescribeStreamConsumer; AWS's CREATING lasts seconds).
 pub const FAN_OUT_WAIT_MS: u64 = 1_000;
 
-/// A shard consumer waiting for its subscription's next event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FanOutWaiting {
+/// A shard consumer waiting for its subscription's next event. Borrowed from the app: the
+/// world's clock asks for these before every task, across every shard consumer, so it must
+/// not allocate (it clones the one it picks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FanOutWaiting<'a> {
     pub subscription: SubscriptionId,
-    pub worker: String,
+    pub worker: &'a str,
     pub generation: u64,
-    pub lease_key: String,
+    pub lease_key: &'a str,
     pub token: u64,
 }
 
 impl KclApp {
-    /// The shard consumers of live, awake workers waiting for a subscription's event.
-    pub fn fan_out_waiting(&self, now: u64) -> Vec<FanOutWaiting> {
-        let mut waiting = Vec::new();
-        if self.config.retrieval != Retrieval::FanOut {
-            return waiting;
-        }
-        for worker in self.workers.values() {
-            let awake = match worker.state {
-                WorkerState::Running => true,
-                WorkerState::Paused { until_ms } => until_ms <= now,
-                WorkerState::Dead => false,
-            };
-            if !awake {
-                continue;
-            }
-            // Only a consumer still PROCESSING: one shut down meanwhile (its lease lost) no
-            // longer reads, and its subscription is left to expire.
-            for consumer in worker
-                .consumers
-                .values()
-                .filter(|c| c.state == ConsumerState::Processing && c.batch.is_none())
-            {
-                if let (true, Some(subscription)) = (consumer.awaiting_event, consumer.subscription)
-                {
-                    waiting.push(FanOutWaiting {
-                        subscription,
-                        worker: worker.id.clone(),
+    /// The shard consumers of live, awake workers waiting for a subscription's event, in the
+    /// order of workers and then leases.
+    pub fn fan_out_waiting(&self, now: u64) -> impl Iterator<Item = FanOutWaiting<'_>> {
+        let fan_out = self.config.retrieval == Retrieval::FanOut;
+        self.workers
+            .values()
+            .filter(move |worker| {
+                fan_out
+                    && match worker.state {
+                        WorkerState::Running => true,
+                        WorkerState::Paused { until_ms } => until_ms <= now,
+                        WorkerState::Dead => false,
+                    }
+            })
+            .flat_map(|worker| {
+                // Only a consumer still PROCESSING: one shut down meanwhile (its lease lost)
+                // no longer reads, and its subscription is left to expire.
+                worker.consumers.values().filter_map(move |consumer| {
+                    let waiting = consumer.state == ConsumerState::Processing
+                        && consumer.batch.is_none()
+                        && consumer.awaiting_event;
+                    Some(FanOutWaiting {
+                        subscription: consumer.subscription.filter(|_| waiting)?,
+                        worker: &worker.id,
                         generation: worker.generation,
-                        lease_key: consumer.lease_key.clone(),
+                        lease_key: &consumer.lease_key,
                         token: consumer.token,
-                    });
-                }
-            }
-        }
-        waiting
+                    })
+                })
+            })
     }
 
     /// INITIALIZING with fan-out: the application's stream consumer registered (by whichever

@@ -48,71 +48,82 @@ pub(super) enum FanOutOwner {
 }
 
 impl World {
-    /// Every subscription a reader of the world is waiting on, with its reader.
-    fn owned_subscriptions(&self) -> Vec<(SubscriptionId, FanOutOwner)> {
-        let now = self.now_ms;
-        let mut owned = Vec::new();
-        for consumer in self
-            .consumers
-            .values()
-            .filter(|c| c.config.efo && !c.is_paused(now))
-        {
-            for cursor in &consumer.cursors {
-                if let Some(id) = cursor.subscription {
-                    owned.push((
-                        id,
-                        FanOutOwner::Consumer {
-                            name: consumer.name.clone(),
-                            shard: cursor.shard,
-                        },
-                    ));
-                }
-            }
-        }
-        for app in self.apps.values() {
-            for waiting in app.fan_out_waiting(now) {
-                owned.push((
-                    waiting.subscription,
-                    FanOutOwner::Kcl {
-                        app: app.name.clone(),
-                        worker: waiting.worker,
-                        generation: waiting.generation,
-                        lease_key: waiting.lease_key,
-                        token: waiting.token,
-                    },
-                ));
-            }
-        }
-        owned
-    }
-
     /// The earliest subscription event due by `limit_ms` for a reader of the world: when,
     /// which subscription, and whose. A subscription is delivered at most once per
     /// millisecond, so a reader that leaves an event unread cannot hold the clock still.
+    ///
+    /// The clock calls this before every task, and a big stream has a thousand waiting
+    /// subscriptions: the readers are walked by reference (consumers added with `--efo`, then
+    /// each application's waiting shard consumers, first found wins a tie) and only the one
+    /// picked is cloned into a [`FanOutOwner`].
     pub(super) fn next_fan_out(
         &mut self,
         limit_ms: u64,
     ) -> Option<(u64, SubscriptionId, FanOutOwner)> {
-        let owned = self.owned_subscriptions();
-        if owned.is_empty() {
-            self.fan_out_delivered.clear();
-            return None;
-        }
-        self.fan_out_delivered
-            .retain(|id, _| owned.iter().any(|(o, _)| o == id));
-        let now = self.now_ms;
-        let mut best: Option<(u64, SubscriptionId, FanOutOwner)> = None;
-        for (id, owner) in owned {
+        let World {
+            consumers,
+            apps,
+            kinesis,
+            fan_out_delivered,
+            now_ms,
+            ..
+        } = self;
+        let now = *now_ms;
+        let mut owned_ids: Vec<SubscriptionId> = Vec::new();
+        let mut due_of = |id: SubscriptionId| {
+            owned_ids.push(id);
             // An unknown subscription is due now: its reader learns it is gone.
-            let due = self.kinesis.next_event_ms(id).unwrap_or(now).max(now);
-            let due = match self.fan_out_delivered.get(&id) {
+            let due = kinesis.next_event_ms(id).unwrap_or(now).max(now);
+            match fan_out_delivered.get(&id) {
                 Some(&last) => due.max(last.saturating_add(1)),
                 None => due,
-            };
-            if due <= limit_ms && best.as_ref().is_none_or(|(b, _, _)| due < *b) {
-                best = Some((due, id, owner));
+            }
+        };
+        let mut best: Option<(u64, SubscriptionId, FanOutOwner)> = None;
+        let better = |due: u64, best: &Option<(u64, SubscriptionId, FanOutOwner)>| {
+            due <= limit_ms && best.as_ref().is_none_or(|(b, _, _)| due < *b)
+        };
+        for consumer in consumers
+            .values()
+            .filter(|c| c.config.efo && !c.is_paused(now))
+        {
+            for cursor in &consumer.cursors {
+                let Some(id) = cursor.subscription else {
+                    continue;
+                };
+                let due = due_of(id);
+                if better(due, &best) {
+                    let owner = FanOutOwner::Consumer {
+                        name: consumer.name.clone(),
+                        shard: cursor.shard,
+                    };
+                    best = Some((due, id, owner));
+                }
             }
         }
+        for app in apps.values() {
+            for waiting in app.fan_out_waiting(now) {
+                let due = due_of(waiting.subscription);
+                if better(due, &best) {
+                    let owner = FanOutOwner::Kcl {
+                        app: app.name.clone(),
+                        worker: waiting.worker.to_string(),
+                        generation: waiting.generation,
+                        lease_key: waiting.lease_key.to_string(),
+                        token: waiting.token,
+                    };
+                    best = Some((due, waiting.subscription, owner));
+                }
+            }
+        }
+        if owned_ids.is_empty() {
+            fan_out_delivered.clear();
+            return None;
+        }
+        // Forget the deliveries of subscriptions no reader waits on any more (computing the
+        // dues first changes nothing: each due reads only its own subscription's entry).
+        owned_ids.sort_unstable();
+        fan_out_delivered.retain(|id, _| owned_ids.binary_search(id).is_ok());
         best
     }
 

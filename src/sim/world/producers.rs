@@ -248,11 +248,18 @@ impl World {
             let source: std::rc::Rc<dyn RecordSource> = retry.source.clone();
             let (mut refused, mut refused_routed) = (Vec::new(), Vec::new());
             for (i, &ordinal) in retry.ordinals.iter().enumerate() {
+                // The hash key only when the shard of origin is not the record's home (see
+                // `Kinesis::put_generated_record`).
                 let routed = retry.routed.get(i).copied().unwrap_or_else(|| {
-                    (
-                        source.hash_key(retry.origin_shard, ordinal),
-                        source.size(retry.origin_shard, ordinal),
-                    )
+                    let home = source.home_range(retry.origin_shard);
+                    let hash_key = self
+                        .kinesis
+                        .stream(&stream)
+                        .and_then(|s| s.shards.get(retry.origin_shard as usize))
+                        .filter(|s| s.is_open() && Some(s.range) == home)
+                        .is_none()
+                        .then(|| source.hash_key(retry.origin_shard, ordinal));
+                    (hash_key, source.size(retry.origin_shard, ordinal))
                 });
                 let outcome = self.kinesis.put_generated_record(
                     now,
