@@ -13,9 +13,11 @@
 //! The copies are thinned as they age so that a long run keeps dense recent moments and
 //! sparse old ones: at most [`MAX_KEPT`]; when full, every other one older than the newest
 //! [`DENSE_KEPT`] goes, so the spacing doubles with age; and at most [`MAX_BYTES`] of heap
-//! between them, estimated from the shards' record chunks (what grows in a copy: the world
-//! shares its records' sources and its event log's sealed blocks with the copies). What one
-//! copy costs is what `benches/rewind.rs` prints.
+//! between them, estimated from the shards' record chunks. A copy shares with the run (and
+//! with the other copies) its records' sources, its event log's sealed blocks and its shards'
+//! sealed blocks of record chunks; it copies only the open tails. What a copy holds alone is
+//! its tails, and the sealed blocks the run has since trimmed away (retention) that the newest
+//! copy no longer shares. What one copy costs is what `benches/rewind.rs` prints.
 //!
 //! None is taken while a console `wait` runs, of a run a link took through lesson steps
 //! without the learner's Next (a link with the learner's actions would not pass them), or of
@@ -24,6 +26,8 @@
 //!
 //! Apart from the timeline because this is bookkeeping the timeline only asks: "where can a
 //! rebuild for this link start?"
+
+use std::collections::HashSet;
 
 use super::playback::CatchUp;
 use super::{Link, Scenario, Session, TimedAction, TIMED_SLICE_MS};
@@ -37,13 +41,14 @@ pub const DENSE_KEPT: usize = 16;
 /// The most heap the snapshots may hold between them (estimated, see [`estimate_bytes`]):
 /// past it, old ones are thinned further.
 pub const MAX_BYTES: usize = 64 << 20;
-/// What a snapshot of a run costs at least, and what each chunk of the shards' records adds
-/// to it: measured by `benches/rewind.rs` on the default scene, whose hot shard makes ~1,800
-/// chunks a minute (a snapshot copies its shards' record chunks, ~250 B each at minute 10
-/// and ~700 B at minute 60; the event log's sealed blocks and the records' sources are
-/// shared). The larger figure, so that the bound holds.
+/// What a snapshot of a run costs at least, and what each chunk of the shards' records it
+/// holds alone adds to it: measured by `benches/rewind.rs` on the default scene, whose hot
+/// shard makes ~1,800 chunks a minute (~250 B each at minute 10 and ~700 B at minute 60).
+/// The larger figure, so that the bound holds.
 const BASE_BYTES: usize = 512 << 10;
 const CHUNK_BYTES: usize = 768;
+/// What a sealed block of record chunks holds.
+const BLOCK_BYTES: usize = crate::engine::records::CHUNKS_PER_BLOCK * CHUNK_BYTES;
 
 /// One copy of the run.
 #[derive(Clone)]
@@ -53,8 +58,11 @@ struct Snap {
     /// The session then, without its store (and with the page's preferences, which a
     /// restore does not take).
     state: Box<Session>,
-    /// The heap it holds, estimated.
+    /// The heap it holds alone (its open tails of record chunks), estimated.
     bytes: usize,
+    /// Its shards' sealed blocks of record chunks, by address (shared with the run and the
+    /// other snapshots while retention keeps them).
+    blocks: Vec<usize>,
 }
 
 /// The snapshots of one run (one scenario and seed).
@@ -110,11 +118,12 @@ impl Snapshots {
     /// Keeps `state` (taken at `elapsed_ms`, after every snapshot kept), thinning old ones.
     pub(super) fn keep(&mut self, elapsed_ms: u64, state: Session) {
         self.entries.retain(|s| s.elapsed_ms < elapsed_ms);
-        let bytes = estimate_bytes(&state);
+        let (bytes, blocks) = estimate_bytes(&state);
         self.entries.push(Snap {
             elapsed_ms,
             state: Box::new(state),
             bytes,
+            blocks,
         });
         while self.entries.len() > 1 && (self.entries.len() > MAX_KEPT || self.bytes() > MAX_BYTES)
         {
@@ -122,9 +131,22 @@ impl Snapshots {
         }
     }
 
-    /// The heap the snapshots hold, estimated.
+    /// The heap the snapshots hold, estimated: their open tails, and the sealed blocks of
+    /// record chunks they hold that the newest does not (the run has trimmed them).
     pub(super) fn bytes(&self) -> usize {
-        self.entries.iter().map(|s| s.bytes).sum()
+        let Some(newest) = self.entries.last() else {
+            return 0;
+        };
+        let live: HashSet<usize> = newest.blocks.iter().copied().collect();
+        let gone: HashSet<usize> = self
+            .entries
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .copied()
+            .filter(|block| !live.contains(block))
+            .collect();
+        let alone: usize = self.entries.iter().map(|s| s.bytes).sum();
+        alone + gone.len() * BLOCK_BYTES
     }
 
     /// Every other snapshot older than the newest [`DENSE_KEPT`] goes (the oldest stays), or
@@ -185,17 +207,21 @@ impl Snapshots {
     }
 }
 
-/// The heap a snapshot of `session` holds, estimated from what grows in it: the shards'
-/// record chunks.
-fn estimate_bytes(session: &Session) -> usize {
-    let chunks: usize = session
-        .world
-        .kinesis()
-        .streams()
-        .flat_map(|stream| &stream.shards)
-        .map(|shard| shard.records.chunk_count())
-        .sum();
-    BASE_BYTES + chunks * CHUNK_BYTES
+/// The heap a snapshot of `session` holds alone, estimated from what grows in it (the
+/// shards' open tails of record chunks), and the sealed blocks of chunks it shares.
+fn estimate_bytes(session: &Session) -> (usize, Vec<usize>) {
+    let shards = || {
+        session
+            .world
+            .kinesis()
+            .streams()
+            .flat_map(|stream| &stream.shards)
+    };
+    let open: usize = shards().map(|shard| shard.records.open_chunk_count()).sum();
+    let blocks = shards()
+        .flat_map(|shard| shard.records.shared_blocks())
+        .collect();
+    (BASE_BYTES + open * CHUNK_BYTES, blocks)
 }
 
 /// Whether a run that had done `done` by `at_ms` lies on the path of a link with `actions`.
