@@ -27,7 +27,7 @@
 //! Apart from the timeline because this is bookkeeping the timeline only asks: "where can a
 //! rebuild for this link start?"
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::playback::CatchUp;
 use super::{Link, Scenario, Session, TimedAction, TIMED_SLICE_MS};
@@ -41,14 +41,6 @@ pub const DENSE_KEPT: usize = 16;
 /// The most heap the snapshots may hold between them (estimated, see [`estimate_bytes`]):
 /// past it, old ones are thinned further.
 pub const MAX_BYTES: usize = 64 << 20;
-/// What a snapshot of a run costs at least, and what each chunk of the shards' records it
-/// holds alone adds to it: measured by `benches/rewind.rs` on the default scene, whose hot
-/// shard makes ~1,800 chunks a minute (~250 B each at minute 10 and ~700 B at minute 60).
-/// The larger figure, so that the bound holds.
-const BASE_BYTES: usize = 512 << 10;
-const CHUNK_BYTES: usize = 768;
-/// What a sealed block of record chunks holds.
-const BLOCK_BYTES: usize = crate::engine::records::CHUNKS_PER_BLOCK * CHUNK_BYTES;
 
 /// One copy of the run.
 #[derive(Clone)]
@@ -58,11 +50,11 @@ struct Snap {
     /// The session then, without its store (and with the page's preferences, which a
     /// restore does not take).
     state: Box<Session>,
-    /// The heap it holds alone (its open tails of record chunks), estimated.
+    /// The heap it holds alone (what a copy copies), estimated.
     bytes: usize,
-    /// Its shards' sealed blocks of record chunks, by address (shared with the run and the
-    /// other snapshots while retention keeps them).
-    blocks: Vec<usize>,
+    /// What it shares with the run and the other snapshots, by address, with the heap each
+    /// holds: sealed blocks of record chunks and of the event log, fan-out outboxes.
+    shared: Vec<(usize, usize)>,
 }
 
 /// The snapshots of one run (one scenario and seed).
@@ -74,6 +66,8 @@ pub(super) struct Snapshots {
     entries: Vec<Snap>,
     /// Simulated ms between two snapshots; 0 takes none.
     every_ms: u64,
+    /// The most heap they may hold between them (estimated): [`MAX_BYTES`] unless set.
+    max_bytes: usize,
     /// The moment the last rebuild started from, if it started from a snapshot.
     restored_from: Option<u64>,
 }
@@ -82,6 +76,7 @@ impl Snapshots {
     pub(super) fn new(every_ms: u64) -> Snapshots {
         Snapshots {
             every_ms,
+            max_bytes: MAX_BYTES,
             ..Snapshots::default()
         }
     }
@@ -118,35 +113,37 @@ impl Snapshots {
     /// Keeps `state` (taken at `elapsed_ms`, after every snapshot kept), thinning old ones.
     pub(super) fn keep(&mut self, elapsed_ms: u64, state: Session) {
         self.entries.retain(|s| s.elapsed_ms < elapsed_ms);
-        let (bytes, blocks) = estimate_bytes(&state);
+        let (bytes, shared) = estimate_bytes(&state);
         self.entries.push(Snap {
             elapsed_ms,
             state: Box::new(state),
             bytes,
-            blocks,
+            shared,
         });
-        while self.entries.len() > 1 && (self.entries.len() > MAX_KEPT || self.bytes() > MAX_BYTES)
-        {
+        while self.entries.len() > MAX_KEPT {
             self.thin();
+        }
+        while self.entries.len() > 1 && self.bytes() > self.max_bytes {
+            self.spread();
         }
     }
 
-    /// The heap the snapshots hold, estimated: their open tails, and the sealed blocks of
-    /// record chunks they hold that the newest does not (the run has trimmed them).
+    /// The heap the snapshots hold, estimated: what each copied, and once each the shared
+    /// blocks they hold that the newest does not (the run has dropped them since).
     pub(super) fn bytes(&self) -> usize {
         let Some(newest) = self.entries.last() else {
             return 0;
         };
-        let live: HashSet<usize> = newest.blocks.iter().copied().collect();
-        let gone: HashSet<usize> = self
+        let live: HashSet<usize> = newest.shared.iter().map(|&(at, _)| at).collect();
+        let gone: HashMap<usize, usize> = self
             .entries
             .iter()
-            .flat_map(|s| &s.blocks)
+            .flat_map(|s| &s.shared)
             .copied()
-            .filter(|block| !live.contains(block))
+            .filter(|(at, _)| !live.contains(at))
             .collect();
         let alone: usize = self.entries.iter().map(|s| s.bytes).sum();
-        alone + gone.len() * BLOCK_BYTES
+        alone + gone.values().sum::<usize>()
     }
 
     /// Every other snapshot older than the newest [`DENSE_KEPT`] goes (the oldest stays), or
@@ -162,6 +159,25 @@ impl Snapshots {
             index += 1;
             index > old || index % 2 == 1
         });
+    }
+
+    /// Drops the snapshot whose going leaves the shortest gap between its neighbours (the
+    /// first's neighbour before it is the start), never the newest: past the memory bound
+    /// the snapshots stay spread evenly over the run, so that no stretch of it has to be
+    /// replayed from far back.
+    fn spread(&mut self) {
+        let newest = self.entries.len() - 1;
+        let gap = |i: usize| {
+            let before = if i == 0 {
+                0
+            } else {
+                self.entries[i - 1].elapsed_ms
+            };
+            self.entries[i + 1].elapsed_ms - before
+        };
+        if let Some(i) = (0..newest).min_by_key(|&i| gap(i)) {
+            self.entries.remove(i);
+        }
     }
 
     /// Forgets every snapshot after `elapsed_ms` (the learner forked a new future there).
@@ -207,21 +223,11 @@ impl Snapshots {
     }
 }
 
-/// The heap a snapshot of `session` holds alone, estimated from what grows in it (the
-/// shards' open tails of record chunks), and the sealed blocks of chunks it shares.
-fn estimate_bytes(session: &Session) -> (usize, Vec<usize>) {
-    let shards = || {
-        session
-            .world
-            .kinesis()
-            .streams()
-            .flat_map(|stream| &stream.shards)
-    };
-    let open: usize = shards().map(|shard| shard.records.open_chunk_count()).sum();
-    let blocks = shards()
-        .flat_map(|shard| shard.records.shared_blocks())
-        .collect();
-    (BASE_BYTES + open * CHUNK_BYTES, blocks)
+/// The heap a snapshot of `session` holds alone, estimated, and what it shares (see
+/// `sim/world/footprint.rs`): the world is all that grows in it.
+fn estimate_bytes(session: &Session) -> (usize, Vec<(usize, usize)>) {
+    let footprint = session.world.footprint();
+    (footprint.alone, footprint.shared)
 }
 
 /// Whether a run that had done `done` by `at_ms` lies on the path of a link with `actions`.
@@ -275,10 +281,22 @@ impl Session {
         self.snapshots.set_every_ms(every_ms);
     }
 
+    /// Sets the most heap the run's snapshots may hold between them (estimated; by default
+    /// [`MAX_BYTES`]). It outlives rebuilds.
+    pub fn set_snapshot_budget(&mut self, bytes: usize) {
+        self.snapshots.max_bytes = bytes;
+    }
+
     /// Forgets the run's snapshots (the next ways back replay from the seed until new ones
     /// are taken).
     pub fn forget_snapshots(&mut self) {
         self.snapshots.entries.clear();
+    }
+
+    /// The heap a snapshot of the run now would hold alone, estimated (what
+    /// `benches/rewind.rs` compares with the heap a copy really allocates).
+    pub fn snapshot_estimate(&self) -> usize {
+        estimate_bytes(self).0
     }
 
     /// The heap the run's snapshots hold, estimated (at most [`MAX_BYTES`]).
