@@ -19,6 +19,15 @@
 //! its tails, and the sealed blocks the run has since trimmed away (retention) that the newest
 //! copy no longer shares. What one copy costs is what `benches/rewind.rs` prints.
 //!
+//! The bound: the store's estimate (`sim/world/footprint.rs`: what a copy copies, and once
+//! each the shared blocks and fan-out outboxes only old copies still hold) stays within
+//! [`MAX_BYTES`]; measured on an hour of the default scene it is 0.86-0.92x the heap dropping
+//! the store frees, so the true bound is about 1.15x it. Past it, the copy leaving the
+//! shortest gap goes, so the copies stay spread over the run. A copy holds ~1.5 MiB alone at
+//! minute 60, and the event log's blocks turn over in ~90 s (~1 MiB a 30 s copy): an hour
+//! covered one minute apart needs ~256 MiB; 64 MiB keeps ~8 copies (10:00 then replays from
+//! the seed).
+//!
 //! None is taken while a console `wait` runs, of a run a link took through lesson steps
 //! without the learner's Next (a link with the learner's actions would not pass them), or of
 //! a scenario that did not parse. A snapshot keeps the transcript as it was, so a console
