@@ -93,8 +93,16 @@ mod bench {
         // Played as the page plays it: one-second slices (a frame at 64x is 1.6 s).
         let before = live();
         let mut session = Session::new(Link::start(Scenario::Default, 1));
+        if let Some(mib) = std::env::var("REWIND_BUDGET_MIB")
+            .ok()
+            .and_then(|m| m.parse::<usize>().ok())
+        {
+            session.set_snapshot_budget(mib << 20);
+        }
         let mut per_minute = Vec::new();
-        println!("minute  wall ms  snapshots  heap MiB  one copy KiB  store estimate MiB");
+        println!(
+            "minute  wall ms  snapshots  heap MiB  one copy KiB  its estimate KiB  store estimate MiB"
+        );
         for minute in 1..=minutes {
             let started = Instant::now();
             for _ in 0..60 {
@@ -104,11 +112,12 @@ mod bench {
             if [1, 10, 30, 60].contains(&minute) || minute == minutes {
                 let one = copy_bytes(&session);
                 println!(
-                    "{minute:>6} {:>8.1} {:>10} {:>9.1} {:>13.1} {:>19.1}",
+                    "{minute:>6} {:>8.1} {:>10} {:>9.1} {:>13.1} {:>17.1} {:>19.1}",
                     per_minute[per_minute.len() - 1],
                     session.snapshot_moments().len(),
                     mib(live() - before),
                     one as f64 / 1024.0,
+                    session.snapshot_estimate() as f64 / 1024.0,
                     mib(session.snapshot_bytes() as isize)
                 );
             }
@@ -120,7 +129,8 @@ mod bench {
         println!(
             "\nsimulating one minute: {one_minute:.1} ms (median of {minutes})\n\
              one snapshot at the end: {:.1} KiB; {copies} snapshots kept; the whole session \
-             with its store holds {:.1} MiB, so the store about {:.1} MiB ({:.1} KiB a snapshot)",
+             with its store holds {:.1} MiB (the run's own records included), so the store at \
+             most {:.1} MiB ({:.1} KiB a snapshot)",
             one as f64 / 1024.0,
             mib(held),
             mib(held - one),
@@ -174,6 +184,24 @@ mod bench {
                 warm / one_minute
             );
         }
+        let estimate = session.snapshot_bytes();
+        let moments_kept = session.snapshot_moments();
+        let before_forget = live();
+        session.forget_snapshots();
+        let counted = before_forget - live();
+        println!(
+            "\nthe store at the end: estimated {:.1} MiB, counted {:.1} MiB (what dropping it \
+             frees): {:.2} x; {} snapshots at {}",
+            mib(estimate as isize),
+            mib(counted),
+            estimate as f64 / counted as f64,
+            moments_kept.len(),
+            moments_kept
+                .iter()
+                .map(|m| format!("{}:{:02}", m / MINUTE, m % MINUTE / 1_000))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         println!(
             "\ngoal: reaching any moment costs no more than simulating one minute: {} \
              (worst {worst:.2} x)",

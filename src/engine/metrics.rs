@@ -109,6 +109,12 @@ impl<const N: usize> Series<N> {
         self.current = [0; N];
     }
 
+    /// The heap a copy of the series allocates (its kept seconds and minutes): for what a
+    /// snapshot costs (`session/snapshots.rs`).
+    pub fn heap_bytes(&self) -> usize {
+        (self.seconds.len() + self.minutes.len()) * std::mem::size_of::<(u64, [u64; N])>()
+    }
+
     /// A series whose counters `i` with `maxima[i]` keep maxima.
     pub fn new(maxima: [bool; N]) -> Self {
         Series {
@@ -280,6 +286,11 @@ impl Default for ShardMetrics {
 }
 
 impl ShardMetrics {
+    /// The heap a copy allocates (see [`Series::heap_bytes`]).
+    pub fn heap_bytes(&self) -> usize {
+        self.0.heap_bytes()
+    }
+
     /// Adds each value to its metric at `now_ms` (for iterator age: raises the maximum).
     pub fn record(&mut self, now_ms: u64, values: &[(Metric, u64)], keep: (usize, usize)) {
         let mut indexed = [(0usize, 0u64); METRIC_COUNT];

@@ -16,6 +16,10 @@ use std::rc::Rc;
 
 use super::write_call::WriteCall;
 
+mod chunks;
+use chunks::Chunks;
+pub use chunks::BLOCK as CHUNKS_PER_BLOCK;
+
 /// Something that can rebuild the records it produced: a simulated producer.
 ///
 /// Each producer numbers the records it sends to a shard (its *ordinals*); the engine stores
@@ -399,7 +403,8 @@ pub struct TickPart {
 /// The records of one shard.
 #[derive(Clone, Debug, Default)]
 pub struct RecordLog {
-    chunks: VecDeque<Chunk>,
+    /// Sealed blocks shared between copies of the log, and an open tail (`chunks.rs`).
+    chunks: Chunks,
     len: u64,
 }
 
@@ -416,6 +421,17 @@ impl RecordLog {
     /// Chunks held: what memory the log uses grows with this, not with `len`.
     pub fn chunk_count(&self) -> usize {
         self.chunks.len()
+    }
+
+    /// Chunks a copy of the log copies (the rest are shared, see `chunks.rs`).
+    pub fn open_chunk_count(&self) -> usize {
+        self.chunks.open_len()
+    }
+
+    /// The sealed blocks of [`CHUNKS_PER_BLOCK`] chunks, by address (two copies of the log
+    /// that share one give the same): for counting what copies hold.
+    pub fn shared_blocks(&self) -> impl Iterator<Item = usize> + '_ {
+        self.chunks.block_ids()
     }
 
     /// The sequence index after the last record.
@@ -639,7 +655,7 @@ impl RecordLog {
         let position = |seq_ix: u64| -> u64 {
             // Records before `seq_ix`, counted from the first chunk.
             let index = self.chunk_at_or_after(seq_ix);
-            let before: u64 = self.chunks.range(..index).map(Chunk::count).sum();
+            let before: u64 = self.chunks.before(index).map(Chunk::count).sum();
             let inside = self
                 .chunks
                 .get(index)
@@ -657,14 +673,19 @@ impl RecordLog {
     /// Drops every record that arrived before `cutoff_ms`; returns how many were dropped.
     pub fn trim_before(&mut self, cutoff_ms: u64) -> u64 {
         let mut dropped = 0;
-        while let Some(front) = self.chunks.front_mut() {
+        // The first chunk is looked at before it is changed: changing it copies its block
+        // when a copy of the log shares it.
+        while let Some(front) = self.chunks.get(0) {
             if front.last_arrival() < cutoff_ms {
                 dropped += front.count();
-                self.chunks.pop_front();
+                self.chunks.drop_front();
                 continue;
             }
             let offset = front.offset_of_time(cutoff_ms);
             if offset > 0 {
+                let Some(front) = self.chunks.front_mut() else {
+                    break;
+                };
                 dropped += offset;
                 front.first_seq_ix += offset;
                 match &mut front.body {
@@ -682,9 +703,7 @@ impl RecordLog {
             }
             break;
         }
-        if self.chunks.capacity() > 64 && self.chunks.len() < self.chunks.capacity() / 4 {
-            self.chunks.shrink_to(self.chunks.len() * 2);
-        }
+        self.chunks.shrink();
         self.len -= dropped.min(self.len);
         dropped
     }

@@ -13,9 +13,20 @@
 //! The copies are thinned as they age so that a long run keeps dense recent moments and
 //! sparse old ones: at most [`MAX_KEPT`]; when full, every other one older than the newest
 //! [`DENSE_KEPT`] goes, so the spacing doubles with age; and at most [`MAX_BYTES`] of heap
-//! between them, estimated from the shards' record chunks (what grows in a copy: the world
-//! shares its records' sources and its event log's sealed blocks with the copies). What one
-//! copy costs is what `benches/rewind.rs` prints.
+//! between them, estimated from the shards' record chunks. A copy shares with the run (and
+//! with the other copies) its records' sources, its event log's sealed blocks and its shards'
+//! sealed blocks of record chunks; it copies only the open tails. What a copy holds alone is
+//! its tails, and the sealed blocks the run has since trimmed away (retention) that the newest
+//! copy no longer shares. What one copy costs is what `benches/rewind.rs` prints.
+//!
+//! The bound: the store's estimate (`sim/world/footprint.rs`: what a copy copies, and once
+//! each the shared blocks and fan-out outboxes only old copies still hold) stays within
+//! [`MAX_BYTES`]; measured on an hour of the default scene it is 0.86-0.92x the heap dropping
+//! the store frees, so the true bound is about 1.15x it. Past it, the copy leaving the
+//! shortest gap goes, so the copies stay spread over the run. A copy holds ~1.5 MiB alone at
+//! minute 60, and the event log's blocks turn over in ~90 s (~1 MiB a 30 s copy): an hour
+//! covered one minute apart needs ~256 MiB; 64 MiB keeps ~8 copies (10:00 then replays from
+//! the seed).
 //!
 //! None is taken while a console `wait` runs, of a run a link took through lesson steps
 //! without the learner's Next (a link with the learner's actions would not pass them), or of
@@ -24,6 +35,8 @@
 //!
 //! Apart from the timeline because this is bookkeeping the timeline only asks: "where can a
 //! rebuild for this link start?"
+
+use std::collections::{HashMap, HashSet};
 
 use super::playback::CatchUp;
 use super::{Link, Scenario, Session, TimedAction, TIMED_SLICE_MS};
@@ -37,13 +50,6 @@ pub const DENSE_KEPT: usize = 16;
 /// The most heap the snapshots may hold between them (estimated, see [`estimate_bytes`]):
 /// past it, old ones are thinned further.
 pub const MAX_BYTES: usize = 64 << 20;
-/// What a snapshot of a run costs at least, and what each chunk of the shards' records adds
-/// to it: measured by `benches/rewind.rs` on the default scene, whose hot shard makes ~1,800
-/// chunks a minute (a snapshot copies its shards' record chunks, ~250 B each at minute 10
-/// and ~700 B at minute 60; the event log's sealed blocks and the records' sources are
-/// shared). The larger figure, so that the bound holds.
-const BASE_BYTES: usize = 512 << 10;
-const CHUNK_BYTES: usize = 768;
 
 /// One copy of the run.
 #[derive(Clone)]
@@ -53,8 +59,11 @@ struct Snap {
     /// The session then, without its store (and with the page's preferences, which a
     /// restore does not take).
     state: Box<Session>,
-    /// The heap it holds, estimated.
+    /// The heap it holds alone (what a copy copies), estimated.
     bytes: usize,
+    /// What it shares with the run and the other snapshots, by address, with the heap each
+    /// holds: sealed blocks of record chunks and of the event log, fan-out outboxes.
+    shared: Vec<(usize, usize)>,
 }
 
 /// The snapshots of one run (one scenario and seed).
@@ -66,6 +75,8 @@ pub(super) struct Snapshots {
     entries: Vec<Snap>,
     /// Simulated ms between two snapshots; 0 takes none.
     every_ms: u64,
+    /// The most heap they may hold between them (estimated): [`MAX_BYTES`] unless set.
+    max_bytes: usize,
     /// The moment the last rebuild started from, if it started from a snapshot.
     restored_from: Option<u64>,
 }
@@ -74,6 +85,7 @@ impl Snapshots {
     pub(super) fn new(every_ms: u64) -> Snapshots {
         Snapshots {
             every_ms,
+            max_bytes: MAX_BYTES,
             ..Snapshots::default()
         }
     }
@@ -110,21 +122,37 @@ impl Snapshots {
     /// Keeps `state` (taken at `elapsed_ms`, after every snapshot kept), thinning old ones.
     pub(super) fn keep(&mut self, elapsed_ms: u64, state: Session) {
         self.entries.retain(|s| s.elapsed_ms < elapsed_ms);
-        let bytes = estimate_bytes(&state);
+        let (bytes, shared) = estimate_bytes(&state);
         self.entries.push(Snap {
             elapsed_ms,
             state: Box::new(state),
             bytes,
+            shared,
         });
-        while self.entries.len() > 1 && (self.entries.len() > MAX_KEPT || self.bytes() > MAX_BYTES)
-        {
+        while self.entries.len() > MAX_KEPT {
             self.thin();
+        }
+        while self.entries.len() > 1 && self.bytes() > self.max_bytes {
+            self.spread();
         }
     }
 
-    /// The heap the snapshots hold, estimated.
+    /// The heap the snapshots hold, estimated: what each copied, and once each the shared
+    /// blocks they hold that the newest does not (the run has dropped them since).
     pub(super) fn bytes(&self) -> usize {
-        self.entries.iter().map(|s| s.bytes).sum()
+        let Some(newest) = self.entries.last() else {
+            return 0;
+        };
+        let live: HashSet<usize> = newest.shared.iter().map(|&(at, _)| at).collect();
+        let gone: HashMap<usize, usize> = self
+            .entries
+            .iter()
+            .flat_map(|s| &s.shared)
+            .copied()
+            .filter(|(at, _)| !live.contains(at))
+            .collect();
+        let alone: usize = self.entries.iter().map(|s| s.bytes).sum();
+        alone + gone.values().sum::<usize>()
     }
 
     /// Every other snapshot older than the newest [`DENSE_KEPT`] goes (the oldest stays), or
@@ -140,6 +168,25 @@ impl Snapshots {
             index += 1;
             index > old || index % 2 == 1
         });
+    }
+
+    /// Drops the snapshot whose going leaves the shortest gap between its neighbours (the
+    /// first's neighbour before it is the start), never the newest: past the memory bound
+    /// the snapshots stay spread evenly over the run, so that no stretch of it has to be
+    /// replayed from far back.
+    fn spread(&mut self) {
+        let newest = self.entries.len() - 1;
+        let gap = |i: usize| {
+            let before = if i == 0 {
+                0
+            } else {
+                self.entries[i - 1].elapsed_ms
+            };
+            self.entries[i + 1].elapsed_ms - before
+        };
+        if let Some(i) = (0..newest).min_by_key(|&i| gap(i)) {
+            self.entries.remove(i);
+        }
     }
 
     /// Forgets every snapshot after `elapsed_ms` (the learner forked a new future there).
@@ -185,17 +232,11 @@ impl Snapshots {
     }
 }
 
-/// The heap a snapshot of `session` holds, estimated from what grows in it: the shards'
-/// record chunks.
-fn estimate_bytes(session: &Session) -> usize {
-    let chunks: usize = session
-        .world
-        .kinesis()
-        .streams()
-        .flat_map(|stream| &stream.shards)
-        .map(|shard| shard.records.chunk_count())
-        .sum();
-    BASE_BYTES + chunks * CHUNK_BYTES
+/// The heap a snapshot of `session` holds alone, estimated, and what it shares (see
+/// `sim/world/footprint.rs`): the world is all that grows in it.
+fn estimate_bytes(session: &Session) -> (usize, Vec<(usize, usize)>) {
+    let footprint = session.world.footprint();
+    (footprint.alone, footprint.shared)
 }
 
 /// Whether a run that had done `done` by `at_ms` lies on the path of a link with `actions`.
@@ -249,10 +290,22 @@ impl Session {
         self.snapshots.set_every_ms(every_ms);
     }
 
+    /// Sets the most heap the run's snapshots may hold between them (estimated; by default
+    /// [`MAX_BYTES`]). It outlives rebuilds.
+    pub fn set_snapshot_budget(&mut self, bytes: usize) {
+        self.snapshots.max_bytes = bytes;
+    }
+
     /// Forgets the run's snapshots (the next ways back replay from the seed until new ones
     /// are taken).
     pub fn forget_snapshots(&mut self) {
         self.snapshots.entries.clear();
+    }
+
+    /// The heap a snapshot of the run now would hold alone, estimated (what
+    /// `benches/rewind.rs` compares with the heap a copy really allocates).
+    pub fn snapshot_estimate(&self) -> usize {
+        estimate_bytes(self).0
     }
 
     /// The heap the run's snapshots hold, estimated (at most [`MAX_BYTES`]).

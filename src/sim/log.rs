@@ -255,6 +255,20 @@ impl EventLog {
         self.len -= 1;
     }
 
+    /// The sealed blocks, by address (copies that share one give the same), with the heap
+    /// each holds, estimated: for what snapshots hold (`session/snapshots.rs`).
+    pub(crate) fn shared_blocks(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.sealed.iter().map(|block| {
+            let bytes = block.iter().map(Event::heap_bytes).sum::<usize>();
+            (block.as_ptr() as usize, bytes)
+        })
+    }
+
+    /// The heap a copy of the log allocates (its open block), estimated.
+    pub(crate) fn open_bytes(&self) -> usize {
+        self.open.iter().map(Event::heap_bytes).sum()
+    }
+
     /// Every event with a sequence number at or after `cursor` that is still kept.
     pub fn since(&self, cursor: u64) -> EventsSince {
         let oldest = self.next_seq - self.len as u64;
@@ -301,6 +315,17 @@ impl EventLog {
             .chain(self.open[in_open..].iter())
     }
 }
+
+impl Event {
+    /// The heap an event takes, estimated: itself and what its text fields hold (an event
+    /// names a stream, a shard, a producer or a key: a few dozen bytes).
+    fn heap_bytes(&self) -> usize {
+        std::mem::size_of::<Event>() + EVENT_TEXT_BYTES
+    }
+}
+
+/// What an event's owned text holds, on average (measured by `benches/rewind.rs`).
+const EVENT_TEXT_BYTES: usize = 48;
 
 #[cfg(test)]
 mod tests {

@@ -122,6 +122,11 @@ impl Default for ConsumerMetrics {
 }
 
 impl ConsumerMetrics {
+    /// The heap a copy allocates (see [`Series::heap_bytes`]).
+    pub fn heap_bytes(&self) -> usize {
+        self.0.heap_bytes()
+    }
+
     pub(crate) fn record(
         &mut self,
         now_ms: u64,

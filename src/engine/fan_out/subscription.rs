@@ -29,6 +29,7 @@
 //! counts in the consumer's metrics.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -129,8 +130,11 @@ pub struct Subscription {
     cursor_ms: u64,
     last_event_ms: Option<u64>,
     bucket: TokenBucket,
-    /// Events computed and not yet polled.
-    outbox: Vec<SubscribeToShardEvent>,
+    /// Events computed and not yet polled. Shared by copies of the engine (snapshots, for
+    /// rewinding): a subscription taken over keeps the events due before the takeover until
+    /// it is forgotten, records materialized, which can be tens of MB for a reader far behind;
+    /// once ended it never changes, so every copy shares the one outbox.
+    outbox: Rc<Vec<SubscribeToShardEvent>>,
     pub end: Option<SubscriptionEnd>,
     /// Bytes pushed in the latest two seconds with any: (epoch second, bytes), older first,
     /// for the page's gauge of the subscription's own 2 MiB/s.
@@ -177,10 +181,31 @@ impl FanOut {
         self.subscriptions.get(&id)
     }
 
+    /// The subscriptions' outboxes that hold events, by address (copies that share one give
+    /// the same), with the heap each holds, estimated: for what snapshots hold.
+    pub fn outboxes(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.subscriptions
+            .values()
+            .filter(|s| !s.outbox.is_empty())
+            .map(|s| (Rc::as_ptr(&s.outbox) as usize, outbox_bytes(&s.outbox)))
+    }
+
     /// Every subscription not yet forgotten, by id.
     pub fn iter(&self) -> impl Iterator<Item = (SubscriptionId, &Subscription)> {
         self.subscriptions.iter().map(|(id, s)| (*id, s))
     }
+}
+
+/// The heap events hold: themselves, and their records' keys and data.
+fn outbox_bytes(events: &[SubscribeToShardEvent]) -> usize {
+    let record = |r: &Record| std::mem::size_of::<Record>() + r.partition_key.len() + r.data.len();
+    events
+        .iter()
+        .map(|e| {
+            std::mem::size_of::<SubscribeToShardEvent>()
+                + e.records.iter().map(record).sum::<usize>()
+        })
+        .sum()
 }
 
 /// What one step found in the shard.
@@ -283,7 +308,7 @@ impl Kinesis {
             cursor_ms: now_ms,
             last_event_ms: None,
             bucket: TokenBucket::with_debt(self.config.fan_out_bytes_per_sec, gap_bytes, now_ms),
-            outbox: Vec::new(),
+            outbox: Rc::default(),
             recent_bytes: [(0, 0); 2],
             end: None,
         };
@@ -323,7 +348,7 @@ impl Kinesis {
                 end: None,
             });
         };
-        let events = std::mem::take(&mut sub.outbox);
+        let events = Rc::unwrap_or_clone(std::mem::take(&mut sub.outbox));
         let end = sub.end;
         if end.is_some() {
             self.fan_out.subscriptions.remove(&id);
@@ -339,7 +364,7 @@ impl Kinesis {
         let Some(sub) = self.fan_out.subscriptions.get_mut(&id) else {
             return Vec::new();
         };
-        let events = std::mem::take(&mut sub.outbox);
+        let events = Rc::unwrap_or_clone(std::mem::take(&mut sub.outbox));
         if sub.end.is_some() {
             self.fan_out.subscriptions.remove(&id);
         }
@@ -424,7 +449,7 @@ impl Kinesis {
                     );
                     if let Some(sub) = self.fan_out.subscriptions.get_mut(&id) {
                         sub.count_bytes(at, bytes);
-                        sub.outbox.push(event);
+                        Rc::make_mut(&mut sub.outbox).push(event);
                     }
                 }
                 Some(Step::Nothing) => {}

@@ -22,6 +22,7 @@ mod api;
 mod clock;
 mod consumers;
 mod fan_out;
+mod footprint;
 mod kcl;
 mod kpl;
 mod lifecycle;
@@ -34,6 +35,7 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
 use self::clock::Scheduled;
+pub use self::footprint::Footprint;
 use super::consumer::Consumer;
 use super::cost::{Bill, Meter};
 use super::log::{EventLog, EventsSince};
