@@ -5,7 +5,8 @@
 //! times the speed (at most 100 ms of wall time per frame, so a tab coming back from the
 //! background does not race to catch up), builds the [`View`] once, and lets the panels
 //! re-render; panels whose props did not change are skipped. Records in flight are painted
-//! on a canvas after the render, and the charts redraw at 2 Hz (see `frame.rs`). Every button
+//! on a canvas after the render, the charts redraw at 2 Hz and the KCL panel's numbers at
+//! 4 Hz (see `frame.rs`). Every button
 //! sends a command line to the session, exactly as if it had been typed.
 //!
 //! The app keeps only what more than one panel needs: the session, the view, and the links
@@ -28,8 +29,9 @@ use yew::prelude::*;
 
 use super::dom;
 use super::flight_canvas::FlightLayer;
-use super::frame::{ChartSchedule, FrameTimer};
+use super::frame::{ChartSchedule, FrameTimer, Readout};
 use super::history_panel::HistoryFeed;
+use super::kcl_panel::KclShown;
 use super::keyboard::{shortcut, Shortcut};
 use super::pointer;
 use super::shared::Shared;
@@ -192,6 +194,8 @@ pub struct App {
     timer: FrameTimer,
     flights: FlightLayer,
     charts: ChartSchedule,
+    /// The KCL panel's applications, taken a few times a second while time plays.
+    kcl: Readout<KclShown>,
     /// The key explainer's key, and the sentence saying where it came from (a clicked record).
     explained_key: String,
     explained_origin: Option<String>,
@@ -278,6 +282,7 @@ impl Component for App {
             timer: FrameTimer::default(),
             flights: FlightLayer::default(),
             charts: ChartSchedule::default(),
+            kcl: Readout::default(),
             explained_key: FIRST_KEY.to_string(),
             explained_origin: None,
             focus: StreamFocus::default(),
@@ -699,6 +704,11 @@ impl App {
             let skip = transcript.len().saturating_sub(TRANSCRIPT_SHOWN);
             self.transcript = Shared::new(transcript.iter().skip(skip).cloned().collect());
         }
+        let view = &self.view;
+        self.kcl.update(now, || KclShown {
+            apps: view.apps.clone(),
+            elapsed_ms: view.elapsed_ms,
+        });
         let world = &session.world;
         let stream = self.view.stream.as_ref();
         self.charts.rebuild(now, || {

@@ -24,6 +24,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::format;
+use super::shared::Shared;
 use crate::kcl::{ConsumerState, WorkerState};
 use crate::session::captions;
 use crate::session::kcl_view::{
@@ -31,11 +32,21 @@ use crate::session::kcl_view::{
     LEADER_EXPLAINED, OUT_OF_ORDER, OVERLAPS, PROCESSED_AGAIN,
 };
 
+/// The applications as the panel shows them, and when (simulated milliseconds since the
+/// start, to show recent lease moves). The app takes a new one a few times a second while time
+/// plays (see `ui::frame::Readout`): with 1,000 shards the lease table has 1,000 rows whose
+/// counters and frozen times change on every frame, and redrawing them at the frame rate cost
+/// the page more than all the rest of its DOM.
+#[derive(Debug, Default)]
+pub struct KclShown {
+    pub apps: Vec<AppView>,
+    pub elapsed_ms: u64,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct KclPanelProps {
-    pub apps: Vec<AppView>,
-    /// Simulated milliseconds since the start (to show recent lease moves).
-    pub elapsed_ms: u64,
+    /// Compared by identity: a new one only when the app took a new snapshot.
+    pub shown: Shared<KclShown>,
     /// A worker to highlight (APP/WORKER), from the event history.
     pub highlighted: Option<String>,
     pub on_run: Callback<String>,
@@ -47,13 +58,13 @@ const MOVE_SHOWN_MS: u64 = 5_000;
 
 #[component]
 pub fn KclPanel(props: &KclPanelProps) -> Html {
-    if props.apps.is_empty() {
+    if props.shown.apps.is_empty() {
         return html! {};
     }
     html! {
         <section class="panel kcl" aria-labelledby="kcl-title">
             <h2 id="kcl-title">{ "KCL applications" }</h2>
-            { for props.apps.iter().map(|app| app_view(props, app)) }
+            { for props.shown.apps.iter().map(|app| app_view(props, app)) }
         </section>
     }
 }
@@ -285,6 +296,7 @@ fn lease_row(props: &KclPanelProps, app: &AppView, row: &LeaseRow) -> Html {
     };
     let recent_move = row.last_move.as_ref().filter(|m| {
         props
+            .shown
             .elapsed_ms
             .saturating_sub(m.at_ms.saturating_sub(crate::sim::START_MS))
             < MOVE_SHOWN_MS

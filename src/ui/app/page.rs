@@ -130,7 +130,7 @@ impl App {
                             <TabList id="more" label="More about this run" tabs={MORE_TABS} selected={more}
                                 on_select={cb.more.clone()} hidden={hidden_more.clone()} />
                             { tab_panel("more", "kcl", more, html! { <>
-                                <KclPanel apps={view.apps.clone()} elapsed_ms={view.elapsed_ms}
+                                <KclPanel shown={self.kcl.get()}
                                     highlighted={self.highlighted_worker.clone()} on_run={cb.run.clone()}
                                     on_select_worker={cb.select_worker.clone()} />
                                 if view.apps.is_empty() {

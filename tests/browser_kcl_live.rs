@@ -1,0 +1,84 @@
+//! The KCL panel on a live page (issue 20): while time plays, the lease table takes new numbers
+//! a few times a second rather than on every frame (`ui::frame::Readout`), so a learner must
+//! still see them move; paused, they stand still and show the paused moment. A live page, in
+//! a file of its own so that no other test shares its animation frames.
+#![cfg(target_arch = "wasm32")]
+
+mod browser;
+
+use browser::*;
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen_test::*;
+use web_sys::Element;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// What the learner reads in the first application's lease table.
+fn lease_table_text(root: &Element) -> String {
+    root.query_selector(".lease-table tbody")
+        .unwrap()
+        .and_then(|body| body.text_content())
+        .unwrap_or_default()
+}
+
+fn playing(root: &Element) -> bool {
+    attr(&find(root, "#play"), "aria-pressed") == "true"
+}
+
+#[wasm_bindgen_test]
+async fn the_lease_table_moves_while_playing_and_stands_still_when_paused() {
+    // The opening scene a minute and a half in: its application holds its leases.
+    let root = mount(&opening_kcl2_link(1, 90_000, ""), true).await;
+    // The link replays over the first frames; then the lease table has rows.
+    for _ in 0..100 {
+        TimeoutFuture::new(200).await;
+        yew::scheduler::flush().await;
+        if !lease_rows(&root).is_empty() && elapsed_ms(&root) >= 90_000 {
+            break;
+        }
+    }
+    assert!(
+        !lease_rows(&root).is_empty(),
+        "the application holds leases"
+    );
+    if !playing(&root) {
+        click(&root, "#play").await;
+    }
+    assert!(playing(&root));
+    // Playing: within well under a second, the numbers on the table change (its frozen
+    // times count up between two renewals), more than once.
+    let mut seen = vec![lease_table_text(&root)];
+    for _ in 0..4 {
+        TimeoutFuture::new(600).await;
+        yew::scheduler::flush().await;
+        seen.push(lease_table_text(&root));
+    }
+    let changes = seen.windows(2).filter(|w| w[0] != w[1]).count();
+    assert!(
+        changes >= 3,
+        "the lease table moves while time plays: {changes} changes in 4 looks, 600 ms apart"
+    );
+    // Paused: the table shows the paused moment at once and then stands still.
+    click(&root, "#play").await;
+    assert!(!playing(&root));
+    let paused = lease_table_text(&root);
+    let paused_at = elapsed_ms(&root);
+    TimeoutFuture::new(1_000).await;
+    yew::scheduler::flush().await;
+    assert_eq!(elapsed_ms(&root), paused_at, "paused");
+    assert_eq!(
+        lease_table_text(&root),
+        paused,
+        "the table stands still while paused"
+    );
+    // A step moves time and the table with it, at once (no waiting for the next readout).
+    let before_step = lease_table_text(&root);
+    click(&root, "#step").await;
+    assert!(elapsed_ms(&root) > paused_at);
+    assert_ne!(
+        lease_table_text(&root),
+        before_step,
+        "a step shows the lease table of its new moment"
+    );
+    root.remove();
+}
