@@ -37,14 +37,16 @@ use super::pointer;
 use super::shared::Shared;
 use super::stream_panel::{Effect, StreamFocus, StreamMsg};
 use super::workspace::{Workspace, ROUTING};
-use crate::script::complete::{complete, Completion};
 use crate::script::Entry;
 use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
 use crate::session::view::{Pointer, ViewMemo};
 use crate::session::{charts, Scenario, Session, View};
 
+mod callbacks;
 mod page;
+
+use callbacks::Callbacks;
 
 /// Seconds of history the charts show.
 const CHART_WINDOW_S: u64 = 120;
@@ -97,87 +99,6 @@ pub enum Msg {
     Guide(&'static str),
     More(&'static str),
     ToLessons,
-}
-
-/// The callbacks the panels get, made once: a new `Callback` is a new value, and a panel
-/// whose props changed re-renders, so making them in `view` would re-render every panel on
-/// every frame.
-struct Callbacks {
-    run: Callback<String>,
-    complete: Callback<String, Completion>,
-    explain: Callback<String>,
-    play: Callback<()>,
-    step: Callback<()>,
-    speed: Callback<f64>,
-    seed: Callback<u64>,
-    reset: Callback<()>,
-    share: Callback<()>,
-    close_share: Callback<()>,
-    help: Callback<()>,
-    next: Callback<()>,
-    skip: Callback<()>,
-    show_me: Callback<()>,
-    show_everything: Callback<MouseEvent>,
-    dismiss: Callback<()>,
-    select: Callback<String>,
-    stream: Callback<StreamMsg>,
-    download: Callback<()>,
-    open: Callback<Scenario>,
-    to_lessons: Callback<MouseEvent>,
-    guide: Callback<&'static str>,
-    more: Callback<&'static str>,
-    back: Callback<()>,
-    goto: Callback<usize>,
-    answer: Callback<usize>,
-    rewind: Callback<u64>,
-    select_worker: Callback<String>,
-    pick_event: Callback<HistoryItem>,
-    hover_shard: Callback<Option<String>>,
-}
-
-impl Callbacks {
-    fn new(link: &yew::html::Scope<App>, session: &Rc<RefCell<Session>>) -> Callbacks {
-        let session = Rc::clone(session);
-        Callbacks {
-            run: link.callback(Msg::Run),
-            // The console asks between frames, when the session is not borrowed.
-            complete: Callback::from(move |line: String| match session.try_borrow() {
-                Ok(session) => complete(&line, &session.world),
-                Err(_) => Completion {
-                    start: line.len(),
-                    candidates: Vec::new(),
-                },
-            }),
-            explain: link.callback(Msg::Explain),
-            play: link.callback(|_| Msg::TogglePlay),
-            step: link.callback(|_| Msg::Step),
-            speed: link.callback(Msg::SetSpeed),
-            seed: link.callback(Msg::SetSeed),
-            reset: link.callback(|_| Msg::Reset),
-            share: link.callback(|_| Msg::Share),
-            close_share: link.callback(|_| Msg::CloseShare),
-            help: link.callback(|_| Msg::ToggleHelp),
-            next: link.callback(|_| Msg::NextStep),
-            skip: link.callback(|_| Msg::SkipWait),
-            show_me: link.callback(|_| Msg::ShowMe),
-            show_everything: link.callback(|_| Msg::ShowEverything),
-            dismiss: link.callback(|_| Msg::DismissNotice),
-            select: link.callback(Msg::Select),
-            stream: link.callback(Msg::Stream),
-            download: link.callback(|_| Msg::DownloadCsv),
-            open: link.callback(Msg::Open),
-            back: link.callback(|_| Msg::Back),
-            goto: link.callback(Msg::GoToStep),
-            answer: link.callback(Msg::Answer),
-            rewind: link.callback(Msg::Rewind),
-            select_worker: link.callback(Msg::SelectWorker),
-            pick_event: link.callback(Msg::PickEvent),
-            hover_shard: link.callback(Msg::HoverShard),
-            to_lessons: link.callback(|_| Msg::ToLessons),
-            guide: link.callback(Msg::Guide),
-            more: link.callback(Msg::More),
-        }
-    }
 }
 
 pub struct App {
