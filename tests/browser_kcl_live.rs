@@ -1,13 +1,16 @@
-//! The KCL panel on a live page (issue 20): while time plays, the lease table takes new numbers
-//! a few times a second rather than on every frame (`ui::frame::Readout`), so a learner must
-//! still see them move; paused, they stand still and show the paused moment. A live page, in
-//! a file of its own so that no other test shares its animation frames.
+//! The KCL panel of a big stream (issue 20). On a live page, while time plays, the lease table
+//! takes new numbers a few times a second rather than on every frame (`ui::frame::Readout`),
+//! so a learner must still see them move; paused, they stand still and show the paused moment
+//! (a live page, in a file of its own so that no other test shares its animation frames). With
+//! more leases than `LEASE_ROWS_DRAWN` the table draws that many rows and counts the rest.
 #![cfg(target_arch = "wasm32")]
 
 mod browser;
 
 use browser::*;
 use gloo_timers::future::TimeoutFuture;
+use shardlab::session::{Link, Scenario};
+use shardlab::ui::LEASE_ROWS_DRAWN;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
@@ -79,6 +82,35 @@ async fn the_lease_table_moves_while_playing_and_stands_still_when_paused() {
         lease_table_text(&root),
         before_step,
         "a step shows the lease table of its new moment"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_table_of_many_leases_draws_some_rows_and_counts_the_others() {
+    let scene = "aws kinesis create-stream --stream-name s --shard-count 100
+aws kinesis wait stream-exists --stream-name s
+producer add p --stream s --rate 2000
+kcl app add app --stream s --workers 4 --initial-position TRIM_HORIZON
+";
+    let mut link = Link::start(Scenario::Script(scene.into()), 1);
+    link.time_ms = 90_000;
+    let root = mount(&link.encode(), false).await;
+    let rows = lease_rows(&root);
+    assert_eq!(
+        rows.len(),
+        LEASE_ROWS_DRAWN,
+        "the table draws its limit of rows"
+    );
+    // In the table's order (by lease key), and each a lease of the stream.
+    assert!(rows.windows(2).all(|w| w[0].0 < w[1].0), "{rows:?}");
+    let note = find(&root, ".lease-rows-left-out");
+    let left_out: usize = attr(&note, "data-left-out").parse().unwrap();
+    assert_eq!(left_out, 100 - LEASE_ROWS_DRAWN, "the others are counted");
+    let text = note.text_content().unwrap_or_default();
+    assert!(
+        text.contains("more leases") && text.contains("100 leases"),
+        "{text}"
     );
     root.remove();
 }

@@ -36,7 +36,7 @@ use super::keyboard::{shortcut, Shortcut};
 use super::pointer;
 use super::shared::Shared;
 use super::stream_panel::{Effect, StreamFocus, StreamMsg};
-use super::workspace::{Workspace, ROUTING};
+use super::workspace::{Workspace, HISTORY, KCL, ROUTING};
 use crate::script::Entry;
 use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
@@ -611,7 +611,10 @@ impl App {
             }
         }
         self.history.push(&events);
-        self.history.publish(now);
+        // A hidden tab's panel takes no new numbers while time plays (its DOM would change
+        // for nobody); picking its tab refreshes at once (`Msg::More`).
+        let shown = self.more_shown();
+        self.history.publish(now || shown == HISTORY, now);
         let now_ms = self.session.borrow().world.now_ms();
         self.flights.launch(&events, &self.view, now_ms);
         if let Some(stream) = &self.view.stream {
@@ -626,10 +629,12 @@ impl App {
             self.transcript = Shared::new(transcript.iter().skip(skip).cloned().collect());
         }
         let view = &self.view;
-        self.kcl.update(now, || KclShown {
-            apps: view.apps.clone(),
-            elapsed_ms: view.elapsed_ms,
-        });
+        if now || shown == KCL {
+            self.kcl.update(now, || KclShown {
+                apps: view.apps.clone(),
+                elapsed_ms: view.elapsed_ms,
+            });
+        }
         let world = &session.world;
         let stream = self.view.stream.as_ref();
         self.charts.rebuild(now, || {

@@ -56,12 +56,13 @@ pub const MORE_TABS: &[Tab] = &[
         label: "Metrics",
     },
     Tab {
-        key: "history",
+        key: HISTORY,
         label: "What happened",
     },
 ];
 pub const KCL: &str = "kcl";
 pub const ROUTING: &str = "routing";
+pub const HISTORY: &str = "history";
 
 /// Where the picks are remembered (localStorage keys).
 const GUIDE_STORED: &str = "shardlab.guide-tab";
