@@ -114,3 +114,27 @@ kcl app add app --stream s --workers 4 --initial-position TRIM_HORIZON
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_hidden_tab_picked_while_playing_shows_the_present_at_once() {
+    // The opening scene plays; its event history and charts sit in tabs not shown (the KCL
+    // panel is), which take no new numbers while hidden.
+    let root = mount("", true).await;
+    TimeoutFuture::new(2_000).await;
+    yew::scheduler::flush().await;
+    assert!(playing(&root));
+    click(&root, "#more-tab-history").await;
+    let items = root.query_selector_all("#history-list > li").unwrap();
+    assert!(items.length() > 0, "the history lists what happened so far");
+    click(&root, "#more-tab-metrics").await;
+    // Drawn at once (plotters sizes a canvas it drew to 190 CSS pixels high).
+    let ratio = web_sys::window().unwrap().device_pixel_ratio().max(1.0);
+    let canvas: web_sys::HtmlCanvasElement =
+        wasm_bindgen::JsCast::dyn_into(find(&root, "#chart-0")).unwrap();
+    assert_eq!(
+        canvas.height(),
+        (190.0 * ratio).round() as u32,
+        "the first chart is drawn"
+    );
+    root.remove();
+}

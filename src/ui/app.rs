@@ -36,7 +36,7 @@ use super::keyboard::{shortcut, Shortcut};
 use super::pointer;
 use super::shared::Shared;
 use super::stream_panel::{Effect, StreamFocus, StreamMsg};
-use super::workspace::{Workspace, HISTORY, KCL, ROUTING};
+use super::workspace::{Workspace, HISTORY, KCL, METRICS, ROUTING};
 use crate::script::Entry;
 use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
@@ -637,6 +637,11 @@ impl App {
         }
         let world = &session.world;
         let stream = self.view.stream.as_ref();
+        // Hidden, the charts are neither made nor painted (painting one asks the browser for
+        // the canvas's width, a forced layout, on every frame).
+        if !now && shown != METRICS {
+            return;
+        }
         self.charts.rebuild(now, || {
             let mut all = stream
                 .and_then(|s| world.kinesis().stream(&s.name))
