@@ -5,7 +5,8 @@
 //! times the speed (at most 100 ms of wall time per frame, so a tab coming back from the
 //! background does not race to catch up), builds the [`View`] once, and lets the panels
 //! re-render; panels whose props did not change are skipped. Records in flight are painted
-//! on a canvas after the render, and the charts redraw at 2 Hz (see `frame.rs`). Every button
+//! on a canvas after the render, the charts redraw at 2 Hz and the KCL panel's numbers at
+//! 4 Hz (see `frame.rs`). Every button
 //! sends a command line to the session, exactly as if it had been typed.
 //!
 //! The app keeps only what more than one panel needs: the session, the view, and the links
@@ -28,21 +29,24 @@ use yew::prelude::*;
 
 use super::dom;
 use super::flight_canvas::FlightLayer;
-use super::frame::{ChartSchedule, FrameTimer};
+use super::frame::{ChartSchedule, FrameTimer, Readout};
 use super::history_panel::HistoryFeed;
+use super::kcl_panel::KclShown;
 use super::keyboard::{shortcut, Shortcut};
 use super::pointer;
 use super::shared::Shared;
 use super::stream_panel::{Effect, StreamFocus, StreamMsg};
-use super::workspace::{Workspace, ROUTING};
-use crate::script::complete::{complete, Completion};
+use super::workspace::{Workspace, HISTORY, KCL, METRICS, ROUTING};
 use crate::script::Entry;
 use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
 use crate::session::view::{Pointer, ViewMemo};
 use crate::session::{charts, Scenario, Session, View};
 
+mod callbacks;
 mod page;
+
+use callbacks::Callbacks;
 
 /// Seconds of history the charts show.
 const CHART_WINDOW_S: u64 = 120;
@@ -97,87 +101,6 @@ pub enum Msg {
     ToLessons,
 }
 
-/// The callbacks the panels get, made once: a new `Callback` is a new value, and a panel
-/// whose props changed re-renders, so making them in `view` would re-render every panel on
-/// every frame.
-struct Callbacks {
-    run: Callback<String>,
-    complete: Callback<String, Completion>,
-    explain: Callback<String>,
-    play: Callback<()>,
-    step: Callback<()>,
-    speed: Callback<f64>,
-    seed: Callback<u64>,
-    reset: Callback<()>,
-    share: Callback<()>,
-    close_share: Callback<()>,
-    help: Callback<()>,
-    next: Callback<()>,
-    skip: Callback<()>,
-    show_me: Callback<()>,
-    show_everything: Callback<MouseEvent>,
-    dismiss: Callback<()>,
-    select: Callback<String>,
-    stream: Callback<StreamMsg>,
-    download: Callback<()>,
-    open: Callback<Scenario>,
-    to_lessons: Callback<MouseEvent>,
-    guide: Callback<&'static str>,
-    more: Callback<&'static str>,
-    back: Callback<()>,
-    goto: Callback<usize>,
-    answer: Callback<usize>,
-    rewind: Callback<u64>,
-    select_worker: Callback<String>,
-    pick_event: Callback<HistoryItem>,
-    hover_shard: Callback<Option<String>>,
-}
-
-impl Callbacks {
-    fn new(link: &yew::html::Scope<App>, session: &Rc<RefCell<Session>>) -> Callbacks {
-        let session = Rc::clone(session);
-        Callbacks {
-            run: link.callback(Msg::Run),
-            // The console asks between frames, when the session is not borrowed.
-            complete: Callback::from(move |line: String| match session.try_borrow() {
-                Ok(session) => complete(&line, &session.world),
-                Err(_) => Completion {
-                    start: line.len(),
-                    candidates: Vec::new(),
-                },
-            }),
-            explain: link.callback(Msg::Explain),
-            play: link.callback(|_| Msg::TogglePlay),
-            step: link.callback(|_| Msg::Step),
-            speed: link.callback(Msg::SetSpeed),
-            seed: link.callback(Msg::SetSeed),
-            reset: link.callback(|_| Msg::Reset),
-            share: link.callback(|_| Msg::Share),
-            close_share: link.callback(|_| Msg::CloseShare),
-            help: link.callback(|_| Msg::ToggleHelp),
-            next: link.callback(|_| Msg::NextStep),
-            skip: link.callback(|_| Msg::SkipWait),
-            show_me: link.callback(|_| Msg::ShowMe),
-            show_everything: link.callback(|_| Msg::ShowEverything),
-            dismiss: link.callback(|_| Msg::DismissNotice),
-            select: link.callback(Msg::Select),
-            stream: link.callback(Msg::Stream),
-            download: link.callback(|_| Msg::DownloadCsv),
-            open: link.callback(Msg::Open),
-            back: link.callback(|_| Msg::Back),
-            goto: link.callback(Msg::GoToStep),
-            answer: link.callback(Msg::Answer),
-            rewind: link.callback(Msg::Rewind),
-            select_worker: link.callback(Msg::SelectWorker),
-            pick_event: link.callback(Msg::PickEvent),
-            hover_shard: link.callback(Msg::HoverShard),
-            to_lessons: link.callback(|_| Msg::ToLessons),
-            guide: link.callback(Msg::Guide),
-            more: link.callback(Msg::More),
-        }
-    }
-}
-
 pub struct App {
     callbacks: Callbacks,
     /// Shared with the console's Tab completion, which reads its world between frames.
@@ -192,6 +115,8 @@ pub struct App {
     timer: FrameTimer,
     flights: FlightLayer,
     charts: ChartSchedule,
+    /// The KCL panel's applications, taken a few times a second while time plays.
+    kcl: Readout<KclShown>,
     /// The key explainer's key, and the sentence saying where it came from (a clicked record).
     explained_key: String,
     explained_origin: Option<String>,
@@ -278,6 +203,7 @@ impl Component for App {
             timer: FrameTimer::default(),
             flights: FlightLayer::default(),
             charts: ChartSchedule::default(),
+            kcl: Readout::default(),
             explained_key: FIRST_KEY.to_string(),
             explained_origin: None,
             focus: StreamFocus::default(),
@@ -685,7 +611,10 @@ impl App {
             }
         }
         self.history.push(&events);
-        self.history.publish(now);
+        // A hidden tab's panel takes no new numbers while time plays (its DOM would change
+        // for nobody); picking its tab refreshes at once (`Msg::More`).
+        let shown = self.more_shown();
+        self.history.publish(now || shown == HISTORY, now);
         let now_ms = self.session.borrow().world.now_ms();
         self.flights.launch(&events, &self.view, now_ms);
         if let Some(stream) = &self.view.stream {
@@ -699,8 +628,20 @@ impl App {
             let skip = transcript.len().saturating_sub(TRANSCRIPT_SHOWN);
             self.transcript = Shared::new(transcript.iter().skip(skip).cloned().collect());
         }
+        let view = &self.view;
+        if now || shown == KCL {
+            self.kcl.update(now, || KclShown {
+                apps: view.apps.clone(),
+                elapsed_ms: view.elapsed_ms,
+            });
+        }
         let world = &session.world;
         let stream = self.view.stream.as_ref();
+        // Hidden, the charts are neither made nor painted (painting one asks the browser for
+        // the canvas's width, a forced layout, on every frame).
+        if !now && shown != METRICS {
+            return;
+        }
         self.charts.rebuild(now, || {
             let mut all = stream
                 .and_then(|s| world.kinesis().stream(&s.name))

@@ -1,5 +1,6 @@
 //! The animation frame's bookkeeping, apart from the session it drives: how long each frame's
-//! phases take ([`FrameTimer`]), and when the charts redraw ([`ChartSchedule`]).
+//! phases take ([`FrameTimer`]), when the charts redraw ([`ChartSchedule`]), and when a
+//! panel of many numbers takes new ones ([`Readout`]).
 //!
 //! The app's frame loop advances the session, builds the view and lets Yew render; around
 //! that, the page measures itself and paints what Yew does not draw. Those are timing rules
@@ -16,6 +17,12 @@ use crate::session::charts::Chart;
 
 /// How often the charts redraw (wall milliseconds): 2 Hz.
 const CHART_INTERVAL_MS: f64 = 500.0;
+
+/// How often a [`Readout`] takes new numbers while time plays (wall milliseconds): 4 Hz.
+/// A learner reads a counter, a frozen time or a checkpoint; redrawn four times a second it
+/// still moves with the run (a counter that ticks once a second never waits more than a
+/// quarter of one), while the dots on the canvas keep the frame rate.
+pub const READOUT_INTERVAL_MS: f64 = 250.0;
 
 /// Times one animation frame's work, phase by phase, into [`FrameStats`].
 ///
@@ -77,6 +84,42 @@ impl FrameTimer {
             self.phases.paint = ended - painted_from_ms;
             self.stats.record(ended - started, self.phases, ended);
         }
+    }
+}
+
+/// A panel's numbers, taken anew at most every [`READOUT_INTERVAL_MS`] of wall time while time
+/// plays, and at once after a click (`now`): a big panel (the KCL lease table, one row per
+/// shard) then costs the browser its styles and layout four times a second rather than on
+/// every frame. Between two takes the panel gets the same [`Shared`] value, so Yew skips it
+/// after one pointer comparison.
+pub struct Readout<T> {
+    value: Shared<T>,
+    /// When the value was last taken (wall milliseconds).
+    made_ms: f64,
+}
+
+impl<T: Default> Default for Readout<T> {
+    fn default() -> Readout<T> {
+        Readout {
+            value: Shared::default(),
+            made_ms: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl<T> Readout<T> {
+    /// Takes a new value with `make` if `now` or the last one is [`READOUT_INTERVAL_MS`] old.
+    pub fn update(&mut self, now: bool, make: impl FnOnce() -> T) {
+        let now_ms = dom::now_ms();
+        if !now && now_ms - self.made_ms < READOUT_INTERVAL_MS {
+            return;
+        }
+        self.made_ms = now_ms;
+        self.value = Shared::new(make());
+    }
+
+    pub fn get(&self) -> Shared<T> {
+        self.value.clone()
     }
 }
 

@@ -24,6 +24,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::format;
+use super::shared::Shared;
 use crate::kcl::{ConsumerState, WorkerState};
 use crate::session::captions;
 use crate::session::kcl_view::{
@@ -31,11 +32,21 @@ use crate::session::kcl_view::{
     LEADER_EXPLAINED, OUT_OF_ORDER, OVERLAPS, PROCESSED_AGAIN,
 };
 
+/// The applications as the panel shows them, and when (simulated milliseconds since the
+/// start, to show recent lease moves). The app takes a new one a few times a second while time
+/// plays (see `ui::frame::Readout`): with 1,000 shards the lease table has 1,000 rows whose
+/// counters and frozen times change on every frame, and redrawing them at the frame rate cost
+/// the page more than all the rest of its DOM.
+#[derive(Debug, Default)]
+pub struct KclShown {
+    pub apps: Vec<AppView>,
+    pub elapsed_ms: u64,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct KclPanelProps {
-    pub apps: Vec<AppView>,
-    /// Simulated milliseconds since the start (to show recent lease moves).
-    pub elapsed_ms: u64,
+    /// Compared by identity: a new one only when the app took a new snapshot.
+    pub shown: Shared<KclShown>,
     /// A worker to highlight (APP/WORKER), from the event history.
     pub highlighted: Option<String>,
     pub on_run: Callback<String>,
@@ -45,15 +56,22 @@ pub struct KclPanelProps {
 /// How long (simulated) a lease move stays highlighted.
 const MOVE_SHOWN_MS: u64 = 5_000;
 
+/// The most lease rows the table draws. An application reading a stream of 1,000 shards holds
+/// 1,000 leases whose frozen times change on every frame: redrawn, they cost the page more
+/// than all the rest of it, and no learner reads a thousand rows. Above this many the table
+/// draws the leases that are doing something (going stale or expired, just moved, being
+/// handed over) first, then the others in order up to this many, and counts the rest.
+pub const LEASE_ROWS_DRAWN: usize = 64;
+
 #[component]
 pub fn KclPanel(props: &KclPanelProps) -> Html {
-    if props.apps.is_empty() {
+    if props.shown.apps.is_empty() {
         return html! {};
     }
     html! {
         <section class="panel kcl" aria-labelledby="kcl-title">
             <h2 id="kcl-title">{ "KCL applications" }</h2>
-            { for props.apps.iter().map(|app| app_view(props, app)) }
+            { for props.shown.apps.iter().map(|app| app_view(props, app)) }
         </section>
     }
 }
@@ -239,7 +257,48 @@ fn cpu_bar(worker: &WorkerView) -> Html {
     }
 }
 
+/// The rows the table draws, in table order, and how many it leaves out (see
+/// [`LEASE_ROWS_DRAWN`]).
+fn drawn_rows<'a>(props: &KclPanelProps, app: &'a AppView) -> (Vec<&'a LeaseRow>, usize) {
+    let all = &app.leases;
+    if all.len() <= LEASE_ROWS_DRAWN {
+        return (all.iter().collect(), 0);
+    }
+    let notable = |row: &LeaseRow| {
+        row.expiry(app.failover_ms) >= 0.5
+            || recent_move(props, row).is_some()
+            || row.handover_text().is_some()
+    };
+    let mut drawn: Vec<usize> = (0..all.len()).filter(|&i| notable(&all[i])).collect();
+    drawn.truncate(LEASE_ROWS_DRAWN);
+    let mut rest = (0..all.len()).filter(|&i| !notable(&all[i]));
+    while drawn.len() < LEASE_ROWS_DRAWN {
+        match rest.next() {
+            Some(i) => drawn.push(i),
+            None => break,
+        }
+    }
+    drawn.sort_unstable();
+    let left_out = all.len() - drawn.len();
+    (drawn.into_iter().map(|i| &all[i]).collect(), left_out)
+}
+
+/// The lease's latest move, while it is recent enough to highlight.
+fn recent_move<'a>(
+    props: &KclPanelProps,
+    row: &'a LeaseRow,
+) -> Option<&'a crate::kcl::app::LeaseMove> {
+    row.last_move.as_ref().filter(|m| {
+        props
+            .shown
+            .elapsed_ms
+            .saturating_sub(m.at_ms.saturating_sub(crate::sim::START_MS))
+            < MOVE_SHOWN_MS
+    })
+}
+
 fn lease_table(props: &KclPanelProps, app: &AppView) -> Html {
+    let (rows, left_out) = drawn_rows(props, app);
     html! {
         <>
             <table class="lease-table" aria-label={format!("The lease table of {}", app.name)}>
@@ -251,9 +310,15 @@ fn lease_table(props: &KclPanelProps, app: &AppView) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for app.leases.iter().map(|row| lease_row(props, app, row)) }
+                    { for rows.iter().map(|row| lease_row(props, app, row)) }
                 </tbody>
             </table>
+            if left_out > 0 {
+                <p class="hint lease-rows-left-out" data-left-out={left_out.to_string()}>
+                    { format!("and {} more leases, not drawn: with {} leases the table shows {} rows, those going stale, moved or being handed over first",
+                        format::int(left_out as u64), format::int(app.leases.len() as u64), LEASE_ROWS_DRAWN) }
+                </p>
+            }
             <details class="lease-columns">
                 <summary>{ "What the columns mean" }</summary>
                 <dl>
@@ -283,12 +348,7 @@ fn lease_row(props: &KclPanelProps, app: &AppView, row: &LeaseRow) -> Html {
     } else {
         None
     };
-    let recent_move = row.last_move.as_ref().filter(|m| {
-        props
-            .elapsed_ms
-            .saturating_sub(m.at_ms.saturating_sub(crate::sim::START_MS))
-            < MOVE_SHOWN_MS
-    });
+    let recent_move = recent_move(props, row);
     let handover = row.handover_text();
     html! {
         <tr class={classes!(level, recent_move.is_some().then_some("moved"), handover.is_some().then_some("handing-over"))}

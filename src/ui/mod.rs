@@ -50,6 +50,7 @@ mod toolbar;
 mod workspace;
 
 pub use app::{App, AppProps};
+pub use kcl_panel::LEASE_ROWS_DRAWN;
 
 /// Mounts the app on `<body>`, opening the link in the address bar. Called once from `main`
 /// in the browser.

@@ -52,16 +52,18 @@ pub const MORE_TABS: &[Tab] = &[
         label: "Family tree",
     },
     Tab {
-        key: "metrics",
+        key: METRICS,
         label: "Metrics",
     },
     Tab {
-        key: "history",
+        key: HISTORY,
         label: "What happened",
     },
 ];
 pub const KCL: &str = "kcl";
 pub const ROUTING: &str = "routing";
+pub const HISTORY: &str = "history";
+pub const METRICS: &str = "metrics";
 
 /// Where the picks are remembered (localStorage keys).
 const GUIDE_STORED: &str = "shardlab.guide-tab";

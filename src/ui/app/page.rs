@@ -53,14 +53,7 @@ impl App {
             tab if hidden_guide.contains(&tab) => LESSON,
             tab => tab,
         };
-        let more = match self.workspace.more(!view.apps.is_empty()) {
-            tab if hidden_more.contains(&tab) => MORE_TABS
-                .iter()
-                .map(|t| t.key)
-                .find(|key| !hidden_more.contains(key))
-                .unwrap_or(tab),
-            tab => tab,
-        };
+        let more = self.more_shown();
         let every_more_hidden = hidden_more.len() == MORE_TABS.len();
         html! {
             <main id="shardlab-app" class="app" ref={self.main.clone()}
@@ -130,7 +123,7 @@ impl App {
                             <TabList id="more" label="More about this run" tabs={MORE_TABS} selected={more}
                                 on_select={cb.more.clone()} hidden={hidden_more.clone()} />
                             { tab_panel("more", "kcl", more, html! { <>
-                                <KclPanel apps={view.apps.clone()} elapsed_ms={view.elapsed_ms}
+                                <KclPanel shown={self.kcl.get()}
                                     highlighted={self.highlighted_worker.clone()} on_run={cb.run.clone()}
                                     on_select_worker={cb.select_worker.clone()} />
                                 if view.apps.is_empty() {
@@ -179,6 +172,20 @@ impl App {
                     <Help on_close={cb.help.clone()} />
                 }
             </main>
+        }
+    }
+
+    /// The tab shown below the stream: the one selected, unless the lesson's step hides it.
+    /// The frame loop asks too, to leave the numbers of hidden panels alone (see `refresh`).
+    pub(super) fn more_shown(&self) -> &'static str {
+        let hidden_more = pointer::hidden_more_tabs(self.view.panels.as_deref());
+        match self.workspace.more(!self.view.apps.is_empty()) {
+            tab if hidden_more.contains(&tab) => MORE_TABS
+                .iter()
+                .map(|t| t.key)
+                .find(|key| !hidden_more.contains(key))
+                .unwrap_or(tab),
+            tab => tab,
         }
     }
 
