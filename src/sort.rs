@@ -32,6 +32,21 @@ fn by_positions<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering)
     permute(items, &mut order);
 }
 
+/// Collects key-value pairs into a B-tree map by inserting them one by one: the same map as
+/// `collect()` (a later pair wins over an earlier one with the same key), without
+/// `BTreeMap::from_iter`'s stable sort of the pairs, compiled once per pair type.
+pub trait IntoMap<K: Ord, V>: Iterator<Item = (K, V)> + Sized {
+    fn into_map(self) -> std::collections::BTreeMap<K, V> {
+        let mut map = std::collections::BTreeMap::new();
+        for (key, value) in self {
+            map.insert(key, value);
+        }
+        map
+    }
+}
+
+impl<K: Ord, V, I: Iterator<Item = (K, V)>> IntoMap<K, V> for I {}
+
 /// Sorts `items` by the key `key` gives, keeping equal items in their order.
 pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(items, |a, b| key(a).cmp(&key(b)));
