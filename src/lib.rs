@@ -28,6 +28,7 @@ pub mod script;
 mod seeds;
 pub mod session;
 pub mod sim;
+pub mod sort;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -96,7 +96,7 @@ impl Family<'_> {
     /// Indices of the open shards ordered by StartingHashKey, as the stream routes by them.
     fn open_by_range(&self) -> Vec<u32> {
         let mut open: Vec<&Shard> = self.shards.iter().filter(|s| s.is_open()).collect();
-        open.sort_by_key(|s| s.range.starting_hash_key);
+        crate::sort::sort_by_key(&mut open, |s| s.range.starting_hash_key);
         open.iter().map(|s| s.index).collect()
     }
 

@@ -158,7 +158,7 @@ impl Stream {
     /// Rebuilds the routing index after shards opened or closed.
     pub fn reindex_open_shards(&mut self) {
         let mut open: Vec<&Shard> = self.shards.iter().filter(|s| s.is_open()).collect();
-        open.sort_by_key(|s| s.range.starting_hash_key);
+        crate::sort::sort_by_key(&mut open, |s| s.range.starting_hash_key);
         self.open_by_range = open.iter().map(|s| s.index).collect();
     }
 

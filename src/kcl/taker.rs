@@ -315,7 +315,7 @@ mod tests {
                 .count()
         };
         let mut split = [count("A"), count("B"), count("C")];
-        split.sort();
+        crate::sort::sort(&mut split);
         assert_eq!(split, [3, 3, 4]);
     }
 

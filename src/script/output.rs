@@ -126,7 +126,7 @@ fn text(value: &Value, identifier: Option<&str>, scalar_keys: Option<&[String]>,
             match scalar_keys {
                 None => {
                     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                    entries.sort_by(|a, b| a.0.cmp(b.0));
+                    crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
                     for (key, item) in entries {
                         if is_scalar(item) {
                             scalars.push(scalar(item));
@@ -141,7 +141,7 @@ fn text(value: &Value, identifier: Option<&str>, scalar_keys: Option<&[String]>,
                     }
                     let mut rest: Vec<(&String, &Value)> =
                         map.iter().filter(|(k, _)| !keys.contains(k)).collect();
-                    rest.sort_by(|a, b| a.0.cmp(b.0));
+                    crate::sort::sort_by(&mut rest, |a, b| a.0.cmp(b.0));
                     nested.extend(rest);
                 }
             }
@@ -170,7 +170,7 @@ fn text(value: &Value, identifier: Option<&str>, scalar_keys: Option<&[String]>,
                             .map(|(k, _)| k.clone())
                     })
                     .collect();
-                keys.sort();
+                crate::sort::sort(&mut keys);
                 keys.dedup();
                 for item in items {
                     text(item, identifier, Some(&keys), out);

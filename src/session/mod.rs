@@ -224,7 +224,8 @@ impl Session {
         let source = match &link.scenario {
             Scenario::Default => DEFAULT_SCENARIO.to_string(),
             Scenario::Lesson(name) => lesson(name)
-                .map(|l| l.source.to_string())
+                .and_then(|l| l.loaded_source())
+                .map(str::to_string)
                 .unwrap_or_default(),
             Scenario::Script(text) => text.clone(),
         };

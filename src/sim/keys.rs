@@ -154,7 +154,9 @@ impl KeyDistribution {
         let mut top: Vec<(String, f64)> = (0..n.min(k as u32 + 1))
             .map(|i| (self.key_name(i), self.weight(i) / total))
             .collect();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        crate::sort::sort_by(&mut top, |a, b| {
+            b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
         top.truncate(k);
         top
     }

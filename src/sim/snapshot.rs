@@ -40,6 +40,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::sort::IntoMap;
+
 use serde::Serialize;
 
 use super::cost::Bill;
@@ -230,7 +232,7 @@ impl World {
                         totals: Metric::ALL
                             .iter()
                             .map(|m| (m.name(), shard.metrics.totals()[*m as usize]))
-                            .collect(),
+                            .into_map(),
                     })
                     .collect();
                 (
@@ -248,7 +250,7 @@ impl World {
                                 let totals = ConsumerMetric::ALL
                                     .iter()
                                     .map(|m| (m.name(), c.metrics.total(*m)))
-                                    .collect();
+                                    .into_map();
                                 let consumer = FanOutConsumerSnapshot {
                                     consumer_arn: c.arn.clone(),
                                     consumer_status: c.status,
@@ -256,11 +258,11 @@ impl World {
                                 };
                                 (c.name.clone(), consumer)
                             })
-                            .collect(),
+                            .into_map(),
                     },
                 )
             })
-            .collect();
+            .into_map();
         let producers = self
             .producers()
             .map(|p| {
@@ -289,7 +291,7 @@ impl World {
                     },
                 )
             })
-            .collect();
+            .into_map();
         let consumers = self
             .consumers()
             .map(|c| {
@@ -313,7 +315,7 @@ impl World {
                     },
                 )
             })
-            .collect();
+            .into_map();
         let apps = self
             .apps()
             .map(|app| {
@@ -338,7 +340,7 @@ impl World {
                                     },
                                 )
                             })
-                            .collect(),
+                            .into_map(),
                     })
                     .collect();
                 (
@@ -355,7 +357,7 @@ impl World {
                             .duplicates
                             .iter()
                             .map(|(reason, n)| (reason.as_str(), *n))
-                            .collect(),
+                            .into_map(),
                         overlaps: app.stats.overlaps,
                         kpl: Some(app.stats.user_records).filter(|u| u.aggregated_records > 0),
                         order_violations: app.order.violations(),
@@ -366,7 +368,7 @@ impl World {
                     },
                 )
             })
-            .collect();
+            .into_map();
         Snapshot {
             time_ms: now,
             elapsed_ms: self.elapsed_ms(),

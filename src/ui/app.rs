@@ -33,15 +33,17 @@ use super::frame::{ChartSchedule, FrameTimer, Readout};
 use super::history_panel::HistoryFeed;
 use super::kcl_panel::KclShown;
 use super::keyboard::{shortcut, Shortcut};
+use super::lesson_fetch;
 use super::pointer;
 use super::shared::Shared;
 use super::stream_panel::{Effect, StreamFocus, StreamMsg};
 use super::workspace::{Workspace, HISTORY, KCL, METRICS, ROUTING};
 use crate::script::Entry;
+use crate::script::Lesson;
 use crate::session::captions::TimeState;
 use crate::session::history::HistoryItem;
 use crate::session::view::{Pointer, ViewMemo};
-use crate::session::{charts, Scenario, Session, View};
+use crate::session::{charts, Link, Scenario, Session, View};
 
 mod callbacks;
 mod page;
@@ -99,6 +101,8 @@ pub enum Msg {
     Guide(&'static str),
     More(&'static str),
     ToLessons,
+    /// A lesson's script was fetched (or not); then the message that needed it goes on.
+    LessonFetched(&'static Lesson, Result<(), String>, Box<Msg>),
 }
 
 pub struct App {
@@ -166,7 +170,18 @@ impl Component for App {
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
             let _ = performance.mark("shardlab-create");
         }
-        let mut session = Session::from_fragment(&ctx.props().fragment);
+        // A link to a lesson the page has not fetched yet opens once it is (see lesson_fetch).
+        let waiting = Link::decode(&ctx.props().fragment)
+            .ok()
+            .and_then(|link| lesson_fetch::missing(&link.scenario));
+        let mut session = match waiting {
+            Some(lesson) => {
+                let mut session = Session::from_fragment("");
+                session.notice = Some(lesson_fetch::loading(lesson));
+                session
+            }
+            None => Session::from_fragment(&ctx.props().fragment),
+        };
         session.set_clock(dom::now_ms);
         let session = Rc::new(RefCell::new(session));
         let window = web_sys::window();
@@ -227,6 +242,11 @@ impl Component for App {
             _keydown: keydown,
             _hashchange: hashchange,
         };
+        if let Some(lesson) = waiting {
+            // Opens the link's lesson once fetched, as if the address bar changed to it.
+            app.fragment.clear();
+            app.fetch_lesson(ctx, lesson, Msg::HashChanged);
+        }
         if ctx.props().live {
             app.request_frame(ctx);
         } else {
@@ -348,6 +368,10 @@ impl Component for App {
                 true
             }
             Msg::Open(scenario) => {
+                if let Some(lesson) = lesson_fetch::missing(&scenario) {
+                    self.fetch_lesson(ctx, lesson, Msg::Open(scenario));
+                    return true;
+                }
                 let seed = self.session.borrow().seed();
                 self.focus.forget();
                 self.open(scenario, seed);
@@ -400,6 +424,13 @@ impl Component for App {
                 let fragment = dom::fragment().trim_start_matches('#').to_string();
                 if fragment == self.fragment {
                     return false;
+                }
+                let waiting = Link::decode(&fragment)
+                    .ok()
+                    .and_then(|link| lesson_fetch::missing(&link.scenario));
+                if let Some(lesson) = waiting {
+                    self.fetch_lesson(ctx, lesson, Msg::HashChanged);
+                    return true;
                 }
                 self.fragment = fragment.clone();
                 self.focus.forget();
@@ -499,6 +530,26 @@ impl Component for App {
                 self.workspace.show_lessons();
                 true
             }
+            Msg::LessonFetched(lesson, result, then) => {
+                let loading = Some(lesson_fetch::loading(lesson));
+                match result {
+                    Ok(()) => {
+                        let mut session = self.session.borrow_mut();
+                        if session.notice == loading {
+                            session.notice = None;
+                        }
+                        drop(session);
+                        self.refresh(false);
+                        <Self as Component>::update(self, ctx, *then);
+                    }
+                    Err(problem) => {
+                        self.session.borrow_mut().notice =
+                            Some(lesson_fetch::failed(lesson, &problem));
+                        self.refresh(false);
+                    }
+                }
+                true
+            }
         }
     }
 
@@ -545,6 +596,19 @@ impl App {
         while session.catching_up() {
             session.frame(0.0);
         }
+    }
+
+    /// Fetches a lesson's script, showing that it loads, then goes on with `then` (or says
+    /// why it could not).
+    fn fetch_lesson(&mut self, ctx: &Context<Self>, lesson: &'static Lesson, then: Msg) {
+        self.session.borrow_mut().notice = Some(lesson_fetch::loading(lesson));
+        self.refresh(false);
+        let done = ctx
+            .link()
+            .callback(move |(result, then)| Msg::LessonFetched(lesson, result, Box::new(then)));
+        yew::platform::spawn_local(async move {
+            done.emit((lesson_fetch::fetch(lesson).await, then));
+        });
     }
 
     fn open(&mut self, scenario: Scenario, seed: u64) {

@@ -106,7 +106,7 @@ fn percentile(values: &VecDeque<f64>, p: f64) -> Option<f64> {
         return None;
     }
     let mut sorted: Vec<f64> = values.iter().copied().collect();
-    sorted.sort_by(f64::total_cmp);
+    crate::sort::sort_by(&mut sorted, f64::total_cmp);
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted.get(rank.clamp(1, sorted.len()) - 1).copied()
 }

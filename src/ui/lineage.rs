@@ -30,7 +30,7 @@ pub fn generations(lineage: &[LineageNode]) -> BTreeMap<u32, u32> {
     // Parents always have smaller indexes than their children, so one pass in index order
     // sees every parent first.
     let mut nodes: Vec<&LineageNode> = lineage.iter().collect();
-    nodes.sort_by_key(|n| n.index);
+    crate::sort::sort_by_key(&mut nodes, |n| n.index);
     for node in nodes {
         let parents = [node.parent, node.adjacent_parent];
         let g = parents

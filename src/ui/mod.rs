@@ -34,6 +34,7 @@ mod hot_keys;
 mod kcl_panel;
 mod keyboard;
 mod lane;
+mod lesson_fetch;
 mod lesson_player;
 mod lineage;
 pub mod palette;

@@ -296,9 +296,9 @@ fn lane_column(props: &StreamPanelProps, stream: &StreamView, can_reshard: bool)
         ),
         Some(compact) => {
             let mut closed: Vec<&ShardView> = stream.closed_shards.iter().collect();
-            closed.sort_by_key(|s| std::cmp::Reverse(s.index));
+            crate::sort::sort_by_key(&mut closed, |s| std::cmp::Reverse(s.index));
             closed.truncate(COMPACT_CLOSED_LANES);
-            closed.sort_by_key(|s| (s.starting_hash_key, s.index));
+            crate::sort::sort_by_key(&mut closed, |s| (s.starting_hash_key, s.index));
             (
                 strip::lanes(compact, &stream.shards, &props.selected)
                     .into_iter()
@@ -551,7 +551,7 @@ fn selected_pair(stream: &StreamView, selected: &[String]) -> Option<(String, St
     if shards.len() != 2 {
         return None;
     }
-    shards.sort_by_key(|s| s.starting_hash_key);
+    crate::sort::sort_by_key(&mut shards, |s| s.starting_hash_key);
     (shards[0].ending_hash_key.checked_add(1) == Some(shards[1].starting_hash_key))
         .then(|| (shards[0].id.clone(), shards[1].id.clone()))
 }

@@ -282,7 +282,7 @@ impl<'a> Decider<'a> {
         let mut queue: Vec<usize> = (0..self.leases.len())
             .filter(|&i| self.leases[i].expired_or_unassigned)
             .collect();
-        queue.sort_by_key(|&i| self.leases[i].last_counter_increment_ms);
+        crate::sort::sort_by_key(&mut queue, |&i| self.leases[i].last_counter_increment_ms);
         for (position, &index) in queue.iter().enumerate() {
             match self.poll() {
                 Some(wid) => self.assign(index, wid, true),
@@ -385,7 +385,9 @@ impl<'a> Decider<'a> {
                 chosen = givers;
             }
         }
-        chosen.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        crate::sort::sort_by(&mut chosen, |a, b| {
+            b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
         for (giver, amount) in chosen {
             for index in self.leases_to_take(&giver, amount, rng) {
                 let receiver = self.poll();

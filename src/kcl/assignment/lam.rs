@@ -118,7 +118,7 @@ impl LeaseAssignmentManager {
             self.continuous_failures = 0;
         }
         let mut scanned: Vec<&LeaseView> = leases.iter().collect();
-        scanned.sort_by(|a, b| a.lease_key.cmp(&b.lease_key));
+        crate::sort::sort_by(&mut scanned, |a, b| a.lease_key.cmp(&b.lease_key));
         let states: Vec<LeaseState> = scanned
             .into_iter()
             .map(|lease| self.stamp(lease, now_ms, config))

@@ -201,7 +201,7 @@ pub fn discover<'a>(
         .filter(|row| !row.shutdown_requested() && !held(&row.lease_key))
         .cloned()
         .collect();
-    found.sort_by(|a, b| a.lease_key.cmp(&b.lease_key));
+    crate::sort::sort_by(&mut found, |a, b| a.lease_key.cmp(&b.lease_key));
     found
 }
 

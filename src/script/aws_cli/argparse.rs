@@ -516,7 +516,9 @@ pub(crate) fn close_matches(
             (score >= cutoff).then_some((score, x))
         })
         .collect();
-    scored.sort_by(|p, q| q.0.total_cmp(&p.0).then_with(|| q.1.cmp(p.1)));
+    crate::sort::sort_by(&mut scored, |p, q| {
+        q.0.total_cmp(&p.0).then_with(|| q.1.cmp(p.1))
+    });
     scored.into_iter().take(n).map(|(_, x)| x.clone()).collect()
 }
 

@@ -139,7 +139,9 @@ pub(super) fn run(name: &str, args: &[Arg]) -> Result<Value, String> {
         },
         "sort" => {
             let mut values = items(&args[0]).to_vec();
-            values.sort_by(|a, b| py_cmp(a, b, "<").unwrap_or(Ordering::Equal));
+            crate::sort::sort_by(&mut values, |a, b| {
+                py_cmp(a, b, "<").unwrap_or(Ordering::Equal)
+            });
             Value::Array(values)
         }
         "sum" => {
@@ -229,7 +231,7 @@ fn by_key(name: &str, args: &[Arg]) -> Result<Value, String> {
     match name {
         "sort_by" => {
             let mut failure = None;
-            keyed.sort_by(|a, b| {
+            crate::sort::sort_by(&mut keyed, |a, b| {
                 py_cmp(&a.0, &b.0, "<").unwrap_or_else(|e| {
                     failure.get_or_insert(e);
                     Ordering::Equal

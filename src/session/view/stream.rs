@@ -222,7 +222,7 @@ pub fn stream_view(world: &World, stream: &Stream) -> StreamView {
         .iter()
         .filter(|s| !s.is_open() && !s.is_expired(now, retention_ms))
         .collect();
-    closed.sort_by_key(|s| (s.range.starting_hash_key, s.index));
+    crate::sort::sort_by_key(&mut closed, |s| (s.range.starting_hash_key, s.index));
     let mut closed_shards: Vec<ShardView> = closed
         .into_iter()
         .map(|shard| shard_view(world, stream, shard, readers.take(shard.index)))
@@ -632,7 +632,9 @@ pub fn hot_keys(world: &World, stream: &Stream) -> Vec<HotKey> {
             }
         }
     }
-    keys.sort_by(|a, b| b.rate.total_cmp(&a.rate).then_with(|| a.key.cmp(&b.key)));
+    crate::sort::sort_by(&mut keys, |a, b| {
+        b.rate.total_cmp(&a.rate).then_with(|| a.key.cmp(&b.key))
+    });
     keys.truncate(8);
     keys
 }

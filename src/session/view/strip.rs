@@ -182,7 +182,7 @@ pub fn busiest(cells: &[StripCell], n: usize) -> Vec<usize> {
     let mut busy: Vec<usize> = (0..cells.len())
         .filter(|&i| cells[i].load > 0.0 || cells[i].throttled)
         .collect();
-    busy.sort_by(|&a, &b| {
+    crate::sort::sort_by(&mut busy, |&a, &b| {
         let (a_cell, b_cell) = (&cells[a], &cells[b]);
         b_cell
             .load

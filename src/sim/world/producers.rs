@@ -86,7 +86,7 @@ impl World {
     }
 
     pub(super) fn run_sends(&mut self, now: u64, mut sends: Vec<(String, u64)>) {
-        sends.sort();
+        crate::sort::sort(&mut sends);
         // (stream, shard, interval) -> the parts offered to that shard, by producer.
         type Offer = (String, TickPart);
         let mut offers: BTreeMap<(String, u32, u64), Vec<Offer>> = BTreeMap::new();
