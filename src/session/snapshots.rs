@@ -25,8 +25,8 @@
 //! the store frees, so the true bound is about 1.15x it. Past it, the copy leaving the
 //! shortest gap goes, so the copies stay spread over the run. A copy holds ~1.5 MiB alone at
 //! minute 60, and the event log's blocks turn over in ~90 s (~1 MiB a 30 s copy): an hour
-//! covered one minute apart needs ~256 MiB; 64 MiB keeps ~8 copies (10:00 then replays from
-//! the seed).
+//! covered one minute apart needs ~256 MiB, which is the bound (64 MiB kept only ~8 copies,
+//! and reaching 10:00 of an hour then cost 8x a minute).
 //!
 //! None is taken while a console `wait` runs, of a run a link took through lesson steps
 //! without the learner's Next (a link with the learner's actions would not pass them), or of
@@ -49,7 +49,7 @@ pub const MAX_KEPT: usize = 128;
 pub const DENSE_KEPT: usize = 16;
 /// The most heap the snapshots may hold between them (estimated, see [`estimate_bytes`]):
 /// past it, old ones are thinned further.
-pub const MAX_BYTES: usize = 64 << 20;
+pub const MAX_BYTES: usize = 256 << 20;
 
 /// One copy of the run.
 #[derive(Clone)]

@@ -132,14 +132,20 @@ pub struct ProducerSource {
     /// Each shard's key sampler, made the first time the producer writes to the shard
     /// (`None` until then), by shard index, with the range it was made for: a vector, not a
     /// map, because every record's key draw looks its shard up here.
-    shards: RefCell<Vec<Option<(HashKeyRange, Option<ShardKeys>)>>>,
+    shards: RefCell<Vec<Option<ShardSampler>>>,
     /// Keys drawn lately, as (shard, ordinal, key index), in a slot chosen by the two (a
     /// shard's consecutive records in consecutive slots). The draw is the costly part of a
     /// record (a cache miss or two), and the same records are asked for again soon: a reader
     /// asks for a record's size and then its send order, and a KCL application on enhanced
     /// fan-out reads an event's records just after the subscription measured them.
-    recent_keys: Box<[Cell<Option<(u32, u64, u32)>>]>,
+    recent_keys: Box<[Cell<Option<RecentKey>>]>,
 }
+
+/// A shard's key sampler with the hash key range it was made for.
+type ShardSampler = (HashKeyRange, Option<ShardKeys>);
+
+/// A remembered key draw: (shard, ordinal, key index).
+type RecentKey = (u32, u64, u32);
 
 /// How many draws [`ProducerSource::recent_keys`] remembers: more than an event carries from
 /// a shard at a busy stream's rate (a power of two).
