@@ -13,7 +13,7 @@ use browser::*;
 use shardlab::session::{Link, Scenario};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlButtonElement, MouseEvent, MouseEventInit};
+use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, MouseEvent, MouseEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -66,6 +66,27 @@ async fn a_100_shard_stream_shows_a_strip_with_its_hot_shard_named_and_lanes_on_
     assert_eq!(attr(&find(&root, "#strip-canvas"), "data-cells"), "100");
     assert_eq!(attr(&find(&root, "#hash-bar-canvas"), "data-shards"), "100");
     assert_eq!(count(&root, ".hash-space > .hash-bar > .hash-bar-shard"), 0);
+    // The hash key bar is painted: its pixels differ from a blank canvas of the same size.
+    let bar: HtmlCanvasElement = find(&root, "#hash-bar-canvas").dyn_into().unwrap();
+    assert!(
+        bar.width() > 0 && bar.height() > 0,
+        "the hash bar has a size"
+    );
+    let blank: HtmlCanvasElement = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    blank.set_width(bar.width());
+    blank.set_height(bar.height());
+    assert_ne!(
+        bar.to_data_url().unwrap(),
+        blank.to_data_url().unwrap(),
+        "the hash bar's canvas is blank"
+    );
 
     // The hot key's shard is named first among the busiest, at its limit and throttled.
     let marker = attr(

@@ -360,7 +360,7 @@ pub fn HashBarCanvas(props: &HashBarCanvasProps) -> Html {
         })
     };
     html! {
-        <canvas class="hash-bar-canvas" id="hash-bar-canvas" {onclick}
+        <canvas ref={canvas} class="hash-bar-canvas" id="hash-bar-canvas" {onclick}
             data-shards={strip.cells.len().to_string()}
             role="img" aria-label="The hash key space, 0 to 2^128-1, cut into the open shards' ranges to scale and coloured by their load">
         </canvas>
