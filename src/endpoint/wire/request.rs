@@ -6,15 +6,18 @@
 //! | check, in this order | answer |
 //! |---|---|
 //! | body over [`MAX_BODY_BYTES`] | 413, JSON (Shardlab's: AWS's answer is not recorded) |
-//! | method not POST | 403 XML: `MissingAuthenticationTokenException` without credentials, else `AccessDeniedException` |
-//! | content type not JSON 1.1, CBOR 1.1 or `application/json` | 403 XML as above when no target can be read from `X-Amz-Target`; 404 `<UnknownOperationException/>` when one can |
-//! | CBOR 1.1 | 400, CBOR `SerializationException`: not supported yet, how to switch the Java SDKs to JSON |
-//! | `application/json` (Coral, deprecated) | 200 `{"Output": {"__type": "com.amazon.coral.service#..."}, "Version": "1.0"}` |
-//! | empty body | 400 `{"__type": "SerializationException"}` for a known target, else `UnknownOperationException` |
-//! | body not a JSON object | 400 `{"__type": "SerializationException"}` |
-//! | target missing, not `Kinesis_20131202.`, or not an operation | 400 `{"__type": "UnknownOperationException"}` |
-//! | an operation of the model Shardlab does not simulate | the same, with a message naming it |
-//! | both SigV4 header and query, neither, or an incomplete one | 400 `InvalidSignatureException`, `MissingAuthenticationTokenException`, `IncompleteSignatureException` (kinesalite's texts) |
+//! | a CBOR 1.1 POST | 400, CBOR `SerializationException`: not read yet, how to switch the Java SDKs to JSON |
+//! | a JSON 1.1 or `application/json` POST whose body is there but not a JSON object | 400 `{"__type": "SerializationException"}`; Coral's 200 wrapper for `application/json` |
+//! | `application/json` (Coral, deprecated) | 200 `{"Output": {"__type": "com.amazon.coral.service#UnknownOperationException", "message": null}, "Version": "1.0"}` |
+//! | target missing, not `Kinesis_20131202.`, or not an operation | 400 `{"__type": "UnknownOperationException"}`; for an operation of the model Shardlab does not simulate, a message naming it |
+//! | empty body | 400 `{"__type": "SerializationException"}` |
+//! | SigV4 in both header and query, in neither, or incomplete | 400 JSON `InvalidSignatureException`, `MissingAuthenticationTokenException` ("Missing Authentication Token"), `IncompleteSignatureException` (kinesalite's texts); 403 XML `<Name>\n  <Message>...</Message>\n</Name>\n` when not a JSON POST |
+//! | not a JSON POST (another method or content type) | 403 XML `AccessDeniedException` without a target, `UnrecognizedClientException` for another service, `<InternalFailure/>` 500 for no such operation, `<UnknownOperationException/>` 404 |
+//!
+//! The order is that of the kinesalite version whose connection tests assert AWS's
+//! 200 Coral wrapper and the XML `MissingAuthenticationTokenException` for an unsigned GET
+//! (the later 3.3.3 moved the empty-body check first and gave Coral 400/404); the CBOR row
+//! is Shardlab's until it reads CBOR.
 //!
 //! Signatures are never verified (as in every local emulator): a client only needs some
 //! credentials, as the SDKs always have.
@@ -22,8 +25,8 @@
 use serde_json::Value;
 
 use super::response::{
-    coral_error, error_body, json_error, json_response, too_large, xml_error,
-    xml_unknown_operation, RequestIds,
+    cbor_error, coral_error, error_body, json_error, json_response, too_large, xml_bare, xml_error,
+    RequestIds,
 };
 use super::{WireResponse, AMZ_CBOR, AMZ_JSON, CORAL_JSON, MAX_BODY_BYTES, TARGET_PREFIX};
 use crate::engine::{ApiError, ErrorKind, ACTIONS};
@@ -86,26 +89,25 @@ enum Target<'a> {
     Simulated(&'static str),
     /// An operation of the model the engine does not simulate.
     Unsimulated(&'a str),
-    /// Nothing Kinesis has; `readable` when it still has a service and an operation part.
-    Unknown { readable: bool },
+    /// Nothing Kinesis has.
+    Unknown,
 }
 
-fn target_of(header: Option<&str>) -> Target<'_> {
+/// `X-Amz-Target`'s service and operation parts, and what they name.
+fn target_of(header: Option<&str>) -> (&str, &str, Target<'_>) {
     // kinesalite splits on every '.' and takes the first two parts.
     let mut parts = header.unwrap_or("").split('.');
     let service = parts.next().unwrap_or("");
     let operation = parts.next().unwrap_or("");
     if service == TARGET_PREFIX {
         if let Some(action) = ACTIONS.iter().find(|a| **a == operation) {
-            return Target::Simulated(action);
+            return (service, operation, Target::Simulated(action));
         }
         if UNSIMULATED.contains(&operation) {
-            return Target::Unsimulated(operation);
+            return (service, operation, Target::Unsimulated(operation));
         }
     }
-    Target::Unknown {
-        readable: !service.is_empty() && !operation.is_empty(),
-    }
+    (service, operation, Target::Unknown)
 }
 
 fn unknown_operation(target: &Target<'_>, ids: &mut RequestIds) -> WireResponse {
@@ -141,23 +143,6 @@ fn check(
     if body.len() > MAX_BODY_BYTES {
         return Err(too_large(body.len(), ids));
     }
-    let query_auth = query_param(head.uri, "X-Amz-Algorithm").is_some();
-    let no_auth = head.authorization.is_none() && !query_auth;
-    let forbidden = |ids: &mut RequestIds| match no_auth {
-        true => xml_error(
-            "MissingAuthenticationTokenException",
-            "Missing Authentication Token",
-            ids,
-        ),
-        false => xml_error(
-            "AccessDeniedException",
-            "Unable to determine service/operation name to be authorized",
-            ids,
-        ),
-    };
-    if head.method != "POST" {
-        return Err(forbidden(ids));
-    }
     let content_type = head
         .content_type
         .unwrap_or("")
@@ -166,16 +151,9 @@ fn check(
         .unwrap_or("")
         .trim();
     let is = |expected: &str| content_type.eq_ignore_ascii_case(expected);
-    let target = target_of(head.target);
-    if !(is(AMZ_JSON) || is(AMZ_CBOR) || is(CORAL_JSON)) {
-        return Err(match target {
-            Target::Unknown { readable: false } => forbidden(ids),
-            _ if no_auth => forbidden(ids),
-            _ => xml_unknown_operation(ids),
-        });
-    }
-    if is(AMZ_CBOR) {
-        return Err(super::response::cbor_error(
+    let json_content = head.method == "POST" && (is(AMZ_JSON) || is(CORAL_JSON));
+    if head.method == "POST" && is(AMZ_CBOR) {
+        return Err(cbor_error(
             "SerializationException",
             "Shardlab does not read CBOR (application/x-amz-cbor-1.1) yet, only JSON 1.1. \
              Switch the Java SDK to JSON: v2 (and the KCL, the KPL) with -Daws.cborEnabled=false \
@@ -183,35 +161,55 @@ fn check(
             ids,
         ));
     }
-    let parsed: Option<Value> = match body.is_empty() {
-        true => None,
-        false => serde_json::from_slice::<Value>(body)
-            .ok()
-            .filter(Value::is_object),
-    };
-    if is(CORAL_JSON) {
-        // Coral answers an unreadable body first, then any target as unknown.
-        return Err(match (body.is_empty(), &parsed) {
-            (false, None) => coral_error("SerializationException", "Message", ids),
-            _ => coral_error("UnknownOperationException", "message", ids),
-        });
+    let (service, operation, target) = target_of(head.target);
+    let mut call = None;
+    if json_content {
+        let parsed = match body.is_empty() {
+            true => None,
+            false => match serde_json::from_slice::<Value>(body) {
+                Ok(value @ Value::Object(_)) => Some(value),
+                _ if is(CORAL_JSON) => {
+                    return Err(coral_error("SerializationException", "Message", ids))
+                }
+                _ => return Err(json_error("SerializationException", None, ids)),
+            },
+        };
+        if is(CORAL_JSON) {
+            // Coral goes no further: any target is unknown to it.
+            return Err(coral_error("UnknownOperationException", "message", ids));
+        }
+        let Target::Simulated(action) = target else {
+            return Err(unknown_operation(&target, ids));
+        };
+        let Some(parsed) = parsed else {
+            return Err(json_error("SerializationException", None, ids));
+        };
+        call = Some((action, parsed));
     }
-    if body.is_empty() {
-        return Err(match target {
-            Target::Simulated(_) => json_error("SerializationException", None, ids),
-            _ => unknown_operation(&target, ids),
-        });
-    }
-    let Some(parsed) = parsed else {
-        return Err(json_error("SerializationException", None, ids));
-    };
-    let Target::Simulated(action) = target else {
-        return Err(unknown_operation(&target, ids));
-    };
+    let query_auth = query_param(head.uri, "X-Amz-Algorithm").is_some();
     if let Some((name, message)) = auth_error(head, query_auth) {
-        return Err(json_error(name, Some(&message), ids));
+        return Err(match json_content {
+            true => json_error(name, Some(&message), ids),
+            false => xml_error(name, &message, ids),
+        });
     }
-    Ok((action, parsed))
+    // Signed, but not a JSON POST: what AWS's front door says before knowing the protocol.
+    call.ok_or_else(|| match target {
+        _ if service.is_empty() || operation.is_empty() => xml_error(
+            "AccessDeniedException",
+            "Unable to determine service/operation name to be authorized",
+            ids,
+        ),
+        _ if service != TARGET_PREFIX => xml_error(
+            "UnrecognizedClientException",
+            &format!(
+                "No authorization strategy was found for service: {service}, operation: {operation}"
+            ),
+            ids,
+        ),
+        Target::Unknown => xml_bare("InternalFailure", 500, ids),
+        _ => xml_bare("UnknownOperationException", 404, ids),
+    })
 }
 
 /// The SigV4 presence checks, kinesalite's (never the signature itself): the exception and

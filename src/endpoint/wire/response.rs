@@ -74,9 +74,10 @@ pub(super) fn xml_error(name: &str, message: &str, ids: &mut RequestIds) -> Wire
     stamp(403, None, body.into_bytes(), ids)
 }
 
-/// The bare XML 404 for a target with a content type AWS does not serve it with.
-pub(super) fn xml_unknown_operation(ids: &mut RequestIds) -> WireResponse {
-    stamp(404, None, b"<UnknownOperationException/>\n".to_vec(), ids)
+/// A bare XML error, `<Name/>`: AWS's answer to a Kinesis target sent with a content type
+/// Kinesis does not speak (404 for an operation, 500 for a name that is none).
+pub(super) fn xml_bare(name: &str, status: u16, ids: &mut RequestIds) -> WireResponse {
+    stamp(status, None, format!("<{name}/>\n").into_bytes(), ids)
 }
 
 /// The deprecated Coral protocol (`Content-Type: application/json`): AWS answers 200 with its

@@ -91,10 +91,11 @@ fn a_body_over_the_limit_gets_413_before_anything_else() {
 }
 
 #[test]
-fn a_method_other_than_post_gets_an_xml_403() {
+fn a_method_other_than_post_gets_xml_after_the_credentials_are_checked() {
     let get = RequestHead {
         method: "GET",
-        ..signed("Kinesis_20131202.ListStreams")
+        target: None,
+        ..signed("")
     };
     let response = answer(&get, b"{}");
     assert_eq!(response.status, 403);
@@ -110,6 +111,23 @@ fn a_method_other_than_post_gets_an_xml_403() {
     assert_eq!(
         text_of(&answer(&unsigned, b"")),
         "<MissingAuthenticationTokenException>\n  <Message>Missing Authentication Token</Message>\n</MissingAuthenticationTokenException>\n"
+    );
+    let incomplete = RequestHead {
+        authorization: Some("X"),
+        has_date: true,
+        ..get
+    };
+    let response = answer(&incomplete, b"");
+    assert_eq!(response.status, 403);
+    assert!(text_of(&response).starts_with("<IncompleteSignatureException>\n  <Message>Authorization header requires 'Credential' parameter."));
+    let put = RequestHead {
+        method: "PUT",
+        ..signed("Kinesis_20131202.ListStreams")
+    };
+    let response = answer(&put, b"{}");
+    assert_eq!(
+        (response.status, text_of(&response)),
+        (404, "<UnknownOperationException/>\n")
     );
 }
 
@@ -132,14 +150,29 @@ fn a_missing_or_unknown_content_type_gets_xml() {
         let response = answer(&unsigned, b"{}");
         assert!(text_of(&response).starts_with("<MissingAuthenticationTokenException>"));
     }
-    // A readable target with the wrong content type: the bare 404.
-    let head = RequestHead {
+    let with = |target| RequestHead {
         content_type: Some("application/x-www-form-urlencoded"),
-        ..signed("Kinesis_20131202.ListStreams")
+        ..signed(target)
     };
-    let response = answer(&head, b"{}");
-    assert_eq!(response.status, 404);
-    assert_eq!(text_of(&response), "<UnknownOperationException/>\n");
+    // A Kinesis operation with the wrong content type: the bare 404.
+    let response = answer(&with("Kinesis_20131202.ListStreams"), b"{}");
+    assert_eq!(
+        (response.status, text_of(&response)),
+        (404, "<UnknownOperationException/>\n")
+    );
+    // A Kinesis target that is no operation: the bare 500.
+    let response = answer(&with("Kinesis_20131202.ListStream"), b"{}");
+    assert_eq!(
+        (response.status, text_of(&response)),
+        (500, "<InternalFailure/>\n")
+    );
+    // Another service's target.
+    let response = answer(&with("DynamoDB_20120810.ListTables"), b"{}");
+    assert_eq!(response.status, 403);
+    assert_eq!(
+        text_of(&response),
+        "<UnrecognizedClientException>\n  <Message>No authorization strategy was found for service: DynamoDB_20120810, operation: ListTables</Message>\n</UnrecognizedClientException>\n"
+    );
 }
 
 #[test]
