@@ -523,6 +523,37 @@ fn no_bytes_make_it_panic() {
             authorization: (state & 4 == 0).then_some(&text[..]),
             has_date: state & 8 == 0,
         };
-        let _ = handle(&head, &body, &mut ids());
+        let status = match handle(&head, &body, &mut ids()) {
+            Dispatch::Respond(response) => response.status,
+            Dispatch::Call { .. } => 200,
+        };
+        assert!([200, 400, 403, 404, 413, 500].contains(&status), "{status}");
+    }
+}
+
+#[test]
+fn every_action_with_an_empty_object_gets_an_aws_shaped_answer() {
+    let mut kinesis = Kinesis::new(Config::default());
+    for action in crate::engine::ACTIONS {
+        let response = exchange(
+            &mut kinesis,
+            START_MS,
+            &format!("Kinesis_20131202.{action}"),
+            "{}",
+        );
+        assert!(
+            [200, 400].contains(&response.status),
+            "{action}: {}",
+            response.status
+        );
+        if response.status == 400 {
+            let body = json_of(&response);
+            assert!(
+                body["__type"]
+                    .as_str()
+                    .is_some_and(|t| t.ends_with("Exception")),
+                "{action}: {body}"
+            );
+        }
     }
 }
