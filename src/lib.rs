@@ -8,6 +8,7 @@
 //!
 //! The crate is one library with a binary on top:
 //!
+//! * `endpoint` (native only): `shardlab endpoint`'s wire protocol, a local Kinesis over HTTP;
 //! * [`engine`]: the Kinesis service model, pure and deterministic (no browser, no clock);
 //! * [`kcl`]: the Kinesis Client Library's lease protocol, workers and shard consumers;
 //! * [`order`]: what readers (consumers, KCL applications) got out of their producers' order;
@@ -19,6 +20,8 @@
 //! Dependencies point one way, from the page down to the engine, so everything below the UI
 //! builds and tests natively with plain `cargo test` and runs unchanged in the browser.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod endpoint;
 pub mod engine;
 pub mod hardening;
 pub mod kcl;

@@ -33,6 +33,7 @@
 use std::io::{BufRead, Write};
 
 use serde_json::{json, Map, Value};
+use shardlab::endpoint::wire::error_body;
 use shardlab::engine::{ApiError, Config, ErrorKind, Kinesis};
 use shardlab::sim::START_MS;
 
@@ -115,7 +116,8 @@ fn answer(kinesis: &mut Kinesis, now_ms: &mut u64, line: &str) -> Value {
 }
 
 fn failure(error: &ApiError) -> Value {
-    json!({"status": error.error_kind().http_status(), "body": error})
+    let (status, body) = error_body(error);
+    json!({"status": status, "body": body})
 }
 
 fn unreadable(message: &str) -> Value {
