@@ -25,6 +25,10 @@
 //! Run with `cargo bench --bench big_stream`.
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "common/mod.rs"]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     bench::run();
 }
@@ -36,6 +40,8 @@ fn main() {}
 mod bench {
     use std::process::Command;
     use std::time::Instant;
+
+    use crate::common::status_mib;
 
     use serde_json::json;
     use shardlab::kcl::{InitialPosition, KclConfig};
@@ -54,19 +60,6 @@ mod bench {
     const WORKERS: usize = 20;
     /// Set in a child process: run the world once and print one line of figures.
     const CHILD: &str = "BIG_STREAM_CHILD";
-
-    /// A /proc/self/status field (Linux), in MiB.
-    fn status_mib(field: &str) -> f64 {
-        std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with(field))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|kb| kb.parse::<f64>().ok())
-            })
-            .map_or(0.0, |kb| kb / 1024.0)
-    }
 
     /// CPU seconds this process has used (user + system), from /proc (Linux): on a shared
     /// machine the wall time waits for other processes, the CPU time does not.

@@ -7,6 +7,10 @@
 //! Run with `cargo bench --bench long_run` (`LONG_RUN_HOURS=N` for a shorter run).
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "common/mod.rs"]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     bench::run();
 }
@@ -18,23 +22,12 @@ fn main() {}
 mod bench {
     use std::time::Instant;
 
+    use crate::common::status_mib;
+
     use shardlab::hardening::LongRun;
 
     /// The bound the README states for the resident memory of the whole process.
     const BOUND_MIB: f64 = 256.0;
-
-    /// A /proc/self/status field (Linux), in MiB.
-    fn status_mib(field: &str) -> f64 {
-        std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with(field))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|kb| kb.parse::<f64>().ok())
-            })
-            .map_or(0.0, |kb| kb / 1024.0)
-    }
 
     pub fn run() {
         let hours: u64 = std::env::var("LONG_RUN_HOURS")

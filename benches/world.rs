@@ -5,6 +5,10 @@
 //! Run with `cargo bench --bench world`.
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "common/mod.rs"]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     bench::run();
 }
@@ -16,6 +20,8 @@ fn main() {}
 mod bench {
     use std::time::Instant;
 
+    use crate::common::status_mib;
+
     use serde_json::json;
     use shardlab::engine::shard_id;
     use shardlab::sim::{ConsumerConfig, KeyDistribution, ProducerConfig, StartPosition, World};
@@ -24,21 +30,8 @@ mod bench {
     const RATE: f64 = 64_000.0;
     const MINUTES: u64 = 10;
 
-    /// Resident memory of this process, from /proc (Linux), in MiB.
-    fn rss_mib() -> f64 {
-        std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmRSS:"))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|kb| kb.parse::<f64>().ok())
-            })
-            .map_or(0.0, |kb| kb / 1024.0)
-    }
-
     pub fn run() {
-        let rss_before = rss_mib();
+        let rss_before = status_mib("VmRSS:");
         let mut world = World::new(1);
         world
             .call(
@@ -92,7 +85,7 @@ mod bench {
         );
         println!(
             "resident memory                   {:.1} MiB (before the world: {rss_before:.1} MiB)",
-            rss_mib()
+            status_mib("VmRSS:")
         );
     }
 }
