@@ -18,6 +18,7 @@ const USAGE: &str = r#"usage: shardlab run [--strict] FILE...
        shardlab link FILE|--lesson NAME [--seed N] [--t MS] [--play]
        shardlab call [--start-ms MS] [--create-ms MS] [--delete-ms MS] [--update-ms MS]
                      [--shard-limit N]
+       shardlab endpoint [--port N] [--host ADDRESS] [--seed N] [--script FILE] [--speed X]
        shardlab help
 
 run       run scenario scripts and print their transcripts. A script error (a parse
@@ -44,7 +45,13 @@ call      the Kinesis JSON API on stdin/stdout, one request a line:
           only by {"wait_ms": N} (alone, or beside an action: the clock moves first);
           the engine is AWS's but for how long streams stay CREATING, DELETING and
           UPDATING (by default 2000, 2000, and 5000 ms after a split or merge, 30000
-          after UpdateShardCount; --update-ms sets both) and the shard quota (20000)"#;
+          after UpdateShardCount; --update-ms sets both) and the shard quota (20000)
+endpoint  a local Kinesis for the AWS CLI, boto3 and the SDKs (--endpoint-url
+          http://127.0.0.1:4567), on Shardlab's engine: shards throttle, reshard and
+          expire records as AWS's do. Listens on loopback port 4567 unless --host and
+          --port say otherwise (--port 0 picks a free one); simulated time runs at --speed
+          times the wall clock (default 1); --script runs a scenario (producers, KCL
+          applications, faults) beside the programs calling it. Serves until stopped"#;
 
 /// Runs one command line and returns the process exit code (0 ok, 1 failed checks, 2 usage).
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -76,6 +83,9 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Some("repl") => repl(out).map(|_| 0),
         Some("link") => link(&args[1..], out).map(|_| 0),
         Some("call") => call::call(&args[1..], &mut std::io::stdin().lock(), out).map(|_| 0),
+        Some("endpoint") => shardlab::endpoint::Options::parse(&args[1..])
+            .and_then(|options| shardlab::endpoint::serve(&options, Box::new(std::io::stdout())))
+            .map(|_| 0),
         Some("help" | "--help" | "-h") | None => writeln!(out, "{USAGE}")
             .map(|_| 0)
             .map_err(|e| e.to_string()),

@@ -14,7 +14,8 @@ mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
+    // Not locked: `shardlab endpoint` prints from the world's own thread too.
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
     std::process::ExitCode::from(cli::run(&args, &mut out, &mut err))
 }

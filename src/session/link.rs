@@ -5,7 +5,8 @@
 //! replays the scenario from the seed up to `t` (simulated milliseconds since the start), so
 //! everyone who opens it sees the same run. What the learner did by hand (a split, a producer
 //! change, Next at a lesson step, an answer) travels too, as `actions=...` (deflated JSON of
-//! `[ms, "command line"]`, `[ms]` for Next and `[ms, n]` for answer n), and is done again at
+//! `[ms, "command line"]`, `[ms]` for Next, `[ms, n]` for answer n and `[ms, {"api": ...,
+//! "body": {...}}]` for a call a program made to `shardlab endpoint`), and is done again at
 //! the same simulated moments. Everything in a link is untrusted: sizes are
 //! capped, and a link that cannot be read is an error the page shows before opening the
 //! default scenario.
@@ -54,6 +55,12 @@ pub enum Action {
     Next,
     /// An answer to a question (1-based).
     Answer(usize),
+    /// A call of the Kinesis API from outside the page: a real program's request to
+    /// `shardlab endpoint`, its action and JSON body (see `session/api.rs`).
+    Api {
+        action: String,
+        body: serde_json::Value,
+    },
 }
 
 /// An action and the simulated moment it happened (milliseconds since the start).
@@ -107,6 +114,9 @@ impl Link {
                     Action::Command(line) => serde_json::json!([a.at_ms, line]),
                     Action::Next => serde_json::json!([a.at_ms]),
                     Action::Answer(chosen) => serde_json::json!([a.at_ms, chosen]),
+                    Action::Api { action, body } => {
+                        serde_json::json!([a.at_ms, {"api": action, "body": body}])
+                    }
                 })
                 .collect();
             parts.push(format!(
@@ -205,7 +215,8 @@ fn unpack(value: &str, what: &str) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("the {what} in this link is not text"))
 }
 
-/// Reads the actions: a JSON array of `[ms, "line"]` and `[ms]`, in time order.
+/// Reads the actions: a JSON array of `[ms, "line"]`, `[ms]`, `[ms, n]` and
+/// `[ms, {"api": action, "body": {...}}]`, in time order.
 fn actions(text: &str) -> Result<Vec<TimedAction>, String> {
     let damaged = || "the actions in this link are damaged".to_string();
     let list: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|_| damaged())?;
@@ -232,6 +243,16 @@ fn actions(text: &str) -> Result<Vec<TimedAction>, String> {
                     .and_then(|n| usize::try_from(n).ok())
                     .ok_or_else(damaged)?,
             ),
+            Some(serde_json::Value::Object(call)) => match (call.get("api"), call.get("body")) {
+                (
+                    Some(serde_json::Value::String(action)),
+                    Some(body @ serde_json::Value::Object(_)),
+                ) => Action::Api {
+                    action: action.clone(),
+                    body: body.clone(),
+                },
+                _ => return Err(damaged()),
+            },
             Some(_) => return Err(damaged()),
         };
         out.push(TimedAction { at_ms, action });
@@ -242,6 +263,30 @@ fn actions(text: &str) -> Result<Vec<TimedAction>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_call_from_a_program_travels_in_a_link_and_a_damaged_one_is_refused() {
+        let mut link = Link::start(Scenario::Default, 2);
+        link.actions.push(TimedAction {
+            at_ms: 40,
+            action: Action::Api {
+                action: "PutRecord".into(),
+                body: serde_json::json!({"StreamName": "s", "PartitionKey": "k", "Data": ""}),
+            },
+        });
+        assert_eq!(Link::decode(&link.encode()).unwrap(), link);
+        for damaged in [
+            r#"[[5, {"api": 3, "body": {}}]]"#,
+            r#"[[5, {"api": "PutRecord", "body": []}]]"#,
+            r#"[[5, {"body": {}}]]"#,
+        ] {
+            let fragment = format!("seed=1&actions={}", pack(damaged.as_bytes()));
+            assert!(
+                Link::decode(&fragment).unwrap_err().contains("damaged"),
+                "{damaged}"
+            );
+        }
+    }
 
     #[test]
     fn links_round_trip() {

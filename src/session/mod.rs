@@ -15,6 +15,7 @@
 //! - `timeline.rs`: what the learner did and the ways back: Reset, Back, going to a step,
 //!   rewinding to a moment, forking a new future;
 //! - `link.rs`: the shareable URL fragment; `view.rs` and `kcl_view.rs`: what the page draws;
+//! - `api.rs`: the Kinesis API called by a program through `shardlab endpoint`, journaled;
 //! - `lesson.rs`: the lesson player's side: the step's narration (predictions, and what
 //!   happened once the lesson has shown it), what time is doing, Skip, the scenario's state
 //!   in words and the end of a lesson with its recap;
@@ -36,6 +37,7 @@ pub mod play;
 pub mod text;
 pub mod view;
 
+mod api;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod pace;

@@ -133,6 +133,10 @@ impl Session {
                             }
                             Action::Next => self.next_step(),
                             Action::Answer(chosen) => self.answer(chosen),
+                            Action::Api { action, body } => {
+                                // Its answer went to the program that made the call.
+                                let _ = self.api_call(&action, &body);
+                            }
                         }
                         self.replaying = false;
                     }

@@ -29,7 +29,7 @@ pub mod response;
 mod tests;
 
 pub use request::{handle, Dispatch, RequestHead};
-pub use response::{error_body, respond, RequestIds};
+pub use response::{error_body, respond, too_large, RequestIds};
 
 /// The largest request body read, in bytes: 16 MiB. A PutRecords call may carry 10 MiB of
 /// data (`src/engine/actions/put_records.rs`), which base64 makes ~13.4 MiB of JSON, plus

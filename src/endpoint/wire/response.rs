@@ -122,7 +122,7 @@ fn cbor_text(out: &mut Vec<u8>, text: &str) {
 
 /// A Shardlab answer with no AWS counterpart found: 413 for a body over
 /// [`MAX_BODY_BYTES`](super::MAX_BODY_BYTES), a JSON 1.1 error body saying so.
-pub(super) fn too_large(len: usize, ids: &mut RequestIds) -> WireResponse {
+pub fn too_large(len: usize, ids: &mut RequestIds) -> WireResponse {
     let message = format!(
         "Request body of {len} bytes is larger than the {} bytes Shardlab reads (PutRecords' 10 MiB of data, base64 in JSON, with headroom).",
         super::MAX_BODY_BYTES
