@@ -132,7 +132,15 @@ impl Owner {
 
     /// The answer to a request, after moving the world on to now.
     pub fn answer(&mut self, head: &Head, body: Body) -> WireResponse {
-        self.catch_up();
+        let now = self.wall_elapsed_ms();
+        self.answer_at(now, head, body)
+    }
+
+    /// The answer to a request at `elapsed_ms` (simulated milliseconds since the start; an
+    /// earlier moment than the world's is now): what [`Owner::answer`] does with the wall
+    /// clock's moment, and what tests call with moments of their own, deterministically.
+    pub fn answer_at(&mut self, elapsed_ms: u64, head: &Head, body: Body) -> WireResponse {
+        self.catch_up_to(elapsed_ms);
         let response = match body {
             Body::TooLarge(len) => wire::too_large(len, &mut self.ids),
             Body::Read(bytes) => match wire::handle(&head.borrowed(), &bytes, &mut self.ids) {
@@ -148,12 +156,21 @@ impl Owner {
         response
     }
 
-    /// Moves the world on to the simulated moment the wall clock says, letting the scenario
+    /// The simulated moment the wall clock says: wall milliseconds since the start × speed.
+    fn wall_elapsed_ms(&self) -> u64 {
+        (self.started.elapsed().as_secs_f64() * 1_000.0 * self.speed) as u64
+    }
+
+    /// Moves the world on to the moment the wall clock says (the owner's tick).
+    pub fn catch_up(&mut self) {
+        let now = self.wall_elapsed_ms();
+        self.catch_up_to(now);
+    }
+
+    /// Moves the world on to `target` (simulated ms since the start), letting the scenario
     /// act on the way (its lesson steps and questions go by at once: nobody is at the
     /// endpoint's page to press Next).
-    pub fn catch_up(&mut self) {
-        let wall_ms = self.started.elapsed().as_secs_f64() * 1_000.0;
-        let target = (wall_ms * self.speed) as u64;
+    pub fn catch_up_to(&mut self, target: u64) {
         for _ in 0..MAX_HOLDS_AT_ONCE {
             let now = self.session.world.elapsed_ms();
             if target > now {
