@@ -586,3 +586,107 @@ impl LongRun {
         }
     }
 }
+
+/// Requests one fuzz input may send to the endpoint.
+#[cfg(not(target_arch = "wasm32"))]
+pub const MAX_REQUESTS: usize = 32;
+
+/// Sends `data` to `shardlab endpoint`'s request path as up to [`MAX_REQUESTS`] requests, one
+/// after another 100 simulated ms apart, through the wire codec and the owner's session, as
+/// the server hands them over. Each request is six lines and a body, ended by `\n\0\n`:
+///
+/// ```text
+/// METHOD\nURI\nCONTENT-TYPE\nTARGET\nAUTHORIZATION\nDATE\nBODY...\n\0\n
+/// ```
+///
+/// `-` is an absent header; a target `#n` is the engine's n-th action, and an authorization
+/// `+` a complete SigV4 header, so inputs reach the engine easily; a header that is not
+/// visible ASCII counts as absent, as the server reads it. Every answer must be AWS-shaped:
+/// a status AWS uses, a request id, and for an error a JSON body with `__type`, an XML body,
+/// or a CBOR one. Returns how many requests were answered 200.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn endpoint_requests(data: &[u8]) -> usize {
+    use crate::endpoint::owner::{Body, Head, Owner};
+    use crate::endpoint::wire::{AMZ_CBOR, MAX_BODY_BYTES};
+    use crate::endpoint::Options;
+
+    let header = |line: &[u8]| -> Option<String> {
+        let text = std::str::from_utf8(line).ok()?;
+        let visible = text
+            .bytes()
+            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b));
+        (visible && text != "-").then(|| text.to_string())
+    };
+    let mut owner = Owner::new(&Options::default(), Box::new(std::io::sink()));
+    let mut ok = 0;
+    for (n, request) in requests(data).into_iter().take(MAX_REQUESTS).enumerate() {
+        let mut lines = request.splitn(7, |b| *b == b'\n');
+        let mut next = || lines.next().unwrap_or_default();
+        let method = header(next()).unwrap_or_else(|| "POST".into());
+        let uri = header(next()).unwrap_or_else(|| "/".into());
+        let content_type = header(next());
+        let target = header(next()).map(|t| match t.strip_prefix('#').map(str::parse::<usize>) {
+            Some(Ok(i)) => format!("Kinesis_20131202.{}", ACTIONS[i % ACTIONS.len()]),
+            _ => t,
+        });
+        let authorization = header(next()).map(|a| match a.as_str() {
+            "+" => "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, \
+                    SignedHeaders=host, Signature=00"
+                .to_string(),
+            _ => a,
+        });
+        let has_date = next() != b"0";
+        let body = next().to_vec();
+        let head = Head {
+            method,
+            uri,
+            content_type,
+            target,
+            authorization,
+            has_date,
+        };
+        let body = match body.len() > MAX_BODY_BYTES {
+            true => Body::TooLarge(body.len()),
+            false => Body::Read(body),
+        };
+        let response = owner.answer_at(n as u64 * 100, &head, body);
+        assert!(
+            [200, 400, 403, 404, 413, 500].contains(&response.status),
+            "status {}",
+            response.status
+        );
+        assert!(response.header("x-amzn-RequestId").is_some());
+        if response.status == 200 {
+            ok += 1;
+            continue;
+        }
+        let shaped = match response.header("content-type") {
+            Some(AMZ_CBOR) => !response.body.is_empty(),
+            _ => match serde_json::from_slice::<Value>(&response.body) {
+                Ok(body) => body.get("__type").is_some_and(Value::is_string),
+                Err(_) => response.body.starts_with(b"<"),
+            },
+        };
+        assert!(
+            shaped,
+            "not AWS-shaped: {:?}",
+            String::from_utf8_lossy(&response.body)
+        );
+    }
+    ok
+}
+
+/// A fuzz input's requests: the parts between `\n\0\n` separators.
+#[cfg(not(target_arch = "wasm32"))]
+fn requests(data: &[u8]) -> Vec<&[u8]> {
+    let mut parts = Vec::new();
+    let mut rest = data;
+    while let Some(at) = rest.windows(3).position(|w| w == b"\n\0\n") {
+        parts.push(&rest[..at]);
+        rest = &rest[at + 3..];
+    }
+    if !rest.is_empty() {
+        parts.push(rest);
+    }
+    parts
+}

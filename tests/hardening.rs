@@ -243,3 +243,20 @@ fn a_fuzzed_script_has_the_default_shard_quota() {
     assert!(text.contains("LimitExceededException"), "{text}");
     assert_eq!(text.matches("LimitExceededException").count(), 1, "{text}");
 }
+
+/// The endpoint's request path: every corpus input gets AWS-shaped answers (the function
+/// asserts it), and the seed requests reach the engine as a client's would.
+#[test]
+fn the_endpoint_corpus_gets_aws_shaped_answers() {
+    let answered: Vec<(String, usize)> = corpus("endpoint_request")
+        .into_iter()
+        .map(|(name, data)| (name, shardlab::hardening::endpoint_requests(&data)))
+        .collect();
+    let ok = |file: &str| answered.iter().find(|(n, _)| n.ends_with(file)).unwrap().1;
+    // CreateStream, 25 ListStreams while it is CREATING, PutRecord, SplitShard and
+    // GetShardIterator: 200; the PutRecords batch with a number for Data is refused.
+    assert_eq!(ok("put-and-split"), 29);
+    // Of the malformed ones only the deprecated `application/json` gets a 200, as from AWS:
+    // Coral's wrapper around an UnknownOperationException.
+    assert_eq!(ok("malformed"), 1);
+}
