@@ -19,6 +19,7 @@ const USAGE: &str = r#"usage: shardlab run [--strict] FILE...
        shardlab call [--start-ms MS] [--create-ms MS] [--delete-ms MS] [--update-ms MS]
                      [--shard-limit N]
        shardlab endpoint [--port N] [--host ADDRESS] [--seed N] [--script FILE] [--speed X]
+                         [--page [DIR]]
        shardlab help
 
 run       run scenario scripts and print their transcripts. A script error (a parse
@@ -51,7 +52,9 @@ endpoint  a local Kinesis for the AWS CLI, boto3 and the SDKs (--endpoint-url
           expire records as AWS's do. Listens on loopback port 4567 unless --host and
           --port say otherwise (--port 0 picks a free one); simulated time runs at --speed
           times the wall clock (default 1); --script runs a scenario (producers, KCL
-          applications, faults) beside the programs calling it. Serves until stopped"#;
+          applications, faults) beside the programs calling it; --page also serves the
+          built page (DIR, default dist/) at /#mirror, drawing the endpoint's run live as
+          the programs act on it. Serves until stopped"#;
 
 /// Runs one command line and returns the process exit code (0 ok, 1 failed checks, 2 usage).
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {

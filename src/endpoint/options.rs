@@ -7,8 +7,11 @@ pub const DEFAULT_PORT: u16 = 4567;
 /// The fastest simulated time may run against the wall clock.
 pub const MAX_SPEED: f64 = 1_000.0;
 
-pub const USAGE: &str =
-    "shardlab endpoint [--port N] [--host ADDRESS] [--seed N] [--script FILE] [--speed X]";
+pub const USAGE: &str = "shardlab endpoint [--port N] [--host ADDRESS] [--seed N] [--script FILE] \
+                         [--speed X] [--page [DIR]]";
+
+/// Where `--page` finds the built page by default: what `trunk build --release` makes.
+pub const DEFAULT_PAGE: &str = "dist";
 
 /// What `shardlab endpoint` was asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,6 +25,8 @@ pub struct Options {
     pub script: Option<(String, String)>,
     /// Simulated seconds per wall second.
     pub speed: f64,
+    /// The built page's folder, when the endpoint serves the page as a live mirror.
+    pub page: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -32,6 +37,7 @@ impl Default for Options {
             seed: 1,
             script: None,
             speed: 1.0,
+            page: None,
         }
     }
 }
@@ -40,8 +46,26 @@ impl Options {
     /// Reads the arguments after `endpoint` (a `--script` file is read here).
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let mut options = Options::default();
-        let mut rest = args.iter();
+        let mut rest = args.iter().peekable();
         while let Some(arg) = rest.next() {
+            if arg == "--page" {
+                let dir = match rest.peek() {
+                    Some(dir) if !dir.starts_with("--") => {
+                        rest.next().map_or(DEFAULT_PAGE, |d| d.as_str())
+                    }
+                    _ => DEFAULT_PAGE,
+                };
+                let dir = std::path::PathBuf::from(dir);
+                if !dir.join("index.html").is_file() {
+                    return Err(format!(
+                        "--page: no built page in {} (no index.html); build it with \
+                         `trunk build --release` (scripts/serve does), or name its folder: --page DIR",
+                        dir.display()
+                    ));
+                }
+                options.page = Some(dir);
+                continue;
+            }
             let mut value = || {
                 rest.next()
                     .map(String::as_str)
@@ -124,7 +148,8 @@ mod tests {
             (&["--host", "example.com"], "IP address"),
             (&["--seed"], "needs a value"),
             (&["--script", "/no/such/file.sh"], "cannot read"),
-            (&["--page"], "unexpected argument"),
+            (&["--page", "/no/such/dir"], "no built page"),
+            (&["--pages"], "unexpected argument"),
         ] {
             let error = parse(args).unwrap_err();
             assert!(error.contains(says), "{args:?}: {error}");

@@ -11,6 +11,11 @@
 //! waits, and every call is journaled ([`Session::api_call`]), so the run is the scenario, the
 //! seed and the calls at their simulated moments, which a link or a page can replay exactly.
 //!
+//! Pages mirroring the run (`--page`) are sent its journal as server-sent events: the
+//! scenario and the seed (`start`), every journaled action (`action`, as a link carries it)
+//! and the clock (`clock`, at most every [`CLOCK_EVERY`] of wall time, and after each
+//! request); see `session/mirror.rs` for the page's side.
+//!
 //! Time: simulated milliseconds since the start = wall milliseconds since the start × speed.
 //! Before each request and on every tick (so a scenario's producers and KCL workers run while
 //! no client calls), the session is advanced to that moment. A request is answered at the
@@ -19,6 +24,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
 use super::options::Options;
@@ -31,6 +37,9 @@ pub const TICK: Duration = Duration::from_millis(10);
 /// Requests waiting for the owner before a new one waits for room (backpressure, not an
 /// error: the client's call simply takes longer).
 pub const QUEUE: usize = 1_024;
+/// The shortest wall time between two `clock` events to the mirroring pages (one also goes
+/// after every request, so a page sees a call at once).
+pub const CLOCK_EVERY: Duration = Duration::from_millis(50);
 /// The most lesson steps and questions the owner goes through at one moment (a script that
 /// loops through steps without waiting cannot stall the endpoint).
 const MAX_HOLDS_AT_ONCE: usize = 1_000;
@@ -76,6 +85,10 @@ pub struct Job {
     pub reply: oneshot::Sender<WireResponse>,
 }
 
+/// Where a mirroring page's events go: each a whole server-sent event, `event: ...\ndata:
+/// ...\n\n`.
+pub type MirrorSink = mpsc::UnboundedSender<String>;
+
 /// The owner's side of the endpoint: the session, its clock and what it prints.
 pub struct Owner {
     session: Session,
@@ -88,6 +101,16 @@ pub struct Owner {
     tally: Tally,
     /// The scenario's file name, for its script errors' `FILE:LINE:`.
     script_name: String,
+    /// The scenario's text, which a mirroring page runs too.
+    script_text: String,
+    /// How the pages name this endpoint (`127.0.0.1:4567`).
+    name: String,
+    /// The pages mirroring the run.
+    mirrors: Vec<MirrorSink>,
+    /// How much of the journal they have been sent.
+    published: usize,
+    /// When they were last sent the clock.
+    clock_sent: Option<Instant>,
 }
 
 impl Owner {
@@ -97,7 +120,7 @@ impl Owner {
             .script
             .clone()
             .unwrap_or_else(|| ("(no script)".to_string(), String::new()));
-        let mut session = Session::new(Link::start(Scenario::Script(text), options.seed));
+        let mut session = Session::new(Link::start(Scenario::Script(text.clone()), options.seed));
         // Nobody rewinds the endpoint's run: keeping copies of it would only cost memory.
         session.set_snapshot_every(0);
         let mut owner = Owner {
@@ -110,12 +133,67 @@ impl Owner {
             printed: 0,
             tally: Tally::default(),
             script_name,
+            script_text: text,
+            name: String::new(),
+            mirrors: Vec::new(),
+            published: 0,
+            clock_sent: None,
         };
         if let Some(notice) = owner.session.notice.take() {
             owner.say(&format!("{notice}\n"));
         }
         owner.print_transcript();
         owner
+    }
+
+    /// Names the endpoint as the mirroring pages show it (the address it listens on).
+    pub fn named(mut self, name: &str) -> Owner {
+        self.name = name.to_string();
+        self
+    }
+
+    /// A page starts mirroring: it is sent the run so far (the scenario, the seed, the whole
+    /// journal and the clock), then each new action as it happens.
+    pub fn add_mirror(&mut self, sink: MirrorSink) {
+        let start = json!({
+            "endpoint": self.name,
+            "script": self.script_text,
+            "seed": self.session.seed(),
+        });
+        let mut events = vec![event("start", &start.to_string())];
+        events.extend(
+            self.session
+                .journal()
+                .iter()
+                .map(|action| event("action", &action.to_json().to_string())),
+        );
+        events.push(event("clock", &self.session.world.elapsed_ms().to_string()));
+        if events.into_iter().all(|e| sink.send(e).is_ok()) {
+            self.mirrors.push(sink);
+        }
+    }
+
+    /// Sends the mirroring pages the actions journaled since the last time, and the clock
+    /// (always with `force`, else at most every [`CLOCK_EVERY`]).
+    fn publish(&mut self, force: bool) {
+        let journal = self.session.journal();
+        if self.mirrors.is_empty() {
+            self.published = journal.len();
+            return;
+        }
+        let mut events: Vec<String> = journal[self.published.min(journal.len())..]
+            .iter()
+            .map(|action| event("action", &action.to_json().to_string()))
+            .collect();
+        self.published = journal.len();
+        let due = self.clock_sent.is_none_or(|at| at.elapsed() >= CLOCK_EVERY);
+        if force || due || !events.is_empty() {
+            events.push(event("clock", &self.session.world.elapsed_ms().to_string()));
+            self.clock_sent = Some(Instant::now());
+        }
+        // A page that went away is dropped.
+        self.mirrors
+            .retain(|sink| events.iter().all(|e| sink.send(e.clone()).is_ok()));
     }
 
     /// The session (tests look at the world through it).
@@ -153,6 +231,7 @@ impl Owner {
         };
         self.tally.count(head.target.as_deref(), &response);
         self.print_transcript();
+        self.publish(true);
         response
     }
 
@@ -183,6 +262,7 @@ impl Owner {
             }
         }
         self.print_transcript();
+        self.publish(false);
         if let Some(line) = self.tally.line_due(self.session.world.elapsed_ms()) {
             self.say(&line);
         }
@@ -211,8 +291,18 @@ impl Owner {
     }
 }
 
-/// The owner's thread: takes jobs until every sender is gone, ticking in between.
-pub fn run(mut owner: Owner, mut jobs: mpsc::Receiver<Job>) {
+/// A server-sent event (its data on one line: JSON never needs more).
+fn event(name: &str, data: &str) -> String {
+    format!("event: {name}\ndata: {data}\n\n")
+}
+
+/// The owner's thread: takes jobs (and pages that start mirroring) until every sender is
+/// gone, ticking in between.
+pub fn run(
+    mut owner: Owner,
+    mut jobs: mpsc::Receiver<Job>,
+    mut mirrors: mpsc::UnboundedReceiver<MirrorSink>,
+) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
@@ -236,6 +326,7 @@ pub fn run(mut owner: Owner, mut jobs: mpsc::Receiver<Job>) {
                     Some(job) => owner.serve(job),
                     None => break,
                 },
+                Some(sink) = mirrors.recv() => owner.add_mirror(sink),
                 _ = tick.tick() => owner.catch_up(),
             }
         }

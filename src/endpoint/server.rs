@@ -6,6 +6,10 @@
 //! the wire codec (`wire/`) answers it as AWS would. That keeps the request ids in one
 //! sequence and the answers in one place; this side only moves bytes.
 //!
+//! With `--page` it also serves the built page (a GET without `X-Amz-Target` or
+//! `Authorization`, which no SDK sends) and, at [`JOURNAL_PATH`], the run's journal as
+//! server-sent events for the page to mirror (see `owner.rs` and `session/mirror.rs`).
+//!
 //! Bodies: up to [`MAX_BODY_BYTES`] are read whole. A larger one is read on and thrown away
 //! up to [`DRAIN_BYTES`], so that a client which writes its whole body before reading (most
 //! do) gets the 413 instead of a reset connection; past that the connection is closed after
@@ -16,16 +20,29 @@ use std::net::SocketAddr;
 
 use axum::body::Body as HttpBody;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use axum::Router;
 use http_body_util::BodyExt;
 use tokio::sync::{mpsc, oneshot};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
 
 use super::options::Options;
-use super::owner::{self, Body, Head, Job, Owner};
+use super::owner::{self, Body, Head, Job, MirrorSink, Owner};
 use super::wire::{WireResponse, MAX_BODY_BYTES};
 use crate::engine::clock_text;
+
+/// Where a mirroring page reads the run's journal (server-sent events).
+pub const JOURNAL_PATH: &str = "/shardlab/journal";
+
+/// What every request handler shares: the way to the owner, and the page's files.
+#[derive(Clone)]
+struct Shared {
+    jobs: mpsc::Sender<Job>,
+    mirrors: mpsc::UnboundedSender<MirrorSink>,
+    page: Option<std::path::PathBuf>,
+}
 
 /// How much of a body over [`MAX_BODY_BYTES`] is read and dropped before giving up on it.
 pub const DRAIN_BYTES: usize = 64 * 1024 * 1024;
@@ -77,20 +94,27 @@ pub async fn start(options: &Options, mut out: Box<dyn Write + Send>) -> Result<
     let _ = out.flush();
 
     let (jobs, inbox) = mpsc::channel::<Job>(owner::QUEUE);
+    let (mirrors, mirror_inbox) = mpsc::unbounded_channel::<MirrorSink>();
     let owner_options = options.clone();
     let (ready, started) = std::sync::mpsc::channel();
+    let name = addr.to_string();
     let owner = std::thread::Builder::new()
         .name("shardlab-world".into())
         .spawn(move || {
-            let owner = Owner::new(&owner_options, out);
+            let owner = Owner::new(&owner_options, out).named(&name);
             let _ = ready.send(());
-            owner::run(owner, inbox);
+            owner::run(owner, inbox, mirror_inbox);
         })
         .map_err(|e| format!("cannot start the world's thread: {e}"))?;
     // The scenario's first moment is the clock's start: wait for it before taking requests.
     let _ = tokio::task::spawn_blocking(move || started.recv()).await;
 
-    let app = Router::new().fallback(kinesis).with_state(jobs);
+    let shared = Shared {
+        jobs,
+        mirrors,
+        page: options.page.clone(),
+    };
+    let app = Router::new().fallback(kinesis).with_state(shared);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
@@ -143,15 +167,37 @@ fn banner(options: &Options, addr: SocketAddr) -> String {
          \x20 any credentials and region will do: signatures are not checked\n\
          \x20 AWS CLI:  aws kinesis list-streams --endpoint-url {url}\n\
          \x20 boto3:    boto3.client(\"kinesis\", endpoint_url=\"{url}\")\n\
-         \x20 JS SDK:   new KinesisClient({{ endpoint: \"{url}\" }})\n",
+         \x20 JS SDK:   new KinesisClient({{ endpoint: \"{url}\" }})\n{page}",
+        page = match &options.page {
+            Some(_) => format!(
+                "  page:     {url}/#mirror shows what your programs do to the shards, live\n"
+            ),
+            None => String::new(),
+        },
         seed = options.seed,
         speed = options.speed,
         start = clock_text::iso8601(crate::sim::START_MS),
     )
 }
 
-/// Every request, whatever its method and path (AWS ignores the path): to the owner.
-async fn kinesis(State(jobs): State<mpsc::Sender<Job>>, request: Request) -> Response {
+/// Every request, whatever its method and path (AWS ignores the path): to the owner; with
+/// `--page`, a browser's GET to the page or the journal.
+async fn kinesis(State(shared): State<Shared>, request: Request) -> Response {
+    if let Some(page) = shared.page.as_ref().filter(|_| is_browser(&request)) {
+        if request.uri().path() == JOURNAL_PATH {
+            return journal(&shared.mirrors);
+        }
+        return match ServeDir::new(page)
+            .precompressed_br()
+            .precompressed_gzip()
+            .oneshot(request)
+            .await
+        {
+            Ok(response) => response.map(HttpBody::new),
+            Err(never) => match never {},
+        };
+    }
+    let jobs = shared.jobs;
     let (parts, body) = request.into_parts();
     let head = Head {
         method: parts.method.as_str().to_string(),
@@ -174,6 +220,35 @@ async fn kinesis(State(jobs): State<mpsc::Sender<Job>>, request: Request) -> Res
         Ok(response) => into_http(response),
         Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "the endpoint is stopping"),
     }
+}
+
+/// A browser's request for the page: a GET (or HEAD) that no SDK would send, without a
+/// target or a signature.
+fn is_browser(request: &Request) -> bool {
+    let headers = request.headers();
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && !headers.contains_key("x-amz-target")
+        && !headers.contains_key(header::AUTHORIZATION)
+}
+
+/// The run's journal as server-sent events, for as long as the page listens.
+fn journal(mirrors: &mpsc::UnboundedSender<MirrorSink>) -> Response {
+    let (sink, events) = mpsc::unbounded_channel::<String>();
+    if mirrors.send(sink).is_err() {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "the endpoint is stopping");
+    }
+    let stream = futures_util::stream::unfold(events, |mut events| async move {
+        let event = events.recv().await?;
+        Some((Ok::<_, std::convert::Infallible>(event), events))
+    });
+    let mut response = Response::new(HttpBody::from_stream(stream));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
 }
 
 /// A header's value as text (a value that is not text counts as absent).

@@ -70,6 +70,46 @@ pub struct TimedAction {
     pub action: Action,
 }
 
+impl TimedAction {
+    /// The action as a link (and a mirrored endpoint's journal) carries it: `[ms, "line"]`
+    /// for a command, `[ms]` for Next, `[ms, n]` for answer n, `[ms, {"api": action, "body":
+    /// {...}}]` for a program's call.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.action {
+            Action::Command(line) => serde_json::json!([self.at_ms, line]),
+            Action::Next => serde_json::json!([self.at_ms]),
+            Action::Answer(chosen) => serde_json::json!([self.at_ms, chosen]),
+            Action::Api { action, body } => {
+                serde_json::json!([self.at_ms, {"api": action, "body": body}])
+            }
+        }
+    }
+
+    /// Reads what [`TimedAction::to_json`] writes; `None` for anything else.
+    pub fn from_json(item: &serde_json::Value) -> Option<TimedAction> {
+        let at_ms = item.get(0)?.as_u64()?;
+        let action = match item.get(1) {
+            None => Action::Next,
+            Some(serde_json::Value::String(line)) => Action::Command(line.clone()),
+            Some(serde_json::Value::Number(n)) => {
+                Action::Answer(n.as_u64().and_then(|n| usize::try_from(n).ok())?)
+            }
+            Some(serde_json::Value::Object(call)) => match (call.get("api"), call.get("body")) {
+                (
+                    Some(serde_json::Value::String(action)),
+                    Some(body @ serde_json::Value::Object(_)),
+                ) => Action::Api {
+                    action: action.clone(),
+                    body: body.clone(),
+                },
+                _ => return None,
+            },
+            Some(_) => return None,
+        };
+        Some(TimedAction { at_ms, action })
+    }
+}
+
 /// The most actions a link may carry.
 pub const MAX_ACTIONS: usize = 5_000;
 
@@ -107,18 +147,8 @@ impl Link {
             parts.push("play=1".to_string());
         }
         if !self.actions.is_empty() {
-            let json: Vec<serde_json::Value> = self
-                .actions
-                .iter()
-                .map(|a| match &a.action {
-                    Action::Command(line) => serde_json::json!([a.at_ms, line]),
-                    Action::Next => serde_json::json!([a.at_ms]),
-                    Action::Answer(chosen) => serde_json::json!([a.at_ms, chosen]),
-                    Action::Api { action, body } => {
-                        serde_json::json!([a.at_ms, {"api": action, "body": body}])
-                    }
-                })
-                .collect();
+            let json: Vec<serde_json::Value> =
+                self.actions.iter().map(TimedAction::to_json).collect();
             parts.push(format!(
                 "actions={}",
                 pack(serde_json::Value::Array(json).to_string().as_bytes())
@@ -228,34 +258,11 @@ fn actions(text: &str) -> Result<Vec<TimedAction>, String> {
     }
     let mut out: Vec<TimedAction> = Vec::with_capacity(list.len());
     for item in list {
-        let at_ms = item
-            .get(0)
-            .and_then(serde_json::Value::as_u64)
-            .ok_or_else(damaged)?;
-        if at_ms > MAX_TIME_MS || out.last().is_some_and(|last| last.at_ms > at_ms) {
+        let action = TimedAction::from_json(&item).ok_or_else(damaged)?;
+        if action.at_ms > MAX_TIME_MS || out.last().is_some_and(|last| last.at_ms > action.at_ms) {
             return Err(damaged());
         }
-        let action = match item.get(1) {
-            None => Action::Next,
-            Some(serde_json::Value::String(line)) => Action::Command(line.clone()),
-            Some(serde_json::Value::Number(n)) => Action::Answer(
-                n.as_u64()
-                    .and_then(|n| usize::try_from(n).ok())
-                    .ok_or_else(damaged)?,
-            ),
-            Some(serde_json::Value::Object(call)) => match (call.get("api"), call.get("body")) {
-                (
-                    Some(serde_json::Value::String(action)),
-                    Some(body @ serde_json::Value::Object(_)),
-                ) => Action::Api {
-                    action: action.clone(),
-                    body: body.clone(),
-                },
-                _ => return Err(damaged()),
-            },
-            Some(_) => return Err(damaged()),
-        };
-        out.push(TimedAction { at_ms, action });
+        out.push(action);
     }
     Ok(out)
 }

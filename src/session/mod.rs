@@ -16,6 +16,7 @@
 //!   rewinding to a moment, forking a new future;
 //! - `link.rs`: the shareable URL fragment; `view.rs` and `kcl_view.rs`: what the page draws;
 //! - `api.rs`: the Kinesis API called by a program through `shardlab endpoint`, journaled;
+//!   `mirror.rs`: the page following such an endpoint's run by replaying its journal;
 //! - `lesson.rs`: the lesson player's side: the step's narration (predictions, and what
 //!   happened once the lesson has shown it), what time is doing, Skip, the scenario's state
 //!   in words and the end of a lesson with its recap;
@@ -40,6 +41,7 @@ pub mod view;
 mod api;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod mirror;
 mod pace;
 mod playback;
 mod snapshots;
@@ -48,6 +50,7 @@ mod timeline;
 use std::collections::VecDeque;
 
 pub use link::{Action, Link, Scenario, TimedAction};
+pub use mirror::Mirror;
 pub use pace::PLAY_BUDGET_MS;
 pub use playback::{
     CATCH_UP_BUDGET_MS, CATCH_UP_SLICE_MS, FAST_SLICE_MS, MAX_FAST_SLICE_MS, MAX_FRAME_WALL_MS,
@@ -218,6 +221,8 @@ pub struct Session {
     passed_unattended: bool,
     /// Whether the scenario did not parse (its notice is the one a rebuild shows again).
     unparsed: bool,
+    /// The endpoint whose run this page follows (see `mirror.rs`).
+    mirror: Option<Mirror>,
 }
 
 impl Session {
@@ -273,6 +278,7 @@ impl Session {
             notice,
             events_seen: 0,
             prefs: Prefs::default(),
+            mirror: None,
         };
         session.resume_script();
         session
@@ -315,6 +321,8 @@ impl Session {
     /// A run of the same scenario and seed starts from the newest snapshot on the link's path
     /// when there is one, and from the seed when not (see `snapshots.rs`).
     fn rebuild(&mut self, link: Link, restart: Restart) {
+        // A way back while mirroring forks: the rebuilt run is the page's own.
+        let mirrored = self.mirror.take();
         let prefs = self.prefs;
         let playing = self.playing;
         let timeline_end_ms = self.timeline_end_ms();
@@ -339,6 +347,10 @@ impl Session {
             Restart::Open | Restart::Step => {}
             Restart::Reset => self.playing = playing,
             Restart::Rewind => self.timeline_end_ms = timeline_end_ms,
+        }
+        self.mirror = None;
+        if let Some(mirror) = mirrored {
+            self.notice = Some(mirror::forked(&mirror.endpoint));
         }
     }
 
@@ -412,6 +424,9 @@ impl Session {
 
     /// Goes on past a lesson step.
     pub fn next_step(&mut self) {
+        if self.refused_while_mirroring().is_some() {
+            return;
+        }
         if let ScriptState::AtStep { .. } = self.script {
             self.fork();
             self.journal.push(TimedAction {
@@ -437,7 +452,7 @@ impl Session {
         else {
             return;
         };
-        if chosen == 0 || chosen > choices.len() {
+        if chosen == 0 || chosen > choices.len() || self.refused_while_mirroring().is_some() {
             return;
         }
         self.fork();
@@ -469,6 +484,10 @@ impl Session {
         // actions done again during a wait are not the learner acting now).
         if !self.replaying {
             self.stop_wait();
+        }
+        if let Some(refused) = self.refused_while_mirroring() {
+            self.record(vec![refused.clone()]);
+            return vec![refused];
         }
         if is_wait(trimmed) {
             return self.start_wait(trimmed);

@@ -198,6 +198,11 @@ impl Session {
                 }
             }
         }
+        if self.mirror.is_some() {
+            self.pace.reset();
+            self.mirror_frame();
+            return;
+        }
         if !self.playing {
             self.pace.reset();
             return;
