@@ -13,8 +13,8 @@
 //!
 //! Pages mirroring the run (`--page`) are sent its journal as server-sent events: the
 //! scenario and the seed (`start`), every journaled action (`action`, as a link carries it)
-//! and the clock (`clock`, at most every [`CLOCK_EVERY`] of wall time, and after each
-//! request); see `session/mirror.rs` for the page's side.
+//! and the clock (`clock`, after each request, and otherwise every [`CLOCK_EVERY`] of wall
+//! time or [`CLOCK_JUMP_MS`] of simulated time); see `session/mirror.rs` for the page's side.
 //!
 //! Time: simulated milliseconds since the start = wall milliseconds since the start × speed.
 //! Before each request and on every tick (so a scenario's producers and KCL workers run while
@@ -40,6 +40,9 @@ pub const QUEUE: usize = 1_024;
 /// The shortest wall time between two `clock` events to the mirroring pages (one also goes
 /// after every request, so a page sees a call at once).
 pub const CLOCK_EVERY: Duration = Duration::from_millis(50);
+/// Simulated time the clock may move without the pages being told, however little wall
+/// time that took (a fast `--speed`, or a test moving time by hand).
+pub const CLOCK_JUMP_MS: u64 = 1_000;
 /// The most lesson steps and questions the owner goes through at one moment (a script that
 /// loops through steps without waiting cannot stall the endpoint).
 const MAX_HOLDS_AT_ONCE: usize = 1_000;
@@ -109,8 +112,8 @@ pub struct Owner {
     mirrors: Vec<MirrorSink>,
     /// How much of the journal they have been sent.
     published: usize,
-    /// When they were last sent the clock.
-    clock_sent: Option<Instant>,
+    /// When they were last sent the clock, and what it said.
+    clock_sent: Option<(Instant, u64)>,
 }
 
 impl Owner {
@@ -186,10 +189,13 @@ impl Owner {
             .map(|action| event("action", &action.to_json().to_string()))
             .collect();
         self.published = journal.len();
-        let due = self.clock_sent.is_none_or(|at| at.elapsed() >= CLOCK_EVERY);
+        let clock = self.session.world.elapsed_ms();
+        let due = self
+            .clock_sent
+            .is_none_or(|(at, sent)| at.elapsed() >= CLOCK_EVERY || clock >= sent + CLOCK_JUMP_MS);
         if force || due || !events.is_empty() {
-            events.push(event("clock", &self.session.world.elapsed_ms().to_string()));
-            self.clock_sent = Some(Instant::now());
+            events.push(event("clock", &clock.to_string()));
+            self.clock_sent = Some((Instant::now(), clock));
         }
         // A page that went away is dropped.
         self.mirrors

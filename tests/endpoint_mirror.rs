@@ -1,0 +1,173 @@
+//! The page as a live mirror of the endpoint: the journal the owner sends (server-sent
+//! events) replayed in a session of the page's own gives the endpoint's state exactly, whether
+//! the page watched from the start or opened late, and however its frames slice time.
+
+use serde_json::{json, Value};
+use shardlab::endpoint::owner::{Body, Head, Owner};
+use shardlab::endpoint::Options;
+use shardlab::session::{Link, Scenario, Session, TimedAction};
+use tokio::sync::mpsc;
+
+const SCENARIO: &str = "\
+aws kinesis create-stream --stream-name orders --shard-count 2
+wait 3s
+producer add web --stream orders --rate 1500 --keys hot:user-42:0.8:50 --retry none
+kcl app add analytics --stream orders --workers 2
+";
+
+fn head(action: &str) -> Head {
+    Head {
+        method: "POST".into(),
+        uri: "/".into(),
+        content_type: Some("application/x-amz-json-1.1".into()),
+        target: Some(format!("Kinesis_20131202.{action}")),
+        authorization: Some(
+            "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, \
+             SignedHeaders=host, Signature=00"
+                .into(),
+        ),
+        has_date: true,
+    }
+}
+
+fn call(owner: &mut Owner, at_ms: u64, action: &str, body: Value) -> Value {
+    let response = owner.answer_at(
+        at_ms,
+        &head(action),
+        Body::Read(body.to_string().into_bytes()),
+    );
+    assert_eq!(
+        response.status,
+        200,
+        "{action}: {}",
+        String::from_utf8_lossy(&response.body)
+    );
+    serde_json::from_slice(&response.body).unwrap_or(json!({}))
+}
+
+/// The endpoint's run beside the scenario's producer and KCL application: a program's own
+/// stream, puts between the owner's ticks, a split, a batch on the children.
+fn endpoint_run(owner: &mut Owner) {
+    call(
+        owner,
+        100,
+        "CreateStream",
+        json!({"StreamName": "mine", "ShardCount": 1}),
+    );
+    for i in 0..40u64 {
+        let at = 2_500 + i * 137;
+        owner.catch_up_to(at - 50); // a tick between calls
+        call(
+            owner,
+            at,
+            "PutRecord",
+            json!({"StreamName": "mine", "PartitionKey": format!("k{}", i % 7), "Data": "aGVsbG8="}),
+        );
+    }
+    call(
+        owner,
+        9_000,
+        "SplitShard",
+        json!({"StreamName": "mine", "ShardToSplit": "shardId-000000000000",
+               "NewStartingHashKey": "170141183460469231731687303715884105728"}),
+    );
+    call(
+        owner,
+        16_000,
+        "PutRecords",
+        json!({"StreamName": "mine", "Records": [
+            {"PartitionKey": "a", "Data": "eA=="}, {"PartitionKey": "b", "Data": "eQ=="}]}),
+    );
+    owner.catch_up_to(20_000);
+}
+
+fn owner() -> Owner {
+    let options = Options {
+        seed: 11,
+        script: Some(("scenario.sh".into(), SCENARIO.into())),
+        ..Options::default()
+    };
+    Owner::new(&options, Box::new(std::io::sink())).named("127.0.0.1:4567")
+}
+
+/// Feeds the page's session the events received so far, a frame after each.
+fn feed(page: &mut Session, events: &mut mpsc::UnboundedReceiver<String>) -> usize {
+    let mut n = 0;
+    while let Ok(event) = events.try_recv() {
+        let (name, data) = event
+            .strip_prefix("event: ")
+            .and_then(|e| e.trim_end().split_once("\ndata: "))
+            .expect("an event and its data");
+        let data: Value = serde_json::from_str(data).unwrap();
+        match name {
+            "start" => page.mirror_start(
+                data["endpoint"].as_str().unwrap(),
+                data["script"].as_str().unwrap(),
+                data["seed"].as_u64().unwrap(),
+                0,
+            ),
+            "action" => page.mirror_action(TimedAction::from_json(&data).unwrap()),
+            "clock" => page.mirror_clock(data.as_u64().unwrap()),
+            other => panic!("unknown event {other}"),
+        }
+        page.frame(16.0);
+        n += 1;
+    }
+    n
+}
+
+fn state(session: &Session) -> String {
+    serde_json::to_string(&session.world.snapshot()).unwrap()
+}
+
+#[test]
+fn a_page_watching_from_the_start_draws_the_endpoints_state() {
+    let mut owner = owner();
+    let (sink, mut events) = mpsc::unbounded_channel();
+    owner.add_mirror(sink);
+    endpoint_run(&mut owner);
+    let mut page = Session::new(Link::start(Scenario::Default, 1));
+    let received = feed(&mut page, &mut events);
+    assert!(received > 40, "{received} events");
+    assert_eq!(page.mirroring().unwrap().endpoint, "127.0.0.1:4567");
+    assert_eq!(page.world.elapsed_ms(), 20_000);
+    assert_eq!(state(&page), state(owner.session()));
+    // The program's records are on the page, with the endpoint's sequence numbers.
+    let shards = page
+        .world
+        .call("ListShards", &json!({"StreamName": "mine"}))
+        .unwrap();
+    assert_eq!(shards["Shards"].as_array().unwrap().len(), 3, "{shards}");
+}
+
+#[test]
+fn a_page_opened_late_catches_up_to_the_same_state() {
+    let mut owner = owner();
+    endpoint_run(&mut owner);
+    let (sink, mut events) = mpsc::unbounded_channel();
+    owner.add_mirror(sink);
+    let mut page = Session::new(Link::start(Scenario::Default, 1));
+    feed(&mut page, &mut events);
+    assert_eq!(state(&page), state(owner.session()));
+}
+
+#[test]
+fn while_mirroring_the_page_takes_no_commands_and_a_way_back_forks() {
+    let mut owner = owner();
+    let (sink, mut events) = mpsc::unbounded_channel();
+    owner.add_mirror(sink);
+    endpoint_run(&mut owner);
+    let mut page = Session::new(Link::start(Scenario::Default, 1));
+    feed(&mut page, &mut events);
+    let said = page.run_command("aws kinesis delete-stream --stream-name mine");
+    assert!(format!("{said:?}").contains("Press Fork"), "{said:?}");
+    assert_eq!(
+        state(&page),
+        state(owner.session()),
+        "the command was not run"
+    );
+
+    page.reset();
+    assert!(page.mirroring().is_none());
+    assert!(page.notice.as_deref().unwrap().starts_with("Forked"));
+}
