@@ -418,6 +418,11 @@ def compare_script(script, options, work):
             real = run_bash(commands, relay, work)
         finally:
             relay.stop()
+        if isinstance(peer, peers.Endpoint) and not peer.alive():
+            raise SystemExit(
+                f"error: shardlab endpoint stopped during {script} (exit "
+                f"{peer.process.returncode}):\n{peer.stderr()}\n" + "\n".join(peer.lines)
+            )
     applied = {}
     if relay.rewrites():
         applied["K4"] = relay.rewrites()
