@@ -101,8 +101,14 @@ async function main() {
     text: decoder.decode(r.Data),
     sequence: r.SequenceNumber,
   }));
-  check(JSON.stringify(read) === JSON.stringify(puts), `records read back: ${JSON.stringify(read)}`);
-  check(got.Records.every((r) => r.ApproximateArrivalTimestamp instanceof Date), "arrival timestamps are Dates");
+  check(
+    JSON.stringify(read) === JSON.stringify(puts),
+    `records read back: ${JSON.stringify(read)}`,
+  );
+  check(
+    got.Records.every((r) => r.ApproximateArrivalTimestamp instanceof Date),
+    "arrival timestamps are Dates",
+  );
   check(typeof got.NextShardIterator === "string", "a next shard iterator");
 
   let missing;
@@ -111,7 +117,10 @@ async function main() {
   } catch (error) {
     missing = error;
   }
-  check(missing instanceof ResourceNotFoundException, `ResourceNotFoundException, got ${missing?.name}`);
+  check(
+    missing instanceof ResourceNotFoundException,
+    `ResourceNotFoundException, got ${missing?.name}`,
+  );
   check(
     missing.$metadata.httpStatusCode === 400 && /NoSuchStream/.test(missing.message),
     `its status and message: ${missing.$metadata.httpStatusCode} ${missing.message}`,
@@ -124,7 +133,10 @@ async function main() {
         ? "HTTP/1.1"
         : `mixed (${JSON.stringify(opened)})`;
   kinesis.destroy();
-  return `@aws-sdk/client-kinesis ${version} (${handler}, ${protocol}): created ${stream}, put ${puts.length} records, read them back, ResourceNotFoundException for a missing stream`;
+  return (
+    `@aws-sdk/client-kinesis ${version} (${handler}, ${protocol}): created ${stream}, ` +
+    `put ${puts.length} records, read them back, ResourceNotFoundException for a missing stream`
+  );
 }
 
 main().then(

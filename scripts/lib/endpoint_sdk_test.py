@@ -50,6 +50,8 @@ import peers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 THROTTLED = "ProvisionedThroughputExceededException"
+SERIALIZATION = "SerializationException"
+UNKNOWN_OPERATION = "UnknownOperationException"
 
 
 class Failed(Exception):
@@ -240,7 +242,10 @@ def test_partial_failure(checks, binary):
             "failed entries carry no SequenceNumber or ShardId",
         )
         checks.that(
-            all(r.get("ShardId") == "shardId-000000000000" and r.get("SequenceNumber") for r in good),
+            all(
+                r.get("ShardId") == "shardId-000000000000" and r.get("SequenceNumber")
+                for r in good
+            ),
             "successful entries carry SequenceNumber and ShardId",
         )
         # What the AWS developer guide tells a producer to do: send the failed entries again.
@@ -318,10 +323,10 @@ def test_split(checks, binary):
             [before["SequenceNumber"]],
             "the parent keeps its record from before the split, and only it",
         )
+        counts = ", ".join(str(len(v)) for _, v in sorted(put.items()))
         return (
             f"split at {middle}: statuses {' -> '.join(statuses)}; parent closed, children "
-            f"{', '.join(sorted(put))} got {', '.join(str(len(v)) for _, v in sorted(put.items()))} "
-            "records, read back from each"
+            f"{', '.join(sorted(put))} got {counts} records, read back from each"
         )
 
 
@@ -367,7 +372,8 @@ def raw_call(endpoint, body, headers, method="POST", read_timeout=60):
     try:
         connection.request(method, "/", body=body, headers=headers)
         response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+        text = response.read().decode("utf-8", "replace")
+        return response.status, dict(response.getheaders()), text
     finally:
         connection.close()
 
@@ -390,21 +396,21 @@ def test_malformed(checks, binary):
                 headers(),
                 "POST",
                 400,
-                "SerializationException",
+                SERIALIZATION,
             ),
-            ("garbage bytes", bytes(range(256)) * 4, headers(), "POST", 400, "SerializationException"),
-            ("JSON that is not an object", b"[1, 2]", headers(), "POST", 400, "SerializationException"),
+            ("garbage bytes", bytes(range(256)) * 4, headers(), "POST", 400, SERIALIZATION),
+            ("JSON that is not an object", b"[1, 2]", headers(), "POST", 400, SERIALIZATION),
             # AWS's answer to an oversized body is not recorded; Shardlab's is JSON with a
             # __type, as its other errors are (wire/request.rs).
             ("a 20 MB body", b"{" + b" " * (20 * 1024 * 1024) + b"}", headers(), "POST", 413, ""),
-            ("an unknown target", b"{}", headers("Frobnicate"), "POST", 400, "UnknownOperationException"),
+            ("an unknown target", b"{}", headers("Frobnicate"), "POST", 400, UNKNOWN_OPERATION),
             (
                 "no X-Amz-Target",
                 b"{}",
                 headers(drop=["X-Amz-Target"]),
                 "POST",
                 400,
-                "UnknownOperationException",
+                UNKNOWN_OPERATION,
             ),
             (
                 "no Authorization",
@@ -448,7 +454,8 @@ def test_malformed(checks, binary):
         with socket.create_connection(("127.0.0.1", endpoint.port), timeout=10) as sock:
             h = signed("ListStreams")
             head = "".join(f"{k}: {v}\r\n" for k, v in h.items())
-            sock.sendall(f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n{head}\r\n{{".encode())
+            start = f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n{head}\r\n{{"
+            sock.sendall(start.encode())
         status_after, _, _ = endpoint.call("ListStreams", {})
         checks.equal(status_after, 200, "ListStreams after a connection cut mid-body")
         checks.that(endpoint.alive(), "the endpoint is still running")
@@ -479,7 +486,7 @@ def main():
         try:
             summary = test(checks, options.shardlab, *extra)
             return True, f"  ok   {name} ({time.monotonic() - began:.1f}s): {summary}"
-        except Exception as error:  # noqa: BLE001 - every failure is reported, then counted
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - reported, then counted
             detail = "" if isinstance(error, Failed) else "\n" + traceback.format_exc()
             return False, f"  FAIL {name} ({time.monotonic() - began:.1f}s): {error}{detail}"
 
@@ -499,7 +506,9 @@ def main():
     failures = sum(1 for ok, _ in results if not ok)
     took = time.monotonic() - started
     if failures:
-        print(f"endpoint-test: {failures} tests FAILED, {checks.passed} checks passed ({took:.0f}s)")
+        print(
+            f"endpoint-test: {failures} tests FAILED, {checks.passed} checks passed ({took:.0f}s)"
+        )
         return 1
     print(f"endpoint-test: {checks.passed} checks passed ({took:.0f}s)")
     return 0
