@@ -12,6 +12,8 @@ CARGO_FUZZ_VERSION="0.13.2"         # libFuzzer runner; works on stable with --s
 AWSCLI_V1_VERSION="1.46.3"          # the CLI the console imitates (pip awscli; v1 runs from PyPI)
 KINESALITE_VERSION="3.3.3"          # the Kinesis the CLI comparison talks to (npm kinesalite)
 TWIGGY_VERSION="0.8.0"              # wasm size profiler for scripts/test's size report
+BOTO3_VERSION="1.44.8"              # the Python SDK scripts/endpoint-test drives the endpoint with
+JS_SDK_KINESIS_VERSION="3.1143.0"   # @aws-sdk/client-kinesis, the JavaScript SDK v3's Kinesis client
 
 export PATH="$TOOLS/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
@@ -85,6 +87,35 @@ ensure_kinesalite() {
   command -v npm >/dev/null || die "npm is needed to install kinesalite"
   mkdir -p "$TOOLS"
   npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "kinesalite@$KINESALITE_VERSION"
+}
+
+# boto3, pinned, in a Python virtualenv of its own (.tools/boto3), apart from the CLI's: the
+# CLI v1 pins its own botocore, which boto3's would fight over.
+ensure_boto3() {
+  local venv="$TOOLS/boto3"
+  if [ -x "$venv/bin/python" ] &&
+    compgen -G "$venv/lib/python3*/site-packages/boto3-$BOTO3_VERSION.dist-info" >/dev/null; then
+    return
+  fi
+  say "installing boto3 (pip boto3==$BOTO3_VERSION) into .tools/boto3"
+  command -v python3 >/dev/null || die "python3 (with venv and pip) is needed for boto3"
+  rm -rf "$venv"
+  mkdir -p "$TOOLS"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "boto3==$BOTO3_VERSION"
+}
+
+# The AWS SDK for JavaScript v3's Kinesis client: .tools/node_modules/@aws-sdk/client-kinesis.
+ensure_js_sdk() {
+  local package="$TOOLS/node_modules/@aws-sdk/client-kinesis/package.json"
+  if [ -f "$package" ] && grep -q "\"version\": \"$JS_SDK_KINESIS_VERSION\"" "$package"; then
+    return
+  fi
+  say "installing @aws-sdk/client-kinesis@$JS_SDK_KINESIS_VERSION from npm into .tools/"
+  command -v npm >/dev/null || die "npm is needed to install the AWS SDK for JavaScript"
+  mkdir -p "$TOOLS"
+  npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error \
+    "@aws-sdk/client-kinesis@$JS_SDK_KINESIS_VERSION"
 }
 
 ensure_chromium() {

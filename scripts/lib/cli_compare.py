@@ -18,6 +18,12 @@ known to get wrong (differential.md, class 2) is listed in KNOWN_KINESALITE_ERRO
 its reason; nothing else is forgiven. The two sides must then be byte-identical; a unified
 diff per script shows what is not.
 
+With --peer endpoint, the CLI talks to `shardlab endpoint` (Shardlab's own engine behind
+HTTP, issue 21) instead of kinesalite, and nothing is forgiven or rewritten: only what is
+random is masked. Its simulated time follows the wall clock (speed 1), so `sleep 3` in bash
+is three simulated seconds there too; what the CLI's own run time (a few tenths of a second
+a command) could change shows as a difference, not hidden.
+
 kinesalite keeps a stream CREATING and DELETING 2 s and UPDATING 5 s, Shardlab's own
 durations (src/engine/config.rs), so a command right after create-stream sees CREATING on both
 sides and `sleep 3` makes both ACTIVE (`sleep N` is real time in bash, simulated time in
@@ -386,23 +392,43 @@ def run_shardlab(shardlab, script):
     return [json.loads(line) for line in completed.stdout.decode("utf-8").splitlines()]
 
 
+PEER_NAMES = {"kinesalite": "kinesalite", "endpoint": "shardlab endpoint"}
+
+
+def start_peer(options):
+    """A fresh server for the real CLI to talk to: kinesalite with Shardlab's delays, or
+    `shardlab endpoint` (the same binary as the other side, at the wall clock's pace)."""
+    if options.peer == "endpoint":
+        return peers.Endpoint(binary=options.shardlab)
+    return peers.Kinesalite(**DELAYS)
+
+
 def compare_script(script, options, work):
     """Runs one script on both sides; returns its report."""
     started = time.monotonic()
     shardlab = run_shardlab(options.shardlab, script)
     commands = [record["command"] for record in shardlab]
-    relay_flags = sorted({e["relay"] for e in KNOWN_KINESALITE_ERRORS if "relay" in e})
-    with peers.Kinesalite(**DELAYS) as kinesalite:
-        relay = Relay(options.aws_python, kinesalite.url, work, relay_flags)
+    kinesalite = options.peer == "kinesalite"
+    relay_flags = (
+        sorted({e["relay"] for e in KNOWN_KINESALITE_ERRORS if "relay" in e}) if kinesalite else []
+    )
+    with start_peer(options) as peer:
+        relay = Relay(options.aws_python, peer.url, work, relay_flags)
         try:
             real = run_bash(commands, relay, work)
         finally:
             relay.stop()
+        if isinstance(peer, peers.Endpoint) and not peer.alive():
+            raise SystemExit(
+                f"error: shardlab endpoint stopped during {script} (exit "
+                f"{peer.process.returncode}):\n{peer.stderr()}\n" + "\n".join(peer.lines)
+            )
     applied = {}
     if relay.rewrites():
         applied["K4"] = relay.rewrites()
-    for shardlab_record, aws_record in zip(shardlab, real, strict=True):
-        forgive(shardlab_record, aws_record, applied)
+    if kinesalite:
+        for shardlab_record, aws_record in zip(shardlab, real, strict=True):
+            forgive(shardlab_record, aws_record, applied)
     real_masker, shardlab_masker = Masker(), Masker()
     differing = []
     real_lines, shardlab_lines = [], []
@@ -418,7 +444,7 @@ def compare_script(script, options, work):
         difflib.unified_diff(
             real_lines,
             shardlab_lines,
-            f"{os.path.basename(script)}: aws-cli v1 + kinesalite",
+            f"{os.path.basename(script)}: aws-cli v1 + {PEER_NAMES[options.peer]}",
             f"{os.path.basename(script)}: shardlab",
             lineterm="",
         )
@@ -484,8 +510,8 @@ RELAY_CHECK = [
 def check_relay(options, work):
     """Fails unless the relay prints what the real `aws` prints for RELAY_CHECK."""
     aws = os.path.join(os.path.dirname(options.aws_python), "aws")
-    with peers.Kinesalite() as kinesalite:
-        relay = Relay(options.aws_python, kinesalite.url, work)
+    with start_peer(options) as peer:
+        relay = Relay(options.aws_python, peer.url, work)
         try:
             quoted = [
                 " ".join("'" + a.replace("'", "'\\''") + "'" for a in ["aws", *args])
@@ -530,6 +556,12 @@ def main():
     parser.add_argument("--aws-python", required=True, help="the awscli virtualenv's python")
     parser.add_argument("--shardlab", required=True, help="the shardlab binary")
     parser.add_argument("--no-relay-check", action="store_true")
+    parser.add_argument(
+        "--peer",
+        choices=sorted(PEER_NAMES),
+        default="kinesalite",
+        help="what the real CLI talks to (default kinesalite)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="scripts run at once (default 2)")
     parser.add_argument("scripts", nargs="+")
     options = parser.parse_args()
@@ -564,9 +596,13 @@ def main():
             for line, command, what in report["differing"]:
                 print(f"  {os.path.basename(report['script'])}:{line}  {command}\n      {what}")
     forgiven = ", ".join(f"{key} x{count}" for key, count in sorted(applied.items())) or "none"
+    if options.peer == "kinesalite":
+        forgiven = f"kinesalite errors forgiven: {forgiven}"
+    else:
+        forgiven = f"against {PEER_NAMES[options.peer]}, nothing forgiven"
     print(
         f"\ncli-compare: {total - differing} of {total} commands identical in "
-        f"{len(reports)} scripts; kinesalite errors forgiven: {forgiven}; relay check: "
+        f"{len(reports)} scripts; {forgiven}; relay check: "
         f"{'skipped' if not checked else ('ok' if relay_ok else 'FAILED')} "
         f"({checked} commands); {time.monotonic() - started:.0f}s"
     )
