@@ -1,6 +1,7 @@
 //! `shardlab endpoint` over real sockets: many clients at once, HTTP/2 as the JavaScript SDK
 //! speaks it, and bytes that are not HTTP at all. The SDK and AWS CLI tests are in
 //! scripts/endpoint-test; the request path's answers in src/endpoint/wire/tests.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

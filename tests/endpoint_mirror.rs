@@ -1,11 +1,12 @@
 //! The page as a live mirror of the endpoint: the journal the owner sends (server-sent
 //! events) replayed in a session of the page's own gives the endpoint's state exactly, whether
 //! the page watched from the start or opened late, and however its frames slice time.
+#![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::{json, Value};
 use shardlab::endpoint::owner::{Body, Head, Owner};
 use shardlab::endpoint::Options;
-use shardlab::session::{Link, Scenario, Session, TimedAction};
+use shardlab::session::{Link, Scenario, Session};
 use tokio::sync::mpsc;
 
 const SCENARIO: &str = "\
@@ -98,18 +99,7 @@ fn feed(page: &mut Session, events: &mut mpsc::UnboundedReceiver<String>) -> usi
             .strip_prefix("event: ")
             .and_then(|e| e.trim_end().split_once("\ndata: "))
             .expect("an event and its data");
-        let data: Value = serde_json::from_str(data).unwrap();
-        match name {
-            "start" => page.mirror_start(
-                data["endpoint"].as_str().unwrap(),
-                data["script"].as_str().unwrap(),
-                data["seed"].as_u64().unwrap(),
-                0,
-            ),
-            "action" => page.mirror_action(TimedAction::from_json(&data).unwrap()),
-            "clock" => page.mirror_clock(data.as_u64().unwrap()),
-            other => panic!("unknown event {other}"),
-        }
+        page.mirror_event(name, data).unwrap();
         page.frame(16.0);
         n += 1;
     }
@@ -170,4 +160,22 @@ fn while_mirroring_the_page_takes_no_commands_and_a_way_back_forks() {
     page.reset();
     assert!(page.mirroring().is_none());
     assert!(page.notice.as_deref().unwrap().starts_with("Forked"));
+}
+
+#[test]
+fn an_event_the_page_cannot_read_is_an_error_and_the_mirror_goes_on() {
+    let mut page = Session::new(Link::start(Scenario::Default, 1));
+    page.mirror_event("start", r#"{"endpoint": "e:1", "script": "", "seed": 4}"#)
+        .unwrap();
+    for (name, data) in [
+        ("clock", "soon"),
+        ("action", "[1, []]"),
+        ("start", "{}"),
+        ("nope", "1"),
+    ] {
+        assert!(page.mirror_event(name, data).is_err(), "{name} {data}");
+    }
+    page.mirror_event("clock", "500").unwrap();
+    page.frame(16.0);
+    assert_eq!((page.world.elapsed_ms(), page.seed()), (500, 4));
 }

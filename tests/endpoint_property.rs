@@ -9,6 +9,7 @@
 //! Moments are simulated and given explicitly ([`Owner::answer_at`]), so a failing case is
 //! reproduced exactly from proptest's seed. `SHARDLAB_ENDPOINT_CASES` sets how many cases run
 //! (default 8; scripts/test runs 200 in its optimised hardening stage).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
 

@@ -62,6 +62,26 @@ impl Session {
         }
     }
 
+    /// One event of the endpoint's journal as it arrives (`start`, `action` or `clock`, with
+    /// its data: see `endpoint/owner.rs`). An event that cannot be read is an error to show;
+    /// the mirror goes on.
+    pub fn mirror_event(&mut self, name: &str, data: &str) -> Result<(), String> {
+        let damaged = || format!("the endpoint sent a {name} event the page cannot read");
+        let value: serde_json::Value = serde_json::from_str(data).map_err(|_| damaged())?;
+        match name {
+            "start" => {
+                let endpoint = value["endpoint"].as_str().ok_or_else(damaged)?;
+                let script = value["script"].as_str().ok_or_else(damaged)?;
+                let seed = value["seed"].as_u64().ok_or_else(damaged)?;
+                self.mirror_start(endpoint, script, seed, 0);
+            }
+            "action" => self.mirror_action(TimedAction::from_json(&value).ok_or_else(damaged)?),
+            "clock" => self.mirror_clock(value.as_u64().ok_or_else(damaged)?),
+            _ => return Err(format!("the endpoint sent an unknown event, {name}")),
+        }
+        Ok(())
+    }
+
     /// The journal stopped (the endpoint stopped, or the connection dropped).
     pub fn mirror_lost(&mut self) {
         if let Some(mirror) = &mut self.mirror {

@@ -34,6 +34,7 @@ use super::history_panel::HistoryFeed;
 use super::kcl_panel::KclShown;
 use super::keyboard::{shortcut, Shortcut};
 use super::lesson_fetch;
+use super::mirror_feed::{self, MirrorFeed};
 use super::pointer;
 use super::shared::Shared;
 use super::stream_panel::{Effect, StreamFocus, StreamMsg};
@@ -103,6 +104,10 @@ pub enum Msg {
     ToLessons,
     /// A lesson's script was fetched (or not); then the message that needed it goes on.
     LessonFetched(&'static Lesson, Result<(), String>, Box<Msg>),
+    /// An event of a mirrored endpoint's journal (`start`, `action`, `clock`), or `lost`.
+    Mirror(&'static str, String),
+    /// Stop following the endpoint (see `session/mirror.rs`).
+    ForkMirror,
 }
 
 pub struct App {
@@ -158,6 +163,10 @@ pub struct App {
     live: bool,
     _keydown: Option<EventListener>,
     _hashchange: Option<EventListener>,
+    /// The journal of the endpoint this page mirrors (`#mirror`), while it does.
+    mirror_feed: Option<MirrorFeed>,
+    /// Whether the journal has started (before it, the page is still connecting).
+    mirror_started: bool,
 }
 
 impl Component for App {
@@ -174,7 +183,15 @@ impl Component for App {
         let waiting = Link::decode(&ctx.props().fragment)
             .ok()
             .and_then(|link| lesson_fetch::missing(&link.scenario));
+        let mirror = mirror_feed::wanted(&ctx.props().fragment);
         let mut session = match waiting {
+            _ if mirror => {
+                let mut session = Session::new(Link::start(Scenario::Script(String::new()), 1));
+                session.notice = Some(
+                    "Connecting to the endpoint that served this page, to mirror its run…".into(),
+                );
+                session
+            }
             Some(lesson) => {
                 let mut session = Session::from_fragment("");
                 session.notice = Some(lesson_fetch::loading(lesson));
@@ -241,7 +258,14 @@ impl Component for App {
             live: ctx.props().live,
             _keydown: keydown,
             _hashchange: hashchange,
+            mirror_feed: None,
+            mirror_started: false,
         };
+        if mirror {
+            app.fragment.clear();
+            app.mirror_feed =
+                MirrorFeed::open(ctx.link().callback(|(name, data)| Msg::Mirror(name, data)));
+        }
         if let Some(lesson) = waiting {
             // Opens the link's lesson once fetched, as if the address bar changed to it.
             app.fragment.clear();
@@ -472,6 +496,31 @@ impl Component for App {
                 self.help_open = !self.help_open;
                 true
             }
+            Msg::Mirror(name, data) => {
+                {
+                    let mut session = self.session.borrow_mut();
+                    match name {
+                        "lost" => session.mirror_lost(),
+                        _ => {
+                            if name == "start" {
+                                session.notice = None;
+                                self.mirror_started = true;
+                            }
+                            if let Err(problem) = session.mirror_event(name, &data) {
+                                session.notice = Some(problem);
+                            }
+                        }
+                    }
+                }
+                self.refresh(name != "clock");
+                true
+            }
+            Msg::ForkMirror => {
+                self.session.borrow_mut().fork_mirror();
+                self.mirror_feed = None;
+                self.refresh(true);
+                true
+            }
             Msg::DismissNotice => {
                 self.session.borrow_mut().notice = None;
                 self.refresh(false);
@@ -650,6 +699,11 @@ impl App {
     /// Rebuilds what the page shows from the session. `now` shows the event history's news and
     /// redraws the charts at once (after a click); otherwise they wait for their intervals.
     fn refresh(&mut self, now: bool) {
+        // A mirror that forked (Fork, a way back, another scenario) reads no more journal.
+        if self.mirror_started && self.session.borrow().mirroring().is_none() {
+            self.mirror_feed = None;
+            self.mirror_started = false;
+        }
         let events = {
             let mut session = self.session.borrow_mut();
             // A new pointer at an element of another stream puts that stream on screen.

@@ -37,6 +37,7 @@ mod lane;
 mod lesson_fetch;
 mod lesson_player;
 mod lineage;
+mod mirror_feed;
 pub mod palette;
 pub mod panic_banner;
 mod pointer;

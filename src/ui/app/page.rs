@@ -33,6 +33,32 @@ use crate::ui::toolbar::Toolbar;
 use crate::ui::workspace::{CONSOLE, GUIDE_TABS, LESSON, MORE_TABS};
 
 impl App {
+    /// While the page mirrors an endpoint: which one, whether the journal still flows, and
+    /// Fork (see `session/mirror.rs`).
+    fn mirror_banner(&self) -> Html {
+        let Some(mirror) = self.session.borrow().mirroring().cloned() else {
+            return Html::default();
+        };
+        let said = match mirror.connected {
+            true => format!(
+                "Mirroring {}: what your programs (boto3, the AWS CLI, an SDK) do there happens here, at the endpoint's simulated time.",
+                mirror.endpoint
+            ),
+            false => format!(
+                "Lost the endpoint at {}: the run stands where the journal stopped; the page reconnects if it comes back.",
+                mirror.endpoint
+            ),
+        };
+        html! {
+            <div id="mirror-banner" class={classes!("mirror-banner", (!mirror.connected).then_some("lost"))}
+                role="status" data-endpoint={mirror.endpoint.clone()} data-connected={mirror.connected.to_string()}>
+                <span>{ said }</span>
+                <button class="link" id="fork-mirror" onclick={self.callbacks.fork_mirror.clone()}
+                    title="Go on from here as a run of your own; the endpoint is not touched">{ "Fork" }</button>
+            </div>
+        }
+    }
+
     /// The page: the sticky bar (time controls and the timeline), the guide (the lesson and
     /// the console), the stream, and the other panels as tabs below it.
     pub(super) fn page(&self) -> Html {
@@ -77,6 +103,7 @@ impl App {
                         share_url={self.share_url.clone()} on_share_close={cb.close_share.clone()}
                         on_help={cb.help.clone()} bill={view.cost.clone()} />
                     <Timeline elapsed_ms={view.elapsed_ms} end_ms={view.timeline_end_ms} on_rewind={cb.rewind.clone()} />
+                    { self.mirror_banner() }
                 </header>
                 <div class="workspace">
                     <aside class="guide" ref={self.guide.clone()} aria-label="Guide: the lesson and the console">
