@@ -108,10 +108,12 @@ class Endpoint:
     is read on a thread of its own, so the pipe never fills; the last lines are kept in
     `lines` for a failure's report."""
 
-    def __init__(self, seed=1, speed=1.0, script=None, binary=None, log=None):
+    def __init__(self, seed=1, speed=1.0, script=None, binary=None, log=None, page=None):
         self.args = ["endpoint", "--port", "0", "--seed", str(seed), "--speed", str(speed)]
         if script:
             self.args += ["--script", script]
+        if page:
+            self.args += ["--page", page]
         self.binary = binary or shardlab_binary()
         self.log = log
         self.process = None
