@@ -10,6 +10,7 @@ only boto3 (.tools/boto3) is needed beyond the standard library.
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -96,10 +97,11 @@ def main():
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     browser = None
+    profile = None
     try:
         wait_for("chromedriver started", lambda: _up(f"http://127.0.0.1:{port}/status"), 30)
-        with peers.Endpoint(binary=args.shardlab, page=args.dist) as endpoint, \
-                tempfile.TemporaryDirectory() as profile:
+        profile = tempfile.mkdtemp(prefix="mirror-test-")
+        with peers.Endpoint(binary=args.shardlab, page=args.dist) as endpoint:
             browser = Browser(f"http://127.0.0.1:{port}", profile)
             browser.go(f"{endpoint.url}/#mirror")
             banner = wait_for("the page said it mirrors the endpoint",
@@ -140,6 +142,9 @@ def main():
         if browser:
             browser.close()
         driver.terminate()
+        driver.wait(timeout=10)
+        if profile:
+            shutil.rmtree(profile, ignore_errors=True)
 
 
 def _up(url):
