@@ -90,6 +90,8 @@ def main():
     parser.add_argument("--shardlab", required=True)
     parser.add_argument("--dist", required=True)
     parser.add_argument("--chromedriver", required=True)
+    parser.add_argument("--screenshot", help="after the check, let a boto3 producer with a hot "
+                        "key run for a few seconds and save the page as this PNG (the README's)")
     args = parser.parse_args()
 
     port = free_port()
@@ -138,6 +140,8 @@ def main():
                   f"showed in {shard}'s lane {took * 1000:.0f} ms after boto3 had its answer "
                   f"(bound {WITHIN_S * 1000:.0f} ms); the other lane holds none")
             print("mirror-test: OK")
+            if args.screenshot:
+                screenshot(browser, kinesis, args.screenshot)
     finally:
         if browser:
             browser.close()
@@ -145,6 +149,40 @@ def main():
         driver.wait(timeout=10)
         if profile:
             shutil.rmtree(profile, ignore_errors=True)
+
+
+def screenshot(browser, kinesis, path):
+    """Three threads put batches for 6 s, mostly with one key, so its shard throttles; then
+    the page is saved as a PNG."""
+    import base64
+    import threading
+
+    from botocore.exceptions import ClientError
+
+    stop = time.monotonic() + 6
+
+    def produce(n):
+        i = 0
+        while time.monotonic() < stop:
+            records = [{"PartitionKey": "user-42" if j % 10 else f"key-{n}-{i}-{j}",
+                        "Data": b"x" * 100} for j in range(50)]
+            try:
+                kinesis.put_records(StreamName="mirrored", Records=records)
+            except ClientError:
+                time.sleep(0.01)
+            i += 1
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=produce, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(5)
+    png = browser.call("GET", f"/session/{browser.id}/screenshot")
+    for thread in threads:
+        thread.join()
+    with open(path, "wb") as out:
+        out.write(base64.b64decode(png))
+    print(f"mirror-test: saved the page as {path}")
 
 
 def _up(url):

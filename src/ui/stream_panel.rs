@@ -162,6 +162,9 @@ pub struct StreamPanelProps {
     pub highlighted: Option<String>,
     /// The pointer entering (Some) or leaving (None) a lane.
     pub on_hover: Callback<Option<String>>,
+    /// The endpoint this page mirrors: its records come from programs calling it.
+    #[prop_or_default]
+    pub mirrored: Option<String>,
 }
 
 /// The open shards' ranges, for the key popover.
@@ -253,7 +256,9 @@ pub fn StreamPanel(props: &StreamPanelProps) -> Html {
             <div class="stream-area">
                 <ul class="producer-column" aria-label="Producers">
                     { for producers.iter().map(|p| producer_card(p)) }
-                    if producers.is_empty() {
+                    if let (true, Some(endpoint)) = (producers.is_empty(), &props.mirrored) {
+                        <li class="producer-card empty">{ format!("Your programs, calling the endpoint at {endpoint}") }</li>
+                    } else if producers.is_empty() {
                         <li class="producer-card empty">{ "No producer: add one with `producer add`" }</li>
                     }
                 </ul>

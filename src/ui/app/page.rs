@@ -144,7 +144,8 @@ impl App {
                             aggregate_in_air={self.flights.aggregate_in_air()}
                             on_run={cb.run.clone()} on_select={cb.select.clone()}
                             popover={self.focus.popover.clone()}
-                            highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()} />
+                            highlighted={self.highlighted_shard.clone()} on_hover={cb.hover_shard.clone()}
+                            mirrored={self.session.borrow().mirroring().map(|m| m.endpoint.clone())} />
                         </div>
                         <section class="more" aria-label="More about this run" hidden={every_more_hidden}>
                             <TabList id="more" label="More about this run" tabs={MORE_TABS} selected={more}
