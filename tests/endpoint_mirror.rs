@@ -1,6 +1,7 @@
 //! The page as a live mirror of the endpoint: the journal the owner sends (server-sent
-//! events) replayed in a session of the page's own gives the endpoint's state exactly, whether
-//! the page watched from the start or opened late, and however its frames slice time.
+//! events) replayed in a session of the page's own gives the endpoint's state and event
+//! history exactly, whether the page watched from the start or opened late, and however its
+//! frames slice time.
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::{json, Value};
@@ -106,8 +107,12 @@ fn feed(page: &mut Session, events: &mut mpsc::UnboundedReceiver<String>) -> usi
     n
 }
 
+/// The world's state and its whole event log (what the page draws, and its history), as the
+/// determinism digests take them.
 fn state(session: &Session) -> String {
-    serde_json::to_string(&session.world.snapshot()).unwrap()
+    let snapshot = serde_json::to_string(&session.world.snapshot()).unwrap();
+    let events = serde_json::to_string(&session.world.events_since(0)).unwrap();
+    format!("{snapshot}\n{events}")
 }
 
 #[test]

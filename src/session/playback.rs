@@ -104,8 +104,9 @@ impl Session {
             let now = self.world.now_ms();
             // A snapshot is taken wherever time stops past a moment one is due at (see
             // `snapshots.rs`): the end of a slice, a script's wait or a replayed action. Time
-            // never stops for one: where it stops decides when the engine logs its timed
-            // changes, so an extra stop would change the run.
+            // never stops for one, so taking one leaves the run exactly as it was. (Where time
+            // stops changes nothing the run shows: the engine's timed changes are logged at
+            // their own moments, which a mirroring page relies on, see `mirror.rs`.)
             self.snapshot_if_due();
             let action_at = self.replay.front().map(|a| START_MS + a.at_ms);
             let at_step = self.script.is_holding();

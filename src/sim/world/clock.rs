@@ -135,9 +135,14 @@ impl World {
         self.now_ms = at_ms;
         // The meter reaches each of the engine's changes before it applies, so every stretch
         // of time is billed under the state it really had.
+        // Each change is logged at its own moment, not where the clock stops: the log is the
+        // same however time is sliced (a page's frames, an endpoint's requests, a rewind).
         while let Some(due) = self.kinesis.next_change_ms().filter(|due| *due <= at_ms) {
             self.meter.accrue(&self.kinesis, due);
             self.kinesis.advance_to(due);
+            for event in self.kinesis.drain_events() {
+                self.log.push(due, EventKind::Service { event });
+            }
         }
         self.meter.accrue(&self.kinesis, at_ms);
         self.kinesis.advance_to(at_ms);
