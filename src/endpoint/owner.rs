@@ -338,3 +338,61 @@ pub fn run(
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::session::Action;
+
+    /// What the owner prints, kept for the test to read.
+    #[derive(Clone, Default)]
+    struct Printed(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Printed {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Nobody is at the endpoint's page to press Next or answer: a scenario's steps and
+    /// questions go by at once (journaled, so a mirroring page passes them too), and what the
+    /// scenario says is printed.
+    #[test]
+    fn a_scenarios_steps_and_questions_go_by_and_its_narration_is_printed() {
+        let script = "\
+step \"One\"
+aws kinesis create-stream --stream-name s --shard-count 1
+say \"Created.\"
+ask \"Which?\" \"a\" \"b\" answer 2 because \"b it is.\"
+wait 5s
+step \"Two\"
+say \"Done.\"
+";
+        let printed = Printed::default();
+        let options = Options {
+            script: Some(("lesson.sh".into(), script.into())),
+            ..Options::default()
+        };
+        let mut owner = Owner::new(&options, Box::new(printed.clone()));
+        owner.catch_up_to(10_000);
+        assert_eq!(owner.session().script, ScriptState::Done);
+        assert_eq!(owner.session().world.elapsed_ms(), 10_000);
+        let text = String::from_utf8(printed.0.lock().unwrap().clone()).unwrap();
+        for said in ["$ aws kinesis create-stream", "Created.", "Done."] {
+            assert!(text.contains(said), "{said} not in: {text}");
+        }
+        let journal: Vec<_> = owner
+            .session()
+            .journal()
+            .iter()
+            .map(|a| a.action.clone())
+            .collect();
+        assert_eq!(journal, [Action::Next, Action::Answer(2), Action::Next]);
+    }
+}
