@@ -259,4 +259,7 @@ fn the_endpoint_corpus_gets_aws_shaped_answers() {
     // Of the malformed ones only the deprecated `application/json` gets a 200, as from AWS:
     // Coral's wrapper around an UnknownOperationException.
     assert_eq!(ok("malformed"), 1);
+    // The same in CBOR 1.1 (Jackson's indefinite-length map for CreateStream, byte strings for
+    // Data, a tag-1 timestamp for AT_TIMESTAMP): 29 calls answered 200, a cut map refused.
+    assert_eq!(ok("cbor-put-and-iterate"), 29);
 }

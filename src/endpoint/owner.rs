@@ -229,9 +229,13 @@ impl Owner {
             Body::TooLarge(len) => wire::too_large(len, &mut self.ids),
             Body::Read(bytes) => match wire::handle(&head.borrowed(), &bytes, &mut self.ids) {
                 Dispatch::Respond(response) => response,
-                Dispatch::Call { action, body } => {
+                Dispatch::Call {
+                    action,
+                    body,
+                    protocol,
+                } => {
                     let result = self.session.api_call(&action, &body);
-                    wire::respond(&action, result, &mut self.ids)
+                    wire::respond(&action, result, protocol, &mut self.ids)
                 }
             },
         };

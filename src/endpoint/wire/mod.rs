@@ -6,8 +6,9 @@
 //! `Authorization` header and `X-Amz-Date`, and the request as a JSON object (the botocore
 //! model: `protocol: json`, `jsonVersion: 1.1`, `targetPrefix: Kinesis_20131202`). The Java
 //! SDKs (v1 since 1.11.0, v2, so the KCL and the KPL) send `application/x-amz-cbor-1.1` by
-//! default instead; [`request::handle`] recognises it and answers, in CBOR, that Shardlab does
-//! not speak it yet and how to switch those SDKs to JSON (a later step decodes it).
+//! default instead: the same calls, checks and shapes in CBOR, with blobs as byte strings and
+//! timestamps as epoch milliseconds under tag 1 ([`cbor`] has the Java SDKs' sources for it).
+//! A request's [`Protocol`] rides along with its call, and the answer is in the same one.
 //!
 //! What AWS answers, and where the texts come from: the checks before an action runs, their
 //! order and their exact bodies are kinesalite's (mhart/kinesalite `index.js` httpHandler and
@@ -20,11 +21,15 @@
 //! `parseJsonError`, Java v2 `JsonErrorCodeParser` fall back to it).
 //!
 //! * [`request`]: a request's head and body → an immediate answer or the call to make;
-//! * [`response`]: the engine's result → status, headers and body; request ids.
+//! * [`response`]: the engine's result → status, headers and body; request ids;
+//! * [`cbor`]: CBOR 1.1 bodies ↔ the engine's JSON shapes.
 
+pub mod cbor;
 pub mod request;
 pub mod response;
 
+#[cfg(test)]
+mod cbor_tests;
 #[cfg(test)]
 mod tests;
 
@@ -40,12 +45,31 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// The JSON 1.1 protocol's content type, requests' and responses'.
 pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
-/// The CBOR protocol's content type (the Java SDKs' default for Kinesis).
+/// The CBOR 1.1 protocol's content type, requests' and responses' (the Java SDKs' default for
+/// Kinesis).
 pub const AMZ_CBOR: &str = "application/x-amz-cbor-1.1";
 /// The deprecated Coral content type AWS still answers (with a 200 and an `Output` wrapper).
 pub const CORAL_JSON: &str = "application/json";
 /// The `X-Amz-Target` prefix of every Kinesis Data Streams operation.
 pub const TARGET_PREFIX: &str = "Kinesis_20131202";
+
+/// The protocol a request came in, and so its answer goes out in: JSON 1.1 (also what the
+/// engine speaks) or CBOR 1.1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Json,
+    Cbor,
+}
+
+impl Protocol {
+    /// The content type of the protocol's requests and responses.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Protocol::Json => AMZ_JSON,
+            Protocol::Cbor => AMZ_CBOR,
+        }
+    }
+}
 
 /// An HTTP response, ready for a server to send: it adds `Content-Length` (and, for HTTP/1.1,
 /// whatever framing) itself.

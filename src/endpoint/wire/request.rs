@@ -6,18 +6,21 @@
 //! | check, in this order | answer |
 //! |---|---|
 //! | body over [`MAX_BODY_BYTES`] | 413, JSON (Shardlab's: AWS's answer is not recorded) |
-//! | a CBOR 1.1 POST | 400, CBOR `SerializationException`: not read yet, how to switch the Java SDKs to JSON |
-//! | a JSON 1.1 or `application/json` POST whose body is there but not a JSON object | 400 `{"__type": "SerializationException"}`; Coral's 200 wrapper for `application/json` |
+//! | a JSON 1.1, CBOR 1.1 or `application/json` POST whose body is there but not a JSON object (a CBOR map) | 400 `{"__type": "SerializationException"}` (CBOR: a CBOR map, with a message saying what was wrong); Coral's 200 wrapper for `application/json` |
 //! | `application/json` (Coral, deprecated) | 200 `{"Output": {"__type": "com.amazon.coral.service#UnknownOperationException", "message": null}, "Version": "1.0"}` |
 //! | target missing, not `Kinesis_20131202.`, or not an operation | 400 `{"__type": "UnknownOperationException"}`; for an operation of the model Shardlab does not simulate, a message naming it |
 //! | empty body | 400 `{"__type": "SerializationException"}` |
-//! | SigV4 in both header and query, in neither, or incomplete | 400 JSON `InvalidSignatureException`, `MissingAuthenticationTokenException` ("Missing Authentication Token"), `IncompleteSignatureException` (kinesalite's texts); 403 XML `<Name>\n  <Message>...</Message>\n</Name>\n` when not a JSON POST |
-//! | not a JSON POST (another method or content type) | 403 XML `AccessDeniedException` without a target, `UnrecognizedClientException` for another service, `<InternalFailure/>` 500 for no such operation, `<UnknownOperationException/>` 404 |
+//! | SigV4 in both header and query, in neither, or incomplete | 400 `InvalidSignatureException`, `MissingAuthenticationTokenException` ("Missing Authentication Token"), `IncompleteSignatureException` (kinesalite's texts); 403 XML `<Name>\n  <Message>...</Message>\n</Name>\n` when not a JSON or CBOR POST |
+//! | not a JSON or CBOR POST (another method or content type) | 403 XML `AccessDeniedException` without a target, `UnrecognizedClientException` for another service, `<InternalFailure/>` 500 for no such operation, `<UnknownOperationException/>` 404 |
+//!
+//! Every 400 and every engine answer is in the request's protocol: a JSON object for JSON
+//! 1.1 (and Coral), a CBOR map with the same members for CBOR 1.1 (see [`cbor`]), with that
+//! protocol's content type.
 //!
 //! The order is that of the kinesalite version whose connection tests assert AWS's
 //! 200 Coral wrapper and the XML `MissingAuthenticationTokenException` for an unsigned GET
-//! (the later 3.3.3 moved the empty-body check first and gave Coral 400/404); the CBOR row
-//! is Shardlab's until it reads CBOR.
+//! (the later 3.3.3 moved the empty-body check first and gave Coral 400/404). kinesalite
+//! 3.3.3 reads CBOR at the same place as JSON, and answers its checks in CBOR.
 //!
 //! Signatures are never verified (as in every local emulator): a client only needs some
 //! credentials, as the SDKs always have.
@@ -25,10 +28,12 @@
 use serde_json::Value;
 
 use super::response::{
-    cbor_error, coral_error, error_body, json_error, json_response, too_large, xml_bare, xml_error,
+    body_response, coral_error, error_body, protocol_error, too_large, xml_bare, xml_error,
     RequestIds,
 };
-use super::{WireResponse, AMZ_CBOR, AMZ_JSON, CORAL_JSON, MAX_BODY_BYTES, TARGET_PREFIX};
+use super::{
+    cbor, Protocol, WireResponse, AMZ_CBOR, AMZ_JSON, CORAL_JSON, MAX_BODY_BYTES, TARGET_PREFIX,
+};
 use crate::engine::{ApiError, ErrorKind, ACTIONS};
 
 /// The operations of Kinesis's API model (botocore's `kinesis/2013-12-02/service-2.json`, 39
@@ -78,9 +83,13 @@ pub struct RequestHead<'a> {
 pub enum Dispatch {
     /// Answer at once: the request never reaches the engine.
     Respond(WireResponse),
-    /// Call the engine's `action` with `body` (a JSON object), then
-    /// [`respond`](super::respond) with its result.
-    Call { action: String, body: Value },
+    /// Call the engine's `action` with `body` (a JSON object, whatever the protocol), then
+    /// [`respond`](super::respond) with its result in `protocol`, the request's.
+    Call {
+        action: String,
+        body: Value,
+        protocol: Protocol,
+    },
 }
 
 /// What `X-Amz-Target` names.
@@ -110,7 +119,11 @@ fn target_of(header: Option<&str>) -> (&str, &str, Target<'_>) {
     (service, operation, Target::Unknown)
 }
 
-fn unknown_operation(target: &Target<'_>, ids: &mut RequestIds) -> WireResponse {
+fn unknown_operation(
+    target: &Target<'_>,
+    protocol: Protocol,
+    ids: &mut RequestIds,
+) -> WireResponse {
     let message = match target {
         Target::Unsimulated(operation) => format!(
             "Shardlab does not simulate {operation}: it has the {} actions of its engine (see the README).",
@@ -119,16 +132,17 @@ fn unknown_operation(target: &Target<'_>, ids: &mut RequestIds) -> WireResponse 
         _ => String::new(),
     };
     let (status, body) = error_body(&ApiError::new(ErrorKind::UnknownOperation, message));
-    json_response(status, &body, ids)
+    body_response(protocol, status, &body, ids)
 }
 
 /// Reads a request: the answer AWS gives before any action runs, or the call to make.
 pub fn handle(head: &RequestHead<'_>, body: &[u8], ids: &mut RequestIds) -> Dispatch {
     Dispatch::Respond(match check(head, body, ids) {
-        Ok((action, body)) => {
+        Ok((action, body, protocol)) => {
             return Dispatch::Call {
                 action: action.to_string(),
                 body,
+                protocol,
             }
         }
         Err(response) => response,
@@ -139,7 +153,7 @@ fn check(
     head: &RequestHead<'_>,
     body: &[u8],
     ids: &mut RequestIds,
-) -> Result<(&'static str, Value), WireResponse> {
+) -> Result<(&'static str, Value, Protocol), WireResponse> {
     if body.len() > MAX_BODY_BYTES {
         return Err(too_large(body.len(), ids));
     }
@@ -150,50 +164,60 @@ fn check(
         .next()
         .unwrap_or("")
         .trim();
-    let is = |expected: &str| content_type.eq_ignore_ascii_case(expected);
-    let json_content = head.method == "POST" && (is(AMZ_JSON) || is(CORAL_JSON));
-    if head.method == "POST" && is(AMZ_CBOR) {
-        return Err(cbor_error(
-            "SerializationException",
-            "Shardlab does not read CBOR (application/x-amz-cbor-1.1) yet, only JSON 1.1. \
-             Switch the Java SDK to JSON: v2 (and the KCL, the KPL) with -Daws.cborEnabled=false \
-             or AWS_CBOR_ENABLED=false, v1 with AWS_CBOR_DISABLE=true.",
-            ids,
-        ));
-    }
+    let is = |expected: &str| head.method == "POST" && content_type.eq_ignore_ascii_case(expected);
+    let coral = is(CORAL_JSON);
+    // The protocol of a POST whose body the front door reads; Coral's answers are JSON.
+    let protocol = match () {
+        _ if is(AMZ_CBOR) => Some(Protocol::Cbor),
+        _ if is(AMZ_JSON) || coral => Some(Protocol::Json),
+        _ => None,
+    };
     let (service, operation, target) = target_of(head.target);
     let mut call = None;
-    if json_content {
+    if let Some(protocol) = protocol {
         let parsed = match body.is_empty() {
             true => None,
-            false => match serde_json::from_slice::<Value>(body) {
-                Ok(value @ Value::Object(_)) => Some(value),
-                _ if is(CORAL_JSON) => {
+            false => match read_body(protocol, body) {
+                Ok(value) => Some(value),
+                Err(_) if coral => {
                     return Err(coral_error("SerializationException", "Message", ids))
                 }
-                _ => return Err(json_error("SerializationException", None, ids)),
+                Err(reason) => {
+                    return Err(protocol_error(
+                        protocol,
+                        "SerializationException",
+                        reason.as_deref(),
+                        ids,
+                    ))
+                }
             },
         };
-        if is(CORAL_JSON) {
+        if coral {
             // Coral goes no further: any target is unknown to it.
             return Err(coral_error("UnknownOperationException", "message", ids));
         }
         let Target::Simulated(action) = target else {
-            return Err(unknown_operation(&target, ids));
+            return Err(unknown_operation(&target, protocol, ids));
         };
         let Some(parsed) = parsed else {
-            return Err(json_error("SerializationException", None, ids));
+            return Err(protocol_error(
+                protocol,
+                "SerializationException",
+                None,
+                ids,
+            ));
         };
-        call = Some((action, parsed));
+        call = Some((action, parsed, protocol));
     }
     let query_auth = query_param(head.uri, "X-Amz-Algorithm").is_some();
     if let Some((name, message)) = auth_error(head, query_auth) {
-        return Err(match json_content {
-            true => json_error(name, Some(&message), ids),
-            false => xml_error(name, &message, ids),
+        return Err(match protocol {
+            Some(protocol) => protocol_error(protocol, name, Some(&message), ids),
+            None => xml_error(name, &message, ids),
         });
     }
-    // Signed, but not a JSON POST: what AWS's front door says before knowing the protocol.
+    // Signed, but not a JSON or CBOR POST: what AWS's front door says before knowing the
+    // protocol.
     call.ok_or_else(|| match target {
         _ if service.is_empty() || operation.is_empty() => xml_error(
             "AccessDeniedException",
@@ -210,6 +234,23 @@ fn check(
         Target::Unknown => xml_bare("InternalFailure", 500, ids),
         _ => xml_bare("UnknownOperationException", 404, ids),
     })
+}
+
+/// A non-empty body as the engine's JSON object, or why not: JSON 1.1 says nothing (AWS's
+/// `{"__type": "SerializationException"}` has no message), CBOR says what it found (the
+/// message is Shardlab's: AWS's CBOR answer to a malformed body is not recorded).
+fn read_body(protocol: Protocol, body: &[u8]) -> Result<Value, Option<String>> {
+    match protocol {
+        Protocol::Json => match serde_json::from_slice::<Value>(body) {
+            Ok(value @ Value::Object(_)) => Ok(value),
+            _ => Err(None),
+        },
+        Protocol::Cbor => cbor::decode_request(body).map_err(|reason| {
+            Some(format!(
+                "The request body is not a CBOR map of the call's members: {reason}."
+            ))
+        }),
+    }
 }
 
 /// The SigV4 presence checks, kinesalite's (never the signature itself): the exception and

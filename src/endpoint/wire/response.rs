@@ -1,10 +1,11 @@
-//! Responses as AWS sends them: the engine's result as JSON 1.1, and the shapes of the
-//! answers given before any action runs (JSON, XML, the Coral wrapper, CBOR).
+//! Responses as AWS sends them: the engine's result in the request's protocol (JSON 1.1 or
+//! CBOR 1.1), and the shapes of the answers given before any action runs (JSON or CBOR, XML,
+//! the Coral wrapper).
 
 use base64::Engine as _;
 use serde_json::{json, Value};
 
-use super::{WireResponse, AMZ_JSON};
+use super::{cbor, Protocol, WireResponse, AMZ_JSON};
 use crate::engine::ApiError;
 
 /// The actions whose model has no output: AWS answers them with an empty body (kinesalite's
@@ -21,26 +22,27 @@ const NO_OUTPUT: [&str; 8] = [
     "UpdateStreamMode",
 ];
 
-/// The response to an engine call: 200 with the output, or the error's status with AWS's
-/// error body (`{"__type": ..., "message": ...}`).
+/// The response to an engine call, in the request's `protocol`: 200 with the output, or the
+/// error's status with AWS's error body (`{"__type": ..., "message": ...}`, a JSON object or a
+/// CBOR map).
 pub fn respond(
     action: &str,
     result: Result<Value, ApiError>,
+    protocol: Protocol,
     ids: &mut RequestIds,
 ) -> WireResponse {
     match result {
         Ok(output) => {
             let empty = output.as_object().is_some_and(|o| o.is_empty()) || output.is_null();
-            let body = if empty && NO_OUTPUT.contains(&action) {
-                Vec::new()
+            if empty && NO_OUTPUT.contains(&action) {
+                stamp(200, Some(protocol.content_type()), Vec::new(), ids)
             } else {
-                to_bytes(&output)
-            };
-            stamp(200, Some(AMZ_JSON), body, ids)
+                body_response(protocol, 200, &output, ids)
+            }
         }
         Err(error) => {
             let (status, body) = error_body(&error);
-            json_response(status, &body, ids)
+            body_response(protocol, status, &body, ids)
         }
     }
 }
@@ -52,19 +54,33 @@ pub fn error_body(error: &ApiError) -> (u16, Value) {
     (error.error_kind().http_status(), body)
 }
 
-/// A JSON 1.1 response with `body`.
-pub(super) fn json_response(status: u16, body: &Value, ids: &mut RequestIds) -> WireResponse {
-    stamp(status, Some(AMZ_JSON), to_bytes(body), ids)
+/// A response with `body` in `protocol`: JSON 1.1 text, or CBOR 1.1 ([`cbor::encode`]).
+pub(super) fn body_response(
+    protocol: Protocol,
+    status: u16,
+    body: &Value,
+    ids: &mut RequestIds,
+) -> WireResponse {
+    let bytes = match protocol {
+        Protocol::Json => to_bytes(body),
+        Protocol::Cbor => cbor::encode(body),
+    };
+    stamp(status, Some(protocol.content_type()), bytes, ids)
 }
 
-/// A JSON 1.1 error the engine has no kind for (the authentication checks' exceptions):
-/// `{"__type": name}`, with `message` when there is one.
-pub(super) fn json_error(name: &str, message: Option<&str>, ids: &mut RequestIds) -> WireResponse {
+/// A 400 the engine has no kind for (the checks' exceptions), in `protocol`: `{"__type":
+/// name}`, with `message` when there is one.
+pub(super) fn protocol_error(
+    protocol: Protocol,
+    name: &str,
+    message: Option<&str>,
+    ids: &mut RequestIds,
+) -> WireResponse {
     let body = match message {
         Some(message) => json!({"__type": name, "message": message}),
         None => json!({"__type": name}),
     };
-    json_response(400, &body, ids)
+    body_response(protocol, 400, &body, ids)
 }
 
 /// AWS's answer to what it cannot take for a call of any JSON service (wrong method, wrong
@@ -91,33 +107,6 @@ pub(super) fn coral_error(name: &str, member: &str, ids: &mut RequestIds) -> Wir
     output.insert(member.into(), Value::Null);
     let body = json!({"Output": output, "Version": "1.0"});
     stamp(200, Some(super::CORAL_JSON), to_bytes(&body), ids)
-}
-
-/// An error for a CBOR client, as a CBOR map `{"__type": name, "message": message}` (the
-/// shape the Java SDKs parse), 400.
-pub(super) fn cbor_error(name: &str, message: &str, ids: &mut RequestIds) -> WireResponse {
-    let mut body = vec![0xa2]; // a map of two pairs
-    for text in ["__type", name, "message", message] {
-        cbor_text(&mut body, text);
-    }
-    stamp(400, Some(super::AMZ_CBOR), body, ids)
-}
-
-/// A CBOR text string (major type 3): its length in the shortest head, then its UTF-8 bytes.
-fn cbor_text(out: &mut Vec<u8>, text: &str) {
-    let len = text.len();
-    if len < 24 {
-        out.push(0x60 | len as u8);
-    } else if let Ok(len) = u8::try_from(len) {
-        out.extend([0x78, len]);
-    } else if let Ok(len) = u16::try_from(len) {
-        out.push(0x79);
-        out.extend(len.to_be_bytes());
-    } else {
-        out.push(0x7a);
-        out.extend(u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes());
-    }
-    out.extend(text.as_bytes());
 }
 
 /// A Shardlab answer with no AWS counterpart found: 413 for a body over

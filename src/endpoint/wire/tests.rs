@@ -45,9 +45,13 @@ fn exchange(kinesis: &mut Kinesis, now_ms: u64, target: &str, body: &str) -> Wir
     let mut ids = ids();
     match handle(&signed(target), body.as_bytes(), &mut ids) {
         Dispatch::Respond(response) => response,
-        Dispatch::Call { action, body } => {
+        Dispatch::Call {
+            action,
+            body,
+            protocol,
+        } => {
             let result = kinesis.call(now_ms, &action, &body);
-            respond(&action, result, &mut ids)
+            respond(&action, result, protocol, &mut ids)
         }
     }
 }
@@ -63,7 +67,8 @@ fn a_signed_json_request_becomes_a_call_of_its_action_with_its_body() {
         dispatch,
         Dispatch::Call {
             action: "ListStreams".into(),
-            body: json!({"Limit": 5})
+            body: json!({"Limit": 5}),
+            protocol: Protocol::Json,
         }
     );
     // Parameters after the media type, any path and a presigned query are all accepted.
@@ -173,38 +178,6 @@ fn a_missing_or_unknown_content_type_gets_xml() {
         text_of(&response),
         "<UnrecognizedClientException>\n  <Message>No authorization strategy was found for service: DynamoDB_20120810, operation: ListTables</Message>\n</UnrecognizedClientException>\n"
     );
-}
-
-#[test]
-fn cbor_is_recognised_and_refused_in_cbor_saying_how_to_switch_to_json() {
-    let head = RequestHead {
-        content_type: Some(AMZ_CBOR),
-        ..signed("Kinesis_20131202.PutRecord")
-    };
-    let response = answer(&head, &[0xa1, 0x61, 0x61, 0x01]);
-    assert_eq!(response.status, 400);
-    assert_eq!(response.header("content-type"), Some(AMZ_CBOR));
-    // A CBOR map of two text pairs: {"__type": "SerializationException", "message": ...}.
-    let body = &response.body;
-    assert_eq!(
-        &body[..8],
-        &[0xa2, 0x66, b'_', b'_', b't', b'y', b'p', b'e']
-    );
-    assert_eq!(body[8], 0x60 | 22);
-    assert_eq!(&body[9..31], b"SerializationException");
-    assert_eq!(
-        &body[31..39],
-        &[0x67, b'm', b'e', b's', b's', b'a', b'g', b'e']
-    );
-    let (len, start) = match body[39] {
-        0x78 => (usize::from(body[40]), 41),
-        0x79 => (usize::from(u16::from_be_bytes([body[40], body[41]])), 42),
-        head => panic!("a text string's head: {head:#x}"),
-    };
-    let message = std::str::from_utf8(&body[start..]).expect("UTF-8");
-    assert_eq!(message.len(), len);
-    assert!(message.contains("does not read CBOR"), "{message}");
-    assert!(message.contains("-Daws.cborEnabled=false"), "{message}");
 }
 
 #[test]
@@ -499,7 +472,7 @@ fn a_throttled_put_record_is_a_400_with_aws_message() {
 #[test]
 fn an_internal_failure_is_a_500() {
     let error = crate::engine::ApiError::new(crate::engine::ErrorKind::InternalFailure, "");
-    let response = respond("ListStreams", Err(error), &mut ids());
+    let response = respond("ListStreams", Err(error), Protocol::Json, &mut ids());
     assert_eq!(response.status, 500);
     assert_eq!(json_of(&response), json!({"__type": "InternalFailure"}));
 }
