@@ -21,7 +21,9 @@
 //!
 //! * [`request`]: a request's head and body → an immediate answer or the call to make;
 //! * [`response`]: the engine's result → status, headers and body; request ids.
+//! * [`event_stream`]: SubscribeToShard's answer, binary event-stream messages.
 
+pub mod event_stream;
 pub mod request;
 pub mod response;
 
@@ -29,7 +31,7 @@ pub mod response;
 mod tests;
 
 pub use request::{handle, Dispatch, RequestHead};
-pub use response::{error_body, respond, too_large, RequestIds};
+pub use response::{error_body, event_stream_head, respond, too_large, RequestIds};
 
 /// The largest request body read, in bytes: 16 MiB. A PutRecords call may carry 10 MiB of
 /// data (`src/engine/actions/put_records.rs`), which base64 makes ~13.4 MiB of JSON, plus
