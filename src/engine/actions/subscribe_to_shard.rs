@@ -10,7 +10,10 @@
 //! empty when there is nothing to read, with the ContinuationSequenceNumber to resume from.
 //! The simulation uses the typed face instead (`subscribe_to_shard`, `poll_subscription`,
 //! `next_event_ms` in `crate::engine::fan_out::subscription`), which follows the subscription
-//! for its whole life. Records are shaped as GetRecords shapes them.
+//! for its whole life, and so does `shardlab endpoint`: [`Kinesis::subscribe_to_shard_call`]
+//! checks a request and makes its subscription exactly as the JSON face does, and the world
+//! delivers its events at their moments to the program's event stream. Records are shaped as
+//! GetRecords shapes them.
 
 use serde::Serialize;
 use serde_json::Value;
