@@ -61,6 +61,8 @@ impl Client {
 
     /// The status and JSON body of a call (`{}` for an empty body).
     async fn call(&mut self, action: &str, body: Value) -> (u16, Value) {
+        // The connection takes the next request once it has finished with the last one.
+        self.sender.ready().await.unwrap();
         let response = self
             .sender
             .send_request(request(self.addr, action, &body))
@@ -276,5 +278,94 @@ async fn garbage_on_the_socket_ends_the_connection_and_the_endpoint_stays_up() {
         (status, body["HasMoreStreams"].clone()),
         (200, json!(false))
     );
+    running.stop().await;
+}
+
+/// SubscribeToShard over a socket: the event stream's messages arrive as they happen (the
+/// initial response before any record is put), and records put on another connection come
+/// down the open response, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribe_to_shard_streams_events_down_the_open_response() {
+    use shardlab::endpoint::wire::event_stream;
+    let running = endpoint(10.0).await;
+    let mut client = Client::connect(running.addr).await;
+    create_active_stream(&mut client, "fanned", 1).await;
+    let summary = client
+        .ok("DescribeStreamSummary", json!({"StreamName": "fanned"}))
+        .await;
+    let registered = client
+        .ok(
+            "RegisterStreamConsumer",
+            json!({"StreamARN": summary["StreamDescriptionSummary"]["StreamARN"],
+                   "ConsumerName": "reader"}),
+        )
+        .await;
+    let arn = registered["Consumer"]["ConsumerARN"].clone();
+    let subscribe = json!({"ConsumerARN": arn, "ShardId": "shardId-000000000000",
+                           "StartingPosition": {"Type": "LATEST"}});
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut reader = Client::connect(running.addr).await;
+    let response = loop {
+        reader.sender.ready().await.unwrap();
+        let response = reader
+            .sender
+            .send_request(request(running.addr, "SubscribeToShard", &subscribe))
+            .await
+            .unwrap();
+        if response.status() == 200 {
+            break response;
+        }
+        // CREATING for 5 simulated seconds: refused with a JSON error until it is ACTIVE.
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let error: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(error["__type"], "ResourceInUseException", "{error}");
+        assert!(
+            Instant::now() < deadline,
+            "the consumer never became ACTIVE"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.amazon.eventstream"
+    );
+    let mut body = response.into_body();
+    let mut bytes = Vec::new();
+    let mut messages = Vec::new();
+    let mut records: Vec<String> = Vec::new();
+    let mut put = 0;
+    while records.len() < 5 {
+        let frame = tokio::time::timeout(Duration::from_secs(10), body.frame())
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream goes on")
+            .unwrap();
+        bytes.extend_from_slice(&frame.into_data().unwrap());
+        while let Ok((message, used)) = event_stream::decode(&bytes) {
+            bytes.drain(..used);
+            if let Ok(event) = serde_json::from_slice::<Value>(&message.payload) {
+                for record in event["Records"].as_array().into_iter().flatten() {
+                    records.push(record["PartitionKey"].as_str().unwrap().to_string());
+                }
+            }
+            messages.push(message);
+        }
+        // The initial response came before anything was put; then put one by one.
+        if put < 5 {
+            client
+                .ok(
+                    "PutRecord",
+                    json!({"StreamName": "fanned", "PartitionKey": format!("k{put}"), "Data": "aGk="}),
+                )
+                .await;
+            put += 1;
+        }
+    }
+    assert_eq!(messages[0].header(":event-type"), Some("initial-response"));
+    assert_eq!(records, ["k0", "k1", "k2", "k3", "k4"]);
+    assert!(messages[1..]
+        .iter()
+        .all(|m| m.header(":event-type") == Some("SubscribeToShardEvent")));
+    drop(body);
     running.stop().await;
 }

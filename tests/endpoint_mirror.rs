@@ -184,3 +184,81 @@ fn an_event_the_page_cannot_read_is_an_error_and_the_mirror_goes_on() {
     page.frame(16.0);
     assert_eq!((page.world.elapsed_ms(), page.seed()), (500, 4));
 }
+
+/// A program reading the endpoint with SubscribeToShard: the subscription is the world's on
+/// both sides (the call journaled as any other), so the page, which streams nothing to
+/// anyone, delivers the same events at the same moments and draws the same fan-out metrics.
+#[test]
+fn a_program_subscribed_to_a_shard_leaves_the_page_in_the_endpoints_state() {
+    let mut owner = owner();
+    let (sink, mut events) = mpsc::unbounded_channel();
+    owner.add_mirror(sink);
+    call(
+        &mut owner,
+        100,
+        "CreateStream",
+        json!({"StreamName": "mine", "ShardCount": 1}),
+    );
+    let summary = call(
+        &mut owner,
+        3_000,
+        "DescribeStreamSummary",
+        json!({"StreamName": "mine"}),
+    );
+    let registered = call(
+        &mut owner,
+        3_000,
+        "RegisterStreamConsumer",
+        json!({"StreamARN": summary["StreamDescriptionSummary"]["StreamARN"],
+               "ConsumerName": "reader"}),
+    );
+    let arn = registered["Consumer"]["ConsumerARN"].clone();
+    let subscribe = json!({"ConsumerARN": arn, "ShardId": "shardId-000000000000",
+                           "StartingPosition": {"Type": "TRIM_HORIZON"}});
+    let mut streams = Vec::new();
+    for (at, also_puts) in [(9_000, true), (21_000, false)] {
+        let mut reply = owner.answer_at(
+            at,
+            &head("SubscribeToShard"),
+            Body::Read(subscribe.to_string().into_bytes()),
+        );
+        assert_eq!(
+            reply.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        streams.push(reply.events.take().unwrap());
+        for i in 0..20u64 {
+            let at = at + 300 + i * 211;
+            owner.catch_up_to(at - 40);
+            if also_puts {
+                call(
+                    &mut owner,
+                    at,
+                    "PutRecord",
+                    json!({"StreamName": "mine", "PartitionKey": format!("k{i}"), "Data": "aGk="}),
+                );
+            }
+        }
+    }
+    owner.catch_up_to(31_000);
+    let mut page = Session::new(Link::start(Scenario::Default, 1));
+    feed(&mut page, &mut events);
+    assert_eq!(page.world.elapsed_ms(), 31_000);
+    assert_eq!(state(&page), state(owner.session()));
+    let fan_out = &owner.session().world.snapshot().streams["mine"].fan_out_consumers["reader"];
+    let records = fan_out.totals["SubscribeToShardEvent.Records"];
+    // The first subscription read the 20 records, the second (from TRIM_HORIZON) again.
+    assert_eq!(records, 40, "{fan_out:?}");
+    // The program got its records, and its first stream was ended by the second.
+    let first: Vec<u8> = std::iter::from_fn(|| streams[0].try_recv().ok())
+        .flatten()
+        .collect();
+    let messages = shardlab::endpoint::wire::event_stream::decode_all(&first).unwrap();
+    assert_eq!(
+        messages.last().unwrap().header(":exception-type"),
+        Some("ResourceInUseException")
+    );
+    assert!(page.world.take_subscription_messages().is_empty());
+}

@@ -5,7 +5,9 @@
 //
 // Run by endpoint_sdk_test.py against an endpoint of its own: creates a stream, waits for it
 // to be ACTIVE, puts two records, reads them back with GetShardIterator and GetRecords, and
-// asks for a stream that does not exist (the SDK must surface ResourceNotFoundException).
+// asks for a stream that does not exist (the SDK must surface ResourceNotFoundException);
+// then registers a stream consumer and reads the two records again through SubscribeToShard's
+// event stream (`for await` over EventStream, SubscribeToShardEvent by SubscribeToShardEvent).
 // It also tells which HTTP version the SDK spoke: v3's Kinesis client picks an HTTP/2 handler
 // (for SubscribeToShard), which over http:// means h2c with prior knowledge; it is seen by
 // counting calls to node's http2.connect and http.request, wrapped before the SDK loads.
@@ -43,6 +45,9 @@ const {
   PutRecordCommand,
   GetShardIteratorCommand,
   GetRecordsCommand,
+  RegisterStreamConsumerCommand,
+  DescribeStreamConsumerCommand,
+  SubscribeToShardCommand,
   ResourceNotFoundException,
 } = require("@aws-sdk/client-kinesis");
 const version = require("@aws-sdk/client-kinesis/package.json").version;
@@ -126,6 +131,58 @@ async function main() {
     `its status and message: ${missing.$metadata.httpStatusCode} ${missing.message}`,
   );
 
+  const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+  const { Consumer } = await kinesis.send(
+    new RegisterStreamConsumerCommand({
+      StreamARN: summary.StreamDescriptionSummary.StreamARN,
+      ConsumerName: "node-reader",
+    }),
+  );
+  let consumerStatus;
+  for (let i = 0; i < 200; i += 1) {
+    const described = await kinesis.send(
+      new DescribeStreamConsumerCommand({ ConsumerARN: Consumer.ConsumerARN }),
+    );
+    consumerStatus = described.ConsumerDescription.ConsumerStatus;
+    if (consumerStatus === "ACTIVE") break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  check(consumerStatus === "ACTIVE", `consumer ACTIVE (last status ${consumerStatus})`);
+  // Leaving the loop does not end the HTTP/2 stream (it would run its 5 minutes): aborting
+  // the call does, as a program that is done reading would.
+  const reading = new AbortController();
+  const subscribed = await kinesis.send(
+    new SubscribeToShardCommand({
+      ConsumerARN: Consumer.ConsumerARN,
+      ShardId: "shardId-000000000000",
+      StartingPosition: { Type: "TRIM_HORIZON" },
+    }),
+    { abortSignal: reading.signal },
+  );
+  check(subscribed.$metadata.httpStatusCode === 200, "SubscribeToShard answers 200");
+  const pushed = [];
+  let events = 0;
+  for await (const event of subscribed.EventStream) {
+    const fields = event.SubscribeToShardEvent;
+    check(fields !== undefined, `a SubscribeToShardEvent, got ${JSON.stringify(Object.keys(event))}`);
+    events += 1;
+    for (const r of fields.Records) {
+      pushed.push({ key: r.PartitionKey, text: decoder.decode(r.Data), sequence: r.SequenceNumber });
+    }
+    if (pushed.length >= puts.length) {
+      check(
+        fields.ContinuationSequenceNumber === puts[puts.length - 1].sequence,
+        `ContinuationSequenceNumber ${fields.ContinuationSequenceNumber}`,
+      );
+      break;
+    }
+  }
+  reading.abort();
+  check(
+    JSON.stringify(pushed) === JSON.stringify(puts),
+    `records pushed by SubscribeToShard: ${JSON.stringify(pushed)}`,
+  );
+
   const protocol =
     opened.h2c > 0 && opened.http1 === 0
       ? "HTTP/2 (h2c)"
@@ -135,7 +192,8 @@ async function main() {
   kinesis.destroy();
   return (
     `@aws-sdk/client-kinesis ${version} (${handler}, ${protocol}): created ${stream}, ` +
-    `put ${puts.length} records, read them back, ResourceNotFoundException for a missing stream`
+    `put ${puts.length} records, read them back, ResourceNotFoundException for a missing stream; ` +
+    `a stream consumer got them again in ${events} SubscribeToShard events`
   );
 }
 

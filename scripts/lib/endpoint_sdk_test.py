@@ -13,6 +13,10 @@ scripts/lib/bootstrap.sh: ensure_boto3). Every test starts an endpoint of its ow
   number and shard; retrying only the failed entries gets them all in;
 - resharding: split_shard at the midpoint; once ACTIVE again the parent is closed and two
   children name it, and new records go to (and are read from) the children;
+- enhanced fan-out: register_stream_consumer, wait for ACTIVE, subscribe_to_shard, and read
+  the event stream while another client puts: every record arrives, in order, with its
+  sequence number; a newer subscription ends the stream with ResourceInUseException, and one
+  within 5 s of it is refused;
 - the AWS SDK for JavaScript v3 (endpoint_sdk_test.mjs, run with node): create a stream, put,
   read back, and which HTTP version the client spoke;
 - malformed requests on a raw connection (wrong JSON types, garbage, a 20 MB body, unknown or
@@ -330,6 +334,114 @@ def test_split(checks, binary):
         )
 
 
+def wait_consumer_active(kinesis, consumer_arn, timeout=30):
+    """Polls describe_stream_consumer until the consumer is ACTIVE; returns the statuses seen."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = kinesis.describe_stream_consumer(ConsumerARN=consumer_arn)[
+            "ConsumerDescription"
+        ]["ConsumerStatus"]
+        if not seen or seen[-1] != status:
+            seen.append(status)
+        if status == "ACTIVE":
+            return seen
+        time.sleep(0.05)
+    raise Failed(f"{consumer_arn} not ACTIVE after {timeout}s (seen {seen})")
+
+
+def test_subscribe_to_shard(checks, binary):
+    """Enhanced fan-out: register a stream consumer, subscribe to a shard, and read the event
+    stream while another client puts; a second subscription takes over the first."""
+    with peers.Endpoint(speed=10, binary=binary) as endpoint:
+        kinesis = client(endpoint)
+        kinesis.create_stream(StreamName="Fanned", ShardCount=1)
+        wait_active(kinesis, "Fanned")
+        stream_arn = kinesis.describe_stream_summary(StreamName="Fanned")[
+            "StreamDescriptionSummary"
+        ]["StreamARN"]
+        consumer = kinesis.register_stream_consumer(StreamARN=stream_arn, ConsumerName="reader")[
+            "Consumer"
+        ]
+        statuses = wait_consumer_active(kinesis, consumer["ConsumerARN"])
+        checks.equal(statuses[0], "CREATING", "the consumer's status right after registering")
+        shard = kinesis.list_shards(StreamName="Fanned")["Shards"][0]["ShardId"]
+        subscribed = kinesis.subscribe_to_shard(
+            ConsumerARN=consumer["ConsumerARN"],
+            ShardId=shard,
+            StartingPosition={"Type": "LATEST"},
+        )
+        checks.equal(subscribed["ResponseMetadata"]["HTTPStatusCode"], 200, "status")
+        checks.equal(
+            subscribed["ResponseMetadata"]["HTTPHeaders"].get("content-type"),
+            "application/vnd.amazon.eventstream",
+            "content type",
+        )
+        want = [f"fanned {i}".encode() for i in range(30)]
+
+        def produce():
+            producer = client(endpoint)
+            acknowledged = []
+            for data in want:
+                answer = producer.put_record(StreamName="Fanned", PartitionKey="k", Data=data)
+                acknowledged.append(answer["SequenceNumber"])
+                time.sleep(0.01)
+            return acknowledged
+
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            producing = pool.submit(produce)
+            got, events, continuation = [], 0, None
+            stream = subscribed["EventStream"]
+            deadline = time.monotonic() + 30
+            for event in stream:
+                fields = event["SubscribeToShardEvent"]
+                events += 1
+                got += fields["Records"]
+                continuation = fields.get("ContinuationSequenceNumber", continuation)
+                checks.that("MillisBehindLatest" in fields, "every event has MillisBehindLatest")
+                if len(got) >= len(want) or time.monotonic() > deadline:
+                    break
+            acknowledged = producing.result()
+        checks.equal([r["Data"] for r in got], want, "the records pushed, in the order put")
+        checks.equal(
+            [r["SequenceNumber"] for r in got], acknowledged, "their sequence numbers, as put"
+        )
+        checks.equal(continuation, acknowledged[-1], "ContinuationSequenceNumber is the last one")
+        # 5 simulated seconds later (0.5 s here) a new subscription takes over: the first stream
+        # ends with ResourceInUseException, as AWS ends it.
+        time.sleep(0.6)
+        second = client(endpoint).subscribe_to_shard(
+            ConsumerARN=consumer["ConsumerARN"],
+            ShardId=shard,
+            StartingPosition={"Type": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": continuation},
+        )
+        ended = None
+        try:
+            for event in stream:
+                checks.that(not event["SubscribeToShardEvent"]["Records"], "nothing read twice")
+        except ClientError as error:
+            ended = error_code(error)
+        checks.equal(ended, "ResourceInUseException", "how the first stream ends")
+        first = next(iter(second["EventStream"]))["SubscribeToShardEvent"]
+        checks.equal(first["Records"], [], "the new subscription resumes after the last record")
+        second["EventStream"].close()
+        # Within 5 s of that one: refused at once, as a JSON error.
+        try:
+            client(endpoint).subscribe_to_shard(
+                ConsumerARN=consumer["ConsumerARN"],
+                ShardId=shard,
+                StartingPosition={"Type": "LATEST"},
+            )
+            refused = None
+        except ClientError as error:
+            refused = error_code(error)
+        checks.equal(refused, "ResourceInUseException", "a subscription within 5 s of another")
+        return (
+            f"consumer {' -> '.join(statuses)}; {len(got)} records in {events} events while "
+            f"another client put them; taken over with ResourceInUseException"
+        )
+
+
 def test_javascript(checks, binary, node_modules):
     """The AWS SDK for JavaScript v3: create, put, read back (endpoint_sdk_test.mjs)."""
     with peers.Endpoint(speed=10, binary=binary) as endpoint:
@@ -466,6 +578,7 @@ TESTS = [
     ("throttling and backoff (boto3)", test_throttling),
     ("PutRecords partial failure (boto3)", test_partial_failure),
     ("split_shard (boto3)", test_split),
+    ("subscribe_to_shard (boto3)", test_subscribe_to_shard),
     ("AWS SDK for JavaScript v3", test_javascript),
     ("malformed requests (http.client)", test_malformed),
 ]

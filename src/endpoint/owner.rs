@@ -16,12 +16,22 @@
 //! and the clock (`clock`, after each request, and otherwise every [`CLOCK_EVERY`] of wall
 //! time or [`CLOCK_JUMP_MS`] of simulated time); see `session/mirror.rs` for the page's side.
 //!
+//! SubscribeToShard answers with a stream (a [`Reply`] with `events`): the subscription is
+//! the world's, delivered by its clock at its moments; after each catch-up and each call the
+//! owner takes the world's subscription messages and sends each, encoded as an event-stream
+//! message, down its subscription's channel, which the HTTP side turns into the response body.
+//! The subscription's end closes the channel; a client that hung up is simply no longer sent
+//! to (its subscription goes on in the world until it ends, as the page mirroring the run
+//! cannot know the client left).
+//!
 //! Time: simulated milliseconds since the start = wall milliseconds since the start × speed.
 //! Before each request and on every tick (so a scenario's producers and KCL workers run while
 //! no client calls), the session is advanced to that moment. A request is answered at the
 //! simulated millisecond it is taken off the channel.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Deref;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -29,8 +39,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::options::Options;
 use super::tally::Tally;
-use super::wire::{self, Dispatch, RequestHead, RequestIds, WireResponse};
+use super::wire::{self, event_stream, Dispatch, Protocol, RequestHead, RequestIds, WireResponse};
+use crate::engine::SubscriptionId;
 use crate::session::{Link, Scenario, ScriptState, Session};
+use crate::sim::SubscriptionMessage;
 
 /// How often, in wall time, the owner moves the world on when no request arrives.
 pub const TICK: Duration = Duration::from_millis(10);
@@ -80,12 +92,40 @@ pub enum Body {
     TooLarge(usize),
 }
 
+/// The owner's answer to a request: a whole response, or (SubscribeToShard) the response's
+/// status and headers and the event-stream messages of its body as they happen. It reads as
+/// the response it holds (`reply.status`, `reply.header(...)`).
+#[derive(Debug)]
+pub struct Reply {
+    /// The whole response; for a stream, its head (the body is empty).
+    pub response: WireResponse,
+    /// The body to come, message by message, until the sender is dropped.
+    pub events: Option<mpsc::UnboundedReceiver<Vec<u8>>>,
+}
+
+impl Deref for Reply {
+    type Target = WireResponse;
+
+    fn deref(&self) -> &WireResponse {
+        &self.response
+    }
+}
+
+impl From<WireResponse> for Reply {
+    fn from(response: WireResponse) -> Reply {
+        Reply {
+            response,
+            events: None,
+        }
+    }
+}
+
 /// One request for the owner, and where its answer goes.
 #[derive(Debug)]
 pub struct Job {
     pub head: Head,
     pub body: Body,
-    pub reply: oneshot::Sender<WireResponse>,
+    pub reply: oneshot::Sender<Reply>,
 }
 
 /// Where a mirroring page's events go: each a whole server-sent event, `event: ...\ndata:
@@ -114,6 +154,8 @@ pub struct Owner {
     published: usize,
     /// When they were last sent the clock, and what it said.
     clock_sent: Option<(Instant, u64)>,
+    /// Where each program's subscription's messages go (its response body).
+    subscribers: BTreeMap<SubscriptionId, (mpsc::UnboundedSender<Vec<u8>>, Protocol)>,
 }
 
 impl Owner {
@@ -126,6 +168,8 @@ impl Owner {
         let mut session = Session::new(Link::start(Scenario::Script(text.clone()), options.seed));
         // Nobody rewinds the endpoint's run: keeping copies of it would only cost memory.
         session.set_snapshot_every(0);
+        // The programs' subscriptions' events are for the owner to stream.
+        session.world.keep_subscription_messages(true);
         let mut owner = Owner {
             session,
             // Apart from the world's random numbers: answering never shifts the simulation.
@@ -141,6 +185,7 @@ impl Owner {
             mirrors: Vec::new(),
             published: 0,
             clock_sent: None,
+            subscribers: BTreeMap::new(),
         };
         if let Some(notice) = owner.session.notice.take() {
             owner.say(&format!("{notice}\n"));
@@ -215,7 +260,7 @@ impl Owner {
     }
 
     /// The answer to a request, after moving the world on to now.
-    pub fn answer(&mut self, head: &Head, body: Body) -> WireResponse {
+    pub fn answer(&mut self, head: &Head, body: Body) -> Reply {
         let now = self.wall_elapsed_ms();
         self.answer_at(now, head, body)
     }
@@ -223,26 +268,80 @@ impl Owner {
     /// The answer to a request at `elapsed_ms` (simulated milliseconds since the start; an
     /// earlier moment than the world's is now): what [`Owner::answer`] does with the wall
     /// clock's moment, and what tests call with moments of their own, deterministically.
-    pub fn answer_at(&mut self, elapsed_ms: u64, head: &Head, body: Body) -> WireResponse {
+    pub fn answer_at(&mut self, elapsed_ms: u64, head: &Head, body: Body) -> Reply {
         self.catch_up_to(elapsed_ms);
-        let response = match body {
-            Body::TooLarge(len) => wire::too_large(len, &mut self.ids),
+        let reply = match body {
+            Body::TooLarge(len) => wire::too_large(len, &mut self.ids).into(),
             Body::Read(bytes) => match wire::handle(&head.borrowed(), &bytes, &mut self.ids) {
-                Dispatch::Respond(response) => response,
+                Dispatch::Respond(response) => response.into(),
+                Dispatch::Call {
+                    action,
+                    body,
+                    protocol,
+                } if action == "SubscribeToShard" => self.subscribe(&body, protocol),
                 Dispatch::Call {
                     action,
                     body,
                     protocol,
                 } => {
                     let result = self.session.api_call(&action, &body);
-                    wire::respond(&action, result, protocol, &mut self.ids)
+                    wire::respond(&action, result, protocol, &mut self.ids).into()
                 }
             },
         };
-        self.tally.count(head.target.as_deref(), &response);
+        self.tally.count(head.target.as_deref(), &reply.response);
         self.print_transcript();
         self.publish(true);
-        response
+        self.forward_subscriptions();
+        reply
+    }
+
+    /// SubscribeToShard: an error at once as a JSON error, as any call's; else the event
+    /// stream, its initial response first and the subscription's events as the world
+    /// delivers them.
+    fn subscribe(&mut self, body: &serde_json::Value, protocol: Protocol) -> Reply {
+        match self.session.api_subscribe(body) {
+            Ok(id) => {
+                let (sender, events) = mpsc::unbounded_channel();
+                let _ = sender.send(event_stream::initial_response(protocol));
+                self.subscribers.insert(id, (sender, protocol));
+                Reply {
+                    response: wire::event_stream_head(&mut self.ids),
+                    events: Some(events),
+                }
+            }
+            Err(error) => {
+                wire::respond("SubscribeToShard", Err(error), protocol, &mut self.ids).into()
+            }
+        }
+    }
+
+    /// Sends each program's subscription the messages the world delivered it since the last
+    /// time; a subscription's end closes its stream.
+    fn forward_subscriptions(&mut self) {
+        for delivery in self.session.world.take_subscription_messages() {
+            let id = delivery.subscription;
+            match delivery.message {
+                SubscriptionMessage::Event(event) => {
+                    let sent = self.subscribers.get(&id).map(|(sender, protocol)| {
+                        sender
+                            .send(event_stream::subscribe_to_shard_event(&event, *protocol))
+                            .is_ok()
+                    });
+                    // A client that hung up is sent nothing more.
+                    if sent == Some(false) {
+                        self.subscribers.remove(&id);
+                    }
+                }
+                SubscriptionMessage::End(error) => {
+                    if let (Some((sender, protocol)), Some(error)) =
+                        (self.subscribers.remove(&id), error)
+                    {
+                        let _ = sender.send(event_stream::exception(&error, protocol));
+                    }
+                }
+            }
+        }
     }
 
     /// The simulated moment the wall clock says: wall milliseconds since the start × speed.
@@ -273,6 +372,7 @@ impl Owner {
         }
         self.print_transcript();
         self.publish(false);
+        self.forward_subscriptions();
         if let Some(line) = self.tally.line_due(self.session.world.elapsed_ms()) {
             self.say(&line);
         }

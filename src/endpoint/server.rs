@@ -29,8 +29,8 @@ use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use super::options::Options;
-use super::owner::{self, Body, Head, Job, MirrorSink, Owner};
-use super::wire::{WireResponse, MAX_BODY_BYTES};
+use super::owner::{self, Body, Head, Job, MirrorSink, Owner, Reply};
+use super::wire::MAX_BODY_BYTES;
 use crate::engine::clock_text;
 
 /// Where a mirroring page reads the run's journal (server-sent events).
@@ -283,8 +283,25 @@ async fn read_body(mut body: HttpBody) -> Option<Body> {
     })
 }
 
-fn into_http(wire: WireResponse) -> Response {
-    let mut response = Response::new(HttpBody::from(wire.body));
+/// The owner's reply as an HTTP response: a whole body, or SubscribeToShard's event stream,
+/// each message sent as the owner hands it over, until the owner closes it (or the client
+/// hangs up, which drops the receiver and tells the owner).
+fn into_http(reply: Reply) -> Response {
+    let Reply {
+        response: wire,
+        events,
+    } = reply;
+    let body = match events {
+        Some(events) => {
+            let stream = futures_util::stream::unfold(events, |mut events| async move {
+                let message = events.recv().await?;
+                Some((Ok::<_, std::convert::Infallible>(message), events))
+            });
+            HttpBody::from_stream(stream)
+        }
+        None => HttpBody::from(wire.body),
+    };
+    let mut response = Response::new(body);
     *response.status_mut() =
         StatusCode::from_u16(wire.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in wire.headers {

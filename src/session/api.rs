@@ -7,16 +7,41 @@
 //! ([`Action::Api`]), so the run it belongs to is the scenario, the seed and these calls at
 //! their moments: a link replays it, and a page mirroring the endpoint replays the same calls
 //! in its own engine and draws exactly the endpoint's state.
+//!
+//! SubscribeToShard is the one call whose answer is not a JSON body: on AWS it is an event
+//! stream lasting up to five minutes. Here it opens a subscription the world's clock follows
+//! ([`World::subscribe_to_shard`](crate::sim::World::subscribe_to_shard)), whose events the
+//! endpoint takes from the world and streams; a replay makes the same subscription at the
+//! same moment, which delivers at the same moments (nobody reads its events there, and the
+//! world keeps none). The console's `aws kinesis subscribe-to-shard` still answers at once,
+//! through the engine's JSON face.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::{Action, Session, TimedAction};
-use crate::engine::ApiError;
+use crate::engine::{ApiError, SubscriptionId};
 
 impl Session {
     /// Calls the Kinesis API now, as a program does through `shardlab endpoint`, and journals
-    /// the call (what a link or a mirror replays).
+    /// the call (what a link or a mirror replays). SubscribeToShard opens a streaming
+    /// subscription ([`Session::api_subscribe`]) and answers `{}`.
     pub fn api_call(&mut self, action: &str, body: &Value) -> Result<Value, ApiError> {
+        if action == "SubscribeToShard" {
+            return self.api_subscribe(body).map(|_| json!({}));
+        }
+        self.journal_api(action, body);
+        self.world.call(action, body)
+    }
+
+    /// SubscribeToShard as a program calls it: the subscription's handle, its events to come
+    /// through [`World::take_subscription_messages`](crate::sim::World::take_subscription_messages)
+    /// where the world keeps them. Journaled as the call it is.
+    pub fn api_subscribe(&mut self, body: &Value) -> Result<SubscriptionId, ApiError> {
+        self.journal_api("SubscribeToShard", body);
+        self.world.subscribe_to_shard(body)
+    }
+
+    fn journal_api(&mut self, action: &str, body: &Value) {
         self.fork();
         self.journal.push(TimedAction {
             at_ms: self.world.elapsed_ms(),
@@ -25,7 +50,6 @@ impl Session {
                 body: body.clone(),
             },
         });
-        self.world.call(action, body)
     }
 }
 

@@ -34,4 +34,4 @@ pub use log::{ActorKind, Event, EventKind, EventsSince, Fault, FaultAction};
 pub use producer::{Batching, ProducerConfig, RetryPolicy};
 pub use snapshot::Snapshot;
 pub use source::SizeSpec;
-pub use world::{CliVersion, World, START_MS};
+pub use world::{CliVersion, SubscriptionDelivery, SubscriptionMessage, World, START_MS};

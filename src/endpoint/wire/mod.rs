@@ -22,9 +22,11 @@
 //!
 //! * [`request`]: a request's head and body → an immediate answer or the call to make;
 //! * [`response`]: the engine's result → status, headers and body; request ids;
-//! * [`cbor`]: CBOR 1.1 bodies ↔ the engine's JSON shapes.
+//! * [`cbor`]: CBOR 1.1 bodies ↔ the engine's JSON shapes;
+//! * [`event_stream`]: SubscribeToShard's answer, binary event-stream messages.
 
 pub mod cbor;
+pub mod event_stream;
 pub mod request;
 pub mod response;
 
@@ -34,7 +36,7 @@ mod cbor_tests;
 mod tests;
 
 pub use request::{handle, Dispatch, RequestHead};
-pub use response::{error_body, respond, too_large, RequestIds};
+pub use response::{error_body, event_stream_head, respond, too_large, RequestIds};
 
 /// The largest request body read, in bytes: 16 MiB. A PutRecords call may carry 10 MiB of
 /// data (`src/engine/actions/put_records.rs`), which base64 makes ~13.4 MiB of JSON, plus

@@ -120,6 +120,17 @@ pub fn too_large(len: usize, ids: &mut RequestIds) -> WireResponse {
     stamp(413, Some(AMZ_JSON), to_bytes(&body), ids)
 }
 
+/// The head of SubscribeToShard's answer: 200, `application/vnd.amazon.eventstream`, the
+/// request ids; its body is the event stream (`event_stream.rs`), sent as it happens.
+pub fn event_stream_head(ids: &mut RequestIds) -> WireResponse {
+    stamp(
+        200,
+        Some(super::event_stream::CONTENT_TYPE),
+        Vec::new(),
+        ids,
+    )
+}
+
 fn to_bytes(value: &Value) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }

@@ -10,7 +10,10 @@
 //! empty when there is nothing to read, with the ContinuationSequenceNumber to resume from.
 //! The simulation uses the typed face instead (`subscribe_to_shard`, `poll_subscription`,
 //! `next_event_ms` in `crate::engine::fan_out::subscription`), which follows the subscription
-//! for its whole life. Records are shaped as GetRecords shapes them.
+//! for its whole life, and so does `shardlab endpoint`: [`Kinesis::subscribe_to_shard_call`]
+//! checks a request and makes its subscription exactly as the JSON face does, and the world
+//! delivers its events at their moments to the program's event stream. Records are shaped as
+//! GetRecords shapes them.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -18,12 +21,12 @@ use serde_json::Value;
 use super::stream_consumers::CONSUMER_ARN_RULES;
 use super::{str_of, timestamp_ms_of, SHARD_ID_RULES, TIMESTAMP};
 use crate::engine::error::{ApiError, ErrorKind};
-use crate::engine::fan_out::SubscribeToShardEvent;
+use crate::engine::fan_out::{SubscribeToShardEvent, SubscriptionId};
 use crate::engine::iterator::IteratorStart;
 use crate::engine::kinesis::Kinesis;
 use crate::engine::sequence_layouts::{encoded_shard_id, SentSequenceNumber};
 use crate::engine::shard_id::{parse_shard_id, shard_id};
-use crate::engine::validate::{Member, Pattern, Rule, Type};
+use crate::engine::validate::{self, Member, Pattern, Rule, Type};
 
 /// How much of a subscription's life one JSON call answers with, at most.
 pub const CALL_WINDOW_MS: u64 = 5_000;
@@ -88,23 +91,33 @@ pub struct SubscribeToShardOutput {
 }
 
 impl Kinesis {
+    /// SubscribeToShard as a program calls it over the wire (`shardlab endpoint`): the request
+    /// checked, and the subscription made, exactly as the JSON face does (the same errors
+    /// in the same order), but nothing delivered: the caller follows the subscription for its
+    /// whole life with [`Kinesis::next_event_ms`] and [`Kinesis::poll_subscription`], as the
+    /// world does for the readers it owns.
+    pub fn subscribe_to_shard_call(
+        &mut self,
+        now_ms: u64,
+        body: &Value,
+    ) -> Result<SubscriptionId, ApiError> {
+        self.advance_to(now_ms);
+        let now_ms = self.now_ms;
+        validate::check(body, &SHAPE)?;
+        self.subscribe_from_request(now_ms, body)
+    }
+
     pub(super) fn subscribe_to_shard_json(
         &mut self,
         now_ms: u64,
         body: &Value,
     ) -> Result<SubscribeToShardOutput, ApiError> {
-        let account = self.config.account_id.clone();
-        let arn = str_of(body, "ConsumerARN").unwrap_or_default();
-        let stream_name = self.find_consumer_by_arn(arn)?.0.name.clone();
-        let given = str_of(body, "ShardId").unwrap_or_default();
-        let index = parse_shard_id(given).ok_or_else(|| {
-            ApiError::resource_not_found(format!(
-                "Could not find shard {given} in stream {stream_name} under account {account}."
-            ))
-        })?;
-        let position = body.get("StartingPosition").unwrap_or(&Value::Null);
-        let start = self.starting_position(&stream_name, index, position)?;
-        let id = self.subscribe_to_shard(now_ms, arn, index, start)?;
+        let id = self.subscribe_from_request(now_ms, body)?;
+        let (stream_name, index) = self
+            .fan_out
+            .get(id)
+            .map(|s| (s.stream.clone(), s.shard_index))
+            .unwrap_or_default();
         let now_ms = self.now_ms;
         // Stop once the records in the shard now are delivered (an open shard), or run the
         // window out (a closed shard, whose last event names its children).
@@ -122,6 +135,27 @@ impl Kinesis {
                 .map(|event| EventStreamItem { event })
                 .collect(),
         })
+    }
+
+    /// The subscription a (checked) request asks for: its consumer, shard and starting
+    /// position looked up and checked in AWS's order, then [`Kinesis::subscribe_to_shard`].
+    fn subscribe_from_request(
+        &mut self,
+        now_ms: u64,
+        body: &Value,
+    ) -> Result<SubscriptionId, ApiError> {
+        let account = self.config.account_id.clone();
+        let arn = str_of(body, "ConsumerARN").unwrap_or_default();
+        let stream_name = self.find_consumer_by_arn(arn)?.0.name.clone();
+        let given = str_of(body, "ShardId").unwrap_or_default();
+        let index = parse_shard_id(given).ok_or_else(|| {
+            ApiError::resource_not_found(format!(
+                "Could not find shard {given} in stream {stream_name} under account {account}."
+            ))
+        })?;
+        let position = body.get("StartingPosition").unwrap_or(&Value::Null);
+        let start = self.starting_position(&stream_name, index, position)?;
+        self.subscribe_to_shard(now_ms, arn, index, start)
     }
 
     /// A `StartingPosition` as an iterator start, checked as GetShardIterator checks its

@@ -8,8 +8,13 @@
 //! earliest event any reader's subscription has due and delivers it before any later task,
 //! so a record put at `t` reaches its fan-out readers at `t + 70 ms` whatever else is queued.
 //! The readers are the world's own: consumers added with `--efo` and the shard consumers of
-//! KCL applications reading with fan-out. A subscription someone opened by hand is none of
-//! the world's business, and it never delivers anything unasked.
+//! KCL applications reading with fan-out, and the subscriptions programs open through
+//! `shardlab endpoint` ([`World::subscribe_to_shard`]): those are delivered at their moments
+//! like the others, and their events (and their end) go to an outbox the endpoint drains
+//! ([`World::take_subscription_messages`]) and streams to the program, encoded. A world nobody
+//! serves (the page mirroring the endpoint) delivers them at the same moments, so its state is
+//! the endpoint's, and keeps nothing. A subscription someone opened by hand in the console is
+//! none of the world's business, and it never delivers anything unasked.
 //!
 //! The consumer's life: at `consumer add --efo` it registers a stream consumer of its own name
 //! (if there is none), and every second (its tick, the `Poll` task) it registers one again if
@@ -18,10 +23,13 @@
 //! subscribes again at once from the last ContinuationSequenceNumber; at the end of a closed
 //! shard it subscribes to the children the last event named.
 
+use serde_json::Value;
+
 use super::clock::Task;
 use super::World;
 use crate::engine::{
-    shard_id, ConsumerStatus, IteratorStart, SubscribeToShardEvent, SubscriptionEnd, SubscriptionId,
+    shard_id, ApiError, ConsumerStatus, IteratorStart, SubscribeToShardEvent, SubscriptionEnd,
+    SubscriptionId,
 };
 use crate::kcl::KclTask;
 use crate::sim::consumer::{ConsumerSeries, Cursor, StartPosition};
@@ -45,6 +53,28 @@ pub(super) enum FanOutOwner {
         lease_key: String,
         token: u64,
     },
+    /// A program outside, through `shardlab endpoint`: its events go to the outbox.
+    External,
+}
+
+/// What a program's subscription has to say at a moment: an event, or its end.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubscriptionMessage {
+    /// A `SubscribeToShardEvent`, its records materialized.
+    Event(SubscribeToShardEvent),
+    /// The subscription is over: after five minutes or at the shard's end (`None`: the
+    /// stream closes normally), or with the error AWS's event stream ends with
+    /// (ResourceInUseException when a newer subscription took over, ResourceNotFoundException
+    /// when the consumer or the shard went away).
+    End(Option<ApiError>),
+}
+
+/// One message of a program's subscription, with the subscription it belongs to and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubscriptionDelivery {
+    pub subscription: SubscriptionId,
+    pub at_ms: u64,
+    pub message: SubscriptionMessage,
 }
 
 impl World {
@@ -65,6 +95,7 @@ impl World {
             apps,
             kinesis,
             fan_out_delivered,
+            external_subscriptions,
             now_ms,
             ..
         } = self;
@@ -116,6 +147,12 @@ impl World {
                 }
             }
         }
+        for &id in external_subscriptions.iter() {
+            let due = due_of(id);
+            if better(due, &best) {
+                best = Some((due, id, FanOutOwner::External));
+            }
+        }
         if owned_ids.is_empty() {
             fan_out_delivered.clear();
             return None;
@@ -145,6 +182,78 @@ impl World {
                 generation,
                 KclTask::Step { lease_key, token },
             ),
+            FanOutOwner::External => self.deliver_external(now, id),
+        }
+    }
+
+    /// SubscribeToShard as a program calls it through `shardlab endpoint`: checked and made
+    /// as the JSON face makes it (the same errors), then followed by the world's clock for its
+    /// whole life, its events and its end going to the outbox at their moments.
+    pub fn subscribe_to_shard(&mut self, body: &Value) -> Result<SubscriptionId, ApiError> {
+        let now = self.now_ms;
+        let result = self.kinesis.subscribe_to_shard_call(now, body);
+        for event in self.kinesis.drain_events() {
+            self.log
+                .push(now, crate::sim::log::EventKind::Service { event });
+        }
+        let id = result?;
+        self.external_subscriptions.insert(id);
+        Ok(id)
+    }
+
+    /// Whether the programs' subscriptions' messages are kept for someone to take (the
+    /// endpoint turns this on; otherwise they are delivered at their moments and dropped, so
+    /// a world nobody serves holds nothing for them).
+    pub fn keep_subscription_messages(&mut self, keep: bool) {
+        self.subscription_outbox = keep.then(Vec::new);
+    }
+
+    /// Takes the programs' subscriptions' messages delivered since the last time, in the
+    /// order they happened.
+    pub fn take_subscription_messages(&mut self) -> Vec<SubscriptionDelivery> {
+        self.subscription_outbox
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// The subscriptions programs opened that are still delivering.
+    pub fn program_subscriptions(&self) -> impl Iterator<Item = SubscriptionId> + '_ {
+        self.external_subscriptions.iter().copied()
+    }
+
+    /// Takes the due events of a program's subscription into the outbox (records
+    /// materialized only when someone will read them: that changes nothing else).
+    fn deliver_external(&mut self, now: u64, id: SubscriptionId) {
+        let keep = self.subscription_outbox.is_some();
+        let named = self
+            .kinesis
+            .fan_out()
+            .get(id)
+            .map(|s| (s.consumer_arn.clone(), shard_id(s.shard_index)));
+        let mut messages = Vec::new();
+        match self.kinesis.poll_subscription(now, id, keep) {
+            Ok(poll) => {
+                messages.extend(poll.events.into_iter().map(SubscriptionMessage::Event));
+                if let Some(end) = poll.end {
+                    let error = named.and_then(|(arn, shard)| end.error(&arn, &shard));
+                    messages.push(SubscriptionMessage::End(error));
+                }
+            }
+            Err(error) => messages.push(SubscriptionMessage::End(Some(error))),
+        }
+        if matches!(messages.last(), Some(SubscriptionMessage::End(_))) {
+            self.external_subscriptions.remove(&id);
+        }
+        if let Some(outbox) = self.subscription_outbox.as_mut() {
+            outbox.extend(messages.into_iter().map(|message| SubscriptionDelivery {
+                subscription: id,
+                at_ms: match &message {
+                    SubscriptionMessage::Event(event) => event.at_ms,
+                    SubscriptionMessage::End(_) => now,
+                },
+                message,
+            }));
         }
     }
 

@@ -29,12 +29,13 @@ mod lifecycle;
 mod producers;
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
 use self::clock::Scheduled;
+pub use self::fan_out::{SubscriptionDelivery, SubscriptionMessage};
 pub use self::footprint::Footprint;
 use super::consumer::Consumer;
 use super::cost::{Bill, Meter};
@@ -92,6 +93,10 @@ pub struct World {
     meter: Meter,
     /// When each reader's subscription was last delivered (see `fan_out.rs`).
     fan_out_delivered: BTreeMap<crate::engine::SubscriptionId, u64>,
+    /// The subscriptions programs opened through the endpoint, still delivering.
+    external_subscriptions: BTreeSet<crate::engine::SubscriptionId>,
+    /// Their messages, kept for the endpoint to take; `None` where nobody takes them.
+    subscription_outbox: Option<Vec<SubscriptionDelivery>>,
 }
 
 impl World {
@@ -123,6 +128,8 @@ impl World {
             sources_made: 0,
             meter: Meter::new(START_MS),
             fan_out_delivered: BTreeMap::new(),
+            external_subscriptions: BTreeSet::new(),
+            subscription_outbox: None,
         }
     }
 
