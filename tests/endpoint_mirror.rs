@@ -17,25 +17,10 @@ producer add web --stream orders --rate 1500 --keys hot:user-42:0.8:50 --retry n
 kcl app add analytics --stream orders --workers 2
 ";
 
-fn head(action: &str) -> Head {
-    Head {
-        method: "POST".into(),
-        uri: "/".into(),
-        content_type: Some("application/x-amz-json-1.1".into()),
-        target: Some(format!("Kinesis_20131202.{action}")),
-        authorization: Some(
-            "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, \
-             SignedHeaders=host, Signature=00"
-                .into(),
-        ),
-        has_date: true,
-    }
-}
-
 fn call(owner: &mut Owner, at_ms: u64, action: &str, body: Value) -> Value {
     let response = owner.answer_at(
         at_ms,
-        &head(action),
+        &Head::signed_json(action),
         Body::Read(body.to_string().into_bytes()),
     );
     assert_eq!(
@@ -219,7 +204,7 @@ fn a_program_subscribed_to_a_shard_leaves_the_page_in_the_endpoints_state() {
     for (at, also_puts) in [(9_000, true), (21_000, false)] {
         let mut reply = owner.answer_at(
             at,
-            &head("SubscribeToShard"),
+            &Head::signed_json("SubscribeToShard"),
             Body::Read(subscribe.to_string().into_bytes()),
         );
         assert_eq!(

@@ -79,18 +79,7 @@ impl Endpoint {
     }
 
     fn call(&mut self, action: &str, body: Value) -> (u16, Value) {
-        let head = Head {
-            method: "POST".into(),
-            uri: "/".into(),
-            content_type: Some("application/x-amz-json-1.1".into()),
-            target: Some(format!("Kinesis_20131202.{action}")),
-            authorization: Some(
-                "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, \
-                 SignedHeaders=host, Signature=00"
-                    .into(),
-            ),
-            has_date: true,
-        };
+        let head = Head::signed_json(action);
         let response = self.owner.answer_at(
             self.now_ms,
             &head,

@@ -195,26 +195,15 @@ fn a_world_nobody_serves_keeps_no_messages_and_reaches_the_same_state() {
     );
 }
 
-fn head(action: &str) -> Head {
-    Head {
-        method: "POST".into(),
-        uri: "/".into(),
-        content_type: Some("application/x-amz-json-1.1".into()),
-        target: Some(format!("Kinesis_20131202.{action}")),
-        authorization: Some(
-            "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, \
-             SignedHeaders=host, Signature=00"
-                .into(),
-        ),
-        has_date: true,
-    }
-}
-
 #[test]
 fn the_owner_streams_the_subscription_as_event_stream_messages() {
     let mut owner = Owner::new(&Options::default(), Box::new(std::io::sink()));
     let call = |owner: &mut Owner, at: u64, action: &str, body: Value| {
-        owner.answer_at(at, &head(action), Body::Read(body.to_string().into_bytes()))
+        owner.answer_at(
+            at,
+            &Head::signed_json(action),
+            Body::Read(body.to_string().into_bytes()),
+        )
     };
     call(
         &mut owner,

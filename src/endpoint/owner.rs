@@ -71,6 +71,24 @@ pub struct Head {
 }
 
 impl Head {
+    /// `action`'s request as an SDK sends it: a JSON 1.1 POST with SigV4's headers (what the
+    /// endpoint checks is there, never whether it is right). Tests and the fuzz corpus's
+    /// replay call the owner with it directly, at moments of their own.
+    pub fn signed_json(action: &str) -> Head {
+        Head {
+            method: "POST".into(),
+            uri: "/".into(),
+            content_type: Some(super::wire::AMZ_JSON.into()),
+            target: Some(format!("{}.{action}", super::wire::TARGET_PREFIX)),
+            authorization: Some(
+                "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, \
+                 SignedHeaders=host, Signature=00"
+                    .into(),
+            ),
+            has_date: true,
+        }
+    }
+
     fn borrowed(&self) -> RequestHead<'_> {
         RequestHead {
             method: &self.method,
